@@ -1,0 +1,146 @@
+import fastifyMultipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from './config.ts';
+import type { DatabaseConnection } from './db/database.ts';
+import { commonErrors, registerErrorHandling, sendError } from './http/errors.ts';
+import { registerSecurity } from './http/security.ts';
+import { createActorResolver } from './modules/auth/auth.guard.ts';
+import { createAuth, resolveAuthSecret } from './modules/auth/auth.ts';
+import { registerAuthRoutes } from './modules/auth/auth.routes.ts';
+import { createSignInThrottle } from './modules/auth/sign-in-throttle.ts';
+import { registerClientRoutes } from './modules/clients/clients.routes.ts';
+import { registerHealthRoutes } from './modules/health/health.routes.ts';
+import { registerMeRoutes } from './modules/me/me.routes.ts';
+import { registerProductRoutes } from './modules/products/products.routes.ts';
+import { createStorage, type Storage } from './modules/storage/storage.ts';
+import { registerUserRoutes } from './modules/users/users.routes.ts';
+
+export type AppContext = {
+  config: Config;
+  database: DatabaseConnection;
+  db: DatabaseConnection['db'];
+  auth: ReturnType<typeof createAuth>;
+  storage: Storage;
+};
+
+export type AppInstance = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    context: AppContext;
+  }
+}
+
+export const webDistDir = path.resolve(import.meta.dirname, '../../dist/web');
+
+/** Builds the whole HTTP application around an open database; `main.ts` and the tests share it. */
+export async function buildApp(config: Config, database: DatabaseConnection) {
+  const authSecret = resolveAuthSecret(config.authSecret, config.dataDir, config.isProduction);
+  const auth = createAuth({
+    db: database.db,
+    secret: authSecret,
+    baseUrl: config.publicUrl,
+    secureCookies: config.isProduction,
+  });
+  const storage = createStorage(config.storage);
+  const context: AppContext = { config, database, db: database.db, auth, storage };
+
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    bodyLimit: 1024 * 1024,
+    trustProxy: config.isProduction,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.decorate('context', context);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  registerErrorHandling(app);
+  registerSecurity(app, { isProduction: config.isProduction, trustedOrigins: [config.publicUrl] });
+
+  const resolveActor = createActorResolver(database.db, authSecret);
+  app.decorateRequest('actor', null);
+  app.addHook('onRequest', async (request) => {
+    if (request.url.startsWith('/api/') && !request.url.startsWith('/api/auth/')) {
+      request.actor = await resolveActor(request);
+    }
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'JobReady API',
+        version: '1.0.0',
+        description:
+          'Programmes (products) for client organisations: expert sessions, worklets and their mentors. ' +
+          'Sign in with POST /api/auth/sign-in/email; browsers keep the session cookie, API clients send the ' +
+          '`set-auth-token` response header back as `Authorization: Bearer <token>`.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'better-auth.session_token' },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: config.uploads.maxVideoBytes, files: 1, fields: 20, fieldSize: 64 * 1024 },
+  });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const typedApp: AppInstance = app;
+  registerAuthRoutes(typedApp, {
+    auth,
+    throttle: createSignInThrottle({ maxPerEmail: 5, maxPerAddress: 30, windowMs: 15 * 60_000 }),
+  });
+  registerHealthRoutes(typedApp);
+  registerMeRoutes(typedApp);
+  registerUserRoutes(typedApp);
+  registerClientRoutes(typedApp);
+  registerProductRoutes(typedApp);
+
+  await registerWebApp(app);
+  return typedApp;
+}
+
+/** Serves the built web app; any non-API GET falls back to index.html for client-side routes. */
+async function registerWebApp(app: FastifyInstance) {
+  const hasWebBuild = fs.existsSync(path.join(webDistDir, 'index.html'));
+  if (hasWebBuild) {
+    await app.register(fastifyStatic, { root: webDistDir, wildcard: false, index: false });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const isPage = request.method === 'GET' && !request.url.startsWith('/api/') && hasWebBuild;
+    if (isPage) return reply.type('text/html').sendFile('index.html');
+    return sendError(reply, commonErrors.routeNotFound());
+  });
+}

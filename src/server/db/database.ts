@@ -1,0 +1,77 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { PGlite } from '@electric-sql/pglite';
+import type { Logger } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import * as schema from './schema.ts';
+
+export type Schema = typeof schema;
+/** A database or a transaction: repositories accept either. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+
+export type DatabaseConnection = {
+  db: Database;
+  engine: 'pglite' | 'postgres';
+  migrate: (migrationsFolder?: string) => Promise<void>;
+  ping: () => Promise<void>;
+  close: () => Promise<void>;
+};
+
+export const defaultMigrationsFolder = new URL('../../../drizzle', import.meta.url).pathname;
+
+/** Counts the SQL statements issued inside `countStatements`, so tests and benchmarks can check for N+1. */
+const statementCounter = new AsyncLocalStorage<{ count: number }>();
+const countingLogger: Logger = {
+  logQuery() {
+    const counter = statementCounter.getStore();
+    if (counter) counter.count += 1;
+  },
+};
+
+export async function countStatements<T>(work: () => Promise<T>): Promise<{ result: T; statements: number }> {
+  const counter = { count: 0 };
+  const result = await statementCounter.run(counter, work);
+  return { result, statements: counter.count };
+}
+
+export type DatabaseOptions =
+  | { url: string; poolSize?: number }
+  | { dataDir: string }
+  | { pglite: PGlite };
+
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseConnection> {
+  if ('url' in options) return openPostgres(options.url, options.poolSize ?? 10);
+  const client = 'pglite' in options ? options.pglite : await PGlite.create(options.dataDir);
+  return wrapPglite(client);
+}
+
+function openPostgres(url: string, poolSize: number): DatabaseConnection {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const db = drizzlePostgres(pool, { schema, logger: countingLogger });
+  return {
+    db,
+    engine: 'postgres',
+    migrate: (migrationsFolder = defaultMigrationsFolder) => migratePostgres(db, { migrationsFolder }),
+    ping: async () => {
+      await pool.query('select 1');
+    },
+    close: () => pool.end(),
+  };
+}
+
+function wrapPglite(client: PGlite): DatabaseConnection {
+  const db = drizzlePglite(client, { schema, logger: countingLogger });
+  return {
+    db,
+    engine: 'pglite',
+    migrate: (migrationsFolder = defaultMigrationsFolder) => migratePglite(db, { migrationsFolder }),
+    ping: async () => {
+      await client.query('select 1');
+    },
+    close: () => client.close(),
+  };
+}

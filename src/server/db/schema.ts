@@ -1,0 +1,7 @@
+// Every table, for drizzle-kit and for typed queries. Each module owns its `*.table.ts`.
+export * from '../modules/users/users.table.ts';
+export * from '../modules/auth/auth.table.ts';
+export * from '../modules/clients/clients.table.ts';
+export * from '../modules/products/products.table.ts';
+export * from '../modules/expert-sessions/expert-sessions.table.ts';
+export * from '../modules/worklets/worklets.table.ts';

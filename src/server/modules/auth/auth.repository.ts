@@ -1,0 +1,20 @@
+import { and, eq, gt } from 'drizzle-orm';
+import type { Database } from '../../db/database.ts';
+import { users } from '../users/users.table.ts';
+import { authSessions } from './auth.table.ts';
+
+/** The signed-in user behind a session token, in one statement; disabled users have none. */
+export async function findActorBySessionToken(db: Database, token: string) {
+  const [row] = await db
+    .select({ id: users.id, name: users.name, email: users.email, role: users.role, clientId: users.clientId })
+    .from(authSessions)
+    .innerJoin(users, eq(users.id, authSessions.userId))
+    .where(and(eq(authSessions.token, token), gt(authSessions.expiresAt, new Date()), eq(users.banned, false)))
+    .limit(1);
+  return row;
+}
+
+export async function isUserDisabled(db: Database, userId: string) {
+  const [row] = await db.select({ banned: users.banned }).from(users).where(eq(users.id, userId));
+  return row?.banned ?? true;
+}

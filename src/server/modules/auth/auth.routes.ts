@@ -1,0 +1,65 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, sendError } from '../../http/errors.ts';
+import type { Auth } from './auth.ts';
+import type { SignInThrottle } from './sign-in-throttle.ts';
+
+/**
+ * Hands /api/auth/* to better-auth as a Fetch request, with two additions: failed sign-ins are
+ * throttled, and its error bodies are reshaped into ours.
+ */
+export function registerAuthRoutes(app: FastifyInstance, { auth, throttle }: { auth: Auth; throttle: SignInThrottle }) {
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/api/auth/*',
+    schema: { hide: true },
+    async handler(request, reply) {
+      const isSignIn = request.method === 'POST' && request.url.split('?')[0] === '/api/auth/sign-in/email';
+      const email = isSignIn ? String((request.body as { email?: unknown } | undefined)?.email ?? '') : '';
+      if (isSignIn) {
+        const wait = throttle.retryAfterSeconds(email, request.ip);
+        if (wait > 0) {
+          reply.header('retry-after', String(wait));
+          return sendError(
+            reply,
+            new AppError('auth.too_many_attempts', 429, `Too many failed sign-ins. Try again in ${wait} seconds.`),
+          );
+        }
+      }
+      const response = await auth.handler(toFetchRequest(request));
+      if (isSignIn) {
+        if (response.status === 401) throttle.recordFailure(email, request.ip);
+        if (response.ok) throttle.recordSuccess(email);
+      }
+      return forward(response, reply);
+    },
+  });
+}
+
+function toFetchRequest(request: FastifyRequest): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+  }
+  const url = new URL(request.url, `${request.protocol}://${request.host}`);
+  const hasBody = request.method !== 'GET' && request.method !== 'HEAD' && request.body !== undefined;
+  return new Request(url, { method: request.method, headers, body: hasBody ? JSON.stringify(request.body) : undefined });
+}
+
+async function forward(response: Response, reply: FastifyReply) {
+  response.headers.forEach((value, name) => {
+    if (name !== 'set-cookie' && name !== 'content-length') reply.header(name, value);
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length) reply.header('set-cookie', cookies);
+  const text = await response.text();
+  if (response.ok || !text) return reply.status(response.status).send(text || undefined);
+  let upstream: { code?: string; message?: string } = {};
+  try {
+    upstream = JSON.parse(text);
+  } catch {
+    upstream = { message: text };
+  }
+  const code = `auth.${(upstream.code ?? 'failed').toLowerCase()}`;
+  return sendError(reply, new AppError(code, response.status, upstream.message ?? 'Authentication failed.'));
+}

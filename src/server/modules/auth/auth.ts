@@ -1,0 +1,77 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { betterAuth } from 'better-auth';
+import { APIError } from 'better-auth/api';
+import { drizzleAdapter } from '@better-auth/drizzle-adapter';
+import { bearer } from 'better-auth/plugins';
+import type { Database } from '../../db/database.ts';
+import { users } from '../users/users.table.ts';
+import { authAccounts, authSessions, authVerifications } from './auth.table.ts';
+import { isUserDisabled } from './auth.repository.ts';
+
+export type AuthOptions = {
+  db: Database;
+  secret: string;
+  baseUrl: string;
+  secureCookies: boolean;
+};
+
+export const sessionCookieBaseName = 'session_token';
+export const sessionLifetimeSeconds = 60 * 60 * 24 * 7;
+
+/** better-auth owns passwords and sessions; roles, clients and disabling are ours. */
+export function createAuth({ db, secret, baseUrl, secureCookies }: AuthOptions) {
+  return betterAuth({
+    secret,
+    baseURL: baseUrl,
+    basePath: '/api/auth',
+    trustedOrigins: [baseUrl],
+    database: drizzleAdapter(db, {
+      provider: 'pg',
+      schema: { users, authSessions, authAccounts, authVerifications },
+    }),
+    user: { modelName: 'users' },
+    session: {
+      modelName: 'authSessions',
+      expiresIn: sessionLifetimeSeconds,
+      updateAge: 60 * 60 * 24,
+    },
+    account: { modelName: 'authAccounts' },
+    verification: { modelName: 'authVerifications' },
+    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8, maxPasswordLength: 128 },
+    // Sign-in failures are throttled by our own limiter (per email and per address).
+    rateLimit: { enabled: false },
+    advanced: {
+      database: { generateId: 'uuid' },
+      useSecureCookies: secureCookies,
+      defaultCookieAttributes: { httpOnly: true, sameSite: 'lax', secure: secureCookies },
+    },
+    databaseHooks: {
+      session: {
+        create: {
+          before: async (session) => {
+            if (await isUserDisabled(db, session.userId)) {
+              throw new APIError('UNAUTHORIZED', { message: 'Invalid email or password', code: 'INVALID_EMAIL_OR_PASSWORD' });
+            }
+          },
+        },
+      },
+    },
+    plugins: [bearer()],
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+/** AUTH_SECRET in production; elsewhere a secret generated once and kept in the data dir. */
+export function resolveAuthSecret(configured: string | undefined, dataDir: string, isProduction: boolean): string {
+  if (configured) return configured;
+  if (isProduction) throw new Error('AUTH_SECRET (at least 32 characters) is required in production.');
+  const file = path.join(dataDir, 'auth-secret');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const secret = crypto.randomBytes(32).toString('base64url');
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,9 @@
+import { defineError } from '../../http/errors.ts';
+
+export const clientNotFound = defineError('clients.not_found', 404, 'No such client.');
+export const clientNameTaken = defineError('clients.name_taken', 409, 'A client with this name already exists.');
+export const clientHasStudents = defineError(
+  'clients.has_students',
+  409,
+  'This client still has students; move them to another client or deactivate the client instead.',
+);

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import type { AppInstance } from '../../app.ts';
+import { errorResponses, idParams } from '../../http/schemas.ts';
+import { allow } from '../auth/auth.guard.ts';
+import {
+  clientListQuery,
+  clientProductsBody,
+  clientSchema,
+  createClientBody,
+  presentClient,
+  updateClientBody,
+} from './clients.schemas.ts';
+import * as usecases from './clients.usecases.ts';
+
+const tags = ['Clients'];
+const clientResponse = z.object({ client: clientSchema });
+
+export function registerClientRoutes(app: AppInstance) {
+  const { db } = app.context;
+
+  app.get(
+    '/api/admin/clients',
+    {
+      onRequest: allow('admin', 'staff'),
+      schema: {
+        tags,
+        summary: 'List clients by name, with their products',
+        querystring: clientListQuery,
+        response: { 200: z.object({ clients: z.array(clientSchema), next_cursor: z.string().nullable() }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const page = await usecases.listClients(db, request.query);
+      return { clients: page.items.map(presentClient), next_cursor: page.nextCursor };
+    },
+  );
+
+  app.post(
+    '/api/admin/clients',
+    {
+      onRequest: allow('admin'),
+      schema: { tags, summary: 'Create a client', body: createClientBody, response: { 201: clientResponse, ...errorResponses } },
+    },
+    async (request, reply) => {
+      const { name, is_active, product_ids } = request.body;
+      const client = await usecases.createClient(db, { name, isActive: is_active, productIds: product_ids });
+      return reply.status(201).send({ client: presentClient(client) });
+    },
+  );
+
+  app.get(
+    '/api/admin/clients/:id',
+    {
+      onRequest: allow('admin', 'staff'),
+      schema: { tags, summary: 'Get a client', params: idParams, response: { 200: clientResponse, ...errorResponses } },
+    },
+    async (request) => ({ client: presentClient(await usecases.getClient(db, request.params.id)) }),
+  );
+
+  app.patch(
+    '/api/admin/clients/:id',
+    {
+      onRequest: allow('admin'),
+      schema: {
+        tags,
+        summary: 'Rename, activate or deactivate a client',
+        params: idParams,
+        body: updateClientBody,
+        response: { 200: clientResponse, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { name, is_active } = request.body;
+      const client = await usecases.updateClient(db, request.params.id, { name, isActive: is_active });
+      return { client: presentClient(client) };
+    },
+  );
+
+  app.delete(
+    '/api/admin/clients/:id',
+    {
+      onRequest: allow('admin'),
+      schema: {
+        tags,
+        summary: 'Delete a client that has no students',
+        params: idParams,
+        response: { 204: z.null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      await usecases.deleteClient(db, request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.put(
+    '/api/admin/clients/:id/products',
+    {
+      onRequest: allow('admin', 'staff'),
+      schema: {
+        tags,
+        summary: "Replace the client's products (one atomic difference)",
+        description: 'Unknown product ids answer 400 with `details.product_ids` and nothing is written.',
+        params: idParams,
+        body: clientProductsBody,
+        response: { 200: clientResponse, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const client = await usecases.setClientProducts(db, request.params.id, request.body.product_ids);
+      return { client: presentClient(client) };
+    },
+  );
+}

@@ -1,0 +1,69 @@
+import type { Database } from '../../db/database.ts';
+import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.ts';
+import { decodeCursor, toPage } from '../../http/paging.ts';
+import { unknownProducts } from '../products/products.errors.ts';
+import { findMissingProductIds } from '../products/products.repository.ts';
+import { clientHasStudents, clientNameTaken, clientNotFound } from './clients.errors.ts';
+import * as repository from './clients.repository.ts';
+
+export async function listClients(db: Database, query: { limit: number; cursor?: string; search?: string }) {
+  const rows = await repository.listClients(db, { ...query, cursor: decodeCursor(query.cursor) });
+  return toPage(rows, query.limit, (client) => ({ sortValue: client.name, id: client.id }));
+}
+
+export async function getClient(db: Database, id: string) {
+  const client = await repository.findClient(db, id);
+  if (!client) throw clientNotFound();
+  return client;
+}
+
+export async function createClient(db: Database, input: { name: string; isActive?: boolean; productIds?: string[] }) {
+  const id = await db.transaction(async (tx) => {
+    const clientId = await withNameCheck(() => repository.insertClient(tx, input));
+    if (input.productIds?.length) await replaceProducts(tx, clientId, input.productIds);
+    return clientId;
+  });
+  return getClient(db, id);
+}
+
+export async function updateClient(db: Database, id: string, changes: { name?: string; isActive?: boolean }) {
+  const updated = await withNameCheck(() => repository.updateClient(db, id, changes));
+  if (!updated) throw clientNotFound();
+  return getClient(db, id);
+}
+
+export async function deleteClient(db: Database, id: string) {
+  try {
+    if (!(await repository.deleteClient(db, id))) throw clientNotFound();
+  } catch (error) {
+    if (isForeignKeyViolation(error)) throw clientHasStudents();
+    throw error;
+  }
+}
+
+/** Replaces the client's product set in one transaction, adding and removing only what changed. */
+export async function setClientProducts(db: Database, clientId: string, productIds: string[]) {
+  await db.transaction(async (tx) => {
+    if (!(await repository.clientExists(tx, clientId, { lock: true }))) throw clientNotFound();
+    await replaceProducts(tx, clientId, productIds);
+  });
+  return getClient(db, clientId);
+}
+
+async function replaceProducts(tx: Database, clientId: string, productIds: string[]) {
+  const missing = await findMissingProductIds(tx, productIds);
+  if (missing.length) throw unknownProducts({ product_ids: missing });
+  const current = new Set(await repository.findClientProductIds(tx, clientId));
+  const wanted = new Set(productIds);
+  await repository.removeClientProducts(tx, clientId, [...current].filter((id) => !wanted.has(id)));
+  await repository.addClientProducts(tx, clientId, [...wanted].filter((id) => !current.has(id)));
+}
+
+async function withNameCheck<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw clientNameTaken();
+    throw error;
+  }
+}

@@ -1,0 +1,77 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, check, index, integer, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, id, updatedAt } from '../../db/columns.ts';
+import { products } from '../products/products.table.ts';
+import { users } from '../users/users.table.ts';
+
+/** An expert-talk video; reaches students through the products it is linked to. */
+export const expertSessions = pgTable(
+  'job_readiness_expert_sessions',
+  {
+    id: id(),
+    title: text('title').notNull(),
+    description: text('description'),
+    videoStorageKey: text('video_storage_key'),
+    videoDuration: integer('video_duration').notNull().default(0),
+    videoSizeBytes: bigint('video_size_bytes', { mode: 'number' }),
+    videoMediaType: text('video_media_type'),
+    isActive: boolean('is_active').notNull().default(true),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    index('job_readiness_expert_sessions_created_idx').on(table.createdAt.desc(), table.id.desc()),
+  ],
+);
+
+/** Which products a session is shared with (many-to-many; the seed's junction plus who assigned). */
+export const expertSessionProducts = pgTable(
+  'job_readiness_expert_session_products',
+  {
+    expertSessionId: uuid('expert_session_id')
+      .notNull()
+      .references(() => expertSessions.id, { onDelete: 'cascade' }),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    assignedBy: uuid('assigned_by').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (table) => [
+    primaryKey({ columns: [table.expertSessionId, table.productId] }),
+    index('idx_expert_session_products_session_id').on(table.expertSessionId),
+    index('idx_expert_session_products_product_id').on(table.productId, table.expertSessionId),
+  ],
+);
+
+/** One student's watch progress on one session; values only ever grow. */
+export const expertSessionProgress = pgTable(
+  'job_readiness_expert_session_progress',
+  {
+    id: id(),
+    studentId: uuid('student_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expertSessionId: uuid('expert_session_id')
+      .notNull()
+      .references(() => expertSessions.id, { onDelete: 'cascade' }),
+    watchTimeSeconds: integer('watch_time_seconds').notNull().default(0),
+    lastPositionSeconds: integer('last_position_seconds').notNull().default(0),
+    completionPercentage: integer('completion_percentage').notNull().default(0),
+    isCompleted: boolean('is_completed').notNull().default(false),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+    lastMilestoneReached: integer('last_milestone_reached').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    unique('job_readiness_expert_session_progress_student_session_unique').on(table.studentId, table.expertSessionId),
+    index('job_readiness_expert_session_progress_session_idx').on(table.expertSessionId),
+    check(
+      'job_readiness_expert_session_progress_percentage_check',
+      sql`${table.completionPercentage} between 0 and 100`,
+    ),
+  ],
+);

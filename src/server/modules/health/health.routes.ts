@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import type { AppInstance } from '../../app.ts';
+
+const componentStatus = z.object({ status: z.enum(['ok', 'error']), detail: z.string().optional() });
+
+async function probe(check: () => Promise<void>): Promise<z.infer<typeof componentStatus>> {
+  try {
+    await check();
+    return { status: 'ok' };
+  } catch (error) {
+    return { status: 'error', detail: (error as Error).message };
+  }
+}
+
+const healthSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  database: componentStatus.extend({ engine: z.enum(['pglite', 'postgres']) }),
+  storage: componentStatus.extend({ driver: z.enum(['local', 's3']) }),
+});
+
+export function registerHealthRoutes(app: AppInstance) {
+  const { database, storage } = app.context;
+  app.get(
+    '/api/health',
+    {
+      schema: {
+        tags: ['Health'],
+        summary: 'Whether the database and the storage answer',
+        security: [],
+        response: { 200: healthSchema, 503: healthSchema },
+      },
+    },
+    async (_request, reply) => {
+      const [databaseStatus, storageStatus] = await Promise.all([probe(database.ping), probe(storage.check)]);
+      const healthy = databaseStatus.status === 'ok' && storageStatus.status === 'ok';
+      return reply.status(healthy ? 200 : 503).send({
+        status: healthy ? 'ok' : 'degraded',
+        database: { ...databaseStatus, engine: database.engine },
+        storage: { ...storageStatus, driver: storage.driver },
+      });
+    },
+  );
+}

@@ -1,0 +1,7 @@
+import { defineError } from '../../http/errors.ts';
+
+export const userNotFound = defineError('users.not_found', 404, 'No such user.');
+export const emailTaken = defineError('users.email_taken', 409, 'A user with this email already exists.');
+export const studentNeedsClient = defineError('users.client_required', 400, 'A student must belong to a client.');
+export const unknownClient = defineError('users.unknown_client', 400, 'There is no such client.');
+export const cannotDisableSelf = defineError('users.cannot_change_self', 409, 'You cannot disable yourself or remove your own admin role.');

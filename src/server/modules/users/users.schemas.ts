@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { pagingQuery } from '../../http/paging.ts';
+import { iso, requiredText, timestamp } from '../../http/schemas.ts';
+import type { UserRow } from './users.repository.ts';
+import { userRoles } from './users.table.ts';
+
+export const userRole = z.enum(userRoles);
+const password = z.string().min(8).max(128);
+
+export const userSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    email: z.string(),
+    role: userRole,
+    client: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+    disabled: z.boolean(),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .meta({ id: 'User' });
+
+export const userListQuery = z.object({
+  ...pagingQuery,
+  search: z.string().trim().max(200).optional(),
+  role: userRole.optional(),
+  client_id: z.uuid().optional(),
+});
+
+export const createUserBody = z.object({
+  email: z.email().max(254),
+  name: requiredText(200),
+  password,
+  role: userRole,
+  client_id: z.uuid().nullable().optional(),
+});
+
+export const updateUserBody = z
+  .object({
+    name: requiredText(200).optional(),
+    role: userRole.optional(),
+    client_id: z.uuid().nullable().optional(),
+    disabled: z.boolean().optional(),
+    password: password.optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'Name at least one field to change' });
+
+export function presentUser(user: UserRow) {
+  return {
+    id: user.id,
+    name: user.name,
+    email: user.email,
+    role: user.role,
+    client: user.clientId ? { id: user.clientId, name: user.clientName ?? '' } : null,
+    disabled: user.disabled,
+    created_at: iso(user.createdAt),
+    updated_at: iso(user.updatedAt),
+  };
+}

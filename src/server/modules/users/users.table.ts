@@ -1,0 +1,32 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, id, updatedAt } from '../../db/columns.ts';
+import { clients } from '../clients/clients.table.ts';
+
+export const userRoles = ['admin', 'staff', 'mentor', 'student'] as const;
+export type UserRole = (typeof userRoles)[number];
+
+/** better-auth's user model, with the platform's role and (for students) their client. */
+export const users = pgTable(
+  'users',
+  {
+    id: id(),
+    name: text('name').notNull(),
+    email: text('email').notNull().unique(),
+    emailVerified: boolean('email_verified').notNull().default(false),
+    image: text('image'),
+    role: text('role', { enum: userRoles }).notNull().default('student'),
+    clientId: uuid('client_id').references(() => clients.id, { onDelete: 'restrict' }),
+    banned: boolean('banned').notNull().default(false),
+    banReason: text('ban_reason'),
+    banExpires: timestamp('ban_expires', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    check('users_role_check', sql`${table.role} in ('admin', 'staff', 'mentor', 'student')`),
+    check('users_student_has_client', sql`${table.role} <> 'student' or ${table.clientId} is not null`),
+    index('users_client_id_idx').on(table.clientId),
+    index('users_role_created_idx').on(table.role, table.createdAt),
+  ],
+);

@@ -1,0 +1,83 @@
+import type { Database } from '../../db/database.ts';
+import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.ts';
+import { decodeCursor, toPage } from '../../http/paging.ts';
+import type { Actor } from '../auth/auth.guard.ts';
+import { clientExists } from '../clients/clients.repository.ts';
+import { cannotDisableSelf, emailTaken, studentNeedsClient, unknownClient, userNotFound } from './users.errors.ts';
+import * as repository from './users.repository.ts';
+import type { UserRole } from './users.table.ts';
+
+export type PasswordHasher = (password: string) => Promise<string>;
+
+export async function listUsers(
+  db: Database,
+  query: { limit: number; cursor?: string; search?: string; role?: UserRole; clientId?: string },
+) {
+  const rows = await repository.listUsers(db, { ...query, cursor: decodeCursor(query.cursor) });
+  return toPage(rows, query.limit, (user) => ({ sortValue: user.sortKey, id: user.id }));
+}
+
+export async function getUser(db: Database, id: string) {
+  const user = await repository.findUser(db, id);
+  if (!user) throw userNotFound();
+  return user;
+}
+
+export async function createUser(
+  db: Database,
+  hashPassword: PasswordHasher,
+  input: { email: string; name: string; password: string; role: UserRole; clientId?: string | null },
+) {
+  const clientId = input.role === 'student' ? input.clientId : (input.clientId ?? null);
+  if (input.role === 'student' && !clientId) throw studentNeedsClient({ fields: [{ path: 'body.client_id', message: 'Required for students' }] });
+  const passwordHash = await hashPassword(input.password);
+  const id = await db.transaction(async (tx) => {
+    if (clientId && !(await clientExists(tx, clientId))) throw unknownClient({ client_id: clientId });
+    try {
+      return await repository.insertUserWithPassword(tx, { ...input, clientId: clientId ?? null }, passwordHash);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw emailTaken();
+      throw error;
+    }
+  });
+  return getUser(db, id);
+}
+
+/**
+ * Changes a user. Disabling also ends every session of theirs, so they lose access on their
+ * next request; the request itself is refused for a disabled user even without that.
+ */
+export async function updateUser(
+  db: Database,
+  hashPassword: PasswordHasher,
+  actor: Actor,
+  id: string,
+  changes: { name?: string; role?: UserRole; clientId?: string | null; disabled?: boolean; password?: string },
+) {
+  if (id === actor.id && (changes.disabled === true || (changes.role && changes.role !== 'admin'))) throw cannotDisableSelf();
+  const passwordHash = changes.password ? await hashPassword(changes.password) : undefined;
+  await db.transaction(async (tx) => {
+    const current = await repository.findUser(tx, id);
+    if (!current) throw userNotFound();
+    const role = changes.role ?? current.role;
+    const clientId = changes.clientId !== undefined ? changes.clientId : current.clientId;
+    if (role === 'student' && !clientId) throw studentNeedsClient({ fields: [{ path: 'body.client_id', message: 'Required for students' }] });
+    if (changes.clientId && !(await clientExists(tx, changes.clientId))) throw unknownClient({ client_id: changes.clientId });
+    try {
+      await repository.updateUser(tx, id, { name: changes.name, role: changes.role, clientId: changes.clientId, banned: changes.disabled });
+    } catch (error) {
+      if (isForeignKeyViolation(error)) throw unknownClient();
+      throw error;
+    }
+    if (passwordHash) await repository.updatePassword(tx, id, passwordHash);
+    if (changes.disabled || passwordHash) await repository.deleteSessionsOf(tx, id);
+  });
+  return getUser(db, id);
+}
+
+/** Creates the configured admin at start when no user has that email (production bootstrap). */
+export async function ensureAdmin(db: Database, hashPassword: PasswordHasher, admin: { email: string; password: string; name: string }) {
+  if (await repository.findUserIdByEmail(db, admin.email)) return false;
+  await createUser(db, hashPassword, { ...admin, role: 'admin' });
+  return true;
+}

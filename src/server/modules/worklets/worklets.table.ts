@@ -1,0 +1,116 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, date, index, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, id, updatedAt } from '../../db/columns.ts';
+import { products } from '../products/products.table.ts';
+import { users } from '../users/users.table.ts';
+
+export const workletStatuses = ['draft', 'ongoing', 'completed', 'cancelled'] as const;
+export type WorkletStatus = (typeof workletStatuses)[number];
+
+export const mentorRoles = ['Primary', 'Secondary', 'Collaborator'] as const;
+export type MentorRole = (typeof mentorRoles)[number];
+
+export const assignmentActions = ['assigned', 'role_changed', 'deactivated', 'reactivated'] as const;
+export type AssignmentAction = (typeof assignmentActions)[number];
+
+/** A student project within a product, run by a team of students with one or more mentors. */
+export const worklets = pgTable(
+  'worklets',
+  {
+    id: id(),
+    certId: text('cert_id').notNull().unique(),
+    title: text('title').notNull(),
+    description: text('description'),
+    status: text('status', { enum: workletStatuses }).notNull().default('draft'),
+    startDate: date('start_date'),
+    endDate: date('end_date'),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'restrict' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    check('worklets_status_check', sql`${table.status} in ('draft', 'ongoing', 'completed', 'cancelled')`),
+    check('worklets_dates_check', sql`${table.endDate} is null or ${table.startDate} is null or ${table.endDate} >= ${table.startDate}`),
+    index('worklets_created_idx').on(table.createdAt.desc(), table.id.desc()),
+    index('worklets_product_id_idx').on(table.productId),
+  ],
+);
+
+export const workletStudents = pgTable(
+  'worklet_students',
+  {
+    workletId: uuid('worklet_id')
+      .notNull()
+      .references(() => worklets.id, { onDelete: 'cascade' }),
+    studentId: uuid('student_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.workletId, table.studentId] }),
+    index('worklet_students_student_id_idx').on(table.studentId),
+  ],
+);
+
+/** The seed's junction: many mentors per worklet, each with a role; deactivated, never deleted. */
+export const mentorWorkletAssignments = pgTable(
+  'mentor_worklet_assignments',
+  {
+    id: id(),
+    mentorId: uuid('mentor_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    workletId: uuid('worklet_id')
+      .notNull()
+      .references(() => worklets.id, { onDelete: 'cascade' }),
+    assignedAt: timestamp('assigned_at', { withTimezone: true }).notNull().defaultNow(),
+    roleType: text('role_type', { enum: mentorRoles }).notNull().default('Primary'),
+    isActive: boolean('is_active').notNull().default(true),
+    assignedBy: uuid('assigned_by').references(() => users.id, { onDelete: 'set null' }),
+    notes: text('notes'),
+    updatedAt: updatedAt(),
+    deactivatedAt: timestamp('deactivated_at', { withTimezone: true }),
+    deactivatedBy: uuid('deactivated_by').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (table) => [
+    unique('unique_mentor_worklet').on(table.mentorId, table.workletId),
+    check('mentor_worklet_assignments_role_check', sql`${table.roleType} in ('Primary', 'Secondary', 'Collaborator')`),
+    uniqueIndex('mentor_worklet_assignments_one_active_primary')
+      .on(table.workletId)
+      .where(sql`${table.isActive} and ${table.roleType} = 'Primary'`),
+    index('mentor_worklet_assignments_worklet_idx').on(table.workletId),
+  ],
+);
+
+/** Append-only timeline of every change to a worklet's mentors. */
+export const mentorAssignmentHistory = pgTable(
+  'mentor_assignment_history',
+  {
+    id: id(),
+    assignmentId: uuid('assignment_id')
+      .notNull()
+      .references(() => mentorWorkletAssignments.id, { onDelete: 'cascade' }),
+    workletId: uuid('worklet_id')
+      .notNull()
+      .references(() => worklets.id, { onDelete: 'cascade' }),
+    mentorId: uuid('mentor_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    action: text('action', { enum: assignmentActions }).notNull(),
+    fromRole: text('from_role', { enum: mentorRoles }),
+    toRole: text('to_role', { enum: mentorRoles }),
+    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    reason: text('reason'),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    check(
+      'mentor_assignment_history_action_check',
+      sql`${table.action} in ('assigned', 'role_changed', 'deactivated', 'reactivated')`,
+    ),
+    index('mentor_assignment_history_worklet_idx').on(table.workletId, table.createdAt),
+  ],
+);

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp, type AppInstance } from '../../src/server/app.ts';
+import { loadConfig } from '../../src/server/config.ts';
+import type { DatabaseConnection } from '../../src/server/db/database.ts';
+import { seedDatabase, type SeedSpec, type Seeded } from '../../src/server/seed/seed-database.ts';
+import { createTestDatabase } from './test-database.ts';
+
+export const testPassword = 'correct-horse-battery';
+
+export type TestApp<Spec extends SeedSpec> = {
+  app: AppInstance;
+  database: DatabaseConnection;
+  db: DatabaseConnection['db'];
+  ids: Seeded<Spec>;
+  dataDir: string;
+  /** Signs in a seeded user (by key) and returns headers carrying their bearer token. */
+  signIn(userKey: keyof Seeded<Spec>['users']): Promise<Record<string, string>>;
+  /** `app.inject` with the given user signed in (or anonymous when `as` is omitted). */
+  request(options: InjectOptions & { as?: keyof Seeded<Spec>['users'] }): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+};
+
+/**
+ * The whole app in-process on a freshly migrated database seeded from `spec`; users' passwords
+ * default to `testPassword`. Extra environment (e.g. storage settings) can be passed in `env`.
+ */
+export async function createTestApp<Spec extends SeedSpec>(
+  spec: Spec,
+  options: { env?: Record<string, string> } = {},
+): Promise<TestApp<Spec>> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-test-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    AUTH_SECRET: 'test-secret-test-secret-test-secret-0123',
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
+  const database = await createTestDatabase();
+  const app = await buildApp(config, database);
+  const hashPassword = async (password: string) => (await app.context.auth.$context).password.hash(password);
+  const ids = await seedDatabase(database.db, hashPassword, spec);
+  const tokens = new Map<string, Record<string, string>>();
+
+  async function signIn(userKey: keyof Seeded<Spec>['users']) {
+    const key = String(userKey);
+    const cached = tokens.get(key);
+    if (cached) return cached;
+    const user = spec.users?.[key];
+    if (!user) throw new Error(`No seeded user "${key}"`);
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/auth/sign-in/email',
+      payload: { email: user.email, password: user.password },
+    });
+    const token = response.headers['set-auth-token'];
+    if (response.statusCode !== 200 || typeof token !== 'string') {
+      throw new Error(`Sign-in of "${key}" failed: ${response.statusCode} ${response.body}`);
+    }
+    const headers = { authorization: `Bearer ${token}` };
+    tokens.set(key, headers);
+    return headers;
+  }
+
+  return {
+    app,
+    database,
+    db: database.db,
+    ids,
+    dataDir,
+    signIn,
+    async request({ as, ...options }) {
+      const headers = { ...(as ? await signIn(as) : {}), ...(options.headers as Record<string, string> | undefined) };
+      return app.inject({ ...options, headers });
+    },
+    async close() {
+      await app.close();
+      await database.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

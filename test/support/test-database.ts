@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import crypto from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { openDatabase, type DatabaseConnection } from '../../src/server/db/database.ts';
+
+export const testEngine = inject('engine');
+
+/** A freshly migrated database of its own: a copy of the run's template on the engine under test. */
+export async function createTestDatabase(): Promise<DatabaseConnection> {
+  if (testEngine === 'postgres') {
+    const templateUrl = new URL(inject('postgresTemplateUrl'));
+    const template = templateUrl.pathname.slice(1);
+    const name = `jobready_t_${crypto.randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: withDatabase(templateUrl, 'postgres') });
+    await admin.connect();
+    await admin.query(`create database ${name} template ${template}`);
+    const database = await openDatabase({ url: withDatabase(templateUrl, name) });
+    return {
+      ...database,
+      close: async () => {
+        await database.close();
+        await admin.query(`drop database if exists ${name} with (force)`);
+        await admin.end();
+      },
+    };
+  }
+  const dump = new Blob([fs.readFileSync(inject('pgliteTemplate'))]);
+  return openDatabase({ pglite: await PGlite.create({ loadDataDir: dump }) });
+}
+
+function withDatabase(url: URL, name: string) {
+  const copy = new URL(url);
+  copy.pathname = `/${name}`;
+  return copy.toString();
+}
