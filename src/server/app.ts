@@ -27,11 +27,13 @@ import { createAuth, resolveAuthSecret } from './modules/auth/auth.ts';
 import { registerAuthRoutes } from './modules/auth/auth.routes.ts';
 import { createSignInThrottle } from './modules/auth/sign-in-throttle.ts';
 import { registerClientRoutes } from './modules/clients/clients.routes.ts';
+import { registerExpertSessionRoutes } from './modules/expert-sessions/expert-sessions.routes.ts';
 import { registerHealthRoutes } from './modules/health/health.routes.ts';
 import { registerMeRoutes } from './modules/me/me.routes.ts';
 import { registerProductRoutes } from './modules/products/products.routes.ts';
 import { createStorage, type Storage } from './modules/storage/storage.ts';
 import { registerUserRoutes } from './modules/users/users.routes.ts';
+import { registerWorkletRoutes } from './modules/worklets/worklets.routes.ts';
 
 export type AppContext = {
   config: Config;
@@ -127,6 +129,8 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
   registerUserRoutes(typedApp);
   registerClientRoutes(typedApp);
   registerProductRoutes(typedApp);
+  registerExpertSessionRoutes(typedApp);
+  registerWorkletRoutes(typedApp);
 
   await registerWebApp(app);
   return typedApp;

@@ -1,6 +1,7 @@
 import { loadConfig } from './config.ts';
 import { acquireDataDirLock } from './db/data-dir-lock.ts';
 import { openDatabase } from './db/database.ts';
+import { migrateDatabase } from './db/migrate.ts';
 import { buildApp } from './app.ts';
 import { bootstrapData } from './seed/bootstrap.ts';
 
@@ -8,7 +9,7 @@ const startedAt = performance.now();
 const config = loadConfig();
 const releaseLock = config.databaseUrl ? () => {} : lockOrExit(config.dataDir);
 const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: `${config.dataDir}/pglite` });
-await database.migrate();
+await migrateDatabase(database, (line) => console.log(line));
 const app = await buildApp(config, database);
 const hashPassword = async (password: string) => (await app.context.auth.$context).password.hash(password);
 await bootstrapData(database.db, hashPassword, config, (line) => console.log(line));

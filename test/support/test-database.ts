@@ -7,11 +7,14 @@ import { openDatabase, type DatabaseConnection } from '../../src/server/db/datab
 
 export const testEngine = inject('engine');
 
-/** A freshly migrated database of its own: a copy of the run's template on the engine under test. */
-export async function createTestDatabase(): Promise<DatabaseConnection> {
+/**
+ * A freshly migrated database of its own: a copy of the run's template on the engine under test;
+ * `{ empty: true }` gives one with no tables at all (for migration tests).
+ */
+export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<DatabaseConnection> {
   if (testEngine === 'postgres') {
     const templateUrl = new URL(inject('postgresTemplateUrl'));
-    const template = templateUrl.pathname.slice(1);
+    const template = options.empty ? 'template0' : templateUrl.pathname.slice(1);
     const name = `jobready_t_${crypto.randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: withDatabase(templateUrl, 'postgres') });
     await admin.connect();
@@ -26,6 +29,7 @@ export async function createTestDatabase(): Promise<DatabaseConnection> {
       },
     };
   }
+  if (options.empty) return openDatabase({ pglite: await PGlite.create() });
   const dump = new Blob([fs.readFileSync(inject('pgliteTemplate'))]);
   return openDatabase({ pglite: await PGlite.create({ loadDataDir: dump }) });
 }

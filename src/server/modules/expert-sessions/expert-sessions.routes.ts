@@ -1,0 +1,3 @@
+import type { AppInstance } from '../../app.ts';
+
+export function registerExpertSessionRoutes(_app: AppInstance) {}
