@@ -39,7 +39,7 @@ export async function migrateDatabase(database: DatabaseConnection, log: (line: 
 }
 
 async function isUnjournaledLegacyDatabase({ db }: DatabaseConnection) {
-  const result = await db.execute<{ journal: string | null; legacy: boolean }>(sql`
+  const result = await db.execute(sql`
     select to_regclass('drizzle.__drizzle_migrations')::text as journal,
       exists (
         select 1 from information_schema.columns
@@ -47,7 +47,7 @@ async function isUnjournaledLegacyDatabase({ db }: DatabaseConnection) {
           and ((table_name = 'job_readiness_expert_sessions' and column_name = 'product_id')
             or (table_name = 'worklets' and column_name = 'mentor_id'))
       ) as legacy`);
-  const row = rowsOf(result)[0];
+  const row = rowsOf<{ journal: string | null; legacy: boolean }>(result)[0];
   return Boolean(row && row.journal === null && row.legacy);
 }
 

@@ -10,7 +10,7 @@ import type { PasswordHasher } from '../modules/users/users.usecases.ts';
 /** A declarative description of data; each entry has a key that later entries refer to. */
 export type SeedSpec = {
   products?: Record<string, { name: string; description?: string; type?: ProductType }>;
-  clients?: Record<string, { name: string; isActive?: boolean; products?: string[] }>;
+  clients?: Record<string, { name: string; isActive?: boolean; products?: readonly string[] }>;
   users?: Record<string, { email: string; name: string; role: UserRole; password: string; client?: string; disabled?: boolean }>;
 };
 
