@@ -27,15 +27,14 @@ export const productListQuery = z.object({
   type: productType.optional(),
 });
 
-export const createProductBody = z.object({
-  name: requiredText(200),
-  description: optionalText(5000),
-  type: productType.default('JOB_READINESS'),
-});
+const productFields = { name: requiredText(200), description: optionalText(5000), type: productType };
 
-export const updateProductBody = createProductBody.partial().refine((body) => Object.keys(body).length > 0, {
-  message: 'Name at least one field to change',
-});
+export const createProductBody = z.object({ ...productFields, type: productType.default('JOB_READINESS') });
+
+export const updateProductBody = z
+  .object(productFields)
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, { message: 'Name at least one field to change' });
 
 export function presentProduct(product: Product) {
   return {

@@ -1,0 +1,193 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, testPassword, type TestApp } from '../../../../test/support/test-app.ts';
+
+const spec = {
+  clients: { acme: { name: 'Acme' } },
+  users: {
+    admin: { email: 'admin@test.dev', name: 'Admin', role: 'admin', password: testPassword },
+    student: { email: 'student@test.dev', name: 'Student', role: 'student', password: testPassword, client: 'acme' },
+    victim: { email: 'victim@test.dev', name: 'Victim', role: 'mentor', password: testPassword },
+    leaver: { email: 'leaver@test.dev', name: 'Leaver', role: 'mentor', password: testPassword },
+    disabled: { email: 'disabled@test.dev', name: 'Disabled', role: 'mentor', password: testPassword, disabled: true },
+  },
+} as const;
+
+let t: TestApp<typeof spec>;
+beforeAll(async () => {
+  t = await createTestApp(spec);
+});
+afterAll(() => t.close());
+
+const signIn = (email: string, password: string, headers: Record<string, string> = {}) =>
+  t.app.inject({ method: 'POST', url: '/api/auth/sign-in/email', payload: { email, password }, headers });
+
+function sessionCookie(response: { headers: Record<string, unknown> }) {
+  const cookies = [response.headers['set-cookie']].flat().map(String);
+  const session = cookies.find((cookie) => cookie.startsWith('better-auth.session_token='));
+  if (!session) throw new Error('no session cookie');
+  return session;
+}
+
+describe('sign-in', () => {
+  it('sets an HttpOnly, SameSite=Lax session cookie and returns a bearer token', async () => {
+    const response = await signIn('student@test.dev', testPassword);
+    expect(response.statusCode).toBe(200);
+    const cookie = sessionCookie(response);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    expect(response.headers['set-auth-token']).toEqual(expect.any(String));
+  });
+
+  it('answers a wrong password and an unknown email identically', async () => {
+    const wrongPassword = await signIn('admin@test.dev', 'not-the-password');
+    const unknownEmail = await signIn('nobody@test.dev', 'not-the-password');
+    expect(wrongPassword.statusCode).toBe(401);
+    expect(unknownEmail.statusCode).toBe(401);
+    expect(unknownEmail.json()).toEqual(wrongPassword.json());
+    expect(wrongPassword.json().error.code).toBe('auth.invalid_email_or_password');
+  });
+
+  it('throttles repeated failures for one email with 429 and Retry-After, even with the right password', async () => {
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      expect((await signIn('victim@test.dev', `wrong-${attempt}`)).statusCode).toBe(401);
+    }
+    const throttled = await signIn('victim@test.dev', testPassword);
+    expect(throttled.statusCode).toBe(429);
+    expect(throttled.json().error.code).toBe('auth.too_many_attempts');
+    expect(Number(throttled.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('refuses a disabled user', async () => {
+    const response = await signIn('disabled@test.dev', testPassword);
+    expect(response.statusCode).toBe(401);
+  });
+});
+
+describe('sessions', () => {
+  it('accepts the bearer token and rejects a tampered one', async () => {
+    const token = (await signIn('student@test.dev', testPassword)).headers['set-auth-token'] as string;
+    const me = await t.app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${token}` } });
+    expect(me.statusCode).toBe(200);
+    expect(me.json().user).toMatchObject({ email: 'student@test.dev', role: 'student', client: { name: 'Acme' } });
+    const tampered = `${token.split('.')[0]}.${Buffer.from('forged').toString('base64')}`;
+    const refused = await t.app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${tampered}` } });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json().error.code).toBe('auth.unauthenticated');
+  });
+
+  it('ends access at once when an admin disables the user, existing sessions included', async () => {
+    const cookie = sessionCookie(await signIn('leaver@test.dev', testPassword)).split(';')[0]!;
+    const before = await t.app.inject({ method: 'GET', url: '/api/me', headers: { cookie } });
+    expect(before.statusCode).toBe(200);
+    const disable = await t.request({
+      method: 'PATCH',
+      url: `/api/admin/users/${t.ids.users.leaver}`,
+      as: 'admin',
+      payload: { disabled: true },
+    });
+    expect(disable.statusCode).toBe(200);
+    expect(disable.json().user.disabled).toBe(true);
+    const after = await t.app.inject({ method: 'GET', url: '/api/me', headers: { cookie } });
+    expect(after.statusCode).toBe(401);
+  });
+
+  it('signs out', async () => {
+    const cookie = sessionCookie(await signIn('student@test.dev', testPassword)).split(';')[0]!;
+    const origin = 'http://localhost:80';
+    const out = await t.app.inject({ method: 'POST', url: '/api/auth/sign-out', headers: { cookie, origin, host: 'localhost:80' } });
+    expect(out.statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/api/me', headers: { cookie } })).statusCode).toBe(401);
+  });
+});
+
+describe('CSRF protection of cookie-authenticated writes', () => {
+  let cookie: string;
+  beforeAll(async () => {
+    cookie = sessionCookie(await signIn('admin@test.dev', testPassword)).split(';')[0]!;
+  });
+  const create = (headers: Record<string, string>) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/admin/clients',
+      headers: { cookie, host: 'jobready.example', ...headers },
+      payload: { name: `Client ${Math.random()}` },
+    });
+
+  it('refuses a write from another origin', async () => {
+    const response = await create({ origin: 'https://evil.example' });
+    expect(response.statusCode).toBe(403);
+    expect(response.json().error.code).toBe('csrf.origin_mismatch');
+  });
+
+  it('refuses a write that names no origin', async () => {
+    expect((await create({})).statusCode).toBe(403);
+  });
+
+  it('accepts a write from the same origin', async () => {
+    expect((await create({ origin: 'http://jobready.example' })).statusCode).toBe(201);
+    expect((await create({ 'sec-fetch-site': 'same-origin' })).statusCode).toBe(201);
+  });
+});
+
+describe('HTTP conventions', () => {
+  it('sends security headers on every response, errors included', async () => {
+    for (const url of ['/api/health', '/api/nowhere']) {
+      const response = await t.app.inject({ method: 'GET', url });
+      expect(response.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
+    }
+  });
+
+  it('answers unknown API routes with a coded 404', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/api/nowhere' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual({ error: { code: 'routes.not_found', message: expect.any(String) } });
+  });
+
+  it('answers malformed JSON, oversized bodies and wrong media types in the error shape', async () => {
+    const headers = await t.signIn('admin');
+    const malformed = await t.app.inject({
+      method: 'POST',
+      url: '/api/admin/clients',
+      headers: { ...headers, 'content-type': 'application/json' },
+      payload: '{"name": ',
+    });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().error.code).toBe('request.malformed_json');
+
+    const oversized = await t.app.inject({
+      method: 'POST',
+      url: '/api/admin/clients',
+      headers: { ...headers, 'content-type': 'application/json' },
+      payload: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }),
+    });
+    expect(oversized.statusCode).toBe(413);
+    expect(oversized.json().error.code).toBe('request.too_large');
+
+    const wrongType = await t.app.inject({
+      method: 'POST',
+      url: '/api/admin/clients',
+      headers: { ...headers, 'content-type': 'application/xml' },
+      payload: '<client/>',
+    });
+    expect(wrongType.statusCode).toBe(415);
+    expect(wrongType.json().error.code).toBe('request.unsupported_media_type');
+  });
+
+  it('reports database and storage health', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/api/health' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ status: 'ok', database: { status: 'ok' }, storage: { status: 'ok', driver: 'local' } });
+  });
+
+  it('publishes an OpenAPI 3 document generated from the route schemas', async () => {
+    const document = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    expect(document.openapi).toMatch(/^3\./);
+    const putProducts = document.paths['/api/admin/clients/{id}/products'].put;
+    expect(putProducts.requestBody.content['application/json'].schema.properties.product_ids.type).toBe('array');
+    const docsPage = await t.app.inject({ method: 'GET', url: '/api/docs/' });
+    expect(docsPage.statusCode).toBe(200);
+    expect(docsPage.headers['content-type']).toMatch(/text\/html/);
+  });
+});
