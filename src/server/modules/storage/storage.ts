@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Config } from '../../config.ts';
 import { createLocalStorage } from './local-storage.ts';
+import { createS3Storage } from './s3-storage.ts';
 
 export type StoredObject = { stream: Readable; size: number; contentType: string };
 export type ByteRange = { start: number; end: number };
@@ -23,6 +24,5 @@ export interface Storage {
 }
 
 export function createStorage(config: Config['storage']): Storage {
-  if (config.driver === 'local') return createLocalStorage(config.directory);
-  throw new Error('The s3 storage driver is not available in this build.');
+  return config.driver === 'local' ? createLocalStorage(config.directory) : createS3Storage(config);
 }
