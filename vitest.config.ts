@@ -9,6 +9,7 @@ if (process.env.CI === 'true' && !onPostgres) {
 
 export default defineConfig({
   test: {
+    reporters: ['default', './test/support/summary-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
