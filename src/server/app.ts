@@ -113,7 +113,7 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   await app.register(fastifyMultipart, {
     limits: { fileSize: config.uploads.maxVideoBytes, files: 1, fields: 20, fieldSize: 64 * 1024 },
   });
