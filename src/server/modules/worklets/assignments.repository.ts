@@ -1,0 +1,151 @@
+import { and, asc, desc, eq, gt, inArray, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Database } from '../../db/database.ts';
+import type { Cursor } from '../../http/paging.ts';
+import { users } from '../users/users.table.ts';
+import { roleRank } from './worklets.repository.ts';
+import {
+  mentorAssignmentHistory as history,
+  mentorWorkletAssignments as assignments,
+  worklets,
+  type AssignmentAction,
+  type MentorRole,
+} from './worklets.table.ts';
+
+const mentor = alias(users, 'mentor');
+const assigner = alias(users, 'assigner');
+const deactivator = alias(users, 'deactivator');
+const actor = alias(users, 'actor');
+
+/** Assignments with the people they name, ready to present. */
+function selectAssignments(db: Database) {
+  return db
+    .select({
+      id: assignments.id,
+      workletId: assignments.workletId,
+      mentor: { id: mentor.id, name: mentor.name, email: mentor.email },
+      roleType: assignments.roleType,
+      isActive: assignments.isActive,
+      assignedAt: assignments.assignedAt,
+      assignedBy: { id: assigner.id, name: assigner.name },
+      notes: assignments.notes,
+      deactivatedAt: assignments.deactivatedAt,
+      deactivatedBy: { id: deactivator.id, name: deactivator.name },
+      updatedAt: assignments.updatedAt,
+    })
+    .from(assignments)
+    .innerJoin(mentor, eq(mentor.id, assignments.mentorId))
+    .leftJoin(assigner, eq(assigner.id, assignments.assignedBy))
+    .leftJoin(deactivator, eq(deactivator.id, assignments.deactivatedBy))
+    .$dynamic();
+}
+
+export type AssignmentRow = Awaited<ReturnType<typeof findAssignmentsByIds>>[number];
+
+/** A worklet's mentors: active ones first, Primary → Secondary → Collaborator, then by name. */
+export async function listAssignments(db: Database, workletId: string, { includeInactive }: { includeInactive: boolean }) {
+  return selectAssignments(db)
+    .where(and(eq(assignments.workletId, workletId), includeInactive ? undefined : eq(assignments.isActive, true)))
+    .orderBy(desc(assignments.isActive), roleRank(sql`${assignments.roleType}`), asc(mentor.name));
+}
+
+export async function findAssignmentsByIds(db: Database, ids: string[]) {
+  if (ids.length === 0) return [];
+  return selectAssignments(db).where(inArray(assignments.id, ids));
+}
+
+export type AssignmentState = { id: string; mentorId: string; roleType: MentorRole; isActive: boolean };
+
+const stateColumns = {
+  id: assignments.id,
+  mentorId: assignments.mentorId,
+  roleType: assignments.roleType,
+  isActive: assignments.isActive,
+};
+
+/** Every assignment of the worklet, active or not (call with the worklet locked). */
+export async function findAssignmentStates(db: Database, workletId: string): Promise<AssignmentState[]> {
+  return db.select(stateColumns).from(assignments).where(eq(assignments.workletId, workletId));
+}
+
+export async function findActivePrimary(db: Database, workletId: string): Promise<AssignmentState | undefined> {
+  const [row] = await db
+    .select(stateColumns)
+    .from(assignments)
+    .where(and(eq(assignments.workletId, workletId), eq(assignments.isActive, true), eq(assignments.roleType, 'Primary')));
+  return row;
+}
+
+export async function insertAssignment(db: Database, values: typeof assignments.$inferInsert) {
+  const [row] = await db.insert(assignments).values(values).returning({ id: assignments.id });
+  return row!.id;
+}
+
+export async function updateAssignment(db: Database, id: string, values: Partial<typeof assignments.$inferInsert>) {
+  await db.update(assignments).set(values).where(eq(assignments.id, id));
+}
+
+export type HistoryEntry = {
+  assignmentId: string;
+  workletId: string;
+  mentorId: string;
+  action: AssignmentAction;
+  fromRole?: MentorRole | null;
+  toRole?: MentorRole | null;
+  actorId: string;
+  reason?: string | null;
+};
+
+/** Appends to the timeline; clock_timestamp() (not the transaction's now()) keeps entries of one transaction in order. */
+export async function insertHistory(db: Database, entry: HistoryEntry) {
+  await db.insert(history).values({ ...entry, createdAt: sql`clock_timestamp()` });
+}
+
+export type HistoryRow = Awaited<ReturnType<typeof listHistory>>[number];
+
+/** The worklet's timeline, oldest first, in keyset pages. */
+export async function listHistory(db: Database, workletId: string, { limit, cursor }: { limit: number; cursor?: Cursor }) {
+  return db
+    .select({
+      id: history.id,
+      action: history.action,
+      mentor: { id: mentor.id, name: mentor.name },
+      fromRole: history.fromRole,
+      toRole: history.toRole,
+      actor: { id: actor.id, name: actor.name },
+      reason: history.reason,
+      createdAt: history.createdAt,
+      sortKey: sql<string>`${history.createdAt}::text`,
+    })
+    .from(history)
+    .innerJoin(mentor, eq(mentor.id, history.mentorId))
+    .leftJoin(actor, eq(actor.id, history.actorId))
+    .where(
+      and(
+        eq(history.workletId, workletId),
+        cursor
+          ? or(
+              gt(history.createdAt, sql`${cursor.sortValue}::timestamptz`),
+              and(eq(history.createdAt, sql`${cursor.sortValue}::timestamptz`), gt(history.id, cursor.id)),
+            )
+          : undefined,
+      ),
+    )
+    .orderBy(asc(history.createdAt), asc(history.id))
+    .limit(limit + 1);
+}
+
+/** How many worklets the mentor is active on, per (status, role). */
+export async function countMentorWorklets(db: Database, mentorId: string) {
+  return db
+    .select({ status: worklets.status, roleType: assignments.roleType, count: sql<number>`count(*)::int` })
+    .from(assignments)
+    .innerJoin(worklets, eq(worklets.id, assignments.workletId))
+    .where(and(eq(assignments.mentorId, mentorId), eq(assignments.isActive, true)))
+    .groupBy(worklets.status, assignments.roleType);
+}
+
+export async function userExists(db: Database, id: string) {
+  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.id, id));
+  return Boolean(row);
+}

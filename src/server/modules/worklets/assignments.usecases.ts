@@ -1,0 +1,263 @@
+import type { Database } from '../../db/database.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
+import type { AppError } from '../../http/errors.ts';
+import { decodeCursor, toPage } from '../../http/paging.ts';
+import type { Actor } from '../auth/auth.guard.ts';
+import * as repository from './assignments.repository.ts';
+import type { AssignmentState } from './assignments.repository.ts';
+import {
+  alreadyAssigned,
+  assignmentNotFound,
+  duplicateMentors,
+  inactiveNotAllowed,
+  mentorNotFound,
+  notAMentor,
+  otherMentor,
+  primaryTaken,
+  severalPrimaries,
+  unknownWorklets,
+  workletNotFound,
+} from './worklets.errors.ts';
+import { findUserRoles, lockWorklets, type Viewer } from './worklets.repository.ts';
+import { mentorRoles, workletStatuses, type MentorRole } from './worklets.table.ts';
+import { requireVisible } from './worklets.usecases.ts';
+
+const managers = new Set<Viewer['role']>(['admin', 'staff']);
+
+export async function listMentors(db: Database, workletId: string, viewer: Viewer, { includeInactive }: { includeInactive: boolean }) {
+  if (includeInactive && !managers.has(viewer.role)) throw inactiveNotAllowed();
+  await requireVisible(db, workletId, viewer);
+  return repository.listAssignments(db, workletId, { includeInactive });
+}
+
+export async function listHistory(db: Database, workletId: string, viewer: Viewer, query: { limit: number; cursor?: string }) {
+  await requireVisible(db, workletId, viewer);
+  const rows = await repository.listHistory(db, workletId, { limit: query.limit, cursor: decodeCursor(query.cursor) });
+  return toPage(rows, query.limit, (entry) => ({ sortValue: entry.sortKey, id: entry.id }));
+}
+
+/** Admins and staff may ask about any mentor; a mentor only about themselves. */
+export async function requireMentorAccess(db: Database, mentorId: string, viewer: Viewer) {
+  if (viewer.role === 'mentor' && viewer.id !== mentorId) throw otherMentor();
+  if (!(await repository.userExists(db, mentorId))) throw mentorNotFound();
+}
+
+export type MentorOverview = Awaited<ReturnType<typeof mentorOverview>>;
+
+/** Counts of the mentor's active worklets by worklet status and by their role, zeros included. */
+export async function mentorOverview(db: Database, mentorId: string, viewer: Viewer) {
+  await requireMentorAccess(db, mentorId, viewer);
+  const byStatus = Object.fromEntries(workletStatuses.map((status) => [status, 0])) as Record<(typeof workletStatuses)[number], number>;
+  const byRole = Object.fromEntries(mentorRoles.map((role) => [role, 0])) as Record<MentorRole, number>;
+  let total = 0;
+  for (const { status, roleType, count } of await repository.countMentorWorklets(db, mentorId)) {
+    byStatus[status] += count;
+    byRole[roleType] += count;
+    total += count;
+  }
+  return { mentorId, total, byStatus, byRole };
+}
+
+type Target = { roleType: MentorRole; isActive: boolean };
+type WriteContext = { actor: Actor; reason?: string | null; notes?: string | null; handover?: boolean };
+
+/**
+ * Assigns a mentor: a new assignment answers `created`, a deactivated one is reactivated with the
+ * new role (its history stays), an active one is a conflict.
+ */
+export async function assignMentor(
+  db: Database,
+  workletId: string,
+  input: { mentorId: string; roleType: MentorRole; notes?: string | null; handover?: boolean },
+  actor: Actor,
+) {
+  const { id, created } = await writeMentors(db, [workletId], async (tx) => {
+    await requireMentors(tx, [input.mentorId]);
+    return assignIn(tx, workletId, input, { actor, notes: input.notes, handover: input.handover });
+  });
+  const [assignment] = await repository.findAssignmentsByIds(db, [id]);
+  return { assignment: assignment!, created };
+}
+
+/** The same assignment on several worklets, all or nothing. */
+export async function bulkAssign(
+  db: Database,
+  input: { workletIds: string[]; mentorId: string; roleType: MentorRole; notes?: string | null; handover?: boolean },
+  actor: Actor,
+) {
+  const ids = await writeMentors(db, input.workletIds, async (tx) => {
+    await requireMentors(tx, [input.mentorId]);
+    const results = [];
+    for (const workletId of input.workletIds) {
+      results.push(await assignIn(tx, workletId, input, { actor, notes: input.notes, handover: input.handover }));
+    }
+    return results.map((result) => result.id);
+  }, (missing) => unknownWorklets({ worklet_ids: missing }));
+  return repository.findAssignmentsByIds(db, ids);
+}
+
+/** PATCH: a new role, deactivation or reactivation of one assignment. */
+export async function changeAssignment(
+  db: Database,
+  workletId: string,
+  mentorId: string,
+  changes: { roleType?: MentorRole; isActive?: boolean; reason?: string | null; handover?: boolean },
+  actor: Actor,
+) {
+  const id = await writeMentors(db, [workletId], async (tx) => {
+    const current = (await repository.findAssignmentStates(tx, workletId)).find((state) => state.mentorId === mentorId);
+    if (!current) throw assignmentNotFound();
+    const target = { roleType: changes.roleType ?? current.roleType, isActive: changes.isActive ?? current.isActive };
+    await transition(tx, workletId, mentorId, current, target, { actor, reason: changes.reason, handover: changes.handover });
+    return current.id;
+  });
+  const [assignment] = await repository.findAssignmentsByIds(db, [id]);
+  return assignment!;
+}
+
+/**
+ * PUT: makes the worklet's active mentors exactly `wanted`, in one transaction. Missing mentors are
+ * deactivated (kept), new ones assigned or reactivated, changed roles updated. Demotions run before
+ * the new Primary is set, so a set that moves the Primary role needs no handover flag.
+ */
+export async function setMentors(
+  db: Database,
+  workletId: string,
+  wanted: { mentorId: string; roleType: MentorRole }[],
+  actor: Actor,
+  reason?: string | null,
+) {
+  const mentorIds = wanted.map((entry) => entry.mentorId);
+  const repeated = mentorIds.filter((id, index) => mentorIds.indexOf(id) !== index);
+  if (repeated.length) throw duplicateMentors({ mentor_ids: [...new Set(repeated)] });
+  if (wanted.filter((entry) => entry.roleType === 'Primary').length > 1) throw severalPrimaries();
+
+  await writeMentors(db, [workletId], async (tx) => {
+    await requireMentors(tx, mentorIds);
+    const current = new Map((await repository.findAssignmentStates(tx, workletId)).map((state) => [state.mentorId, state]));
+    const targets = new Map<string, Target>();
+    for (const state of current.values()) if (state.isActive) targets.set(state.mentorId, { roleType: state.roleType, isActive: false });
+    for (const entry of wanted) targets.set(entry.mentorId, { roleType: entry.roleType, isActive: true });
+    const primaryLast = [...targets].sort(([, a], [, b]) => Number(isActivePrimary(a)) - Number(isActivePrimary(b)));
+    for (const [mentorId, target] of primaryLast) {
+      await transition(tx, workletId, mentorId, current.get(mentorId), target, { actor, reason });
+    }
+  });
+  return repository.listAssignments(db, workletId, { includeInactive: false });
+}
+
+async function assignIn(
+  tx: Database,
+  workletId: string,
+  input: { mentorId: string; roleType: MentorRole },
+  context: WriteContext,
+) {
+  const current = (await repository.findAssignmentStates(tx, workletId)).find((state) => state.mentorId === input.mentorId);
+  if (current?.isActive) throw alreadyAssigned({ worklet_id: workletId, mentor_id: input.mentorId });
+  const id = await transition(tx, workletId, input.mentorId, current, { roleType: input.roleType, isActive: true }, context);
+  return { id, created: !current };
+}
+
+/**
+ * Moves one assignment (or none yet) to its target state and writes the history of every step:
+ * assigned, reactivated, role_changed, deactivated. Taking the Primary role from someone else
+ * needs `handover`, which demotes them to Secondary first.
+ */
+async function transition(
+  tx: Database,
+  workletId: string,
+  mentorId: string,
+  current: AssignmentState | undefined,
+  target: Target,
+  { actor, reason, notes, handover }: WriteContext,
+): Promise<string> {
+  const becomesPrimary = isActivePrimary(target) && !(current && isActivePrimary(current));
+  if (becomesPrimary) await makeRoomForPrimary(tx, workletId, mentorId, { actor, handover });
+  const entry = { workletId, mentorId, actorId: actor.id, reason };
+
+  if (!current) {
+    const id = await repository.insertAssignment(tx, { workletId, mentorId, roleType: target.roleType, assignedBy: actor.id, notes });
+    await repository.insertHistory(tx, { ...entry, assignmentId: id, action: 'assigned', toRole: target.roleType });
+    return id;
+  }
+  const assignmentId = current.id;
+  const roleChanged = current.roleType !== target.roleType;
+  if (!current.isActive && target.isActive) {
+    await repository.updateAssignment(tx, assignmentId, {
+      roleType: target.roleType,
+      isActive: true,
+      assignedAt: new Date(),
+      assignedBy: actor.id,
+      deactivatedAt: null,
+      deactivatedBy: null,
+      ...(notes !== undefined ? { notes } : {}),
+    });
+    await repository.insertHistory(tx, {
+      ...entry,
+      assignmentId,
+      action: 'reactivated',
+      fromRole: current.roleType,
+      toRole: target.roleType,
+    });
+    return assignmentId;
+  }
+  if (roleChanged) {
+    await repository.updateAssignment(tx, assignmentId, { roleType: target.roleType });
+    await repository.insertHistory(tx, { ...entry, assignmentId, action: 'role_changed', fromRole: current.roleType, toRole: target.roleType });
+  }
+  if (current.isActive && !target.isActive) {
+    await repository.updateAssignment(tx, assignmentId, { isActive: false, deactivatedAt: new Date(), deactivatedBy: actor.id });
+    await repository.insertHistory(tx, { ...entry, assignmentId, action: 'deactivated', fromRole: target.roleType });
+  }
+  return assignmentId;
+}
+
+async function makeRoomForPrimary(tx: Database, workletId: string, mentorId: string, { actor, handover }: WriteContext) {
+  const primary = await repository.findActivePrimary(tx, workletId);
+  if (!primary || primary.mentorId === mentorId) return;
+  if (!handover) throw primaryTaken({ worklet_id: workletId, primary_mentor_id: primary.mentorId });
+  await repository.updateAssignment(tx, primary.id, { roleType: 'Secondary' });
+  await repository.insertHistory(tx, {
+    assignmentId: primary.id,
+    workletId,
+    mentorId: primary.mentorId,
+    action: 'role_changed',
+    fromRole: 'Primary',
+    toRole: 'Secondary',
+    actorId: actor.id,
+    reason: 'Handed the Primary role over',
+  });
+}
+
+const isActivePrimary = (state: Target) => state.isActive && state.roleType === 'Primary';
+
+async function requireMentors(tx: Database, mentorIds: string[]) {
+  const mentors = new Set((await findUserRoles(tx, mentorIds)).filter((user) => user.role === 'mentor').map((user) => user.id));
+  const refused = mentorIds.filter((id) => !mentors.has(id));
+  if (refused.length) throw notAMentor({ mentor_ids: refused });
+}
+
+/**
+ * Runs a change of mentors with the worklets locked, so writers of one worklet take turns. The
+ * database's unique indexes stay the last word: a write that slips past the checks (another
+ * writer outside this code) still answers the same 409 as the checks, never a 500.
+ */
+async function writeMentors<T>(
+  db: Database,
+  workletIds: string[],
+  work: (tx: Database) => Promise<T>,
+  missingError: (missing: string[]) => AppError = () => workletNotFound(),
+): Promise<T> {
+  try {
+    return await db.transaction(async (tx) => {
+      const found = new Set((await lockWorklets(tx, workletIds)).map((row) => row.id));
+      const missing = workletIds.filter((id) => !found.has(id));
+      if (missing.length) throw missingError(missing);
+      return work(tx);
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, 'mentor_worklet_assignments_one_active_primary')) throw primaryTaken();
+    if (isUniqueViolation(error, 'unique_mentor_worklet')) throw alreadyAssigned();
+    throw error;
+  }
+}

@@ -1,0 +1,29 @@
+import { defineError } from '../../http/errors.ts';
+
+export const workletNotFound = defineError('worklets.not_found', 404, 'No such worklet.');
+export const certIdTaken = defineError('worklets.cert_id_taken', 409, 'A worklet with this cert_id already exists.');
+export const endBeforeStart = defineError('worklets.end_before_start', 422, 'The end date is before the start date.');
+export const unknownWorklets = defineError('worklets.unknown_ids', 422, 'Some worklet ids do not exist.');
+export const notStudents = defineError('worklets.not_students', 422, 'Some users are not students.');
+export const studentsWithoutProduct = defineError(
+  'worklets.students_without_product',
+  422,
+  "Some students belong to a client that does not have this worklet's product.",
+);
+export const notAMentor = defineError('worklets.not_a_mentor', 422, 'Only users with the mentor role can be assigned.');
+export const mentorNotFound = defineError('worklets.mentor_not_found', 404, 'No such mentor.');
+export const otherMentor = defineError('worklets.other_mentor', 403, 'A mentor may only look at their own worklets.');
+export const inactiveNotAllowed = defineError(
+  'worklets.include_inactive_forbidden',
+  403,
+  'Only admins and staff may see deactivated assignments.',
+);
+export const assignmentNotFound = defineError('worklets.assignment_not_found', 404, 'This mentor is not assigned to this worklet.');
+export const alreadyAssigned = defineError('worklets.mentor_already_assigned', 409, 'This mentor is already active on this worklet.');
+export const primaryTaken = defineError(
+  'worklets.primary_taken',
+  409,
+  'This worklet already has an active Primary mentor; send "handover": true to demote them to Secondary.',
+);
+export const duplicateMentors = defineError('worklets.duplicate_mentors', 422, 'Each mentor may appear only once.');
+export const severalPrimaries = defineError('worklets.several_primaries', 422, 'A worklet has at most one Primary mentor.');

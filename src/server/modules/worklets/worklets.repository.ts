@@ -1,0 +1,193 @@
+import { and, desc, eq, ilike, inArray, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../../db/database.ts';
+import { qualified } from '../../db/sql.ts';
+import type { Cursor } from '../../http/paging.ts';
+import type { Actor } from '../auth/auth.guard.ts';
+import { clientProductAssignments } from '../clients/clients.table.ts';
+import { escapeLike } from '../products/products.repository.ts';
+import { products } from '../products/products.table.ts';
+import { users } from '../users/users.table.ts';
+import { mentorWorkletAssignments as assignments, workletStudents, worklets, type MentorRole, type WorkletStatus } from './worklets.table.ts';
+
+export type Viewer = Pick<Actor, 'id' | 'role'>;
+export type ActiveMentor = { id: string; name: string; role_type: MentorRole };
+export type WorkletValues = typeof worklets.$inferInsert;
+
+/** Primary first, then Secondary, then Collaborator. */
+export const roleRank = (roleType: SQL | ReturnType<typeof qualified>) =>
+  sql`array_position(array['Primary', 'Secondary', 'Collaborator']::text[], ${roleType})`;
+
+const isActiveMentorOf = (mentorId: string | SQL, role?: MentorRole) => sql`exists (
+  select 1 from ${assignments}
+  where ${qualified(assignments.workletId)} = ${qualified(worklets.id)} and ${qualified(assignments.mentorId)} = ${mentorId}
+    and ${qualified(assignments.isActive)}${role ? sql` and ${qualified(assignments.roleType)} = ${role}` : sql``}
+)`;
+
+/** Admins and staff see every worklet; a mentor those they actively mentor; a student those they are on. */
+function visibleTo(viewer: Viewer): SQL | undefined {
+  switch (viewer.role) {
+    case 'admin':
+    case 'staff':
+      return undefined;
+    case 'mentor':
+      return isActiveMentorOf(viewer.id);
+    case 'student':
+      return sql`exists (
+        select 1 from ${workletStudents}
+        where ${qualified(workletStudents.workletId)} = ${qualified(worklets.id)} and ${qualified(workletStudents.studentId)} = ${viewer.id}
+      )`;
+  }
+}
+
+/** A worklet with its product, active mentors and student count: one statement for any number of rows. */
+const workletColumns = {
+  id: worklets.id,
+  certId: worklets.certId,
+  title: worklets.title,
+  description: worklets.description,
+  status: worklets.status,
+  startDate: worklets.startDate,
+  endDate: worklets.endDate,
+  createdAt: worklets.createdAt,
+  updatedAt: worklets.updatedAt,
+  product: { id: products.id, name: products.name, type: products.type },
+  mentors: sql<ActiveMentor[]>`coalesce((
+    select json_agg(
+      json_build_object('id', ${qualified(users.id)}, 'name', ${qualified(users.name)}, 'role_type', ${qualified(assignments.roleType)})
+      order by ${roleRank(qualified(assignments.roleType))}, ${qualified(users.name)}
+    )
+    from ${assignments} join ${users} on ${qualified(users.id)} = ${qualified(assignments.mentorId)}
+    where ${qualified(assignments.workletId)} = ${qualified(worklets.id)} and ${qualified(assignments.isActive)}
+  ), '[]'::json)`,
+  studentCount: sql<number>`(
+    select count(*)::int from ${workletStudents} where ${qualified(workletStudents.workletId)} = ${qualified(worklets.id)}
+  )`,
+  // Text keeps the microseconds a JS Date would drop, so the cursor is exact.
+  sortKey: sql<string>`${worklets.createdAt}::text`,
+};
+
+const selectWorklets = <Extra extends Record<string, SQL>>(db: Database, extra: Extra) =>
+  db
+    .select({ ...workletColumns, ...extra })
+    .from(worklets)
+    .innerJoin(products, eq(products.id, worklets.productId))
+    .$dynamic();
+
+export type WorkletRow = Awaited<ReturnType<typeof listWorklets>>[number];
+
+export async function listWorklets(
+  db: Database,
+  viewer: Viewer,
+  filters: { limit: number; cursor?: Cursor; status?: WorkletStatus; mentorId?: string; role?: MentorRole; search?: string },
+) {
+  const { limit, cursor, status, mentorId, role, search } = filters;
+  const pattern = search ? `%${escapeLike(search)}%` : undefined;
+  const mentorRole = mentorId
+    ? sql<MentorRole | null>`(
+        select ${qualified(assignments.roleType)} from ${assignments}
+        where ${qualified(assignments.workletId)} = ${qualified(worklets.id)} and ${qualified(assignments.mentorId)} = ${mentorId}
+          and ${qualified(assignments.isActive)}
+      )`
+    : sql<MentorRole | null>`null`;
+  return selectWorklets(db, { mentorRole })
+    .where(
+      and(
+        visibleTo(viewer),
+        status ? eq(worklets.status, status) : undefined,
+        mentorId ? isActiveMentorOf(mentorId, role) : undefined,
+        pattern ? or(ilike(worklets.title, pattern), ilike(worklets.certId, pattern)) : undefined,
+        cursor
+          ? or(
+              lt(worklets.createdAt, sql`${cursor.sortValue}::timestamptz`),
+              and(eq(worklets.createdAt, sql`${cursor.sortValue}::timestamptz`), lt(worklets.id, cursor.id)),
+            )
+          : undefined,
+      ),
+    )
+    .orderBy(desc(worklets.createdAt), desc(worklets.id))
+    .limit(limit + 1);
+}
+
+export type WorkletDetail = Awaited<ReturnType<typeof findWorklet>> & {};
+
+/** One worklet with its students, or undefined when it does not exist or the viewer may not see it. */
+export async function findWorklet(db: Database, id: string, viewer?: Viewer) {
+  const [worklet] = await selectWorklets(db, {
+    students: sql<{ id: string; name: string }[]>`coalesce((
+      select json_agg(json_build_object('id', ${qualified(users.id)}, 'name', ${qualified(users.name)}) order by ${qualified(users.name)})
+      from ${workletStudents} join ${users} on ${qualified(users.id)} = ${qualified(workletStudents.studentId)}
+      where ${qualified(workletStudents.workletId)} = ${qualified(worklets.id)}
+    ), '[]'::json)`,
+  }).where(and(eq(worklets.id, id), viewer ? visibleTo(viewer) : undefined));
+  return worklet;
+}
+
+export async function isVisible(db: Database, id: string, viewer: Viewer) {
+  const [row] = await db
+    .select({ id: worklets.id })
+    .from(worklets)
+    .where(and(eq(worklets.id, id), visibleTo(viewer)));
+  return Boolean(row);
+}
+
+/**
+ * Locks the worklets (in id order, so concurrent writers cannot deadlock) for a change of their
+ * mentors or students, and returns the ids that exist.
+ */
+export async function lockWorklets(db: Database, ids: string[]) {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select({ id: worklets.id, productId: worklets.productId, startDate: worklets.startDate, endDate: worklets.endDate })
+    .from(worklets)
+    .where(inArray(worklets.id, ids))
+    .orderBy(worklets.id)
+    .for('update');
+  return rows;
+}
+
+export async function insertWorklet(db: Database, values: WorkletValues) {
+  const [row] = await db.insert(worklets).values(values).returning({ id: worklets.id });
+  return row!.id;
+}
+
+export async function updateWorklet(db: Database, id: string, values: Partial<WorkletValues>) {
+  await db.update(worklets).set(values).where(eq(worklets.id, id));
+}
+
+/** Each requested user's role, and (for students) whether their client has the product. */
+export async function findUsersForProduct(db: Database, ids: string[], productId: string) {
+  if (ids.length === 0) return [];
+  return db
+    .select({
+      id: users.id,
+      role: users.role,
+      hasProduct: sql<boolean>`exists (
+        select 1 from ${clientProductAssignments}
+        where ${qualified(clientProductAssignments.clientId)} = ${qualified(users.clientId)}
+          and ${qualified(clientProductAssignments.productId)} = ${productId}
+      )`,
+    })
+    .from(users)
+    .where(inArray(users.id, ids));
+}
+
+export async function findUserRoles(db: Database, ids: string[]) {
+  if (ids.length === 0) return [];
+  return db.select({ id: users.id, role: users.role }).from(users).where(inArray(users.id, ids));
+}
+
+export async function replaceStudents(db: Database, workletId: string, studentIds: string[]) {
+  await db
+    .delete(workletStudents)
+    .where(
+      and(
+        eq(workletStudents.workletId, workletId),
+        studentIds.length ? notInArray(workletStudents.studentId, studentIds) : undefined,
+      ),
+    );
+  if (studentIds.length === 0) return;
+  await db
+    .insert(workletStudents)
+    .values(studentIds.map((studentId) => ({ workletId, studentId })))
+    .onConflictDoNothing();
+}

@@ -1,0 +1,299 @@
+import { z } from 'zod';
+import { pagingQuery } from '../../http/paging.ts';
+import { idSet, iso, optionalText, requiredText, timestamp } from '../../http/schemas.ts';
+import { productSummary } from '../products/products.schemas.ts';
+import type { AssignmentRow, HistoryRow } from './assignments.repository.ts';
+import type { MentorOverview } from './assignments.usecases.ts';
+import type { WorkletDetail, WorkletRow } from './worklets.repository.ts';
+import { assignmentActions, mentorRoles, workletStatuses } from './worklets.table.ts';
+
+export const workletStatus = z.enum(workletStatuses);
+export const mentorRole = z.enum(mentorRoles);
+const date = z.iso.date().meta({ example: '2026-01-12' });
+const person = z.object({ id: z.uuid(), name: z.string() });
+
+const example = {
+  workletId: '8f5d1c3e-2b7a-4c1e-9a0d-3e6f2b1c4d5a',
+  productId: '1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9',
+  maya: { id: '4a1b2c3d-4e5f-4607-8819-2a3b4c5d6e7f', name: 'Maya Mentor' },
+  omar: { id: '5b2c3d4e-5f60-4718-892a-3b4c5d6e7f80', name: 'Omar Mentor' },
+  staff: { id: '6c3d4e5f-6071-4829-9a3b-4c5d6e7f8091', name: 'Sam Staff' },
+  student: { id: '7d4e5f60-7182-493a-8b4c-5d6e7f8091a2', name: 'Priya Patel' },
+  at: '2026-01-12T09:30:00.000Z',
+};
+
+export const activeMentor = z
+  .object({ id: z.uuid(), name: z.string(), role_type: mentorRole })
+  .meta({ id: 'ActiveMentor', example: { ...example.maya, role_type: 'Primary' } });
+
+const workletExample = {
+  id: example.workletId,
+  cert_id: '25TST04WT',
+  title: 'Customer-support chatbot for a retailer',
+  description: 'A four-week team project with weekly mentor reviews.',
+  status: 'ongoing',
+  start_date: '2026-01-12',
+  end_date: '2026-02-06',
+  product: { id: example.productId, name: 'Interview Ready', type: 'JOB_READINESS' },
+  mentors: [
+    { ...example.maya, role_type: 'Primary' },
+    { ...example.omar, role_type: 'Secondary' },
+  ],
+  student_count: 3,
+  created_at: example.at,
+  updated_at: example.at,
+};
+
+const workletFields = {
+  id: z.uuid(),
+  cert_id: z.string(),
+  title: z.string(),
+  description: z.string().nullable(),
+  status: workletStatus,
+  start_date: z.string().nullable(),
+  end_date: z.string().nullable(),
+  product: productSummary,
+  mentors: z.array(activeMentor),
+  student_count: z.number().int(),
+  created_at: timestamp,
+  updated_at: timestamp,
+};
+
+export const workletSchema = z.object(workletFields).meta({ id: 'Worklet', example: workletExample });
+
+export const workletDetailSchema = z
+  .object({ ...workletFields, students: z.array(person) })
+  .meta({ id: 'WorkletDetail', example: { ...workletExample, students: [example.student] } });
+
+export const mentorWorkletSchema = z
+  .object({ ...workletFields, role_type: mentorRole })
+  .meta({ id: 'MentorWorklet', example: { ...workletExample, role_type: 'Primary' } });
+
+export const workletListQuery = z.object({
+  ...pagingQuery,
+  status: workletStatus.optional(),
+  mentor_id: z.uuid().optional(),
+  search: z.string().trim().max(200).optional(),
+});
+
+export const mentorWorkletsQuery = z.object({ ...pagingQuery, role: mentorRole.optional() });
+
+const workletBodyFields = {
+  cert_id: requiredText(50).meta({ example: '25TST04WT' }),
+  title: requiredText(200),
+  description: optionalText(5000),
+  status: workletStatus,
+  start_date: date.nullable(),
+  end_date: date.nullable(),
+};
+
+export const createWorkletBody = z
+  .object({
+    ...workletBodyFields,
+    status: workletStatus.default('draft'),
+    start_date: date.nullable().optional(),
+    end_date: date.nullable().optional(),
+    product_id: z.uuid(),
+  })
+  .meta({
+    example: {
+      cert_id: '25TST04WT',
+      title: 'Customer-support chatbot for a retailer',
+      description: 'A four-week team project with weekly mentor reviews.',
+      start_date: '2026-01-12',
+      end_date: '2026-02-06',
+      product_id: example.productId,
+    },
+  });
+
+export const updateWorkletBody = z
+  .object(workletBodyFields)
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, { message: 'Name at least one field to change' })
+  .meta({ example: { status: 'ongoing', end_date: '2026-02-13' } });
+
+export const studentsBody = z
+  .object({ student_ids: idSet })
+  .meta({ example: { student_ids: [example.student.id] } });
+
+export const assignmentSchema = z
+  .object({
+    id: z.uuid(),
+    worklet_id: z.uuid(),
+    mentor: z.object({ id: z.uuid(), name: z.string(), email: z.string() }),
+    role_type: mentorRole,
+    is_active: z.boolean(),
+    assigned_at: timestamp,
+    assigned_by: person.nullable(),
+    notes: z.string().nullable(),
+    deactivated_at: timestamp.nullable(),
+    deactivated_by: person.nullable(),
+  })
+  .meta({
+    id: 'MentorAssignment',
+    example: {
+      id: '9e8d7c6b-5a49-4382-9716-05f4e3d2c1b0',
+      worklet_id: example.workletId,
+      mentor: { ...example.maya, email: 'maya.mentor@jobready.test' },
+      role_type: 'Primary',
+      is_active: true,
+      assigned_at: example.at,
+      assigned_by: example.staff,
+      notes: 'Leads the weekly reviews.',
+      deactivated_at: null,
+      deactivated_by: null,
+    },
+  });
+
+export const mentorsQuery = z.object({
+  include_inactive: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+});
+
+const handover = z
+  .boolean()
+  .default(false)
+  .meta({ description: 'Making someone Primary while another mentor is: demote that one to Secondary instead of answering 409.' });
+
+export const assignMentorBody = z
+  .object({ mentor_id: z.uuid(), role_type: mentorRole, notes: optionalText(2000), handover })
+  .meta({ example: { mentor_id: example.maya.id, role_type: 'Primary', notes: 'Leads the weekly reviews.' } });
+
+export const mentorParams = z.object({ id: z.uuid(), mentorId: z.uuid() });
+export const mentorIdParams = z.object({ mentorId: z.uuid() });
+
+export const changeAssignmentBody = z
+  .object({ role_type: mentorRole.optional(), is_active: z.boolean().optional(), reason: optionalText(2000), handover })
+  .refine((body) => body.role_type !== undefined || body.is_active !== undefined, {
+    message: 'Name role_type or is_active',
+  })
+  .meta({ example: { role_type: 'Primary', handover: true, reason: 'Maya leaves for parental leave.' } });
+
+export const deactivateQuery = z.object({ reason: optionalText(2000) });
+
+export const setMentorsBody = z
+  .object({
+    mentors: z.array(z.object({ mentor_id: z.uuid(), role_type: mentorRole })).max(100),
+    reason: optionalText(2000),
+  })
+  .meta({
+    example: {
+      mentors: [
+        { mentor_id: example.maya.id, role_type: 'Primary' },
+        { mentor_id: example.omar.id, role_type: 'Collaborator' },
+      ],
+      reason: 'New term, new team.',
+    },
+  });
+
+export const bulkAssignBody = z
+  .object({
+    worklet_ids: idSet.pipe(z.array(z.uuid()).min(1)),
+    mentor_id: z.uuid(),
+    role_type: mentorRole,
+    notes: optionalText(2000),
+    handover,
+  })
+  .meta({ example: { worklet_ids: [example.workletId], mentor_id: example.omar.id, role_type: 'Collaborator' } });
+
+export const historyEntrySchema = z
+  .object({
+    id: z.uuid(),
+    action: z.enum(assignmentActions),
+    mentor: person,
+    from_role: mentorRole.nullable(),
+    to_role: mentorRole.nullable(),
+    actor: person.nullable(),
+    reason: z.string().nullable(),
+    created_at: timestamp,
+  })
+  .meta({
+    id: 'MentorAssignmentHistoryEntry',
+    example: {
+      id: '0a1b2c3d-4e5f-4061-8728-39a4b5c6d7e8',
+      action: 'role_changed',
+      mentor: example.omar,
+      from_role: 'Secondary',
+      to_role: 'Primary',
+      actor: example.staff,
+      reason: 'Maya leaves for parental leave.',
+      created_at: example.at,
+    },
+  });
+
+const counts = <Keys extends readonly [string, ...string[]]>(keys: Keys) =>
+  z.object(Object.fromEntries(keys.map((key) => [key, z.number().int()])) as Record<Keys[number], z.ZodNumber>);
+
+export const mentorOverviewSchema = z
+  .object({ mentor_id: z.uuid(), total: z.number().int(), by_status: counts(workletStatuses), by_role: counts(mentorRoles) })
+  .meta({
+    id: 'MentorOverview',
+    example: {
+      mentor_id: example.maya.id,
+      total: 4,
+      by_status: { draft: 1, ongoing: 2, completed: 1, cancelled: 0 },
+      by_role: { Primary: 2, Secondary: 1, Collaborator: 1 },
+    },
+  });
+
+export function presentWorklet(worklet: WorkletRow | WorkletDetail) {
+  return {
+    id: worklet.id,
+    cert_id: worklet.certId,
+    title: worklet.title,
+    description: worklet.description,
+    status: worklet.status,
+    start_date: worklet.startDate,
+    end_date: worklet.endDate,
+    product: worklet.product,
+    mentors: worklet.mentors,
+    student_count: worklet.studentCount,
+    created_at: iso(worklet.createdAt),
+    updated_at: iso(worklet.updatedAt),
+  };
+}
+
+export function presentWorkletDetail(worklet: WorkletDetail) {
+  return { ...presentWorklet(worklet), students: worklet.students };
+}
+
+export function presentMentorWorklet(worklet: WorkletRow) {
+  return { ...presentWorklet(worklet), role_type: worklet.mentorRole! };
+}
+
+const personOrNull = (value: { id: string | null; name: string | null } | null) =>
+  value?.id ? { id: value.id, name: value.name! } : null;
+
+export function presentAssignment(assignment: AssignmentRow) {
+  return {
+    id: assignment.id,
+    worklet_id: assignment.workletId,
+    mentor: assignment.mentor,
+    role_type: assignment.roleType,
+    is_active: assignment.isActive,
+    assigned_at: iso(assignment.assignedAt),
+    assigned_by: personOrNull(assignment.assignedBy),
+    notes: assignment.notes,
+    deactivated_at: assignment.deactivatedAt ? iso(assignment.deactivatedAt) : null,
+    deactivated_by: personOrNull(assignment.deactivatedBy),
+  };
+}
+
+export function presentHistoryEntry(entry: HistoryRow) {
+  return {
+    id: entry.id,
+    action: entry.action,
+    mentor: entry.mentor,
+    from_role: entry.fromRole,
+    to_role: entry.toRole,
+    actor: personOrNull(entry.actor),
+    reason: entry.reason,
+    created_at: iso(entry.createdAt),
+  };
+}
+
+export function presentOverview(overview: MentorOverview) {
+  return { mentor_id: overview.mentorId, total: overview.total, by_status: overview.byStatus, by_role: overview.byRole };
+}
