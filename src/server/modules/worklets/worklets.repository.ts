@@ -132,7 +132,8 @@ export async function isVisible(db: Database, id: string, viewer: Viewer) {
 
 /**
  * Locks the worklets (in id order, so concurrent writers cannot deadlock) for a change of their
- * mentors or students, and returns the ids that exist.
+ * fields, mentors or students, and returns the ones that exist. NO KEY UPDATE lets rows that
+ * merely reference a worklet be written meanwhile.
  */
 export async function lockWorklets(db: Database, ids: string[]) {
   if (ids.length === 0) return [];
@@ -141,7 +142,7 @@ export async function lockWorklets(db: Database, ids: string[]) {
     .from(worklets)
     .where(inArray(worklets.id, ids))
     .orderBy(worklets.id)
-    .for('update');
+    .for('no key update');
   return rows;
 }
 
