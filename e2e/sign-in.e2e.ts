@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startApp, type RunningApp } from './support/app-server.ts';
+import { hasBrowser, launchBrowser, type Browser } from './support/browser.ts';
+import { captureScreens } from './support/screens.ts';
+import { demoUsers, signIn, signOut } from './support/session.ts';
+
+describe.skipIf(!hasBrowser)('signing in and out', () => {
+  let app: RunningApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  test('a wrong password is refused with the server’s message; the page is keyboard-operable', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${app.url}/admin/clients`);
+    await page.waitForURL(/\/sign-in\?next=%2Fadmin%2Fclients$/);
+    await captureScreens(page, 'sign-in', (p) => p.getByRole('heading', { name: 'Sign in' }).waitFor());
+
+    // Email has focus on arrival; Tab reaches the password and Enter submits.
+    await page.keyboard.type(demoUsers.admin.email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('not-the-password');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Invalid email or password');
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    await page.close();
+  });
+
+  test.each([
+    ['admin', demoUsers.admin.email, '/admin/clients', 'Clients'],
+    ['staff', demoUsers.staff.email, '/admin/clients', 'Clients'],
+    ['mentor', demoUsers.mentor.email, '/mentor', 'Welcome, Maya'],
+    ['student', demoUsers.student.email, '/learn', 'Welcome, Priya'],
+  ])('%s lands in their own area', async (_role, email, path, heading) => {
+    const page = await browser.newPage();
+    await signIn(page, app.url, email);
+    await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(path);
+    await signOut(page);
+    await page.close();
+  });
+
+  test('staff see no Users page; visiting it sends them back to their area', async () => {
+    const page = await browser.newPage();
+    await signIn(page, app.url, demoUsers.staff.email);
+    await page.getByRole('heading', { name: 'Clients', level: 1 }).waitFor();
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Clients', 'Products']);
+    await page.goto(`${app.url}/admin/users`);
+    await page.getByRole('heading', { name: 'Clients', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/admin/clients');
+    await signOut(page);
+    await page.close();
+  });
+
+  test('a student sees their client and products, is kept out of other areas, and signs out', async () => {
+    const page = await browser.newPage();
+    await signIn(page, app.url, demoUsers.student.email);
+    await page.getByRole('heading', { name: 'Welcome, Priya', level: 1 }).waitFor();
+    await page.getByText('You are learning with Northwind University').waitFor();
+    const programmes = await page.getByRole('article').locator('h3').allTextContents();
+    expect(programmes).toEqual(['Career Launchpad', 'Interview Ready']);
+    await captureScreens(page, 'learner-home', (p) => p.getByRole('article').first().waitFor());
+
+    for (const elsewhere of ['/admin/clients', '/mentor']) {
+      await page.goto(`${app.url}${elsewhere}`);
+      await page.getByRole('heading', { name: 'Welcome, Priya', level: 1 }).waitFor();
+      expect(new URL(page.url()).pathname).toBe('/learn');
+    }
+
+    await signOut(page);
+    await page.goto(`${app.url}/learn`);
+    await page.waitForURL(/\/sign-in/);
+    await page.close();
+  });
+
+  test('a mentor sees a welcoming home', async () => {
+    const page = await browser.newPage();
+    await signIn(page, app.url, demoUsers.mentor.email);
+    await page.getByRole('heading', { name: 'Welcome, Maya', level: 1 }).waitFor();
+    await captureScreens(page, 'mentor-home', (p) => p.getByRole('heading', { name: 'Welcome, Maya', level: 1 }).waitFor());
+    await page.goto(`${app.url}/learn`);
+    await page.waitForURL((url) => url.pathname === '/mentor');
+    await signOut(page);
+    await page.close();
+  });
+});

@@ -1,0 +1,24 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { desktop, mobile } from './browser.ts';
+
+const screenshotDir = path.resolve(import.meta.dirname, '../../docs/screenshots');
+
+/**
+ * Saves `<name>-desktop.png` (1280 px) and `<name>-mobile.png` (375 px) of the current page into
+ * docs/screenshots, waiting for `ready` (something on the page that shows it has loaded) at each width.
+ */
+export async function captureScreens(page: Page, name: string, ready: (page: Page) => Promise<unknown>) {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  for (const [label, viewport] of [
+    ['desktop', desktop],
+    ['mobile', mobile],
+  ] as const) {
+    await page.setViewportSize(viewport);
+    await ready(page);
+    await page.evaluate(() => document.fonts.ready);
+    await page.screenshot({ path: path.join(screenshotDir, `${name}-${label}.png`), fullPage: true, animations: 'disabled' });
+  }
+  await page.setViewportSize(desktop);
+}

@@ -1,0 +1,118 @@
+import { AppShell, Avatar, Badge, Burger, Group, Menu, NavLink, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import type { ComponentType } from 'react';
+import { NavLink as RouterNavLink, Outlet, useNavigate } from 'react-router';
+import { IconBuilding, IconCompass, IconHome, IconLogout, IconPackage, IconUsers } from '../../components/icons.tsx';
+import { type Area, type Me, type Role, useSignOut } from '../../lib/auth.ts';
+import { Logo } from '../../components/logo.tsx';
+import { roleLabel } from '../../lib/labels.ts';
+
+type NavItem = { to: string; label: string; icon: ComponentType; roles?: Role[] };
+
+const navigation: Record<Area, NavItem[]> = {
+  admin: [
+    { to: '/admin/clients', label: 'Clients', icon: IconBuilding },
+    { to: '/admin/products', label: 'Products', icon: IconPackage },
+    { to: '/admin/users', label: 'Users', icon: IconUsers, roles: ['admin'] },
+  ],
+  learner: [{ to: '/learn', label: 'Home', icon: IconHome }],
+  mentor: [{ to: '/mentor', label: 'Home', icon: IconCompass }],
+};
+
+const areaLabel: Record<Area, string> = { admin: 'Programme admin', learner: 'Learner', mentor: 'Mentor' };
+
+const initials = (name: string) =>
+  name
+    .split(/\s+/)
+    .map((part) => part[0])
+    .join('')
+    .slice(0, 2)
+    .toUpperCase();
+
+export function AppLayout({ area, user }: { area: Area; user: Me }) {
+  const [navOpen, nav] = useDisclosure(false);
+  const items = navigation[area].filter((item) => !item.roles || item.roles.includes(user.role));
+
+  return (
+    <AppShell
+      header={{ height: 60 }}
+      navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !navOpen } }}
+      padding={{ base: 'md', sm: 'xl' }}
+      bg="var(--mantine-color-gray-0)"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={navOpen} onClick={nav.toggle} hiddenFrom="sm" size="sm" aria-label={navOpen ? 'Close navigation' : 'Open navigation'} />
+            <Logo />
+            <Badge variant="light" color="gray" visibleFrom="xs">
+              {areaLabel[area]}
+            </Badge>
+          </Group>
+          <UserMenu user={user} />
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="sm" aria-label="Main navigation">
+        <AppShell.Section grow component={ScrollArea}>
+          <Stack gap={4}>
+            {items.map((item) => (
+              <NavLink
+                key={item.to}
+                component={RouterNavLink}
+                to={item.to}
+                label={item.label}
+                leftSection={<item.icon />}
+                onClick={nav.close}
+                fw={500}
+                style={{ borderRadius: 'var(--mantine-radius-md)' }}
+              />
+            ))}
+          </Stack>
+        </AppShell.Section>
+        <AppShell.Section>
+          <Text size="xs" c="dimmed" px="sm">
+            Signed in as {user.email}
+          </Text>
+        </AppShell.Section>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}
+
+function UserMenu({ user }: { user: Me }) {
+  const signOut = useSignOut();
+  const navigate = useNavigate();
+  return (
+    <Menu position="bottom-end" width={220} shadow="md">
+      <Menu.Target>
+        <UnstyledButton aria-label={`Account: ${user.name}`} style={{ borderRadius: 'var(--mantine-radius-xl)' }}>
+          <Group gap="xs" wrap="nowrap">
+            <Avatar color="brand" radius="xl" size="md">
+              {initials(user.name)}
+            </Avatar>
+            <Stack gap={0} visibleFrom="sm">
+              <Text size="sm" fw={600} lh={1.2}>
+                {user.name}
+              </Text>
+              <Text size="xs" c="dimmed" lh={1.2}>
+                {roleLabel[user.role]}
+              </Text>
+            </Stack>
+          </Group>
+        </UnstyledButton>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Label>{user.email}</Menu.Label>
+        <Menu.Item
+          leftSection={<IconLogout />}
+          onClick={() => signOut.mutate(undefined, { onSuccess: () => navigate('/sign-in', { replace: true }) })}
+        >
+          Sign out
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  );
+}

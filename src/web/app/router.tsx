@@ -1,0 +1,76 @@
+import { Center, Loader } from '@mantine/core';
+import { createBrowserRouter, Navigate, useLocation } from 'react-router';
+import { ErrorState } from '../components/states.tsx';
+import { SignInPage } from '../features/auth/components/sign-in-page.tsx';
+import { ClientsPage } from '../features/clients/components/clients-page.tsx';
+import { LearnerHome } from '../features/learner/components/learner-home.tsx';
+import { MentorHome } from '../features/mentor/components/mentor-home.tsx';
+import { ProductsPage } from '../features/products/components/products-page.tsx';
+import { UsersPage } from '../features/users/components/users-page.tsx';
+import { type Area, areaHome, areaOf, type Me, type Role, useMe } from '../lib/auth.ts';
+import { AppLayout } from './layout/app-layout.tsx';
+import { NotFoundPage } from './not-found-page.tsx';
+
+/** Renders `children(user)` for a signed-in user; otherwise the loader, the error or the sign-in page. */
+function WithUser({ children }: { children: (user: Me) => React.ReactNode }) {
+  const me = useMe();
+  const location = useLocation();
+  if (me.isPending) {
+    return (
+      <Center h="100dvh" role="status" aria-label="Loading">
+        <Loader />
+      </Center>
+    );
+  }
+  if (me.isError) {
+    return (
+      <Center h="100dvh" p="md">
+        <ErrorState error={me.error} onRetry={() => void me.refetch()} title="JobReady could not start" />
+      </Center>
+    );
+  }
+  if (!me.data) {
+    const next = location.pathname === '/' ? '' : `?next=${encodeURIComponent(location.pathname + location.search)}`;
+    return <Navigate to={`/sign-in${next}`} replace />;
+  }
+  return children(me.data);
+}
+
+/** An area of the app for the roles that work in it; anyone else is sent to their own area. */
+function AreaRoute({ area }: { area: Area }) {
+  return (
+    <WithUser>
+      {(user) => (areaOf(user.role) === area ? <AppLayout area={area} user={user} /> : <Navigate to={areaHome[areaOf(user.role)]} replace />)}
+    </WithUser>
+  );
+}
+
+function RoleOnly({ roles, children }: { roles: Role[]; children: React.ReactNode }) {
+  return <WithUser>{(user) => (roles.includes(user.role) ? children : <Navigate to={areaHome[areaOf(user.role)]} replace />)}</WithUser>;
+}
+
+export const router = createBrowserRouter([
+  { path: '/sign-in', element: <SignInPage /> },
+  { path: '/', element: <WithUser>{(user) => <Navigate to={areaHome[areaOf(user.role)]} replace />}</WithUser> },
+  {
+    path: '/admin',
+    element: <AreaRoute area="admin" />,
+    children: [
+      { index: true, element: <Navigate to="/admin/clients" replace /> },
+      { path: 'clients', element: <ClientsPage /> },
+      { path: 'products', element: <ProductsPage /> },
+      {
+        path: 'users',
+        element: (
+          <RoleOnly roles={['admin']}>
+            <UsersPage />
+          </RoleOnly>
+        ),
+      },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+  { path: '/learn', element: <AreaRoute area="learner" />, children: [{ index: true, element: <LearnerHome /> }, { path: '*', element: <NotFoundPage /> }] },
+  { path: '/mentor', element: <AreaRoute area="mentor" />, children: [{ index: true, element: <MentorHome /> }, { path: '*', element: <NotFoundPage /> }] },
+  { path: '*', element: <NotFoundPage /> },
+]);

@@ -1,0 +1,131 @@
+import { Button, Group, Modal, Stack, TextInput } from '@mantine/core';
+import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
+import { FormError } from '../../../components/states.tsx';
+import { isBlank, useForm } from '../../../lib/form.ts';
+import { type Client, useCreateClient, useDeleteClient, useSetClientProducts, useUpdateClient } from '../api/clients.ts';
+import { ProductMultiSelect } from './product-multi-select.tsx';
+
+export type ClientDialog =
+  | { kind: 'create' }
+  | { kind: 'rename' | 'products' | 'toggle-active' | 'delete'; client: Client };
+
+/** The one dialog open on the clients page, if any. */
+export function ClientDialogs({ dialog, onClose }: { dialog: ClientDialog | null; onClose: () => void }) {
+  switch (dialog?.kind) {
+    case 'create':
+      return <ClientFormDialog onClose={onClose} />;
+    case 'rename':
+      return <ClientFormDialog client={dialog.client} onClose={onClose} />;
+    case 'products':
+      return <ClientProductsDialog client={dialog.client} onClose={onClose} />;
+    case 'toggle-active':
+      return <ToggleActiveDialog client={dialog.client} onClose={onClose} />;
+    case 'delete':
+      return <DeleteClientDialog client={dialog.client} onClose={onClose} />;
+    default:
+      return null;
+  }
+}
+
+const requireName = (values: { name: string }) => ({ name: isBlank(values.name) ? 'Enter a name' : undefined });
+
+/** Creates a client (with its first products) or renames one. */
+function ClientFormDialog({ client, onClose }: { client?: Client; onClose: () => void }) {
+  const create = useCreateClient();
+  const update = useUpdateClient();
+  const mutation = client ? update : create;
+  const form = useForm({ name: client?.name ?? '', product_ids: [] as string[] }, requireName);
+  const submit = form.onSubmit(({ name, product_ids }) => {
+    const options = { onSuccess: onClose, onError: form.showApiError };
+    if (client) update.mutate({ id: client.id, name: name.trim() }, options);
+    else create.mutate({ name: name.trim(), product_ids }, options);
+  });
+  return (
+    <Modal opened onClose={onClose} title={client ? `Rename ${client.name}` : 'New client'} centered>
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          <FormError error={mutation.error} />
+          <TextInput label="Name" required data-autofocus {...form.text('name')} />
+          {!client && (
+            <ProductMultiSelect value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={mutation.isPending}>
+              {client ? 'Save' : 'Create client'}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+function ClientProductsDialog({ client, onClose }: { client: Client; onClose: () => void }) {
+  const setProducts = useSetClientProducts();
+  const form = useForm({ product_ids: client.products.map((product) => product.id) });
+  const submit = form.onSubmit(({ product_ids }) =>
+    setProducts.mutate({ id: client.id, productIds: product_ids }, { onSuccess: onClose, onError: form.showApiError }),
+  );
+  return (
+    <Modal opened onClose={onClose} title={`Products of ${client.name}`} centered>
+      <form onSubmit={submit}>
+        <Stack>
+          <FormError error={setProducts.error} />
+          <ProductMultiSelect value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={setProducts.isPending}>
+              Save products
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+function ToggleActiveDialog({ client, onClose }: { client: Client; onClose: () => void }) {
+  const update = useUpdateClient();
+  const activate = !client.is_active;
+  return (
+    <ConfirmDialog
+      opened
+      title={activate ? `Activate ${client.name}?` : `Deactivate ${client.name}?`}
+      confirmLabel={activate ? 'Activate' : 'Deactivate'}
+      danger={!activate}
+      pending={update.isPending}
+      error={update.error}
+      onConfirm={() => update.mutate({ id: client.id, is_active: activate }, { onSuccess: onClose })}
+      onClose={onClose}
+    >
+      {activate
+        ? `${client.name} will be shown as active again.`
+        : `${client.name} will be marked inactive. Its students and products are kept, and you can activate it again at any time.`}
+    </ConfirmDialog>
+  );
+}
+
+function DeleteClientDialog({ client, onClose }: { client: Client; onClose: () => void }) {
+  const remove = useDeleteClient();
+  return (
+    <ConfirmDialog
+      opened
+      title={`Delete ${client.name}?`}
+      confirmLabel="Delete client"
+      danger
+      pending={remove.isPending}
+      error={remove.error}
+      onConfirm={() => remove.mutate(client.id, { onSuccess: onClose })}
+      onClose={onClose}
+    >
+      {client.student_count
+        ? `${client.name} still has ${client.student_count} student${client.student_count === 1 ? '' : 's'}; the server will refuse until they are moved to another client.`
+        : `${client.name} and its product links will be deleted. This cannot be undone.`}
+    </ConfirmDialog>
+  );
+}

@@ -1,0 +1,31 @@
+import { Alert, Text, Title } from '@mantine/core';
+import { ProductCards } from '../../../components/product-cards.tsx';
+import { EmptyState } from '../../../components/states.tsx';
+import { WelcomeBanner } from '../../../components/welcome-banner.tsx';
+import { useMe } from '../../../lib/auth.ts';
+
+export function MentorHome() {
+  const user = useMe().data;
+  if (!user) return null;
+  const firstName = user.name.split(' ')[0];
+  return (
+    <>
+      <WelcomeBanner title={`Welcome, ${firstName}`}>
+        Thank you for mentoring. Your worklets, co-mentors and students gather here.
+      </WelcomeBanner>
+      <Title order={2} fz="xl" mb="md">
+        Programmes you mentor in
+      </Title>
+      {user.products.length ? (
+        <ProductCards products={user.products} />
+      ) : (
+        <EmptyState title="No worklets assigned yet">
+          When the programme team assigns you to a worklet, its programme shows up here.
+        </EmptyState>
+      )}
+      <Alert variant="light" color="brand" mt="xl" title="Coming soon">
+        <Text size="sm">Your worklets, your role on each, your co-mentors and their students will appear here.</Text>
+      </Alert>
+    </>
+  );
+}

@@ -1,0 +1,70 @@
+import { Button, Group, Modal, Select, Stack, Textarea, TextInput } from '@mantine/core';
+import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
+import { FormError } from '../../../components/states.tsx';
+import type { ProductType } from '../../../lib/auth.ts';
+import { isBlank, useForm } from '../../../lib/form.ts';
+import { productTypeLabel } from '../../../lib/labels.ts';
+import { type Product, useCreateProduct, useDeleteProduct, useUpdateProduct } from '../api/products.ts';
+
+const typeOptions = Object.entries(productTypeLabel).map(([value, label]) => ({ value, label }));
+
+export function ProductFormDialog({ product, onClose }: { product?: Product; onClose: () => void }) {
+  const create = useCreateProduct();
+  const update = useUpdateProduct();
+  const mutation = product ? update : create;
+  const form = useForm(
+    { name: product?.name ?? '', description: product?.description ?? '', type: product?.type ?? ('JOB_READINESS' as ProductType) },
+    (values) => ({ name: isBlank(values.name) ? 'Enter a name' : undefined }),
+  );
+  const submit = form.onSubmit((values) => {
+    const input = { name: values.name.trim(), description: values.description.trim() || null, type: values.type };
+    const options = { onSuccess: onClose, onError: form.showApiError };
+    if (product) update.mutate({ id: product.id, ...input }, options);
+    else create.mutate(input, options);
+  });
+  return (
+    <Modal opened onClose={onClose} title={product ? `Edit ${product.name}` : 'New product'} centered size="lg">
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          <FormError error={mutation.error} />
+          <TextInput label="Name" required data-autofocus {...form.text('name')} />
+          <Select
+            label="Type"
+            data={typeOptions}
+            value={form.values.type}
+            onChange={(type) => type && form.setValue('type', type as ProductType)}
+            allowDeselect={false}
+            error={form.errors.type}
+          />
+          <Textarea label="Description" description="Shown to students and programme teams." autosize minRows={3} maxRows={8} {...form.text('description')} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={mutation.isPending}>
+              {product ? 'Save' : 'Create product'}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+export function DeleteProductDialog({ product, onClose }: { product: Product; onClose: () => void }) {
+  const remove = useDeleteProduct();
+  return (
+    <ConfirmDialog
+      opened
+      title={`Delete ${product.name}?`}
+      confirmLabel="Delete product"
+      danger
+      pending={remove.isPending}
+      error={remove.error}
+      onConfirm={() => remove.mutate(product.id, { onSuccess: onClose })}
+      onClose={onClose}
+    >
+      {product.name} will be removed from every client that has it. This cannot be undone.
+    </ConfirmDialog>
+  );
+}

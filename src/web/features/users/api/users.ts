@@ -1,0 +1,51 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../../lib/api-client.ts';
+import type { Role } from '../../../lib/auth.ts';
+import { usePagedList } from '../../../lib/paging.ts';
+
+export type User = {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  client: { id: string; name: string } | null;
+  disabled: boolean;
+  created_at: string;
+  updated_at: string;
+};
+
+export type UserFilters = { search: string; role: Role | null; client_id: string | null };
+
+const usersKey = ['users'] as const;
+
+export function useUsers(filters: UserFilters) {
+  return usePagedList<User, 'users'>({ queryKey: usersKey, path: '/api/admin/users', itemsKey: 'users', query: filters });
+}
+
+/** Clients to pick from (the API pages at 100; organisations number in the tens). */
+export function useClientChoices() {
+  return useQuery({
+    queryKey: ['clients', 'choices'],
+    queryFn: () => api<{ clients: Array<{ id: string; name: string; is_active: boolean }> }>('/api/admin/clients', { query: { limit: 100 } }),
+    select: (data) => data.clients,
+  });
+}
+
+function useUserMutation<Input, Output>(mutationFn: (input: Input) => Promise<Output>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn,
+    // Client rows count their students.
+    onSuccess: () => Promise.all([usersKey, ['clients']].map((queryKey) => queryClient.invalidateQueries({ queryKey }))),
+  });
+}
+
+export const useCreateUser = () =>
+  useUserMutation((input: { name: string; email: string; password: string; role: Role; client_id: string | null }) =>
+    api<{ user: User }>('/api/admin/users', { method: 'POST', body: input }),
+  );
+
+export const useUpdateUser = () =>
+  useUserMutation(({ id, ...changes }: { id: string; name?: string; role?: Role; client_id?: string | null; disabled?: boolean }) =>
+    api<{ user: User }>(`/api/admin/users/${id}`, { method: 'PATCH', body: changes }),
+  );

@@ -1,0 +1,61 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, ApiError } from './api-client.ts';
+
+export type Role = 'admin' | 'staff' | 'mentor' | 'student';
+export type ProductType = 'JOB_READINESS' | 'COURSE' | 'ASSESSMENT';
+
+export type Me = {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  client: { id: string; name: string } | null;
+  products: Array<{ id: string; name: string; type: ProductType; description: string | null }>;
+};
+
+/** Each role works in one area of the app. */
+export type Area = 'admin' | 'learner' | 'mentor';
+
+export const areaOf = (role: Role): Area =>
+  role === 'admin' || role === 'staff' ? 'admin' : role === 'mentor' ? 'mentor' : 'learner';
+
+export const areaHome: Record<Area, string> = { admin: '/admin/clients', learner: '/learn', mentor: '/mentor' };
+
+export const meQueryKey = ['me'] as const;
+
+/** The signed-in user, or null when nobody is signed in. */
+export function useMe() {
+  return useQuery({ queryKey: meQueryKey, queryFn: fetchMe, staleTime: 5 * 60_000 });
+}
+
+async function fetchMe(): Promise<Me | null> {
+  try {
+    return (await api<{ user: Me }>('/api/me')).user;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return null;
+    throw error;
+  }
+}
+
+export function useSignIn() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (credentials: { email: string; password: string }) =>
+      api('/api/auth/sign-in/email', { method: 'POST', body: credentials }),
+    onSuccess: async () => {
+      queryClient.removeQueries();
+      await queryClient.fetchQuery({ queryKey: meQueryKey, queryFn: fetchMe });
+    },
+  });
+}
+
+export function useSignOut() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => api('/api/auth/sign-out', { method: 'POST', body: {} }),
+    onSuccess: () => {
+      queryClient.clear();
+      queryClient.setQueryData(meQueryKey, null);
+    },
+  });
+}
