@@ -45,7 +45,7 @@ export async function updateWorklet(db: Database, id: string, changes: Partial<O
   await db.transaction(async (tx) => {
     const [current] = await repository.lockWorklets(tx, [id]);
     if (!current) throw workletNotFound();
-    checkDates({ startDate: current.startDate, endDate: current.endDate, ...changes });
+    checkDates({ startDate: changes.startDate ?? current.startDate, endDate: changes.endDate ?? current.endDate });
     await withWriteChecks(undefined, () => repository.updateWorklet(tx, id, changes));
   });
   return getWorklet(db, id);
