@@ -24,6 +24,13 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
       ...database,
       close: async () => {
         await database.close();
+        // pg-pool's end() resolves before its connections have said goodbye; a forced drop during that
+        // goodbye surfaces as an unhandled 57P01 error in the test run, so wait for them first.
+        for (let attempt = 0; attempt < 50; attempt += 1) {
+          const { rows } = await admin.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+          if (rows[0].n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
         await admin.query(`drop database if exists ${name} with (force)`);
         await admin.end();
       },
