@@ -1,3 +1,306 @@
+import fsp from 'node:fs/promises';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { AppInstance } from '../../app.ts';
+import { errorResponse, errorResponses, idParams } from '../../http/schemas.ts';
+import { actorOf, allow } from '../auth/auth.guard.ts';
+import { parseByteRange } from './byte-range.ts';
+import { rangeNotSatisfiable, videoNotFound } from './expert-sessions.errors.ts';
+import { readSessionForm } from './expert-sessions.form.ts';
+import {
+  adminListQuery,
+  adminSessionSchema,
+  createBody,
+  presentAdminSession,
+  presentProgress,
+  presentStudentSession,
+  progressBody,
+  progressResponse,
+  sessionResponse,
+  studentListQuery,
+  studentListResponse,
+  updateBody,
+} from './expert-sessions.schemas.ts';
+import * as usecases from './expert-sessions.usecases.ts';
+import { createResumableUploads, resumableUploadsPath } from './resumable-uploads.ts';
+import { inspectVideoFile } from './video-file.ts';
 
-export function registerExpertSessionRoutes(_app: AppInstance) {}
+const adminPath = '/api/admin/job-readiness/expert-sessions';
+const studentPath = '/api/app/job-readiness/expert-sessions';
+const tags = ['Expert sessions'];
+const manageContent = allow('admin', 'staff');
+/** How long a presigned video URL (S3 driver) stays valid; the player fetches it right away. */
+const signedUrlSeconds = 300;
+
+const uploadErrors = { ...errorResponses, 413: errorResponse, 415: errorResponse, 422: errorResponse };
+
+export function registerExpertSessionRoutes(app: AppInstance) {
+  // Encapsulated, so the tus body parser below applies to these routes only.
+  app.register(async (instance) => {
+    const scoped = instance.withTypeProvider<ZodTypeProvider>();
+    const { context } = app;
+    const { db, config } = context;
+    const uploads = createResumableUploads(config.uploads);
+
+    /** Staged video files of a request, removed once it is answered (moved into storage by then, or abandoned). */
+    const stagedFiles = new WeakMap<FastifyRequest, string>();
+    scoped.addHook('onResponse', async (request) => {
+      const file = stagedFiles.get(request);
+      if (file) await fsp.rm(file, { force: true });
+    });
+
+    /** Multipart forms are read before validation, the video streamed to a staging file. */
+    async function readMultipartBody(request: FastifyRequest) {
+      if (!request.isMultipart()) return;
+      const { fields, video } = await readSessionForm(request, uploads.stagingDirectory, config.uploads.maxVideoBytes);
+      if (video) stagedFiles.set(request, video.path);
+      request.body = video ? { ...fields, video_file: video } : fields;
+    }
+
+    scoped.get(
+      adminPath,
+      {
+        onRequest: manageContent,
+        schema: {
+          tags,
+          summary: 'List expert sessions, newest first, with their products and completion statistics',
+          querystring: adminListQuery,
+          response: { 200: z.object({ sessions: z.array(adminSessionSchema), next_cursor: z.string().nullable() }), ...errorResponses },
+        },
+      },
+      async (request) => {
+        const page = await usecases.listSessions(db, request.query);
+        return { sessions: page.items.map(presentAdminSession), next_cursor: page.nextCursor };
+      },
+    );
+
+    scoped.post(
+      adminPath,
+      {
+        onRequest: manageContent,
+        preValidation: readMultipartBody,
+        schema: {
+          tags,
+          summary: 'Create a session from a multipart upload, or from a finished resumable (tus) upload',
+          description:
+            'Either `multipart/form-data` with `title`, `description`, `product_ids` (a JSON array string or the field ' +
+            `repeated) and \`video_file\`, or JSON with \`upload_id\` naming an upload finished at \`${resumableUploadsPath}\`. ` +
+            'The video is checked by its bytes (MP4, WebM, QuickTime; else 415), limited in size (413) and measured. ' +
+            'Session, product links and file are all or nothing.',
+          consumes: ['multipart/form-data', 'application/json'],
+          body: createBody,
+          response: { 201: sessionResponse, ...uploadErrors },
+        },
+      },
+      async (request, reply) => {
+        const { title, description, product_ids, video_file, upload_id } = request.body;
+        const claimUpload = async () => {
+          const file = await uploads.take(upload_id!);
+          stagedFiles.set(request, file);
+          return inspectVideoFile(file);
+        };
+        const session = await usecases.createSession(context, {
+          title,
+          description,
+          productIds: product_ids,
+          video: video_file ? async () => video_file : claimUpload,
+          actorId: actorOf(request).id,
+        });
+        return reply.status(201).send({ session: presentAdminSession(session) });
+      },
+    );
+
+    scoped.get(
+      `${adminPath}/:id`,
+      {
+        onRequest: manageContent,
+        schema: { tags, summary: 'Get an expert session (deleted ones too)', params: idParams, response: { 200: sessionResponse, ...errorResponses } },
+      },
+      async (request) => ({ session: presentAdminSession(await usecases.getSession(db, request.params.id)) }),
+    );
+
+    scoped.patch(
+      `${adminPath}/:id`,
+      {
+        onRequest: manageContent,
+        preValidation: readMultipartBody,
+        schema: {
+          tags,
+          summary: 'Change a session: fields, product set, video',
+          description:
+            'One transaction; only the changed product links are written; `product_ids: []` unlinks all. Unknown or ' +
+            'non-JOB_READINESS product ids answer 400 naming them, and nothing changes. Send `multipart/form-data` ' +
+            'with `video_file` to replace the video (the old file is deleted after the commit).',
+          consumes: ['application/json', 'multipart/form-data'],
+          params: idParams,
+          body: updateBody,
+          response: { 200: sessionResponse, ...uploadErrors },
+        },
+      },
+      async (request) => {
+        const { title, description, is_active, product_ids, video_file } = request.body;
+        const session = await usecases.updateSession(
+          context,
+          request.params.id,
+          { title, description, isActive: is_active, productIds: product_ids, video: video_file },
+          actorOf(request).id,
+        );
+        return { session: presentAdminSession(session) };
+      },
+    );
+
+    scoped.delete(
+      `${adminPath}/:id`,
+      {
+        onRequest: manageContent,
+        schema: {
+          tags,
+          summary: 'Soft-delete a session (hidden from students and the default list; progress is kept)',
+          params: idParams,
+          response: { 204: z.null(), ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        await usecases.deleteSession(db, request.params.id);
+        return reply.status(204).send(null);
+      },
+    );
+
+    scoped.post(
+      `${adminPath}/:id/restore`,
+      {
+        onRequest: manageContent,
+        schema: { tags, summary: 'Restore a soft-deleted session', params: idParams, response: { 200: sessionResponse, ...errorResponses } },
+      },
+      async (request) => ({ session: presentAdminSession(await usecases.restoreSession(db, request.params.id)) }),
+    );
+
+    // tus 1.0: the protocol's own handlers answer; fastify only authenticates and leaves the body unread.
+    scoped.addContentTypeParser('application/offset+octet-stream', (_request, _payload, done) => done(null));
+    const tusMethods = ['POST', 'HEAD', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+    for (const url of [resumableUploadsPath, `${resumableUploadsPath}/:uploadId`]) {
+      scoped.route({
+        method: [...tusMethods],
+        url,
+        onRequest: manageContent,
+        schema: {
+          tags,
+          summary: url === resumableUploadsPath ? 'Create a resumable upload (tus 1.0)' : 'Resume, inspect or terminate a resumable upload (tus 1.0)',
+          description:
+            'tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` ' +
+            'creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, ' +
+            `HEAD tells the offset, DELETE terminates. Then POST \`${adminPath}\` with JSON \`upload_id\`. ` +
+            'Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.',
+          headers: z.object({ 'tus-resumable': z.literal('1.0.0').optional().meta({ example: '1.0.0' }) }),
+        },
+        handler: async (request, reply) => {
+          reply.hijack();
+          await uploads.server.handle(request.raw, reply.raw);
+        },
+      });
+    }
+
+    const sweep = setInterval(
+      () => void uploads.deleteExpired().catch((error) => app.log.error({ err: error }, 'deleting expired uploads failed')),
+      Math.min(config.uploads.expiryMs, 15 * 60_000),
+    ).unref();
+    scoped.addHook('onClose', async () => clearInterval(sweep));
+
+    scoped.get(
+      studentPath,
+      {
+        onRequest: allow('student'),
+        schema: {
+          tags,
+          summary: "The student's expert sessions, oldest first, with their progress",
+          description: 'Active sessions linked to `productId` (which must be one of the student’s products; else 403) or to any of them.',
+          querystring: studentListQuery,
+          response: { 200: studentListResponse, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const { rows, overall } = await usecases.listStudentSessions(db, actorOf(request), request.query.productId);
+        return {
+          sessions: rows.map(presentStudentSession),
+          overall_progress: {
+            completed_sessions_count: overall.completedSessionsCount,
+            total_sessions: overall.totalSessions,
+            progress_percentage: overall.progressPercentage,
+          },
+        };
+      },
+    );
+
+    scoped.get(
+      `${studentPath}/:id/video`,
+      {
+        onRequest: allow('admin', 'staff', 'student'),
+        schema: {
+          tags,
+          summary: 'Stream the video of a session the caller may watch (supports Range)',
+          description:
+            'Admins and staff may watch any session; students active sessions of their products (else 404, no bytes). ' +
+            '`Range: bytes=…` answers 206 with `Content-Range`, 416 beyond the end. With the S3 driver the answer is a ' +
+            `302 to a presigned URL valid for ${signedUrlSeconds} s.`,
+          params: idParams,
+          headers: z.object({ range: z.string().optional().meta({ example: 'bytes=0-1048575' }) }),
+          response: {
+            200: { description: 'The whole video', content: { 'video/mp4': { schema: z.string().meta({ format: 'binary' }) } } },
+            206: { description: 'The requested bytes', content: { 'video/mp4': { schema: z.string().meta({ format: 'binary' }) } } },
+            302: z.null().meta({ description: 'Redirect to a short-lived presigned URL (S3 driver)' }),
+            416: errorResponse,
+            ...errorResponses,
+          },
+        },
+      },
+      async (request, reply) => {
+        const key = await usecases.findVideoKey(db, actorOf(request), request.params.id);
+        const { storage } = context;
+        const signedUrl = await storage.signedUrl(key, signedUrlSeconds);
+        if (signedUrl) return reply.redirect(signedUrl, 302);
+        const stats = await storage.stat(key);
+        if (!stats) throw videoNotFound();
+        const range = parseByteRange(request.headers.range, stats.size);
+        if (range === 'unsatisfiable') {
+          reply.header('content-range', `bytes */${stats.size}`);
+          throw rangeNotSatisfiable();
+        }
+        const object = await storage.get(key, range);
+        if (!object) throw videoNotFound();
+        // The response schemas above only document the body; a stream is sent as it is.
+        const streaming = reply as FastifyReply;
+        streaming.header('accept-ranges', 'bytes').type(object.contentType);
+        if (!range) return streaming.header('content-length', stats.size).send(object.stream);
+        return streaming
+          .status(206)
+          .header('content-range', `bytes ${range.start}-${range.end}/${stats.size}`)
+          .header('content-length', range.end - range.start + 1)
+          .send(object.stream);
+      },
+    );
+
+    scoped.post(
+      `${studentPath}/:id/watch-progress`,
+      {
+        onRequest: allow('student'),
+        schema: {
+          tags,
+          summary: 'Save watch progress (values only grow; completion at 95 % of the stored duration)',
+          params: idParams,
+          body: progressBody,
+          response: { 200: progressResponse, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const { watch_time_seconds, last_position_seconds, milestone } = request.body;
+        const progress = await usecases.recordProgress(db, actorOf(request), request.params.id, {
+          watchTimeSeconds: watch_time_seconds,
+          lastPositionSeconds: last_position_seconds,
+          milestone,
+        });
+        return { progress: presentProgress(progress) };
+      },
+    );
+  });
+}

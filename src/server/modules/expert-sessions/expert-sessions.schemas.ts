@@ -1,0 +1,273 @@
+import { z } from 'zod';
+import { pagingQuery } from '../../http/paging.ts';
+import { idSet, iso, optionalText, requiredText, timestamp } from '../../http/schemas.ts';
+import { productSummary } from '../products/products.schemas.ts';
+import type { Progress, Session, SessionWithDetails } from './expert-sessions.repository.ts';
+import { StagedVideo } from './video-file.ts';
+
+const exampleId = '3f1c2a9e-8b7d-4c5e-9f10-2a3b4c5d6e7f';
+const exampleProductId = '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d';
+const exampleTime = '2026-11-20T09:30:00.000Z';
+
+export const videoUrlOf = (id: string) => `/api/app/job-readiness/expert-sessions/${id}/video`;
+
+export const completionStatsSchema = z
+  .object({
+    eligible_students: z.number().int(),
+    viewers: z.number().int(),
+    completed_students: z.number().int(),
+    completion_rate: z.number(),
+    average_completion_percentage: z.number(),
+    average_watch_time_seconds: z.number(),
+  })
+  .meta({
+    id: 'ExpertSessionCompletionStats',
+    description: 'Over the distinct students of clients assigned any of the session’s products; rates in percent.',
+    example: {
+      eligible_students: 40,
+      viewers: 25,
+      completed_students: 10,
+      completion_rate: 25,
+      average_completion_percentage: 61.4,
+      average_watch_time_seconds: 780,
+    },
+  });
+
+export const adminSessionSchema = z
+  .object({
+    id: z.uuid(),
+    title: z.string(),
+    description: z.string().nullable(),
+    video_url: z.string().nullable(),
+    video_duration: z.number().int().meta({ description: 'Seconds, measured on the server from the file.' }),
+    video_size_bytes: z.number().int().nullable(),
+    video_media_type: z.string().nullable(),
+    is_active: z.boolean(),
+    deleted_at: timestamp.nullable(),
+    created_by: z.uuid().nullable(),
+    created_at: timestamp,
+    updated_at: timestamp,
+    products: z.array(productSummary),
+    completion_stats: completionStatsSchema,
+  })
+  .meta({
+    id: 'ExpertSession',
+    example: {
+      id: exampleId,
+      title: 'Answering behavioural questions',
+      description: 'A recruiter walks through the STAR method.',
+      video_url: videoUrlOf(exampleId),
+      video_duration: 1260,
+      video_size_bytes: 187_000_000,
+      video_media_type: 'video/mp4',
+      is_active: true,
+      deleted_at: null,
+      created_by: '0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9',
+      created_at: exampleTime,
+      updated_at: exampleTime,
+      products: [{ id: exampleProductId, name: 'Interview Ready', type: 'JOB_READINESS' }],
+      completion_stats: {
+        eligible_students: 40,
+        viewers: 25,
+        completed_students: 10,
+        completion_rate: 25,
+        average_completion_percentage: 61.4,
+        average_watch_time_seconds: 780,
+      },
+    },
+  });
+
+export const sessionResponse = z.object({ session: adminSessionSchema });
+
+export const sessionStatus = z.enum(['active', 'inactive', 'deleted']);
+
+export const adminListQuery = z.object({
+  ...pagingQuery,
+  productId: z.uuid().optional().meta({ example: exampleProductId }),
+  search: z.string().trim().max(200).optional().meta({ example: 'interview' }),
+  status: sessionStatus.optional().meta({ description: 'Default: active and inactive, not deleted.' }),
+});
+
+const title = requiredText(200).meta({ example: 'Answering behavioural questions' });
+const description = optionalText(5000).meta({ example: 'A recruiter walks through the STAR method.' });
+
+/** Only a multipart form can carry one: the handler streams the file part to disk before validation. */
+const videoFile = z.instanceof(StagedVideo).meta({
+  type: 'string',
+  format: 'binary',
+  description: 'Multipart only: the video (MP4, WebM or QuickTime, recognised by its bytes).',
+});
+
+/**
+ * A new session, as a multipart form (`title`, `description`, `product_ids` as a JSON array string
+ * or the field repeated, `video_file`) or as JSON naming a finished tus upload (`upload_id`).
+ */
+export const createBody = z
+  .object({
+    title,
+    description,
+    product_ids: idSet.default([]).meta({ example: [exampleProductId] }),
+    video_file: videoFile.optional(),
+    upload_id: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,128}$/)
+      .optional()
+      .meta({ description: 'JSON only: the id of a finished tus upload (the last segment of its URL).' }),
+  })
+  .refine((body) => (body.video_file === undefined) !== (body.upload_id === undefined), {
+    message: 'Attach a video_file (multipart form) or name an upload_id (JSON), exactly one of them',
+    path: ['video_file'],
+  })
+  .meta({
+    example: {
+      title: 'Answering behavioural questions',
+      description: 'A recruiter walks through the STAR method.',
+      product_ids: [exampleProductId],
+      upload_id: '9d2c5e0f7a1b4c3d8e6f0a1b2c3d4e5f',
+    },
+  });
+
+/** JSON, or a multipart form when the video is replaced too. */
+export const updateBody = z
+  .object({
+    title: title.optional(),
+    description,
+    is_active: z.boolean().optional(),
+    product_ids: idSet.optional(),
+    video_file: videoFile.optional(),
+  })
+  .refine((body) => Object.values(body).some((value) => value !== undefined), { message: 'Name at least one field to change' })
+  .meta({ example: { title: 'Answering behavioural questions (2026)', is_active: true, product_ids: [exampleProductId] } });
+
+export const progressSchema = z
+  .object({
+    watch_time_seconds: z.number().int(),
+    last_position_seconds: z.number().int(),
+    completion_percentage: z.number().int(),
+    is_completed: z.boolean(),
+    completed_at: timestamp.nullable(),
+    last_milestone_reached: z.number().int(),
+    can_resume: z.boolean(),
+    resume_position_seconds: z.number().int(),
+  })
+  .meta({
+    id: 'ExpertSessionProgress',
+    example: {
+      watch_time_seconds: 600,
+      last_position_seconds: 640,
+      completion_percentage: 47,
+      is_completed: false,
+      completed_at: null,
+      last_milestone_reached: 25,
+      can_resume: true,
+      resume_position_seconds: 640,
+    },
+  });
+
+export const studentSessionSchema = z
+  .object({
+    id: z.uuid(),
+    title: z.string(),
+    description: z.string().nullable(),
+    video_url: z.string().nullable(),
+    video_duration: z.number().int(),
+    created_at: timestamp,
+    progress: progressSchema,
+  })
+  .meta({ id: 'StudentExpertSession' });
+
+export const studentListQuery = z.object({ productId: z.uuid().optional().meta({ example: exampleProductId }) });
+
+export const studentListResponse = z
+  .object({
+    sessions: z.array(studentSessionSchema),
+    overall_progress: z.object({
+      completed_sessions_count: z.number().int(),
+      total_sessions: z.number().int(),
+      progress_percentage: z.number().int(),
+    }),
+  })
+  .meta({
+    example: {
+      sessions: [
+        {
+          id: exampleId,
+          title: 'Answering behavioural questions',
+          description: 'A recruiter walks through the STAR method.',
+          video_url: videoUrlOf(exampleId),
+          video_duration: 1260,
+          created_at: exampleTime,
+          progress: {
+            watch_time_seconds: 600,
+            last_position_seconds: 640,
+            completion_percentage: 47,
+            is_completed: false,
+            completed_at: null,
+            last_milestone_reached: 25,
+            can_resume: true,
+            resume_position_seconds: 640,
+          },
+        },
+      ],
+      overall_progress: { completed_sessions_count: 0, total_sessions: 1, progress_percentage: 0 },
+    },
+  });
+
+const seconds = z.number().min(0).max(1_000_000).transform(Math.floor);
+
+export const progressBody = z
+  .object({
+    watch_time_seconds: seconds,
+    last_position_seconds: seconds.optional(),
+    trigger_type: z.enum(['milestone', 'pause', 'seek', 'completion', 'unload', 'resume']).optional(),
+    milestone: z.number().int().min(0).max(100).optional(),
+  })
+  .meta({ example: { watch_time_seconds: 600, last_position_seconds: 640, trigger_type: 'milestone', milestone: 25 } });
+
+export const progressResponse = z.object({ progress: progressSchema });
+
+export function presentAdminSession({ session, products, completionStats }: SessionWithDetails) {
+  return {
+    id: session.id,
+    title: session.title,
+    description: session.description,
+    video_url: session.videoStorageKey ? videoUrlOf(session.id) : null,
+    video_duration: session.videoDuration,
+    video_size_bytes: session.videoSizeBytes,
+    video_media_type: session.videoMediaType,
+    is_active: session.isActive,
+    deleted_at: session.deletedAt ? iso(session.deletedAt) : null,
+    created_by: session.createdBy,
+    created_at: iso(session.createdAt),
+    updated_at: iso(session.updatedAt),
+    products: products as z.infer<typeof productSummary>[],
+    completion_stats: completionStats,
+  };
+}
+
+export function presentProgress(progress: Progress | null) {
+  const position = progress?.lastPositionSeconds ?? 0;
+  const canResume = Boolean(progress && !progress.isCompleted && position > 0);
+  return {
+    watch_time_seconds: progress?.watchTimeSeconds ?? 0,
+    last_position_seconds: position,
+    completion_percentage: progress?.completionPercentage ?? 0,
+    is_completed: progress?.isCompleted ?? false,
+    completed_at: progress?.completedAt ? iso(progress.completedAt) : null,
+    last_milestone_reached: progress?.lastMilestoneReached ?? 0,
+    can_resume: canResume,
+    resume_position_seconds: canResume ? position : 0,
+  };
+}
+
+export function presentStudentSession({ session, progress }: { session: Session; progress: Progress | null }) {
+  return {
+    id: session.id,
+    title: session.title,
+    description: session.description,
+    video_url: session.videoStorageKey ? videoUrlOf(session.id) : null,
+    video_duration: session.videoDuration,
+    created_at: iso(session.createdAt),
+    progress: presentProgress(progress),
+  };
+}

@@ -1,0 +1,118 @@
+// Shared by the expert-session test files: a seed, multipart forms, and views of the stored state.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { testPassword, type TestApp } from '../../../../test/support/test-app.ts';
+import type { Database } from '../../db/database.ts';
+
+export const fixture = (name: 'sample.mp4' | 'sample.webm' | 'sample.mov') =>
+  fs.readFileSync(new URL(`../../../../test/fixtures/${name}`, import.meta.url));
+export const sampleMp4 = fixture('sample.mp4');
+/** ffprobe measures the committed fixtures at 4 s (MP4), 3 s (WebM) and 2 s (QuickTime). */
+export const sampleMp4Seconds = 4;
+
+export const spec = {
+  products: {
+    interview: { name: 'Interview Ready' },
+    career: { name: 'Career Launchpad' },
+    digital: { name: 'Digital Skills' },
+    course: { name: 'Excel Course', type: 'COURSE' },
+  },
+  clients: {
+    northwind: { name: 'Northwind', products: ['interview', 'career'] },
+    contoso: { name: 'Contoso', products: ['digital'] },
+  },
+  users: {
+    admin: { email: 'admin@test.dev', name: 'Admin', role: 'admin', password: testPassword },
+    staff: { email: 'staff@test.dev', name: 'Staff', role: 'staff', password: testPassword },
+    mentor: { email: 'mentor@test.dev', name: 'Mentor', role: 'mentor', password: testPassword },
+    student: { email: 'student@test.dev', name: 'Student', role: 'student', password: testPassword, client: 'northwind' },
+    classmate: { email: 'classmate@test.dev', name: 'Classmate', role: 'student', password: testPassword, client: 'northwind' },
+    outsider: { email: 'outsider@test.dev', name: 'Outsider', role: 'student', password: testPassword, client: 'contoso' },
+  },
+} as const;
+
+export type SessionsTestApp = TestApp<typeof spec>;
+export const adminUrl = '/api/admin/job-readiness/expert-sessions';
+export const studentUrl = '/api/app/job-readiness/expert-sessions';
+export const uploadsUrl = `${adminUrl}/uploads`;
+
+type FormFile = { bytes: Buffer; filename?: string; contentType?: string };
+
+/** A multipart/form-data body; array values become repeated fields. */
+export function multipart(fields: Record<string, string | string[]>, file?: FormFile, fileField = 'video_file') {
+  const boundary = `----jobready${crypto.randomBytes(8).toString('hex')}`;
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${item}\r\n`));
+    }
+  }
+  if (file) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${fileField}"; filename="${file.filename ?? 'talk.mp4'}"\r\n` +
+          `Content-Type: ${file.contentType ?? 'video/mp4'}\r\n\r\n`,
+      ),
+      file.bytes,
+      Buffer.from('\r\n'),
+    );
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+/** Creates a session through the multipart endpoint and returns its JSON. */
+export async function createSession(
+  t: SessionsTestApp,
+  { title = 'A talk', productIds = [] as string[], video = sampleMp4, as = 'admin' as const } = {},
+) {
+  const form = multipart({ title, description: `About ${title}`, product_ids: JSON.stringify(productIds) }, { bytes: video });
+  const response = await t.request({ method: 'POST', url: adminUrl, as, ...form });
+  if (response.statusCode !== 201) throw new Error(`Creating "${title}" failed: ${response.statusCode} ${response.body}`);
+  return response.json().session as AdminSession;
+}
+
+export type AdminSession = {
+  id: string;
+  title: string;
+  description: string | null;
+  is_active: boolean;
+  deleted_at: string | null;
+  video_duration: number;
+  video_size_bytes: number;
+  video_media_type: string;
+  products: { id: string; name: string; type: string }[];
+  completion_stats: Record<string, number>;
+};
+
+export const productIdsOf = (session: { products: { id: string }[] }) => session.products.map((product) => product.id).sort();
+
+/** Every file under the app's storage folder, relative to it (the local driver's objects). */
+export function storedFiles(t: SessionsTestApp) {
+  const root = path.join(t.dataDir, 'storage');
+  if (!fs.existsSync(root)) return [];
+  return (fs.readdirSync(root, { recursive: true }) as string[])
+    .filter((name) => fs.statSync(path.join(root, name)).isFile() && !name.endsWith('.type'))
+    .sort();
+}
+
+/** Files left in the upload staging folders (should be none once requests are answered). */
+export function stagedFiles(t: SessionsTestApp) {
+  const root = path.join(t.dataDir, 'uploads', 'staging');
+  return fs.existsSync(root) ? fs.readdirSync(root) : [];
+}
+
+/** The rows of the three expert-session tables, for before/after comparisons. */
+export async function sessionTables(db: Database) {
+  const rowsOf = async (query: ReturnType<typeof sql>) => {
+    const result = (await db.execute(query)) as unknown as { rows: unknown[] };
+    return result.rows;
+  };
+  return {
+    sessions: await rowsOf(sql`select * from job_readiness_expert_sessions order by id`),
+    links: await rowsOf(sql`select * from job_readiness_expert_session_products order by expert_session_id, product_id`),
+    progress: await rowsOf(sql`select * from job_readiness_expert_session_progress order by id`),
+  };
+}

@@ -1,0 +1,188 @@
+import crypto from 'node:crypto';
+import type { Database } from '../../db/database.ts';
+import { decodeCursor, toPage } from '../../http/paging.ts';
+import type { Actor } from '../auth/auth.guard.ts';
+import { findClientProductIds } from '../clients/clients.repository.ts';
+import { unknownProducts } from '../products/products.errors.ts';
+import { findMissingProductIds } from '../products/products.repository.ts';
+import type { Storage } from '../storage/storage.ts';
+import { expertSessionNotFound, notYourProduct, videoNotFound } from './expert-sessions.errors.ts';
+import { audienceOf } from './expert-sessions.policies.ts';
+import * as repository from './expert-sessions.repository.ts';
+import { extensionOf, type StagedVideo } from './video-file.ts';
+
+/** What the write use cases work with; `storage` is read at call time so tests can put a failing one in its place. */
+export type SessionsContext = { db: Database; storage: Storage };
+
+/** A student has completed a session once they have watched this much of it. */
+export const completionThresholdPercent = 95;
+
+export async function listSessions(
+  db: Database,
+  query: { limit: number; cursor?: string; productId?: string; search?: string; status?: repository.SessionStatus },
+) {
+  const rows = await repository.listSessions(db, { ...query, cursor: decodeCursor(query.cursor) });
+  return toPage(rows, query.limit, (row) => ({ sortValue: row.createdAtExact, id: row.session.id }));
+}
+
+export async function getSession(db: Database, id: string) {
+  const session = await repository.findSession(db, id);
+  if (!session) throw expertSessionNotFound();
+  return session;
+}
+
+/** New sessions' videos live under the session: `expert-sessions/{sessionId}/{uniqueFileName}`. */
+function videoKeyOf(sessionId: string, video: StagedVideo) {
+  return `expert-sessions/${sessionId}/${crypto.randomUUID()}.${extensionOf[video.mediaType]}`;
+}
+
+const videoColumns = (key: string, video: StagedVideo) => ({
+  videoStorageKey: key,
+  videoDuration: video.durationSeconds,
+  videoSizeBytes: video.sizeBytes,
+  videoMediaType: video.mediaType,
+});
+
+/**
+ * All or nothing: the video is moved into storage, then the row and its links are committed in
+ * one transaction; if that fails the stored video is deleted again. Product ids are checked before
+ * the video is obtained (a claimed upload is taken only then) and moved, so a typo costs nothing.
+ */
+export async function createSession(
+  context: SessionsContext,
+  input: { title: string; description?: string | null; productIds: string[]; video: () => Promise<StagedVideo>; actorId: string },
+) {
+  await assertJobReadinessProducts(context.db, input.productIds);
+  const video = await input.video();
+  const id = crypto.randomUUID();
+  const key = videoKeyOf(id, video);
+  await context.storage.putFile(key, video.path, video.mediaType);
+  await withStoredVideo(context, key, () =>
+    context.db.transaction(async (tx) => {
+      await repository.insertSession(tx, {
+        id,
+        title: input.title,
+        description: input.description,
+        createdBy: input.actorId,
+        ...videoColumns(key, video),
+      });
+      await replaceProducts(tx, id, input.productIds, input.actorId);
+    }),
+  );
+  return getSession(context.db, id);
+}
+
+/**
+ * Changes any of the fields, the product set (only the difference is written) and the video, in
+ * one transaction that holds the session's row lock (so concurrent changes apply one after the
+ * other). A replaced video is deleted only after the commit.
+ */
+export async function updateSession(
+  context: SessionsContext,
+  id: string,
+  changes: { title?: string; description?: string | null; isActive?: boolean; productIds?: string[]; video?: StagedVideo },
+  actorId: string,
+) {
+  const { productIds, video, ...columns } = changes;
+  if (productIds) await assertJobReadinessProducts(context.db, productIds);
+  const newKey = video && videoKeyOf(id, video);
+  if (video && newKey) await context.storage.putFile(newKey, video.path, video.mediaType);
+  const write = () =>
+    context.db.transaction(async (tx) => {
+      const current = await repository.lockSession(tx, id);
+      if (!current) throw expertSessionNotFound();
+      await repository.updateSession(tx, id, { ...columns, ...(video && newKey ? videoColumns(newKey, video) : {}), updatedAt: new Date() });
+      if (productIds) await replaceProducts(tx, id, productIds, actorId);
+      return current.videoStorageKey;
+    });
+  const previousKey = newKey ? await withStoredVideo(context, newKey, write) : await write();
+  // The session no longer refers to it; a failed delete leaves an orphan file, never a broken session.
+  if (newKey && previousKey) await context.storage.delete(previousKey).catch(() => undefined);
+  return getSession(context.db, id);
+}
+
+/** Runs `write`; if it fails, the video just stored under `key` is deleted before the error goes on. */
+async function withStoredVideo<T>(context: SessionsContext, key: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    // The original failure is the one to report; a failed clean-up can only leave an unreferenced file.
+    await context.storage.delete(key).catch(() => undefined);
+    throw error;
+  }
+}
+
+export async function deleteSession(db: Database, id: string) {
+  if (!(await repository.setDeleted(db, id, true))) throw expertSessionNotFound();
+}
+
+export async function restoreSession(db: Database, id: string) {
+  if (!(await repository.setDeleted(db, id, false))) throw expertSessionNotFound();
+  return getSession(db, id);
+}
+
+/** Unknown ids and products of another type are refused together, by name. */
+async function assertJobReadinessProducts(db: Database, productIds: string[]) {
+  const missing = await findMissingProductIds(db, productIds, 'JOB_READINESS');
+  if (missing.length) throw unknownProducts({ product_ids: missing }, 'Some product ids are not JOB_READINESS products.');
+}
+
+async function replaceProducts(tx: Database, sessionId: string, productIds: string[], actorId: string) {
+  await assertJobReadinessProducts(tx, productIds);
+  const current = new Set(await repository.findSessionProductIds(tx, sessionId));
+  const wanted = new Set(productIds);
+  await repository.removeSessionProducts(tx, sessionId, [...current].filter((id) => !wanted.has(id)));
+  await repository.addSessionProducts(tx, sessionId, [...wanted].filter((id) => !current.has(id)), actorId);
+}
+
+/** The student's sessions (of one of their products, or all of them), oldest first, with progress. */
+export async function listStudentSessions(db: Database, student: Actor, productId: string | undefined) {
+  const audience = { ...audienceOf(student)!, productId };
+  if (productId && !(await findClientProductIds(db, audience.clientId)).includes(productId)) throw notYourProduct();
+  const rows = await repository.listVisibleSessions(db, student.id, audience);
+  const completed = rows.filter((row) => row.progress?.isCompleted).length;
+  return {
+    rows,
+    overall: {
+      completedSessionsCount: completed,
+      totalSessions: rows.length,
+      progressPercentage: rows.length ? Math.round((100 * completed) / rows.length) : 0,
+    },
+  };
+}
+
+/** The storage key of a session's video, once the caller is known to be allowed to watch it. */
+export async function findVideoKey(db: Database, actor: Actor, id: string) {
+  const session = await repository.findViewableSession(db, id, audienceOf(actor));
+  if (!session) throw expertSessionNotFound();
+  if (!session.videoStorageKey) throw videoNotFound();
+  return session.videoStorageKey;
+}
+
+/**
+ * Values are clamped to the stored duration (never the client's idea of it); the percentage is
+ * the share of the video watched, and a milestone cannot run ahead of it. Merging with earlier
+ * saves (only growing) happens in the database, see `saveProgress`.
+ */
+export async function recordProgress(
+  db: Database,
+  student: Actor,
+  id: string,
+  input: { watchTimeSeconds: number; lastPositionSeconds?: number; milestone?: number },
+) {
+  const session = await repository.findViewableSession(db, id, audienceOf(student));
+  if (!session) throw expertSessionNotFound();
+  const duration = session.videoDuration;
+  const clamp = (seconds: number) => Math.min(seconds, duration);
+  const watchTimeSeconds = clamp(input.watchTimeSeconds);
+  const completionPercentage = duration > 0 ? Math.min(100, Math.floor((100 * watchTimeSeconds) / duration)) : 0;
+  return repository.saveProgress(db, {
+    studentId: student.id,
+    expertSessionId: id,
+    watchTimeSeconds,
+    lastPositionSeconds: input.lastPositionSeconds === undefined ? undefined : clamp(input.lastPositionSeconds),
+    completionPercentage,
+    isCompleted: completionPercentage >= completionThresholdPercent,
+    lastMilestoneReached: Math.min(input.milestone ?? 0, completionPercentage),
+  });
+}
