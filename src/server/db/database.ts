@@ -23,19 +23,30 @@ export type DatabaseConnection = {
 
 export const defaultMigrationsFolder = new URL('../../../drizzle', import.meta.url).pathname;
 
-/** Counts the SQL statements issued inside `countStatements`, so tests and benchmarks can check for N+1. */
-const statementCounter = new AsyncLocalStorage<{ count: number }>();
+/** Records the SQL statements issued inside `countStatements`, so tests and benchmarks can check for N+1. */
+type StatementLog = { count: number; statements?: Array<{ sql: string; params: unknown[] }> };
+const statementLog = new AsyncLocalStorage<StatementLog>();
 const countingLogger: Logger = {
-  logQuery() {
-    const counter = statementCounter.getStore();
-    if (counter) counter.count += 1;
+  logQuery(query, params) {
+    const log = statementLog.getStore();
+    if (!log) return;
+    log.count += 1;
+    log.statements?.push({ sql: query, params });
   },
 };
 
 export async function countStatements<T>(work: () => Promise<T>): Promise<{ result: T; statements: number }> {
-  const counter = { count: 0 };
-  const result = await statementCounter.run(counter, work);
-  return { result, statements: counter.count };
+  const log: StatementLog = { count: 0 };
+  // Awaited inside the context: lazy thenables (e.g. fastify's inject) start only when awaited.
+  const result = await statementLog.run(log, async () => await work());
+  return { result, statements: log.count };
+}
+
+/** Like `countStatements`, keeping each statement's text and parameters (the benchmark replays them). */
+export async function captureStatements<T>(work: () => Promise<T>) {
+  const log: StatementLog = { count: 0, statements: [] };
+  const result = await statementLog.run(log, async () => await work());
+  return { result, statements: log.statements! };
 }
 
 export type DatabaseOptions =

@@ -11,11 +11,14 @@ export const scaleSizes = {
 export type ScaleSize = keyof typeof scaleSizes;
 export const scalePassword = 'jobready-scale';
 
-/** A deterministic uuid for the n-th entity of a kind, so re-runs find what earlier runs wrote. */
 /** Our own integers, written into the SQL as literals so PostgreSQL knows their type. */
 const n = (value: number) => sql.raw(String(Math.trunc(value)));
 
-const idOf = (kind: string, expression: string) => sql`md5(${`jr-scale:${kind}:`} || (${sql.raw(expression)})::text)::uuid`;
+/** A deterministic version-4 uuid from a text, so re-runs find what earlier runs wrote. */
+const uuidFrom = (text: SQL) => sql`overlay(overlay(md5(${text}) placing '4' from 13) placing '8' from 17)::uuid`;
+
+/** The id of the n-th entity of a kind (`expression` is SQL over the generated series). */
+const idOf = (kind: string, expression: string) => uuidFrom(sql`${`jr-scale:${kind}:`} || (${sql.raw(expression)})::text`);
 
 type Step = { name: string; chunks: number; run: (db: Database, chunk: number) => Promise<void> };
 
@@ -73,7 +76,7 @@ export function scaleSteps(size: ScaleSize, passwordHash: string): Step[] {
     },
     once('passwords', sql`
       insert into auth_accounts (id, account_id, provider_id, user_id, password, created_at, updated_at)
-      select md5('jr-scale:account:' || u.id::text)::uuid, u.id::text, 'credential', u.id, ${passwordHash}, now(), now()
+      select ${uuidFrom(sql`'jr-scale:account:' || u.id::text`)}, u.id::text, 'credential', u.id, ${passwordHash}, now(), now()
       from users u where u.email like '%@scale.test'
       on conflict do nothing`),
     once('expert sessions', sql`
@@ -148,11 +151,11 @@ export function scaleSteps(size: ScaleSize, passwordHash: string): Step[] {
       on conflict do nothing`),
     once('assignment history', sql`
       insert into mentor_assignment_history (id, assignment_id, worklet_id, mentor_id, action, to_role, from_role, actor_id, reason, created_at)
-      select md5('jr-scale:history:' || a.id::text || ':assigned')::uuid, a.id, a.worklet_id, a.mentor_id, 'assigned', a.role_type, null,
+      select ${uuidFrom(sql`'jr-scale:history:' || a.id::text || ':assigned'`)}, a.id, a.worklet_id, a.mentor_id, 'assigned', a.role_type, null,
         a.assigned_by, null, a.assigned_at
       from mentor_worklet_assignments a join worklets w on w.id = a.worklet_id where w.cert_id like 'SC%'
       union all
-      select md5('jr-scale:history:' || a.id::text || ':deactivated')::uuid, a.id, a.worklet_id, a.mentor_id, 'deactivated', null, a.role_type,
+      select ${uuidFrom(sql`'jr-scale:history:' || a.id::text || ':deactivated'`)}, a.id, a.worklet_id, a.mentor_id, 'deactivated', null, a.role_type,
         a.deactivated_by, 'Generated', a.deactivated_at
       from mentor_worklet_assignments a join worklets w on w.id = a.worklet_id where w.cert_id like 'SC%' and not a.is_active
       on conflict do nothing`),

@@ -1,0 +1,252 @@
+// `npm run bench` — starts the app as in production against DATABASE_URL (load it first with
+// `npm run seed:scale -- --size L`), drives each scenario over HTTP at 16 connections, then runs the
+// very same SQL statements straight through the driver at the same concurrency (the ceiling).
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { sql } from 'drizzle-orm';
+import { buildApp } from '../src/server/app.ts';
+import { loadConfig } from '../src/server/config.ts';
+import { captureStatements, openDatabase, type DatabaseConnection } from '../src/server/db/database.ts';
+import { scalePassword } from '../src/server/seed/scale-seed.ts';
+
+const { values: options } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '8' },
+    connections: { type: 'string', default: '16' },
+    only: { type: 'string' },
+    port: { type: 'string', default: '3999' },
+  },
+});
+const seconds = Number(options.seconds);
+const connections = Number(options.connections);
+const databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) {
+  console.error('Set DATABASE_URL to a PostgreSQL database loaded with `npm run seed:scale`.');
+  process.exit(2);
+}
+
+type Request = { method: string; path: string; token: string; body?: unknown };
+type Scenario = { name: string; kind: 'read' | 'write'; requests: Request[] };
+
+const environment = {
+  NODE_ENV: 'production',
+  DATABASE_URL: databaseUrl,
+  DATA_DIR: `/tmp/jobready-bench-${process.pid}`,
+  AUTH_SECRET: 'bench-secret-bench-secret-bench-secret-01',
+  PORT: options.port!,
+  PUBLIC_URL: `http://127.0.0.1:${options.port}`,
+  SEED_DEMO: 'false',
+  LOG_LEVEL: 'warn',
+};
+const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+
+function send(request: Request): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
+    const outgoing = http.request(
+      {
+        agent,
+        host: '127.0.0.1',
+        port: Number(options.port),
+        method: request.method,
+        path: request.path,
+        headers: {
+          ...(request.token ? { authorization: `Bearer ${request.token}` } : {}),
+          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+        },
+      },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(payload);
+  });
+}
+
+/** Runs `work(k)` on `connections` loops for `seconds`; returns requests/s and latency percentiles. */
+async function load(work: (loop: number, iteration: number) => Promise<void>) {
+  const latencies: number[] = [];
+  const warmUpEnd = performance.now() + 1000;
+  const end = warmUpEnd + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, async (_, loop) => {
+      for (let iteration = 0; performance.now() < end; iteration += 1) {
+        const started = performance.now();
+        await work(loop, iteration);
+        if (started >= warmUpEnd) latencies.push(performance.now() - started);
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  return { rps: latencies.length / seconds, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+}
+
+async function startServer(): Promise<ChildProcess> {
+  const server = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    env: { ...process.env, ...environment },
+    stdio: ['ignore', 'inherit', 'inherit'],
+    detached: true,
+  });
+  for (let attempt = 0; attempt < 120; attempt += 1) {
+    try {
+      if ((await send({ method: 'GET', path: '/api/health', token: '' })).status === 200) return server;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error('The server did not become healthy.');
+}
+
+async function signIn(email: string) {
+  const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    const body = JSON.stringify({ email, password: scalePassword });
+    const outgoing = http.request(
+      { agent, host: '127.0.0.1', port: Number(options.port), method: 'POST', path: '/api/auth/sign-in/email', headers: { 'content-type': 'application/json' } },
+      resolve,
+    );
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+  response.resume();
+  const token = response.headers['set-auth-token'];
+  if (response.statusCode !== 200 || typeof token !== 'string') throw new Error(`Sign-in of ${email} failed: ${response.statusCode}`);
+  return token;
+}
+
+/** Picks the ids every scenario uses: a busy product, students with sessions, a worklet, a mentor. */
+async function pickInputs(database: DatabaseConnection) {
+  const rows = async <T>(statement: ReturnType<typeof sql>) => ((await database.db.execute(statement)) as unknown as { rows: T[] }).rows;
+  const [product] = await rows<{ id: string }>(sql`
+    select product_id as id from job_readiness_expert_session_products group by product_id order by count(*) desc, product_id limit 1`);
+  const students = await rows<{ email: string; session_id: string }>(sql`
+    select u.email, (select p.expert_session_id from job_readiness_expert_session_progress p
+                     join job_readiness_expert_sessions e on e.id = p.expert_session_id and e.is_active and e.deleted_at is null
+                     where p.student_id = u.id limit 1) as session_id
+    from users u where u.email like 'student%@scale.test' order by u.email limit ${connections}`);
+  const [worklet] = await rows<{ id: string; mentor_email: string; mentor_id: string }>(sql`
+    select w.id, u.email as mentor_email, u.id as mentor_id from worklets w
+    join mentor_worklet_assignments a on a.worklet_id = w.id and a.is_active and a.role_type = 'Primary'
+    join users u on u.id = a.mentor_id where w.cert_id like 'SC%' order by w.cert_id limit 1`);
+  const patchSessions = await rows<{ id: string }>(sql`
+    select id from job_readiness_expert_sessions where title like 'Expert talk%' order by created_at limit ${connections}`);
+  const productIds = (await rows<{ id: string }>(sql`select id from products where name like 'Scale Programme%' order by name limit 6`)).map((row) => row.id);
+  if (!product || !worklet || students.length < connections) throw new Error('Load the data first: npm run seed:scale -- --size L');
+  return { product: product.id, students, worklet, patchSessions, productIds };
+}
+
+function percentile(values: number[]) {
+  return values.map((value) => value.toFixed(1).padStart(7)).join(' ');
+}
+
+const server = await startServer();
+const database = await openDatabase({ url: databaseUrl, poolSize: connections });
+try {
+  const inputs = await pickInputs(database);
+  const admin = await signIn('admin@scale.test');
+  const staff = await signIn('staff@scale.test');
+  const mentor = await signIn(inputs.worklet.mentor_email);
+  const studentTokens = await Promise.all(inputs.students.map((student) => signIn(student.email)));
+  const perLoop = <T>(make: (loop: number) => T) => Array.from({ length: connections }, (_, loop) => make(loop));
+
+  const scenarios: Scenario[] = [
+    {
+      name: 'admin session list (product, 50)',
+      kind: 'read',
+      requests: perLoop(() => ({ method: 'GET', path: `/api/admin/job-readiness/expert-sessions?productId=${inputs.product}&limit=50`, token: admin })),
+    },
+    {
+      name: 'student session list',
+      kind: 'read',
+      requests: perLoop((loop) => ({ method: 'GET', path: '/api/app/job-readiness/expert-sessions', token: studentTokens[loop]! })),
+    },
+    {
+      name: 'watch-progress save',
+      kind: 'write',
+      requests: perLoop((loop) => ({
+        method: 'POST',
+        path: `/api/app/job-readiness/expert-sessions/${inputs.students[loop]!.session_id}/watch-progress`,
+        token: studentTokens[loop]!,
+        body: { watch_time_seconds: 120, last_position_seconds: 120, trigger_type: 'pause' },
+      })),
+    },
+    {
+      name: 'PATCH session product set',
+      kind: 'write',
+      requests: perLoop((loop) => ({
+        method: 'PATCH',
+        path: `/api/admin/job-readiness/expert-sessions/${inputs.patchSessions[loop]!.id}`,
+        token: staff,
+        body: { product_ids: inputs.productIds.slice(loop % 2, (loop % 2) + 4) },
+      })),
+    },
+    {
+      name: 'mentors of a worklet',
+      kind: 'read',
+      requests: perLoop(() => ({ method: 'GET', path: `/api/worklets/${inputs.worklet.id}/mentors`, token: admin })),
+    },
+    {
+      name: 'worklets of a mentor',
+      kind: 'read',
+      requests: perLoop(() => ({ method: 'GET', path: `/api/worklets/mentor/${inputs.worklet.mentor_id}/worklets`, token: mentor })),
+    },
+    {
+      name: 'worklet list page (50)',
+      kind: 'read',
+      requests: perLoop(() => ({ method: 'GET', path: '/api/worklets?limit=50', token: admin })),
+    },
+  ];
+
+  // The statements of each request, captured from the same app in-process.
+  const inProcess = await buildApp(loadConfig({ ...environment, DATA_DIR: `${environment.DATA_DIR}-capture` }), database);
+  // Boot first: a request that triggers the boot runs outside the capturing context.
+  await inProcess.ready();
+  const capture = async (request: Request) => {
+    const { result, statements } = await captureStatements(() =>
+      inProcess.inject({
+        method: request.method as 'GET',
+        url: request.path,
+        headers: { authorization: `Bearer ${request.token}` },
+        payload: request.body as object | undefined,
+      }),
+    );
+    if (result.statusCode >= 400) throw new Error(`${request.method} ${request.path} answered ${result.statusCode}: ${result.body}`);
+    return statements;
+  };
+
+  const ceilingPool = new pg.Pool({ connectionString: databaseUrl, max: connections });
+  console.log(`\n${connections} connections, ${seconds} s per run\n`);
+  console.log('scenario                          | HTTP req/s   p50     p95     p99 | stmts | SQL req/s   p50     p95     p99 | ratio');
+  for (const scenario of scenarios.filter((candidate) => !options.only || candidate.name.includes(options.only))) {
+    const statements = await Promise.all(scenario.requests.map(capture));
+    const httpRun = await load(async (loop) => {
+      const response = await send(scenario.requests[loop]!);
+      if (response.status >= 400) throw new Error(`${scenario.name}: ${response.status} ${response.body.slice(0, 200)}`);
+    });
+    const sqlRun = await load(async (loop) => {
+      const client = await ceilingPool.connect();
+      try {
+        for (const statement of statements[loop]!) await client.query(statement.sql, statement.params as unknown[]);
+      } finally {
+        client.release();
+      }
+    });
+    const ratio = httpRun.rps / sqlRun.rps;
+    console.log(
+      `${scenario.name.padEnd(33)} | ${httpRun.rps.toFixed(0).padStart(8)} ${percentile([httpRun.p50, httpRun.p95, httpRun.p99])} | ${String(statements[0]!.length).padStart(5)} | ${sqlRun.rps.toFixed(0).padStart(8)} ${percentile([sqlRun.p50, sqlRun.p95, sqlRun.p99])} | ${ratio.toFixed(2)}`,
+    );
+  }
+  await ceilingPool.end();
+  await inProcess.close();
+} finally {
+  await database.close();
+  if (server.pid) process.kill(-server.pid, 'SIGTERM');
+  agent.destroy();
+}
