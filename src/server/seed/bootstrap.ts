@@ -4,6 +4,7 @@ import type { Database } from '../db/database.ts';
 import { users } from '../modules/users/users.table.ts';
 import { ensureAdmin, type PasswordHasher } from '../modules/users/users.usecases.ts';
 import { demoData, demoPassword } from './demo-data.ts';
+import { seedDemoWorklets } from './demo-worklets.ts';
 import { seedDatabase } from './seed-database.ts';
 
 /** At start: the configured admin if missing, then the demo data on an empty database (outside production). */
@@ -14,7 +15,8 @@ export async function bootstrapData(db: Database, hashPassword: PasswordHasher, 
   if (!config.seedDemo) return;
   const [row] = await db.select({ users: count() }).from(users);
   if ((row?.users ?? 0) > (config.bootstrapAdmin ? 1 : 0)) return;
-  await seedDatabase(db, hashPassword, demoData);
+  const ids = await seedDatabase(db, hashPassword, demoData);
+  await seedDemoWorklets(db, ids);
   log(
     [
       'Seeded the demo data. Sign in with any of these (password: ' + demoPassword + '):',
