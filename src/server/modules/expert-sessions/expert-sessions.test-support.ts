@@ -2,7 +2,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { testPassword, type TestApp } from '../../../../test/support/test-app.ts';
 import type { Database } from '../../db/database.ts';
 
@@ -104,15 +104,24 @@ export function stagedFiles(t: SessionsTestApp) {
   return fs.existsSync(root) ? fs.readdirSync(root) : [];
 }
 
+/** Rows of a raw query (both drivers answer `{ rows }`). */
+export async function rowsOf<Row = Record<string, unknown>>(db: Database, query: SQL) {
+  return ((await db.execute(query)) as unknown as { rows: Row[] }).rows;
+}
+
+/** A session's product links, with their exact creation time. */
+export const linkRows = (db: Database, sessionId: string) =>
+  rowsOf<{ product_id: string; created_at: string }>(
+    db,
+    sql`select product_id, created_at::text as created_at from job_readiness_expert_session_products
+        where expert_session_id = ${sessionId} order by product_id`,
+  );
+
 /** The rows of the three expert-session tables, for before/after comparisons. */
 export async function sessionTables(db: Database) {
-  const rowsOf = async (query: ReturnType<typeof sql>) => {
-    const result = (await db.execute(query)) as unknown as { rows: unknown[] };
-    return result.rows;
-  };
   return {
-    sessions: await rowsOf(sql`select * from job_readiness_expert_sessions order by id`),
-    links: await rowsOf(sql`select * from job_readiness_expert_session_products order by expert_session_id, product_id`),
-    progress: await rowsOf(sql`select * from job_readiness_expert_session_progress order by id`),
+    sessions: await rowsOf(db, sql`select * from job_readiness_expert_sessions order by id`),
+    links: await rowsOf(db, sql`select * from job_readiness_expert_session_products order by expert_session_id, product_id`),
+    progress: await rowsOf(db, sql`select * from job_readiness_expert_session_progress order by id`),
   };
 }

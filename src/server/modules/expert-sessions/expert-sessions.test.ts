@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../../test/support/test-app.ts';
 import { countStatements } from '../../db/database.ts';
@@ -6,6 +5,7 @@ import {
   adminUrl,
   createSession,
   fixture,
+  linkRows,
   multipart,
   productIdsOf,
   sampleMp4,
@@ -120,15 +120,13 @@ describe('expert sessions: admin API', () => {
   it('touches only the changed links (unchanged ones keep their creation time)', async () => {
     const { interview, career, digital } = t.ids.products;
     const session = await createSession(t, { title: 'Diff', productIds: [interview, career] });
-    const before = await t.db.execute<{ product_id: string; created_at: string }>(
-      sqlLinks(session.id),
-    );
+    const before = await linkRows(t.db, session.id);
     await new Promise((resolve) => setTimeout(resolve, 20));
     await patch(session.id, { product_ids: [career, digital] });
-    const after = await t.db.execute<{ product_id: string; created_at: string }>(sqlLinks(session.id));
-    const createdAt = (rows: typeof before, id: string) => rowsOf(rows).find((row) => row.product_id === id)?.created_at;
+    const after = await linkRows(t.db, session.id);
+    const createdAt = (rows: typeof before, id: string) => rows.find((row) => row.product_id === id)?.created_at;
     expect(createdAt(after, career)).toEqual(createdAt(before, career));
-    expect(rowsOf(after).map((row) => row.product_id).sort()).toEqual([career, digital].sort());
+    expect(after.map((row) => row.product_id)).toEqual([career, digital].sort());
   });
 
   it('validates titles: required, trimmed, at most 200 characters', async () => {
@@ -238,6 +236,3 @@ describe('expert sessions: admin API', () => {
   });
 });
 
-const sqlLinks = (id: string) =>
-  sql`select product_id, created_at::text as created_at from job_readiness_expert_session_products where expert_session_id = ${id}`;
-const rowsOf = <T,>(result: { rows: T[] } | T[]) => (Array.isArray(result) ? result : result.rows);

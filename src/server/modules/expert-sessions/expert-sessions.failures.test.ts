@@ -1,0 +1,168 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp } from '../../../../test/support/test-app.ts';
+import type { Storage } from '../storage/storage.ts';
+import {
+  adminUrl,
+  createSession,
+  fixture,
+  multipart,
+  productIdsOf,
+  sampleMp4,
+  sessionTables,
+  spec,
+  stagedFiles,
+  storedFiles,
+  studentUrl,
+  type SessionsTestApp,
+} from './expert-sessions.test-support.ts';
+
+let t: SessionsTestApp;
+let realStorage: Storage;
+beforeAll(async () => {
+  t = await createTestApp(spec);
+  realStorage = t.app.context.storage;
+});
+afterAll(() => t.close());
+afterEach(async () => {
+  t.app.context.storage = realStorage;
+  await t.db.execute(sql`drop function if exists fail_on_purpose() cascade`);
+});
+
+/** The storage, failing at one of its operations: the seam between the use case and the files. */
+function storageFailingAt(operation: 'putFile' | 'delete'): Storage {
+  return {
+    ...realStorage,
+    [operation]: async () => {
+      throw new Error(`Injected ${operation} failure`);
+    },
+  };
+}
+
+/** A database trigger that refuses one kind of write (or, deferred, the commit itself). */
+async function failInDatabase(table: string, event: 'insert' | 'update' | 'delete', at: 'statement' | 'commit' = 'statement') {
+  await t.db.execute(sql`create function fail_on_purpose() returns trigger language plpgsql as $$
+    begin raise exception 'injected failure'; end $$`);
+  const trigger =
+    at === 'commit'
+      ? `create constraint trigger fail_on_purpose after ${event} on ${table} deferrable initially deferred for each row execute function fail_on_purpose()`
+      : `create trigger fail_on_purpose before ${event} on ${table} for each row execute function fail_on_purpose()`;
+  await t.db.execute(sql.raw(trigger));
+}
+
+/** Everything a failed write must leave as it was: rows of the three tables and the stored files. */
+async function state() {
+  return { tables: await sessionTables(t.db), files: storedFiles(t) };
+}
+
+describe('a failure at any step of creating a session leaves nothing behind', () => {
+  const steps = [
+    { step: 'storing the video', inject: async () => void (t.app.context.storage = storageFailingAt('putFile')) },
+    { step: 'inserting the session row', inject: () => failInDatabase('job_readiness_expert_sessions', 'insert') },
+    { step: 'inserting the product links', inject: () => failInDatabase('job_readiness_expert_session_products', 'insert') },
+    { step: 'committing', inject: () => failInDatabase('job_readiness_expert_session_products', 'insert', 'commit') },
+  ];
+
+  it.each(steps)('at $step: no row, no link, no file', async ({ inject }) => {
+    await createSession(t, { title: 'Existing', productIds: [t.ids.products.interview] });
+    const before = await state();
+    await inject();
+    const form = multipart({ title: 'Doomed', product_ids: JSON.stringify([t.ids.products.career]) }, { bytes: sampleMp4 });
+    const response = await t.request({ method: 'POST', url: adminUrl, as: 'admin', ...form });
+    expect(response.statusCode).toBe(500);
+    expect(await state()).toEqual(before);
+    expect(stagedFiles(t)).toEqual([]);
+  });
+
+  it('for unknown products, before any file is stored', async () => {
+    const before = await state();
+    const form = multipart({ title: 'Typo', product_ids: JSON.stringify(['00000000-0000-4000-8000-000000000009']) }, { bytes: sampleMp4 });
+    const response = await t.request({ method: 'POST', url: adminUrl, as: 'admin', ...form });
+    expect(response.statusCode).toBe(400);
+    expect(await state()).toEqual(before);
+    expect(stagedFiles(t)).toEqual([]);
+  });
+});
+
+describe('a failure at any step of a PATCH leaves the previous state exactly', () => {
+  const replacement = () =>
+    multipart(
+      { title: 'Renamed', is_active: 'false', product_ids: JSON.stringify([t.ids.products.career, t.ids.products.digital]) },
+      { bytes: fixture('sample.webm'), filename: 'new.webm' },
+    );
+  const steps = [
+    { step: 'storing the new video', inject: async () => void (t.app.context.storage = storageFailingAt('putFile')) },
+    { step: 'updating the session row', inject: () => failInDatabase('job_readiness_expert_sessions', 'update') },
+    { step: 'removing links', inject: () => failInDatabase('job_readiness_expert_session_products', 'delete') },
+    { step: 'adding links', inject: () => failInDatabase('job_readiness_expert_session_products', 'insert') },
+    { step: 'committing', inject: () => failInDatabase('job_readiness_expert_sessions', 'update', 'commit') },
+  ];
+
+  it.each(steps)('at $step: rows and files unchanged, the old video still plays', async ({ inject }) => {
+    const session = await createSession(t, { title: 'Original', productIds: [t.ids.products.interview] });
+    const before = await state();
+    await inject();
+    const response = await t.request({ method: 'PATCH', url: `${adminUrl}/${session.id}`, as: 'admin', ...replacement() });
+    expect(response.statusCode).toBe(500);
+    expect(await state()).toEqual(before);
+    expect(stagedFiles(t)).toEqual([]);
+    t.app.context.storage = realStorage;
+    const video = await t.request({ method: 'GET', url: `${studentUrl}/${session.id}/video`, as: 'admin' });
+    expect(video.rawPayload.equals(sampleMp4)).toBe(true);
+  });
+
+  it('replaces the video: the new one is stored, the old file removed after the commit', async () => {
+    const session = await createSession(t, { title: 'Replace me', productIds: [t.ids.products.interview] });
+    const filesBefore = storedFiles(t);
+    const response = await t.request({ method: 'PATCH', url: `${adminUrl}/${session.id}`, as: 'staff', ...replacement() });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().session).toMatchObject({ title: 'Renamed', is_active: false, video_media_type: 'video/webm', video_duration: 3 });
+    const filesAfter = storedFiles(t);
+    const ofSession = (files: string[]) => files.filter((file) => file.startsWith(`expert-sessions/${session.id}/`));
+    expect(ofSession(filesAfter)).toHaveLength(1);
+    expect(ofSession(filesAfter)[0]).toMatch(/\.webm$/);
+    expect(filesAfter.length).toBe(filesBefore.length);
+  });
+
+  it('a failure deleting the old file after the commit keeps the committed change', async () => {
+    const session = await createSession(t, { title: 'Orphan', productIds: [t.ids.products.interview] });
+    t.app.context.storage = storageFailingAt('delete');
+    const response = await t.request({ method: 'PATCH', url: `${adminUrl}/${session.id}`, as: 'admin', ...replacement() });
+    expect(response.statusCode).toBe(200);
+    const video = await t.request({ method: 'GET', url: `${studentUrl}/${session.id}/video`, as: 'admin' });
+    expect(video.rawPayload.equals(fixture('sample.webm'))).toBe(true);
+  });
+});
+
+describe('concurrency', () => {
+  it('two concurrent PATCHes of the product set end in one of the two sets, never a mix', async () => {
+    const { interview, career, digital } = t.ids.products;
+    const sets = [[interview, career], [digital]];
+    for (let round = 0; round < 5; round += 1) {
+      const session = await createSession(t, { title: `Race ${round}`, productIds: [career] });
+      const responses = await Promise.all(
+        sets.map((product_ids) => t.request({ method: 'PATCH', url: `${adminUrl}/${session.id}`, as: 'admin', payload: { product_ids } })),
+      );
+      expect(responses.map((response) => response.statusCode)).toEqual([200, 200]);
+      const final = (await t.request({ method: 'GET', url: `${adminUrl}/${session.id}`, as: 'admin' })).json().session;
+      expect(sets.map((set) => [...set].sort())).toContainEqual(productIdsOf(final));
+    }
+  });
+
+  it('concurrent progress saves of one student leave one row with the largest values', async () => {
+    const session = await createSession(t, { title: 'Race progress', productIds: [t.ids.products.interview] });
+    const saves = [1, 4, 2, 3, 0].map((seconds) =>
+      t.request({
+        method: 'POST',
+        url: `${studentUrl}/${session.id}/watch-progress`,
+        as: 'student',
+        payload: { watch_time_seconds: seconds, milestone: seconds * 25 },
+      }),
+    );
+    expect((await Promise.all(saves)).map((response) => response.statusCode)).toEqual([200, 200, 200, 200, 200]);
+    const { progress } = await sessionTables(t.db);
+    const rows = progress.filter((row) => row.expert_session_id === session.id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ watch_time_seconds: 4, completion_percentage: 100, is_completed: true, last_milestone_reached: 100 });
+  });
+});
