@@ -43,11 +43,12 @@ export function registerExpertSessionRoutes(app: AppInstance) {
     const { db, config } = context;
     const uploads = createResumableUploads(config.uploads);
 
-    /** Staged video files of a request, removed once it is answered (moved into storage by then, or abandoned). */
+    /** Staged video files of a request, removed as it is answered (moved into storage by then, or abandoned). */
     const stagedFiles = new WeakMap<FastifyRequest, string>();
-    scoped.addHook('onResponse', async (request) => {
+    scoped.addHook('onSend', async (request, _reply, payload) => {
       const file = stagedFiles.get(request);
       if (file) await fsp.rm(file, { force: true });
+      return payload;
     });
 
     /** Multipart forms are read before validation, the video streamed to a staging file. */
