@@ -1,9 +1,9 @@
-import { and, asc, desc, eq, gt, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/database.ts';
 import type { Cursor } from '../../http/paging.ts';
 import { users } from '../users/users.table.ts';
-import { roleRank } from './worklets.repository.ts';
+import { afterCursor, roleRank } from './worklets.repository.ts';
 import {
   mentorAssignmentHistory as history,
   mentorWorkletAssignments as assignments,
@@ -31,7 +31,6 @@ function selectAssignments(db: Database) {
       notes: assignments.notes,
       deactivatedAt: assignments.deactivatedAt,
       deactivatedBy: { id: deactivator.id, name: deactivator.name },
-      updatedAt: assignments.updatedAt,
     })
     .from(assignments)
     .innerJoin(mentor, eq(mentor.id, assignments.mentorId))
@@ -123,12 +122,7 @@ export async function listHistory(db: Database, workletId: string, { limit, curs
     .where(
       and(
         eq(history.workletId, workletId),
-        cursor
-          ? or(
-              gt(history.createdAt, sql`${cursor.sortValue}::timestamptz`),
-              and(eq(history.createdAt, sql`${cursor.sortValue}::timestamptz`), gt(history.id, cursor.id)),
-            )
-          : undefined,
+        afterCursor(cursor, history.createdAt, history.id, 'asc'),
       ),
     )
     .orderBy(asc(history.createdAt), asc(history.id))

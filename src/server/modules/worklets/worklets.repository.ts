@@ -1,4 +1,5 @@
-import { and, desc, eq, ilike, inArray, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gt, ilike, inArray, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/database.ts';
 import { qualified } from '../../db/sql.ts';
 import type { Cursor } from '../../http/paging.ts';
@@ -12,6 +13,14 @@ import { mentorWorkletAssignments as assignments, workletStudents, worklets, typ
 export type Viewer = Pick<Actor, 'id' | 'role'>;
 export type ActiveMentor = { id: string; name: string; role_type: MentorRole };
 export type WorkletValues = typeof worklets.$inferInsert;
+
+/** Rows after the keyset cursor in (time, id) order; the cursor's time is text to keep microseconds. */
+export function afterCursor(cursor: Cursor | undefined, time: PgColumn, id: PgColumn, direction: 'asc' | 'desc') {
+  if (!cursor) return undefined;
+  const beyond = direction === 'asc' ? gt : lt;
+  const at = sql`${cursor.sortValue}::timestamptz`;
+  return or(beyond(time, at), and(eq(time, at), beyond(id, cursor.id)));
+}
 
 /** Primary first, then Secondary, then Collaborator. */
 export const roleRank = (roleType: SQL | ReturnType<typeof qualified>) =>
@@ -96,12 +105,7 @@ export async function listWorklets(
         status ? eq(worklets.status, status) : undefined,
         mentorId ? isActiveMentorOf(mentorId, role) : undefined,
         pattern ? or(ilike(worklets.title, pattern), ilike(worklets.certId, pattern)) : undefined,
-        cursor
-          ? or(
-              lt(worklets.createdAt, sql`${cursor.sortValue}::timestamptz`),
-              and(eq(worklets.createdAt, sql`${cursor.sortValue}::timestamptz`), lt(worklets.id, cursor.id)),
-            )
-          : undefined,
+        afterCursor(cursor, worklets.createdAt, worklets.id, 'desc'),
       ),
     )
     .orderBy(desc(worklets.createdAt), desc(worklets.id))
@@ -137,13 +141,12 @@ export async function isVisible(db: Database, id: string, viewer: Viewer) {
  */
 export async function lockWorklets(db: Database, ids: string[]) {
   if (ids.length === 0) return [];
-  const rows = await db
+  return db
     .select({ id: worklets.id, productId: worklets.productId, startDate: worklets.startDate, endDate: worklets.endDate })
     .from(worklets)
     .where(inArray(worklets.id, ids))
     .orderBy(worklets.id)
     .for('no key update');
-  return rows;
 }
 
 export async function insertWorklet(db: Database, values: WorkletValues) {

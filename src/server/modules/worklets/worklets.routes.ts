@@ -28,6 +28,7 @@ import {
   studentsBody,
   updateWorkletBody,
   workletDetailSchema,
+  workletFieldsOf,
   workletListQuery,
   workletSchema,
 } from './worklets.schemas.ts';
@@ -71,16 +72,8 @@ export function registerWorkletRoutes(app: AppInstance) {
       schema: { tags, summary: 'Create a worklet', body: createWorkletBody, response: { 201: workletResponse, ...responses } },
     },
     async (request, reply) => {
-      const { cert_id, title, description, status, start_date, end_date, product_id } = request.body;
-      const worklet = await usecases.createWorklet(db, {
-        certId: cert_id,
-        title,
-        description,
-        status,
-        startDate: start_date,
-        endDate: end_date,
-        productId: product_id,
-      });
+      const { cert_id, title, product_id } = request.body;
+      const worklet = await usecases.createWorklet(db, { ...workletFieldsOf(request.body), certId: cert_id, title, productId: product_id });
       return reply.status(201).send({ worklet: presentWorkletDetail(worklet) });
     },
   );
@@ -168,15 +161,7 @@ export function registerWorkletRoutes(app: AppInstance) {
       },
     },
     async (request) => {
-      const { cert_id, title, description, status, start_date, end_date } = request.body;
-      const worklet = await usecases.updateWorklet(db, request.params.id, {
-        certId: cert_id,
-        title,
-        description,
-        status,
-        startDate: start_date,
-        endDate: end_date,
-      });
+      const worklet = await usecases.updateWorklet(db, request.params.id, workletFieldsOf(request.body));
       return { worklet: presentWorkletDetail(worklet) };
     },
   );

@@ -238,6 +238,18 @@ export const mentorOverviewSchema = z
     },
   });
 
+/** The API's snake_case worklet fields as the use cases' camelCase ones. */
+export function workletFieldsOf<Body extends Partial<z.infer<typeof createWorkletBody>>>(body: Body) {
+  return {
+    certId: body.cert_id,
+    title: body.title,
+    description: body.description,
+    status: body.status,
+    startDate: body.start_date,
+    endDate: body.end_date,
+  };
+}
+
 export function presentWorklet(worklet: WorkletRow | WorkletDetail) {
   return {
     id: worklet.id,
