@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp } from '../../../../test/support/test-app.ts';
+import {
+  adminUrl,
+  createSession,
+  sampleMp4,
+  spec,
+  studentUrl,
+  type AdminSession,
+  type SessionsTestApp,
+} from './expert-sessions.test-support.ts';
+
+let t: SessionsTestApp;
+let interviewTalk: AdminSession;
+let careerTalk: AdminSession;
+let inactiveTalk: AdminSession;
+let digitalTalk: AdminSession;
+beforeAll(async () => {
+  t = await createTestApp(spec);
+  const { interview, career, digital } = t.ids.products;
+  interviewTalk = await createSession(t, { title: 'Interview talk', productIds: [interview] });
+  careerTalk = await createSession(t, { title: 'Career talk', productIds: [career, digital] });
+  inactiveTalk = await createSession(t, { title: 'Inactive talk', productIds: [interview] });
+  digitalTalk = await createSession(t, { title: 'Digital talk', productIds: [digital] });
+  await t.request({ method: 'PATCH', url: `${adminUrl}/${inactiveTalk.id}`, as: 'admin', payload: { is_active: false } });
+});
+afterAll(() => t.close());
+
+const list = (query = '', as: 'student' | 'outsider' = 'student') => t.request({ method: 'GET', url: `${studentUrl}${query}`, as });
+const video = (id: string, headers: Record<string, string> = {}, as: 'student' | 'outsider' | 'admin' = 'student') =>
+  t.request({ method: 'GET', url: `${studentUrl}/${id}/video`, as, headers });
+const save = (id: string, payload: object, as: 'student' | 'outsider' = 'student') =>
+  t.request({ method: 'POST', url: `${studentUrl}/${id}/watch-progress`, as, payload });
+
+describe('student list', () => {
+  it('lists the active sessions of all the student’s products, oldest first, with progress and overall progress', async () => {
+    const response = await list();
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body.sessions.map((s: { title: string }) => s.title)).toEqual(['Interview talk', 'Career talk']);
+    expect(body.sessions[0]).toMatchObject({
+      video_url: `${studentUrl}/${interviewTalk.id}/video`,
+      video_duration: 4,
+      progress: { watch_time_seconds: 0, is_completed: false, completed_at: null, can_resume: false, resume_position_seconds: 0 },
+    });
+    expect(body.overall_progress).toEqual({ completed_sessions_count: 0, total_sessions: 2, progress_percentage: 0 });
+  });
+
+  it('narrows to one of the student’s products; another product is 403', async () => {
+    const narrowed = (await list(`?productId=${t.ids.products.career}`)).json();
+    expect(narrowed.sessions.map((s: { id: string }) => s.id)).toEqual([careerTalk.id]);
+    const foreign = await list(`?productId=${t.ids.products.digital}`);
+    expect(foreign.statusCode).toBe(403);
+    expect(foreign.json().error.code).toBe('expert_sessions.product_forbidden');
+    expect((await list(`?productId=${t.ids.products.digital}`, 'outsider')).json().sessions.map((s: { id: string }) => s.id)).toEqual([
+      careerTalk.id,
+      digitalTalk.id,
+    ]);
+  });
+});
+
+describe('video streaming', () => {
+  it('sends the whole video with its type and length', async () => {
+    const response = await video(interviewTalk.id);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers).toMatchObject({ 'content-type': 'video/mp4', 'accept-ranges': 'bytes', 'content-length': String(sampleMp4.length) });
+    expect(response.rawPayload.equals(sampleMp4)).toBe(true);
+  });
+
+  it.each([
+    ['bytes=0-0', 0, 0],
+    ['bytes=100-4195', 100, 4195],
+    ['bytes=12000-', 12000, sampleMp4.length - 1],
+    ['bytes=-10', sampleMp4.length - 10, sampleMp4.length - 1],
+    ['bytes=5000-999999999', 5000, sampleMp4.length - 1],
+  ])('answers %s with exactly those bytes (206)', async (range, start, end) => {
+    const response = await video(interviewTalk.id, { range });
+    expect(response.statusCode).toBe(206);
+    expect(response.headers['content-range']).toBe(`bytes ${start}-${end}/${sampleMp4.length}`);
+    expect(response.headers['content-length']).toBe(String(end - start + 1));
+    expect(response.rawPayload.equals(sampleMp4.subarray(start, end + 1))).toBe(true);
+  });
+
+  it('answers a range beyond the end with 416 and the size', async () => {
+    const response = await video(interviewTalk.id, { range: `bytes=${sampleMp4.length}-` });
+    expect(response.statusCode).toBe(416);
+    expect(response.headers['content-range']).toBe(`bytes */${sampleMp4.length}`);
+  });
+
+  it('answers 404 without a byte of video for sessions the student may not see', async () => {
+    for (const id of [digitalTalk.id, inactiveTalk.id, '00000000-0000-4000-8000-000000000077']) {
+      const response = await video(id, { range: 'bytes=0-' });
+      expect(response.statusCode).toBe(404);
+      expect(response.headers['content-type']).toMatch(/^application\/json/);
+      expect(response.rawPayload.includes(sampleMp4.subarray(4, 12))).toBe(false);
+    }
+    expect((await video(inactiveTalk.id, {}, 'admin')).statusCode).toBe(200);
+  });
+});
+
+describe('watch progress', () => {
+  it('clamps to the stored duration, completes at 95 %, keeps the first completion date, never moves back', async () => {
+    const id = careerTalk.id;
+    const first = await save(id, { watch_time_seconds: 2, last_position_seconds: 2.7, trigger_type: 'pause', milestone: 25 });
+    expect(first.statusCode).toBe(200);
+    expect(first.json().progress).toMatchObject({
+      watch_time_seconds: 2,
+      last_position_seconds: 2,
+      completion_percentage: 50,
+      is_completed: false,
+      completed_at: null,
+      last_milestone_reached: 25,
+      can_resume: true,
+      resume_position_seconds: 2,
+    });
+
+    const beyond = (await save(id, { watch_time_seconds: 9999, last_position_seconds: 9999, milestone: 100 })).json().progress;
+    expect(beyond).toMatchObject({ watch_time_seconds: 4, last_position_seconds: 4, completion_percentage: 100, is_completed: true });
+    expect(beyond.completed_at).not.toBeNull();
+
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const backwards = (await save(id, { watch_time_seconds: 1, last_position_seconds: 1, milestone: 25 })).json().progress;
+    expect(backwards).toMatchObject({
+      watch_time_seconds: 4,
+      completion_percentage: 100,
+      is_completed: true,
+      completed_at: beyond.completed_at,
+      last_milestone_reached: 100,
+      last_position_seconds: 1,
+      can_resume: false,
+    });
+
+    const overall = (await list()).json().overall_progress;
+    expect(overall).toEqual({ completed_sessions_count: 1, total_sessions: 2, progress_percentage: 50 });
+  });
+
+  it('does not let a milestone run ahead of the watched share', async () => {
+    const progress = (await save(interviewTalk.id, { watch_time_seconds: 1, milestone: 100 })).json().progress;
+    expect(progress).toMatchObject({ completion_percentage: 25, last_milestone_reached: 25 });
+  });
+
+  it('answers 404 and writes nothing for sessions the student may not see', async () => {
+    for (const id of [digitalTalk.id, inactiveTalk.id]) {
+      expect((await save(id, { watch_time_seconds: 3 })).statusCode).toBe(404);
+    }
+    const stats = (await t.request({ method: 'GET', url: `${adminUrl}/${inactiveTalk.id}`, as: 'admin' })).json().session.completion_stats;
+    expect(stats.viewers).toBe(0);
+  });
+
+  it('validates the body', async () => {
+    const response = await save(careerTalk.id, { watch_time_seconds: -1, trigger_type: 'rewind' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.details.fields.map((f: { path: string }) => f.path).sort()).toEqual([
+      'body.trigger_type',
+      'body.watch_time_seconds',
+    ]);
+  });
+});
