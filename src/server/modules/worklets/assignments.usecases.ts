@@ -19,13 +19,12 @@ import {
   workletNotFound,
 } from './worklets.errors.ts';
 import { findUserRoles, lockWorklets, type Viewer } from './worklets.repository.ts';
-import { mentorRoles, workletStatuses, type MentorRole } from './worklets.table.ts';
+import { managesWorklets, mayViewMentor } from './worklets.policies.ts';
+import { mentorRoles, workletStatuses, type MentorRole, type WorkletStatus } from './worklets.table.ts';
 import { requireVisible } from './worklets.usecases.ts';
 
-const managers = new Set<Viewer['role']>(['admin', 'staff']);
-
 export async function listMentors(db: Database, workletId: string, viewer: Viewer, { includeInactive }: { includeInactive: boolean }) {
-  if (includeInactive && !managers.has(viewer.role)) throw inactiveNotAllowed();
+  if (includeInactive && !managesWorklets(viewer)) throw inactiveNotAllowed();
   await requireVisible(db, workletId, viewer);
   return repository.listAssignments(db, workletId, { includeInactive });
 }
@@ -36,9 +35,8 @@ export async function listHistory(db: Database, workletId: string, viewer: Viewe
   return toPage(rows, query.limit, (entry) => ({ sortValue: entry.sortKey, id: entry.id }));
 }
 
-/** Admins and staff may ask about any mentor; a mentor only about themselves. */
 export async function requireMentorAccess(db: Database, mentorId: string, viewer: Viewer) {
-  if (viewer.role === 'mentor' && viewer.id !== mentorId) throw otherMentor();
+  if (!mayViewMentor(viewer, mentorId)) throw otherMentor();
   if (!(await repository.userExists(db, mentorId))) throw mentorNotFound();
 }
 
@@ -47,7 +45,7 @@ export type MentorOverview = Awaited<ReturnType<typeof mentorOverview>>;
 /** Counts of the mentor's active worklets by worklet status and by their role, zeros included. */
 export async function mentorOverview(db: Database, mentorId: string, viewer: Viewer) {
   await requireMentorAccess(db, mentorId, viewer);
-  const byStatus = Object.fromEntries(workletStatuses.map((status) => [status, 0])) as Record<(typeof workletStatuses)[number], number>;
+  const byStatus = Object.fromEntries(workletStatuses.map((status) => [status, 0])) as Record<WorkletStatus, number>;
   const byRole = Object.fromEntries(mentorRoles.map((role) => [role, 0])) as Record<MentorRole, number>;
   let total = 0;
   for (const { status, roleType, count } of await repository.countMentorWorklets(db, mentorId)) {
