@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, ilike, inArray, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gt, ilike, inArray, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/database.ts';
 import { qualified } from '../../db/sql.ts';
@@ -108,7 +108,8 @@ export async function listWorklets(
         afterCursor(cursor, worklets.createdAt, worklets.id, 'desc'),
       ),
     )
-    .orderBy(desc(worklets.createdAt), desc(worklets.id))
+    // NULLS LAST as in worklets_created_idx: a plain DESC (nulls first) would not use the index and sorts every row.
+    .orderBy(sql`${worklets.createdAt} desc nulls last`, sql`${worklets.id} desc nulls last`)
     .limit(limit + 1);
 }
 
