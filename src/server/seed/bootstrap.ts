@@ -5,6 +5,7 @@ import { users } from '../modules/users/users.table.ts';
 import { ensureAdmin, type PasswordHasher } from '../modules/users/users.usecases.ts';
 import { demoData, demoPassword } from './demo-data.ts';
 import { seedDemoWorklets } from './demo-worklets.ts';
+import { seedDemoExpertSessions } from './demo-expert-sessions.ts';
 import { seedDatabase } from './seed-database.ts';
 
 /** At start: the configured admin if missing, then the demo data on an empty database (outside production). */
@@ -17,6 +18,7 @@ export async function bootstrapData(db: Database, hashPassword: PasswordHasher, 
   if ((row?.users ?? 0) > (config.bootstrapAdmin ? 1 : 0)) return;
   const ids = await seedDatabase(db, hashPassword, demoData);
   await seedDemoWorklets(db, ids);
+  await seedDemoExpertSessions(db, config, ids);
   log(
     [
       'Seeded the demo data. Sign in with any of these (password: ' + demoPassword + '):',
