@@ -389,7 +389,12 @@ describe('bulk assignment', () => {
     });
     expect(response.statusCode).toBe(201);
     expect(response.json().assignments).toHaveLength(2);
-    for (const id of ids) expect(await mentorsOf(id)).toEqual([{ name: 'Lena', role: 'Collaborator', active: true }]);
+    for (const id of ids) {
+      expect(await mentorsOf(id)).toEqual([{ name: 'Lena', role: 'Collaborator', active: true }]);
+      const history = await historyOf(id);
+      expect(steps(history)).toEqual([['assigned', 'Lena', null, 'Collaborator']]);
+      expect(history[0]!.actor!.id).toBe(t.ids.users.admin);
+    }
   });
 
   it('changes nothing when one id is unknown, or one worklet refuses', async () => {
