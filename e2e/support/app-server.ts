@@ -14,7 +14,9 @@ export type RunningApp = { url: string; output: () => string; stop: () => Promis
  * The server runs in its own process group so that `stop` ends it and anything it started.
  */
 export async function startApp(): Promise<RunningApp> {
-  execFileSync(process.execPath, ['scripts/build-web-if-needed.mjs'], { cwd: repoRoot, stdio: 'inherit' });
+  // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+  const buildEnv = { ...process.env, NODE_ENV: 'production' };
+  execFileSync(process.execPath, ['scripts/build-web-if-needed.mjs'], { cwd: repoRoot, stdio: 'inherit', env: buildEnv });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-e2e-'));
   const port = await freePort();
   const url = `http://localhost:${port}`;

@@ -11,14 +11,17 @@ const screenshotDir = path.resolve(import.meta.dirname, '../../docs/screenshots'
  */
 export async function captureScreens(page: Page, name: string, ready: (page: Page) => Promise<unknown>) {
   fs.mkdirSync(screenshotDir, { recursive: true });
-  for (const [label, viewport] of [
-    ['desktop', desktop],
-    ['mobile', mobile],
-  ] as const) {
-    await page.setViewportSize(viewport);
-    await ready(page);
-    await page.evaluate(() => document.fonts.ready);
-    await page.screenshot({ path: path.join(screenshotDir, `${name}-${label}.png`), fullPage: true, animations: 'disabled' });
+  try {
+    for (const [label, viewport] of [
+      ['desktop', desktop],
+      ['mobile', mobile],
+    ] as const) {
+      await page.setViewportSize(viewport);
+      await ready(page);
+      await page.evaluate(() => document.fonts.ready);
+      await page.screenshot({ path: path.join(screenshotDir, `${name}-${label}.png`), fullPage: true, animations: 'disabled' });
+    }
+  } finally {
+    await page.setViewportSize(desktop);
   }
-  await page.setViewportSize(desktop);
 }

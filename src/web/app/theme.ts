@@ -24,6 +24,6 @@ export const theme = createTheme({
   focusRing: 'auto',
   components: {
     Badge: { defaultProps: { radius: 'sm' } },
-    Modal: { defaultProps: { radius: 'md' } },
+    Modal: { defaultProps: { radius: 'md', closeButtonProps: { 'aria-label': 'Close dialog' } } },
   },
 });

@@ -52,14 +52,38 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
   );
 }
 
-/** "Load more" under a keyset-paged list. */
-export function LoadMore({ hasMore, loading, onLoad }: { hasMore: boolean; loading: boolean; onLoad: () => void }) {
-  if (!hasMore) return null;
+type PagedList<Item> = {
+  items: Item[];
+  isPending: boolean;
+  isError: boolean;
+  error: unknown;
+  refetch: () => unknown;
+  hasNextPage: boolean;
+  isFetchingNextPage: boolean;
+  fetchNextPage: () => unknown;
+};
+
+/** A keyset-paged list's loading, error and empty states, its items, and "Load more". */
+export function PagedListView<Item>(props: {
+  list: PagedList<Item>;
+  noun: string;
+  empty: { title: string; text?: ReactNode };
+  children: (items: Item[]) => ReactNode;
+}) {
+  const { list, noun, empty, children } = props;
+  if (list.isPending) return <LoadingState label={`Loading ${noun}…`} />;
+  if (list.isError) return <ErrorState error={list.error} onRetry={() => void list.refetch()} />;
+  if (list.items.length === 0) return <EmptyState title={empty.title}>{empty.text}</EmptyState>;
   return (
-    <Center mt="md">
-      <Button variant="default" onClick={onLoad} loading={loading}>
-        Load more
-      </Button>
-    </Center>
+    <>
+      {children(list.items)}
+      {list.hasNextPage && (
+        <Center mt="md">
+          <Button variant="default" onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
+            Load more {noun}
+          </Button>
+        </Center>
+      )}
+    </>
   );
 }

@@ -1,0 +1,93 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startApp, type RunningApp } from './support/app-server.ts';
+import { hasBrowser, launchBrowser, type Browser } from './support/browser.ts';
+import { captureScreens } from './support/screens.ts';
+import { demoUsers, signIn, signOut } from './support/session.ts';
+
+const clientRow = (page: Page, name: string) => page.getByRole('row').filter({ has: page.getByText(name, { exact: true }) });
+
+describe.skipIf(!hasBrowser)('admin pages', () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
+    page = await browser.newPage();
+    await signIn(page, app.url, demoUsers.admin.email);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  test('the admin changes a client’s products through the multi-select, and the change survives a reload', async () => {
+    await page.getByRole('heading', { name: 'Clients', level: 1 }).waitFor();
+    const northwind = clientRow(page, 'Northwind University');
+    await northwind.waitFor();
+    expect(await northwind.locator('.mantine-Badge-root').allTextContents()).toEqual(['Career Launchpad', 'Interview Ready']);
+    await captureScreens(page, 'admin-clients', (p) => p.getByText('Northwind University').first().waitFor());
+
+    await northwind.getByRole('button', { name: 'Change products of Northwind University' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Products of Northwind University' });
+    await dialog.getByRole('combobox', { name: 'Products' }).click();
+    await page.keyboard.type('digital');
+    await page.getByRole('option', { name: 'Digital Workplace Skills' }).click();
+    await page.getByRole('option', { name: 'Interview Ready' }).click();
+    await captureScreens(page, 'admin-client-products', (p) => p.getByRole('option', { name: 'Career Launchpad' }).waitFor());
+    await dialog.getByRole('heading').click(); // closes the open option list, as a person would
+    await dialog.getByRole('button', { name: 'Save products' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    await page.reload();
+    await expect
+      .poll(() => clientRow(page, 'Northwind University').locator('.mantine-Badge-root').allTextContents())
+      .toEqual(['Career Launchpad', 'Digital Workplace Skills']);
+  });
+
+  test('the admin creates a client, is told in words when a name is taken, and deletes it after confirming', async () => {
+    const createClient = async (name: string) => {
+      await page.getByRole('button', { name: 'New client' }).click();
+      const dialog = page.getByRole('dialog', { name: 'New client' });
+      await dialog.getByLabel(/^Name/).fill(name);
+      await dialog.getByRole('button', { name: 'Create client' }).click();
+      return dialog;
+    };
+    await (await createClient('Fabrikam College')).waitFor({ state: 'detached' });
+    await clientRow(page, 'Fabrikam College').getByText('No products').waitFor();
+
+    const duplicate = await createClient('Northwind University');
+    await duplicate.getByRole('alert').getByText('A client with this name already exists.').waitFor();
+    await duplicate.getByRole('button', { name: 'Cancel' }).click();
+
+    await clientRow(page, 'Fabrikam College').getByRole('button', { name: 'More actions for Fabrikam College' }).click();
+    await page.getByRole('menuitem', { name: 'Delete' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete Fabrikam College?' });
+    await confirm.getByRole('button', { name: 'Delete client' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await clientRow(page, 'Fabrikam College').waitFor({ state: 'detached' });
+  });
+
+  test('products and users pages list the real data', async () => {
+    await page.getByRole('link', { name: 'Products' }).click();
+    await page.getByRole('heading', { name: 'Products', level: 1 }).waitFor();
+    await captureScreens(page, 'admin-products', (p) => p.getByText('Interview Ready').waitFor());
+    await expect.poll(() => page.getByRole('row').count()).toBe(4); // a header and the three demo products
+
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
+    await page.getByText('priya@northwind.test').waitFor();
+    await captureScreens(page, 'admin-users', (p) => p.getByText('priya@northwind.test').waitFor());
+  });
+
+  test('on a phone the navigation collapses behind a burger', async () => {
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.getByRole('button', { name: 'Open navigation' }).click();
+    await page.getByRole('link', { name: 'Clients' }).click();
+    await page.getByRole('heading', { name: 'Clients', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/admin/clients');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await signOut(page);
+  });
+});
