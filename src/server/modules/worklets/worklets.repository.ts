@@ -26,7 +26,7 @@ export function afterCursor(cursor: Cursor | undefined, time: PgColumn, id: PgCo
 export const roleRank = (roleType: SQL | ReturnType<typeof qualified>) =>
   sql`array_position(array['Primary', 'Secondary', 'Collaborator']::text[], ${roleType})`;
 
-const isActiveMentorOf = (mentorId: string | SQL, role?: MentorRole) => sql`exists (
+const isActiveMentorOf = (mentorId: string, role?: MentorRole) => sql`exists (
   select 1 from ${assignments}
   where ${qualified(assignments.workletId)} = ${qualified(worklets.id)} and ${qualified(assignments.mentorId)} = ${mentorId}
     and ${qualified(assignments.isActive)}${role ? sql` and ${qualified(assignments.roleType)} = ${role}` : sql``}

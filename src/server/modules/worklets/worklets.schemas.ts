@@ -7,8 +7,8 @@ import type { MentorOverview } from './assignments.usecases.ts';
 import type { WorkletDetail, WorkletRow } from './worklets.repository.ts';
 import { assignmentActions, mentorRoles, workletStatuses } from './worklets.table.ts';
 
-export const workletStatus = z.enum(workletStatuses);
-export const mentorRole = z.enum(mentorRoles);
+const workletStatus = z.enum(workletStatuses);
+const mentorRole = z.enum(mentorRoles);
 const date = z.iso.date().meta({ example: '2026-01-12' });
 const person = z.object({ id: z.uuid(), name: z.string() });
 
@@ -22,7 +22,7 @@ const example = {
   at: '2026-01-12T09:30:00.000Z',
 };
 
-export const activeMentor = z
+const activeMentor = z
   .object({ id: z.uuid(), name: z.string(), role_type: mentorRole })
   .meta({ id: 'ActiveMentor', example: { ...example.maya, role_type: 'Primary' } });
 

@@ -7,7 +7,7 @@ import * as repository from './worklets.repository.ts';
 import type { Viewer, WorkletValues } from './worklets.repository.ts';
 import type { MentorRole, WorkletStatus } from './worklets.table.ts';
 
-export type WorkletListQuery = {
+type WorkletListQuery = {
   limit: number;
   cursor?: string;
   status?: WorkletStatus;
