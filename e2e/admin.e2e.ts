@@ -81,6 +81,37 @@ describe.skipIf(!hasBrowser)('admin pages', () => {
     await captureScreens(page, 'admin-users', (p) => p.getByText('priya@northwind.test').waitFor());
   });
 
+  test('the admin creates a student (a client is required), finds them with the filters, and disables them', async () => {
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('button', { name: 'New user' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New user' });
+    await dialog.getByLabel(/^Name/).fill('Zoe Novak');
+    await dialog.getByLabel(/^Email/).fill('zoe@northwind.test');
+    await dialog.getByLabel(/^Initial password/).fill('a-good-password');
+    await dialog.getByRole('button', { name: 'Create user' }).click();
+    await dialog.getByText('Students must belong to a client').waitFor();
+    await dialog.getByRole('combobox', { name: /^Client/ }).click();
+    await page.getByRole('option', { name: 'Northwind University' }).click();
+    await dialog.getByRole('button', { name: 'Create user' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    await page.getByRole('combobox', { name: 'Role' }).click();
+    await page.getByRole('option', { name: 'Student' }).click();
+    await page.getByRole('combobox', { name: 'Client' }).click();
+    await page.getByRole('option', { name: 'Northwind University' }).click();
+    await expect.poll(() => page.getByRole('row').count()).toBe(5); // the header, Priya, Liam, Amara and Zoe
+    await page.getByRole('textbox', { name: 'Search' }).fill('zoe');
+    await page.getByRole('row').filter({ hasText: 'zoe@northwind.test' }).waitFor();
+    await expect.poll(() => page.getByRole('row').count()).toBe(2); // the header and Zoe
+    const zoe = page.getByRole('row').filter({ hasText: 'zoe@northwind.test' });
+    expect(await zoe.getByRole('cell').allInnerTexts()).toContain('Northwind University');
+
+    await zoe.getByRole('button', { name: 'Actions for Zoe Novak' }).click();
+    await page.getByRole('menuitem', { name: 'Disable' }).click();
+    await page.getByRole('dialog', { name: 'Disable Zoe Novak?' }).getByRole('button', { name: 'Disable' }).click();
+    await zoe.getByText('Disabled').waitFor();
+  });
+
   test('on a phone the navigation collapses behind a burger', async () => {
     await page.setViewportSize({ width: 375, height: 812 });
     await page.getByRole('button', { name: 'Open navigation' }).click();

@@ -32,6 +32,22 @@ describe.skipIf(!hasBrowser)('signing in and out', () => {
     await page.close();
   });
 
+  test('after repeated failures the page says how long to wait', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${app.url}/sign-in`);
+    await page.getByLabel('Email').fill('nobody@jobready.test');
+    await page.getByLabel(/^Password/).fill('wrong-password');
+    const alert = page.getByRole('alert');
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await alert.getByText('Invalid email or password').waitFor();
+      await page.getByLabel(/^Password/).fill(`wrong-password-${attempt}`); // a change, so each attempt is visibly new
+    }
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await alert.getByText('Too many failed sign-ins. Please wait 15 minutes and try again.').waitFor();
+    await page.close();
+  });
+
   test.each([
     ['admin', demoUsers.admin.email, '/admin/clients', 'Clients'],
     ['staff', demoUsers.staff.email, '/admin/clients', 'Clients'],

@@ -6,8 +6,9 @@ import { desktop, mobile } from './browser.ts';
 const screenshotDir = path.resolve(import.meta.dirname, '../../docs/screenshots');
 
 /**
- * Saves `<name>-desktop.png` (1280 px) and `<name>-mobile.png` (375 px) of the current page into
- * docs/screenshots, waiting for `ready` (something on the page that shows it has loaded) at each width.
+ * Saves `<name>-desktop.png` (1280×800) and `<name>-mobile.png` (375 px, the whole scrolling page) of
+ * the current page into docs/screenshots, waiting for `ready` (something on the page that shows it has
+ * loaded) at each width.
  */
 export async function captureScreens(page: Page, name: string, ready: (page: Page) => Promise<unknown>) {
   fs.mkdirSync(screenshotDir, { recursive: true });
@@ -19,7 +20,7 @@ export async function captureScreens(page: Page, name: string, ready: (page: Pag
       await page.setViewportSize(viewport);
       await ready(page);
       await page.evaluate(() => document.fonts.ready);
-      await page.screenshot({ path: path.join(screenshotDir, `${name}-${label}.png`), fullPage: true, animations: 'disabled' });
+      await page.screenshot({ path: path.join(screenshotDir, `${name}-${label}.png`), fullPage: label === 'mobile', animations: 'disabled' });
     }
   } finally {
     await page.setViewportSize(desktop);

@@ -1,4 +1,4 @@
-import { Divider, Group, Paper, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Divider, Group, Paper, SimpleGrid, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 
@@ -34,7 +34,7 @@ export function DataTable<Row>(props: {
               {actions && <Group gap={4} wrap="nowrap">{actions(row)}</Group>}
             </Group>
             <Divider my="sm" />
-            <Stack gap={8}>
+            <SimpleGrid cols={2} spacing="sm" verticalSpacing={10}>
               {columns.map((column) => (
                 <div key={column.header}>
                   <Text size="xs" c="dimmed" fw={600} tt="uppercase" mb={2}>
@@ -43,7 +43,7 @@ export function DataTable<Row>(props: {
                   {column.cell(row)}
                 </div>
               ))}
-            </Stack>
+            </SimpleGrid>
           </Paper>
         ))}
       </Stack>
