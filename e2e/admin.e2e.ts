@@ -100,7 +100,7 @@ describe.skipIf(!hasBrowser)('admin pages', () => {
     await page.getByRole('combobox', { name: 'Client' }).click();
     await page.getByRole('option', { name: 'Northwind University' }).click();
     await expect.poll(() => page.getByRole('row').count()).toBe(5); // the header, Priya, Liam, Amara and Zoe
-    await page.getByRole('textbox', { name: 'Search' }).fill('zoe');
+    await page.getByRole('searchbox', { name: 'Search' }).fill('zoe');
     await page.getByRole('row').filter({ hasText: 'zoe@northwind.test' }).waitFor();
     await expect.poll(() => page.getByRole('row').count()).toBe(2); // the header and Zoe
     const zoe = page.getByRole('row').filter({ hasText: 'zoe@northwind.test' });

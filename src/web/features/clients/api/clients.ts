@@ -1,6 +1,7 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client.ts';
 import type { ProductType } from '../../../lib/auth.ts';
+import { useWrite } from '../../../lib/mutation.ts';
 import { usePagedList } from '../../../lib/paging.ts';
 
 export type ProductSummary = { id: string; name: string; type: ProductType };
@@ -30,25 +31,21 @@ export function useProductChoices() {
   });
 }
 
-function useClientMutation<Input, Output>(mutationFn: (input: Input) => Promise<Output>) {
-  const queryClient = useQueryClient();
-  return useMutation({ mutationFn, onSuccess: () => queryClient.invalidateQueries({ queryKey: clientsKey }) });
-}
-
 export const useCreateClient = () =>
-  useClientMutation((input: { name: string; product_ids: string[] }) =>
-    api<{ client: Client }>('/api/admin/clients', { method: 'POST', body: input }),
-  );
+  useWrite((input: { name: string; product_ids: string[] }) => api<{ client: Client }>('/api/admin/clients', { method: 'POST', body: input }), [clientsKey]);
 
 export const useUpdateClient = () =>
-  useClientMutation(({ id, ...changes }: { id: string; name?: string; is_active?: boolean }) =>
-    api<{ client: Client }>(`/api/admin/clients/${id}`, { method: 'PATCH', body: changes }),
+  useWrite(
+    ({ id, ...changes }: { id: string; name?: string; is_active?: boolean }) =>
+      api<{ client: Client }>(`/api/admin/clients/${id}`, { method: 'PATCH', body: changes }),
+    [clientsKey],
   );
 
-export const useDeleteClient = () =>
-  useClientMutation((id: string) => api<void>(`/api/admin/clients/${id}`, { method: 'DELETE' }));
+export const useDeleteClient = () => useWrite((id: string) => api<void>(`/api/admin/clients/${id}`, { method: 'DELETE' }), [clientsKey]);
 
 export const useSetClientProducts = () =>
-  useClientMutation(({ id, productIds }: { id: string; productIds: string[] }) =>
-    api<{ client: Client }>(`/api/admin/clients/${id}/products`, { method: 'PUT', body: { product_ids: productIds } }),
+  useWrite(
+    ({ id, productIds }: { id: string; productIds: string[] }) =>
+      api<{ client: Client }>(`/api/admin/clients/${id}/products`, { method: 'PUT', body: { product_ids: productIds } }),
+    [clientsKey],
   );

@@ -1,6 +1,6 @@
-import { Button, Group, Modal, Stack, TextInput } from '@mantine/core';
+import { TextInput } from '@mantine/core';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
-import { FormError } from '../../../components/states.tsx';
+import { FormDialog } from '../../../components/form-dialog.tsx';
 import { isBlank, useForm } from '../../../lib/form.ts';
 import { type Client, useCreateClient, useDeleteClient, useSetClientProducts, useUpdateClient } from '../api/clients.ts';
 import { ProductMultiSelect } from './product-multi-select.tsx';
@@ -41,25 +41,19 @@ function ClientFormDialog({ client, onClose }: { client?: Client; onClose: () =>
     else create.mutate({ name: name.trim(), product_ids }, options);
   });
   return (
-    <Modal opened onClose={onClose} title={client ? `Rename ${client.name}` : 'New client'} centered>
-      <form onSubmit={submit} noValidate>
-        <Stack>
-          <FormError error={mutation.error} />
-          <TextInput label="Name" required data-autofocus {...form.text('name')} />
-          {!client && (
-            <ProductMultiSelect value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={mutation.isPending}>
-              {client ? 'Save' : 'Create client'}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormDialog
+      title={client ? `Rename ${client.name}` : 'New client'}
+      submitLabel={client ? 'Save' : 'Create client'}
+      pending={mutation.isPending}
+      error={mutation.error}
+      onSubmit={submit}
+      onClose={onClose}
+    >
+      <TextInput label="Name" required data-autofocus {...form.text('name')} />
+      {!client && (
+        <ProductMultiSelect value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
+      )}
+    </FormDialog>
   );
 }
 
@@ -70,22 +64,16 @@ function ClientProductsDialog({ client, onClose }: { client: Client; onClose: ()
     setProducts.mutate({ id: client.id, productIds: product_ids }, { onSuccess: onClose, onError: form.showApiError }),
   );
   return (
-    <Modal opened onClose={onClose} title={`Products of ${client.name}`} centered>
-      <form onSubmit={submit}>
-        <Stack>
-          <FormError error={setProducts.error} />
-          <ProductMultiSelect value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={setProducts.isPending}>
-              Save products
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormDialog
+      title={`Products of ${client.name}`}
+      submitLabel="Save products"
+      pending={setProducts.isPending}
+      error={setProducts.error}
+      onSubmit={submit}
+      onClose={onClose}
+    >
+      <ProductMultiSelect value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
+    </FormDialog>
   );
 }
 

@@ -1,9 +1,9 @@
-import { ActionIcon, Badge, Button, Group, Menu, Text, TextInput } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
+import { ActionIcon, Badge, Box, Button, Group, Menu, Text } from '@mantine/core';
 import { useState } from 'react';
 import { DataTable } from '../../../components/data-table.tsx';
-import { IconDots, IconPencil, IconPlus, IconSearch, IconTrash } from '../../../components/icons.tsx';
+import { IconDots, IconPencil, IconPlus, IconTrash } from '../../../components/icons.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
+import { useSearchField } from '../../../components/search-field.tsx';
 import { PagedListView } from '../../../components/states.tsx';
 import { useMe } from '../../../lib/auth.ts';
 import { type Client, useClients } from '../api/clients.ts';
@@ -11,9 +11,8 @@ import { ClientDialogs, type ClientDialog } from './client-dialogs.tsx';
 
 export function ClientsPage() {
   const isAdmin = useMe().data?.role === 'admin';
-  const [search, setSearch] = useState('');
-  const [debouncedSearch] = useDebouncedValue(search.trim(), 300);
-  const clients = useClients(debouncedSearch);
+  const search = useSearchField('Search clients');
+  const clients = useClients(search.term);
   const [dialog, setDialog] = useState<ClientDialog | null>(null);
 
   return (
@@ -29,20 +28,14 @@ export function ClientsPage() {
           )
         }
       />
-      <TextInput
-        label="Search clients"
-        placeholder="Search by name"
-        leftSection={<IconSearch />}
-        value={search}
-        onChange={(event) => setSearch(event.currentTarget.value)}
-        maw={360}
-        mb="md"
-      />
+      <Box maw={360} mb="md">
+        {search.field}
+      </Box>
       <PagedListView
         list={clients}
         noun="clients"
         empty={
-          debouncedSearch
+          search.term
             ? { title: 'No client matches this search' }
             : { title: 'No clients yet', text: isAdmin && 'Create the first client to give its students access to programmes.' }
         }

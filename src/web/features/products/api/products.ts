@@ -1,6 +1,6 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client.ts';
 import type { ProductType } from '../../../lib/auth.ts';
+import { useWrite } from '../../../lib/mutation.ts';
 import { usePagedList } from '../../../lib/paging.ts';
 
 export type Product = {
@@ -20,22 +20,16 @@ export function useProducts(search: string) {
   return usePagedList<Product, 'products'>({ queryKey: productsKey, path: '/api/admin/products', itemsKey: 'products', query: { search } });
 }
 
-function useProductMutation<Input, Output>(mutationFn: (input: Input) => Promise<Output>) {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn,
-    // Clients show their products by name, so they change with them.
-    onSuccess: () => Promise.all([productsKey, ['clients']].map((queryKey) => queryClient.invalidateQueries({ queryKey }))),
-  });
-}
+// Clients show their products by name, so they change with them.
+const refresh = [productsKey, ['clients']];
 
 export const useCreateProduct = () =>
-  useProductMutation((input: ProductInput) => api<{ product: Product }>('/api/admin/products', { method: 'POST', body: input }));
+  useWrite((input: ProductInput) => api<{ product: Product }>('/api/admin/products', { method: 'POST', body: input }), refresh);
 
 export const useUpdateProduct = () =>
-  useProductMutation(({ id, ...changes }: ProductInput & { id: string }) =>
-    api<{ product: Product }>(`/api/admin/products/${id}`, { method: 'PATCH', body: changes }),
+  useWrite(
+    ({ id, ...changes }: ProductInput & { id: string }) => api<{ product: Product }>(`/api/admin/products/${id}`, { method: 'PATCH', body: changes }),
+    refresh,
   );
 
-export const useDeleteProduct = () =>
-  useProductMutation((id: string) => api<void>(`/api/admin/products/${id}`, { method: 'DELETE' }));
+export const useDeleteProduct = () => useWrite((id: string) => api<void>(`/api/admin/products/${id}`, { method: 'DELETE' }), refresh);

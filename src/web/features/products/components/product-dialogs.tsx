@@ -1,6 +1,6 @@
-import { Button, Group, Modal, Select, Stack, Textarea, TextInput } from '@mantine/core';
+import { Select, Textarea, TextInput } from '@mantine/core';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
-import { FormError } from '../../../components/states.tsx';
+import { FormDialog } from '../../../components/form-dialog.tsx';
 import type { ProductType } from '../../../lib/auth.ts';
 import { isBlank, useForm } from '../../../lib/form.ts';
 import { productTypeLabel } from '../../../lib/labels.ts';
@@ -23,31 +23,26 @@ export function ProductFormDialog({ product, onClose }: { product?: Product; onC
     else create.mutate(input, options);
   });
   return (
-    <Modal opened onClose={onClose} title={product ? `Edit ${product.name}` : 'New product'} centered size="lg">
-      <form onSubmit={submit} noValidate>
-        <Stack>
-          <FormError error={mutation.error} />
-          <TextInput label="Name" required data-autofocus {...form.text('name')} />
-          <Select
-            label="Type"
-            data={typeOptions}
-            value={form.values.type}
-            onChange={(type) => type && form.setValue('type', type as ProductType)}
-            allowDeselect={false}
-            error={form.errors.type}
-          />
-          <Textarea label="Description" description="Shown to students and programme teams." autosize minRows={3} maxRows={8} {...form.text('description')} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={mutation.isPending}>
-              {product ? 'Save' : 'Create product'}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormDialog
+      title={product ? `Edit ${product.name}` : 'New product'}
+      submitLabel={product ? 'Save' : 'Create product'}
+      pending={mutation.isPending}
+      error={mutation.error}
+      onSubmit={submit}
+      onClose={onClose}
+      size="lg"
+    >
+      <TextInput label="Name" required data-autofocus {...form.text('name')} />
+      <Select
+        label="Type"
+        data={typeOptions}
+        value={form.values.type}
+        onChange={(type) => type && form.setValue('type', type as ProductType)}
+        allowDeselect={false}
+        error={form.errors.type}
+      />
+      <Textarea label="Description" description="Shown to students and programme teams." autosize minRows={3} maxRows={8} {...form.text('description')} />
+    </FormDialog>
   );
 }
 

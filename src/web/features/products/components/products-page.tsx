@@ -1,9 +1,9 @@
-import { ActionIcon, Badge, Button, Text, TextInput, Tooltip } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
+import { ActionIcon, Badge, Box, Button, Text, Tooltip } from '@mantine/core';
 import { useState } from 'react';
 import { DataTable } from '../../../components/data-table.tsx';
-import { IconPencil, IconPlus, IconSearch, IconTrash } from '../../../components/icons.tsx';
+import { IconPencil, IconPlus, IconTrash } from '../../../components/icons.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
+import { useSearchField } from '../../../components/search-field.tsx';
 import { PagedListView } from '../../../components/states.tsx';
 import { formatDate, productTypeLabel } from '../../../lib/labels.ts';
 import { type Product, useProducts } from '../api/products.ts';
@@ -12,9 +12,8 @@ import { DeleteProductDialog, ProductFormDialog } from './product-dialogs.tsx';
 type Dialog = { kind: 'create' } | { kind: 'edit' | 'delete'; product: Product };
 
 export function ProductsPage() {
-  const [search, setSearch] = useState('');
-  const [debouncedSearch] = useDebouncedValue(search.trim(), 300);
-  const products = useProducts(debouncedSearch);
+  const search = useSearchField('Search products');
+  const products = useProducts(search.term);
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const close = () => setDialog(null);
 
@@ -29,20 +28,14 @@ export function ProductsPage() {
           </Button>
         }
       />
-      <TextInput
-        label="Search products"
-        placeholder="Search by name"
-        leftSection={<IconSearch />}
-        value={search}
-        onChange={(event) => setSearch(event.currentTarget.value)}
-        maw={360}
-        mb="md"
-      />
+      <Box maw={360} mb="md">
+        {search.field}
+      </Box>
       <PagedListView
         list={products}
         noun="products"
         empty={
-          debouncedSearch
+          search.term
             ? { title: 'No product matches this search' }
             : { title: 'No products yet', text: 'Create a product, then give it to clients.' }
         }

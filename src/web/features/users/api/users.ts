@@ -1,6 +1,7 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client.ts';
 import type { Role } from '../../../lib/auth.ts';
+import { useWrite } from '../../../lib/mutation.ts';
 import { usePagedList } from '../../../lib/paging.ts';
 
 export type User = {
@@ -31,21 +32,19 @@ export function useClientChoices() {
   });
 }
 
-function useUserMutation<Input, Output>(mutationFn: (input: Input) => Promise<Output>) {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn,
-    // Client rows count their students.
-    onSuccess: () => Promise.all([usersKey, ['clients']].map((queryKey) => queryClient.invalidateQueries({ queryKey }))),
-  });
-}
+// Client rows count their students.
+const refresh = [usersKey, ['clients']];
 
 export const useCreateUser = () =>
-  useUserMutation((input: { name: string; email: string; password: string; role: Role; client_id: string | null }) =>
-    api<{ user: User }>('/api/admin/users', { method: 'POST', body: input }),
+  useWrite(
+    (input: { name: string; email: string; password: string; role: Role; client_id: string | null }) =>
+      api<{ user: User }>('/api/admin/users', { method: 'POST', body: input }),
+    refresh,
   );
 
 export const useUpdateUser = () =>
-  useUserMutation(({ id, ...changes }: { id: string; name?: string; role?: Role; client_id?: string | null; disabled?: boolean }) =>
-    api<{ user: User }>(`/api/admin/users/${id}`, { method: 'PATCH', body: changes }),
+  useWrite(
+    ({ id, ...changes }: { id: string; name?: string; role?: Role; client_id?: string | null; disabled?: boolean }) =>
+      api<{ user: User }>(`/api/admin/users/${id}`, { method: 'PATCH', body: changes }),
+    refresh,
   );

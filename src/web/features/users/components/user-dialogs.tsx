@@ -1,6 +1,6 @@
-import { Button, Group, Modal, PasswordInput, Select, Stack, TextInput } from '@mantine/core';
+import { PasswordInput, Select, TextInput } from '@mantine/core';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
-import { FormError } from '../../../components/states.tsx';
+import { FormDialog } from '../../../components/form-dialog.tsx';
 import type { Role } from '../../../lib/auth.ts';
 import { isBlank, useForm } from '../../../lib/form.ts';
 import { roleLabel } from '../../../lib/labels.ts';
@@ -31,56 +31,50 @@ export function UserFormDialog({ user, onClose }: { user?: User; onClose: () => 
     else create.mutate({ ...values, name: values.name.trim(), email: values.email.trim() }, options);
   });
   return (
-    <Modal opened onClose={onClose} title={user ? `Edit ${user.name}` : 'New user'} centered>
-      <form onSubmit={submit} noValidate>
-        <Stack>
-          <FormError error={mutation.error} />
-          <TextInput label="Name" required data-autofocus {...form.text('name')} />
-          {!user && (
-            <>
-              <TextInput label="Email" type="email" required autoComplete="off" {...form.text('email')} />
-              <PasswordInput
-                label="Initial password"
-                description="At least 8 characters; share it with the person securely."
-                required
-                autoComplete="new-password"
-                {...form.text('password')}
-              />
-            </>
-          )}
-          <Select
-            label="Role"
-            data={roleOptions}
-            value={form.values.role}
-            onChange={(role) => role && form.setValue('role', role as Role)}
-            allowDeselect={false}
-            error={form.errors.role}
+    <FormDialog
+      title={user ? `Edit ${user.name}` : 'New user'}
+      submitLabel={user ? 'Save' : 'Create user'}
+      pending={mutation.isPending}
+      error={mutation.error}
+      onSubmit={submit}
+      onClose={onClose}
+    >
+      <TextInput label="Name" required data-autofocus {...form.text('name')} />
+      {!user && (
+        <>
+          <TextInput label="Email" type="email" required autoComplete="off" {...form.text('email')} />
+          <PasswordInput
+            label="Initial password"
+            description="At least 8 characters; share it with the person securely."
             required
+            autoComplete="new-password"
+            {...form.text('password')}
           />
-          <Select
-            label="Client"
-            description={form.values.role === 'student' ? 'The organisation this student belongs to.' : 'Optional for this role.'}
-            placeholder="Choose a client"
-            data={(clients.data ?? []).map((client) => ({ value: client.id, label: client.name }))}
-            value={form.values.client_id}
-            onChange={(clientId) => form.setValue('client_id', clientId)}
-            required={form.values.role === 'student'}
-            clearable
-            searchable
-            nothingFoundMessage={clients.isPending ? 'Loading clients…' : 'No client matches'}
-            error={form.errors.client_id}
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={mutation.isPending}>
-              {user ? 'Save' : 'Create user'}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+        </>
+      )}
+      <Select
+        label="Role"
+        data={roleOptions}
+        value={form.values.role}
+        onChange={(role) => role && form.setValue('role', role as Role)}
+        allowDeselect={false}
+        error={form.errors.role}
+        required
+      />
+      <Select
+        label="Client"
+        description={form.values.role === 'student' ? 'The organisation this student belongs to.' : 'Optional for this role.'}
+        placeholder="Choose a client"
+        data={(clients.data ?? []).map((client) => ({ value: client.id, label: client.name }))}
+        value={form.values.client_id}
+        onChange={(clientId) => form.setValue('client_id', clientId)}
+        required={form.values.role === 'student'}
+        clearable
+        searchable
+        nothingFoundMessage={clients.isPending ? 'Loading clients…' : 'No client matches'}
+        error={form.errors.client_id}
+      />
+    </FormDialog>
   );
 }
 

@@ -1,9 +1,9 @@
-import { ActionIcon, Badge, Button, Menu, Select, SimpleGrid, Text, TextInput } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
+import { ActionIcon, Badge, Button, Menu, Select, SimpleGrid, Text } from '@mantine/core';
 import { useState } from 'react';
 import { DataTable } from '../../../components/data-table.tsx';
-import { IconDots, IconPencil, IconPlus, IconSearch } from '../../../components/icons.tsx';
+import { IconDots, IconPencil, IconPlus } from '../../../components/icons.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
+import { useSearchField } from '../../../components/search-field.tsx';
 import { PagedListView } from '../../../components/states.tsx';
 import type { Role } from '../../../lib/auth.ts';
 import { formatDate, roleColor, roleLabel } from '../../../lib/labels.ts';
@@ -13,15 +13,14 @@ import { DisableUserDialog, roleOptions, UserFormDialog } from './user-dialogs.t
 type Dialog = { kind: 'create' } | { kind: 'edit' | 'toggle-disabled'; user: User };
 
 export function UsersPage() {
-  const [search, setSearch] = useState('');
-  const [debouncedSearch] = useDebouncedValue(search.trim(), 300);
+  const search = useSearchField('Search', 'Name or email');
   const [role, setRole] = useState<Role | null>(null);
   const [clientId, setClientId] = useState<string | null>(null);
-  const users = useUsers({ search: debouncedSearch, role, client_id: clientId });
+  const users = useUsers({ search: search.term, role, client_id: clientId });
   const clients = useClientChoices();
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const close = () => setDialog(null);
-  const filtered = Boolean(debouncedSearch || role || clientId);
+  const filtered = Boolean(search.term || role || clientId);
 
   return (
     <>
@@ -35,13 +34,7 @@ export function UsersPage() {
         }
       />
       <SimpleGrid cols={{ base: 1, sm: 3 }} maw={900} mb="md" spacing="sm">
-        <TextInput
-          label="Search"
-          placeholder="Name or email"
-          leftSection={<IconSearch />}
-          value={search}
-          onChange={(event) => setSearch(event.currentTarget.value)}
-        />
+        {search.field}
         <Select label="Role" placeholder="All roles" data={roleOptions} value={role} onChange={(value) => setRole(value as Role | null)} clearable />
         <Select
           label="Client"
