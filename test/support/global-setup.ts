@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { isProcessRunning } from '../../src/server/db/data-dir-lock.ts';
 import { openDatabase } from '../../src/server/db/database.ts';
 
 declare module 'vitest' {
@@ -54,12 +55,18 @@ async function setupPostgres(project: TestProject) {
   };
 }
 
-/** Test databases are named jobready_t_* and jobready_template_*; leftovers of killed runs go too. */
+/**
+ * Drops this run's databases (jobready_template_<pid>, jobready_t_<pid>_*) and those of runs whose
+ * process is gone; other runs going on at the same time keep theirs.
+ */
 async function dropTestDatabases(admin: pg.Client) {
   const { rows } = await admin.query<{ datname: string }>(
-    "select datname from pg_database where datname like 'jobready\\_t\\_%' or datname like 'jobready\\_template\\_%'",
+    "select datname from pg_database where datname ~ '^jobready_(template|t)_[0-9]+'",
   );
-  for (const { datname } of rows) await admin.query(`drop database if exists ${datname} with (force)`);
+  for (const { datname } of rows) {
+    const pid = Number(/^jobready_(?:template|t)_(\d+)/.exec(datname)![1]);
+    if (pid === process.pid || !isProcessRunning(pid)) await admin.query(`drop database if exists ${datname} with (force)`);
+  }
 }
 
 export function withDatabase(url: string, name: string) {

@@ -14,8 +14,10 @@ export const testEngine = inject('engine');
 export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<DatabaseConnection> {
   if (testEngine === 'postgres') {
     const templateUrl = new URL(inject('postgresTemplateUrl'));
-    const template = options.empty ? 'template0' : templateUrl.pathname.slice(1);
-    const name = `jobready_t_${crypto.randomBytes(6).toString('hex')}`;
+    const runTemplate = templateUrl.pathname.slice(1);
+    const template = options.empty ? 'template0' : runTemplate;
+    // jobready_template_<run pid> → jobready_t_<run pid>_<random>: a run cleans up only its own and dead runs' databases.
+    const name = `jobready_t_${runTemplate.split('_').at(-1)}_${crypto.randomBytes(5).toString('hex')}`;
     const admin = new pg.Client({ connectionString: withDatabase(templateUrl, 'postgres') });
     await admin.connect();
     await admin.query(`create database ${name} template ${template}`);

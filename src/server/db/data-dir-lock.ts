@@ -21,7 +21,7 @@ export function acquireDataDirLock(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number(fs.readFileSync(lockFile, 'utf8'));
-      if (isRunning(holder)) {
+      if (isProcessRunning(holder)) {
         throw new DataDirLockedError(dataDir, holder);
       }
       fs.rmSync(lockFile, { force: true });
@@ -40,7 +40,7 @@ export class DataDirLockedError extends Error {
   }
 }
 
-function isRunning(pid: number): boolean {
+export function isProcessRunning(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   if (pid === process.pid) return true;
   try {
