@@ -67,7 +67,7 @@ describe.skipIf(!hasBrowser)('signing in and out', () => {
     await signIn(page, app.url, demoUsers.staff.email);
     await page.getByRole('heading', { name: 'Clients', level: 1 }).waitFor();
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Clients', 'Products']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Clients', 'Products', 'Expert sessions']);
     await page.goto(`${app.url}/admin/users`);
     await page.getByRole('heading', { name: 'Clients', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/admin/clients');

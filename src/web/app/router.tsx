@@ -3,6 +3,7 @@ import { createBrowserRouter, Navigate, useLocation } from 'react-router';
 import { ErrorState } from '../components/states.tsx';
 import { SignInPage } from '../features/auth/components/sign-in-page.tsx';
 import { ClientsPage } from '../features/clients/components/clients-page.tsx';
+import { ExpertSessionsPage } from '../features/expert-sessions/components/expert-sessions-page.tsx';
 import { LearnerHome } from '../features/learner/components/learner-home.tsx';
 import { MentorHome } from '../features/mentor/components/mentor-home.tsx';
 import { ProductsPage } from '../features/products/components/products-page.tsx';
@@ -59,6 +60,7 @@ export const router = createBrowserRouter([
       { index: true, element: <Navigate to="/admin/clients" replace /> },
       { path: 'clients', element: <ClientsPage /> },
       { path: 'products', element: <ProductsPage /> },
+      { path: 'expert-sessions', element: <ExpertSessionsPage /> },
       {
         path: 'users',
         element: (

@@ -2,7 +2,7 @@ import { AppShell, Avatar, Badge, Burger, Group, Menu, NavLink, ScrollArea, Stac
 import { useDisclosure } from '@mantine/hooks';
 import type { ComponentType } from 'react';
 import { NavLink as RouterNavLink, Outlet, useNavigate } from 'react-router';
-import { IconBuilding, IconCompass, IconHome, IconLogout, IconPackage, IconUsers } from '../../components/icons.tsx';
+import { IconBuilding, IconCompass, IconHome, IconLogout, IconPackage, IconUsers, IconVideo } from '../../components/icons.tsx';
 import { type Area, type Me, type Role, useSignOut } from '../../lib/auth.ts';
 import { Logo } from '../../components/logo.tsx';
 import { roleLabel } from '../../lib/labels.ts';
@@ -13,6 +13,7 @@ const navigation: Record<Area, NavItem[]> = {
   admin: [
     { to: '/admin/clients', label: 'Clients', icon: IconBuilding },
     { to: '/admin/products', label: 'Products', icon: IconPackage },
+    { to: '/admin/expert-sessions', label: 'Expert sessions', icon: IconVideo },
     { to: '/admin/users', label: 'Users', icon: IconUsers, roles: ['admin'] },
   ],
   learner: [{ to: '/learn', label: 'Home', icon: IconHome }],

@@ -1,0 +1,82 @@
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startApp, type RunningApp } from './support/app-server.ts';
+import { hasBrowser, launchBrowser, type Browser } from './support/browser.ts';
+import { captureScreens } from './support/screens.ts';
+import { demoUsers, signIn } from './support/session.ts';
+
+const sampleVideo = path.resolve(import.meta.dirname, '../test/fixtures/sample.mp4');
+const sessionRow = (page: Page, title: string) => page.getByRole('row').filter({ has: page.getByText(title, { exact: true }) });
+
+describe.skipIf(!hasBrowser)('expert sessions (admin)', () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
+    page = await browser.newPage();
+    await signIn(page, app.url, demoUsers.admin.email);
+    await page.getByRole('link', { name: 'Expert sessions' }).click();
+    await page.getByRole('heading', { name: 'Expert sessions', level: 1 }).waitFor();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  test('the list shows sessions with their products and statistics', async () => {
+    await page.getByRole('table', { name: 'Expert sessions' }).waitFor();
+    await captureScreens(page, 'admin-expert-sessions', (p) => p.getByText('Students reached').waitFor());
+  });
+
+  test('the admin uploads a video, picks two products, and sees the measured duration', async () => {
+    await page.getByRole('button', { name: 'New session' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New expert session' });
+    await dialog.getByLabel(/^Title/).fill('Negotiating your first offer');
+    await dialog.getByRole('button', { name: 'Create session' }).click();
+    await dialog.getByText('Choose at least one product').waitFor();
+    await dialog.getByText('Add the video').waitFor();
+
+    await dialog.getByRole('combobox', { name: /^Products/ }).click();
+    await page.getByRole('option', { name: 'Interview Ready' }).click();
+    await page.getByRole('option', { name: 'Career Launchpad' }).click();
+    await dialog.getByRole('heading').click();
+    await dialog.getByLabel('Video file').setInputFiles(sampleVideo);
+    await dialog.getByText('Uploaded.', { exact: false }).waitFor();
+    await captureScreens(page, 'admin-expert-session-create', (p) => p.getByText('Uploaded.', { exact: false }).waitFor());
+    await dialog.getByRole('button', { name: 'Create session' }).click();
+
+    const done = page.getByRole('dialog', { name: 'Session created' });
+    await done.getByText(/The video is \d+:\d\d long/).waitFor();
+    await done.getByRole('button', { name: 'Done' }).click();
+    const row = sessionRow(page, 'Negotiating your first offer');
+    await row.waitFor();
+    expect(await row.locator('.mantine-Badge-root').allTextContents()).toEqual(expect.arrayContaining(['Career Launchpad', 'Interview Ready', 'Active']));
+  });
+
+  test('removing a product warns about students first; deleting and restoring work', async () => {
+    const row = sessionRow(page, 'Negotiating your first offer');
+    await row.getByRole('button', { name: 'Actions for Negotiating your first offer' }).click();
+    await page.getByRole('menuitem', { name: 'Edit' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit Negotiating your first offer' });
+    await dialog.getByRole('combobox', { name: /^Products/ }).click();
+    await page.getByRole('option', { name: 'Interview Ready' }).click();
+    await dialog.getByRole('heading').click();
+    await dialog.getByText('Students may lose this session').waitFor();
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(() => row.locator('.mantine-Badge-root').allTextContents()).toEqual(['Career Launchpad', 'Active']);
+
+    await row.getByRole('button', { name: 'Actions for Negotiating your first offer' }).click();
+    await page.getByRole('menuitem', { name: 'Delete' }).click();
+    await page.getByRole('dialog', { name: 'Delete Negotiating your first offer?' }).getByRole('button', { name: 'Delete session' }).click();
+    await row.waitFor({ state: 'detached' });
+
+    await page.getByRole('combobox', { name: 'Status' }).click();
+    await page.getByRole('option', { name: 'Deleted' }).click();
+    await sessionRow(page, 'Negotiating your first offer').getByRole('button', { name: 'Restore' }).click();
+    await sessionRow(page, 'Negotiating your first offer').waitFor({ state: 'detached' });
+  });
+});

@@ -1,0 +1,69 @@
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../../../lib/api-client.ts';
+import type { ProductType } from '../../../lib/auth.ts';
+import { useWrite } from '../../../lib/mutation.ts';
+import { usePagedList } from '../../../lib/paging.ts';
+
+export const adminSessionsPath = '/api/admin/job-readiness/expert-sessions';
+
+export type SessionStatus = 'active' | 'inactive' | 'deleted';
+
+export type ExpertSession = {
+  id: string;
+  title: string;
+  description: string | null;
+  video_url: string | null;
+  video_duration: number;
+  video_size_bytes: number | null;
+  is_active: boolean;
+  deleted_at: string | null;
+  created_at: string;
+  updated_at: string;
+  products: Array<{ id: string; name: string; type: ProductType }>;
+  completion_stats: {
+    eligible_students: number;
+    viewers: number;
+    completed_students: number;
+    completion_rate: number;
+    average_completion_percentage: number;
+    average_watch_time_seconds: number;
+  };
+};
+
+export type SessionFilters = { search: string; productId: string | null; status: SessionStatus | null };
+
+const sessionsKey = ['expert-sessions'] as const;
+
+export function useExpertSessions(filters: SessionFilters) {
+  return usePagedList<ExpertSession, 'sessions'>({ queryKey: sessionsKey, path: adminSessionsPath, itemsKey: 'sessions', query: filters });
+}
+
+/** Sessions belong to JOB_READINESS products only. */
+export function useJobReadinessProducts() {
+  return useQuery({
+    queryKey: ['products', 'choices', 'JOB_READINESS'],
+    queryFn: () => api<{ products: Array<{ id: string; name: string }> }>('/api/admin/products', { query: { type: 'JOB_READINESS', limit: 100 } }),
+    select: (data) => data.products,
+  });
+}
+
+export type SessionInput = { title: string; description: string | null; product_ids: string[] };
+
+export const useCreateSession = () =>
+  useWrite(
+    (input: SessionInput & { upload_id: string }) => api<{ session: ExpertSession }>(adminSessionsPath, { method: 'POST', body: input }),
+    [sessionsKey],
+  );
+
+export const useUpdateSession = () =>
+  useWrite(
+    ({ id, ...changes }: Partial<SessionInput> & { id: string; is_active?: boolean }) =>
+      api<{ session: ExpertSession }>(`${adminSessionsPath}/${id}`, { method: 'PATCH', body: changes }),
+    [sessionsKey],
+  );
+
+export const useDeleteSession = () =>
+  useWrite((id: string) => api<void>(`${adminSessionsPath}/${id}`, { method: 'DELETE' }), [sessionsKey]);
+
+export const useRestoreSession = () =>
+  useWrite((id: string) => api<{ session: ExpertSession }>(`${adminSessionsPath}/${id}/restore`, { method: 'POST', body: {} }), [sessionsKey]);

@@ -1,0 +1,195 @@
+import { ActionIcon, Badge, Button, Group, Menu, Paper, Progress, Select, SimpleGrid, Text } from '@mantine/core';
+import { useState } from 'react';
+import { DataTable } from '../../../components/data-table.tsx';
+import { IconDots, IconPencil, IconPlus, IconTrash } from '../../../components/icons.tsx';
+import { PageHeader } from '../../../components/page-header.tsx';
+import { useSearchField } from '../../../components/search-field.tsx';
+import { FormError, PagedListView } from '../../../components/states.tsx';
+import { formatDate } from '../../../lib/labels.ts';
+import { type ExpertSession, type SessionStatus, useExpertSessions, useJobReadinessProducts, useRestoreSession } from '../api/expert-sessions.ts';
+import { CreateSessionDialog, DeleteSessionDialog, EditSessionDialog, formatDuration } from './session-dialogs.tsx';
+
+type Dialog = { kind: 'create' } | { kind: 'edit' | 'delete'; session: ExpertSession };
+
+const statusOptions = [
+  { value: 'active', label: 'Active' },
+  { value: 'inactive', label: 'Inactive' },
+  { value: 'deleted', label: 'Deleted' },
+];
+
+export function ExpertSessionsPage() {
+  const search = useSearchField('Search', 'Title');
+  const [productId, setProductId] = useState<string | null>(null);
+  const [status, setStatus] = useState<SessionStatus | null>(null);
+  const sessions = useExpertSessions({ search: search.term, productId, status });
+  const products = useJobReadinessProducts();
+  const restore = useRestoreSession();
+  const [dialog, setDialog] = useState<Dialog | null>(null);
+  const close = () => setDialog(null);
+  const filtered = Boolean(search.term || productId || status);
+
+  return (
+    <>
+      <PageHeader
+        title="Expert sessions"
+        description="Recorded talks shared by one or more job-readiness products."
+        actions={
+          <Button leftSection={<IconPlus />} onClick={() => setDialog({ kind: 'create' })}>
+            New session
+          </Button>
+        }
+      />
+      {!sessions.isPending && !sessions.isError && <SessionStats sessions={sessions.items} more={sessions.hasNextPage} />}
+      <SimpleGrid cols={{ base: 1, sm: 3 }} maw={900} mb="md" spacing="sm">
+        {search.field}
+        <Select
+          label="Product"
+          placeholder="All products"
+          data={(products.data ?? []).map((product) => ({ value: product.id, label: product.name }))}
+          value={productId}
+          onChange={setProductId}
+          clearable
+          searchable
+        />
+        <Select
+          label="Status"
+          placeholder="Active and inactive"
+          data={statusOptions}
+          value={status}
+          onChange={(value) => setStatus(value as SessionStatus | null)}
+          clearable
+        />
+      </SimpleGrid>
+      <FormError error={restore.error} />
+      <PagedListView
+        list={sessions}
+        noun="sessions"
+        empty={filtered ? { title: 'No session matches these filters' } : { title: 'No expert sessions yet', text: 'Upload the first recording.' }}
+      >
+        {(items) => (
+          <DataTable
+            label="Expert sessions"
+            rows={items}
+            rowKey={(session) => session.id}
+            title={{
+              header: 'Session',
+              cell: (session) => (
+                <>
+                  <Text fw={600}>{session.title}</Text>
+                  <Text size="sm" c="dimmed" lineClamp={1} maw={320}>
+                    {session.description || 'No description'}
+                  </Text>
+                </>
+              ),
+            }}
+            columns={[
+              {
+                header: 'Products',
+                cell: (session) =>
+                  session.products.length ? (
+                    <Group gap={4}>
+                      {session.products.map((product) => (
+                        <Badge key={product.id} variant="light" tt="none">
+                          {product.name}
+                        </Badge>
+                      ))}
+                    </Group>
+                  ) : (
+                    <Text size="sm" c="dimmed">
+                      No products
+                    </Text>
+                  ),
+              },
+              { header: 'Duration', cell: (session) => <Text size="sm">{formatDuration(session.video_duration)}</Text> },
+              { header: 'Status', cell: (session) => <StatusBadge session={session} /> },
+              {
+                header: 'Completed',
+                cell: ({ completion_stats: stats }) => (
+                  <div style={{ minWidth: 110 }}>
+                    <Text size="sm">
+                      {stats.completed_students} of {stats.eligible_students} · {Math.round(stats.completion_rate)}%
+                    </Text>
+                    <Progress value={stats.completion_rate} size="sm" mt={4} aria-hidden />
+                  </div>
+                ),
+              },
+              { header: 'Uploaded', cell: (session) => <Text size="sm">{formatDate(session.created_at)}</Text> },
+            ]}
+            actions={(session) =>
+              session.deleted_at ? (
+                <Button size="xs" variant="default" loading={restore.isPending && restore.variables === session.id} onClick={() => restore.mutate(session.id)}>
+                  Restore
+                </Button>
+              ) : (
+                <Menu position="bottom-end">
+                  <Menu.Target>
+                    <ActionIcon variant="subtle" color="gray" size="lg" aria-label={`Actions for ${session.title}`}>
+                      <IconDots />
+                    </ActionIcon>
+                  </Menu.Target>
+                  <Menu.Dropdown>
+                    <Menu.Item leftSection={<IconPencil />} onClick={() => setDialog({ kind: 'edit', session })}>
+                      Edit
+                    </Menu.Item>
+                    <Menu.Item color="red" leftSection={<IconTrash />} onClick={() => setDialog({ kind: 'delete', session })}>
+                      Delete
+                    </Menu.Item>
+                  </Menu.Dropdown>
+                </Menu>
+              )
+            }
+          />
+        )}
+      </PagedListView>
+      {dialog?.kind === 'create' && <CreateSessionDialog onClose={close} />}
+      {dialog?.kind === 'edit' && <EditSessionDialog session={dialog.session} onClose={close} />}
+      {dialog?.kind === 'delete' && <DeleteSessionDialog session={dialog.session} onClose={close} />}
+    </>
+  );
+}
+
+function StatusBadge({ session }: { session: ExpertSession }) {
+  if (session.deleted_at) return <Badge color="red" variant="light" tt="none">Deleted</Badge>;
+  return session.is_active ? (
+    <Badge color="green" variant="dot" tt="none">
+      Active
+    </Badge>
+  ) : (
+    <Badge color="gray" variant="dot" tt="none">
+      Inactive
+    </Badge>
+  );
+}
+
+/** Figures over the sessions listed (the loaded pages of the current filter). */
+function SessionStats({ sessions, more }: { sessions: ExpertSession[]; more: boolean }) {
+  const viewers = sessions.reduce((sum, session) => sum + session.completion_stats.viewers, 0);
+  const averageRate = sessions.length
+    ? sessions.reduce((sum, session) => sum + session.completion_stats.completion_rate, 0) / sessions.length
+    : 0;
+  const stats = [
+    { label: 'Sessions', value: `${sessions.length}${more ? '+' : ''}` },
+    { label: 'Active', value: sessions.filter((session) => session.is_active && !session.deleted_at).length },
+    { label: 'Students reached', value: viewers, hint: 'viewers, summed over sessions' },
+    { label: 'Average completion', value: `${Math.round(averageRate)}%` },
+  ];
+  return (
+    <SimpleGrid cols={{ base: 2, md: 4 }} spacing="sm" mb="lg">
+      {stats.map((stat) => (
+        <Paper key={stat.label} withBorder radius="md" p="md">
+          <Text size="xs" c="dimmed" fw={600} tt="uppercase">
+            {stat.label}
+          </Text>
+          <Text fz={26} fw={700} lh={1.3}>
+            {stat.value}
+          </Text>
+          {stat.hint && (
+            <Text size="xs" c="dimmed">
+              {stat.hint}
+            </Text>
+          )}
+        </Paper>
+      ))}
+    </SimpleGrid>
+  );
+}

@@ -1,0 +1,149 @@
+import { Alert, Button, Group, Modal, Stack, Switch, Text, Textarea, TextInput } from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
+import { FormDialog } from '../../../components/form-dialog.tsx';
+import { isBlank, useForm } from '../../../lib/form.ts';
+import { type ExpertSession, useCreateSession, useDeleteSession, useUpdateSession } from '../api/expert-sessions.ts';
+import { useResumableUpload } from '../api/resumable-upload.ts';
+import { ProductPicker } from './product-picker.tsx';
+import { VideoDropField } from './video-drop-field.tsx';
+
+export const formatDuration = (seconds: number) => {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = String(seconds % 60).padStart(2, '0');
+  return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+};
+
+type Fields = { title: string; description: string; product_ids: string[] };
+
+const validateFields = (values: Fields) => ({
+  title: isBlank(values.title) ? 'Enter a title' : undefined,
+  product_ids: values.product_ids.length ? undefined : 'Choose at least one product',
+});
+
+export function CreateSessionDialog({ onClose }: { onClose: () => void }) {
+  const create = useCreateSession();
+  const upload = useResumableUpload();
+  const [fileName, setFileName] = useState<string | null>(null);
+  const [videoError, setVideoError] = useState<string>();
+  const form = useForm<Fields>({ title: '', description: '', product_ids: [] }, validateFields);
+
+  if (create.data) {
+    const { session } = create.data;
+    return (
+      <Modal opened onClose={onClose} title="Session created" centered>
+        <Stack>
+          <Alert color="green" variant="light" title={session.title}>
+            The video is {formatDuration(session.video_duration)} long. Students of {session.products.map((product) => product.name).join(', ')} can
+            watch it now.
+          </Alert>
+          <Group justify="flex-end">
+            <Button onClick={onClose} data-autofocus>
+              Done
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    );
+  }
+
+  const submit = (event: FormEvent) => {
+    const { state } = upload;
+    setVideoError(state.status === 'done' ? undefined : state.status === 'idle' ? 'Add the video' : 'Wait for the upload to finish');
+    form.onSubmit((values) => {
+      if (state.status !== 'done') return;
+      const { title, description, product_ids } = values;
+      create.mutate(
+        { title: title.trim(), description: description.trim() || null, product_ids, upload_id: state.uploadId },
+        { onError: form.showApiError },
+      );
+    })(event);
+  };
+
+  return (
+    <FormDialog title="New expert session" submitLabel="Create session" pending={create.isPending} error={create.error} onSubmit={submit} onClose={onClose} size="lg">
+      <TextInput label="Title" required data-autofocus {...form.text('title')} />
+      <Textarea label="Description" autosize minRows={2} maxRows={6} {...form.text('description')} />
+      <ProductPicker value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
+      <VideoDropField
+        state={upload.state}
+        fileName={fileName}
+        onFile={(file) => {
+          setFileName(file.name);
+          setVideoError(undefined);
+          upload.start(file);
+        }}
+        onPause={upload.pause}
+        onResume={upload.resume}
+        error={videoError}
+      />
+    </FormDialog>
+  );
+}
+
+export function EditSessionDialog({ session, onClose }: { session: ExpertSession; onClose: () => void }) {
+  const update = useUpdateSession();
+  const form = useForm<Fields & { is_active: boolean }>(
+    {
+      title: session.title,
+      description: session.description ?? '',
+      product_ids: session.products.map((product) => product.id),
+      is_active: session.is_active,
+    },
+    validateFields,
+  );
+  const removed = session.products.filter((product) => !form.values.product_ids.includes(product.id));
+  const { viewers } = session.completion_stats;
+  const submit = form.onSubmit((values) =>
+    update.mutate(
+      {
+        id: session.id,
+        title: values.title.trim(),
+        description: values.description.trim() || null,
+        product_ids: values.product_ids,
+        is_active: values.is_active,
+      },
+      { onSuccess: onClose, onError: form.showApiError },
+    ),
+  );
+  return (
+    <FormDialog title={`Edit ${session.title}`} submitLabel="Save changes" pending={update.isPending} error={update.error} onSubmit={submit} onClose={onClose} size="lg">
+      <TextInput label="Title" required data-autofocus {...form.text('title')} />
+      <Textarea label="Description" autosize minRows={2} maxRows={6} {...form.text('description')} />
+      <ProductPicker value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
+      {removed.length > 0 && (
+        <Alert color="orange" variant="light" title="Students may lose this session" role="status">
+          <Text size="sm">
+            You are removing {removed.map((product) => product.name).join(', ')}. {viewers} student{viewers === 1 ? ' has' : 's have'} started or
+            completed this session; those who reach it only through {removed.length === 1 ? 'this product' : 'these products'} will no longer see it.
+          </Text>
+        </Alert>
+      )}
+      <Switch
+        label="Active"
+        description="Inactive sessions stay listed here but are hidden from students."
+        checked={form.values.is_active}
+        onChange={(event) => form.setValue('is_active', event.currentTarget.checked)}
+      />
+    </FormDialog>
+  );
+}
+
+export function DeleteSessionDialog({ session, onClose }: { session: ExpertSession; onClose: () => void }) {
+  const remove = useDeleteSession();
+  return (
+    <ConfirmDialog
+      opened
+      title={`Delete ${session.title}?`}
+      confirmLabel="Delete session"
+      danger
+      pending={remove.isPending}
+      error={remove.error}
+      onConfirm={() => remove.mutate(session.id, { onSuccess: onClose })}
+      onClose={onClose}
+    >
+      Students will no longer see it. Their progress is kept, and you can restore the session from the Deleted filter.
+    </ConfirmDialog>
+  );
+}

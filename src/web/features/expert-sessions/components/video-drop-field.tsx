@@ -1,0 +1,115 @@
+import { Button, Group, Input, Paper, Progress, Stack, Text } from '@mantine/core';
+import { useId, useRef, useState } from 'react';
+import type { UploadState } from '../api/resumable-upload.ts';
+
+const accepted = 'video/mp4,video/webm,video/quicktime';
+
+export const formatBytes = (bytes: number) =>
+  bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : bytes >= 1024 ** 2 ? `${(bytes / 1024 ** 2).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} kB`;
+
+/** Drop a video (or choose one); it uploads at once, with progress, pause and resume. */
+export function VideoDropField(props: {
+  state: UploadState;
+  fileName: string | null;
+  onFile: (file: File) => void;
+  onPause: () => void;
+  onResume: () => void;
+  error?: string;
+}) {
+  const { state, fileName, onFile, onPause, onResume, error } = props;
+  const input = useRef<HTMLInputElement>(null);
+  const [dragging, setDragging] = useState(false);
+  const id = useId();
+  const percent = 'sent' in state && state.total ? Math.floor((state.sent / state.total) * 100) : state.status === 'done' ? 100 : 0;
+
+  return (
+    <Input.Wrapper label="Video" required description="MP4, WebM or QuickTime. Large files upload in the background and can be paused." error={error}>
+      <Paper
+        withBorder
+        radius="md"
+        p="md"
+        mt={6}
+        style={{
+          borderStyle: 'dashed',
+          borderColor: dragging ? 'var(--mantine-color-brand-6)' : error ? 'var(--mantine-color-red-6)' : undefined,
+          background: dragging ? 'var(--mantine-color-brand-0)' : undefined,
+        }}
+        onDragOver={(event) => {
+          event.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={(event) => {
+          event.preventDefault();
+          setDragging(false);
+          const file = event.dataTransfer.files[0];
+          if (file) onFile(file);
+        }}
+      >
+        <input
+          ref={input}
+          id={id}
+          type="file"
+          accept={accepted}
+          hidden
+          aria-label="Video file"
+          onChange={(event) => {
+            const file = event.currentTarget.files?.[0];
+            if (file) onFile(file);
+            event.currentTarget.value = '';
+          }}
+        />
+        {state.status === 'idle' ? (
+          <Stack align="center" gap={6} py="sm">
+            <Text fw={600}>Drop a video here</Text>
+            <Button variant="light" size="xs" onClick={() => input.current?.click()}>
+              Choose a file
+            </Button>
+          </Stack>
+        ) : (
+          <Stack gap={6}>
+            <Group justify="space-between" wrap="nowrap">
+              <Text size="sm" fw={600} truncate>
+                {fileName}
+              </Text>
+              <Text size="sm" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                {'sent' in state ? `${formatBytes(state.sent)} of ${formatBytes(state.total)}` : formatBytes(state.total)}
+              </Text>
+            </Group>
+            <Progress
+              value={percent}
+              animated={state.status === 'uploading'}
+              color={state.status === 'failed' ? 'red' : state.status === 'done' ? 'green' : undefined}
+              aria-label="Upload progress"
+            />
+            <Group justify="space-between" wrap="nowrap" aria-live="polite">
+              <Text size="sm" c={state.status === 'failed' ? 'red' : 'dimmed'}>
+                {state.status === 'uploading' && `Uploading… ${percent}%`}
+                {state.status === 'paused' && `Paused at ${percent}%`}
+                {state.status === 'done' && 'Uploaded. The duration is measured when you save.'}
+                {state.status === 'failed' && state.message}
+              </Text>
+              <Group gap="xs" wrap="nowrap">
+                {state.status === 'uploading' && (
+                  <Button size="compact-sm" variant="default" onClick={onPause}>
+                    Pause
+                  </Button>
+                )}
+                {(state.status === 'paused' || state.status === 'failed') && (
+                  <Button size="compact-sm" onClick={onResume}>
+                    Resume
+                  </Button>
+                )}
+                {(state.status === 'done' || state.status === 'failed') && (
+                  <Button size="compact-sm" variant="subtle" onClick={() => input.current?.click()}>
+                    Choose another
+                  </Button>
+                )}
+              </Group>
+            </Group>
+          </Stack>
+        )}
+      </Paper>
+    </Input.Wrapper>
+  );
+}
