@@ -1,0 +1,123 @@
+// Measures a large video upload through a real server process: the multipart POST, and tus
+// (creation + one streamed PATCH) followed by the claim. Reports MB/s and the server's RSS growth.
+//   node --import tsx scripts/measure-expert-session-upload.ts /tmp/big.mp4
+// Make a real ~1 GiB MP4 with: ffmpeg -f lavfi -i testsrc2=s=1280x720:r=30 -t 502 -c:v mjpeg -q:v 1 -movflags +faststart /tmp/big.mp4
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+
+const file = process.argv[2];
+if (!file) throw new Error('Usage: measure-expert-session-upload.ts <video file>');
+const size = fs.statSync(file).size;
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-measure-'));
+const port = 3900 + Math.floor(Math.random() * 1000);
+const admin = { email: 'measure@jobready.test', password: 'measure-password' };
+
+const server = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+  env: {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ADMIN_EMAIL: admin.email,
+    ADMIN_PASSWORD: admin.password,
+    SEED_DEMO: 'false',
+    LOG_LEVEL: 'warn',
+    MAX_VIDEO_BYTES: String(4 * 1024 ** 3),
+  },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+// Whatever happens below, the server goes with this script.
+process.on('exit', () => server.kill('SIGKILL'));
+await new Promise<void>((resolve, reject) => {
+  server.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('is ready') && resolve());
+  server.once('exit', (code) => reject(new Error(`The server exited with ${code}`)));
+});
+
+const base = `http://127.0.0.1:${port}`;
+const signIn = await fetch(`${base}/api/auth/sign-in/email`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json', origin: base },
+  body: JSON.stringify(admin),
+});
+if (!signIn.ok) throw new Error(`Sign-in failed: ${signIn.status} ${await signIn.text()}`);
+const authorization = `Bearer ${signIn.headers.get('set-auth-token')}`;
+
+function serverRssMiB() {
+  const status = fs.readFileSync(`/proc/${server.pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+/** Sends `body` (a prefix, the file, a suffix) in one streamed request; resolves with status and body. */
+function send(method: string, url: string, headers: Record<string, string>, prefix = '', suffix = '') {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+    const length = Buffer.byteLength(prefix) + size + Buffer.byteLength(suffix);
+    const request = http.request(`${base}${url}`, { method, headers: { ...headers, authorization, 'content-length': length } }, (response) => {
+      let body = '';
+      response.on('data', (chunk) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body }));
+    });
+    request.on('error', reject);
+    request.write(prefix);
+    const stream = fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
+    stream.pipe(request, { end: false });
+    stream.on('end', () => request.end(suffix));
+  });
+}
+
+async function measure<T>(name: string, work: () => Promise<T>) {
+  const baseline = serverRssMiB();
+  let peak = baseline;
+  const sampler = setInterval(() => (peak = Math.max(peak, serverRssMiB())), 50);
+  const started = performance.now();
+  const result = await work();
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  console.log(
+    `${name}: ${(size / 1e6 / seconds).toFixed(1)} MB/s (${seconds.toFixed(1)} s for ${(size / 1024 ** 3).toFixed(2)} GiB), ` +
+      `server RSS ${baseline.toFixed(0)} → peak ${peak.toFixed(0)} MiB (growth ${(peak - baseline).toFixed(0)} MiB)`,
+  );
+  return result;
+}
+
+const adminUrl = '/api/admin/job-readiness/expert-sessions';
+const describeSession = (body: string) => {
+  const session = JSON.parse(body).session;
+  return session ? `${session.video_media_type}, ${session.video_size_bytes} bytes, ${session.video_duration} s` : body;
+};
+try {
+  const boundary = '----jobreadymeasure';
+  const multipart = await measure('multipart POST', () =>
+    send(
+      'POST',
+      adminUrl,
+      { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      `--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nMeasured (multipart)\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="video_file"; filename="big.mp4"\r\nContent-Type: video/mp4\r\n\r\n`,
+      `\r\n--${boundary}--\r\n`,
+    ),
+  );
+  console.log(`  → ${multipart.status} ${describeSession(multipart.body)}`);
+
+  const tus = { 'tus-resumable': '1.0.0' };
+  const created = await fetch(`${base}${adminUrl}/uploads`, { method: 'POST', headers: { ...tus, authorization, 'upload-length': String(size) } });
+  const location = created.headers.get('location')!;
+  const patched = await measure('tus PATCH', () =>
+    send('PATCH', location, { ...tus, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }),
+  );
+  console.log(`  → ${patched.status} offset ${patched.headers['upload-offset']}`);
+  const claimStarted = performance.now();
+  const claim = await fetch(`${base}${adminUrl}`, {
+    method: 'POST',
+    headers: { authorization, 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'Measured (tus)', upload_id: location.split('/').at(-1) }),
+  });
+  console.log(`tus claim: ${claim.status} in ${((performance.now() - claimStarted) / 1000).toFixed(2)} s ${describeSession(await claim.text())}`);
+} finally {
+  server.kill('SIGTERM');
+  await new Promise((resolve) => server.once('exit', resolve));
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
