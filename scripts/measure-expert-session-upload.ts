@@ -8,7 +8,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 
-const file = process.argv[2];
+const file = process.argv[2] ?? '';
 if (!file) throw new Error('Usage: measure-expert-session-upload.ts <video file>');
 const size = fs.statSync(file).size;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-measure-'));
