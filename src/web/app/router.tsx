@@ -8,6 +8,8 @@ import { LearnerHome } from '../features/learner/components/learner-home.tsx';
 import { MentorHome } from '../features/mentor/components/mentor-home.tsx';
 import { ProductsPage } from '../features/products/components/products-page.tsx';
 import { UsersPage } from '../features/users/components/users-page.tsx';
+import { MentorWorkletsPage, StudentWorkletsPage } from '../features/worklets/components/my-worklets.tsx';
+import { WorkletsPage } from '../features/worklets/components/worklets-page.tsx';
 import { type Area, areaHome, areaOf, type Me, type Role, useMe } from '../lib/auth.ts';
 import { AppLayout } from './layout/app-layout.tsx';
 import { NotFoundPage } from './not-found-page.tsx';
@@ -61,6 +63,7 @@ export const router = createBrowserRouter([
       { path: 'clients', element: <ClientsPage /> },
       { path: 'products', element: <ProductsPage /> },
       { path: 'expert-sessions', element: <ExpertSessionsPage /> },
+      { path: 'worklets', element: <WorkletsPage /> },
       {
         path: 'users',
         element: (
@@ -72,7 +75,7 @@ export const router = createBrowserRouter([
       { path: '*', element: <NotFoundPage /> },
     ],
   },
-  { path: '/learn', element: <AreaRoute area="learner" />, children: [{ index: true, element: <LearnerHome /> }, { path: '*', element: <NotFoundPage /> }] },
-  { path: '/mentor', element: <AreaRoute area="mentor" />, children: [{ index: true, element: <MentorHome /> }, { path: '*', element: <NotFoundPage /> }] },
+  { path: '/learn', element: <AreaRoute area="learner" />, children: [{ index: true, element: <LearnerHome /> }, { path: 'worklets', element: <StudentWorkletsPage /> }, { path: '*', element: <NotFoundPage /> }] },
+  { path: '/mentor', element: <AreaRoute area="mentor" />, children: [{ index: true, element: <MentorHome /> }, { path: 'worklets', element: <MentorWorkletsPage /> }, { path: '*', element: <NotFoundPage /> }] },
   { path: '*', element: <NotFoundPage /> },
 ]);

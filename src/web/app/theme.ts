@@ -23,7 +23,8 @@ export const theme = createTheme({
   headings: { fontWeight: '700' },
   focusRing: 'auto',
   components: {
-    Badge: { defaultProps: { radius: 'sm' } },
+    // Badges keep their whole label: a table gives them room instead of cutting them short.
+    Badge: { defaultProps: { radius: 'sm' }, styles: { root: { flexShrink: 0 }, label: { overflow: 'visible' } } },
     Modal: { defaultProps: { radius: 'md', closeButtonProps: { 'aria-label': 'Close dialog' } } },
   },
 });

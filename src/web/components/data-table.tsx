@@ -6,6 +6,10 @@ export type Column<Row> = {
   header: string;
   cell: (row: Row) => ReactNode;
   align?: 'left' | 'right';
+  /** Short values (dates, durations) stay on one line. */
+  nowrap?: boolean;
+  /** On a phone's card, takes the whole width (lists of badges). */
+  wide?: boolean;
 };
 
 /**
@@ -36,7 +40,7 @@ export function DataTable<Row>(props: {
             <Divider my="sm" />
             <SimpleGrid cols={2} spacing="sm" verticalSpacing={10}>
               {columns.map((column) => (
-                <div key={column.header}>
+                <div key={column.header} style={column.wide ? { gridColumn: '1 / -1' } : undefined}>
                   <Text size="xs" c="dimmed" fw={600} tt="uppercase" mb={2}>
                     {column.header}
                   </Text>
@@ -70,8 +74,9 @@ export function DataTable<Row>(props: {
         <Table.Tbody>
           {rows.map((row) => (
             <Table.Tr key={rowKey(row)}>
-              {[title, ...columns].map((column) => (
-                <Table.Td key={column.header} ta={column.align}>
+              <Table.Td miw={200}>{title.cell(row)}</Table.Td>
+              {columns.map((column) => (
+                <Table.Td key={column.header} ta={column.align} style={column.nowrap ? { whiteSpace: 'nowrap' } : undefined}>
                   {column.cell(row)}
                 </Table.Td>
               ))}

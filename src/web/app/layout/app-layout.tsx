@@ -2,7 +2,7 @@ import { AppShell, Avatar, Badge, Burger, Group, Menu, NavLink, ScrollArea, Stac
 import { useDisclosure } from '@mantine/hooks';
 import type { ComponentType } from 'react';
 import { NavLink as RouterNavLink, Outlet, useNavigate } from 'react-router';
-import { IconBuilding, IconCompass, IconHome, IconLogout, IconPackage, IconUsers, IconVideo } from '../../components/icons.tsx';
+import { IconBriefcase, IconBuilding, IconCompass, IconHome, IconLogout, IconPackage, IconUsers, IconVideo } from '../../components/icons.tsx';
 import { type Area, type Me, type Role, useSignOut } from '../../lib/auth.ts';
 import { Logo } from '../../components/logo.tsx';
 import { roleLabel } from '../../lib/labels.ts';
@@ -14,10 +14,17 @@ const navigation: Record<Area, NavItem[]> = {
     { to: '/admin/clients', label: 'Clients', icon: IconBuilding },
     { to: '/admin/products', label: 'Products', icon: IconPackage },
     { to: '/admin/expert-sessions', label: 'Expert sessions', icon: IconVideo },
+    { to: '/admin/worklets', label: 'Worklets', icon: IconBriefcase },
     { to: '/admin/users', label: 'Users', icon: IconUsers, roles: ['admin'] },
   ],
-  learner: [{ to: '/learn', label: 'Home', icon: IconHome }],
-  mentor: [{ to: '/mentor', label: 'Home', icon: IconCompass }],
+  learner: [
+    { to: '/learn', label: 'Home', icon: IconHome },
+    { to: '/learn/worklets', label: 'My worklets', icon: IconBriefcase },
+  ],
+  mentor: [
+    { to: '/mentor', label: 'Home', icon: IconCompass },
+    { to: '/mentor/worklets', label: 'My worklets', icon: IconBriefcase },
+  ],
 };
 
 const areaLabel: Record<Area, string> = { admin: 'Programme admin', learner: 'Learner', mentor: 'Mentor' };
@@ -61,6 +68,7 @@ export function AppLayout({ area, user }: { area: Area; user: Me }) {
                 key={item.to}
                 component={RouterNavLink}
                 to={item.to}
+                end
                 label={item.label}
                 leftSection={<item.icon />}
                 onClick={nav.close}

@@ -59,7 +59,7 @@ export function ClientsPage() {
               ),
             }}
             columns={[
-              { header: 'Products', cell: (client) => <ProductBadges client={client} /> },
+              { header: 'Products', wide: true, cell: (client) => <ProductBadges client={client} /> },
               { header: 'Students', cell: (client) => client.student_count, align: 'right' },
             ]}
             actions={(client) => <ClientActions client={client} isAdmin={isAdmin} onOpen={setDialog} />}

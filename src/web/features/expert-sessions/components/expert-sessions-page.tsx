@@ -85,6 +85,7 @@ export function ExpertSessionsPage() {
             columns={[
               {
                 header: 'Products',
+                wide: true,
                 cell: (session) =>
                   session.products.length ? (
                     <Group gap={4}>
@@ -100,7 +101,7 @@ export function ExpertSessionsPage() {
                     </Text>
                   ),
               },
-              { header: 'Duration', cell: (session) => <Text size="sm">{formatDuration(session.video_duration)}</Text> },
+              { header: 'Duration', nowrap: true, cell: (session) => <Text size="sm">{formatDuration(session.video_duration)}</Text> },
               { header: 'Status', cell: (session) => <StatusBadge session={session} /> },
               {
                 header: 'Completed',
@@ -113,7 +114,7 @@ export function ExpertSessionsPage() {
                   </div>
                 ),
               },
-              { header: 'Uploaded', cell: (session) => <Text size="sm">{formatDate(session.created_at)}</Text> },
+              { header: 'Uploaded', nowrap: true, cell: (session) => <Text size="sm">{formatDate(session.created_at)}</Text> },
             ]}
             actions={(session) =>
               session.deleted_at ? (

@@ -1,4 +1,5 @@
-import { Alert, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Text, Title } from '@mantine/core';
+import { Link } from 'react-router';
 import { ProductCards } from '../../../components/product-cards.tsx';
 import { EmptyState } from '../../../components/states.tsx';
 import { WelcomeBanner } from '../../../components/welcome-banner.tsx';
@@ -25,7 +26,13 @@ export function LearnerHome() {
         </EmptyState>
       )}
       <Alert variant="light" color="brand" mt="xl" title="Coming soon">
-        <Text size="sm">Expert sessions to watch and your worklets with their mentors will appear here.</Text>
+        <Text size="sm">
+          Expert sessions to watch will appear here. Your worklets and their mentors are under{' '}
+          <Anchor component={Link} to="/learn/worklets">
+            My worklets
+          </Anchor>
+          .
+        </Text>
       </Alert>
     </>
   );

@@ -1,4 +1,5 @@
-import { Alert, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Text, Title } from '@mantine/core';
+import { Link } from 'react-router';
 import { ProductCards } from '../../../components/product-cards.tsx';
 import { EmptyState } from '../../../components/states.tsx';
 import { WelcomeBanner } from '../../../components/welcome-banner.tsx';
@@ -23,8 +24,14 @@ export function MentorHome() {
           When the programme team assigns you to a worklet, its programme shows up here.
         </EmptyState>
       )}
-      <Alert variant="light" color="brand" mt="xl" title="Coming soon">
-        <Text size="sm">Your worklets, your role on each, your co-mentors and their students will appear here.</Text>
+      <Alert variant="light" color="brand" mt="xl" title="Your worklets">
+        <Text size="sm">
+          Your role on each worklet, your co-mentors and their students are under{' '}
+          <Anchor component={Link} to="/mentor/worklets">
+            My worklets
+          </Anchor>
+          .
+        </Text>
       </Alert>
     </>
   );

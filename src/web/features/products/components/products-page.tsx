@@ -65,7 +65,7 @@ export function ProductsPage() {
                   </Badge>
                 ),
               },
-              { header: 'Updated', cell: (product) => <Text size="sm">{formatDate(product.updated_at)}</Text> },
+              { header: 'Updated', nowrap: true, cell: (product) => <Text size="sm">{formatDate(product.updated_at)}</Text> },
             ]}
             actions={(product) => (
               <>

@@ -89,7 +89,7 @@ export function UsersPage() {
                   </Badge>
                 ),
               },
-              { header: 'Created', cell: (user) => <Text size="sm">{formatDate(user.created_at)}</Text> },
+              { header: 'Created', nowrap: true, cell: (user) => <Text size="sm">{formatDate(user.created_at)}</Text> },
             ]}
             actions={(user) => (
               <Menu position="bottom-end">

@@ -1,0 +1,183 @@
+import { Badge, Card, Group, Paper, SimpleGrid, Stack, Tabs, Text, Title } from '@mantine/core';
+import { useState } from 'react';
+import { PageHeader } from '../../../components/page-header.tsx';
+import { ErrorState, PagedListView } from '../../../components/states.tsx';
+import { useMe } from '../../../lib/auth.ts';
+import {
+  type MentorWorklet,
+  mentorRoles,
+  useMentorOverview,
+  useMentorWorklets,
+  useWorklets,
+  type Worklet,
+  type WorkletStatus,
+} from '../api/worklets.ts';
+import { formatDates, MentorBadges, RoleBadge, StatusBadge, statusLabel, workletError } from './worklet-labels.tsx';
+
+/** The head of a worklet card: cert code, status, title, programme and dates. */
+function WorkletHeading({ worklet }: { worklet: Worklet }) {
+  return (
+    <>
+      <Group gap="xs">
+        <Badge variant="outline" color="dark" ff="monospace" tt="none">
+          {worklet.cert_id}
+        </Badge>
+        <StatusBadge status={worklet.status} />
+      </Group>
+      <div>
+        <Title order={2} fz="lg" lh={1.3}>
+          {worklet.title}
+        </Title>
+        <Text size="sm" c="dimmed">
+          {worklet.product.name} · {formatDates(worklet.start_date, worklet.end_date)}
+        </Text>
+      </div>
+      {worklet.description && <Text size="sm">{worklet.description}</Text>}
+    </>
+  );
+}
+
+function Section({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <Text size="xs" c="dimmed" fw={600} tt="uppercase" mb={4}>
+        {label}
+      </Text>
+      {children}
+    </div>
+  );
+}
+
+const tabOrder: WorkletStatus[] = ['ongoing', 'draft', 'completed', 'cancelled'];
+
+/** A mentor's worklets by status: their role on each, co-mentors and the team; counts on top. */
+export function MentorWorkletsPage() {
+  const me = useMe().data!;
+  const overview = useMentorOverview(me.id);
+  const [status, setStatus] = useState<WorkletStatus>('ongoing');
+  const count = (value: WorkletStatus) => (overview.data ? ` (${overview.data.by_status[value]})` : '');
+
+  return (
+    <>
+      <PageHeader title="My worklets" description="The worklets you mentor, your role on each, your co-mentors and their students." />
+      {overview.isError ? (
+        <ErrorState error={workletError(overview.error)} onRetry={() => void overview.refetch()} title="Your counts could not be loaded" />
+      ) : (
+        <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm" mb="lg" aria-label="Overview">
+          <Stat label="Active worklets" value={overview.data?.total} />
+          {mentorRoles.map((role) => (
+            <Stat key={role} label={`As ${role}`} value={overview.data?.by_role[role]} />
+          ))}
+        </SimpleGrid>
+      )}
+      <Tabs value={status} onChange={(value) => value && setStatus(value as WorkletStatus)} mb="md">
+        <Tabs.List>
+          {tabOrder.map((value) => (
+            <Tabs.Tab key={value} value={value}>
+              {statusLabel[value]}
+              {count(value)}
+            </Tabs.Tab>
+          ))}
+        </Tabs.List>
+      </Tabs>
+      <MentorWorkletList mentorId={me.id} status={status} />
+    </>
+  );
+}
+
+function Stat({ label, value }: { label: string; value: number | undefined }) {
+  return (
+    <Paper withBorder radius="md" p="md">
+      <Text size="xs" c="dimmed" fw={600} tt="uppercase">
+        {label}
+      </Text>
+      <Text fz={28} fw={700} lh={1.2} aria-busy={value === undefined}>
+        {value ?? '–'}
+      </Text>
+    </Paper>
+  );
+}
+
+function MentorWorkletList({ mentorId, status }: { mentorId: string; status: WorkletStatus }) {
+  const worklets = useMentorWorklets(mentorId, status);
+  return (
+    <PagedListView
+      list={{ ...worklets, error: workletError(worklets.error) }}
+      noun="worklets"
+      empty={{ title: `No ${statusLabel[status].toLowerCase()} worklets`, text: 'When the programme team assigns you to a worklet, it appears here.' }}
+    >
+      {(items) => (
+        <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md" role="list" aria-label="My worklets">
+          {items.map((worklet) => (
+            <MentorWorkletCard key={worklet.id} worklet={worklet} mentorId={mentorId} />
+          ))}
+        </SimpleGrid>
+      )}
+    </PagedListView>
+  );
+}
+
+function MentorWorkletCard({ worklet, mentorId }: { worklet: MentorWorklet; mentorId: string }) {
+  const coMentors = worklet.mentors.filter((mentor) => mentor.id !== mentorId);
+  return (
+    <Card withBorder radius="md" padding="lg" role="listitem" aria-label={`${worklet.cert_id} ${worklet.title}`}>
+      <Stack gap="sm">
+        <WorkletHeading worklet={worklet} />
+        <Section label="Your role">
+          <RoleBadge role={worklet.role_type}>Your role: {worklet.role_type}</RoleBadge>
+        </Section>
+        <Section label="Co-mentors">
+          <MentorBadges mentors={coMentors} emptyText="You mentor this worklet alone." />
+        </Section>
+        <Section label={`Students (${worklet.students.length})`}>
+          {worklet.students.length ? (
+            <Group gap={6} role="list" aria-label="Students">
+              {worklet.students.map((student) => (
+                <Badge key={student.id} variant="light" color="teal" tt="none" role="listitem">
+                  {student.name}
+                </Badge>
+              ))}
+            </Group>
+          ) : (
+            <Text size="sm" c="dimmed">
+              No students on the team yet.
+            </Text>
+          )}
+        </Section>
+      </Stack>
+    </Card>
+  );
+}
+
+/** A student's worklets: status, dates and the mentors with their roles. */
+export function StudentWorkletsPage() {
+  const worklets = useWorklets({ search: '' });
+  return (
+    <>
+      <PageHeader title="My worklets" description="The team projects you are on, and the mentors guiding them." />
+      <PagedListView
+        list={{ ...worklets, error: workletError(worklets.error) }}
+        noun="worklets"
+        empty={{ title: 'No worklets yet', text: 'When your programme team puts you on a worklet, it appears here with its mentors.' }}
+      >
+        {(items) => (
+          <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md" role="list" aria-label="My worklets">
+            {items.map((worklet) => (
+              <Card key={worklet.id} withBorder radius="md" padding="lg" role="listitem" aria-label={`${worklet.cert_id} ${worklet.title}`}>
+                <Stack gap="sm">
+                  <WorkletHeading worklet={worklet} />
+                  <Section label="Mentors">
+                    <MentorBadges mentors={worklet.mentors} emptyText="Mentors will be announced soon." />
+                  </Section>
+                  <Text size="sm" c="dimmed">
+                    {worklet.student_count} student{worklet.student_count === 1 ? '' : 's'} on the team
+                  </Text>
+                </Stack>
+              </Card>
+            ))}
+          </SimpleGrid>
+        )}
+      </PagedListView>
+    </>
+  );
+}

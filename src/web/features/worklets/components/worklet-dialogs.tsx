@@ -1,0 +1,178 @@
+import { MultiSelect, Select, SimpleGrid, Text, Textarea, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useState } from 'react';
+import { FormDialog } from '../../../components/form-dialog.tsx';
+import { errorMessage } from '../../../lib/api-client.ts';
+import { isBlank, useForm } from '../../../lib/form.ts';
+import {
+  useCreateWorklet,
+  useProductOptions,
+  useSetStudents,
+  useStudentCandidates,
+  useUpdateWorklet,
+  useWorklet,
+  type Worklet,
+  type WorkletStatus,
+  workletStatuses,
+} from '../api/worklets.ts';
+import { statusLabel, workletError } from './worklet-labels.tsx';
+
+type Values = {
+  cert_id: string;
+  title: string;
+  description: string;
+  product_id: string;
+  status: WorkletStatus;
+  start_date: string;
+  end_date: string;
+};
+
+function validate(values: Values) {
+  return {
+    cert_id: isBlank(values.cert_id) ? 'Enter the cert code' : undefined,
+    title: isBlank(values.title) ? 'Enter a title' : undefined,
+    product_id: values.product_id ? undefined : 'Choose the programme',
+    end_date: values.start_date && values.end_date && values.end_date < values.start_date ? 'The end date is before the start date' : undefined,
+  };
+}
+
+const orNull = (value: string) => value.trim() || null;
+
+/** Creates a worklet, or edits one's details and status (its product is fixed at creation). */
+export function WorkletFormDialog({ worklet, onClose }: { worklet?: Worklet; onClose: () => void }) {
+  const create = useCreateWorklet();
+  const update = useUpdateWorklet();
+  const mutation = worklet ? update : create;
+  const products = useProductOptions();
+  const form = useForm<Values>(
+    {
+      cert_id: worklet?.cert_id ?? '',
+      title: worklet?.title ?? '',
+      description: worklet?.description ?? '',
+      product_id: worklet?.product.id ?? '',
+      status: worklet?.status ?? 'draft',
+      start_date: worklet?.start_date ?? '',
+      end_date: worklet?.end_date ?? '',
+    },
+    validate,
+  );
+  const submit = form.onSubmit((values) => {
+    const fields = {
+      cert_id: values.cert_id.trim(),
+      title: values.title.trim(),
+      description: orNull(values.description),
+      status: values.status,
+      start_date: orNull(values.start_date),
+      end_date: orNull(values.end_date),
+    };
+    const options = { onSuccess: onClose, onError: form.showApiError };
+    if (worklet) update.mutate({ id: worklet.id, ...fields }, options);
+    else create.mutate({ ...fields, product_id: values.product_id }, options);
+  });
+  const productData = worklet ? [{ value: worklet.product.id, label: worklet.product.name }] : (products.data ?? []).map((p) => ({ value: p.id, label: p.name }));
+
+  return (
+    <FormDialog
+      title={worklet ? `Edit ${worklet.cert_id}` : 'New worklet'}
+      submitLabel={worklet ? 'Save' : 'Create worklet'}
+      pending={mutation.isPending}
+      error={workletError(mutation.error)}
+      onSubmit={submit}
+      onClose={onClose}
+      size="lg"
+    >
+      <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
+        <TextInput label="Cert code" description="A short unique code, e.g. 25NWD03WT" required data-autofocus {...form.text('cert_id')} />
+        <Select
+          label="Status"
+          data={workletStatuses.map((value) => ({ value, label: statusLabel[value] }))}
+          value={form.values.status}
+          onChange={(value) => value && form.setValue('status', value as WorkletStatus)}
+          allowDeselect={false}
+          error={form.errors.status}
+        />
+      </SimpleGrid>
+      <TextInput label="Title" required {...form.text('title')} />
+      <Textarea label="Description" autosize minRows={2} maxRows={6} {...form.text('description')} />
+      <Select
+        label="Programme (product)"
+        description={worklet ? 'Fixed once the worklet exists: it decides who may be on the team.' : 'Decides which students may be on the team.'}
+        required
+        data={productData}
+        value={form.values.product_id || null}
+        onChange={(value) => form.setValue('product_id', value ?? '')}
+        disabled={Boolean(worklet) || products.isError}
+        searchable
+        nothingFoundMessage={products.isPending ? 'Loading programmes…' : 'No programme matches'}
+        error={form.errors.product_id ?? (products.isError ? errorMessage(products.error) : undefined)}
+      />
+      <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
+        <TextInput type="date" label="Start date" {...form.text('start_date')} />
+        <TextInput type="date" label="End date" {...form.text('end_date')} />
+      </SimpleGrid>
+    </FormDialog>
+  );
+}
+
+/** The team: students of the clients that have the worklet's programme, searched on the server. */
+export function TeamDialog({ worklet, onClose }: { worklet: Worklet; onClose: () => void }) {
+  const detail = useWorklet(worklet.id);
+  if (detail.isSuccess) return <TeamForm worklet={worklet} current={detail.data.students} onClose={onClose} />;
+  return (
+    <FormDialog title={`Team of ${worklet.title}`} submitLabel="Save team" pending={detail.isPending} error={workletError(detail.error)} onSubmit={(e) => e.preventDefault()} onClose={onClose}>
+      <Text c="dimmed" size="sm" role="status">
+        {detail.isPending ? 'Loading the team…' : 'The team could not be loaded.'}
+      </Text>
+    </FormDialog>
+  );
+}
+
+function TeamForm({ worklet, current, onClose }: { worklet: Worklet; current: { id: string; name: string }[]; onClose: () => void }) {
+  const [search, setSearch] = useState('');
+  const [term] = useDebouncedValue(search.trim(), 250);
+  const candidates = useStudentCandidates(worklet.id, term);
+  const [selected, setSelected] = useState(current.map((student) => student.id));
+  // Names of everyone seen so far, so chosen students keep their pill while the search changes.
+  const [known, setKnown] = useState(() => new Map(current.map((student) => [student.id, student.name])));
+  const setStudents = useSetStudents();
+  const options = new Map(selected.map((id) => [id, known.get(id) ?? id]));
+  for (const student of candidates.data ?? []) options.set(student.id, `${student.name} · ${student.client.name}`);
+
+  return (
+    <FormDialog
+      title={`Team of ${worklet.title}`}
+      submitLabel="Save team"
+      pending={setStudents.isPending}
+      error={workletError(setStudents.error)}
+      onSubmit={(event) => {
+        event.preventDefault();
+        setStudents.mutate({ id: worklet.id, studentIds: selected }, { onSuccess: onClose });
+      }}
+      onClose={onClose}
+    >
+      <MultiSelect
+        label="Students"
+        description={`Students of the clients that have ${worklet.product.name}.`}
+        placeholder={selected.length ? undefined : 'Search by name or email'}
+        data={[...options].map(([value, label]) => ({ value, label }))}
+        value={selected}
+        onChange={(ids) => {
+          setKnown((names) => new Map([...names, ...options]));
+          setSelected(ids);
+        }}
+        searchable
+        searchValue={search}
+        onSearchChange={setSearch}
+        filter={({ options: all }) => all}
+        clearable
+        hidePickedOptions
+        nothingFoundMessage={candidates.isPending ? 'Loading students…' : 'No student matches'}
+        error={candidates.isError ? errorMessage(candidates.error) : undefined}
+        data-autofocus
+      />
+      <Text size="sm" c="dimmed">
+        {selected.length} student{selected.length === 1 ? '' : 's'} on the team.
+      </Text>
+    </FormDialog>
+  );
+}

@@ -1,0 +1,129 @@
+import { ActionIcon, Badge, Button, Card, Group, Menu, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { useState } from 'react';
+import { IconDots, IconPencil, IconPlus, IconUsers } from '../../../components/icons.tsx';
+import { PageHeader } from '../../../components/page-header.tsx';
+import { useSearchField } from '../../../components/search-field.tsx';
+import { PagedListView } from '../../../components/states.tsx';
+import { useMentorCandidates, useWorklets, type Worklet, type WorkletStatus, workletStatuses } from '../api/worklets.ts';
+import { MentorAssignmentDialog } from './mentor-assignment-dialog.tsx';
+import { formatDates, MentorBadges, StatusBadge, statusLabel } from './worklet-labels.tsx';
+import { TeamDialog, WorkletFormDialog } from './worklet-dialogs.tsx';
+
+type Dialog = { kind: 'create' } | { kind: 'edit' | 'team' | 'mentors'; worklet: Worklet };
+
+/** Admins' and staff's worklets: filters, cards with every active mentor, and the dialogs that change them. */
+export function WorkletsPage() {
+  const search = useSearchField('Search', 'Title or cert code');
+  const [status, setStatus] = useState<WorkletStatus | null>(null);
+  const [mentorId, setMentorId] = useState<string | null>(null);
+  const mentors = useMentorCandidates('');
+  const worklets = useWorklets({ status: status ?? undefined, mentor_id: mentorId ?? undefined, search: search.term });
+  const [dialog, setDialog] = useState<Dialog | null>(null);
+  const filtered = Boolean(search.term || status || mentorId);
+
+  return (
+    <>
+      <PageHeader
+        title="Worklets"
+        description="Team projects, their students and the mentors who guide them."
+        actions={
+          <Button leftSection={<IconPlus />} onClick={() => setDialog({ kind: 'create' })}>
+            New worklet
+          </Button>
+        }
+      />
+      <SimpleGrid cols={{ base: 1, xs: 3 }} maw={840} mb="lg" spacing="sm">
+        {search.field}
+        <Select
+          label="Status"
+          placeholder="Any status"
+          data={workletStatuses.map((value) => ({ value, label: statusLabel[value] }))}
+          value={status}
+          onChange={(value) => setStatus(value as WorkletStatus | null)}
+          clearable
+        />
+        <Select
+          label="Mentor"
+          placeholder="Any mentor"
+          data={(mentors.data ?? []).map((mentor) => ({ value: mentor.id, label: mentor.name }))}
+          value={mentorId}
+          onChange={setMentorId}
+          searchable
+          clearable
+          nothingFoundMessage={mentors.isPending ? 'Loading mentors…' : 'No mentor matches'}
+        />
+      </SimpleGrid>
+      <PagedListView
+        list={worklets}
+        noun="worklets"
+        empty={filtered ? { title: 'No worklet matches these filters' } : { title: 'No worklets yet', text: 'Create the first worklet, then give it a team and mentors.' }}
+      >
+        {(items) => (
+          <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }} spacing="md" role="list" aria-label="Worklets">
+            {items.map((worklet) => (
+              <WorkletCard key={worklet.id} worklet={worklet} onOpen={(kind) => setDialog({ kind, worklet })} />
+            ))}
+          </SimpleGrid>
+        )}
+      </PagedListView>
+      {dialog?.kind === 'create' && <WorkletFormDialog onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'edit' && <WorkletFormDialog worklet={dialog.worklet} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'team' && <TeamDialog worklet={dialog.worklet} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'mentors' && <MentorAssignmentDialog worklet={dialog.worklet} onClose={() => setDialog(null)} />}
+    </>
+  );
+}
+
+function WorkletCard({ worklet, onOpen }: { worklet: Worklet; onOpen: (kind: 'edit' | 'team' | 'mentors') => void }) {
+  return (
+    <Card withBorder radius="md" padding="lg" role="listitem" aria-label={`${worklet.cert_id} ${worklet.title}`}>
+      <Stack gap="sm" h="100%">
+        <Group justify="space-between" wrap="nowrap" gap="xs">
+          <Group gap="xs">
+            <Badge variant="outline" color="dark" ff="monospace" tt="none">
+              {worklet.cert_id}
+            </Badge>
+            <StatusBadge status={worklet.status} />
+          </Group>
+          <Menu position="bottom-end">
+            <Menu.Target>
+              <ActionIcon variant="subtle" color="gray" size="lg" aria-label={`More actions for ${worklet.title}`}>
+                <IconDots />
+              </ActionIcon>
+            </Menu.Target>
+            <Menu.Dropdown>
+              <Menu.Item leftSection={<IconPencil />} onClick={() => onOpen('edit')}>
+                Edit details
+              </Menu.Item>
+              <Menu.Item leftSection={<IconUsers />} onClick={() => onOpen('team')}>
+                Team of students
+              </Menu.Item>
+            </Menu.Dropdown>
+          </Menu>
+        </Group>
+        <div>
+          <Title order={2} fz="lg" lh={1.3}>
+            {worklet.title}
+          </Title>
+          <Text size="sm" c="dimmed">
+            {worklet.product.name} · {formatDates(worklet.start_date, worklet.end_date)}
+          </Text>
+        </div>
+        <MentorBadges mentors={worklet.mentors} />
+        <Group justify="space-between" mt="auto" pt="xs" wrap="nowrap">
+          <Text size="sm" c="dimmed">
+            {worklet.student_count} student{worklet.student_count === 1 ? '' : 's'}
+          </Text>
+          <Group gap="xs" wrap="nowrap">
+            <Button size="xs" variant="default" onClick={() => onOpen('team')} aria-label={`Team of ${worklet.title}`}>
+              Team
+            </Button>
+            <Button size="xs" onClick={() => onOpen('mentors')} aria-label={`Mentors of ${worklet.title}`}>
+              Mentors
+            </Button>
+          </Group>
+        </Group>
+      </Stack>
+    </Card>
+  );
+}
