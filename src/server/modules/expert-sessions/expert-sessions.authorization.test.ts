@@ -125,3 +125,37 @@ describe('authorization matrix', () => {
     expect(await ids('outsider')).not.toContain(session.id);
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents every expert-session endpoint, each with an example', async () => {
+    const document = (await t.request({ method: 'GET', url: '/api/openapi.json' })).json();
+    const components = document.components.schemas as Record<string, unknown>;
+    const operations = Object.entries(document.paths as Record<string, Record<string, unknown>>)
+      .filter(([url]) => url.includes('/job-readiness/expert-sessions'))
+      .flatMap(([url, methods]) => Object.entries(methods).map(([method, operation]) => ({ endpoint: `${method} ${url}`, operation })));
+    const withReferences = (operation: unknown) => {
+      const text = JSON.stringify(operation);
+      const referenced = [...text.matchAll(/#\/components\/schemas\/([\w-]+)/g)].map((match) => JSON.stringify(components[match[1]!]));
+      return [text, ...referenced].join();
+    };
+    const withoutExample = operations.filter(({ operation }) => !withReferences(operation).includes('"example"'));
+    expect(withoutExample.map(({ endpoint }) => endpoint)).toEqual([]);
+    expect(operations.map(({ endpoint }) => endpoint).sort()).toEqual(
+      expect.arrayContaining([
+        'get /api/admin/job-readiness/expert-sessions',
+        'post /api/admin/job-readiness/expert-sessions',
+        'get /api/admin/job-readiness/expert-sessions/{id}',
+        'patch /api/admin/job-readiness/expert-sessions/{id}',
+        'delete /api/admin/job-readiness/expert-sessions/{id}',
+        'post /api/admin/job-readiness/expert-sessions/{id}/restore',
+        'post /api/admin/job-readiness/expert-sessions/uploads',
+        'patch /api/admin/job-readiness/expert-sessions/uploads/{uploadId}',
+        'head /api/admin/job-readiness/expert-sessions/uploads/{uploadId}',
+        'delete /api/admin/job-readiness/expert-sessions/uploads/{uploadId}',
+        'get /api/app/job-readiness/expert-sessions',
+        'get /api/app/job-readiness/expert-sessions/{id}/video',
+        'post /api/app/job-readiness/expert-sessions/{id}/watch-progress',
+      ]),
+    );
+  });
+});

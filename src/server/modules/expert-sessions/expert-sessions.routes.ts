@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppInstance } from '../../app.ts';
-import { errorResponse, errorResponses, idParams } from '../../http/schemas.ts';
+import { errorResponse, errorResponses } from '../../http/schemas.ts';
 import { actorOf, allow } from '../auth/auth.guard.ts';
 import { parseByteRange } from './byte-range.ts';
 import { rangeNotSatisfiable, videoNotFound } from './expert-sessions.errors.ts';
@@ -17,6 +17,7 @@ import {
   presentStudentSession,
   progressBody,
   progressResponse,
+  sessionIdParams,
   sessionResponse,
   studentListQuery,
   studentListResponse,
@@ -116,7 +117,7 @@ export function registerExpertSessionRoutes(app: AppInstance) {
       `${adminPath}/:id`,
       {
         onRequest: manageContent,
-        schema: { tags, summary: 'Get an expert session (deleted ones too)', params: idParams, response: { 200: sessionResponse, ...errorResponses } },
+        schema: { tags, summary: 'Get an expert session (deleted ones too)', params: sessionIdParams, response: { 200: sessionResponse, ...errorResponses } },
       },
       async (request) => ({ session: presentAdminSession(await usecases.getSession(db, request.params.id)) }),
     );
@@ -134,7 +135,7 @@ export function registerExpertSessionRoutes(app: AppInstance) {
             'non-JOB_READINESS product ids answer 400 naming them, and nothing changes. Send `multipart/form-data` ' +
             'with `video_file` to replace the video (the old file is deleted after the commit).',
           consumes: ['application/json', 'multipart/form-data'],
-          params: idParams,
+          params: sessionIdParams,
           body: updateBody,
           response: { 200: sessionResponse, ...uploadErrors },
         },
@@ -158,7 +159,7 @@ export function registerExpertSessionRoutes(app: AppInstance) {
         schema: {
           tags,
           summary: 'Soft-delete a session (hidden from students and the default list; progress is kept)',
-          params: idParams,
+          params: sessionIdParams,
           response: { 204: z.null(), ...errorResponses },
         },
       },
@@ -172,7 +173,7 @@ export function registerExpertSessionRoutes(app: AppInstance) {
       `${adminPath}/:id/restore`,
       {
         onRequest: manageContent,
-        schema: { tags, summary: 'Restore a soft-deleted session', params: idParams, response: { 200: sessionResponse, ...errorResponses } },
+        schema: { tags, summary: 'Restore a soft-deleted session', params: sessionIdParams, response: { 200: sessionResponse, ...errorResponses } },
       },
       async (request) => ({ session: presentAdminSession(await usecases.restoreSession(db, request.params.id)) }),
     );
@@ -244,7 +245,7 @@ export function registerExpertSessionRoutes(app: AppInstance) {
             'Admins and staff may watch any session; students active sessions of their products (else 404, no bytes). ' +
             '`Range: bytes=…` answers 206 with `Content-Range`, 416 beyond the end. With the S3 driver the answer is a ' +
             `302 to a presigned URL valid for ${signedUrlSeconds} s.`,
-          params: idParams,
+          params: sessionIdParams,
           headers: z.object({ range: z.string().optional().meta({ example: 'bytes=0-1048575' }) }),
           response: {
             200: { description: 'The whole video', content: { 'video/mp4': { schema: z.string().meta({ format: 'binary' }) } } },
@@ -288,7 +289,7 @@ export function registerExpertSessionRoutes(app: AppInstance) {
         schema: {
           tags,
           summary: 'Save watch progress (values only grow; completion at 95 % of the stored duration)',
-          params: idParams,
+          params: sessionIdParams,
           body: progressBody,
           response: { 200: progressResponse, ...errorResponses },
         },

@@ -9,6 +9,8 @@ const exampleId = '3f1c2a9e-8b7d-4c5e-9f10-2a3b4c5d6e7f';
 const exampleProductId = '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d';
 const exampleTime = '2026-11-20T09:30:00.000Z';
 
+export const sessionIdParams = z.object({ id: z.uuid().meta({ example: exampleId }) });
+
 export const videoUrlOf = (id: string) => `/api/app/job-readiness/expert-sessions/${id}/video`;
 
 export const completionStatsSchema = z
