@@ -26,7 +26,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 afterEach(async () => {
   t.app.context.storage = realStorage;
-  await t.db.execute(sql`drop function if exists fail_on_purpose() cascade`);
+  await t.db.execute(sql`drop function if exists injected_trigger() cascade`);
 });
 
 /** The storage, failing at one of its operations: the seam between the use case and the files. */
@@ -41,12 +41,12 @@ function storageFailingAt(operation: 'putFile' | 'delete'): Storage {
 
 /** A database trigger that refuses one kind of write (or, deferred, the commit itself). */
 async function failInDatabase(table: string, event: 'insert' | 'update' | 'delete', at: 'statement' | 'commit' = 'statement') {
-  await t.db.execute(sql`create function fail_on_purpose() returns trigger language plpgsql as $$
+  await t.db.execute(sql`create function injected_trigger() returns trigger language plpgsql as $$
     begin raise exception 'injected failure'; end $$`);
   const trigger =
     at === 'commit'
-      ? `create constraint trigger fail_on_purpose after ${event} on ${table} deferrable initially deferred for each row execute function fail_on_purpose()`
-      : `create trigger fail_on_purpose before ${event} on ${table} for each row execute function fail_on_purpose()`;
+      ? `create constraint trigger injected_trigger after ${event} on ${table} deferrable initially deferred for each row execute function injected_trigger()`
+      : `create trigger injected_trigger before ${event} on ${table} for each row execute function injected_trigger()`;
   await t.db.execute(sql.raw(trigger));
 }
 
@@ -138,6 +138,12 @@ describe('concurrency', () => {
   it('two concurrent PATCHes of the product set end in one of the two sets, never a mix', async () => {
     const { interview, career, digital } = t.ids.products;
     const sets = [[interview, career], [digital]];
+    // Slow link writes widen the window in which two unserialised transactions would interleave.
+    await t.db.execute(sql`create function injected_trigger() returns trigger language plpgsql as $$
+      begin perform pg_sleep(0.05); return new; end $$`);
+    await t.db.execute(
+      sql.raw('create trigger slow_links before insert on job_readiness_expert_session_products for each row execute function injected_trigger()'),
+    );
     for (let round = 0; round < 5; round += 1) {
       const session = await createSession(t, { title: `Race ${round}`, productIds: [career] });
       const responses = await Promise.all(
