@@ -53,13 +53,14 @@ export async function findAssignmentsByIds(db: Database, ids: string[]) {
   return selectAssignments(db).where(inArray(assignments.id, ids));
 }
 
-export type AssignmentState = { id: string; mentorId: string; roleType: MentorRole; isActive: boolean };
+export type AssignmentState = { id: string; mentorId: string; roleType: MentorRole; isActive: boolean; notes: string | null };
 
 const stateColumns = {
   id: assignments.id,
   mentorId: assignments.mentorId,
   roleType: assignments.roleType,
   isActive: assignments.isActive,
+  notes: assignments.notes,
 };
 
 /** Every assignment of the worklet, active or not (call with the worklet locked). */

@@ -443,6 +443,16 @@ describe("a mentor's worklets and overview", () => {
     expect(primaries.map((w: { id: string }) => w.id)).toContain(lead);
   });
 
+  it("filters a mentor's worklets by status and shows the team on each", async () => {
+    const ongoing = await t.createWorklet({ status: 'ongoing' });
+    await t.assign(ongoing, 'lena', 'Secondary');
+    await t.request({ method: 'PUT', url: `/api/worklets/${ongoing}/students`, as: 'staff', payload: { student_ids: [t.ids.users.priya, t.ids.users.liam] } });
+    const url = `/api/worklets/mentor/${t.ids.users.lena}/worklets?limit=100&status=ongoing`;
+    const listed = (await t.request({ method: 'GET', url, as: 'lena' })).json().worklets as { id: string; status: string; students: { name: string }[] }[];
+    expect(listed.every((w) => w.status === 'ongoing')).toBe(true);
+    expect(listed.find((w) => w.id === ongoing)?.students.map((s) => s.name)).toEqual(['Liam', 'Priya']);
+  });
+
   it("refuses a mentor asking about another mentor's worklets or overview", async () => {
     for (const path of ['worklets', 'overview']) {
       const response = await t.request({ method: 'GET', url: `/api/worklets/mentor/${t.ids.users.maya}/${path}`, as: 'omar' });

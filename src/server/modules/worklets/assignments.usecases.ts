@@ -115,13 +115,13 @@ export async function changeAssignment(
 
 /**
  * PUT: makes the worklet's active mentors exactly `wanted`, in one transaction. Missing mentors are
- * deactivated (kept), new ones assigned or reactivated, changed roles updated. Demotions run before
+ * deactivated (kept), new ones assigned or reactivated, changed roles and notes updated. Demotions run before
  * the new Primary is set, so a set that moves the Primary role needs no handover flag.
  */
 export async function setMentors(
   db: Database,
   workletId: string,
-  wanted: { mentorId: string; roleType: MentorRole }[],
+  wanted: { mentorId: string; roleType: MentorRole; notes?: string | null }[],
   actor: Actor,
   reason?: string | null,
 ) {
@@ -137,8 +137,9 @@ export async function setMentors(
     for (const state of current.values()) if (state.isActive) targets.set(state.mentorId, { roleType: state.roleType, isActive: false });
     for (const entry of wanted) targets.set(entry.mentorId, { roleType: entry.roleType, isActive: true });
     const primaryLast = [...targets].sort(([, a], [, b]) => Number(isActivePrimary(a)) - Number(isActivePrimary(b)));
+    const notes = new Map(wanted.map((entry) => [entry.mentorId, entry.notes]));
     for (const [mentorId, target] of primaryLast) {
-      await transition(tx, workletId, mentorId, current.get(mentorId), target, { actor, reason });
+      await transition(tx, workletId, mentorId, current.get(mentorId), target, { actor, reason, notes: notes.get(mentorId) });
     }
   });
   return repository.listAssignments(db, workletId, { includeInactive: false });
@@ -202,6 +203,9 @@ async function transition(
   if (roleChanged) {
     await repository.updateAssignment(tx, assignmentId, { roleType: target.roleType });
     await repository.insertHistory(tx, { ...entry, assignmentId, action: 'role_changed', fromRole: current.roleType, toRole: target.roleType });
+  }
+  if (current.isActive && target.isActive && notes !== undefined && notes !== current.notes) {
+    await repository.updateAssignment(tx, assignmentId, { notes });
   }
   if (current.isActive && !target.isActive) {
     await repository.updateAssignment(tx, assignmentId, { isActive: false, deactivatedAt: new Date(), deactivatedBy: actor.id });

@@ -4,7 +4,7 @@ import type { Database } from '../../db/database.ts';
 import { qualified } from '../../db/sql.ts';
 import type { Cursor } from '../../http/paging.ts';
 import type { Actor } from '../auth/auth.guard.ts';
-import { clientProductAssignments } from '../clients/clients.table.ts';
+import { clientProductAssignments, clients } from '../clients/clients.table.ts';
 import { escapeLike } from '../products/products.repository.ts';
 import { products } from '../products/products.table.ts';
 import { users } from '../users/users.table.ts';
@@ -98,7 +98,9 @@ export async function listWorklets(
           and ${qualified(assignments.isActive)}
       )`
     : sql<MentorRole | null>`null`;
-  return selectWorklets(db, { mentorRole })
+  // A mentor's screens show each team; other lists only count it.
+  const students = mentorId ? studentsColumn : sql<{ id: string; name: string }[] | null>`null`;
+  return selectWorklets(db, { mentorRole, students })
     .where(
       and(
         visibleTo(viewer),
@@ -115,15 +117,18 @@ export async function listWorklets(
 
 export type WorkletDetail = Awaited<ReturnType<typeof findWorklet>> & {};
 
+/** The worklet's team by name. */
+const studentsColumn = sql<{ id: string; name: string }[]>`coalesce((
+  select json_agg(json_build_object('id', ${qualified(users.id)}, 'name', ${qualified(users.name)}) order by ${qualified(users.name)})
+  from ${workletStudents} join ${users} on ${qualified(users.id)} = ${qualified(workletStudents.studentId)}
+  where ${qualified(workletStudents.workletId)} = ${qualified(worklets.id)}
+), '[]'::json)`;
+
 /** One worklet with its students, or undefined when it does not exist or the viewer may not see it. */
 export async function findWorklet(db: Database, id: string, viewer?: Viewer) {
-  const [worklet] = await selectWorklets(db, {
-    students: sql<{ id: string; name: string }[]>`coalesce((
-      select json_agg(json_build_object('id', ${qualified(users.id)}, 'name', ${qualified(users.name)}) order by ${qualified(users.name)})
-      from ${workletStudents} join ${users} on ${qualified(users.id)} = ${qualified(workletStudents.studentId)}
-      where ${qualified(workletStudents.workletId)} = ${qualified(worklets.id)}
-    ), '[]'::json)`,
-  }).where(and(eq(worklets.id, id), viewer ? visibleTo(viewer) : undefined));
+  const [worklet] = await selectWorklets(db, { students: studentsColumn }).where(
+    and(eq(worklets.id, id), viewer ? visibleTo(viewer) : undefined),
+  );
   return worklet;
 }
 
@@ -195,4 +200,52 @@ export async function replaceStudents(db: Database, workletId: string, studentId
     .insert(workletStudents)
     .values(studentIds.map((studentId) => ({ workletId, studentId })))
     .onConflictDoNothing();
+}
+
+/** Rows after the keyset cursor in (name, id) order, for lists of people sorted by name. */
+const afterName = (cursor: Cursor | undefined) =>
+  cursor ? or(gt(users.name, cursor.sortValue), and(eq(users.name, cursor.sortValue), gt(users.id, cursor.id))) : undefined;
+
+const matchesPerson = (search: string | undefined) => {
+  if (!search) return undefined;
+  const pattern = `%${escapeLike(search)}%`;
+  return or(ilike(users.name, pattern), ilike(users.email, pattern));
+};
+
+type PeopleQuery = { limit: number; cursor?: Cursor; search?: string };
+
+export type MentorCandidateRow = Awaited<ReturnType<typeof listMentorCandidates>>[number];
+
+/** Enabled mentors by name, each with their load: the open (draft or ongoing) worklets they actively mentor. */
+export async function listMentorCandidates(db: Database, { limit, cursor, search }: PeopleQuery) {
+  return db
+    .select({
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      activeWorklets: sql<number>`(
+        select count(*)::int from ${assignments} join ${worklets} on ${qualified(worklets.id)} = ${qualified(assignments.workletId)}
+        where ${qualified(assignments.mentorId)} = ${qualified(users.id)} and ${qualified(assignments.isActive)}
+          and ${qualified(worklets.status)} in ('draft', 'ongoing')
+      )`,
+    })
+    .from(users)
+    .where(and(eq(users.role, 'mentor'), eq(users.banned, false), matchesPerson(search), afterName(cursor)))
+    .orderBy(users.name, users.id)
+    .limit(limit + 1);
+}
+
+/** Enabled students, by name, of the clients that have the product: the ones a worklet's team may hold. */
+export async function listStudentCandidates(db: Database, productId: string, { limit, cursor, search }: PeopleQuery) {
+  return db
+    .select({ id: users.id, name: users.name, email: users.email, client: { id: clients.id, name: clients.name } })
+    .from(users)
+    .innerJoin(clients, eq(clients.id, users.clientId))
+    .innerJoin(
+      clientProductAssignments,
+      and(eq(clientProductAssignments.clientId, users.clientId), eq(clientProductAssignments.productId, productId)),
+    )
+    .where(and(eq(users.role, 'student'), eq(users.banned, false), matchesPerson(search), afterName(cursor)))
+    .orderBy(users.name, users.id)
+    .limit(limit + 1);
 }

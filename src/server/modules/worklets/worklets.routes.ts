@@ -16,15 +16,19 @@ import {
   mentorOverviewSchema,
   mentorParams,
   mentorsQuery,
+  mentorCandidateSchema,
   mentorWorkletSchema,
   mentorWorkletsQuery,
+  peopleQuery,
   presentAssignment,
+  presentMentorCandidate,
   presentHistoryEntry,
   presentMentorWorklet,
   presentOverview,
   presentWorklet,
   presentWorkletDetail,
   setMentorsBody,
+  studentCandidateSchema,
   studentsBody,
   updateWorkletBody,
   workletDetailSchema,
@@ -102,13 +106,52 @@ export function registerWorkletRoutes(app: AppInstance) {
   );
 
   app.get(
+    '/api/worklets/mentor-candidates',
+    {
+      onRequest: manage,
+      schema: {
+        tags,
+        summary: 'Mentors to assign, by name, with their current load',
+        description:
+          'Enabled users with the mentor role; `search` matches name or email. `active_worklets` counts the open ' +
+          '(draft or ongoing) worklets each is an active mentor on.',
+        querystring: peopleQuery,
+        response: { 200: z.object({ mentors: z.array(mentorCandidateSchema), next_cursor: z.string().nullable() }), ...responses },
+      },
+    },
+    async (request) => {
+      const page = await usecases.listMentorCandidates(db, request.query);
+      return { mentors: page.items.map(presentMentorCandidate), next_cursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/api/worklets/:id/student-candidates',
+    {
+      onRequest: manage,
+      schema: {
+        tags,
+        summary: "Students who may be on the worklet's team, by name",
+        description: "Enabled students of the clients that have the worklet's product; `search` matches name or email.",
+        params: idParams,
+        querystring: peopleQuery,
+        response: { 200: z.object({ students: z.array(studentCandidateSchema), next_cursor: z.string().nullable() }), ...responses },
+      },
+    },
+    async (request) => {
+      const page = await usecases.listStudentCandidates(db, request.params.id, request.query);
+      return { students: page.items, next_cursor: page.nextCursor };
+    },
+  );
+
+  app.get(
     '/api/worklets/mentor/:mentorId/worklets',
     {
       onRequest: allow('admin', 'staff', 'mentor'),
       schema: {
         tags,
-        summary: "A mentor's active worklets with their role on each",
-        description: 'A mentor may ask only about themselves (403 otherwise).',
+        summary: "A mentor's active worklets with their role on each and the team of students",
+        description: 'A mentor may ask only about themselves (403 otherwise). Filters: `role`, `status`.',
         params: mentorIdParams,
         querystring: mentorWorkletsQuery,
         response: { 200: z.object({ worklets: z.array(mentorWorkletSchema), next_cursor: z.string().nullable() }), ...responses },
@@ -236,7 +279,7 @@ export function registerWorkletRoutes(app: AppInstance) {
       },
     },
     async (request) => {
-      const wanted = request.body.mentors.map((entry) => ({ mentorId: entry.mentor_id, roleType: entry.role_type }));
+      const wanted = request.body.mentors.map((entry) => ({ mentorId: entry.mentor_id, roleType: entry.role_type, notes: entry.notes }));
       const assignments = await assignmentUsecases.setMentors(db, request.params.id, wanted, actorOf(request), request.body.reason);
       return { mentors: assignments.map(presentAssignment) };
     },

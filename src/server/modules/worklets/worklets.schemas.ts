@@ -4,7 +4,7 @@ import { idSet, iso, optionalText, requiredText, timestamp } from '../../http/sc
 import { productSummary } from '../products/products.schemas.ts';
 import type { AssignmentRow, HistoryRow } from './assignments.repository.ts';
 import type { MentorOverview } from './assignments.usecases.ts';
-import type { WorkletDetail, WorkletRow } from './worklets.repository.ts';
+import type { MentorCandidateRow, WorkletDetail, WorkletRow } from './worklets.repository.ts';
 import { assignmentActions, mentorRoles, workletStatuses } from './worklets.table.ts';
 
 const workletStatus = z.enum(workletStatuses);
@@ -66,8 +66,8 @@ export const workletDetailSchema = z
   .meta({ id: 'WorkletDetail', example: { ...workletExample, students: [example.student] } });
 
 export const mentorWorkletSchema = z
-  .object({ ...workletFields, role_type: mentorRole })
-  .meta({ id: 'MentorWorklet', example: { ...workletExample, role_type: 'Primary' } });
+  .object({ ...workletFields, role_type: mentorRole, students: z.array(person) })
+  .meta({ id: 'MentorWorklet', example: { ...workletExample, role_type: 'Primary', students: [example.student] } });
 
 export const workletListQuery = z.object({
   ...pagingQuery,
@@ -76,7 +76,28 @@ export const workletListQuery = z.object({
   search: z.string().trim().max(200).optional(),
 });
 
-export const mentorWorkletsQuery = z.object({ ...pagingQuery, role: mentorRole.optional() });
+export const peopleQuery = z.object({ ...pagingQuery, search: z.string().trim().max(200).optional() });
+
+export const mentorCandidateSchema = z
+  .object({ id: z.uuid(), name: z.string(), email: z.string(), active_worklets: z.number().int() })
+  .meta({
+    id: 'MentorCandidate',
+    description: '`active_worklets`: the open (draft or ongoing) worklets the mentor is active on.',
+    example: { ...example.maya, email: 'maya.mentor@jobready.test', active_worklets: 2 },
+  });
+
+export const studentCandidateSchema = z
+  .object({ id: z.uuid(), name: z.string(), email: z.string(), client: z.object({ id: z.uuid(), name: z.string() }) })
+  .meta({
+    id: 'StudentCandidate',
+    example: {
+      ...example.student,
+      email: 'priya@northwind.test',
+      client: { id: '2c3d4e5f-6071-4829-8a3b-4c5d6e7f8091', name: 'Northwind University' },
+    },
+  });
+
+export const mentorWorkletsQuery = z.object({ ...pagingQuery, role: mentorRole.optional(), status: workletStatus.optional() });
 
 const workletBodyFields = {
   cert_id: requiredText(50).meta({ example: '25TST04WT' }),
@@ -175,13 +196,13 @@ export const deactivateQuery = z.object({ reason: optionalText(2000) });
 
 export const setMentorsBody = z
   .object({
-    mentors: z.array(z.object({ mentor_id: z.uuid(), role_type: mentorRole })).max(100),
+    mentors: z.array(z.object({ mentor_id: z.uuid(), role_type: mentorRole, notes: optionalText(2000) })).max(100),
     reason: optionalText(2000),
   })
   .meta({
     example: {
       mentors: [
-        { mentor_id: example.maya.id, role_type: 'Primary' },
+        { mentor_id: example.maya.id, role_type: 'Primary', notes: 'Leads the weekly reviews.' },
         { mentor_id: example.omar.id, role_type: 'Collaborator' },
       ],
       reason: 'New term, new team.',
@@ -272,7 +293,7 @@ export function presentWorkletDetail(worklet: WorkletDetail) {
 }
 
 export function presentMentorWorklet(worklet: WorkletRow) {
-  return { ...presentWorklet(worklet), role_type: worklet.mentorRole! };
+  return { ...presentWorklet(worklet), role_type: worklet.mentorRole!, students: worklet.students ?? [] };
 }
 
 const personOrNull = (value: { id: string | null; name: string | null } | null) =>
@@ -304,6 +325,10 @@ export function presentHistoryEntry(entry: HistoryRow) {
     reason: entry.reason,
     created_at: iso(entry.createdAt),
   };
+}
+
+export function presentMentorCandidate(mentor: MentorCandidateRow) {
+  return { id: mentor.id, name: mentor.name, email: mentor.email, active_worklets: mentor.activeWorklets };
 }
 
 export function presentOverview(overview: MentorOverview) {

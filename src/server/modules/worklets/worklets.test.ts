@@ -318,6 +318,8 @@ describe('OpenAPI', () => {
       '/api/worklets/bulk-assign': ['post'],
       '/api/worklets/mentor/{mentorId}/worklets': ['get'],
       '/api/worklets/mentor/{mentorId}/overview': ['get'],
+      '/api/worklets/mentor-candidates': ['get'],
+      '/api/worklets/{id}/student-candidates': ['get'],
     };
     const text = (value: unknown) => JSON.stringify(value);
     for (const [path, methods] of Object.entries(expected)) {
