@@ -289,6 +289,10 @@ export function registerExpertSessionRoutes(app: AppInstance) {
         schema: {
           tags,
           summary: 'Save watch progress (values only grow; completion at 95 % of the stored duration)',
+          description:
+            'Watch time and position are clamped to the duration measured at upload; the percentage is the share watched, ' +
+            'and `milestone` cannot exceed it. Watch time, percentage and milestone never decrease; `completed_at` is set ' +
+            'by the first save reaching 95 % and kept; the position follows the latest save. `trigger_type` is informational.',
           params: sessionIdParams,
           body: progressBody,
           response: { 200: progressResponse, ...errorResponses },
