@@ -10,7 +10,13 @@ const screenshotDir = path.resolve(import.meta.dirname, '../../docs/screenshots'
  * the current page into docs/screenshots, waiting for `ready` (something on the page that shows it has
  * loaded) at each width.
  */
-export async function captureScreens(page: Page, name: string, ready: (page: Page) => Promise<unknown>) {
+export async function captureScreens(
+  page: Page,
+  name: string,
+  ready: (page: Page) => Promise<unknown>,
+  // A full-screen dialog on a phone: the viewport is the screen; a whole-page shot would add the page behind it.
+  { mobileFullPage = true }: { mobileFullPage?: boolean } = {},
+) {
   fs.mkdirSync(screenshotDir, { recursive: true });
   try {
     for (const [label, viewport] of [
@@ -20,7 +26,7 @@ export async function captureScreens(page: Page, name: string, ready: (page: Pag
       await page.setViewportSize(viewport);
       await ready(page);
       await page.evaluate(() => document.fonts.ready);
-      await page.screenshot({ path: path.join(screenshotDir, `${name}-${label}.png`), fullPage: label === 'mobile', animations: 'disabled' });
+      await page.screenshot({ path: path.join(screenshotDir, `${name}-${label}.png`), fullPage: label === 'mobile' && mobileFullPage, animations: 'disabled' });
     }
   } finally {
     await page.setViewportSize(desktop);

@@ -2,11 +2,13 @@ import {
   Alert,
   Badge,
   Button,
+  Checkbox,
   Group,
   Modal,
   MultiSelect,
   Paper,
   Select,
+  SimpleGrid,
   Stack,
   Tabs,
   Text,
@@ -150,12 +152,13 @@ function AssignForm({ worklet, active, onDone, onCancel }: { worklet: Worklet; a
           searchValue={search}
           onSearchChange={setSearch}
           filter={({ options: all }) => all}
-          hidePickedOptions
-          renderOption={({ option }) => {
+          withCheckIcon={false}
+          renderOption={({ option, checked }) => {
             const mentor = loads.get(option.value);
             return (
               <Group justify="space-between" wrap="nowrap" w="100%" gap="sm">
-                <div>
+                <Checkbox checked={checked ?? false} onChange={() => {}} tabIndex={-1} aria-hidden size="xs" />
+                <div style={{ flex: 1 }}>
                   <Text size="sm">{option.label}</Text>
                   {mentor && (
                     <Text size="xs" c="dimmed">
@@ -209,8 +212,8 @@ function AssignForm({ worklet, active, onDone, onCancel }: { worklet: Worklet; a
           const mentorLoad = loads.get(choice.id)?.active_worklets ?? choice.load;
           return (
             <Paper key={choice.id} withBorder p="sm" radius="md" data-mentor={choice.name}>
-              <Group justify="space-between" align="flex-start" gap="xs" mb="xs">
-                <div>
+              <Group justify="space-between" align="flex-start" gap="xs" mb="xs" wrap="nowrap">
+                <div style={{ minWidth: 0 }}>
                   <Group gap={6}>
                     <Text fw={600}>{choice.name}</Text>
                     <RoleBadge role={choice.role} />
@@ -224,14 +227,13 @@ function AssignForm({ worklet, active, onDone, onCancel }: { worklet: Worklet; a
                   Remove
                 </Button>
               </Group>
-              <Group grow align="flex-start" gap="sm" wrap="wrap">
+              <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
                 <Select
                   label={`Role of ${choice.name}`}
                   data={roleOptions}
                   value={choice.role}
                   onChange={(value) => value && chooseRole(choice, value as MentorRole)}
                   allowDeselect={false}
-                  miw={200}
                 />
                 <TextInput
                   label={`Notes for ${choice.name}`}
@@ -239,9 +241,8 @@ function AssignForm({ worklet, active, onDone, onCancel }: { worklet: Worklet; a
                   value={choice.notes}
                   onChange={(event) => update(choice.id, { notes: event.currentTarget.value })}
                   maxLength={2000}
-                  miw={200}
                 />
-              </Group>
+              </SimpleGrid>
             </Paper>
           );
         })}

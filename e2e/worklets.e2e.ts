@@ -1,0 +1,162 @@
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { demoData } from '../src/server/seed/demo-data.ts';
+import { startApp, type RunningApp } from './support/app-server.ts';
+import { hasBrowser, launchBrowser, type Browser } from './support/browser.ts';
+import { captureScreens } from './support/screens.ts';
+import { demoUsers, signIn, signOut } from './support/session.ts';
+
+const { mentorMaya: maya, mentorOmar: omar, priya } = demoData.users;
+const cert = '25E2E01WT';
+const title = 'Interview practice app';
+
+const workletCard = (page: Page, certId = cert) => page.getByRole('listitem', { name: new RegExp(`^${certId} `) });
+const navigateTo = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name }).click();
+const roleBadges = (card: Locator) => card.locator('[data-role]').allInnerTexts();
+
+/** Types into a searchable select and picks the option, as a person would. */
+async function choose(page: Page, combobox: Locator, search: string, option: string | RegExp) {
+  await combobox.click();
+  await page.keyboard.type(search);
+  await page.getByRole('option', { name: option }).click();
+}
+
+describe.skipIf(!hasBrowser)('scenario 2: mentors on a worklet', () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
+    page = await browser.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  const openMentors = async () => {
+    await workletCard(page).getByRole('button', { name: `Mentors of ${title}` }).click();
+    return page.getByRole('dialog', { name: `Mentors of ${title}` });
+  };
+
+  test('the admin creates a worklet, gives it a student and assigns two mentors with different roles', async () => {
+    await signIn(page, app.url, demoUsers.admin.email);
+    await navigateTo(page, 'Worklets');
+    await page.getByRole('heading', { name: 'Worklets', level: 1 }).waitFor();
+    await workletCard(page, '25NWD01WT').waitFor();
+
+    await page.getByRole('button', { name: 'New worklet' }).click();
+    const form = page.getByRole('dialog', { name: 'New worklet' });
+    await form.getByLabel(/^Cert code/).fill('25NWD01WT');
+    await form.getByLabel(/^Title/).fill(title);
+    await form.getByLabel('Description').fill('A web app where students rehearse interviews with each other.');
+    await choose(page, form.getByRole('combobox', { name: /^Programme/ }), 'Interview', 'Interview Ready');
+    await form.getByRole('combobox', { name: 'Status' }).click();
+    await page.getByRole('option', { name: 'Ongoing' }).click();
+    await form.getByLabel('Start date').fill('2026-02-02');
+    await form.getByLabel('End date').fill('2026-03-13');
+    await form.getByRole('button', { name: 'Create worklet' }).click();
+    await form.getByRole('alert').getByText('Another worklet already uses this cert code.').waitFor();
+    await form.getByLabel(/^Cert code/).fill(cert);
+    await form.getByRole('button', { name: 'Create worklet' }).click();
+    await form.waitFor({ state: 'detached' });
+    await workletCard(page).getByText('No mentor yet').waitFor();
+
+    await workletCard(page).getByRole('button', { name: `Team of ${title}` }).click();
+    const team = page.getByRole('dialog', { name: `Team of ${title}` });
+    await choose(page, team.getByRole('combobox', { name: /^Students/ }), 'priya', 'Priya Patel · Northwind University');
+    await team.getByText('1 student on the team.').waitFor();
+    await team.getByRole('heading', { name: `Team of ${title}` }).click(); // closes the option list
+    await team.getByRole('button', { name: 'Save team' }).click();
+    await team.waitFor({ state: 'detached' });
+    await workletCard(page).getByText('1 student', { exact: true }).waitFor();
+
+    const dialog = await openMentors();
+    const mentors = dialog.getByRole('combobox', { name: /^Mentors/ });
+    await choose(page, mentors, 'maya', /^Maya Mentor/);
+    await choose(page, mentors, 'omar', /^Omar Mentor/);
+    // The option list shows each mentor's load.
+    await page.getByRole('option', { name: /^Omar Mentor.*2 active worklets/ }).waitFor();
+    await captureScreens(page, 'admin-worklet-mentor-picker', (p) => p.getByRole('option', { name: /^Maya Mentor.*3 active worklets/ }).waitFor(), {
+      mobileFullPage: false,
+    });
+    await dialog.getByRole('heading', { name: `Mentors of ${title}` }).click(); // closes the option list, as a person would
+    // The first mentor chosen becomes Primary, the next Secondary; a second Primary asks for a handover.
+    await dialog.getByRole('combobox', { name: 'Role of Omar Mentor' }).click();
+    await page.getByRole('option', { name: /^Primary/ }).click();
+    await dialog.getByText('Maya Mentor is Primary. Hand the Primary role over to Omar Mentor?').waitFor();
+    await dialog.getByRole('button', { name: 'Keep Maya Mentor as Primary' }).click();
+    await dialog.getByRole('combobox', { name: 'Role of Omar Mentor' }).click();
+    await page.getByRole('option', { name: /^Collaborator/ }).click();
+    await dialog.getByLabel('Notes for Maya Mentor').fill('Leads the weekly reviews.');
+    await captureScreens(page, 'admin-worklet-assign', (p) => p.getByRole('dialog').getByLabel('Notes for Omar Mentor').waitFor(), { mobileFullPage: false });
+    await dialog.getByRole('button', { name: 'Save mentors' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    await expect.poll(() => roleBadges(workletCard(page))).toEqual(['★ Maya Mentor · Primary', 'Omar Mentor · Collaborator']);
+    await captureScreens(page, 'admin-worklets', (p) => workletCard(p).getByText('Omar Mentor · Collaborator').waitFor());
+
+    // The filters: by mentor and by status.
+    await choose(page, page.getByRole('combobox', { name: 'Mentor' }), 'Omar', 'Omar Mentor');
+    await page.getByRole('combobox', { name: 'Status' }).click();
+    await page.getByRole('option', { name: 'Ongoing' }).click();
+    await expect.poll(() => page.getByRole('listitem', { name: /^25/ }).count()).toBe(2); // ours and 25NWD01WT
+    await signOut(page);
+  });
+
+  test('each mentor sees it under My worklets with their role; the student sees both mentors', async () => {
+    for (const [mentor, role, coMentor] of [
+      [maya, 'Primary', 'Omar Mentor · Collaborator'],
+      [omar, 'Collaborator', '★ Maya Mentor · Primary'],
+    ] as const) {
+      await signIn(page, app.url, mentor.email);
+      await navigateTo(page, 'My worklets');
+      await page.getByRole('heading', { name: 'My worklets', level: 1 }).waitFor();
+      const card = workletCard(page);
+      await card.getByText(`Your role: ${role}`).waitFor();
+      expect(await roleBadges(card)).toEqual([expect.stringContaining(`Your role: ${role}`), coMentor]);
+      expect(await card.getByRole('list', { name: 'Students' }).innerText()).toBe('Priya Patel');
+      if (mentor === maya) await captureScreens(page, 'mentor-worklets', (p) => workletCard(p).getByText('Your role: Primary').waitFor());
+      await signOut(page);
+    }
+
+    await signIn(page, app.url, priya.email);
+    await navigateTo(page, 'My worklets');
+    await expect.poll(() => roleBadges(workletCard(page))).toEqual(['★ Maya Mentor · Primary', 'Omar Mentor · Collaborator']);
+    await captureScreens(page, 'student-worklets', (p) => workletCard(p).getByText('Omar Mentor · Collaborator').waitFor());
+    await signOut(page);
+  });
+
+  test('the admin deactivates one mentor with a reason; the timeline shows it and that mentor no longer sees the worklet', async () => {
+    await signIn(page, app.url, demoUsers.admin.email);
+    await page.goto(`${app.url}/admin/worklets`);
+    const dialog = await openMentors();
+    await dialog.getByRole('tab', { name: 'Assignments' }).click();
+    const omarRow = dialog.locator('[data-assignment="Omar Mentor"]');
+    await omarRow.getByRole('button', { name: 'Deactivate' }).click();
+    await omarRow.getByLabel('Why is Omar Mentor leaving this worklet?').fill('Moved to the Contoso cohort.');
+    await omarRow.getByRole('button', { name: 'Deactivate Omar Mentor' }).click();
+    await omarRow.getByText('Deactivated · was Collaborator').waitFor();
+
+    await dialog.getByRole('tab', { name: 'Timeline' }).click();
+    const timeline = dialog.getByLabel('Assignment timeline');
+    await timeline.getByText('Omar Mentor deactivated (was Collaborator)').waitFor();
+    // One save assigned both (the Primary is always written last), then the deactivation.
+    const titles = await timeline.locator('.mantine-Timeline-itemTitle').allInnerTexts();
+    expect(titles.slice(0, 2).sort()).toEqual(['Maya Mentor assigned as Primary', 'Omar Mentor assigned as Collaborator']);
+    expect(titles.slice(2)).toEqual(['Omar Mentor deactivated (was Collaborator)']);
+    await timeline.getByText('“Moved to the Contoso cohort.”').waitFor();
+    await captureScreens(page, 'admin-worklet-timeline', (p) => p.getByText('“Moved to the Contoso cohort.”').waitFor(), { mobileFullPage: false });
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(() => roleBadges(workletCard(page))).toEqual(['★ Maya Mentor · Primary']);
+    await signOut(page);
+
+    await signIn(page, app.url, omar.email);
+    await navigateTo(page, 'My worklets');
+    await workletCard(page, '25NWD01WT').waitFor(); // the list has loaded: his other ongoing worklet is there
+    expect(await workletCard(page).count()).toBe(0);
+    await signOut(page);
+  });
+});
