@@ -43,7 +43,9 @@ const run = promisify(execFile);
 /** Duration in whole seconds, measured by ffprobe from the file itself. */
 export async function measureDuration(file: string): Promise<number> {
   try {
-    const { stdout } = await run(ffprobe.path, ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]);
+    const { stdout } = await run(ffprobe.path, ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], {
+      timeout: 60_000,
+    });
     const seconds = Number.parseFloat(stdout.trim());
     if (Number.isFinite(seconds) && seconds > 0) return Math.max(1, Math.round(seconds));
   } catch {
