@@ -56,6 +56,7 @@ describe.skipIf(!hasBrowser)('scenario 2: mentors on a worklet', () => {
     await page.getByRole('option', { name: 'Ongoing' }).click();
     await form.getByLabel('Start date').fill('2026-02-02');
     await form.getByLabel('End date').fill('2026-03-13');
+    await captureScreens(page, 'admin-worklet-create', (p) => p.getByRole('dialog').getByLabel('End date').waitFor(), { mobileFullPage: false });
     await form.getByRole('button', { name: 'Create worklet' }).click();
     await form.getByRole('alert').getByText('Another worklet already uses this cert code.').waitFor();
     await form.getByLabel(/^Cert code/).fill(cert);
@@ -68,6 +69,7 @@ describe.skipIf(!hasBrowser)('scenario 2: mentors on a worklet', () => {
     await choose(page, team.getByRole('combobox', { name: /^Students/ }), 'priya', 'Priya Patel · Northwind University');
     await team.getByText('1 student on the team.').waitFor();
     await team.getByRole('heading', { name: `Team of ${title}` }).click(); // closes the option list
+    await captureScreens(page, 'admin-worklet-team', (p) => p.getByRole('dialog').getByText('1 student on the team.').waitFor(), { mobileFullPage: false });
     await team.getByRole('button', { name: 'Save team' }).click();
     await team.waitFor({ state: 'detached' });
     await workletCard(page).getByText('1 student', { exact: true }).waitFor();
@@ -138,6 +140,9 @@ describe.skipIf(!hasBrowser)('scenario 2: mentors on a worklet', () => {
     await omarRow.getByLabel('Why is Omar Mentor leaving this worklet?').fill('Moved to the Contoso cohort.');
     await omarRow.getByRole('button', { name: 'Deactivate Omar Mentor' }).click();
     await omarRow.getByText('Deactivated · was Collaborator').waitFor();
+    await captureScreens(page, 'admin-worklet-assignments', (p) => p.getByRole('button', { name: 'Reactivate Omar Mentor' }).waitFor(), {
+      mobileFullPage: false,
+    });
 
     await dialog.getByRole('tab', { name: 'Timeline' }).click();
     const timeline = dialog.getByLabel('Assignment timeline');

@@ -156,21 +156,23 @@ function AssignForm({ worklet, active, onDone, onCancel }: { worklet: Worklet; a
           renderOption={({ option, checked }) => {
             const mentor = loads.get(option.value);
             return (
-              <Group justify="space-between" wrap="nowrap" w="100%" gap="sm">
+              <Group wrap="nowrap" w="100%" gap="sm">
                 <Checkbox checked={checked ?? false} onChange={() => {}} tabIndex={-1} aria-hidden size="xs" />
-                <div style={{ flex: 1 }}>
-                  <Text size="sm">{option.label}</Text>
+                <div style={{ flex: 1, minWidth: 0 }}>
+                  <Group gap={6}>
+                    <Text size="sm">{option.label}</Text>
+                    {mentor && (
+                      <Badge variant="light" color={mentor.active_worklets >= 4 ? 'orange' : 'gray'} tt="none" size="sm">
+                        {load(mentor.active_worklets)}
+                      </Badge>
+                    )}
+                  </Group>
                   {mentor && (
-                    <Text size="xs" c="dimmed">
+                    <Text size="xs" c="dimmed" truncate>
                       {mentor.email}
                     </Text>
                   )}
                 </div>
-                {mentor && (
-                  <Badge variant="light" color={mentor.active_worklets >= 4 ? 'orange' : 'gray'} tt="none">
-                    {load(mentor.active_worklets)}
-                  </Badge>
-                )}
               </Group>
             );
           }}
@@ -223,7 +225,7 @@ function AssignForm({ worklet, active, onDone, onCancel }: { worklet: Worklet; a
                     {mentorLoad !== undefined && ` · ${load(mentorLoad)}`}
                   </Text>
                 </div>
-                <Button size="compact-xs" variant="subtle" color="red" onClick={() => pick(choices.filter((c) => c.id !== choice.id).map((c) => c.id))}>
+                <Button size="compact-xs" variant="subtle" color="red" style={{ flexShrink: 0 }} aria-label={`Remove ${choice.name}`} onClick={() => pick(choices.filter((c) => c.id !== choice.id).map((c) => c.id))}>
                   Remove
                 </Button>
               </Group>
@@ -344,7 +346,7 @@ function AssignmentRow({ worklet, assignment }: { worklet: Worklet; assignment: 
                 allowDeselect={false}
                 disabled={change.isPending}
               />
-              <Button size="xs" variant="default" color="red" onClick={() => setPending({ kind: 'deactivate' })}>
+              <Button size="xs" variant="light" color="red" onClick={() => setPending({ kind: 'deactivate' })}>
                 Deactivate
               </Button>
             </Group>
@@ -429,7 +431,8 @@ function TimelinePanel({ worklet }: { worklet: Worklet }) {
   return (
     <PagedListView list={{ ...history, error: workletError(history.error) }} noun="entries" empty={{ title: 'No changes yet', text: 'Assignments and role changes appear here.' }}>
       {(entries) => (
-        <Timeline bulletSize={14} lineWidth={2} aria-label="Assignment timeline">
+        // Every entry has happened, so every bullet is "active" and shows its action's colour.
+        <Timeline bulletSize={14} lineWidth={2} active={entries.length - 1} aria-label="Assignment timeline">
           {entries.map((entry) => (
             <Timeline.Item key={entry.id} color={actionColor[entry.action]} title={actionText[entry.action](entry)}>
               <Text size="xs" c="dimmed">

@@ -14,8 +14,8 @@ import {
 } from '../api/worklets.ts';
 import { formatDates, MentorBadges, RoleBadge, StatusBadge, statusLabel, workletError } from './worklet-labels.tsx';
 
-/** The head of a worklet card: cert code, status, title, programme and dates. */
-function WorkletHeading({ worklet }: { worklet: Worklet }) {
+/** The head of a worklet card: cert code, status (and what else `badges` adds), title, programme and dates. */
+function WorkletHeading({ worklet, badges }: { worklet: Worklet; badges?: React.ReactNode }) {
   return (
     <>
       <Group gap="xs">
@@ -23,6 +23,7 @@ function WorkletHeading({ worklet }: { worklet: Worklet }) {
           {worklet.cert_id}
         </Badge>
         <StatusBadge status={worklet.status} />
+        {badges}
       </Group>
       <div>
         <Title order={2} fz="lg" lh={1.3}>
@@ -64,7 +65,7 @@ export function MentorWorkletsPage() {
         <ErrorState error={workletError(overview.error)} onRetry={() => void overview.refetch()} title="Your counts could not be loaded" />
       ) : (
         <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm" mb="lg" aria-label="Overview">
-          <Stat label="Active worklets" value={overview.data?.total} />
+          <Stat label="All my worklets" value={overview.data?.total} />
           {mentorRoles.map((role) => (
             <Stat key={role} label={`As ${role}`} value={overview.data?.by_role[role]} />
           ))}
@@ -122,10 +123,7 @@ function MentorWorkletCard({ worklet, mentorId }: { worklet: MentorWorklet; ment
   return (
     <Card withBorder radius="md" padding="lg" role="listitem" aria-label={`${worklet.cert_id} ${worklet.title}`}>
       <Stack gap="sm">
-        <WorkletHeading worklet={worklet} />
-        <Section label="Your role">
-          <RoleBadge role={worklet.role_type}>Your role: {worklet.role_type}</RoleBadge>
-        </Section>
+        <WorkletHeading worklet={worklet} badges={<RoleBadge role={worklet.role_type}>Your role: {worklet.role_type}</RoleBadge>} />
         <Section label="Co-mentors">
           <MentorBadges mentors={coMentors} emptyText="You mentor this worklet alone." />
         </Section>

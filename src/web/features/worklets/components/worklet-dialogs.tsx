@@ -85,6 +85,7 @@ export function WorkletFormDialog({ worklet, onClose }: { worklet?: Worklet; onC
         <TextInput label="Cert code" description="A short unique code, e.g. 25NWD03WT" required data-autofocus {...form.text('cert_id')} />
         <Select
           label="Status"
+          description="Draft until the team starts"
           data={workletStatuses.map((value) => ({ value, label: statusLabel[value] }))}
           value={form.values.status}
           onChange={(value) => value && form.setValue('status', value as WorkletStatus)}
