@@ -1,5 +1,7 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page, Request, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startApp, type RunningApp } from './support/app-server.ts';
 import { hasBrowser, launchBrowser, type Browser } from './support/browser.ts';
@@ -7,6 +9,18 @@ import { captureScreens } from './support/screens.ts';
 import { demoUsers, signIn } from './support/session.ts';
 
 const sampleVideo = path.resolve(import.meta.dirname, '../test/fixtures/sample.mp4');
+const chunkBytes = 8 * 1024 * 1024; // the web app's tus chunk size
+
+/** The sample MP4 grown past two chunks by a trailing `free` box, which players and ffprobe skip. */
+function largeSampleVideo() {
+  const padding = Buffer.alloc(20 * 1024 * 1024);
+  padding.writeUInt32BE(padding.length, 0);
+  padding.write('free', 4, 'latin1');
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-video-')), 'long-talk.mp4');
+  fs.writeFileSync(file, Buffer.concat([fs.readFileSync(sampleVideo), padding]));
+  return file;
+}
+
 const sessionRow = (page: Page, title: string) => page.getByRole('row').filter({ has: page.getByText(title, { exact: true }) });
 
 describe.skipIf(!hasBrowser)('expert sessions (admin)', () => {
@@ -78,5 +92,53 @@ describe.skipIf(!hasBrowser)('expert sessions (admin)', () => {
     await page.getByRole('option', { name: 'Deleted' }).click();
     await sessionRow(page, 'Negotiating your first offer').getByRole('button', { name: 'Restore' }).click();
     await sessionRow(page, 'Negotiating your first offer').waitFor({ state: 'detached' });
+  });
+
+  test('an upload paused mid-way, and one whose connection drops, both continue from the bytes the server has', async () => {
+    await page.reload(); // clears the Deleted filter of the test before
+    const video = largeSampleVideo();
+    const patches: Request[] = [];
+    let held: Route | undefined;
+    let dropped = false;
+    await page.route('**/expert-sessions/uploads/*', async (route) => {
+      const request = route.request();
+      if (request.method() !== 'PATCH') return route.continue();
+      patches.push(request);
+      if (patches.length === 2) {
+        held = route; // the second chunk hangs until the admin pauses
+        return;
+      }
+      if (patches.length === 4 && !dropped) {
+        dropped = true;
+        return route.abort('connectionreset');
+      }
+      return route.continue();
+    });
+
+    await page.getByRole('button', { name: 'New session' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New expert session' });
+    await dialog.getByLabel(/^Title/).fill('A long talk');
+    await dialog.getByRole('combobox', { name: /^Products/ }).click();
+    await page.getByRole('option', { name: 'Career Launchpad' }).click();
+    await dialog.getByRole('heading').click();
+    await dialog.getByLabel('Video file').setInputFiles(video);
+
+    await expect.poll(() => held !== undefined, { timeout: 30_000 }).toBe(true);
+    await dialog.getByRole('button', { name: 'Pause' }).click();
+    await captureScreens(page, 'admin-expert-session-upload-paused', (p) => p.getByText(/^Paused at \d+%/).waitFor());
+    await held!.abort().catch(() => {});
+    await dialog.getByRole('button', { name: 'Resume' }).click();
+    await dialog.getByText('Uploaded.', { exact: false }).waitFor({ timeout: 60_000 });
+    await page.unroute('**/expert-sessions/uploads/*');
+
+    const offsets = patches.map((request) => Number(request.headers()['upload-offset']));
+    // Resumed at the first chunk's end, not from zero; after the drop, the same chunk again.
+    expect(offsets).toEqual([0, chunkBytes, chunkBytes, 2 * chunkBytes, 2 * chunkBytes]);
+
+    await dialog.getByRole('button', { name: 'Create session' }).click();
+    await page.getByRole('dialog', { name: 'Session created' }).getByText(/The video is \d+:\d\d long/).waitFor();
+    await page.getByRole('button', { name: 'Done' }).click();
+    await sessionRow(page, 'A long talk').waitFor();
+    fs.rmSync(path.dirname(video), { recursive: true, force: true });
   });
 });

@@ -35,9 +35,9 @@ describe.skipIf(!hasBrowser)('scenario 2: mentors on a worklet', () => {
     await app?.stop();
   });
 
-  const openMentors = async () => {
-    await workletCard(page).getByRole('button', { name: `Mentors of ${title}` }).click();
-    return page.getByRole('dialog', { name: `Mentors of ${title}` });
+  const openMentors = async (certId = cert, name = title) => {
+    await workletCard(page, certId).getByRole('button', { name: `Mentors of ${name}` }).click();
+    return page.getByRole('dialog', { name: `Mentors of ${name}` });
   };
 
   test('the admin creates a worklet, gives it a student and assigns two mentors with different roles', async () => {
@@ -162,6 +162,23 @@ describe.skipIf(!hasBrowser)('scenario 2: mentors on a worklet', () => {
     await navigateTo(page, 'My worklets');
     await workletCard(page, '25NWD01WT').waitFor(); // the list has loaded: his other ongoing worklet is there
     expect(await workletCard(page).count()).toBe(0);
+    await signOut(page);
+  });
+
+  test('making a second Primary is refused by the API and offered as a handover, which demotes the old Primary', async () => {
+    await signIn(page, app.url, demoUsers.admin.email);
+    await page.goto(`${app.url}/admin/worklets`);
+    const dialog = await openMentors('25NWD01WT', 'Mock-interview coach bot');
+    await dialog.getByRole('tab', { name: 'Assignments' }).click();
+    const omarRow = dialog.locator('[data-assignment="Omar Mentor"]');
+    await omarRow.getByRole('combobox', { name: 'Role of Omar Mentor' }).click();
+    await page.getByRole('option', { name: 'Primary' }).click();
+    await omarRow.getByText('Only one mentor can be Primary. Hand the Primary role over to Omar Mentor?').waitFor();
+    await omarRow.getByRole('button', { name: 'Hand over to Omar Mentor' }).click();
+    await omarRow.getByText('★ Primary').waitFor();
+    await dialog.locator('[data-assignment="Maya Mentor"]').getByText('Secondary', { exact: true }).waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => roleBadges(workletCard(page, '25NWD01WT'))).toEqual(['★ Omar Mentor · Primary', 'Maya Mentor · Secondary']);
     await signOut(page);
   });
 });

@@ -122,14 +122,7 @@ export function useMentorOverview(mentorId: string) {
   });
 }
 
-export type WorkletInput = {
-  cert_id: string;
-  title: string;
-  description: string | null;
-  status: WorkletStatus;
-  start_date: string | null;
-  end_date: string | null;
-};
+export type WorkletInput = Pick<Worklet, 'cert_id' | 'title' | 'description' | 'status' | 'start_date' | 'end_date'>;
 
 // Every worklet query (lists, details, assignments, timelines, loads) sits under one key.
 const refresh = [workletsKey];

@@ -1,4 +1,4 @@
-import { Badge, Card, Group, Paper, SimpleGrid, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Badge, Card, Group, Paper, SimpleGrid, Stack, Tabs, Text } from '@mantine/core';
 import { useState } from 'react';
 import { PageHeader } from '../../../components/page-header.tsx';
 import { ErrorState, PagedListView } from '../../../components/states.tsx';
@@ -9,34 +9,10 @@ import {
   useMentorOverview,
   useMentorWorklets,
   useWorklets,
-  type Worklet,
   type WorkletStatus,
 } from '../api/worklets.ts';
-import { formatDates, MentorBadges, RoleBadge, StatusBadge, statusLabel, workletError } from './worklet-labels.tsx';
-
-/** The head of a worklet card: cert code, status (and what else `badges` adds), title, programme and dates. */
-function WorkletHeading({ worklet, badges }: { worklet: Worklet; badges?: React.ReactNode }) {
-  return (
-    <>
-      <Group gap="xs">
-        <Badge variant="outline" color="dark" ff="monospace" tt="none">
-          {worklet.cert_id}
-        </Badge>
-        <StatusBadge status={worklet.status} />
-        {badges}
-      </Group>
-      <div>
-        <Title order={2} fz="lg" lh={1.3}>
-          {worklet.title}
-        </Title>
-        <Text size="sm" c="dimmed">
-          {worklet.product.name} · {formatDates(worklet.start_date, worklet.end_date)}
-        </Text>
-      </div>
-      {worklet.description && <Text size="sm">{worklet.description}</Text>}
-    </>
-  );
-}
+import { WorkletHeading } from './worklet-heading.tsx';
+import { MentorBadges, RoleBadge, statusLabel, studentCount, workletError } from './worklet-labels.tsx';
 
 function Section({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -168,7 +144,7 @@ export function StudentWorkletsPage() {
                     <MentorBadges mentors={worklet.mentors} emptyText="Mentors will be announced soon." />
                   </Section>
                   <Text size="sm" c="dimmed">
-                    {worklet.student_count} student{worklet.student_count === 1 ? '' : 's'} on the team
+                    {studentCount(worklet.student_count)} on the team
                   </Text>
                 </Stack>
               </Card>

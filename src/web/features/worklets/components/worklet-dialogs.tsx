@@ -15,7 +15,7 @@ import {
   type WorkletStatus,
   workletStatuses,
 } from '../api/worklets.ts';
-import { statusLabel, workletError } from './worklet-labels.tsx';
+import { statusLabel, studentCount, workletError } from './worklet-labels.tsx';
 
 type Values = {
   cert_id: string;
@@ -172,7 +172,7 @@ function TeamForm({ worklet, current, onClose }: { worklet: Worklet; current: { 
         data-autofocus
       />
       <Text size="sm" c="dimmed">
-        {selected.length} student{selected.length === 1 ? '' : 's'} on the team.
+        {studentCount(selected.length)} on the team.
       </Text>
     </FormDialog>
   );

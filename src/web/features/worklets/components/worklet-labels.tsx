@@ -58,6 +58,8 @@ export function MentorBadges({ mentors, emptyText = 'No mentor yet' }: { mentors
   );
 }
 
+export const studentCount = (count: number) => `${count} student${count === 1 ? '' : 's'}`;
+
 /** A calendar day (`2026-01-12`) in the reader's format, without a time-zone shift. */
 const formatDay = (day: string) => formatDate(`${day}T00:00:00`);
 

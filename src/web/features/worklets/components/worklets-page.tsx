@@ -1,4 +1,4 @@
-import { ActionIcon, Badge, Button, Card, Group, Menu, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { ActionIcon, Button, Card, Group, Menu, Select, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { IconDots, IconPencil, IconPlus, IconUsers } from '../../../components/icons.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
@@ -6,7 +6,8 @@ import { useSearchField } from '../../../components/search-field.tsx';
 import { PagedListView } from '../../../components/states.tsx';
 import { useMentorCandidates, useWorklets, type Worklet, type WorkletStatus, workletStatuses } from '../api/worklets.ts';
 import { MentorAssignmentDialog } from './mentor-assignment-dialog.tsx';
-import { formatDates, MentorBadges, StatusBadge, statusLabel } from './worklet-labels.tsx';
+import { WorkletHeading } from './worklet-heading.tsx';
+import { MentorBadges, statusLabel, studentCount } from './worklet-labels.tsx';
 import { TeamDialog, WorkletFormDialog } from './worklet-dialogs.tsx';
 
 type Dialog = { kind: 'create' } | { kind: 'edit' | 'team' | 'mentors'; worklet: Worklet };
@@ -78,41 +79,30 @@ function WorkletCard({ worklet, onOpen }: { worklet: Worklet; onOpen: (kind: 'ed
   return (
     <Card withBorder radius="md" padding="lg" role="listitem" aria-label={`${worklet.cert_id} ${worklet.title}`}>
       <Stack gap="sm" h="100%">
-        <Group justify="space-between" wrap="nowrap" gap="xs">
-          <Group gap="xs">
-            <Badge variant="outline" color="dark" ff="monospace" tt="none">
-              {worklet.cert_id}
-            </Badge>
-            <StatusBadge status={worklet.status} />
-          </Group>
-          <Menu position="bottom-end">
-            <Menu.Target>
-              <ActionIcon variant="subtle" color="gray" size="lg" aria-label={`More actions for ${worklet.title}`}>
-                <IconDots />
-              </ActionIcon>
-            </Menu.Target>
-            <Menu.Dropdown>
-              <Menu.Item leftSection={<IconPencil />} onClick={() => onOpen('edit')}>
-                Edit details
-              </Menu.Item>
-              <Menu.Item leftSection={<IconUsers />} onClick={() => onOpen('team')}>
-                Team of students
-              </Menu.Item>
-            </Menu.Dropdown>
-          </Menu>
-        </Group>
-        <div>
-          <Title order={2} fz="lg" lh={1.3}>
-            {worklet.title}
-          </Title>
-          <Text size="sm" c="dimmed">
-            {worklet.product.name} · {formatDates(worklet.start_date, worklet.end_date)}
-          </Text>
-        </div>
+        <WorkletHeading
+          worklet={worklet}
+          action={
+            <Menu position="bottom-end">
+              <Menu.Target>
+                <ActionIcon variant="subtle" color="gray" size="lg" aria-label={`More actions for ${worklet.title}`}>
+                  <IconDots />
+                </ActionIcon>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Item leftSection={<IconPencil />} onClick={() => onOpen('edit')}>
+                  Edit details
+                </Menu.Item>
+                <Menu.Item leftSection={<IconUsers />} onClick={() => onOpen('team')}>
+                  Team of students
+                </Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
+          }
+        />
         <MentorBadges mentors={worklet.mentors} />
         <Group justify="space-between" mt="auto" pt="xs" wrap="nowrap">
           <Text size="sm" c="dimmed">
-            {worklet.student_count} student{worklet.student_count === 1 ? '' : 's'}
+            {studentCount(worklet.student_count)}
           </Text>
           <Group gap="xs" wrap="nowrap">
             <Button size="xs" variant="default" onClick={() => onOpen('team')} aria-label={`Team of ${worklet.title}`}>
