@@ -35,7 +35,7 @@ describe.skipIf(!hasBrowser)('admin pages', () => {
     await page.keyboard.type('digital');
     await page.getByRole('option', { name: 'Digital Workplace Skills' }).click();
     await page.getByRole('option', { name: 'Interview Ready' }).click();
-    await captureScreens(page, 'admin-client-products', (p) => p.getByRole('option', { name: 'Career Launchpad' }).waitFor());
+    await captureScreens(page, 'admin-client-products', (p) => p.getByRole('option', { name: 'Career Launchpad' }).waitFor(), { mobileFullPage: false });
     await dialog.getByRole('heading').click(); // closes the open option list, as a person would
     await dialog.getByRole('button', { name: 'Save products' }).click();
     await dialog.waitFor({ state: 'detached' });

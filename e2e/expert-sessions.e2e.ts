@@ -59,7 +59,7 @@ describe.skipIf(!hasBrowser)('expert sessions (admin)', () => {
     await dialog.getByRole('heading').click();
     await dialog.getByLabel('Video file').setInputFiles(sampleVideo);
     await dialog.getByText('Uploaded.', { exact: false }).waitFor();
-    await captureScreens(page, 'admin-expert-session-create', (p) => p.getByText('Uploaded.', { exact: false }).waitFor());
+    await captureScreens(page, 'admin-expert-session-create', (p) => p.getByText('Uploaded.', { exact: false }).waitFor(), { mobileFullPage: false });
     await dialog.getByRole('button', { name: 'Create session' }).click();
 
     const done = page.getByRole('dialog', { name: 'Session created' });
@@ -125,7 +125,7 @@ describe.skipIf(!hasBrowser)('expert sessions (admin)', () => {
 
     await expect.poll(() => held !== undefined, { timeout: 30_000 }).toBe(true);
     await dialog.getByRole('button', { name: 'Pause' }).click();
-    await captureScreens(page, 'admin-expert-session-upload-paused', (p) => p.getByText(/^Paused at \d+%/).waitFor());
+    await captureScreens(page, 'admin-expert-session-upload-paused', (p) => p.getByText(/^Paused at \d+%/).waitFor(), { mobileFullPage: false });
     await held!.abort().catch(() => {});
     await dialog.getByRole('button', { name: 'Resume' }).click();
     await dialog.getByText('Uploaded.', { exact: false }).waitFor({ timeout: 60_000 });
