@@ -51,6 +51,11 @@ const matrix: { endpoint: string; request: () => InjectOptions; expected: Record
     expected: { anonymous: 401, student: 403, outsider: 403, mentor: 403, staff: 200, admin: 200 },
   },
   {
+    endpoint: 'GET removal impact',
+    request: () => ({ method: 'GET', url: `${adminUrl}/${session.id}/removal-impact?product_ids=${t.ids.products.career}` }),
+    expected: { anonymous: 401, student: 403, outsider: 403, mentor: 403, staff: 200, admin: 200 },
+  },
+  {
     endpoint: 'PATCH',
     request: () => ({ method: 'PATCH', url: `${adminUrl}/${session.id}`, payload: { description: 'Changed' } }),
     expected: { anonymous: 401, student: 403, outsider: 403, mentor: 403, staff: 200, admin: 200 },
@@ -146,6 +151,7 @@ describe('OpenAPI', () => {
         'post /api/admin/job-readiness/expert-sessions',
         'get /api/admin/job-readiness/expert-sessions/{id}',
         'patch /api/admin/job-readiness/expert-sessions/{id}',
+        'get /api/admin/job-readiness/expert-sessions/{id}/removal-impact',
         'delete /api/admin/job-readiness/expert-sessions/{id}',
         'post /api/admin/job-readiness/expert-sessions/{id}/restore',
         'post /api/admin/job-readiness/expert-sessions/uploads',

@@ -229,3 +229,43 @@ export async function saveProgress(
   return row!;
 }
 
+
+/**
+ * What keeping only `remainingProductIds` would cost, in one statement: the session's products
+ * that would go, and the students with progress on it who reach it today (their client has one of
+ * its products) but would reach it through none of the remaining ones. `undefined`: no such session.
+ */
+export async function findRemovalImpact(db: Database, id: string, remainingProductIds: string[]) {
+  const assignments = clientProductAssignments;
+  const progress = expertSessionProgress;
+  const remaining = (productId: SQL) => (remainingProductIds.length ? sql`${productId} in ${remainingProductIds}` : sql`false`);
+  const [row] = await db
+    .select({
+      removedProducts: sql<ProductSummary[]>`coalesce((
+        select json_agg(${productSummaryJson} order by ${qualified(products.name)}, ${qualified(products.id)})
+        from ${links} join ${products} on ${qualified(products.id)} = ${qualified(links.productId)}
+        where ${qualified(links.expertSessionId)} = ${sessionId} and not ${remaining(qualified(links.productId))}
+      ), '[]'::json)`,
+      losing: sql<{ started: number; completed: number }>`(
+        select json_build_object(
+          'started', (count(*) filter (where not ${qualified(progress.isCompleted)}))::int,
+          'completed', (count(*) filter (where ${qualified(progress.isCompleted)}))::int
+        )
+        from ${progress} join ${users} on ${qualified(users.id)} = ${qualified(progress.studentId)}
+        where ${qualified(progress.expertSessionId)} = ${sessionId}
+          and ${qualified(users.role)} = 'student'
+          and exists (
+            select 1 from ${links}
+            join ${assignments} on ${qualified(assignments.productId)} = ${qualified(links.productId)}
+            where ${qualified(links.expertSessionId)} = ${sessionId} and ${qualified(assignments.clientId)} = ${qualified(users.clientId)}
+          )
+          and not exists (
+            select 1 from ${assignments}
+            where ${qualified(assignments.clientId)} = ${qualified(users.clientId)} and ${remaining(qualified(assignments.productId))}
+          )
+      )`,
+    })
+    .from(expertSessions)
+    .where(eq(expertSessions.id, id));
+  return row && { removedProducts: row.removedProducts, ...row.losing };
+}

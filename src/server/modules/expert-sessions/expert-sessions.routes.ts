@@ -17,6 +17,9 @@ import {
   presentStudentSession,
   progressBody,
   progressResponse,
+  presentRemovalImpact,
+  removalImpactQuery,
+  removalImpactResponse,
   sessionIdParams,
   sessionResponse,
   studentListQuery,
@@ -120,6 +123,24 @@ export function registerExpertSessionRoutes(app: AppInstance) {
         schema: { tags, summary: 'Get an expert session (deleted ones too)', params: sessionIdParams, response: { 200: sessionResponse, ...errorResponses } },
       },
       async (request) => ({ session: presentAdminSession(await usecases.getSession(db, request.params.id)) }),
+    );
+
+    scoped.get(
+      `${adminPath}/:id/removal-impact`,
+      {
+        onRequest: manageContent,
+        schema: {
+          tags,
+          summary: 'Learner-impact preview: who would lose the session if only the given products stayed linked',
+          description:
+            'For the edit screen, before a PATCH that removes products: the products that would go, and how many students ' +
+            'with progress on the session (started, completed) would no longer reach it through any remaining product.',
+          params: sessionIdParams,
+          querystring: removalImpactQuery,
+          response: { 200: removalImpactResponse, ...errorResponses },
+        },
+      },
+      async (request) => presentRemovalImpact(await usecases.getRemovalImpact(db, request.params.id, request.query.product_ids)),
     );
 
     scoped.patch(

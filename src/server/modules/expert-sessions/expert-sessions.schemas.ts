@@ -141,6 +141,50 @@ export const updateBody = z
   .refine((body) => Object.values(body).some((value) => value !== undefined), { message: 'Name at least one field to change' })
   .meta({ example: { title: 'Answering behavioural questions (2026)', is_active: true, product_ids: [exampleProductId] } });
 
+/** `product_ids` repeated (`?product_ids=a&product_ids=b`) or comma-separated (`?product_ids=a,b`); absent: none remain. */
+export const removalImpactQuery = z.object({
+  product_ids: z
+    .preprocess(
+      (value) => [value ?? []].flat().flatMap((item) => String(item).split(',')).map((item) => item.trim()).filter(Boolean),
+      idSet,
+    )
+    .meta({ description: 'The products the session would keep (repeated or comma-separated).', example: [exampleProductId] }),
+});
+
+export const removalImpactResponse = z
+  .object({
+    impact: z.object({
+      removed_products: z.array(productSummary),
+      students_losing_access: z.number().int().meta({ description: 'started + completed' }),
+      started: z.number().int().meta({ description: 'Students who have started the session but not completed it.' }),
+      completed: z.number().int().meta({ description: 'Students who have completed the session.' }),
+    }),
+  })
+  .meta({
+    id: 'ExpertSessionRemovalImpact',
+    description:
+      'Students with progress on the session who reach it today through one of its products but would reach it through none of the remaining ones.',
+    example: {
+      impact: {
+        removed_products: [{ id: '5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f', name: 'Career Launchpad', type: 'JOB_READINESS' }],
+        students_losing_access: 7,
+        started: 5,
+        completed: 2,
+      },
+    },
+  });
+
+export function presentRemovalImpact(impact: { removedProducts: unknown[]; started: number; completed: number }) {
+  return {
+    impact: {
+      removed_products: impact.removedProducts as z.infer<typeof productSummary>[],
+      students_losing_access: impact.started + impact.completed,
+      started: impact.started,
+      completed: impact.completed,
+    },
+  };
+}
+
 export const progressSchema = z
   .object({
     watch_time_seconds: z.number().int(),

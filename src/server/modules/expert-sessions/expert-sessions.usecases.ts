@@ -186,3 +186,10 @@ export async function recordProgress(
     lastMilestoneReached: Math.min(input.milestone ?? 0, completionPercentage),
   });
 }
+
+/** Who would lose the session if only `remainingProductIds` stayed linked (the learner-impact preview of an edit). */
+export async function getRemovalImpact(db: Database, id: string, remainingProductIds: string[]) {
+  const impact = await repository.findRemovalImpact(db, id, remainingProductIds);
+  if (!impact) throw expertSessionNotFound();
+  return impact;
+}
