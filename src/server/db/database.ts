@@ -1,4 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Logger } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -56,8 +59,15 @@ export type DatabaseOptions =
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseConnection> {
   if ('url' in options) return openPostgres(options.url, options.poolSize ?? 10);
-  const client = 'pglite' in options ? options.pglite : await PGlite.create(options.dataDir);
-  return wrapPglite(client);
+  if ('pglite' in options) return wrapPglite(options.pglite);
+  createPgliteDataDirOnce(options.dataDir);
+  return wrapPglite(await PGlite.create(options.dataDir));
+}
+
+function createPgliteDataDirOnce(dataDir: string) {
+  if (fs.existsSync(path.join(dataDir, 'PG_VERSION'))) return;
+  const script = new URL('./create-pglite-data-dir.mjs', import.meta.url).pathname;
+  execFileSync(process.execPath, [script, dataDir], { stdio: 'inherit' });
 }
 
 function openPostgres(url: string, poolSize: number): DatabaseConnection {
