@@ -70,7 +70,7 @@ describe.skipIf(!hasBrowser)('expert sessions (admin)', () => {
     expect(await row.locator('.mantine-Badge-root').allTextContents()).toEqual(expect.arrayContaining(['Career Launchpad', 'Interview Ready', 'Active']));
   });
 
-  test('removing a product warns about students first; deleting and restoring work', async () => {
+  test('removing a product warns about students first; the video can be replaced; deleting and restoring work', async () => {
     const row = sessionRow(page, 'Negotiating your first offer');
     await row.getByRole('button', { name: 'Actions for Negotiating your first offer' }).click();
     await page.getByRole('menuitem', { name: 'Edit' }).click();
@@ -79,9 +79,13 @@ describe.skipIf(!hasBrowser)('expert sessions (admin)', () => {
     await page.getByRole('option', { name: 'Interview Ready' }).click();
     await dialog.getByRole('heading').click();
     await dialog.getByText('Students may lose this session').waitFor();
-    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    await dialog.locator('input[type=file]').setInputFiles(path.resolve(import.meta.dirname, '../test/fixtures/sample.webm'));
+    await dialog.getByRole('button', { name: 'Upload and save' }).click();
     await dialog.waitFor({ state: 'detached' });
     await expect.poll(() => row.locator('.mantine-Badge-root').allTextContents()).toEqual(['Career Launchpad', 'Active']);
+    const listed = await page.request.get(`${app.url}/api/admin/job-readiness/expert-sessions?search=Negotiating%20your%20first%20offer`);
+    const [session] = (await listed.json()).sessions;
+    expect(session.video_media_type).toBe('video/webm');
 
     await row.getByRole('button', { name: 'Actions for Negotiating your first offer' }).click();
     await page.getByRole('menuitem', { name: 'Delete' }).click();

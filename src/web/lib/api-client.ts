@@ -24,11 +24,13 @@ export async function api<T>(path: string, options: { method?: string; body?: un
   const { method = 'GET', body, query } = options;
   let response: Response;
   try {
+    // A FormData body goes as multipart (the browser sets its boundary); anything else as JSON.
+    const isForm = body instanceof FormData;
     response = await fetch(withQuery(path, query), {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: body === undefined || isForm ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? undefined : isForm ? body : JSON.stringify(body),
     });
   } catch {
     throw new ApiError(0, 'network.unreachable', 'The server could not be reached. Check your connection and try again.');

@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Modal, Stack, Switch, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Button, FileInput, Group, Modal, Stack, Switch, Text, Textarea, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { FormDialog } from '../../../components/form-dialog.tsx';
@@ -84,12 +84,13 @@ export function CreateSessionDialog({ onClose }: { onClose: () => void }) {
 
 export function EditSessionDialog({ session, onClose }: { session: ExpertSession; onClose: () => void }) {
   const update = useUpdateSession();
-  const form = useForm<Fields & { is_active: boolean }>(
+  const form = useForm<Fields & { is_active: boolean; video_file: File | null }>(
     {
       title: session.title,
       description: session.description ?? '',
       product_ids: session.products.map((product) => product.id),
       is_active: session.is_active,
+      video_file: null,
     },
     validateFields,
   );
@@ -103,12 +104,13 @@ export function EditSessionDialog({ session, onClose }: { session: ExpertSession
         description: values.description.trim() || null,
         product_ids: values.product_ids,
         is_active: values.is_active,
+        video: values.video_file ?? undefined,
       },
       { onSuccess: onClose, onError: form.showApiError },
     ),
   );
   return (
-    <FormDialog title={`Edit ${session.title}`} submitLabel="Save changes" pending={update.isPending} error={update.error} onSubmit={submit} onClose={onClose} size="lg">
+    <FormDialog title={`Edit ${session.title}`} submitLabel={form.values.video_file ? 'Upload and save' : 'Save changes'} pending={update.isPending} error={update.error} onSubmit={submit} onClose={onClose} size="lg">
       <TextInput label="Title" required data-autofocus {...form.text('title')} />
       <Textarea label="Description" autosize minRows={2} maxRows={6} {...form.text('description')} />
       <ProductPicker value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
@@ -120,6 +122,16 @@ export function EditSessionDialog({ session, onClose }: { session: ExpertSession
           </Text>
         </Alert>
       )}
+      <FileInput
+        label="Replace video"
+        description={`Now ${formatDuration(session.video_duration)}. A new file replaces it when you save; the duration is measured again.`}
+        placeholder="Keep the current video"
+        accept="video/mp4,video/webm,video/quicktime"
+        clearable
+        value={form.values.video_file}
+        onChange={(file) => form.setValue('video_file', file)}
+        error={form.errors.video_file}
+      />
       <Switch
         label="Active"
         description="Inactive sessions stay listed here but are hidden from students."
