@@ -168,13 +168,21 @@ describe.skipIf(!hasBrowser)('scenario 2: mentors on a worklet', () => {
   test('making a second Primary is refused by the API and offered as a handover, which demotes the old Primary', async () => {
     await signIn(page, app.url, demoUsers.admin.email);
     await page.goto(`${app.url}/admin/worklets`);
-    const dialog = await openMentors('25NWD01WT', 'Mock-interview coach bot');
-    await dialog.getByRole('tab', { name: 'Assignments' }).click();
+    // All with the keyboard: open the dialog, switch tabs with the arrows, pick the role, confirm.
+    await workletCard(page, '25NWD01WT').getByRole('button', { name: 'Mentors of Mock-interview coach bot' }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Mentors of Mock-interview coach bot' });
+    await dialog.getByRole('tab', { name: 'Assign', exact: true }).focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => dialog.getByRole('tab', { name: 'Assignments' }).getAttribute('aria-selected')).toBe('true');
     const omarRow = dialog.locator('[data-assignment="Omar Mentor"]');
-    await omarRow.getByRole('combobox', { name: 'Role of Omar Mentor' }).click();
-    await page.getByRole('option', { name: 'Primary' }).click();
+    await omarRow.getByRole('combobox', { name: 'Role of Omar Mentor' }).focus();
+    await page.keyboard.press('ArrowDown'); // opens the list on the current role
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
     await omarRow.getByText('Only one mentor can be Primary. Hand the Primary role over to Omar Mentor?').waitFor();
-    await omarRow.getByRole('button', { name: 'Hand over to Omar Mentor' }).click();
+    await omarRow.getByRole('button', { name: 'Hand over to Omar Mentor' }).focus();
+    await page.keyboard.press('Enter');
     await omarRow.getByText('★ Primary').waitFor();
     await dialog.locator('[data-assignment="Maya Mentor"]').getByText('Secondary', { exact: true }).waitFor();
     await page.keyboard.press('Escape');

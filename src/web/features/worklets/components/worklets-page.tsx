@@ -1,4 +1,5 @@
 import { ActionIcon, Button, Card, Group, Menu, Select, SimpleGrid, Stack, Text } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { IconDots, IconPencil, IconPlus, IconUsers } from '../../../components/icons.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
@@ -17,7 +18,6 @@ export function WorkletsPage() {
   const search = useSearchField('Search', 'Title or cert code');
   const [status, setStatus] = useState<WorkletStatus | null>(null);
   const [mentorId, setMentorId] = useState<string | null>(null);
-  const mentors = useMentorCandidates('');
   const worklets = useWorklets({ status: status ?? undefined, mentor_id: mentorId ?? undefined, search: search.term });
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const filtered = Boolean(search.term || status || mentorId);
@@ -43,16 +43,7 @@ export function WorkletsPage() {
           onChange={(value) => setStatus(value as WorkletStatus | null)}
           clearable
         />
-        <Select
-          label="Mentor"
-          placeholder="Any mentor"
-          data={(mentors.data ?? []).map((mentor) => ({ value: mentor.id, label: mentor.name }))}
-          value={mentorId}
-          onChange={setMentorId}
-          searchable
-          clearable
-          nothingFoundMessage={mentors.isPending ? 'Loading mentors…' : 'No mentor matches'}
-        />
+        <MentorFilter value={mentorId} onChange={setMentorId} />
       </SimpleGrid>
       <PagedListView
         list={worklets}
@@ -72,6 +63,34 @@ export function WorkletsPage() {
       {dialog?.kind === 'team' && <TeamDialog worklet={dialog.worklet} onClose={() => setDialog(null)} />}
       {dialog?.kind === 'mentors' && <MentorAssignmentDialog worklet={dialog.worklet} onClose={() => setDialog(null)} />}
     </>
+  );
+}
+
+/** Any mentor, searched on the server by name or email; the chosen one keeps its name while the list changes. */
+function MentorFilter({ value, onChange }: { value: string | null; onChange: (id: string | null) => void }) {
+  const [search, setSearch] = useState('');
+  const [chosen, setChosen] = useState<{ value: string; label: string } | null>(null);
+  // Once a mentor is chosen the box shows their name: that is no search, the list offers everyone again.
+  const [term] = useDebouncedValue(search === chosen?.label ? '' : search.trim(), 250);
+  const mentors = useMentorCandidates(term);
+  const options = (mentors.data ?? []).map((mentor) => ({ value: mentor.id, label: mentor.name }));
+  if (chosen && !options.some((option) => option.value === chosen.value)) options.unshift(chosen);
+  return (
+    <Select
+      label="Mentor"
+      placeholder="Any mentor"
+      data={options}
+      value={value}
+      onChange={(id, option) => {
+        setChosen(id ? option : null);
+        onChange(id);
+      }}
+      searchable
+      onSearchChange={setSearch}
+      filter={({ options: all }) => all}
+      clearable
+      nothingFoundMessage={mentors.isPending ? 'Loading mentors…' : 'No mentor matches'}
+    />
   );
 }
 
