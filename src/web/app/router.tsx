@@ -5,6 +5,8 @@ import { SignInPage } from '../features/auth/components/sign-in-page.tsx';
 import { ClientsPage } from '../features/clients/components/clients-page.tsx';
 import { ExpertSessionsPage } from '../features/expert-sessions/components/expert-sessions-page.tsx';
 import { LearnerHome } from '../features/learner/components/learner-home.tsx';
+import { LearnerSessionsPage } from '../features/learner-sessions/components/learner-sessions-page.tsx';
+import { SessionPlayerPage } from '../features/learner-sessions/components/session-player-page.tsx';
 import { MentorHome } from '../features/mentor/components/mentor-home.tsx';
 import { ProductsPage } from '../features/products/components/products-page.tsx';
 import { UsersPage } from '../features/users/components/users-page.tsx';
@@ -75,7 +77,7 @@ export const router = createBrowserRouter([
       { path: '*', element: <NotFoundPage /> },
     ],
   },
-  { path: '/learn', element: <AreaRoute area="learner" />, children: [{ index: true, element: <LearnerHome /> }, { path: 'worklets', element: <StudentWorkletsPage /> }, { path: '*', element: <NotFoundPage /> }] },
+  { path: '/learn', element: <AreaRoute area="learner" />, children: [{ index: true, element: <LearnerHome /> }, { path: 'expert-sessions', element: <LearnerSessionsPage /> }, { path: 'expert-sessions/:id', element: <SessionPlayerPage /> }, { path: 'worklets', element: <StudentWorkletsPage /> }, { path: '*', element: <NotFoundPage /> }] },
   { path: '/mentor', element: <AreaRoute area="mentor" />, children: [{ index: true, element: <MentorHome /> }, { path: 'worklets', element: <MentorWorkletsPage /> }, { path: '*', element: <NotFoundPage /> }] },
   { path: '*', element: <NotFoundPage /> },
 ]);

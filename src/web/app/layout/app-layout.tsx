@@ -19,6 +19,7 @@ const navigation: Record<Area, NavItem[]> = {
   ],
   learner: [
     { to: '/learn', label: 'Home', icon: IconHome },
+    { to: '/learn/expert-sessions', label: 'Expert sessions', icon: IconVideo },
     { to: '/learn/worklets', label: 'My worklets', icon: IconBriefcase },
   ],
   mentor: [

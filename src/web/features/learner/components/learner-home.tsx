@@ -25,9 +25,13 @@ export function LearnerHome() {
           {user.client?.name ?? 'Your organisation'} has not been given a programme yet. Your programme team will let you know.
         </EmptyState>
       )}
-      <Alert variant="light" color="brand" mt="xl" title="Coming soon">
+      <Alert variant="light" color="brand" mt="xl" title="Where to next">
         <Text size="sm">
-          Expert sessions to watch will appear here. Your worklets and their mentors are under{' '}
+          Recorded talks from recruiters and hiring managers are under{' '}
+          <Anchor component={Link} to="/learn/expert-sessions">
+            Expert sessions
+          </Anchor>
+          . Your worklets and their mentors are under{' '}
           <Anchor component={Link} to="/learn/worklets">
             My worklets
           </Anchor>

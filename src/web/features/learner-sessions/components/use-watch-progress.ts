@@ -1,0 +1,123 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import {
+  learnerSessionsKey,
+  type LearnerSession,
+  type ProgressSave,
+  saveProgress,
+  saveProgressOnLeave,
+  type SessionProgress,
+} from '../api/learner-sessions.ts';
+
+const milestones = [25, 50, 75, 100];
+
+type SaveState = { status: 'idle' | 'saving' | 'saved' } | { status: 'failed'; error: unknown };
+type Snapshot = Pick<ProgressSave, 'watch_time_seconds' | 'last_position_seconds'>;
+
+/**
+ * Tracks what the student actually watches of `session` in a <video> and saves it: at the 25/50/75/100 %
+ * milestones, on pause, after a seek, at the end and when the page is left. Watch time is the
+ * time played (the video's `played` ranges, so skipping ahead or replaying a part does not count
+ * twice) added to what was saved before this visit; the server keeps the largest values and
+ * decides completion (95 %).
+ */
+export function useWatchProgress(session: LearnerSession) {
+  const queryClient = useQueryClient();
+  const video = useRef<HTMLVideoElement>(null);
+  const [progress, setProgress] = useState<SessionProgress>(session.progress);
+  const [saveState, setSaveState] = useState<SaveState>({ status: 'idle' });
+  const [completedNow, setCompletedNow] = useState(false);
+  const [watchedPercent, setWatchedPercent] = useState(session.progress.completion_percentage);
+  const latest = useRef<Snapshot | null>(null);
+  const lastSent = useRef('');
+  const milestone = useRef(session.progress.last_milestone_reached);
+  const resuming = useRef(false);
+  const duration = session.video_duration;
+
+  /** Reads the element, remembers the result for when the page goes away (the element may be gone by then). */
+  function measure(): Snapshot | null {
+    const element = video.current;
+    if (!element) return latest.current;
+    let played = 0;
+    for (let index = 0; index < element.played.length; index += 1) played += element.played.end(index) - element.played.start(index);
+    // In the server's seconds: its duration is measured from the file and rounded.
+    const scale = Number.isFinite(element.duration) && element.duration > 0 ? duration / element.duration : 1;
+    latest.current = {
+      watch_time_seconds: Math.min(duration, Math.round(session.progress.watch_time_seconds + played * scale)),
+      last_position_seconds: Math.round(element.currentTime * scale),
+    };
+    return latest.current;
+  }
+
+  function send(trigger: ProgressSave['trigger_type'], snapshot: Snapshot | null, extra: Partial<ProgressSave> = {}) {
+    if (!snapshot) return;
+    const save = { ...snapshot, trigger_type: trigger, ...extra };
+    const key = `${save.watch_time_seconds}/${save.last_position_seconds}/${save.milestone ?? ''}`;
+    if (key === lastSent.current) return;
+    lastSent.current = key;
+    if (trigger === 'unload') return saveProgressOnLeave(session.id, save);
+    setSaveState({ status: 'saving' });
+    saveProgress(session.id, save).then(
+      (saved) => {
+        setProgress((previous) => {
+          if (saved.is_completed && !previous.is_completed) setCompletedNow(true);
+          return saved;
+        });
+        setSaveState({ status: 'saved' });
+        void queryClient.invalidateQueries({ queryKey: learnerSessionsKey });
+      },
+      (error: unknown) => {
+        lastSent.current = ''; // the next event tries again
+        setSaveState({ status: 'failed', error });
+      },
+    );
+  }
+
+  const leave = useRef(() => {});
+  leave.current = () => send('unload', latest.current);
+
+  useEffect(() => {
+    const onHide = () => {
+      if (document.visibilityState === 'hidden') leave.current();
+    };
+    const onPageHide = () => leave.current();
+    document.addEventListener('visibilitychange', onHide);
+    window.addEventListener('pagehide', onPageHide);
+    return () => {
+      document.removeEventListener('visibilitychange', onHide);
+      window.removeEventListener('pagehide', onPageHide);
+      leave.current(); // left for another page of the app
+    };
+  }, []);
+
+  const videoProps = {
+    ref: video,
+    onLoadedMetadata: () => {
+      const element = video.current;
+      if (!element || !progress.can_resume) return;
+      resuming.current = true;
+      element.currentTime = progress.resume_position_seconds * (element.duration / duration || 1);
+    },
+    onTimeUpdate: () => {
+      const snapshot = measure();
+      if (!snapshot || !duration) return;
+      const percent = Math.min(100, Math.floor((100 * snapshot.watch_time_seconds) / duration));
+      setWatchedPercent((previous) => Math.max(previous, percent));
+      const reached = milestones.filter((value) => value <= percent && value > milestone.current).pop();
+      if (reached) {
+        milestone.current = reached;
+        send('milestone', snapshot, { milestone: reached });
+      }
+    },
+    onPause: () => {
+      if (!video.current?.ended) send('pause', measure());
+    },
+    onSeeked: () => {
+      if (resuming.current) resuming.current = false;
+      else send('seek', measure());
+    },
+    onEnded: () => send('completion', measure()),
+  };
+
+  return { videoProps, progress, watchedPercent, saveState, completedNow };
+}
