@@ -97,7 +97,7 @@ describe('student candidates', () => {
     expect((await list(ongoing, '?search=pri')).json().students.map((s: { name: string }) => s.name)).toEqual(['Priya']);
   });
 
-  it('offers exactly the students PUT /students accepts', async () => {
+  it('offers students PUT /students accepts, and none it refuses', async () => {
     const ids = (await list(ongoing)).json().students.map((s: { id: string }) => s.id);
     const accepted = await t.request({ method: 'PUT', url: `/api/worklets/${ongoing}/students`, as: 'staff', payload: { student_ids: ids } });
     expect(accepted.statusCode).toBe(200);
