@@ -3,7 +3,7 @@ import { useDisclosure } from '@mantine/hooks';
 import type { ComponentType } from 'react';
 import { NavLink as RouterNavLink, Outlet, useNavigate } from 'react-router';
 import { IconBriefcase, IconBuilding, IconCompass, IconHome, IconLogout, IconPackage, IconUsers, IconVideo } from '../../components/icons.tsx';
-import { type Area, type Me, type Role, useSignOut } from '../../lib/auth.ts';
+import { type Area, areaHome, type Me, type Role, useSignOut } from '../../lib/auth.ts';
 import { Logo } from '../../components/logo.tsx';
 import { roleLabel } from '../../lib/labels.ts';
 
@@ -69,7 +69,8 @@ export function AppLayout({ area, user }: { area: Area; user: Me }) {
                 key={item.to}
                 component={RouterNavLink}
                 to={item.to}
-                end
+                // An area's home (/learn, /mentor) is the parent of its other pages: lit only on itself.
+                end={item.to === areaHome[area]}
                 label={item.label}
                 leftSection={<item.icon />}
                 onClick={nav.close}
