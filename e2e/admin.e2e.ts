@@ -112,6 +112,22 @@ describe.skipIf(!hasBrowser)('admin pages', () => {
     await zoe.getByText('Disabled').waitFor();
   });
 
+  test('long lists load page by page with "Load more"', async () => {
+    for (let index = 1; index <= 50; index++) {
+      const created = await page.request.post(`${app.url}/api/admin/products`, {
+        headers: { origin: app.url },
+        data: { name: `Workshop ${String(index).padStart(2, '0')}` },
+      });
+      expect(created.status()).toBe(201);
+    }
+    await page.getByRole('link', { name: 'Products' }).click();
+    await page.getByText('Workshop 01').waitFor();
+    await expect.poll(() => page.getByRole('row').count()).toBe(51); // the header and the first 50 of 53
+    await page.getByRole('button', { name: 'Load more products' }).click();
+    await expect.poll(() => page.getByRole('row').count()).toBe(54);
+    await page.getByRole('button', { name: 'Load more products' }).waitFor({ state: 'detached' });
+  });
+
   test('on a phone the navigation collapses behind a burger', async () => {
     await page.setViewportSize({ width: 375, height: 812 });
     await page.getByRole('button', { name: 'Open navigation' }).click();
