@@ -82,7 +82,7 @@ export function VideoDropField(props: {
               color={state.status === 'failed' ? 'red' : state.status === 'done' ? 'green' : undefined}
               aria-label="Upload progress"
             />
-            <Group justify="space-between" wrap="nowrap" aria-live="polite">
+            <Group justify="space-between" gap="xs" aria-live="polite">
               <Text size="sm" c={state.status === 'failed' ? 'red' : 'dimmed'}>
                 {state.status === 'uploading' && `Uploading… ${percent}%`}
                 {state.status === 'paused' && `Paused at ${percent}%`}
