@@ -117,10 +117,21 @@ export function EditSessionDialog({ session, onClose }: { session: ExpertSession
       {removed.length > 0 && (
         <Alert color="orange" variant="light" title="Students may lose this session" role="status">
           <Text size="sm">
-            You are removing {removed.map((product) => product.name).join(', ')}. {viewers} student{viewers === 1 ? ' has' : 's have'} started or
-            completed this session; those who reach it only through {removed.length === 1 ? 'this product' : 'these products'} will no longer see it.
+            You are removing {removed.map((product) => product.name).join(', ')}.{' '}
+            {viewers === 0
+              ? 'No student has started this session yet.'
+              : `${viewers} student${viewers === 1 ? ' has' : 's have'} started or completed it; those who reach it only through ${removed.length === 1 ? 'this product' : 'these products'} will no longer see it.`}
           </Text>
         </Alert>
+      )}
+      {session.video_url && (
+        <video
+          src={session.video_url}
+          controls
+          preload="metadata"
+          aria-label={`Current video of ${session.title}`}
+          style={{ width: '100%', maxHeight: 180, borderRadius: 'var(--mantine-radius-md)', background: 'black' }}
+        />
       )}
       <FileInput
         label="Replace video"
