@@ -5,7 +5,7 @@ import { PageHeader } from '../../../components/page-header.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../../components/states.tsx';
 import { type Me, useMe } from '../../../lib/auth.ts';
 import { type LearnerSession, type OverallProgress, useLearnerSessions } from '../api/learner-sessions.ts';
-import { CompletionBadge, lengthLabel, resumePercent } from './session-labels.tsx';
+import { CompletionBadge, lengthLabel, resumePercent, watchStatusOf } from './session-labels.tsx';
 
 const allProducts = 'all';
 
@@ -39,7 +39,7 @@ export function LearnerSessionsPage() {
         </EmptyState>
       ) : (
         <Stack gap="lg">
-          <OverallProgressCard overall={sessions.data.overall_progress} />
+          <OverallProgressCard overall={sessions.data.overall_progress} sessions={sessions.data.sessions} />
           <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md" role="list" aria-label="Sessions">
             {sessions.data.sessions.map((session) => (
               <SessionCard key={session.id} session={session} />
@@ -72,8 +72,10 @@ function ProductSwitcher({ products, value, onChange }: { products: Me['products
   );
 }
 
-function OverallProgressCard({ overall }: { overall: OverallProgress }) {
+function OverallProgressCard({ overall, sessions }: { overall: OverallProgress; sessions: LearnerSession[] }) {
   const { completed_sessions_count: completed, total_sessions: total, progress_percentage: percent } = overall;
+  const count = (status: ReturnType<typeof watchStatusOf>) => sessions.filter((session) => watchStatusOf(session.progress) === status).length;
+  const counts = [`${count('in-progress')} in progress`, `${count('not-started')} not started`].filter((text) => !text.startsWith('0 '));
   return (
     <Paper withBorder radius="md" p="lg" aria-label="Overall progress" component="section">
       <Group gap="lg" wrap="nowrap">
@@ -98,6 +100,11 @@ function OverallProgressCard({ overall }: { overall: OverallProgress }) {
               ? 'You have watched every session here. Well done!'
               : 'A session counts as completed once you have watched 95% of it.'}
           </Text>
+          {counts.length > 0 && (
+            <Text size="sm" fw={500}>
+              {counts.join(' · ')}
+            </Text>
+          )}
         </Stack>
       </Group>
     </Paper>
@@ -106,7 +113,7 @@ function OverallProgressCard({ overall }: { overall: OverallProgress }) {
 
 function SessionCard({ session }: { session: LearnerSession }) {
   const { progress } = session;
-  const action = progress.is_completed ? 'Watch again' : progress.can_resume ? `Resume at ${resumePercent(session)}%` : 'Start watching';
+  const action = progress.is_completed ? 'Watch again' : progress.can_resume ? `Resume at ${resumePercent(progress, session.video_duration)}%` : 'Start watching';
   const titleId = `session-${session.id}`;
   return (
     <Card withBorder radius="md" padding="lg" role="listitem" aria-labelledby={titleId}>

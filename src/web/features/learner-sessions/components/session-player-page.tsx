@@ -1,4 +1,4 @@
-import { Alert, Anchor, AspectRatio, Button, Center, Group, Paper, Progress, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, AspectRatio, Button, Center, Grid, Group, Paper, Progress, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { IconAlert, IconCheck } from '../../../components/icons.tsx';
@@ -52,80 +52,89 @@ function SessionNotFound() {
 function SessionPlayer({ session }: { session: LearnerSession }) {
   const { videoProps, progress, watchedPercent, saveState, completedNow } = useWatchProgress(session);
   const [playbackFailed, setPlaybackFailed] = useState(false);
-  const resumeAt = progress.can_resume ? resumePercent(session) : 0;
+  const resumeAt = progress.can_resume ? resumePercent(progress, session.video_duration) : 0;
 
   return (
-    <Stack gap="md" maw={960}>
+    <Stack gap="md">
       <BackLink />
-      <div>
-        <Group gap="sm" mb={4}>
-          <CompletionBadge progress={progress} />
-          <Text size="sm" c="dimmed">
-            {lengthLabel(session.video_duration)}
-          </Text>
-        </Group>
-        <Title order={1} fz={{ base: 24, sm: 28 }}>
-          {session.title}
-        </Title>
-        {session.description && (
-          <Text c="dimmed" mt={4}>
-            {session.description}
-          </Text>
-        )}
-      </div>
-
-      {session.video_url ? (
-        <Paper radius="md" bg="dark.9" style={{ overflow: 'hidden' }}>
-          <AspectRatio ratio={16 / 9}>
-            <video
-              {...videoProps}
-              src={session.video_url}
-              controls
-              playsInline
-              preload="metadata"
-              aria-label={`Video: ${session.title}`}
-              onError={() => setPlaybackFailed(true)}
-              style={{ width: '100%', height: '100%', background: 'black' }}
-            />
-          </AspectRatio>
-        </Paper>
-      ) : (
-        <Alert color="gray" variant="light" title="No video yet">
-          The programme team has not added the video to this session yet.
-        </Alert>
-      )}
-      {playbackFailed && (
-        <Alert color="red" variant="light" icon={<IconAlert />} title="The video could not be played" role="alert">
-          Check your connection and reload the page. If it keeps happening, tell your programme team.
-        </Alert>
-      )}
-
-      {progress.is_completed && (
-        <Alert color="green" variant="light" icon={<IconCheck />} title={completedNow ? 'Session completed — well done!' : 'Session completed'} role="status">
-          {progress.completed_at ? `Completed on ${formatDate(progress.completed_at)}. ` : ''}
-          It counts towards your programme. You can watch it again whenever you like.
-        </Alert>
-      )}
-
-      <Paper withBorder radius="md" p="md" component="section" aria-label="Your progress">
-        <Group justify="space-between" mb={6} wrap="nowrap">
-          <Text fw={600}>{watchedPercent}% watched</Text>
-          <Text size="sm" c="dimmed" aria-live="polite">
-            {saveState.status === 'saving' && 'Saving…'}
-            {saveState.status === 'saved' && 'Progress saved'}
-            {saveState.status === 'idle' && (resumeAt ? `Resumes at ${resumeAt}%` : '')}
-          </Text>
-        </Group>
-        <Progress value={watchedPercent} color={progress.is_completed ? 'green' : 'brand'} aria-label={`${watchedPercent}% watched`} />
-        <Text size="sm" c="dimmed" mt={6}>
-          {progress.is_completed ? 'Completed.' : 'Watch 95% of the session to complete it.'} Your place is saved as you go, so you can stop any time.
-        </Text>
-        {saveState.status === 'failed' && (
-          <Alert color="red" variant="light" icon={<IconAlert />} mt="sm" role="alert" title="Your progress could not be saved">
-            {errorMessage(saveState.error)} We will try again at your next pause.
-          </Alert>
-        )}
-      </Paper>
+      <Grid gap="lg">
+        <Grid.Col span={{ base: 12, lg: 8 }}>
+          <Stack gap="md">
+            {session.video_url ? (
+              <Paper radius="md" bg="dark.9" style={{ overflow: 'hidden' }}>
+                <AspectRatio ratio={16 / 9}>
+                  <video
+                    {...videoProps}
+                    src={session.video_url}
+                    controls
+                    playsInline
+                    preload="metadata"
+                    aria-label={`Video: ${session.title}`}
+                    onError={() => setPlaybackFailed(true)}
+                    style={{ width: '100%', height: '100%', background: 'black' }}
+                  />
+                </AspectRatio>
+              </Paper>
+            ) : (
+              <Alert color="gray" variant="light" title="No video yet">
+                The programme team has not added the video to this session yet.
+              </Alert>
+            )}
+            {playbackFailed && (
+              <Alert color="red" variant="light" icon={<IconAlert />} title="The video could not be played" role="alert">
+                Check your connection and reload the page. If it keeps happening, tell your programme team.
+              </Alert>
+            )}
+            <div>
+              <Group gap="sm" mb={4}>
+                <CompletionBadge progress={progress} />
+                <Text size="sm" c="dimmed">
+                  {lengthLabel(session.video_duration)}
+                </Text>
+              </Group>
+              <Title order={1} fz={{ base: 22, sm: 26 }}>
+                {session.title}
+              </Title>
+              {session.description && (
+                <Text c="dimmed" mt={4}>
+                  {session.description}
+                </Text>
+              )}
+            </div>
+          </Stack>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 4 }}>
+          <Stack gap="md">
+            {progress.is_completed && (
+              <Alert color="green" variant="light" icon={<IconCheck />} title={completedNow ? 'Session completed — well done!' : 'Session completed'} role="status">
+                {progress.completed_at ? `Completed on ${formatDate(progress.completed_at)}. ` : ''}
+                It counts towards your programme; watch it again whenever you like.
+              </Alert>
+            )}
+            <Paper withBorder radius="md" p="md" component="section" aria-label="Your progress">
+              <Group justify="space-between" mb={6} wrap="nowrap">
+                <Text fw={600}>{watchedPercent}% watched</Text>
+                <Text size="sm" c="dimmed" aria-live="polite">
+                  {saveState.status === 'saving' && 'Saving…'}
+                  {saveState.status === 'saved' && 'Progress saved'}
+                  {saveState.status === 'idle' && (resumeAt ? `Resumes at ${resumeAt}%` : '')}
+                </Text>
+              </Group>
+              <Progress value={watchedPercent} color={progress.is_completed ? 'green' : 'brand'} aria-label={`${watchedPercent}% watched`} />
+              <Text size="sm" c="dimmed" mt="sm">
+                {progress.is_completed
+                  ? 'You have completed this session.'
+                  : 'Watch 95% of the session to complete it. Your place is saved as you go, so you can stop at any time.'}
+              </Text>
+              {saveState.status === 'failed' && (
+                <Alert color="red" variant="light" icon={<IconAlert />} mt="sm" role="alert" title="Your progress could not be saved">
+                  {errorMessage(saveState.error)} It is saved again at your next pause.
+                </Alert>
+              )}
+            </Paper>
+          </Stack>
+        </Grid.Col>
+      </Grid>
     </Stack>
   );
 }

@@ -24,13 +24,15 @@ type Snapshot = Pick<ProgressSave, 'watch_time_seconds' | 'last_position_seconds
 export function useWatchProgress(session: LearnerSession) {
   const queryClient = useQueryClient();
   const video = useRef<HTMLVideoElement>(null);
-  const [progress, setProgress] = useState<SessionProgress>(session.progress);
+  // As it was when the page opened: saves refresh the session list, and with it `session.progress`.
+  const [before] = useState(session.progress);
+  const [progress, setProgress] = useState<SessionProgress>(before);
   const [saveState, setSaveState] = useState<SaveState>({ status: 'idle' });
   const [completedNow, setCompletedNow] = useState(false);
-  const [watchedPercent, setWatchedPercent] = useState(session.progress.completion_percentage);
+  const [watchedPercent, setWatchedPercent] = useState(before.completion_percentage);
   const latest = useRef<Snapshot | null>(null);
   const lastSent = useRef('');
-  const milestone = useRef(session.progress.last_milestone_reached);
+  const milestone = useRef(before.last_milestone_reached);
   const resuming = useRef(false);
   const duration = session.video_duration;
 
@@ -43,7 +45,7 @@ export function useWatchProgress(session: LearnerSession) {
     // In the server's seconds: its duration is measured from the file and rounded.
     const scale = Number.isFinite(element.duration) && element.duration > 0 ? duration / element.duration : 1;
     latest.current = {
-      watch_time_seconds: Math.min(duration, Math.round(session.progress.watch_time_seconds + played * scale)),
+      watch_time_seconds: Math.min(duration, Math.round(before.watch_time_seconds + played * scale)),
       last_position_seconds: Math.round(element.currentTime * scale),
     };
     return latest.current;
@@ -94,9 +96,9 @@ export function useWatchProgress(session: LearnerSession) {
     ref: video,
     onLoadedMetadata: () => {
       const element = video.current;
-      if (!element || !progress.can_resume) return;
+      if (!element || !before.can_resume) return;
       resuming.current = true;
-      element.currentTime = progress.resume_position_seconds * (element.duration / duration || 1);
+      element.currentTime = before.resume_position_seconds * (element.duration / duration || 1);
     },
     onTimeUpdate: () => {
       const snapshot = measure();

@@ -1,0 +1,180 @@
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { demoData, demoPassword } from '../src/server/seed/demo-data.ts';
+import { startApp, type RunningApp } from './support/app-server.ts';
+import { hasBrowser, launchBrowser, type Browser } from './support/browser.ts';
+import { captureScreens } from './support/screens.ts';
+import { demoUsers, signIn } from './support/session.ts';
+
+// Seed 000 §6, through the screens. Northwind (Priya) has Interview Ready and Career Launchpad,
+// Contoso (Diego) Career Launchpad and Digital Workplace Skills; Fabrikam (Fatima, made below) only a
+// fourth product that the session never gets.
+const sampleVideo = path.resolve(import.meta.dirname, '../test/fixtures/sample.mp4');
+const title = 'Acing the panel interview';
+const fatima = { email: 'fatima@fabrikam.test', name: 'Fatima Haddad' };
+
+const navigateTo = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name }).click();
+const sessionRow = (page: Page) => page.getByRole('row').filter({ has: page.getByText(title, { exact: true }) });
+const sessionCard = (page: Page, name = title) => page.getByRole('listitem', { name });
+const video = (page: Page) => page.locator('video');
+const currentTime = (page: Page) => video(page).evaluate((element: HTMLVideoElement) => element.currentTime);
+
+describe.skipIf(!hasBrowser)('scenario 1: an expert session shared by several products, from upload to deletion', () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let page: Page;
+  let playerPath: string;
+
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
+    page = await browser.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  /** Each person signs in on a clean browser, as on their own device. */
+  const signInAs = async (email: string) => {
+    await browser.context.clearCookies();
+    await signIn(page, app.url, email, demoPassword);
+  };
+
+  const openStudentSessions = async () => {
+    await navigateTo(page, 'Expert sessions');
+    await page.getByRole('heading', { name: 'Expert sessions', level: 1 }).waitFor();
+    await page.getByRole('region', { name: 'Overall progress' }).or(page.getByText('No expert sessions yet')).waitFor(); // loaded
+  };
+
+  const openAdminSession = async (action: 'Edit' | 'Delete') => {
+    await sessionRow(page).getByRole('button', { name: `Actions for ${title}` }).click();
+    await page.getByRole('menuitem', { name: action }).click();
+  };
+
+  test('set-up: a client whose only product will never get the session, with a student', async () => {
+    await signInAs(demoUsers.admin.email);
+    const post = async (url: string, data: object) => {
+      const response = await page.request.post(`${app.url}${url}`, { data, headers: { origin: app.url } });
+      expect(response.status(), await response.text()).toBe(201);
+      return response.json();
+    };
+    const { product } = await post('/api/admin/products', { name: 'Graduate Recruitment', type: 'JOB_READINESS' });
+    const { client } = await post('/api/admin/clients', { name: 'Fabrikam College', product_ids: [product.id] });
+    await post('/api/admin/users', { ...fatima, password: demoPassword, role: 'student', client_id: client.id });
+  });
+
+  test('the admin creates the session with a video for two products, then edits it to three', async () => {
+    await navigateTo(page, 'Expert sessions');
+    await page.getByRole('button', { name: 'New session' }).click();
+    const create = page.getByRole('dialog', { name: 'New expert session' });
+    await create.getByLabel(/^Title/).fill(title);
+    await create.getByLabel('Description').fill('Three interviewers, one answer: how to speak to the whole panel.');
+    await create.getByRole('combobox', { name: /^Products/ }).click();
+    await page.getByRole('option', { name: 'Interview Ready' }).click();
+    await page.getByRole('option', { name: 'Digital Workplace Skills' }).click();
+    await create.getByRole('heading').click();
+    await create.getByLabel('Video file').setInputFiles(sampleVideo);
+    await create.getByText('Uploaded.', { exact: false }).waitFor();
+    await create.getByRole('button', { name: 'Create session' }).click();
+    await page.getByRole('dialog', { name: 'Session created' }).getByRole('button', { name: 'Done' }).click();
+    await expect.poll(() => sessionRow(page).locator('.mantine-Badge-root').allTextContents()).toEqual(['Digital Workplace Skills', 'Interview Ready', 'Active']);
+
+    await openAdminSession('Edit');
+    const edit = page.getByRole('dialog', { name: `Edit ${title}` });
+    await edit.getByRole('combobox', { name: /^Products/ }).click();
+    await page.getByRole('option', { name: 'Career Launchpad' }).click();
+    await edit.getByRole('heading').click();
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await edit.waitFor({ state: 'detached' });
+    await expect
+      .poll(() => sessionRow(page).locator('.mantine-Badge-root').allTextContents())
+      .toEqual(['Career Launchpad', 'Digital Workplace Skills', 'Interview Ready', 'Active']);
+  });
+
+  test('a student of one of the products sees it, watches half, and finds her place again after a reload', async () => {
+    await signInAs(demoUsers.student.email);
+    await openStudentSessions();
+    // Priya has two programmes: a switcher narrows the list to one of them.
+    const programmes = page.getByRole('radiogroup', { name: 'Programme' });
+    await programmes.getByText('Career Launchpad').click();
+    await sessionCard(page).waitFor();
+    await expect.poll(() => page.getByRole('listitem').getByRole('heading').allTextContents()).not.toContain('Answering behavioural questions with STAR');
+    await programmes.getByText('All programmes').click();
+    await sessionCard(page, 'Answering behavioural questions with STAR').waitFor();
+    expect(await sessionCard(page).getByText('Not started').count()).toBe(1);
+    await captureScreens(page, 'learner-expert-sessions', (p) => sessionCard(p).waitFor());
+
+    const start = sessionCard(page).getByRole('link', { name: `Start watching: ${title}` });
+    playerPath = (await start.getAttribute('href'))!;
+    await start.click();
+    await page.getByRole('heading', { name: title, level: 1 }).waitFor();
+    await video(page).evaluate((element: HTMLVideoElement) => element.play());
+    await expect.poll(() => currentTime(page), { timeout: 10_000 }).toBeGreaterThanOrEqual(2.2);
+    await video(page).evaluate((element: HTMLVideoElement) => element.pause());
+    await page.getByText('Progress saved').waitFor();
+    const paused = await currentTime(page);
+    expect(paused).toBeLessThan(4);
+
+    await page.reload();
+    await page.getByText(/^Resumes at \d+%$/).waitFor();
+    // The player starts where she stopped (saved in whole seconds), not at zero.
+    await expect.poll(() => currentTime(page)).toBeGreaterThanOrEqual(Math.floor(paused));
+    await page.getByRole('link', { name: '← All expert sessions' }).click();
+    const card = sessionCard(page);
+    await card.getByText('In progress').waitFor();
+    await card.getByRole('link', { name: /^Resume at \d+%: / }).waitFor();
+  });
+
+  test('she watches to the end: the session is completed, and stays so after a reload', async () => {
+    await sessionCard(page).getByRole('link', { name: /^Resume at \d+%: / }).click();
+    await page.getByText(/^Resumes at \d+%$/).waitFor();
+    await expect.poll(() => currentTime(page)).toBeGreaterThan(1);
+    await video(page).evaluate((element: HTMLVideoElement) => element.play());
+    await page.getByRole('status').filter({ hasText: 'Session completed — well done!' }).waitFor({ timeout: 15_000 });
+    await captureScreens(page, 'learner-expert-session-player', (p) => p.getByText('Session completed').waitFor());
+
+    await page.reload();
+    await page.getByRole('status').filter({ hasText: 'Session completed' }).waitFor();
+    await page.getByText('100% watched', { exact: true }).waitFor();
+    await page.getByRole('link', { name: '← All expert sessions' }).click();
+    await sessionCard(page).getByText('Completed', { exact: true }).waitFor();
+    await sessionCard(page).getByRole('link', { name: `Watch again: ${title}` }).waitFor();
+  });
+
+  test('a student of another assigned product sees it too', async () => {
+    await signInAs(demoData.users.diego.email);
+    await openStudentSessions();
+    await sessionCard(page).waitFor();
+  });
+
+  test('a student outside its products does not see it, and its page is a friendly not-found with a way back', async () => {
+    await signInAs(fatima.email);
+    await openStudentSessions();
+    await page.getByText('No expert sessions yet').waitFor();
+    expect(await sessionCard(page).count()).toBe(0);
+
+    await page.goto(`${app.url}${playerPath}`);
+    await page.getByRole('heading', { name: 'This session is not available', level: 1 }).waitFor();
+    const videoUrl = `/api/app/job-readiness/expert-sessions/${playerPath.split('/').pop()}/video`;
+    expect((await page.request.get(`${app.url}${videoUrl}`)).status()).toBe(404);
+    await page.getByRole('link', { name: 'Back to expert sessions' }).click();
+    await page.getByRole('heading', { name: 'Expert sessions', level: 1 }).waitFor();
+  });
+
+  test('the admin deletes the session; no student sees it any more', async () => {
+    await signInAs(demoUsers.admin.email);
+    await navigateTo(page, 'Expert sessions');
+    await openAdminSession('Delete');
+    await page.getByRole('dialog', { name: `Delete ${title}?` }).getByRole('button', { name: 'Delete session' }).click();
+    await sessionRow(page).waitFor({ state: 'detached' });
+
+    for (const email of [demoUsers.student.email, demoData.users.diego.email, fatima.email]) {
+      await signInAs(email);
+      await openStudentSessions();
+      expect(await sessionCard(page).count()).toBe(0);
+      await page.goto(`${app.url}${playerPath}`);
+      await page.getByRole('heading', { name: 'This session is not available', level: 1 }).waitFor();
+    }
+  });
+});
