@@ -1,25 +1,19 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startApp, type RunningApp } from './support/app-server.ts';
-import { hasBrowser, launchBrowser, type Browser } from './support/browser.ts';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { hasBrowser } from './support/browser.ts';
 import { captureScreens } from './support/screens.ts';
 import { demoUsers, signIn, signOut } from './support/session.ts';
+import { useAppInBrowser } from './support/suite.ts';
 
 const clientRow = (page: Page, name: string) => page.getByRole('row').filter({ has: page.getByText(name, { exact: true }) });
 
 describe.skipIf(!hasBrowser)('admin pages', () => {
-  let app: RunningApp;
-  let browser: Browser;
+  const suite = useAppInBrowser();
   let page: Page;
 
   beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-    page = await browser.newPage();
-    await signIn(page, app.url, demoUsers.admin.email);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
+    page = await suite.browser.newPage();
+    await signIn(page, suite.app.url, demoUsers.admin.email);
   });
 
   test('the admin changes a client’s products through the multi-select, and the change survives a reload', async () => {
@@ -114,8 +108,8 @@ describe.skipIf(!hasBrowser)('admin pages', () => {
 
   test('long lists load page by page with "Load more"', async () => {
     for (let index = 1; index <= 50; index++) {
-      const created = await page.request.post(`${app.url}/api/admin/products`, {
-        headers: { origin: app.url },
+      const created = await page.request.post(`${suite.app.url}/api/admin/products`, {
+        headers: { origin: suite.app.url },
         data: { name: `Workshop ${String(index).padStart(2, '0')}` },
       });
       expect(created.status()).toBe(201);

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page, Request, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startApp, type RunningApp } from './support/app-server.ts';
-import { hasBrowser, launchBrowser, type Browser } from './support/browser.ts';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { hasBrowser } from './support/browser.ts';
 import { captureScreens } from './support/screens.ts';
 import { demoUsers, signIn } from './support/session.ts';
+import { useAppInBrowser } from './support/suite.ts';
 
 const sampleVideo = path.resolve(import.meta.dirname, '../test/fixtures/sample.mp4');
 const chunkBytes = 8 * 1024 * 1024; // the web app's tus chunk size
@@ -24,20 +24,14 @@ function largeSampleVideo() {
 const sessionRow = (page: Page, title: string) => page.getByRole('row').filter({ has: page.getByText(title, { exact: true }) });
 
 describe.skipIf(!hasBrowser)('expert sessions (admin)', () => {
-  let app: RunningApp;
-  let browser: Browser;
+  const suite = useAppInBrowser();
   let page: Page;
 
   beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-    page = await browser.newPage();
-    await signIn(page, app.url, demoUsers.admin.email);
+    page = await suite.browser.newPage();
+    await signIn(page, suite.app.url, demoUsers.admin.email);
     await page.getByRole('link', { name: 'Expert sessions' }).click();
     await page.getByRole('heading', { name: 'Expert sessions', level: 1 }).waitFor();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
   });
 
   test('the list shows sessions with their products and statistics', async () => {
@@ -84,7 +78,7 @@ describe.skipIf(!hasBrowser)('expert sessions (admin)', () => {
     await dialog.getByRole('button', { name: 'Upload and save' }).click();
     await dialog.waitFor({ state: 'detached' });
     await expect.poll(() => row.locator('.mantine-Badge-root').allTextContents()).toEqual(['Career Launchpad', 'Active']);
-    const listed = await page.request.get(`${app.url}/api/admin/job-readiness/expert-sessions?search=Negotiating%20your%20first%20offer`);
+    const listed = await page.request.get(`${suite.app.url}/api/admin/job-readiness/expert-sessions?search=Negotiating%20your%20first%20offer`);
     const [session] = (await listed.json()).sessions;
     expect(session.video_media_type).toBe('video/webm');
 

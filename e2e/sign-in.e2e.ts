@@ -1,26 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { startApp, type RunningApp } from './support/app-server.ts';
-import { hasBrowser, launchBrowser, type Browser } from './support/browser.ts';
+import { beforeEach, describe, expect, test } from 'vitest';
+import { hasBrowser } from './support/browser.ts';
 import { captureScreens } from './support/screens.ts';
 import { demoUsers, signIn, signOut } from './support/session.ts';
+import { useAppInBrowser } from './support/suite.ts';
 
 describe.skipIf(!hasBrowser)('signing in and out', () => {
-  let app: RunningApp;
-  let browser: Browser;
+  const suite = useAppInBrowser();
 
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
   // Each test starts signed out, whatever the one before it left behind.
-  beforeEach(() => browser.context.clearCookies());
+  beforeEach(() => suite.browser.context.clearCookies());
 
   test('a wrong password is refused with the server’s message; the page is keyboard-operable', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${app.url}/admin/clients`);
+    const page = await suite.browser.newPage();
+    await page.goto(`${suite.app.url}/admin/clients`);
     await page.waitForURL(/\/sign-in\?next=%2Fadmin%2Fclients$/);
     await captureScreens(page, 'sign-in', (p) => p.getByRole('heading', { name: 'Sign in' }).waitFor());
 
@@ -35,8 +27,8 @@ describe.skipIf(!hasBrowser)('signing in and out', () => {
   });
 
   test('after repeated failures the page says how long to wait', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${app.url}/sign-in`);
+    const page = await suite.browser.newPage();
+    await page.goto(`${suite.app.url}/sign-in`);
     await page.getByLabel('Email').fill('nobody@jobready.test');
     await page.getByLabel(/^Password/).fill('wrong-password');
     const alert = page.getByRole('alert');
@@ -56,8 +48,8 @@ describe.skipIf(!hasBrowser)('signing in and out', () => {
     ['mentor', demoUsers.mentor.email, '/mentor', 'Welcome, Maya'],
     ['student', demoUsers.student.email, '/learn', 'Welcome, Priya'],
   ])('%s lands in their own area', async (_role, email, path, heading) => {
-    const page = await browser.newPage();
-    await signIn(page, app.url, email);
+    const page = await suite.browser.newPage();
+    await signIn(page, suite.app.url, email);
     await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe(path);
     await signOut(page);
@@ -65,14 +57,14 @@ describe.skipIf(!hasBrowser)('signing in and out', () => {
   });
 
   test('staff see no Users page; visiting it sends them back to their area', async () => {
-    const page = await browser.newPage();
-    await signIn(page, app.url, demoUsers.staff.email);
+    const page = await suite.browser.newPage();
+    await signIn(page, suite.app.url, demoUsers.staff.email);
     await page.getByRole('heading', { name: 'Clients', level: 1 }).waitFor();
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
     const links = await nav.getByRole('link').allTextContents();
     expect(links).toEqual(expect.arrayContaining(['Clients', 'Products']));
     expect(links).not.toContain('Users');
-    await page.goto(`${app.url}/admin/users`);
+    await page.goto(`${suite.app.url}/admin/users`);
     await page.getByRole('heading', { name: 'Clients', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/admin/clients');
     await signOut(page);
@@ -80,8 +72,8 @@ describe.skipIf(!hasBrowser)('signing in and out', () => {
   });
 
   test('a student sees their client and products, is kept out of other areas, and signs out', async () => {
-    const page = await browser.newPage();
-    await signIn(page, app.url, demoUsers.student.email);
+    const page = await suite.browser.newPage();
+    await signIn(page, suite.app.url, demoUsers.student.email);
     await page.getByRole('heading', { name: 'Welcome, Priya', level: 1 }).waitFor();
     await page.getByText('You are learning with Northwind University').waitFor();
     const programmes = await page.getByRole('article').locator('h3').allTextContents();
@@ -89,23 +81,23 @@ describe.skipIf(!hasBrowser)('signing in and out', () => {
     await captureScreens(page, 'learner-home', (p) => p.getByRole('article').first().waitFor());
 
     for (const elsewhere of ['/admin/clients', '/mentor']) {
-      await page.goto(`${app.url}${elsewhere}`);
+      await page.goto(`${suite.app.url}${elsewhere}`);
       await page.getByRole('heading', { name: 'Welcome, Priya', level: 1 }).waitFor();
       expect(new URL(page.url()).pathname).toBe('/learn');
     }
 
     await signOut(page);
-    await page.goto(`${app.url}/learn`);
+    await page.goto(`${suite.app.url}/learn`);
     await page.waitForURL(/\/sign-in/);
     await page.close();
   });
 
   test('a mentor sees a welcoming home', async () => {
-    const page = await browser.newPage();
-    await signIn(page, app.url, demoUsers.mentor.email);
+    const page = await suite.browser.newPage();
+    await signIn(page, suite.app.url, demoUsers.mentor.email);
     await page.getByRole('heading', { name: 'Welcome, Maya', level: 1 }).waitFor();
     await captureScreens(page, 'mentor-home', (p) => p.getByRole('heading', { name: 'Welcome, Maya', level: 1 }).waitFor());
-    await page.goto(`${app.url}/learn`);
+    await page.goto(`${suite.app.url}/learn`);
     await page.waitForURL((url) => url.pathname === '/mentor');
     await signOut(page);
     await page.close();
