@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, test } from 'vitest';
 import { hasBrowser } from './support/browser.ts';
 import { captureScreens } from './support/screens.ts';
-import { demoUsers, signIn, signOut } from './support/session.ts';
+import { demoPassword, demoUsers, signIn, signOut } from './support/session.ts';
 import { useAppInBrowser } from './support/suite.ts';
 
 describe.skipIf(!hasBrowser)('signing in and out', () => {
@@ -100,6 +100,32 @@ describe.skipIf(!hasBrowser)('signing in and out', () => {
     await page.goto(`${suite.app.url}/learn`);
     await page.waitForURL((url) => url.pathname === '/mentor');
     await signOut(page);
+    await page.close();
+  });
+
+  test('a user disabled while signed in is sent to the sign-in page at their next step', async () => {
+    const page = await suite.browser.newPage();
+    await signIn(page, suite.app.url, demoUsers.staff.email);
+    await page.getByRole('heading', { name: 'Clients', level: 1 }).waitFor();
+
+    // The admin disables the staff member through the API, with a bearer token (no cookies involved).
+    const admin = await fetch(`${suite.app.url}/api/auth/sign-in/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: demoUsers.admin.email, password: demoPassword }),
+    });
+    const authorization = `Bearer ${admin.headers.get('set-auth-token')}`;
+    const { users } = await (await fetch(`${suite.app.url}/api/admin/users?role=staff`, { headers: { authorization } })).json();
+    const disabled = await fetch(`${suite.app.url}/api/admin/users/${users[0].id}`, {
+      method: 'PATCH',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: JSON.stringify({ disabled: true }),
+    });
+    expect(disabled.status).toBe(200);
+
+    await page.getByRole('link', { name: 'Products' }).click();
+    await page.waitForURL(/\/sign-in\?next=%2Fadmin%2Fproducts$/);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await page.close();
   });
 });

@@ -1,6 +1,8 @@
 import type { Page } from 'playwright-core';
 import { demoData, demoPassword } from '../../src/server/seed/demo-data.ts';
 
+export { demoPassword };
+
 /** One demo account per role, from the same data the server seeds. */
 export const demoUsers = {
   admin: demoData.users.admin,
