@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { hasBrowser } from './support/browser.ts';
 import { captureScreens } from './support/screens.ts';
 import { demoUsers, signIn, signOut } from './support/session.ts';
@@ -14,6 +14,10 @@ describe.skipIf(!hasBrowser)('admin pages', () => {
   beforeAll(async () => {
     page = await suite.browser.newPage();
     await signIn(page, suite.app.url, demoUsers.admin.email);
+  });
+  // The tests share one signed-in page: after a failure, start the next one afresh rather than inside a stuck dialog.
+  afterEach(async ({ task }) => {
+    if (task.result?.state === 'fail') await page.goto(`${suite.app.url}/admin/clients`);
   });
 
   test('the admin changes a client’s products through the multi-select, and the change survives a reload', async () => {
@@ -73,6 +77,29 @@ describe.skipIf(!hasBrowser)('admin pages', () => {
     await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
     await page.getByText('priya@northwind.test').waitFor();
     await captureScreens(page, 'admin-users', (p) => p.getByText('priya@northwind.test').waitFor());
+  });
+
+  test('a product is created, edited and deleted after confirming', async () => {
+    await page.getByRole('link', { name: 'Products' }).click();
+    await page.getByRole('button', { name: 'New product' }).click();
+    const create = page.getByRole('dialog', { name: 'New product' });
+    await create.getByLabel(/^Name/).fill('Mock Assessment Centre');
+    await create.getByRole('combobox', { name: 'Type' }).click();
+    await page.getByRole('option', { name: 'Assessment' }).click();
+    await create.getByRole('button', { name: 'Create product' }).click();
+    await create.waitFor({ state: 'detached' });
+    const row = page.getByRole('row').filter({ hasText: 'Mock Assessment Centre' });
+    await row.getByText('Assessment', { exact: true }).waitFor();
+
+    await row.getByRole('button', { name: 'Edit Mock Assessment Centre' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit Mock Assessment Centre' });
+    await edit.getByLabel('Description').fill('Group exercises and a panel interview, with feedback.');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await row.getByText('Group exercises and a panel interview, with feedback.').waitFor();
+
+    await row.getByRole('button', { name: 'Delete Mock Assessment Centre' }).click();
+    await page.getByRole('dialog', { name: 'Delete Mock Assessment Centre?' }).getByRole('button', { name: 'Delete product' }).click();
+    await row.waitFor({ state: 'detached' });
   });
 
   test('the admin creates a student (a client is required), finds them with the filters, and disables them', async () => {
