@@ -25,6 +25,9 @@ export const theme = createTheme({
   components: {
     // Badges keep their whole label: a table gives them room instead of cutting them short.
     Badge: { defaultProps: { radius: 'sm' }, styles: { root: { flexShrink: 0 }, label: { overflow: 'visible' } } },
-    Modal: { defaultProps: { radius: 'md', closeButtonProps: { 'aria-label': 'Close dialog' } } },
+    Modal: {
+      defaultProps: { radius: 'md', closeButtonProps: { 'aria-label': 'Close dialog' } },
+      styles: { title: { fontWeight: 700, fontSize: 'var(--mantine-font-size-lg)' } },
+    },
   },
 });
