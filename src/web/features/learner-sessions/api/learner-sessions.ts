@@ -51,14 +51,18 @@ export const saveProgress = (id: string, save: ProgressSave) =>
 
 /**
  * A save while the page is going away: `keepalive` lets the request outlive the page, and being a
- * same-origin fetch the cookie and the browser's origin headers go along. Nobody is left to read the answer.
+ * same-origin fetch the cookie and the browser's origin headers go along. Settles (never fails)
+ * when the save is done, if anyone is still there to care.
  */
 export function saveProgressOnLeave(id: string, save: ProgressSave) {
-  void fetch(progressPath(id), {
+  return fetch(progressPath(id), {
     method: 'POST',
     keepalive: true,
     credentials: 'same-origin',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(save),
-  }).catch(() => undefined);
+  }).then(
+    () => undefined,
+    () => undefined,
+  );
 }

@@ -77,11 +77,11 @@ function OverallProgressCard({ overall, sessions }: { overall: OverallProgress; 
   const count = (status: ReturnType<typeof watchStatusOf>) => sessions.filter((session) => watchStatusOf(session.progress) === status).length;
   const counts = [`${count('in-progress')} in progress`, `${count('not-started')} not started`].filter((text) => !text.startsWith('0 '));
   return (
-    <Paper withBorder radius="md" p="lg" aria-label="Overall progress" component="section">
-      <Group gap="lg" wrap="nowrap">
+    <Paper withBorder radius="md" p={{ base: 'md', sm: 'lg' }} aria-label="Overall progress" component="section">
+      <Group gap="md" wrap="nowrap">
         <RingProgress
-          size={96}
-          thickness={9}
+          size={84}
+          thickness={8}
           roundCaps
           sections={[{ value: percent, color: percent === 100 ? 'green' : 'brand' }]}
           label={

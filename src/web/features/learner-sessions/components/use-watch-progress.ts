@@ -14,6 +14,9 @@ const milestones = [25, 50, 75, 100];
 type SaveState = { status: 'idle' | 'saving' | 'saved' } | { status: 'failed'; error: unknown };
 type Snapshot = Pick<ProgressSave, 'watch_time_seconds' | 'last_position_seconds'>;
 
+/** Two saves with the same key would change nothing. */
+const saveKey = (save: Snapshot & { milestone?: number }) => `${save.watch_time_seconds}/${save.last_position_seconds}/${save.milestone ?? ''}`;
+
 /**
  * Tracks what the student actually watches of `session` in a <video> and saves it: at the 25/50/75/100 %
  * milestones, on pause, after a seek, at the end and when the page is left. Watch time is the
@@ -28,10 +31,9 @@ export function useWatchProgress(session: LearnerSession) {
   const [before] = useState(session.progress);
   const [progress, setProgress] = useState<SessionProgress>(before);
   const [saveState, setSaveState] = useState<SaveState>({ status: 'idle' });
-  const [completedNow, setCompletedNow] = useState(false);
   const [watchedPercent, setWatchedPercent] = useState(before.completion_percentage);
   const latest = useRef<Snapshot | null>(null);
-  const lastSent = useRef('');
+  const lastSent = useRef(saveKey(before)); // nothing new to save until something is watched
   const milestone = useRef(before.last_milestone_reached);
   const resuming = useRef(false);
   const duration = session.video_duration;
@@ -54,22 +56,21 @@ export function useWatchProgress(session: LearnerSession) {
   function send(trigger: ProgressSave['trigger_type'], snapshot: Snapshot | null, extra: Partial<ProgressSave> = {}) {
     if (!snapshot) return;
     const save = { ...snapshot, trigger_type: trigger, ...extra };
-    const key = `${save.watch_time_seconds}/${save.last_position_seconds}/${save.milestone ?? ''}`;
+    const key = saveKey(save);
     if (key === lastSent.current) return;
     lastSent.current = key;
-    if (trigger === 'unload') return saveProgressOnLeave(session.id, save);
+    const refreshLists = () => void queryClient.invalidateQueries({ queryKey: learnerSessionsKey });
+    // Left for another page of the app, the list shown next must not be older than this save.
+    if (trigger === 'unload') return void saveProgressOnLeave(session.id, save).then(refreshLists);
     setSaveState({ status: 'saving' });
     saveProgress(session.id, save).then(
       (saved) => {
-        setProgress((previous) => {
-          if (saved.is_completed && !previous.is_completed) setCompletedNow(true);
-          return saved;
-        });
+        setProgress(saved);
         setSaveState({ status: 'saved' });
-        void queryClient.invalidateQueries({ queryKey: learnerSessionsKey });
+        refreshLists();
       },
       (error: unknown) => {
-        lastSent.current = ''; // the next event tries again
+        lastSent.current = ''; // the next event tries again, whatever it holds
         setSaveState({ status: 'failed', error });
       },
     );
@@ -121,5 +122,7 @@ export function useWatchProgress(session: LearnerSession) {
     onEnded: () => send('completion', measure()),
   };
 
+  // Completed during this visit (not before it): worth a word of congratulation.
+  const completedNow = progress.is_completed && !before.is_completed;
   return { videoProps, progress, watchedPercent, saveState, completedNow };
 }
