@@ -106,19 +106,22 @@ describe.skipIf(!hasBrowser)('scenario 1: an expert session shared by several pr
   test('a student of one of the products sees it, watches a little, leaves while it plays, and finds her place again', async () => {
     await signInAs(demoUsers.student.email);
     await openStudentSessions();
-    // Priya has two programmes: a switcher narrows the list to one of them.
+    // Priya has two programmes: a switcher (radio buttons: arrow keys move between them) narrows the list.
     const programmes = page.getByRole('radiogroup', { name: 'Programme' });
-    await programmes.getByText('Career Launchpad').click();
+    await programmes.getByRole('radio', { name: 'All programmes' }).focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await programmes.getByRole('radio', { name: 'Career Launchpad' }).isChecked()).toBe(true);
     await sessionCard(page).waitFor();
     await expect.poll(() => page.getByRole('listitem').getByRole('heading').allTextContents()).not.toContain('Answering behavioural questions with STAR');
-    await programmes.getByText('All programmes').click();
+    await page.keyboard.press('ArrowLeft');
     await sessionCard(page, 'Answering behavioural questions with STAR').waitFor();
     expect(await sessionCard(page).getByText('Not started').count()).toBe(1);
     await captureScreens(page, 'learner-expert-sessions', (p) => sessionCard(p).waitFor());
 
     const start = sessionCard(page).getByRole('link', { name: `Start watching: ${title}` });
     playerPath = (await start.getAttribute('href'))!;
-    await start.click();
+    await start.focus();
+    await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: title, level: 1 }).waitFor();
     await play(page, 1.2);
     await video(page).evaluate((element: HTMLVideoElement) => element.pause());
