@@ -1,11 +1,12 @@
 import { Button, Card, Group, Paper, Progress, RingProgress, SegmentedControl, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
+import { useId } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { PageHeader } from '../../../components/page-header.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../../components/states.tsx';
 import { type Me, useMe } from '../../../lib/auth.ts';
 import { type LearnerSession, type OverallProgress, useLearnerSessions } from '../api/learner-sessions.ts';
-import { CompletionBadge, lengthLabel, resumePercent, watchStatusOf } from './session-labels.tsx';
+import { CompletionBadge, lengthLabel, resumePercent, type WatchStatus, watchStatusOf } from './session-labels.tsx';
 
 const allProducts = 'all';
 
@@ -53,14 +54,15 @@ export function LearnerSessionsPage() {
 
 function ProductSwitcher({ products, value, onChange }: { products: Me['products']; value: string; onChange: (value: string) => void }) {
   const wide = useMediaQuery('(min-width: 48em)', true, { getInitialValueInEffect: false });
+  const labelId = useId();
   return (
     <Stack gap={4} mb="lg">
-      <Text id="session-programme" size="sm" fw={500}>
+      <Text id={labelId} size="sm" fw={500}>
         Programme
       </Text>
       <SegmentedControl
         role="radiogroup"
-        aria-labelledby="session-programme"
+        aria-labelledby={labelId}
         value={value}
         onChange={onChange}
         data={[{ value: allProducts, label: 'All programmes' }, ...products.map((product) => ({ value: product.id, label: product.name }))]}
@@ -74,8 +76,10 @@ function ProductSwitcher({ products, value, onChange }: { products: Me['products
 
 function OverallProgressCard({ overall, sessions }: { overall: OverallProgress; sessions: LearnerSession[] }) {
   const { completed_sessions_count: completed, total_sessions: total, progress_percentage: percent } = overall;
-  const count = (status: ReturnType<typeof watchStatusOf>) => sessions.filter((session) => watchStatusOf(session.progress) === status).length;
-  const counts = [`${count('in-progress')} in progress`, `${count('not-started')} not started`].filter((text) => !text.startsWith('0 '));
+  const count = (status: WatchStatus) => sessions.filter((session) => watchStatusOf(session.progress) === status).length;
+  const inProgress = count('in-progress');
+  const notStarted = count('not-started');
+  const breakdown = [inProgress ? `${inProgress} in progress` : '', notStarted ? `${notStarted} not started` : ''].filter(Boolean);
   return (
     <Paper withBorder radius="md" p={{ base: 'md', sm: 'lg' }} aria-label="Overall progress" component="section">
       <Group gap="md" wrap="nowrap">
@@ -100,9 +104,9 @@ function OverallProgressCard({ overall, sessions }: { overall: OverallProgress; 
               ? 'You have watched every session here. Well done!'
               : 'A session counts as completed once you have watched 95% of it.'}
           </Text>
-          {counts.length > 0 && (
+          {breakdown.length > 0 && (
             <Text size="sm" fw={500}>
-              {counts.join(' · ')}
+              {breakdown.join(' · ')}
             </Text>
           )}
         </Stack>

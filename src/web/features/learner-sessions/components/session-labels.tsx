@@ -8,7 +8,7 @@ export const lengthLabel = (seconds: number) => (seconds < 60 ? `${seconds} s` :
 export const resumePercent = (progress: SessionProgress, durationSeconds: number) =>
   durationSeconds ? Math.floor((100 * progress.resume_position_seconds) / durationSeconds) : 0;
 
-type WatchStatus = 'completed' | 'in-progress' | 'not-started';
+export type WatchStatus = 'completed' | 'in-progress' | 'not-started';
 
 export const watchStatusOf = (progress: SessionProgress): WatchStatus =>
   progress.is_completed ? 'completed' : progress.watch_time_seconds > 0 || progress.last_position_seconds > 0 ? 'in-progress' : 'not-started';
