@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startApp, type RunningApp } from './support/app-server.ts';
-import { hasBrowser, launchBrowser, type Browser } from './support/browser.ts';
+import { hasBrowser } from './support/browser.ts';
 import { demoUsers, signIn } from './support/session.ts';
+import { useAppInBrowser } from './support/suite.ts';
 
 // Scenario 3: the browser really goes offline in the middle of an upload (Chromium's network
 // emulation, so `navigator.onLine` turns false as well), comes back, and the upload resumes from
@@ -38,22 +38,16 @@ const network = (cdp: CDPSession, conditions: { offline: boolean; uploadBytesPer
   });
 
 describe.skipIf(!hasBrowser)('scenario 3: a resumable upload interrupted mid-way', () => {
-  let app: RunningApp;
-  let browser: Browser;
+  const suite = useAppInBrowser();
   let page: Page;
   let directory: string;
 
   beforeAll(async () => {
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
     directory = fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-upload-'));
-    page = await browser.newPage();
-    await signIn(page, app.url, demoUsers.admin.email);
+    page = await suite.browser.newPage();
+    await signIn(page, suite.app.url, demoUsers.admin.email);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    if (directory) fs.rmSync(directory, { recursive: true, force: true });
-  });
+  afterAll(() => fs.rmSync(directory, { recursive: true, force: true }));
 
   test('the connection goes away half-way; back online, Resume finishes it and the stored bytes equal the file', async () => {
     const video = largeVideo(directory);
@@ -63,7 +57,7 @@ describe.skipIf(!hasBrowser)('scenario 3: a resumable upload interrupted mid-way
         patchOffsets.push(Number(request.headers()['upload-offset']));
       }
     });
-    const cdp = await browser.context.newCDPSession(page);
+    const cdp = await suite.browser.context.newCDPSession(page);
     await cdp.send('Network.enable');
 
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Expert sessions' }).click();
@@ -101,10 +95,10 @@ describe.skipIf(!hasBrowser)('scenario 3: a resumable upload interrupted mid-way
     await created.getByRole('button', { name: 'Done' }).click();
 
     const expected = fs.readFileSync(video);
-    const list = await page.request.get(`${app.url}/api/admin/job-readiness/expert-sessions`, { params: { search: title } });
+    const list = await page.request.get(`${suite.app.url}/api/admin/job-readiness/expert-sessions`, { params: { search: title } });
     const [session] = (await list.json()).sessions as { video_url: string; video_size_bytes: number; video_duration: number }[];
     expect(session).toMatchObject({ video_size_bytes: expected.length, video_duration: 4 });
-    const stored = await page.request.get(`${app.url}${session!.video_url}`);
+    const stored = await page.request.get(`${suite.app.url}${session!.video_url}`);
     expect(stored.status()).toBe(200);
     expect(sha256(await stored.body())).toBe(sha256(expected));
   });
