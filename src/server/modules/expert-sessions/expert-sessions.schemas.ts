@@ -145,10 +145,11 @@ export const updateBody = z
 export const removalImpactQuery = z.object({
   product_ids: z
     .preprocess(
-      (value) => [value ?? []].flat().flatMap((item) => String(item).split(',')).map((item) => item.trim()).filter(Boolean),
+      (value) => [value].flat().flatMap((item) => String(item).split(',')).map((item) => item.trim()).filter(Boolean),
       idSet,
     )
-    .meta({ description: 'The products the session would keep (repeated or comma-separated).', example: [exampleProductId] }),
+    .default([])
+    .meta({ description: 'The products the session would keep (repeated or comma-separated); absent: none.', example: [exampleProductId] }),
 });
 
 export const removalImpactResponse = z
