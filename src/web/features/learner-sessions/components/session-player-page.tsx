@@ -1,7 +1,7 @@
-import { Alert, Anchor, AspectRatio, Button, Center, Grid, Group, Paper, Progress, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, AspectRatio, Button, Center, Grid, Group, Paper, Progress, Stack, Text, ThemeIcon, Title } from '@mantine/core';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { IconAlert, IconCheck } from '../../../components/icons.tsx';
+import { IconAlert, IconCheck, IconVideo } from '../../../components/icons.tsx';
 import { ErrorState, LoadingState } from '../../../components/states.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
 import { formatDate } from '../../../lib/labels.ts';
@@ -35,11 +35,14 @@ function SessionNotFound() {
   return (
     <Center py={64} px="md">
       <Stack align="center" gap="sm" ta="center" maw={460}>
+        <ThemeIcon size={56} radius="xl" variant="light" color="gray" aria-hidden>
+          <IconVideo size={28} />
+        </ThemeIcon>
         <Title order={1} fz={24}>
           This session is not available
         </Title>
         <Text c="dimmed">
-          It may have been removed, or it is not part of your programmes. Your other sessions are waiting for you.
+          It may have been removed, or it is not part of your programmes.
         </Text>
         <Button component={Link} to={listPath} mt="sm">
           Back to expert sessions
