@@ -22,10 +22,18 @@ export type CompletionStats = {
 const sessionId = qualified(expertSessions.id);
 const links = expertSessionProducts;
 
+/** The clients that reach a session through any of its products. */
+const sessionClientIds = sql`
+  select ${qualified(clientProductAssignments.clientId)} from ${links}
+  join ${clientProductAssignments} on ${qualified(clientProductAssignments.productId)} = ${qualified(links.productId)}
+  where ${qualified(links.expertSessionId)} = ${sessionId}`;
+
 /**
  * Sessions with their products and completion statistics as correlated subqueries, so a whole
- * page is one statement. Eligible students are the distinct students of clients assigned any of
- * the session's products; viewers are those of them with a progress row.
+ * page is one statement. Eligible students are the students of clients assigned any of the
+ * session's products (a student has one client, so no de-duplication is needed); viewers are those
+ * of them with a progress row. Both read only indexes (users_students_by_client_idx and
+ * job_readiness_expert_session_progress_stats_idx).
  */
 function selectSessionsWithDetails(db: Database) {
   return db
@@ -40,23 +48,23 @@ function selectSessionsWithDetails(db: Database) {
       ), '[]'::json)`,
       completionStats: sql<CompletionStats>`(
         select json_build_object(
-          'eligible_students', count(*)::int,
-          'viewers', count(${qualified(expertSessionProgress.id)})::int,
+          'eligible_students', (
+            select count(*)::int from ${users}
+            where ${qualified(users.role)} = 'student' and ${qualified(users.clientId)} in (${sessionClientIds})
+          ),
+          'viewers', count(*)::int,
           'completed_students', (count(*) filter (where ${qualified(expertSessionProgress.isCompleted)}))::int,
-          'completion_rate', coalesce(round(100.0 * count(*) filter (where ${qualified(expertSessionProgress.isCompleted)}) / nullif(count(*), 0), 1), 0),
+          'completion_rate', coalesce(round(100.0 * count(*) filter (where ${qualified(expertSessionProgress.isCompleted)}) / nullif((
+            select count(*) from ${users}
+            where ${qualified(users.role)} = 'student' and ${qualified(users.clientId)} in (${sessionClientIds})
+          ), 0), 1), 0),
           'average_completion_percentage', coalesce(round(avg(${qualified(expertSessionProgress.completionPercentage)}), 1), 0),
           'average_watch_time_seconds', coalesce(round(avg(${qualified(expertSessionProgress.watchTimeSeconds)})), 0)
         )
-        from (
-          select distinct ${qualified(users.id)} as student_id
-          from ${links}
-          join ${clientProductAssignments} on ${qualified(clientProductAssignments.productId)} = ${qualified(links.productId)}
-          join ${users} on ${qualified(users.clientId)} = ${qualified(clientProductAssignments.clientId)}
-          where ${qualified(links.expertSessionId)} = ${sessionId} and ${qualified(users.role)} = 'student'
-        ) eligible
-        left join ${expertSessionProgress}
-          on ${qualified(expertSessionProgress.studentId)} = eligible.student_id
-          and ${qualified(expertSessionProgress.expertSessionId)} = ${sessionId}
+        from ${expertSessionProgress}
+        join ${users} on ${qualified(users.id)} = ${qualified(expertSessionProgress.studentId)}
+        where ${qualified(expertSessionProgress.expertSessionId)} = ${sessionId}
+          and ${qualified(users.role)} = 'student' and ${qualified(users.clientId)} in (${sessionClientIds})
       )`,
     })
     .from(expertSessions)

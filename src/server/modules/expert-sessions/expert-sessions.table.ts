@@ -68,7 +68,14 @@ export const expertSessionProgress = pgTable(
   },
   (table) => [
     unique('job_readiness_expert_session_progress_student_session_unique').on(table.studentId, table.expertSessionId),
-    index('job_readiness_expert_session_progress_session_idx').on(table.expertSessionId),
+    // Covers the completion statistics of a session, read from the index alone.
+    index('job_readiness_expert_session_progress_stats_idx').on(
+      table.expertSessionId,
+      table.studentId,
+      table.isCompleted,
+      table.completionPercentage,
+      table.watchTimeSeconds,
+    ),
     check(
       'job_readiness_expert_session_progress_percentage_check',
       sql`${table.completionPercentage} between 0 and 100`,

@@ -27,6 +27,8 @@ export const users = pgTable(
     check('users_role_check', sql`${table.role} in ('admin', 'staff', 'mentor', 'student')`),
     check('users_student_has_client', sql`${table.role} <> 'student' or ${table.clientId} is not null`),
     index('users_client_id_idx').on(table.clientId),
+    // A client's students, read from the index alone (eligibility and statistics).
+    index('users_students_by_client_idx').on(table.clientId, table.id).where(sql`${table.role} = 'student'`),
     index('users_role_created_idx').on(table.role, table.createdAt),
   ],
 );

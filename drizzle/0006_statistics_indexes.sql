@@ -1,0 +1,3 @@
+DROP INDEX "job_readiness_expert_session_progress_session_idx";--> statement-breakpoint
+CREATE INDEX "users_students_by_client_idx" ON "users" USING btree ("client_id","id") WHERE "users"."role" = 'student';--> statement-breakpoint
+CREATE INDEX "job_readiness_expert_session_progress_stats_idx" ON "job_readiness_expert_session_progress" USING btree ("expert_session_id","student_id","is_completed","completion_percentage","watch_time_seconds");
