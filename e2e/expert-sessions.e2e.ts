@@ -73,6 +73,8 @@ describe.skipIf(!hasBrowser)('expert sessions (admin)', () => {
     await page.getByRole('option', { name: 'Interview Ready' }).click();
     await dialog.getByRole('heading').click();
     await dialog.getByText('Students may lose this session').waitFor();
+    // Nobody has watched the new session: the preview, counted by the server, says so.
+    await dialog.getByText('No student who has started this session would lose it.').waitFor();
     await captureScreens(page, 'admin-expert-session-edit', (p) => p.getByText('Students may lose this session').waitFor(), { mobileFullPage: false });
     await dialog.locator('input[type=file]').setInputFiles(path.resolve(import.meta.dirname, '../test/fixtures/sample.webm'));
     await dialog.getByRole('button', { name: 'Upload and save' }).click();

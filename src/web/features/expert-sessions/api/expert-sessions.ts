@@ -47,6 +47,25 @@ export function useJobReadinessProducts() {
   });
 }
 
+export type RemovalImpact = {
+  removed_products: Array<{ id: string; name: string }>;
+  students_losing_access: number;
+  started: number;
+  completed: number;
+};
+
+/** How many students with progress would lose the session if only `remainingIds` stayed linked. */
+export function useRemovalImpact(sessionId: string, remainingIds: string[], enabled: boolean) {
+  const remaining = [...remainingIds].sort().join(',');
+  return useQuery({
+    queryKey: [...sessionsKey, sessionId, 'removal-impact', remaining],
+    queryFn: () =>
+      api<{ impact: RemovalImpact }>(`${adminSessionsPath}/${sessionId}/removal-impact`, { query: remaining ? { product_ids: remaining } : {} }),
+    select: (data) => data.impact,
+    enabled,
+  });
+}
+
 export type SessionInput = { title: string; description: string | null; product_ids: string[] };
 
 export const useCreateSession = () =>

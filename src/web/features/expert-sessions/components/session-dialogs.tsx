@@ -3,7 +3,14 @@ import { type FormEvent, useState } from 'react';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { FormDialog } from '../../../components/form-dialog.tsx';
 import { isBlank, useForm } from '../../../lib/form.ts';
-import { type ExpertSession, useCreateSession, useDeleteSession, useUpdateSession } from '../api/expert-sessions.ts';
+import {
+  type ExpertSession,
+  type RemovalImpact,
+  useCreateSession,
+  useDeleteSession,
+  useRemovalImpact,
+  useUpdateSession,
+} from '../api/expert-sessions.ts';
 import { useResumableUpload } from '../api/resumable-upload.ts';
 import { ProductPicker } from './product-picker.tsx';
 import { VideoDropField } from './video-drop-field.tsx';
@@ -95,7 +102,7 @@ export function EditSessionDialog({ session, onClose }: { session: ExpertSession
     validateFields,
   );
   const removed = session.products.filter((product) => !form.values.product_ids.includes(product.id));
-  const { viewers } = session.completion_stats;
+  const impact = useRemovalImpact(session.id, form.values.product_ids, removed.length > 0);
   const submit = form.onSubmit((values) =>
     update.mutate(
       {
@@ -117,10 +124,7 @@ export function EditSessionDialog({ session, onClose }: { session: ExpertSession
       {removed.length > 0 && (
         <Alert color="orange" variant="light" title="Students may lose this session" role="status">
           <Text size="sm">
-            You are removing {removed.map((product) => product.name).join(', ')}.{' '}
-            {viewers === 0
-              ? 'No student has started this session yet.'
-              : `${viewers} student${viewers === 1 ? ' has' : 's have'} started or completed it; those who reach it only through ${removed.length === 1 ? 'this product' : 'these products'} will no longer see it.`}
+            You are removing {removed.map((product) => product.name).join(', ')}. {describeImpact(impact.data, impact.isError)}
           </Text>
         </Alert>
       )}
@@ -151,6 +155,15 @@ export function EditSessionDialog({ session, onClose }: { session: ExpertSession
       />
     </FormDialog>
   );
+}
+
+function describeImpact(impact: RemovalImpact | undefined, failed: boolean) {
+  if (failed) return 'We could not work out how many students this affects.';
+  if (!impact) return 'Counting the students this affects…';
+  const { students_losing_access: losing, started, completed } = impact;
+  if (losing === 0) return 'No student who has started this session would lose it.';
+  const who = `${losing} student${losing === 1 ? '' : 's'} (${started} in progress, ${completed} completed)`;
+  return `${who} would no longer see it: they reach it only through ${impact.removed_products.length === 1 ? 'this product' : 'these products'}.`;
 }
 
 export function DeleteSessionDialog({ session, onClose }: { session: ExpertSession; onClose: () => void }) {
