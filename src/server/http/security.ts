@@ -24,6 +24,20 @@ const crossSiteRequest = defineError(
 
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** The headers every response carries; handlers that write the raw response (tus) set them themselves. */
+export function securityHeaders(url: string, isProduction: boolean): Record<string, string> {
+  return {
+    'content-security-policy': contentSecurityPolicy,
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'strict-origin-when-cross-origin',
+    'cross-origin-opener-policy': 'same-origin',
+    'permissions-policy': 'camera=(), microphone=(), geolocation=()',
+    ...(isProduction ? { 'strict-transport-security': 'max-age=15552000; includeSubDomains' } : {}),
+    ...(url.startsWith('/api/') ? { 'cache-control': 'no-store' } : {}),
+  };
+}
+
 /**
  * Security headers on every response, and CSRF protection for cookie-authenticated writes:
  * a state-changing request that carries cookies must come from our own origin (Origin or
@@ -32,14 +46,7 @@ const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 export function registerSecurity(app: FastifyInstance, options: { isProduction: boolean; trustedOrigins: string[] }) {
   app.addHook('onSend', async (request, reply, payload) => {
-    reply.header('content-security-policy', contentSecurityPolicy);
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'strict-origin-when-cross-origin');
-    reply.header('cross-origin-opener-policy', 'same-origin');
-    reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=()');
-    if (options.isProduction) reply.header('strict-transport-security', 'max-age=15552000; includeSubDomains');
-    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    reply.headers(securityHeaders(request.url, options.isProduction));
     return payload;
   });
 

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppInstance } from '../../app.ts';
+import { securityHeaders } from '../../http/security.ts';
 import { errorResponse, errorResponses } from '../../http/schemas.ts';
 import { actorOf, allow } from '../auth/auth.guard.ts';
 import { parseByteRange } from './byte-range.ts';
@@ -219,6 +220,7 @@ export function registerExpertSessionRoutes(app: AppInstance) {
         },
         handler: async (request, reply) => {
           reply.hijack();
+          for (const [name, value] of Object.entries(securityHeaders(request.url, config.isProduction))) reply.raw.setHeader(name, value);
           await uploads.server.handle(request.raw, reply.raw);
         },
       });

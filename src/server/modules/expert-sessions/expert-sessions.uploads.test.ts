@@ -24,6 +24,9 @@ const chunkHeaders = (offset: number) => ({ ...tus, 'upload-offset': String(offs
 async function startUpload(t: SessionsTestApp, bytes: Buffer, sent = bytes.length) {
   const created = await t.request({ method: 'POST', url: uploadsUrl, as: 'staff', headers: { ...tus, 'upload-length': String(bytes.length) } });
   expect(created.statusCode).toBe(201);
+  // tus writes its own responses; they carry the security headers all the same.
+  expect(created.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+  expect(created.headers['x-content-type-options']).toBe('nosniff');
   expect(created.headers['upload-expires']).toMatch(/GMT$/);
   const url = created.headers.location as string;
   if (sent > 0) {
