@@ -37,6 +37,12 @@ describe.skipIf(!hasBrowser)('expert sessions (admin)', () => {
   test('the list shows sessions with their products and statistics', async () => {
     await page.getByRole('table', { name: 'Expert sessions' }).waitFor();
     await captureScreens(page, 'admin-expert-sessions', (p) => p.getByText('Students reached').waitFor());
+    // The cards show the server's totals over every matching session (the demo has four sessions, started by five distinct students).
+    const { summary } = await (await page.request.get(`${suite.app.url}/api/admin/job-readiness/expert-sessions/summary`)).json();
+    expect(summary).toMatchObject({ sessions: 4, active: 4, students_reached: 5 });
+    const card = (label: string) => page.locator('.mantine-Paper-root', { hasText: label }).first();
+    await expect.poll(() => card('Students reached').textContent()).toContain('5');
+    await expect.poll(() => card('Sessions').textContent()).toContain('4');
   });
 
   test('the admin uploads a video, picks two products, and sees the measured duration', async () => {

@@ -36,6 +36,11 @@ const matrix: { endpoint: string; request: () => InjectOptions; expected: Record
     expected: { anonymous: 401, student: 403, outsider: 403, mentor: 403, staff: 200, admin: 200 },
   },
   {
+    endpoint: 'GET admin summary',
+    request: () => ({ method: 'GET', url: `${adminUrl}/summary` }),
+    expected: { anonymous: 401, student: 403, outsider: 403, mentor: 403, staff: 200, admin: 200 },
+  },
+  {
     endpoint: 'POST create (multipart)',
     request: () => ({ method: 'POST', url: adminUrl, ...multipart({ title: 'Matrix' }, { bytes: sampleMp4 }) }),
     expected: { anonymous: 401, student: 403, outsider: 403, mentor: 403, staff: 201, admin: 201 },
@@ -152,6 +157,7 @@ describe('OpenAPI', () => {
         'get /api/admin/job-readiness/expert-sessions/{id}',
         'patch /api/admin/job-readiness/expert-sessions/{id}',
         'get /api/admin/job-readiness/expert-sessions/{id}/removal-impact',
+        'get /api/admin/job-readiness/expert-sessions/summary',
         'delete /api/admin/job-readiness/expert-sessions/{id}',
         'post /api/admin/job-readiness/expert-sessions/{id}/restore',
         'post /api/admin/job-readiness/expert-sessions/uploads',

@@ -81,18 +81,24 @@ const statusCondition: Record<SessionStatus | 'current', SQL | undefined> = {
 };
 
 /** Newest first, keyset-paged on (created_at, id). */
-export async function listSessions(
-  db: Database,
-  query: { limit: number; cursor?: Cursor; productId?: string; search?: string; status?: SessionStatus },
-) {
+export type SessionFilters = { productId?: string; search?: string; status?: SessionStatus };
+
+/** The admin list's filters, shared by the page and its summary. */
+function matchingFilters(filters: SessionFilters) {
+  return and(
+    statusCondition[filters.status ?? 'current'],
+    filters.search ? ilike(expertSessions.title, `%${escapeLike(filters.search)}%`) : undefined,
+    filters.productId
+      ? sql`exists (select 1 from ${links} where ${qualified(links.expertSessionId)} = ${sessionId} and ${qualified(links.productId)} = ${filters.productId})`
+      : undefined,
+  );
+}
+
+export async function listSessions(db: Database, query: SessionFilters & { limit: number; cursor?: Cursor }) {
   return selectSessionsWithDetails(db)
     .where(
       and(
-        statusCondition[query.status ?? 'current'],
-        query.search ? ilike(expertSessions.title, `%${escapeLike(query.search)}%`) : undefined,
-        query.productId
-          ? sql`exists (select 1 from ${links} where ${qualified(links.expertSessionId)} = ${sessionId} and ${qualified(links.productId)} = ${query.productId})`
-          : undefined,
+        matchingFilters(query),
         query.cursor
           ? sql`(${qualified(expertSessions.createdAt)}, ${sessionId}) < (${query.cursor.sortValue}::timestamptz, ${query.cursor.id}::uuid)`
           : undefined,
@@ -100,6 +106,28 @@ export async function listSessions(
     )
     .orderBy(desc(expertSessions.createdAt), desc(expertSessions.id))
     .limit(query.limit + 1);
+}
+
+/**
+ * Totals over every session the filters match (not one page): how many, how many active, the
+ * distinct students who started any of them, and their average completion, in one statement.
+ */
+export async function summarizeSessions(db: Database, filters: SessionFilters) {
+  const matching = db
+    .$with('matching')
+    .as(db.select({ id: expertSessions.id, isActive: expertSessions.isActive }).from(expertSessions).where(matchingFilters(filters)));
+  const progressOfMatching = sql`from ${expertSessionProgress}
+    where ${qualified(expertSessionProgress.expertSessionId)} in (select ${sql.identifier('id')} from ${matching})`;
+  const [row] = await db
+    .with(matching)
+    .select({
+      sessions: sql<number>`count(*)::int`,
+      active: sql<number>`(count(*) filter (where ${matching.isActive}))::int`,
+      studentsReached: sql<number>`(select count(distinct ${qualified(expertSessionProgress.studentId)})::int ${progressOfMatching})`,
+      averageCompletionPercentage: sql<number>`(select coalesce(round(avg(${qualified(expertSessionProgress.completionPercentage)}), 1), 0)::float ${progressOfMatching})`,
+    })
+    .from(matching);
+  return row!;
 }
 
 export async function findSession(db: Database, id: string) {

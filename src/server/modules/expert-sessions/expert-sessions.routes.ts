@@ -19,12 +19,15 @@ import {
   progressBody,
   progressResponse,
   presentRemovalImpact,
+  presentSummary,
   removalImpactQuery,
   removalImpactResponse,
   sessionIdParams,
   sessionResponse,
   studentListQuery,
   studentListResponse,
+  summaryQuery,
+  summaryResponse,
   updateBody,
 } from './expert-sessions.schemas.ts';
 import * as usecases from './expert-sessions.usecases.ts';
@@ -79,6 +82,20 @@ export function registerExpertSessionRoutes(app: AppInstance) {
         const page = await usecases.listSessions(db, request.query);
         return { sessions: page.items.map(presentAdminSession), next_cursor: page.nextCursor };
       },
+    );
+
+    scoped.get(
+      `${adminPath}/summary`,
+      {
+        onRequest: manageContent,
+        schema: {
+          tags,
+          summary: 'Totals over every session the list filters match (for the stat cards)',
+          querystring: summaryQuery,
+          response: { 200: summaryResponse, ...errorResponses },
+        },
+      },
+      async (request) => ({ summary: presentSummary(await usecases.summarizeSessions(db, request.query)) }),
     );
 
     scoped.post(

@@ -90,6 +90,28 @@ export const adminListQuery = z.object({
   status: sessionStatus.optional().meta({ description: 'Default: active and inactive, not deleted.' }),
 });
 
+export const summaryQuery = adminListQuery.omit({ limit: true, cursor: true });
+
+export const summaryResponse = z.object({
+  summary: z
+    .object({
+      sessions: z.number().int(),
+      active: z.number().int(),
+      students_reached: z.number().int().meta({ description: 'Distinct students who started any of these sessions.' }),
+      average_completion_percentage: z.number().meta({ description: 'Over those students’ progress on these sessions.' }),
+    })
+    .meta({ id: 'ExpertSessionSummary', example: { sessions: 42, active: 38, students_reached: 1250, average_completion_percentage: 57.5 } }),
+});
+
+export function presentSummary(summary: { sessions: number; active: number; studentsReached: number; averageCompletionPercentage: number }) {
+  return {
+    sessions: summary.sessions,
+    active: summary.active,
+    students_reached: summary.studentsReached,
+    average_completion_percentage: summary.averageCompletionPercentage,
+  };
+}
+
 const title = requiredText(200).meta({ example: 'Answering behavioural questions' });
 const description = optionalText(5000).meta({ example: 'A recruiter walks through the STAR method.' });
 

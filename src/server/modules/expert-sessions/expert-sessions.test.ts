@@ -212,6 +212,19 @@ describe('expert sessions: admin API', () => {
     });
   });
 
+  it('summarises every session the filters match, not one page, in one statement', async () => {
+    const search = 'Summary case';
+    const watched = await createSession(t, { title: `${search} watched`, productIds: [t.ids.products.interview] });
+    const inactive = await createSession(t, { title: `${search} inactive`, productIds: [t.ids.products.interview] });
+    await patch(inactive.id, { is_active: false });
+    await t.request({ method: 'POST', url: `${studentUrl}/${watched.id}/watch-progress`, as: 'student', payload: { watch_time_seconds: 2 } });
+    const { result, statements } = await countStatements(() =>
+      t.request({ method: 'GET', url: `${adminUrl}/summary?search=${encodeURIComponent(search)}`, as: 'staff' }),
+    );
+    expect(result.json().summary).toEqual({ sessions: 2, active: 1, students_reached: 1, average_completion_percentage: 50 });
+    expect(statements).toBe(2);
+  });
+
   it('costs the same small number of SQL statements for a page of 2 and of 20 sessions', async () => {
     for (let index = 0; index < 20; index += 1) await createSession(t, { title: `Bulk ${index}`, productIds: [t.ids.products.career] });
     const measure = async (limit: number) =>

@@ -25,6 +25,8 @@ export async function listSessions(
   return toPage(rows, query.limit, (row) => ({ sortValue: row.createdAtExact, id: row.session.id }));
 }
 
+export const summarizeSessions = repository.summarizeSessions;
+
 export async function getSession(db: Database, id: string) {
   const session = await repository.findSession(db, id);
   if (!session) throw expertSessionNotFound();

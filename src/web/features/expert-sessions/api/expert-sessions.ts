@@ -38,6 +38,17 @@ export function useExpertSessions(filters: SessionFilters) {
   return usePagedList<ExpertSession, 'sessions'>({ queryKey: sessionsKey, path: adminSessionsPath, itemsKey: 'sessions', query: filters });
 }
 
+export type SessionSummary = { sessions: number; active: number; students_reached: number; average_completion_percentage: number };
+
+/** Totals over every session the filters match, for the stat cards (not just the loaded pages). */
+export function useSessionSummary(filters: SessionFilters) {
+  return useQuery({
+    queryKey: [...sessionsKey, 'summary', filters],
+    queryFn: () => api<{ summary: SessionSummary }>(`${adminSessionsPath}/summary`, { query: filters }),
+    select: (data) => data.summary,
+  });
+}
+
 /** Sessions belong to JOB_READINESS products only. */
 export function useJobReadinessProducts() {
   return useQuery({

@@ -6,7 +6,15 @@ import { PageHeader } from '../../../components/page-header.tsx';
 import { useSearchField } from '../../../components/search-field.tsx';
 import { FormError, PagedListView } from '../../../components/states.tsx';
 import { formatDate } from '../../../lib/labels.ts';
-import { type ExpertSession, type SessionStatus, useExpertSessions, useJobReadinessProducts, useRestoreSession } from '../api/expert-sessions.ts';
+import {
+  type ExpertSession,
+  type SessionStatus,
+  type SessionSummary,
+  useExpertSessions,
+  useJobReadinessProducts,
+  useRestoreSession,
+  useSessionSummary,
+} from '../api/expert-sessions.ts';
 import { CreateSessionDialog, DeleteSessionDialog, EditSessionDialog, formatDuration } from './session-dialogs.tsx';
 
 type Dialog = { kind: 'create' } | { kind: 'edit' | 'delete'; session: ExpertSession };
@@ -21,7 +29,9 @@ export function ExpertSessionsPage() {
   const search = useSearchField('Search', 'Title');
   const [productId, setProductId] = useState<string | null>(null);
   const [status, setStatus] = useState<SessionStatus | null>(null);
-  const sessions = useExpertSessions({ search: search.term, productId, status });
+  const filters = { search: search.term, productId, status };
+  const sessions = useExpertSessions(filters);
+  const summary = useSessionSummary(filters);
   const products = useJobReadinessProducts();
   const restore = useRestoreSession();
   const [dialog, setDialog] = useState<Dialog | null>(null);
@@ -39,7 +49,7 @@ export function ExpertSessionsPage() {
           </Button>
         }
       />
-      {!sessions.isPending && !sessions.isError && <SessionStats sessions={sessions.items} more={sessions.hasNextPage} />}
+      {summary.data && <SessionStats summary={summary.data} />}
       <SimpleGrid cols={{ base: 1, sm: 3 }} maw={900} mb="md" spacing="sm">
         {search.field}
         <Select
@@ -162,17 +172,13 @@ function StatusBadge({ session }: { session: ExpertSession }) {
   );
 }
 
-/** Figures over the sessions listed (the loaded pages of the current filter). */
-function SessionStats({ sessions, more }: { sessions: ExpertSession[]; more: boolean }) {
-  const viewers = sessions.reduce((sum, session) => sum + session.completion_stats.viewers, 0);
-  const averageRate = sessions.length
-    ? sessions.reduce((sum, session) => sum + session.completion_stats.completion_rate, 0) / sessions.length
-    : 0;
+/** Totals over every session the filters match, counted by the server. */
+function SessionStats({ summary }: { summary: SessionSummary }) {
   const stats = [
-    { label: 'Sessions', value: `${sessions.length}${more ? '+' : ''}` },
-    { label: 'Active', value: sessions.filter((session) => session.is_active && !session.deleted_at).length },
-    { label: 'Students reached', value: viewers, hint: 'viewers, summed over sessions' },
-    { label: 'Average completion', value: `${Math.round(averageRate)}%` },
+    { label: 'Sessions', value: summary.sessions },
+    { label: 'Active', value: summary.active },
+    { label: 'Students reached', value: summary.students_reached, hint: 'started at least one of these' },
+    { label: 'Average completion', value: `${Math.round(summary.average_completion_percentage)}%`, hint: 'of what they started' },
   ];
   return (
     <SimpleGrid cols={{ base: 2, md: 4 }} spacing="sm" mb="lg">
