@@ -8,6 +8,24 @@ import { StagedVideo } from './video-file.ts';
 const exampleId = '3f1c2a9e-8b7d-4c5e-9f10-2a3b4c5d6e7f';
 const exampleProductId = '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d';
 const exampleTime = '2026-11-20T09:30:00.000Z';
+const exampleStats = {
+  eligible_students: 40,
+  viewers: 25,
+  completed_students: 10,
+  completion_rate: 25,
+  average_completion_percentage: 61.4,
+  average_watch_time_seconds: 780,
+};
+const exampleProgress = {
+  watch_time_seconds: 600,
+  last_position_seconds: 640,
+  completion_percentage: 47,
+  is_completed: false,
+  completed_at: null,
+  last_milestone_reached: 25,
+  can_resume: true,
+  resume_position_seconds: 640,
+};
 
 export const sessionIdParams = z.object({ id: z.uuid().meta({ example: exampleId }) });
 
@@ -25,14 +43,7 @@ export const completionStatsSchema = z
   .meta({
     id: 'ExpertSessionCompletionStats',
     description: 'Over the distinct students of clients assigned any of the session’s products; rates in percent.',
-    example: {
-      eligible_students: 40,
-      viewers: 25,
-      completed_students: 10,
-      completion_rate: 25,
-      average_completion_percentage: 61.4,
-      average_watch_time_seconds: 780,
-    },
+    example: exampleStats,
   });
 
 export const adminSessionSchema = z
@@ -68,14 +79,7 @@ export const adminSessionSchema = z
       created_at: exampleTime,
       updated_at: exampleTime,
       products: [{ id: exampleProductId, name: 'Interview Ready', type: 'JOB_READINESS' }],
-      completion_stats: {
-        eligible_students: 40,
-        viewers: 25,
-        completed_students: 10,
-        completion_rate: 25,
-        average_completion_percentage: 61.4,
-        average_watch_time_seconds: 780,
-      },
+      completion_stats: exampleStats,
     },
   });
 
@@ -221,16 +225,7 @@ export const progressSchema = z
   })
   .meta({
     id: 'ExpertSessionProgress',
-    example: {
-      watch_time_seconds: 600,
-      last_position_seconds: 640,
-      completion_percentage: 47,
-      is_completed: false,
-      completed_at: null,
-      last_milestone_reached: 25,
-      can_resume: true,
-      resume_position_seconds: 640,
-    },
+    example: exampleProgress,
   });
 
 export const studentSessionSchema = z
@@ -266,16 +261,7 @@ export const studentListResponse = z
           video_url: videoUrlOf(exampleId),
           video_duration: 1260,
           created_at: exampleTime,
-          progress: {
-            watch_time_seconds: 600,
-            last_position_seconds: 640,
-            completion_percentage: 47,
-            is_completed: false,
-            completed_at: null,
-            last_milestone_reached: 25,
-            can_resume: true,
-            resume_position_seconds: 640,
-          },
+          progress: exampleProgress,
         },
       ],
       overall_progress: { completed_sessions_count: 0, total_sessions: 1, progress_percentage: 0 },
