@@ -1,11 +1,11 @@
 // `npm run bench` — starts the app as in production against DATABASE_URL (load it first with
 // `npm run seed:scale -- --size L`), drives each scenario over HTTP at 16 connections, then runs the
 // very same SQL statements straight through the driver at the same concurrency (the ceiling).
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
+import { startApp } from '../e2e/support/app-server.ts';
 import { buildApp } from '../src/server/app.ts';
 import { loadConfig } from '../src/server/config.ts';
 import { captureStatements, openDatabase, type DatabaseConnection } from '../src/server/db/database.ts';
@@ -16,7 +16,6 @@ const { values: options } = parseArgs({
     seconds: { type: 'string', default: '8' },
     connections: { type: 'string', default: '16' },
     only: { type: 'string' },
-    port: { type: 'string', default: '3999' },
   },
 });
 const seconds = Number(options.seconds);
@@ -33,10 +32,7 @@ type Scenario = { name: string; kind: 'read' | 'write'; requests: Request[] };
 const environment = {
   NODE_ENV: 'production',
   DATABASE_URL: databaseUrl,
-  DATA_DIR: `/tmp/jobready-bench-${process.pid}`,
   AUTH_SECRET: 'bench-secret-bench-secret-bench-secret-01',
-  PORT: options.port!,
-  PUBLIC_URL: `http://127.0.0.1:${options.port}`,
   SEED_DEMO: 'false',
   LOG_LEVEL: 'warn',
 };
@@ -49,7 +45,7 @@ function send(request: Request): Promise<{ status: number; body: string }> {
       {
         agent,
         host: '127.0.0.1',
-        port: Number(options.port),
+        port,
         method: request.method,
         path: request.path,
         headers: {
@@ -88,28 +84,11 @@ async function load(work: (loop: number, iteration: number) => Promise<void>) {
   return { rps: latencies.length / seconds, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
 }
 
-async function startServer(): Promise<ChildProcess> {
-  const server = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-    env: { ...process.env, ...environment },
-    stdio: ['ignore', 'inherit', 'inherit'],
-    detached: true,
-  });
-  for (let attempt = 0; attempt < 120; attempt += 1) {
-    try {
-      if ((await send({ method: 'GET', path: '/api/health', token: '' })).status === 200) return server;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error('The server did not become healthy.');
-}
-
 async function signIn(email: string) {
   const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
     const body = JSON.stringify({ email, password: scalePassword });
     const outgoing = http.request(
-      { agent, host: '127.0.0.1', port: Number(options.port), method: 'POST', path: '/api/auth/sign-in/email', headers: { 'content-type': 'application/json' } },
+      { agent, host: '127.0.0.1', port, method: 'POST', path: '/api/auth/sign-in/email', headers: { 'content-type': 'application/json' } },
       resolve,
     );
     outgoing.on('error', reject);
@@ -146,7 +125,8 @@ function percentile(values: number[]) {
   return values.map((value) => value.toFixed(1).padStart(7)).join(' ');
 }
 
-const server = await startServer();
+const server = await startApp(environment);
+const port = server.port;
 const database = await openDatabase({ url: databaseUrl, poolSize: connections });
 try {
   const inputs = await pickInputs(database);
@@ -205,7 +185,7 @@ try {
   ];
 
   // The statements of each request, captured from the same app in-process.
-  const inProcess = await buildApp(loadConfig({ ...environment, DATA_DIR: `${environment.DATA_DIR}-capture` }), database);
+  const inProcess = await buildApp(loadConfig({ ...environment, DATA_DIR: `/tmp/jobready-bench-capture-${process.pid}` }), database);
   // Boot first: a request that triggers the boot runs outside the capturing context.
   await inProcess.ready();
   const capture = async (request: Request) => {
@@ -247,6 +227,6 @@ try {
   await inProcess.close();
 } finally {
   await database.close();
-  if (server.pid) process.kill(-server.pid, 'SIGTERM');
+  await server.stop();
   agent.destroy();
 }

@@ -6,14 +6,15 @@ import path from 'node:path';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
-export type RunningApp = { url: string; output: () => string; stop: () => Promise<void> };
+export type RunningApp = { url: string; port: number; output: () => string; stop: () => Promise<void> };
 
 /**
  * Starts the platform the way a user does (`node --import tsx src/server/main.ts`, after building
  * the web app when its sources changed) on a fresh data dir and a free port, with the demo data.
  * The server runs in its own process group so that `stop` ends it and anything it started.
+ * `env` overrides the environment (the benchmark runs it in production mode on PostgreSQL).
  */
-export async function startApp(): Promise<RunningApp> {
+export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
   // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
   const buildEnv = { ...process.env, NODE_ENV: 'production' };
   execFileSync(process.execPath, ['scripts/build-web-if-needed.mjs'], { cwd: repoRoot, stdio: 'inherit', env: buildEnv });
@@ -24,7 +25,7 @@ export async function startApp(): Promise<RunningApp> {
     cwd: repoRoot,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_ENV: 'development', DATA_DIR: dataDir, PORT: String(port), SEED_DEMO: 'true', LOG_LEVEL: 'warn' },
+    env: { ...process.env, NODE_ENV: 'development', DATA_DIR: dataDir, PORT: String(port), SEED_DEMO: 'true', LOG_LEVEL: 'warn', ...env },
   });
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
@@ -40,7 +41,7 @@ export async function startApp(): Promise<RunningApp> {
     await stop();
     throw error;
   }
-  return { url, output: () => output, stop };
+  return { url, port, output: () => output, stop };
 }
 
 async function waitForHealth(url: string, child: ChildProcess, output: () => string, timeoutMs = 90_000) {
