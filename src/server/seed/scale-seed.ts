@@ -95,32 +95,39 @@ export function scaleSteps(size: ScaleSize, passwordHash: string): Step[] {
       from generate_series(1, ${n(s.sessions)}) as e, generate_series(0, ${n(s.productsPerSession - 1)}) as k
       on conflict do nothing`),
     {
-      // Each student has watched some of the sessions their client's products offer.
+      // Each student has watched some of the sessions their client's products offer. The per-row
+      // statistics trigger is off while a chunk loads (it would double the load time); the
+      // 'completion statistics' step recomputes every session at the end instead.
       name: 'watch progress',
       chunks: studentChunks,
-      run: async (db, chunk) => {
-        await db.execute(sql`
-          insert into job_readiness_expert_session_progress
-            (student_id, expert_session_id, watch_time_seconds, last_position_seconds, completion_percentage,
-             is_completed, completed_at, last_milestone_reached, created_at, updated_at)
-          select student_id, session_id, duration * pct / 100, duration * pct / 100, pct, pct >= 95,
-            case when pct >= 95 then now() - (rank * interval '1 hour') end, (pct / 25) * 25, now(), now()
-          from (
-            select u.id as student_id, sp.expert_session_id as session_id, e.video_duration as duration,
-              (abs(hashtext(u.id::text || sp.expert_session_id::text)) % 101) as pct,
-              row_number() over (partition by u.id order by hashtext(sp.expert_session_id::text || u.id::text)) as rank
-            from users u
-            join client_product_assignments cpa on cpa.client_id = u.client_id
-            join job_readiness_expert_session_products sp on sp.product_id = cpa.product_id
-            join job_readiness_expert_sessions e on e.id = sp.expert_session_id
-            where u.role = 'student' and u.id in (
-              select ${idOf('student', 'i')} from generate_series(${n(chunk * studentChunk + 1)}, ${n(Math.min((chunk + 1) * studentChunk, students))}) as i)
-            group by u.id, sp.expert_session_id, e.video_duration
-          ) as eligible
-          where rank <= ${n(s.progressPerStudent)}
-          on conflict do nothing`);
-      },
+      run: (db, chunk) =>
+        db.transaction(async (tx) => {
+          await tx.execute(sql`alter table job_readiness_expert_session_progress disable trigger job_readiness_expert_session_progress_stats`);
+          await tx.execute(sql`
+            insert into job_readiness_expert_session_progress
+              (student_id, expert_session_id, watch_time_seconds, last_position_seconds, completion_percentage,
+               is_completed, completed_at, last_milestone_reached, created_at, updated_at)
+            select student_id, session_id, duration * pct / 100, duration * pct / 100, pct, pct >= 95,
+              case when pct >= 95 then now() - (rank * interval '1 hour') end, (pct / 25) * 25, now(), now()
+            from (
+              select u.id as student_id, sp.expert_session_id as session_id, e.video_duration as duration,
+                (abs(hashtext(u.id::text || sp.expert_session_id::text)) % 101) as pct,
+                row_number() over (partition by u.id order by hashtext(sp.expert_session_id::text || u.id::text)) as rank
+              from users u
+              join client_product_assignments cpa on cpa.client_id = u.client_id
+              join job_readiness_expert_session_products sp on sp.product_id = cpa.product_id
+              join job_readiness_expert_sessions e on e.id = sp.expert_session_id
+              where u.role = 'student' and u.id in (
+                select ${idOf('student', 'i')} from generate_series(${n(chunk * studentChunk + 1)}, ${n(Math.min((chunk + 1) * studentChunk, students))}) as i)
+              group by u.id, sp.expert_session_id, e.video_duration
+            ) as eligible
+            where rank <= ${n(s.progressPerStudent)}
+            on conflict do nothing`);
+          await tx.execute(sql`alter table job_readiness_expert_session_progress enable trigger job_readiness_expert_session_progress_stats`);
+        }),
     },
+    once('completion statistics', sql`
+      select job_readiness_refresh_expert_session_stats(array(select id from job_readiness_expert_sessions))`),
     // A worklet runs on one of its client's products with four of the client's students.
     once('worklets', sql`
       insert into worklets (id, cert_id, title, description, status, start_date, end_date, product_id, created_at, updated_at)

@@ -1,12 +1,13 @@
 import { and, asc, desc, eq, ilike, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import { qualified } from '../../db/sql.ts';
+import { prepared } from '../../db/prepared.ts';
 import type { Cursor } from '../../http/paging.ts';
 import { clientProductAssignments } from '../clients/clients.table.ts';
 import { escapeLike, productSummaryJson } from '../products/products.repository.ts';
 import { products } from '../products/products.table.ts';
 import { users } from '../users/users.table.ts';
-import { expertSessionProducts, expertSessionProgress, expertSessions } from './expert-sessions.table.ts';
+import { expertSessionProducts, expertSessionProgress, expertSessions, expertSessionStats } from './expert-sessions.table.ts';
 
 export type SessionStatus = 'active' | 'inactive' | 'deleted';
 type ProductSummary = { id: string; name: string; type: string };
@@ -22,20 +23,15 @@ export type CompletionStats = {
 const sessionId = qualified(expertSessions.id);
 const links = expertSessionProducts;
 
-/** The clients that reach a session through any of its products. */
-const sessionClientIds = sql`
-  select ${qualified(clientProductAssignments.clientId)} from ${links}
-  join ${clientProductAssignments} on ${qualified(clientProductAssignments.productId)} = ${qualified(links.productId)}
-  where ${qualified(links.expertSessionId)} = ${sessionId}`;
+const stats = expertSessionStats;
 
 /**
- * Sessions with their products and completion statistics as correlated subqueries, so a whole
- * page is one statement. Eligible students are the students of clients assigned any of the
- * session's products (a student has one client, so no de-duplication is needed); viewers are those
- * of them with a progress row. Both read only indexes (users_students_by_client_idx and
- * job_readiness_expert_session_progress_stats_idx).
+ * Sessions with their products and completion statistics, so a whole page is one statement. The
+ * statistics are read from job_readiness_expert_session_stats, which triggers keep up to date on
+ * write (decision 006); averages are over the students who started the session.
  */
 function selectSessionsWithDetails(db: Database) {
+  const perViewer = (sum: SQL) => sql`coalesce(${sum}::numeric / nullif(${stats.viewers}, 0), 0)`;
   return db
     .select({
       session: expertSessions,
@@ -46,28 +42,17 @@ function selectSessionsWithDetails(db: Database) {
         from ${links} join ${products} on ${qualified(products.id)} = ${qualified(links.productId)}
         where ${qualified(links.expertSessionId)} = ${sessionId}
       ), '[]'::json)`,
-      completionStats: sql<CompletionStats>`(
-        select json_build_object(
-          'eligible_students', (
-            select count(*)::int from ${users}
-            where ${qualified(users.role)} = 'student' and ${qualified(users.clientId)} in (${sessionClientIds})
-          ),
-          'viewers', count(*)::int,
-          'completed_students', (count(*) filter (where ${qualified(expertSessionProgress.isCompleted)}))::int,
-          'completion_rate', coalesce(round(100.0 * count(*) filter (where ${qualified(expertSessionProgress.isCompleted)}) / nullif((
-            select count(*) from ${users}
-            where ${qualified(users.role)} = 'student' and ${qualified(users.clientId)} in (${sessionClientIds})
-          ), 0), 1), 0),
-          'average_completion_percentage', coalesce(round(avg(${qualified(expertSessionProgress.completionPercentage)}), 1), 0),
-          'average_watch_time_seconds', coalesce(round(avg(${qualified(expertSessionProgress.watchTimeSeconds)})), 0)
-        )
-        from ${expertSessionProgress}
-        join ${users} on ${qualified(users.id)} = ${qualified(expertSessionProgress.studentId)}
-        where ${qualified(expertSessionProgress.expertSessionId)} = ${sessionId}
-          and ${qualified(users.role)} = 'student' and ${qualified(users.clientId)} in (${sessionClientIds})
+      completionStats: sql<CompletionStats>`json_build_object(
+        'eligible_students', coalesce(${stats.eligibleStudents}, 0),
+        'viewers', coalesce(${stats.viewers}, 0),
+        'completed_students', coalesce(${stats.completedStudents}, 0),
+        'completion_rate', coalesce(round(100.0 * ${stats.completedStudents} / nullif(${stats.eligibleStudents}, 0), 1), 0),
+        'average_completion_percentage', round(${perViewer(sql`${stats.completionPercentageSum}`)}, 1),
+        'average_watch_time_seconds', round(${perViewer(sql`${stats.watchTimeSecondsSum}`)})
       )`,
     })
     .from(expertSessions)
+    .leftJoin(stats, eq(stats.expertSessionId, expertSessions.id))
     .$dynamic();
 }
 
@@ -83,29 +68,43 @@ const statusCondition: Record<SessionStatus | 'current', SQL | undefined> = {
 /** Newest first, keyset-paged on (created_at, id). */
 export type SessionFilters = { productId?: string; search?: string; status?: SessionStatus };
 
-/** The admin list's filters, shared by the page and its summary. */
+/**
+ * The admin list's filters, shared by the page and its summary. Their values are placeholders
+ * (`productId`, `pattern`) so that each combination of filters is one prepared statement.
+ */
 function matchingFilters(filters: SessionFilters) {
   return and(
     statusCondition[filters.status ?? 'current'],
-    filters.search ? ilike(expertSessions.title, `%${escapeLike(filters.search)}%`) : undefined,
+    filters.search ? ilike(expertSessions.title, sql.placeholder('pattern')) : undefined,
     filters.productId
-      ? sql`exists (select 1 from ${links} where ${qualified(links.expertSessionId)} = ${sessionId} and ${qualified(links.productId)} = ${filters.productId})`
+      ? sql`exists (select 1 from ${links} where ${qualified(links.expertSessionId)} = ${sessionId} and ${qualified(links.productId)} = ${sql.placeholder('productId')})`
       : undefined,
   );
 }
 
+/** The name part and the placeholder values of a combination of filters. */
+function filterShape(filters: SessionFilters) {
+  const name = [filters.status ?? 'current', filters.productId && 'product', filters.search && 'search'].filter(Boolean).join('_');
+  const values = { productId: filters.productId, pattern: filters.search && `%${escapeLike(filters.search)}%` };
+  return { name, values };
+}
+
 export async function listSessions(db: Database, query: SessionFilters & { limit: number; cursor?: Cursor }) {
-  return selectSessionsWithDetails(db)
-    .where(
-      and(
-        matchingFilters(query),
-        query.cursor
-          ? sql`(${qualified(expertSessions.createdAt)}, ${sessionId}) < (${query.cursor.sortValue}::timestamptz, ${query.cursor.id}::uuid)`
-          : undefined,
-      ),
-    )
-    .orderBy(desc(expertSessions.createdAt), desc(expertSessions.id))
-    .limit(query.limit + 1);
+  const { cursor } = query;
+  const shape = filterShape(query);
+  return prepared(db, `expert_sessions_page_${shape.name}${cursor ? '_after' : ''}`, (db) =>
+    selectSessionsWithDetails(db)
+      .where(
+        and(
+          matchingFilters(query),
+          cursor
+            ? sql`(${qualified(expertSessions.createdAt)}, ${sessionId}) < (${sql.placeholder('cursorTime')}::timestamptz, ${sql.placeholder('cursorId')}::uuid)`
+            : undefined,
+        ),
+      )
+      .orderBy(desc(expertSessions.createdAt), desc(expertSessions.id))
+      .limit(sql.placeholder('limit')),
+  ).execute({ ...shape.values, cursorTime: cursor?.sortValue, cursorId: cursor?.id, limit: query.limit + 1 });
 }
 
 /**
@@ -113,20 +112,23 @@ export async function listSessions(db: Database, query: SessionFilters & { limit
  * distinct students who started any of them, and their average completion, in one statement.
  */
 export async function summarizeSessions(db: Database, filters: SessionFilters) {
-  const matching = db
-    .$with('matching')
-    .as(db.select({ id: expertSessions.id, isActive: expertSessions.isActive }).from(expertSessions).where(matchingFilters(filters)));
-  const progressOfMatching = sql`from ${expertSessionProgress}
-    where ${qualified(expertSessionProgress.expertSessionId)} in (select ${sql.identifier('id')} from ${matching})`;
-  const [row] = await db
-    .with(matching)
-    .select({
-      sessions: sql<number>`count(*)::int`,
-      active: sql<number>`(count(*) filter (where ${matching.isActive}))::int`,
-      studentsReached: sql<number>`(select count(distinct ${qualified(expertSessionProgress.studentId)})::int ${progressOfMatching})`,
-      averageCompletionPercentage: sql<number>`(select coalesce(round(avg(${qualified(expertSessionProgress.completionPercentage)}), 1), 0)::float ${progressOfMatching})`,
-    })
-    .from(matching);
+  const shape = filterShape(filters);
+  const [row] = await prepared(db, `expert_sessions_summary_${shape.name}`, (db) => {
+    const matching = db
+      .$with('matching')
+      .as(db.select({ id: expertSessions.id, isActive: expertSessions.isActive }).from(expertSessions).where(matchingFilters(filters)));
+    const progressOfMatching = sql`from ${expertSessionProgress}
+      where ${qualified(expertSessionProgress.expertSessionId)} in (select ${sql.identifier('id')} from ${matching})`;
+    return db
+      .with(matching)
+      .select({
+        sessions: sql<number>`count(*)::int`,
+        active: sql<number>`(count(*) filter (where ${matching.isActive}))::int`,
+        studentsReached: sql<number>`(select count(distinct ${qualified(expertSessionProgress.studentId)})::int ${progressOfMatching})`,
+        averageCompletionPercentage: sql<number>`(select coalesce(round(avg(${qualified(expertSessionProgress.completionPercentage)}), 1), 0)::float ${progressOfMatching})`,
+      })
+      .from(matching);
+  }).execute(shape.values);
   return row!;
 }
 
@@ -184,7 +186,10 @@ export async function removeSessionProducts(db: Database, id: string, productIds
 /** Who the student API serves: the products of one client, optionally narrowed to one of them. */
 export type Audience = { clientId: string; productId?: string };
 
-/** Active, not deleted, and linked to one of the audience's products. */
+/**
+ * Active, not deleted, and linked to one of the audience's products (placeholders `clientId` and,
+ * when narrowed to a product, `productId`).
+ */
 function visibleTo(audience: Audience) {
   return and(
     eq(expertSessions.isActive, true),
@@ -193,32 +198,38 @@ function visibleTo(audience: Audience) {
       select 1 from ${links}
       join ${clientProductAssignments} on ${qualified(clientProductAssignments.productId)} = ${qualified(links.productId)}
       where ${qualified(links.expertSessionId)} = ${sessionId}
-        and ${qualified(clientProductAssignments.clientId)} = ${audience.clientId}
-        ${audience.productId ? sql`and ${qualified(links.productId)} = ${audience.productId}` : sql``}
+        and ${qualified(clientProductAssignments.clientId)} = ${sql.placeholder('clientId')}
+        ${audience.productId ? sql`and ${qualified(links.productId)} = ${sql.placeholder('productId')}` : sql``}
     )`,
   );
 }
 
+const audienceName = (audience: Audience | undefined) => (!audience ? 'anyone' : audience.productId ? 'product' : 'client');
+
 /** The session when `audience` may see it (any existing session when `audience` is omitted: admins and staff). */
 export async function findViewableSession(db: Database, id: string, audience: Audience | undefined) {
-  const [row] = await db
-    .select()
-    .from(expertSessions)
-    .where(and(eq(expertSessions.id, id), audience ? visibleTo(audience) : undefined));
+  const [row] = await prepared(db, `expert_session_viewable_by_${audienceName(audience)}`, (db) =>
+    db
+      .select()
+      .from(expertSessions)
+      .where(and(eq(expertSessions.id, sql.placeholder('id')), audience ? visibleTo(audience) : undefined)),
+  ).execute({ id, ...audience });
   return row;
 }
 
 /** The sessions a student sees, oldest first, each with the student's progress row (or nulls). */
 export async function listVisibleSessions(db: Database, studentId: string, audience: Audience) {
-  return db
-    .select({ session: expertSessions, progress: expertSessionProgress })
-    .from(expertSessions)
-    .leftJoin(
-      expertSessionProgress,
-      and(eq(expertSessionProgress.expertSessionId, expertSessions.id), eq(expertSessionProgress.studentId, studentId)),
-    )
-    .where(visibleTo(audience))
-    .orderBy(asc(expertSessions.createdAt), asc(expertSessions.id));
+  return prepared(db, `expert_sessions_visible_to_${audienceName(audience)}`, (db) =>
+    db
+      .select({ session: expertSessions, progress: expertSessionProgress })
+      .from(expertSessions)
+      .leftJoin(
+        expertSessionProgress,
+        and(eq(expertSessionProgress.expertSessionId, expertSessions.id), eq(expertSessionProgress.studentId, sql.placeholder('studentId'))),
+      )
+      .where(visibleTo(audience))
+      .orderBy(asc(expertSessions.createdAt), asc(expertSessions.id)),
+  ).execute({ studentId, ...audience });
 }
 
 export type Progress = typeof expertSessionProgress.$inferSelect;
@@ -241,30 +252,36 @@ export async function saveProgress(
   },
 ) {
   const table = expertSessionProgress;
-  const [row] = await db
-    .insert(table)
-    .values({
-      ...values,
-      lastPositionSeconds: values.lastPositionSeconds ?? 0,
-      completedAt: values.isCompleted ? sql`now()` : null,
-    })
-    .onConflictDoUpdate({
-      target: [table.studentId, table.expertSessionId],
-      set: {
-        watchTimeSeconds: sql`greatest(${qualified(table.watchTimeSeconds)}, excluded.watch_time_seconds)`,
-        lastPositionSeconds:
-          values.lastPositionSeconds === undefined ? sql`${qualified(table.lastPositionSeconds)}` : sql`excluded.last_position_seconds`,
-        completionPercentage: sql`greatest(${qualified(table.completionPercentage)}, excluded.completion_percentage)`,
-        isCompleted: sql`${qualified(table.isCompleted)} or excluded.is_completed`,
-        completedAt: sql`coalesce(${qualified(table.completedAt)}, excluded.completed_at)`,
-        lastMilestoneReached: sql`greatest(${qualified(table.lastMilestoneReached)}, excluded.last_milestone_reached)`,
-        updatedAt: sql`now()`,
-      },
-    })
-    .returning();
+  const keepsPosition = values.lastPositionSeconds === undefined;
+  const [row] = await prepared(db, `expert_session_progress_save${keepsPosition ? '_keeping_position' : ''}`, (db) =>
+    db
+      .insert(table)
+      .values({
+        studentId: sql.placeholder('studentId'),
+        expertSessionId: sql.placeholder('expertSessionId'),
+        watchTimeSeconds: sql.placeholder('watchTimeSeconds'),
+        lastPositionSeconds: sql.placeholder('lastPositionSeconds'),
+        completionPercentage: sql.placeholder('completionPercentage'),
+        isCompleted: sql.placeholder('isCompleted'),
+        completedAt: sql`case when ${sql.placeholder('isCompleted')}::boolean then now() end`,
+        lastMilestoneReached: sql.placeholder('lastMilestoneReached'),
+      })
+      .onConflictDoUpdate({
+        target: [table.studentId, table.expertSessionId],
+        set: {
+          watchTimeSeconds: sql`greatest(${qualified(table.watchTimeSeconds)}, excluded.watch_time_seconds)`,
+          lastPositionSeconds: keepsPosition ? sql`${qualified(table.lastPositionSeconds)}` : sql`excluded.last_position_seconds`,
+          completionPercentage: sql`greatest(${qualified(table.completionPercentage)}, excluded.completion_percentage)`,
+          isCompleted: sql`${qualified(table.isCompleted)} or excluded.is_completed`,
+          completedAt: sql`coalesce(${qualified(table.completedAt)}, excluded.completed_at)`,
+          lastMilestoneReached: sql`greatest(${qualified(table.lastMilestoneReached)}, excluded.last_milestone_reached)`,
+          updatedAt: sql`now()`,
+        },
+      })
+      .returning(),
+  ).execute({ ...values, lastPositionSeconds: values.lastPositionSeconds ?? 0 });
   return row!;
 }
-
 
 /**
  * What keeping only `remainingProductIds` would cost, in one statement: the session's products

@@ -68,17 +68,28 @@ export const expertSessionProgress = pgTable(
   },
   (table) => [
     unique('job_readiness_expert_session_progress_student_session_unique').on(table.studentId, table.expertSessionId),
-    // Covers the completion statistics of a session, read from the index alone.
-    index('job_readiness_expert_session_progress_stats_idx').on(
-      table.expertSessionId,
-      table.studentId,
-      table.isCompleted,
-      table.completionPercentage,
-      table.watchTimeSeconds,
-    ),
+    // A session's progress rows, for recomputing its statistics. Only columns that never change,
+    // so a progress save can be a HOT update that touches no index.
+    index('job_readiness_expert_session_progress_session_idx').on(table.expertSessionId, table.studentId),
     check(
       'job_readiness_expert_session_progress_percentage_check',
       sql`${table.completionPercentage} between 0 and 100`,
     ),
   ],
 );
+
+/**
+ * Completion statistics of a session, kept up to date on write by the triggers of migration
+ * 0008 (see docs/decisions/006-completion-statistics-maintained-on-write.md). Counted over the
+ * session's eligible students: those whose client is assigned one of the session's products.
+ */
+export const expertSessionStats = pgTable('job_readiness_expert_session_stats', {
+  expertSessionId: uuid('expert_session_id')
+    .primaryKey()
+    .references(() => expertSessions.id, { onDelete: 'cascade' }),
+  eligibleStudents: integer('eligible_students').notNull().default(0),
+  viewers: integer('viewers').notNull().default(0),
+  completedStudents: integer('completed_students').notNull().default(0),
+  completionPercentageSum: bigint('completion_percentage_sum', { mode: 'number' }).notNull().default(0),
+  watchTimeSecondsSum: bigint('watch_time_seconds_sum', { mode: 'number' }).notNull().default(0),
+});
