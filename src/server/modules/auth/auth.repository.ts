@@ -1,16 +1,19 @@
-import { and, eq, gt } from 'drizzle-orm';
+import { and, eq, gt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
+import { prepared } from '../../db/prepared.ts';
 import { users } from '../users/users.table.ts';
 import { authSessions } from './auth.table.ts';
 
 /** The signed-in user behind a session token, in one statement; disabled users have none. */
 export async function findActorBySessionToken(db: Database, token: string) {
-  const [row] = await db
-    .select({ id: users.id, name: users.name, email: users.email, role: users.role, clientId: users.clientId })
-    .from(authSessions)
-    .innerJoin(users, eq(users.id, authSessions.userId))
-    .where(and(eq(authSessions.token, token), gt(authSessions.expiresAt, new Date()), eq(users.banned, false)))
-    .limit(1);
+  const [row] = await prepared(db, 'auth_actor_by_session_token', (db) =>
+    db
+      .select({ id: users.id, name: users.name, email: users.email, role: users.role, clientId: users.clientId })
+      .from(authSessions)
+      .innerJoin(users, eq(users.id, authSessions.userId))
+      .where(and(eq(authSessions.token, sql.placeholder('token')), gt(authSessions.expiresAt, sql`now()`), eq(users.banned, false)))
+      .limit(1),
+  ).execute({ token });
   return row;
 }
 

@@ -1,9 +1,10 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/database.ts';
+import { prepared } from '../../db/prepared.ts';
 import type { Cursor } from '../../http/paging.ts';
 import { users } from '../users/users.table.ts';
-import { afterCursor, roleRank } from './worklets.repository.ts';
+import { afterCursor, cursorValues, roleRank } from './worklets.repository.ts';
 import {
   mentorAssignmentHistory as history,
   mentorWorkletAssignments as assignments,
@@ -43,9 +44,11 @@ export type AssignmentRow = Awaited<ReturnType<typeof findAssignmentsByIds>>[num
 
 /** A worklet's mentors: active ones first, Primary → Secondary → Collaborator, then by name. */
 export async function listAssignments(db: Database, workletId: string, { includeInactive }: { includeInactive: boolean }) {
-  return selectAssignments(db)
-    .where(and(eq(assignments.workletId, workletId), includeInactive ? undefined : eq(assignments.isActive, true)))
-    .orderBy(desc(assignments.isActive), roleRank(sql`${assignments.roleType}`), asc(mentor.name));
+  return prepared(db, `worklet_mentors${includeInactive ? '_with_inactive' : ''}`, (db) =>
+    selectAssignments(db)
+      .where(and(eq(assignments.workletId, sql.placeholder('workletId')), includeInactive ? undefined : eq(assignments.isActive, true)))
+      .orderBy(desc(assignments.isActive), roleRank(sql`${assignments.roleType}`), asc(mentor.name)),
+  ).execute({ workletId });
 }
 
 export async function findAssignmentsByIds(db: Database, ids: string[]) {
@@ -105,29 +108,26 @@ export type HistoryRow = Awaited<ReturnType<typeof listHistory>>[number];
 
 /** The worklet's timeline, oldest first, in keyset pages. */
 export async function listHistory(db: Database, workletId: string, { limit, cursor }: { limit: number; cursor?: Cursor }) {
-  return db
-    .select({
-      id: history.id,
-      action: history.action,
-      mentor: { id: mentor.id, name: mentor.name },
-      fromRole: history.fromRole,
-      toRole: history.toRole,
-      actor: { id: actor.id, name: actor.name },
-      reason: history.reason,
-      createdAt: history.createdAt,
-      sortKey: sql<string>`${history.createdAt}::text`,
-    })
-    .from(history)
-    .innerJoin(mentor, eq(mentor.id, history.mentorId))
-    .leftJoin(actor, eq(actor.id, history.actorId))
-    .where(
-      and(
-        eq(history.workletId, workletId),
-        afterCursor(cursor, history.createdAt, history.id, 'asc'),
-      ),
-    )
-    .orderBy(asc(history.createdAt), asc(history.id))
-    .limit(limit + 1);
+  return prepared(db, `worklet_history${cursor ? '_after' : ''}`, (db) =>
+    db
+      .select({
+        id: history.id,
+        action: history.action,
+        mentor: { id: mentor.id, name: mentor.name },
+        fromRole: history.fromRole,
+        toRole: history.toRole,
+        actor: { id: actor.id, name: actor.name },
+        reason: history.reason,
+        createdAt: history.createdAt,
+        sortKey: sql<string>`${history.createdAt}::text`,
+      })
+      .from(history)
+      .innerJoin(mentor, eq(mentor.id, history.mentorId))
+      .leftJoin(actor, eq(actor.id, history.actorId))
+      .where(and(eq(history.workletId, sql.placeholder('workletId')), afterCursor(cursor, history.createdAt, history.id, 'asc')))
+      .orderBy(asc(history.createdAt), asc(history.id))
+      .limit(sql.placeholder('limit')),
+  ).execute({ workletId, ...cursorValues(cursor), limit: limit + 1 });
 }
 
 /** How many worklets the mentor is active on, per (status, role). */
@@ -141,6 +141,8 @@ export async function countMentorWorklets(db: Database, mentorId: string) {
 }
 
 export async function userExists(db: Database, id: string) {
-  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.id, id));
+  const [row] = await prepared(db, 'user_exists', (db) =>
+    db.select({ id: users.id }).from(users).where(eq(users.id, sql.placeholder('id'))),
+  ).execute({ id });
   return Boolean(row);
 }

@@ -1,6 +1,7 @@
 import { and, eq, gt, ilike, inArray, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/database.ts';
+import { prepared } from '../../db/prepared.ts';
 import { qualified } from '../../db/sql.ts';
 import type { Cursor } from '../../http/paging.ts';
 import type { Actor } from '../auth/auth.guard.ts';
@@ -14,39 +15,51 @@ export type Viewer = Pick<Actor, 'id' | 'role'>;
 export type ActiveMentor = { id: string; name: string; role_type: MentorRole };
 export type WorkletValues = typeof worklets.$inferInsert;
 
-/** Rows after the keyset cursor in (time, id) order; the cursor's time is text to keep microseconds. */
+/**
+ * Rows after the keyset cursor in (time, id) order, as placeholders (`cursorTime` as text, to
+ * keep microseconds, and `cursorId`; see `cursorValues`) so a paged query stays one prepared statement.
+ */
 export function afterCursor(cursor: Cursor | undefined, time: PgColumn, id: PgColumn, direction: 'asc' | 'desc') {
   if (!cursor) return undefined;
   const beyond = direction === 'asc' ? gt : lt;
-  const at = sql`${cursor.sortValue}::timestamptz`;
-  return or(beyond(time, at), and(eq(time, at), beyond(id, cursor.id)));
+  const at = sql`${sql.placeholder('cursorTime')}::timestamptz`;
+  return or(beyond(time, at), and(eq(time, at), beyond(id, sql.placeholder('cursorId'))));
 }
+
+export const cursorValues = (cursor: Cursor | undefined) => ({ cursorTime: cursor?.sortValue, cursorId: cursor?.id });
 
 /** Primary first, then Secondary, then Collaborator. */
 export const roleRank = (roleType: SQL | ReturnType<typeof qualified>) =>
   sql`array_position(array['Primary', 'Secondary', 'Collaborator']::text[], ${roleType})`;
 
-const isActiveMentorOf = (mentorId: string, role?: MentorRole) => sql`exists (
+/** The worklet has the mentor (placeholder `mentorKey`) actively on it, in `role` when given (placeholder `role`). */
+const isActiveMentorOf = (mentorKey: 'mentorId' | 'viewerId', role?: MentorRole) => sql`exists (
   select 1 from ${assignments}
-  where ${qualified(assignments.workletId)} = ${qualified(worklets.id)} and ${qualified(assignments.mentorId)} = ${mentorId}
-    and ${qualified(assignments.isActive)}${role ? sql` and ${qualified(assignments.roleType)} = ${role}` : sql``}
+  where ${qualified(assignments.workletId)} = ${qualified(worklets.id)} and ${qualified(assignments.mentorId)} = ${sql.placeholder(mentorKey)}
+    and ${qualified(assignments.isActive)}${role ? sql` and ${qualified(assignments.roleType)} = ${sql.placeholder('role')}` : sql``}
 )`;
 
-/** Admins and staff see every worklet; a mentor those they actively mentor; a student those they are on. */
+/**
+ * Admins and staff see every worklet; a mentor those they actively mentor; a student those they
+ * are on. The viewer's id is the placeholder `viewerId`.
+ */
 function visibleTo(viewer: Viewer): SQL | undefined {
   switch (viewer.role) {
     case 'admin':
     case 'staff':
       return undefined;
     case 'mentor':
-      return isActiveMentorOf(viewer.id);
+      return isActiveMentorOf('viewerId');
     case 'student':
       return sql`exists (
         select 1 from ${workletStudents}
-        where ${qualified(workletStudents.workletId)} = ${qualified(worklets.id)} and ${qualified(workletStudents.studentId)} = ${viewer.id}
+        where ${qualified(workletStudents.workletId)} = ${qualified(worklets.id)} and ${qualified(workletStudents.studentId)} = ${sql.placeholder('viewerId')}
       )`;
   }
 }
+
+/** What `visibleTo` depends on: part of a prepared statement's name. */
+const viewerKind = (viewer: Viewer) => (viewer.role === 'admin' || viewer.role === 'staff' ? 'manager' : viewer.role);
 
 /** A worklet with its product, active mentors and student count: one statement for any number of rows. */
 const workletColumns = {
@@ -90,29 +103,42 @@ export async function listWorklets(
   filters: { limit: number; cursor?: Cursor; status?: WorkletStatus; mentorId?: string; role?: MentorRole; search?: string },
 ) {
   const { limit, cursor, status, mentorId, role, search } = filters;
-  const pattern = search ? `%${escapeLike(search)}%` : undefined;
-  const mentorRole = mentorId
-    ? sql<MentorRole | null>`(
-        select ${qualified(assignments.roleType)} from ${assignments}
-        where ${qualified(assignments.workletId)} = ${qualified(worklets.id)} and ${qualified(assignments.mentorId)} = ${mentorId}
-          and ${qualified(assignments.isActive)}
-      )`
-    : sql<MentorRole | null>`null`;
-  // A mentor's screens show each team; other lists only count it.
-  const students = mentorId ? studentsColumn : sql<{ id: string; name: string }[] | null>`null`;
-  return selectWorklets(db, { mentorRole, students })
-    .where(
-      and(
-        visibleTo(viewer),
-        status ? eq(worklets.status, status) : undefined,
-        mentorId ? isActiveMentorOf(mentorId, role) : undefined,
-        pattern ? or(ilike(worklets.title, pattern), ilike(worklets.certId, pattern)) : undefined,
-        afterCursor(cursor, worklets.createdAt, worklets.id, 'desc'),
-      ),
-    )
-    // NULLS LAST as in worklets_created_idx: a plain DESC (nulls first) would not use the index and sorts every row.
-    .orderBy(sql`${worklets.createdAt} desc nulls last`, sql`${worklets.id} desc nulls last`)
-    .limit(limit + 1);
+  const shape = [viewerKind(viewer), status && 'status', mentorId && 'mentor', mentorId && role && 'role', search && 'search', cursor && 'after']
+    .filter(Boolean)
+    .join('_');
+  return prepared(db, `worklets_page_${shape}`, (db) => {
+    const mentorRole = mentorId
+      ? sql<MentorRole | null>`(
+          select ${qualified(assignments.roleType)} from ${assignments}
+          where ${qualified(assignments.workletId)} = ${qualified(worklets.id)} and ${qualified(assignments.mentorId)} = ${sql.placeholder('mentorId')}
+            and ${qualified(assignments.isActive)}
+        )`
+      : sql<MentorRole | null>`null`;
+    // A mentor's screens show each team; other lists only count it.
+    const students = mentorId ? studentsColumn : sql<{ id: string; name: string }[] | null>`null`;
+    const pattern = sql.placeholder('pattern');
+    return selectWorklets(db, { mentorRole, students })
+      .where(
+        and(
+          visibleTo(viewer),
+          status ? eq(worklets.status, sql.placeholder('status')) : undefined,
+          mentorId ? isActiveMentorOf('mentorId', role) : undefined,
+          search ? or(ilike(worklets.title, pattern), ilike(worklets.certId, pattern)) : undefined,
+          afterCursor(cursor, worklets.createdAt, worklets.id, 'desc'),
+        ),
+      )
+      // NULLS LAST as in worklets_created_idx: a plain DESC (nulls first) would not use the index and sorts every row.
+      .orderBy(sql`${worklets.createdAt} desc nulls last`, sql`${worklets.id} desc nulls last`)
+      .limit(sql.placeholder('limit'));
+  }).execute({
+    viewerId: viewer.id,
+    status,
+    mentorId,
+    role,
+    pattern: search && `%${escapeLike(search)}%`,
+    ...cursorValues(cursor),
+    limit: limit + 1,
+  });
 }
 
 export type WorkletDetail = Awaited<ReturnType<typeof findWorklet>> & {};
@@ -126,17 +152,19 @@ const studentsColumn = sql<{ id: string; name: string }[]>`coalesce((
 
 /** One worklet with its students, or undefined when it does not exist or the viewer may not see it. */
 export async function findWorklet(db: Database, id: string, viewer?: Viewer) {
-  const [worklet] = await selectWorklets(db, { students: studentsColumn }).where(
-    and(eq(worklets.id, id), viewer ? visibleTo(viewer) : undefined),
-  );
+  const [worklet] = await prepared(db, `worklet_for_${viewer ? viewerKind(viewer) : 'anyone'}`, (db) =>
+    selectWorklets(db, { students: studentsColumn }).where(and(eq(worklets.id, sql.placeholder('id')), viewer ? visibleTo(viewer) : undefined)),
+  ).execute({ id, viewerId: viewer?.id });
   return worklet;
 }
 
 export async function isVisible(db: Database, id: string, viewer: Viewer) {
-  const [row] = await db
-    .select({ id: worklets.id })
-    .from(worklets)
-    .where(and(eq(worklets.id, id), visibleTo(viewer)));
+  const [row] = await prepared(db, `worklet_visible_to_${viewerKind(viewer)}`, (db) =>
+    db
+      .select({ id: worklets.id })
+      .from(worklets)
+      .where(and(eq(worklets.id, sql.placeholder('id')), visibleTo(viewer))),
+  ).execute({ id, viewerId: viewer.id });
   return Boolean(row);
 }
 
