@@ -17,6 +17,8 @@ const { values: options } = parseArgs({
     seconds: { type: 'string', default: '8' },
     connections: { type: 'string', default: '16' },
     only: { type: 'string' },
+    // Prints EXPLAIN (ANALYZE, BUFFERS) of each scenario's statements instead of measuring.
+    explain: { type: 'boolean', default: false },
   },
 });
 const seconds = Number(options.seconds);
@@ -125,6 +127,22 @@ async function pickInputs(database: DatabaseConnection) {
 /** Every replayed statement is prepared once per connection, as well as the driver can do it. */
 const statementName = (text: string) => `ceiling_${crypto.createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
 
+/** The plans of one request's statements, as PostgreSQL executes them (each run once first, so caches are warm). */
+async function explain(name: string, statements: Array<{ sql: string; params: unknown[] }>) {
+  const client = await ceilingPool.connect();
+  try {
+    await client.query('begin'); // writes are explained too, then rolled back
+    for (const statement of statements) {
+      await client.query(statement.sql, statement.params);
+      const plan = await client.query(`explain (analyze, buffers) ${statement.sql}`, statement.params);
+      console.log(`\n### ${name}\n\n${statement.sql}\n\n${plan.rows.map((row) => row['QUERY PLAN']).join('\n')}`);
+    }
+  } finally {
+    await client.query('rollback');
+    client.release();
+  }
+}
+
 function percentile(values: number[]) {
   return values.map((value) => value.toFixed(1).padStart(7)).join(' ');
 }
@@ -132,6 +150,7 @@ function percentile(values: number[]) {
 const server = await startApp(environment);
 const port = server.port;
 const database = await openDatabase({ url: databaseUrl, poolSize: connections });
+const ceilingPool = new pg.Pool({ connectionString: databaseUrl, max: connections });
 try {
   const inputs = await pickInputs(database);
   const admin = await signIn('admin@scale.test');
@@ -205,11 +224,14 @@ try {
     return statements;
   };
 
-  const ceilingPool = new pg.Pool({ connectionString: databaseUrl, max: connections });
-  console.log(`\n${connections} connections, ${seconds} s per run\n`);
-  console.log('scenario                          | HTTP req/s   p50     p95     p99 | stmts | SQL req/s   p50     p95     p99 | ratio');
+  if (!options.explain) console.log(`\n${connections} connections, ${seconds} s per run\n`);
+  if (!options.explain) console.log('scenario                          | HTTP req/s   p50     p95     p99 | stmts | SQL req/s   p50     p95     p99 | ratio');
   for (const scenario of scenarios.filter((candidate) => !options.only || candidate.name.includes(options.only))) {
     const statements = await Promise.all(scenario.requests.map(capture));
+    if (options.explain) {
+      await explain(scenario.name, statements[0]!);
+      continue;
+    }
     const httpRun = await load(async (loop) => {
       const response = await send(scenario.requests[loop]!);
       if (response.status >= 400) throw new Error(`${scenario.name}: ${response.status} ${response.body.slice(0, 200)}`);
@@ -229,9 +251,9 @@ try {
       `${scenario.name.padEnd(33)} | ${httpRun.rps.toFixed(0).padStart(8)} ${percentile([httpRun.p50, httpRun.p95, httpRun.p99])} | ${String(statements[0]!.length).padStart(5)} | ${sqlRun.rps.toFixed(0).padStart(8)} ${percentile([sqlRun.p50, sqlRun.p95, sqlRun.p99])} | ${ratio.toFixed(2)}`,
     );
   }
-  await ceilingPool.end();
   await inProcess.close();
 } finally {
+  await ceilingPool.end();
   await database.close();
   await server.stop();
   agent.destroy();
