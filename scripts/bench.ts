@@ -133,6 +133,7 @@ async function explain(name: string, statements: Array<{ sql: string; params: un
   try {
     await client.query('begin'); // writes are explained too, then rolled back
     for (const statement of statements) {
+      if (!/^(select|insert|update|delete|with)\b/i.test(statement.sql)) continue; // the request's own begin/commit
       await client.query(statement.sql, statement.params);
       const plan = await client.query(`explain (analyze, buffers) ${statement.sql}`, statement.params);
       console.log(`\n### ${name}\n\n${statement.sql}\n\n${plan.rows.map((row) => row['QUERY PLAN']).join('\n')}`);

@@ -12,7 +12,6 @@ import Fastify, {
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
-  serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
@@ -22,6 +21,7 @@ import type { Config } from './config.ts';
 import type { DatabaseConnection } from './db/database.ts';
 import { commonErrors, registerErrorHandling, sendError } from './http/errors.ts';
 import { registerSecurity } from './http/security.ts';
+import { responseSerializer } from './http/serializer.ts';
 import { createActorResolver } from './modules/auth/auth.guard.ts';
 import { createAuth, resolveAuthSecret } from './modules/auth/auth.ts';
 import { registerAuthRoutes } from './modules/auth/auth.routes.ts';
@@ -78,7 +78,7 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
   }).withTypeProvider<ZodTypeProvider>();
   app.decorate('context', context);
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializer({ checked: !config.isProduction }));
 
   registerErrorHandling(app);
   registerSecurity(app, { isProduction: config.isProduction, trustedOrigins: [config.publicUrl] });

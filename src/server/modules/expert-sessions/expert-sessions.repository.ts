@@ -217,11 +217,33 @@ export async function findViewableSession(db: Database, id: string, audience: Au
   return row;
 }
 
-/** The sessions a student sees, oldest first, each with the student's progress row (or nulls). */
+/** What a student's list shows of a session and of their progress on it (not the whole rows: long lists map every column). */
+const studentView = {
+  session: {
+    id: expertSessions.id,
+    title: expertSessions.title,
+    description: expertSessions.description,
+    videoStorageKey: expertSessions.videoStorageKey,
+    videoDuration: expertSessions.videoDuration,
+    createdAt: expertSessions.createdAt,
+  },
+  progress: {
+    watchTimeSeconds: expertSessionProgress.watchTimeSeconds,
+    lastPositionSeconds: expertSessionProgress.lastPositionSeconds,
+    completionPercentage: expertSessionProgress.completionPercentage,
+    isCompleted: expertSessionProgress.isCompleted,
+    completedAt: expertSessionProgress.completedAt,
+    lastMilestoneReached: expertSessionProgress.lastMilestoneReached,
+  },
+};
+
+export type StudentSessionRow = Awaited<ReturnType<typeof listVisibleSessions>>[number];
+
+/** The sessions a student sees, oldest first, each with the student's progress (or null). */
 export async function listVisibleSessions(db: Database, studentId: string, audience: Audience) {
   return prepared(db, `expert_sessions_visible_to_${audienceName(audience)}`, (db) =>
     db
-      .select({ session: expertSessions, progress: expertSessionProgress })
+      .select(studentView)
       .from(expertSessions)
       .leftJoin(
         expertSessionProgress,

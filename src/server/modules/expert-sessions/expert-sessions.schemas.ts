@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { pagingQuery } from '../../http/paging.ts';
 import { idSet, iso, optionalText, requiredText, timestamp } from '../../http/schemas.ts';
 import { productSummary } from '../products/products.schemas.ts';
-import type { Progress, Session, SessionWithDetails } from './expert-sessions.repository.ts';
+import type { SessionWithDetails, StudentSessionRow } from './expert-sessions.repository.ts';
 import { StagedVideo } from './video-file.ts';
 
 const exampleId = '3f1c2a9e-8b7d-4c5e-9f10-2a3b4c5d6e7f';
@@ -300,7 +300,7 @@ export function presentAdminSession({ session, products, completionStats }: Sess
   };
 }
 
-export function presentProgress(progress: Progress | null) {
+export function presentProgress(progress: StudentSessionRow['progress']) {
   const position = progress?.lastPositionSeconds ?? 0;
   const canResume = Boolean(progress && !progress.isCompleted && position > 0);
   return {
@@ -315,7 +315,7 @@ export function presentProgress(progress: Progress | null) {
   };
 }
 
-export function presentStudentSession({ session, progress }: { session: Session; progress: Progress | null }) {
+export function presentStudentSession({ session, progress }: StudentSessionRow) {
   return {
     id: session.id,
     title: session.title,

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Database } from '../../db/database.ts';
+import { isForeignKeyViolation } from '../../db/errors.ts';
 import { decodeCursor, toPage } from '../../http/paging.ts';
 import type { Actor } from '../auth/auth.guard.ts';
 import { findClientProductIds } from '../clients/clients.repository.ts';
@@ -129,12 +130,19 @@ async function assertJobReadinessProducts(db: Database, productIds: string[]) {
   if (missing.length) throw unknownProducts({ product_ids: missing }, 'Some product ids are not JOB_READINESS products.');
 }
 
+/** Writes only the difference; callers have checked the ids with `assertJobReadinessProducts`. */
 async function replaceProducts(tx: Database, sessionId: string, productIds: string[], actorId: string) {
-  await assertJobReadinessProducts(tx, productIds);
   const current = new Set(await repository.findSessionProductIds(tx, sessionId));
   const wanted = new Set(productIds);
+  const added = [...wanted].filter((id) => !current.has(id));
   await repository.removeSessionProducts(tx, sessionId, [...current].filter((id) => !wanted.has(id)));
-  await repository.addSessionProducts(tx, sessionId, [...wanted].filter((id) => !current.has(id)), actorId);
+  try {
+    await repository.addSessionProducts(tx, sessionId, added, actorId);
+  } catch (error) {
+    // A product deleted since the check.
+    if (isForeignKeyViolation(error)) throw unknownProducts({ product_ids: added });
+    throw error;
+  }
 }
 
 /** The student's sessions (of one of their products, or all of them), oldest first, with progress. */
