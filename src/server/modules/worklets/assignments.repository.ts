@@ -2,9 +2,10 @@ import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
+import { qualified } from '../../db/sql.ts';
 import type { Cursor } from '../../http/paging.ts';
 import { users } from '../users/users.table.ts';
-import { afterCursor, cursorValues, roleRank } from './worklets.repository.ts';
+import { afterCursor, cursorValues, roleRank, viewerKind, visibleTo, type Viewer } from './worklets.repository.ts';
 import {
   mentorAssignmentHistory as history,
   mentorWorkletAssignments as assignments,
@@ -42,13 +43,26 @@ function selectAssignments(db: Database) {
 
 export type AssignmentRow = Awaited<ReturnType<typeof findAssignmentsByIds>>[number];
 
-/** A worklet's mentors: active ones first, Primary → Secondary → Collaborator, then by name. */
-export async function listAssignments(db: Database, workletId: string, { includeInactive }: { includeInactive: boolean }) {
-  return prepared(db, `worklet_mentors${includeInactive ? '_with_inactive' : ''}`, (db) =>
+/** A worklet's mentors: active ones first, Primary → Secondary → Collaborator, then by name; none when `viewer` may not see the worklet. */
+export async function listAssignments(
+  db: Database,
+  workletId: string,
+  { includeInactive, viewer }: { includeInactive: boolean; viewer?: Viewer },
+) {
+  const visibility = viewer && visibleTo(viewer);
+  const name = `worklet_mentors${includeInactive ? '_with_inactive' : ''}_for_${viewer ? viewerKind(viewer) : 'anyone'}`;
+  return prepared(db, name, (db) =>
     selectAssignments(db)
-      .where(and(eq(assignments.workletId, sql.placeholder('workletId')), includeInactive ? undefined : eq(assignments.isActive, true)))
+      .where(
+        and(
+          eq(assignments.workletId, sql.placeholder('workletId')),
+          includeInactive ? undefined : eq(assignments.isActive, true),
+          visibility &&
+            sql`exists (select 1 from ${worklets} where ${qualified(worklets.id)} = ${sql.placeholder('workletId')} and ${visibility})`,
+        ),
+      )
       .orderBy(desc(assignments.isActive), roleRank(sql`${assignments.roleType}`), asc(mentor.name)),
-  ).execute({ workletId });
+  ).execute({ workletId, viewerId: viewer?.id });
 }
 
 export async function findAssignmentsByIds(db: Database, ids: string[]) {

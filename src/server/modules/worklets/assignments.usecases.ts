@@ -25,8 +25,10 @@ import { requireVisible } from './worklets.usecases.ts';
 
 export async function listMentors(db: Database, workletId: string, viewer: Viewer, { includeInactive }: { includeInactive: boolean }) {
   if (includeInactive && !managesWorklets(viewer)) throw inactiveNotAllowed();
-  await requireVisible(db, workletId, viewer);
-  return repository.listAssignments(db, workletId, { includeInactive });
+  const mentors = await repository.listAssignments(db, workletId, { includeInactive, viewer });
+  // No rows: a worklet without mentors, or one the viewer may not see (answered as not found).
+  if (mentors.length === 0) await requireVisible(db, workletId, viewer);
+  return mentors;
 }
 
 export async function listHistory(db: Database, workletId: string, viewer: Viewer, query: { limit: number; cursor?: string }) {
@@ -37,7 +39,8 @@ export async function listHistory(db: Database, workletId: string, viewer: Viewe
 
 export async function requireMentorAccess(db: Database, mentorId: string, viewer: Viewer) {
   if (!mayViewMentor(viewer, mentorId)) throw otherMentor();
-  if (!(await repository.userExists(db, mentorId))) throw mentorNotFound();
+  // A mentor asking about themselves exists: they were just authenticated.
+  if (viewer.id !== mentorId && !(await repository.userExists(db, mentorId))) throw mentorNotFound();
 }
 
 export type MentorOverview = Awaited<ReturnType<typeof mentorOverview>>;

@@ -43,7 +43,7 @@ const isActiveMentorOf = (mentorKey: 'mentorId' | 'viewerId', role?: MentorRole)
  * Admins and staff see every worklet; a mentor those they actively mentor; a student those they
  * are on. The viewer's id is the placeholder `viewerId`.
  */
-function visibleTo(viewer: Viewer): SQL | undefined {
+export function visibleTo(viewer: Viewer): SQL | undefined {
   switch (viewer.role) {
     case 'admin':
     case 'staff':
@@ -59,7 +59,7 @@ function visibleTo(viewer: Viewer): SQL | undefined {
 }
 
 /** What `visibleTo` depends on: part of a prepared statement's name. */
-const viewerKind = (viewer: Viewer) => (viewer.role === 'admin' || viewer.role === 'staff' ? 'manager' : viewer.role);
+export const viewerKind = (viewer: Viewer) => (viewer.role === 'admin' || viewer.role === 'staff' ? 'manager' : viewer.role);
 
 /** A worklet with its product, active mentors and student count: one statement for any number of rows. */
 const workletColumns = {
