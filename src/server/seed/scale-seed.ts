@@ -126,8 +126,15 @@ export function scaleSteps(size: ScaleSize, passwordHash: string): Step[] {
           await tx.execute(sql`alter table job_readiness_expert_session_progress enable trigger job_readiness_expert_session_progress_stats`);
         }),
     },
-    once('completion statistics', sql`
-      select job_readiness_refresh_expert_session_stats(array(select id from job_readiness_expert_sessions))`),
+    {
+      // Planner statistics first: on freshly loaded tables the recomputation takes five times longer.
+      name: 'completion statistics',
+      chunks: 1,
+      run: async (db) => {
+        await db.execute(sql`analyze`);
+        await db.execute(sql`select job_readiness_refresh_expert_session_stats(array(select id from job_readiness_expert_sessions))`);
+      },
+    },
     // A worklet runs on one of its client's products with four of the client's students.
     once('worklets', sql`
       insert into worklets (id, cert_id, title, description, status, start_date, end_date, product_id, created_at, updated_at)
