@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, ilike, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/database.ts';
-import { qualified } from '../../db/sql.ts';
 import { prepared } from '../../db/prepared.ts';
+import { qualified } from '../../db/sql.ts';
 import type { Cursor } from '../../http/paging.ts';
 import { clientProductAssignments } from '../clients/clients.table.ts';
 import { escapeLike, productSummaryJson } from '../products/products.repository.ts';
@@ -22,7 +23,6 @@ export type CompletionStats = {
 
 const sessionId = qualified(expertSessions.id);
 const links = expertSessionProducts;
-
 const stats = expertSessionStats;
 
 /**
@@ -31,7 +31,7 @@ const stats = expertSessionStats;
  * write (decision 006); averages are over the students who started the session.
  */
 function selectSessionsWithDetails(db: Database) {
-  const perViewer = (sum: SQL) => sql`coalesce(${sum}::numeric / nullif(${stats.viewers}, 0), 0)`;
+  const perViewer = (sum: PgColumn) => sql`coalesce(${sum}::numeric / nullif(${stats.viewers}, 0), 0)`;
   return db
     .select({
       session: expertSessions,
@@ -47,8 +47,8 @@ function selectSessionsWithDetails(db: Database) {
         'viewers', coalesce(${stats.viewers}, 0),
         'completed_students', coalesce(${stats.completedStudents}, 0),
         'completion_rate', coalesce(round(100.0 * ${stats.completedStudents} / nullif(${stats.eligibleStudents}, 0), 1), 0),
-        'average_completion_percentage', round(${perViewer(sql`${stats.completionPercentageSum}`)}, 1),
-        'average_watch_time_seconds', round(${perViewer(sql`${stats.watchTimeSecondsSum}`)})
+        'average_completion_percentage', round(${perViewer(stats.completionPercentageSum)}, 1),
+        'average_watch_time_seconds', round(${perViewer(stats.watchTimeSecondsSum)})
       )`,
     })
     .from(expertSessions)
