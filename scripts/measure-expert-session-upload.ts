@@ -1,6 +1,9 @@
 // Measures a large video upload through a real server process: the multipart POST, and tus
 // (creation + one streamed PATCH) followed by the claim. Reports MB/s, the ratio to `cp` of the same
 // file onto the same disk (the baseline the scale targets use: ≥ 0.7 × cp), and the server's RSS growth.
+// Also the upload ceiling: the same request to a bare Node `http` server (its own process, no framework)
+// that only pipes the body to a file, i.e. what any Node HTTP upload can reach here; each path is
+// compared with it too.
 //   node --import tsx scripts/measure-expert-session-upload.ts /tmp/big.mp4
 // Make a real ~1 GiB MP4 with: ffmpeg -f lavfi -i testsrc2=s=1280x720:r=30 -t 502 -c:v mjpeg -q:v 1 -movflags +faststart /tmp/big.mp4
 // (-t 1004 for ~2 GiB). The file is then in the page cache, so cp and the uploads both read it from memory.
@@ -45,30 +48,51 @@ console.log(
   `cp: ${mbPerSecond(cpSeconds).toFixed(1)} MB/s (best of ${cpRuns.map((seconds) => seconds.toFixed(2)).join(', ')} s ` +
     `for ${(size / 1024 ** 3).toFixed(2)} GiB)`,
 );
-/** Speed and how it compares with cp. */
+let ceilingSeconds: number | undefined;
+/** Speed and how it compares with cp (and with the ceiling, once measured). */
 const rate = (seconds: number) =>
-  `${mbPerSecond(seconds).toFixed(1)} MB/s, ${(cpSeconds / seconds).toFixed(2)} × cp (${seconds.toFixed(1)} s)`;
+  `${mbPerSecond(seconds).toFixed(1)} MB/s, ${(cpSeconds / seconds).toFixed(2)} × cp` +
+  `${ceilingSeconds ? `, ${(ceilingSeconds / seconds).toFixed(2)} × ceiling` : ''} (${seconds.toFixed(1)} s)`;
 
-const server = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-  env: {
-    ...process.env,
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    ADMIN_EMAIL: admin.email,
-    ADMIN_PASSWORD: admin.password,
-    SEED_DEMO: 'false',
-    LOG_LEVEL: 'warn',
-    MAX_VIDEO_BYTES: String(4 * 1024 ** 3),
-  },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-// Whatever happens below, the server goes with this script.
-process.on('exit', () => server.kill('SIGKILL'));
-await new Promise<void>((resolve, reject) => {
-  server.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('is ready') && resolve());
-  server.once('exit', (code) => reject(new Error(`The server exited with ${code}`)));
+/** Starts a Node process and resolves once it prints `is ready` on stdout. */
+async function start(args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // Whatever happens below, the child goes with this script.
+  process.on('exit', () => child.kill('SIGKILL'));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('is ready') && resolve());
+    child.once('exit', (code) => reject(new Error(`${args.at(-1)} exited with ${code}`)));
+  });
+  return child;
+}
+async function stop(child: ReturnType<typeof spawn>) {
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
+}
+
+// The ceiling: a bare Node HTTP server that pipes the request body to a file in the same data dir.
+const ceilingPort = port + 1000;
+const ceiling = await start(
+  [
+    '--input-type=module',
+    '--eval',
+    `import fs from 'node:fs'; import http from 'node:http';
+     http.createServer((request, response) => request.pipe(fs.createWriteStream(process.env.TARGET)).on('close', () => response.end()))
+       .listen(Number(process.env.PORT), '127.0.0.1', () => console.log('The ceiling is ready'));`,
+  ],
+  { PORT: String(ceilingPort), TARGET: path.join(dataDir, 'ceiling.video') },
+);
+
+const server = await start(['--import', 'tsx', 'src/server/main.ts'], {
+  DATA_DIR: dataDir,
+  PORT: String(port),
+  HOST: '127.0.0.1',
+  PUBLIC_URL: `http://127.0.0.1:${port}`,
+  ADMIN_EMAIL: admin.email,
+  ADMIN_PASSWORD: admin.password,
+  SEED_DEMO: 'false',
+  LOG_LEVEL: 'warn',
+  MAX_VIDEO_BYTES: String(4 * 1024 ** 3),
 });
 
 const base = `http://127.0.0.1:${port}`;
@@ -80,15 +104,15 @@ const signIn = await fetch(`${base}/api/auth/sign-in/email`, {
 if (!signIn.ok) throw new Error(`Sign-in failed: ${signIn.status} ${await signIn.text()}`);
 const authorization = `Bearer ${signIn.headers.get('set-auth-token')}`;
 
-function serverRssMiB() {
-  const status = fs.readFileSync(`/proc/${server.pid}/status`, 'utf8');
+function rssMiB(pid: number) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
 }
 
-/** CPU seconds (user + system) the server has used: with wall time, shows whether it is the bottleneck. */
-function serverCpuSeconds() {
+/** CPU seconds (user + system) a server has used: with wall time, shows whether it is the bottleneck. */
+function cpuSeconds(pid: number) {
   // The fields after the command's closing parenthesis; utime and stime are the 12th and 13th, in ticks (100/s on Linux).
-  const fields = fs.readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 const clientCpuSeconds = () => {
@@ -100,7 +124,7 @@ const clientCpuSeconds = () => {
 function send(method: string, url: string, headers: Record<string, string>, prefix = '', suffix = '') {
   return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
     const length = Buffer.byteLength(prefix) + size + Buffer.byteLength(suffix);
-    const request = http.request(`${base}${url}`, { method, headers: { ...headers, authorization, 'content-length': length } }, (response) => {
+    const request = http.request(new URL(url, base), { method, headers: { ...headers, authorization, 'content-length': length } }, (response) => {
       let body = '';
       response.on('data', (chunk) => (body += chunk));
       response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body }));
@@ -113,14 +137,16 @@ function send(method: string, url: string, headers: Record<string, string>, pref
   });
 }
 
-async function measure<T>(name: string, work: () => Promise<T>) {
-  // Each path starts with nothing dirty in the page cache, so that the second one does not run during
-  // the kernel's writeback of the first (from 2 GiB, two uploads cross its background threshold).
+/** Times `work` against the server process `target` (the app by default); returns the result and the seconds. */
+async function measure<T>(name: string, work: () => Promise<T>, target = server) {
+  // Each path starts with nothing dirty in the page cache, so that the next one does not run during
+  // the kernel's writeback of the previous (from 2 GiB, two uploads cross its background threshold).
   await exited(spawn('sync', { stdio: 'inherit' }));
-  const baseline = serverRssMiB();
+  const pid = target.pid!;
+  const baseline = rssMiB(pid);
   let peak = baseline;
-  const sampler = setInterval(() => (peak = Math.max(peak, serverRssMiB())), 50);
-  const [serverCpu, clientCpu] = [serverCpuSeconds(), clientCpuSeconds()];
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 50);
+  const [serverCpu, clientCpu] = [cpuSeconds(pid), clientCpuSeconds()];
   const started = performance.now();
   const result = await work();
   const seconds = (performance.now() - started) / 1000;
@@ -128,9 +154,9 @@ async function measure<T>(name: string, work: () => Promise<T>) {
   console.log(
     `${name}: ${rate(seconds)}, ` +
       `server RSS ${baseline.toFixed(0)} → peak ${peak.toFixed(0)} MiB (growth ${(peak - baseline).toFixed(0)} MiB), ` +
-      `CPU: server ${(serverCpuSeconds() - serverCpu).toFixed(1)} s, this client ${(clientCpuSeconds() - clientCpu).toFixed(1)} s`,
+      `CPU: server ${(cpuSeconds(pid) - serverCpu).toFixed(1)} s, this client ${(clientCpuSeconds() - clientCpu).toFixed(1)} s`,
   );
-  return result;
+  return { result, seconds };
 }
 
 const adminUrl = '/api/admin/job-readiness/expert-sessions';
@@ -139,8 +165,14 @@ const describeSession = (body: string) => {
   return session ? `${session.video_media_type}, ${session.video_size_bytes} bytes, ${session.video_duration} s` : body;
 };
 try {
+  ({ seconds: ceilingSeconds } = await measure(
+    'upload ceiling (bare Node http → file)',
+    () => send('PUT', `http://127.0.0.1:${ceilingPort}/`, {}),
+    ceiling,
+  ));
+
   const boundary = '----jobreadymeasure';
-  const multipart = await measure('multipart POST', () =>
+  const { result: multipart } = await measure('multipart POST', () =>
     send(
       'POST',
       adminUrl,
@@ -171,7 +203,6 @@ try {
     console.log(`  claim: ${claim.status} in ${claimSeconds.toFixed(2)} s, ${describeSession(await claim.text())}`);
   });
 } finally {
-  server.kill('SIGTERM');
-  await new Promise((resolve) => server.once('exit', resolve));
+  await Promise.all([stop(server), stop(ceiling)]);
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
