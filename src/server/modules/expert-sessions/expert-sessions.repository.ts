@@ -26,22 +26,17 @@ const links = expertSessionProducts;
 const stats = expertSessionStats;
 
 /**
- * Sessions with their products and completion statistics, so a whole page is one statement. The
- * statistics are read from job_readiness_expert_session_stats, which triggers keep up to date on
- * write (decision 006); averages are over the students who started the session.
+ * Sessions with their completion statistics, read from job_readiness_expert_session_stats, which
+ * triggers keep up to date on write (decision 006); averages are over the students who started the
+ * session. Their products come from `withProducts`.
  */
-function selectSessionsWithDetails(db: Database) {
+function selectSessionsWithStats(db: Database) {
   const perViewer = (sum: PgColumn) => sql`coalesce(${sum}::numeric / nullif(${stats.viewers}, 0), 0)`;
   return db
     .select({
       session: expertSessions,
       // The exact timestamp (microseconds) as text: the keyset cursor must not lose precision.
       createdAtExact: sql<string>`${qualified(expertSessions.createdAt)}::text`,
-      products: sql<ProductSummary[]>`coalesce((
-        select json_agg(${productSummaryJson} order by ${qualified(products.name)}, ${qualified(products.id)})
-        from ${links} join ${products} on ${qualified(products.id)} = ${qualified(links.productId)}
-        where ${qualified(links.expertSessionId)} = ${sessionId}
-      ), '[]'::json)`,
       completionStats: sql<CompletionStats>`json_build_object(
         'eligible_students', coalesce(${stats.eligibleStudents}, 0),
         'viewers', coalesce(${stats.viewers}, 0),
@@ -56,7 +51,31 @@ function selectSessionsWithDetails(db: Database) {
     .$dynamic();
 }
 
-export type SessionWithDetails = Awaited<ReturnType<typeof findSession>> & {};
+/**
+ * Adds each session's products (by name) to its row, for all the rows in one statement. As a
+ * subquery per session PostgreSQL hashed the whole products table once per row, two thirds of a
+ * page's time (docs/performance.md); one lookup for the page reads each link's product by key.
+ */
+async function withProducts<Row extends { session: { id: string } }>(db: Database, rows: Row[]) {
+  if (rows.length === 0) return [];
+  const linked = await prepared(db, 'expert_session_products_of_sessions', (db) =>
+    db
+      .select({ sessionId: links.expertSessionId, id: products.id, name: products.name, type: products.type })
+      .from(links)
+      .innerJoin(products, eq(products.id, links.productId))
+      .where(sql`${links.expertSessionId} = any(${sql.placeholder('sessionIds')}::uuid[])`)
+      .orderBy(products.name, products.id),
+  ).execute({ sessionIds: rows.map((row) => row.session.id) });
+  const bySession = new Map<string, ProductSummary[]>();
+  for (const { sessionId, ...product } of linked) {
+    const list = bySession.get(sessionId);
+    if (list) list.push(product);
+    else bySession.set(sessionId, [product]);
+  }
+  return rows.map((row) => ({ ...row, products: bySession.get(row.session.id) ?? [] }));
+}
+
+export type SessionWithDetails = Awaited<ReturnType<typeof listSessions>>[number];
 
 const statusCondition: Record<SessionStatus | 'current', SQL | undefined> = {
   current: isNull(expertSessions.deletedAt),
@@ -92,8 +111,8 @@ function filterShape(filters: SessionFilters) {
 export async function listSessions(db: Database, query: SessionFilters & { limit: number; cursor?: Cursor }) {
   const { cursor } = query;
   const shape = filterShape(query);
-  return prepared(db, `expert_sessions_page_${shape.name}${cursor ? '_after' : ''}`, (db) =>
-    selectSessionsWithDetails(db)
+  const rows = await prepared(db, `expert_sessions_page_${shape.name}${cursor ? '_after' : ''}`, (db) =>
+    selectSessionsWithStats(db)
       .where(
         and(
           matchingFilters(query),
@@ -105,6 +124,7 @@ export async function listSessions(db: Database, query: SessionFilters & { limit
       .orderBy(desc(expertSessions.createdAt), desc(expertSessions.id))
       .limit(sql.placeholder('limit')),
   ).execute({ ...shape.values, cursorTime: cursor?.sortValue, cursorId: cursor?.id, limit: query.limit + 1 });
+  return withProducts(db, rows);
 }
 
 /**
@@ -132,8 +152,8 @@ export async function summarizeSessions(db: Database, filters: SessionFilters) {
   return row!;
 }
 
-export async function findSession(db: Database, id: string) {
-  const [row] = await selectSessionsWithDetails(db).where(eq(expertSessions.id, id));
+export async function findSession(db: Database, id: string): Promise<SessionWithDetails | undefined> {
+  const [row] = await withProducts(db, await selectSessionsWithStats(db).where(eq(expertSessions.id, id)));
   return row;
 }
 
