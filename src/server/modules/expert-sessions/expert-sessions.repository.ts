@@ -175,7 +175,6 @@ export async function findSession(db: Database, id: string): Promise<SessionWith
   return row;
 }
 
-export type Session = typeof expertSessions.$inferSelect;
 export type NewSession = typeof expertSessions.$inferInsert;
 
 /** The session row, locked until the transaction ends (serialises concurrent changes of one session). */
@@ -291,8 +290,6 @@ export async function listVisibleSessions(db: Database, studentId: string, audie
       .orderBy(asc(expertSessions.createdAt), asc(expertSessions.id)),
   ).execute({ studentId, ...audience });
 }
-
-export type Progress = typeof expertSessionProgress.$inferSelect;
 
 /**
  * One statement, so concurrent saves of one student's progress cannot lose an update: the row is
