@@ -1,4 +1,6 @@
-import { getTableName, sql, type Column } from 'drizzle-orm';
+import { and, eq, getTableName, gt, lt, or, sql, type Column } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import type { Cursor } from '../http/paging.ts';
 
 /**
  * `"table"."column"`. Drizzle leaves columns unqualified in single-table selects, which makes a
@@ -7,3 +9,17 @@ import { getTableName, sql, type Column } from 'drizzle-orm';
 export function qualified(column: Column) {
   return sql`${sql.identifier(getTableName(column.table))}.${sql.identifier(column.name)}`;
 }
+
+/**
+ * Rows after the keyset cursor in (time, id) order, as placeholders (`cursorTime` as text, to
+ * keep microseconds, and `cursorId`; see `cursorValues`) so a paged query stays one prepared statement.
+ */
+export function afterCursor(cursor: Cursor | undefined, time: PgColumn, id: PgColumn, direction: 'asc' | 'desc') {
+  if (!cursor) return undefined;
+  const beyond = direction === 'asc' ? gt : lt;
+  const at = sql`${sql.placeholder('cursorTime')}::timestamptz`;
+  return or(beyond(time, at), and(eq(time, at), beyond(id, sql.placeholder('cursorId'))));
+}
+
+/** The placeholder values of a keyset cursor. */
+export const cursorValues = (cursor: Cursor | undefined) => ({ cursorTime: cursor?.sortValue, cursorId: cursor?.id });

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, ilike, inArray, isNotNull, isNull, sql, type SQL } 
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
-import { qualified } from '../../db/sql.ts';
+import { cursorValues, qualified } from '../../db/sql.ts';
 import type { Cursor } from '../../http/paging.ts';
 import { clientProductAssignments } from '../clients/clients.table.ts';
 import { escapeLike, productSummaryJson } from '../products/products.repository.ts';
@@ -101,9 +101,9 @@ function matchingFilters(filters: SessionFilters) {
   );
 }
 
-/** The name part and the placeholder values of a combination of filters. */
+/** The statement-name parts and the placeholder values of a combination of filters. */
 function filterShape(filters: SessionFilters) {
-  const name = [filters.status ?? 'current', filters.productId && 'product', filters.search && 'search'].filter(Boolean).join('_');
+  const name = [filters.status ?? 'current', filters.productId && 'product', filters.search && 'search'];
   const values = { productId: filters.productId, pattern: filters.search && `%${escapeLike(filters.search)}%` };
   return { name, values };
 }
@@ -111,7 +111,7 @@ function filterShape(filters: SessionFilters) {
 export async function listSessions(db: Database, query: SessionFilters & { limit: number; cursor?: Cursor }) {
   const { cursor } = query;
   const shape = filterShape(query);
-  const rows = await prepared(db, `expert_sessions_page_${shape.name}${cursor ? '_after' : ''}`, (db) =>
+  const rows = await prepared(db, ['expert_sessions_page', ...shape.name, cursor && 'after'], (db) =>
     selectSessionsWithStats(db)
       .where(
         and(
@@ -123,7 +123,7 @@ export async function listSessions(db: Database, query: SessionFilters & { limit
       )
       .orderBy(desc(expertSessions.createdAt), desc(expertSessions.id))
       .limit(sql.placeholder('limit')),
-  ).execute({ ...shape.values, cursorTime: cursor?.sortValue, cursorId: cursor?.id, limit: query.limit + 1 });
+  ).execute({ ...shape.values, ...cursorValues(cursor), limit: query.limit + 1 });
   return withProducts(db, rows);
 }
 
@@ -135,7 +135,7 @@ export async function listSessions(db: Database, query: SessionFilters & { limit
  */
 export async function summarizeSessions(db: Database, filters: SessionFilters) {
   const shape = filterShape(filters);
-  const [row] = await prepared(db, `expert_sessions_summary_${shape.name}`, (db) => {
+  const [row] = await prepared(db, ['expert_sessions_summary', ...shape.name], (db) => {
     const matching = db
       .$with('matching')
       .as(
@@ -310,7 +310,7 @@ export async function saveProgress(
 ) {
   const table = expertSessionProgress;
   const keepsPosition = values.lastPositionSeconds === undefined;
-  const [row] = await prepared(db, `expert_session_progress_save${keepsPosition ? '_keeping_position' : ''}`, (db) =>
+  const [row] = await prepared(db, ['expert_session_progress_save', keepsPosition && 'keeping_position'], (db) =>
     db
       .insert(table)
       .values({

@@ -2,10 +2,10 @@ import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
-import { qualified } from '../../db/sql.ts';
+import { afterCursor, cursorValues, qualified } from '../../db/sql.ts';
 import type { Cursor } from '../../http/paging.ts';
 import { users } from '../users/users.table.ts';
-import { afterCursor, cursorValues, roleRank, viewerKind, visibleTo, type Viewer } from './worklets.repository.ts';
+import { roleRank, viewerKind, visibleTo, type Viewer } from './worklets.repository.ts';
 import {
   mentorAssignmentHistory as history,
   mentorWorkletAssignments as assignments,
@@ -50,7 +50,7 @@ export async function listAssignments(
   { includeInactive, viewer }: { includeInactive: boolean; viewer?: Viewer },
 ) {
   const visibility = viewer && visibleTo(viewer);
-  const name = `worklet_mentors${includeInactive ? '_with_inactive' : ''}_for_${viewer ? viewerKind(viewer) : 'anyone'}`;
+  const name = ['worklet_mentors', includeInactive && 'with_inactive', 'for', viewer ? viewerKind(viewer) : 'anyone'];
   return prepared(db, name, (db) =>
     selectAssignments(db)
       .where(
@@ -122,7 +122,7 @@ export type HistoryRow = Awaited<ReturnType<typeof listHistory>>[number];
 
 /** The worklet's timeline, oldest first, in keyset pages. */
 export async function listHistory(db: Database, workletId: string, { limit, cursor }: { limit: number; cursor?: Cursor }) {
-  return prepared(db, `worklet_history${cursor ? '_after' : ''}`, (db) =>
+  return prepared(db, ['worklet_history', cursor && 'after'], (db) =>
     db
       .select({
         id: history.id,

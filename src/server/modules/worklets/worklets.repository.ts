@@ -1,8 +1,7 @@
-import { and, eq, gt, ilike, inArray, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
-import type { PgColumn } from 'drizzle-orm/pg-core';
+import { and, eq, gt, ilike, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
-import { qualified } from '../../db/sql.ts';
+import { afterCursor, cursorValues, qualified } from '../../db/sql.ts';
 import type { Cursor } from '../../http/paging.ts';
 import type { Actor } from '../auth/auth.guard.ts';
 import { clientProductAssignments, clients } from '../clients/clients.table.ts';
@@ -14,19 +13,6 @@ import { mentorWorkletAssignments as assignments, workletStudents, worklets, typ
 export type Viewer = Pick<Actor, 'id' | 'role'>;
 export type ActiveMentor = { id: string; name: string; role_type: MentorRole };
 export type WorkletValues = typeof worklets.$inferInsert;
-
-/**
- * Rows after the keyset cursor in (time, id) order, as placeholders (`cursorTime` as text, to
- * keep microseconds, and `cursorId`; see `cursorValues`) so a paged query stays one prepared statement.
- */
-export function afterCursor(cursor: Cursor | undefined, time: PgColumn, id: PgColumn, direction: 'asc' | 'desc') {
-  if (!cursor) return undefined;
-  const beyond = direction === 'asc' ? gt : lt;
-  const at = sql`${sql.placeholder('cursorTime')}::timestamptz`;
-  return or(beyond(time, at), and(eq(time, at), beyond(id, sql.placeholder('cursorId'))));
-}
-
-export const cursorValues = (cursor: Cursor | undefined) => ({ cursorTime: cursor?.sortValue, cursorId: cursor?.id });
 
 /** Primary first, then Secondary, then Collaborator. */
 export const roleRank = (roleType: SQL | ReturnType<typeof qualified>) =>
@@ -103,10 +89,8 @@ export async function listWorklets(
   filters: { limit: number; cursor?: Cursor; status?: WorkletStatus; mentorId?: string; role?: MentorRole; search?: string },
 ) {
   const { limit, cursor, status, mentorId, role, search } = filters;
-  const shape = [viewerKind(viewer), status && 'status', mentorId && 'mentor', mentorId && role && 'role', search && 'search', cursor && 'after']
-    .filter(Boolean)
-    .join('_');
-  return prepared(db, `worklets_page_${shape}`, (db) => {
+  const name = ['worklets_page', viewerKind(viewer), status && 'status', mentorId && 'mentor', mentorId && role && 'role', search && 'search', cursor && 'after'];
+  return prepared(db, name, (db) => {
     const mentorRole = mentorId
       ? sql<MentorRole | null>`(
           select ${qualified(assignments.roleType)} from ${assignments}
