@@ -22,9 +22,10 @@ import type { DatabaseConnection } from './db/database.ts';
 import { commonErrors, registerErrorHandling, sendError } from './http/errors.ts';
 import { registerSecurity } from './http/security.ts';
 import { responseSerializer } from './http/serializer.ts';
-import { createActorResolver } from './modules/auth/auth.guard.ts';
+import { createActorResolver, type Actor } from './modules/auth/auth.guard.ts';
 import { createAuth, resolveAuthSecret } from './modules/auth/auth.ts';
 import { registerAuthRoutes } from './modules/auth/auth.routes.ts';
+import { createSessionCache, type SessionCache } from './modules/auth/session-cache.ts';
 import { createSignInThrottle } from './modules/auth/sign-in-throttle.ts';
 import { registerClientRoutes } from './modules/clients/clients.routes.ts';
 import { registerExpertSessionRoutes } from './modules/expert-sessions/expert-sessions.routes.ts';
@@ -40,6 +41,8 @@ export type AppContext = {
   database: DatabaseConnection;
   db: DatabaseConnection['db'];
   auth: ReturnType<typeof createAuth>;
+  /** Recently seen callers; whatever changes a user or their sessions calls `forgetUser` after committing. */
+  sessions: SessionCache<Actor>;
   storage: Storage;
 };
 
@@ -69,7 +72,8 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
     secureCookies: config.isProduction,
   });
   const storage = createStorage(config.storage);
-  const context: AppContext = { config, database, db: database.db, auth, storage };
+  const sessions = createSessionCache<Actor>({ ttlMs: config.sessionCacheMs });
+  const context: AppContext = { config, database, db: database.db, auth, sessions, storage };
 
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
@@ -83,7 +87,7 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
   registerErrorHandling(app);
   registerSecurity(app, { isProduction: config.isProduction, trustedOrigins: [config.publicUrl] });
 
-  const resolveActor = createActorResolver(database.db, authSecret);
+  const resolveActor = createActorResolver(database.db, authSecret, sessions);
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (request) => {
     if (request.url.startsWith('/api/') && !request.url.startsWith('/api/auth/')) {
@@ -122,6 +126,8 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
   const typedApp: AppInstance = app;
   registerAuthRoutes(typedApp, {
     auth,
+    resolveActor,
+    sessions,
     throttle: createSignInThrottle({ maxPerEmail: 5, maxPerAddress: 30, windowMs: 15 * 60_000 }),
   });
   registerHealthRoutes(typedApp);

@@ -26,6 +26,7 @@ const environmentSchema = z.object({
   S3_FORCE_PATH_STYLE: booleanFlag.default(true),
   MAX_VIDEO_BYTES: z.coerce.number().int().positive().default(5 * 1024 ** 3),
   UPLOAD_EXPIRY_HOURS: z.coerce.number().positive().default(24),
+  SESSION_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -49,6 +50,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env) {
     dataDir,
     databaseUrl: env.DATABASE_URL,
     authSecret: env.AUTH_SECRET,
+    sessionCacheMs: env.SESSION_CACHE_SECONDS * 1000,
     bootstrapAdmin:
       env.ADMIN_EMAIL && env.ADMIN_PASSWORD
         ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, name: env.ADMIN_NAME }

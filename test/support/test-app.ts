@@ -16,7 +16,7 @@ export type TestApp<Spec extends SeedSpec> = {
   db: DatabaseConnection['db'];
   ids: Seeded<Spec>;
   dataDir: string;
-  /** Signs in a seeded user (by key) and returns headers carrying their bearer token. */
+  /** Signs in a seeded user (by key), makes one request, and returns headers carrying their bearer token. */
   signIn(userKey: keyof Seeded<Spec>['users']): Promise<Record<string, string>>;
   /** `app.inject` with the given user signed in (or anonymous when `as` is omitted). */
   request(options: InjectOptions & { as?: keyof Seeded<Spec>['users'] }): Promise<LightMyRequestResponse>;
@@ -37,6 +37,8 @@ export async function createTestApp<Spec extends SeedSpec>(
     DATA_DIR: dataDir,
     AUTH_SECRET: 'test-secret-test-secret-test-secret-0123',
     LOG_LEVEL: 'silent',
+    // Long enough that no test depends on timing; whatever fails to forget a changed user shows.
+    SESSION_CACHE_SECONDS: '300',
     ...options.env,
   });
   const database = await createTestDatabase();
@@ -61,6 +63,9 @@ export async function createTestApp<Spec extends SeedSpec>(
       throw new Error(`Sign-in of "${key}" failed: ${response.statusCode} ${response.body}`);
     }
     const headers = { authorization: `Bearer ${token}` };
+    // One request, so that the server has the session cached as it has for any client active in the
+    // last seconds: statement counts then show a request's own work.
+    await app.inject({ method: 'GET', url: '/api/me', headers });
     tokens.set(key, headers);
     return headers;
   }

@@ -5,8 +5,9 @@ import { commonErrors } from '../../http/errors.ts';
 import type { UserRole } from '../users/users.table.ts';
 import { findActorBySessionToken } from './auth.repository.ts';
 import { sessionCookieBaseName } from './auth.ts';
+import type { SessionCache } from './session-cache.ts';
 
-export type Actor = Awaited<ReturnType<typeof findActorBySessionToken>> & {};
+export type Actor = NonNullable<Awaited<ReturnType<typeof findActorBySessionToken>>>['actor'];
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -17,9 +18,10 @@ declare module 'fastify' {
 /**
  * Reads the caller from the better-auth session cookie or an `Authorization: Bearer` token
  * (signed `token.signature` as returned in `set-auth-token`, or the bare token), checking the
- * signature here and the session, expiry and disabled flag in the database on every request.
+ * signature here and the session, expiry and disabled flag in the database, or in `sessions`
+ * when the same token was looked up in the last few seconds.
  */
-export function createActorResolver(db: Database, secret: string) {
+export function createActorResolver(db: Database, secret: string, sessions: SessionCache<Actor>) {
   const key = Buffer.from(secret);
 
   function verifiedToken(signedValue: string): string | undefined {
@@ -44,7 +46,13 @@ export function createActorResolver(db: Database, secret: string) {
   return async function resolveActor(request: FastifyRequest): Promise<Actor | null> {
     const token = tokenOf(request);
     if (!token) return null;
-    return (await findActorBySessionToken(db, token)) ?? null;
+    const cached = sessions.get(token);
+    if (cached) return cached;
+    const mark = sessions.mark();
+    const found = await findActorBySessionToken(db, token);
+    if (!found) return null;
+    sessions.remember(token, found.actor, found.expiresAt, mark);
+    return found.actor;
   };
 }
 

@@ -4,11 +4,14 @@ import { prepared } from '../../db/prepared.ts';
 import { users } from '../users/users.table.ts';
 import { authSessions } from './auth.table.ts';
 
-/** The signed-in user behind a session token, in one statement; disabled users have none. */
+/** The signed-in user behind a session token and when the session ends, in one statement; disabled users have none. */
 export async function findActorBySessionToken(db: Database, token: string) {
   const [row] = await prepared(db, 'auth_actor_by_session_token', (db) =>
     db
-      .select({ id: users.id, name: users.name, email: users.email, role: users.role, clientId: users.clientId })
+      .select({
+        actor: { id: users.id, name: users.name, email: users.email, role: users.role, clientId: users.clientId },
+        expiresAt: authSessions.expiresAt,
+      })
       .from(authSessions)
       .innerJoin(users, eq(users.id, authSessions.userId))
       .where(and(eq(authSessions.token, sql.placeholder('token')), gt(authSessions.expiresAt, sql`now()`), eq(users.banned, false)))

@@ -1,13 +1,23 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, sendError } from '../../http/errors.ts';
+import type { Actor } from './auth.guard.ts';
 import type { Auth } from './auth.ts';
+import type { SessionCache } from './session-cache.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
 
+type AuthRouteOptions = {
+  auth: Auth;
+  throttle: SignInThrottle;
+  resolveActor: (request: FastifyRequest) => Promise<Actor | null>;
+  sessions: SessionCache<Actor>;
+};
+
 /**
- * Hands /api/auth/* to better-auth as a Fetch request, with two additions: failed sign-ins are
- * throttled, and its error bodies are reshaped into ours.
+ * Hands /api/auth/* to better-auth as a Fetch request, with three additions: failed sign-ins are
+ * throttled, the caller's cached sessions are forgotten after anything that may end or change
+ * them (sign-out, revoking sessions, a new password), and its error bodies are reshaped into ours.
  */
-export function registerAuthRoutes(app: FastifyInstance, { auth, throttle }: { auth: Auth; throttle: SignInThrottle }) {
+export function registerAuthRoutes(app: FastifyInstance, { auth, throttle, resolveActor, sessions }: AuthRouteOptions) {
   app.route({
     method: ['GET', 'POST'],
     url: '/api/auth/*',
@@ -25,7 +35,9 @@ export function registerAuthRoutes(app: FastifyInstance, { auth, throttle }: { a
           );
         }
       }
+      const caller = request.method === 'POST' && !isSignIn ? await resolveActor(request) : null;
       const response = await auth.handler(toFetchRequest(request));
+      if (caller) sessions.forgetUser(caller.id);
       if (isSignIn) {
         if (response.status === 401) throttle.recordFailure(email, request.ip);
         if (response.ok) throttle.recordSuccess(email);

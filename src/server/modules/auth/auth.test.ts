@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, testPassword, type TestApp } from '../../../../test/support/test-app.ts';
 
@@ -8,6 +9,8 @@ const spec = {
     student: { email: 'student@test.dev', name: 'Student', role: 'student', password: testPassword, client: 'acme' },
     victim: { email: 'victim@test.dev', name: 'Victim', role: 'mentor', password: testPassword },
     leaver: { email: 'leaver@test.dev', name: 'Leaver', role: 'mentor', password: testPassword },
+    shifter: { email: 'shifter@test.dev', name: 'Shifter', role: 'staff', password: testPassword },
+    traveller: { email: 'traveller@test.dev', name: 'Traveller', role: 'mentor', password: testPassword },
     disabled: { email: 'disabled@test.dev', name: 'Disabled', role: 'mentor', password: testPassword, disabled: true },
   },
 } as const;
@@ -93,10 +96,56 @@ describe('sessions', () => {
 
   it('signs out', async () => {
     const cookie = sessionCookie(await signIn('student@test.dev', testPassword)).split(';')[0]!;
+    expect((await t.app.inject({ method: 'GET', url: '/api/me', headers: { cookie } })).statusCode).toBe(200);
     const origin = 'http://localhost:80';
     const out = await t.app.inject({ method: 'POST', url: '/api/auth/sign-out', headers: { cookie, origin, host: 'localhost:80' } });
     expect(out.statusCode).toBe(200);
     expect((await t.app.inject({ method: 'GET', url: '/api/me', headers: { cookie } })).statusCode).toBe(401);
+  });
+});
+
+describe('recently seen sessions (kept in memory for a few seconds)', () => {
+  const me = (headers: Record<string, string>) => t.app.inject({ method: 'GET', url: '/api/me', headers });
+  const bearer = async (email: string) => ({ authorization: `Bearer ${(await signIn(email, testPassword)).headers['set-auth-token']}` });
+
+  it('applies a role change to the very next request', async () => {
+    const shifter = await t.signIn('shifter'); // and seen once, so cached
+    expect((await t.request({ method: 'GET', url: '/api/admin/clients', as: 'shifter' })).statusCode).toBe(200);
+    await t.request({ method: 'PATCH', url: `/api/admin/users/${t.ids.users.shifter}`, as: 'admin', payload: { role: 'mentor' } });
+    const after = await t.app.inject({ method: 'GET', url: '/api/admin/clients', headers: shifter });
+    expect(after.statusCode).toBe(403);
+    expect((await me(shifter)).json().user.role).toBe('mentor');
+  });
+
+  it('ends the other sessions at once when a user revokes them', async () => {
+    const phone = await bearer('traveller@test.dev');
+    const laptop = await bearer('traveller@test.dev');
+    expect([(await me(phone)).statusCode, (await me(laptop)).statusCode]).toEqual([200, 200]);
+    const revoke = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/revoke-other-sessions',
+      headers: { ...laptop, origin: 'http://localhost:80', host: 'localhost:80' },
+    });
+    expect(revoke.statusCode).toBe(200);
+    expect([(await me(phone)).statusCode, (await me(laptop)).statusCode]).toEqual([401, 200]);
+  });
+});
+
+describe('a session ended behind the server’s back (SQL, another server process)', () => {
+  let short: TestApp<typeof spec>;
+  beforeAll(async () => {
+    short = await createTestApp(spec, { env: { SESSION_CACHE_SECONDS: '1' } });
+  });
+  afterAll(() => short.close());
+
+  it('is honoured once the cached copy is a second old', async () => {
+    const headers = await short.signIn('student');
+    await short.db.execute(sql`delete from auth_sessions where user_id = ${short.ids.users.student}`);
+    const stillCached = await short.app.inject({ method: 'GET', url: '/api/me', headers });
+    expect(stillCached.statusCode).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const refused = await short.app.inject({ method: 'GET', url: '/api/me', headers });
+    expect(refused.statusCode).toBe(401);
   });
 });
 

@@ -9,7 +9,7 @@ const tags = ['Users'];
 const userResponse = z.object({ user: userSchema });
 
 export function registerUserRoutes(app: AppInstance) {
-  const { db, auth } = app.context;
+  const { db, auth, sessions } = app.context;
   const hashPassword = async (password: string) => (await auth.$context).password.hash(password);
 
   app.get(
@@ -72,7 +72,7 @@ export function registerUserRoutes(app: AppInstance) {
     },
     async (request) => {
       const { client_id, ...changes } = request.body;
-      const user = await usecases.updateUser(db, hashPassword, actorOf(request), request.params.id, {
+      const user = await usecases.updateUser(db, { hashPassword, sessions }, actorOf(request), request.params.id, {
         ...changes,
         clientId: client_id,
       });

@@ -45,11 +45,12 @@ export async function createUser(
 
 /**
  * Changes a user. Disabling also ends every session of theirs, so they lose access on their
- * next request; the request itself is refused for a disabled user even without that.
+ * next request; the request itself is refused for a disabled user even without that. Once
+ * committed, the server's cached copies of the user (their role, client, name) are forgotten.
  */
 export async function updateUser(
   db: Database,
-  hashPassword: PasswordHasher,
+  { hashPassword, sessions }: { hashPassword: PasswordHasher; sessions: { forgetUser(userId: string): void } },
   actor: Actor,
   id: string,
   changes: { name?: string; role?: UserRole; clientId?: string | null; disabled?: boolean; password?: string },
@@ -72,6 +73,7 @@ export async function updateUser(
     if (passwordHash) await repository.updatePassword(tx, id, passwordHash);
     if (changes.disabled || passwordHash) await repository.deleteSessionsOf(tx, id);
   });
+  sessions.forgetUser(id);
   return getUser(db, id);
 }
 
