@@ -1,6 +1,7 @@
 // `npm run bench` — starts the app as in production against DATABASE_URL (load it first with
 // `npm run seed:scale -- --size L`), drives each scenario over HTTP at 16 connections, then runs the
-// very same SQL statements straight through the driver at the same concurrency (the ceiling).
+// very same SQL statements straight through the driver at the same concurrency (the ceiling), and
+// once more through pgbench when it is installed (PostgreSQL alone, no Node at all).
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
@@ -11,6 +12,7 @@ import { buildApp } from '../src/server/app.ts';
 import { loadConfig } from '../src/server/config.ts';
 import { captureStatements, openDatabase, type DatabaseConnection } from '../src/server/db/database.ts';
 import { scalePassword } from '../src/server/seed/scale-seed.ts';
+import { hasPgbench, postgresAlone } from './bench-postgres-alone.ts';
 
 const { values: options } = parseArgs({
   options: {
@@ -227,7 +229,12 @@ try {
   };
 
   if (!options.explain) console.log(`\n${connections} connections, ${seconds} s per run\n`);
-  if (!options.explain) console.log('scenario                          | HTTP req/s   p50     p95     p99 | stmts | SQL req/s   p50     p95     p99 | ratio');
+  const withPgbench = hasPgbench();
+  if (!options.explain) {
+    console.log(
+      `scenario                          | HTTP req/s   p50     p95     p99 | stmts | SQL req/s   p50     p95     p99 | ratio${withPgbench ? ' | pgbench/s   p50     p95     p99' : ''}`,
+    );
+  }
   for (const scenario of scenarios.filter((candidate) => !options.only || candidate.name.includes(options.only))) {
     // Each request once first, so that what is captured is what the runs repeat (a PATCH's first
     // call may change the product set; the ones after it find nothing to change).
@@ -252,8 +259,11 @@ try {
       }
     });
     const ratio = httpRun.rps / sqlRun.rps;
+    const alone = withPgbench ? postgresAlone(databaseUrl, statements, { connections, seconds }) : undefined;
+    const figures = (run: { rps: number; p50: number; p95: number; p99: number }) =>
+      `${run.rps.toFixed(0).padStart(8)} ${percentile([run.p50, run.p95, run.p99])}`;
     console.log(
-      `${scenario.name.padEnd(33)} | ${httpRun.rps.toFixed(0).padStart(8)} ${percentile([httpRun.p50, httpRun.p95, httpRun.p99])} | ${String(statements[0]!.length).padStart(5)} | ${sqlRun.rps.toFixed(0).padStart(8)} ${percentile([sqlRun.p50, sqlRun.p95, sqlRun.p99])} | ${ratio.toFixed(2)}`,
+      `${scenario.name.padEnd(33)} | ${figures(httpRun)} | ${String(statements[0]!.length).padStart(5)} | ${figures(sqlRun)} | ${ratio.toFixed(2)}${alone ? ` | ${figures(alone)}` : ''}`,
     );
   }
   await inProcess.close();
