@@ -292,37 +292,56 @@ export async function listVisibleSessions(db: Database, studentId: string, audie
 }
 
 /**
- * One statement, so concurrent saves of one student's progress cannot lose an update: the row is
- * created or merged, and watch time, percentage and milestone only grow; `completed_at` is set
- * by the first save that completes and kept; the position follows the latest save that names one.
+ * Saves a student's progress in one statement, read from the session's own row, so that it costs
+ * one round trip and concurrent saves cannot lose an update. Nothing is saved, and undefined is
+ * returned, when the session is not one `audience` may see. Values are clamped to the stored
+ * duration (never the client's idea of it); the percentage is the share of the video watched and
+ * `completedAt` is set once it reaches `completionThreshold`; a milestone cannot run ahead of it.
+ * Merged with an existing row, watch time, percentage and milestone only grow, `completed_at` keeps
+ * the first completion, and the position follows the latest save that names one.
  */
 export async function saveProgress(
   db: Database,
   values: {
     studentId: string;
     expertSessionId: string;
+    audience: Audience;
     watchTimeSeconds: number;
     lastPositionSeconds: number | undefined;
-    completionPercentage: number;
-    isCompleted: boolean;
-    lastMilestoneReached: number;
+    milestone: number;
   },
+  completionThreshold: number,
 ) {
   const table = expertSessionProgress;
-  const keepsPosition = values.lastPositionSeconds === undefined;
-  const [row] = await prepared(db, ['expert_session_progress_save', keepsPosition && 'keeping_position'], (db) =>
-    db
-      .insert(table)
-      .values({
-        studentId: sql.placeholder('studentId'),
-        expertSessionId: sql.placeholder('expertSessionId'),
-        watchTimeSeconds: sql.placeholder('watchTimeSeconds'),
-        lastPositionSeconds: sql.placeholder('lastPositionSeconds'),
-        completionPercentage: sql.placeholder('completionPercentage'),
-        isCompleted: sql.placeholder('isCompleted'),
-        completedAt: sql`case when ${sql.placeholder('isCompleted')}::boolean then now() end`,
-        lastMilestoneReached: sql.placeholder('lastMilestoneReached'),
+  const { audience, ...given } = values;
+  const keepsPosition = given.lastPositionSeconds === undefined;
+  const name = ['expert_session_progress_save', audienceName(audience), keepsPosition && 'keeping_position'];
+  const [row] = await prepared(db, name, (db) => {
+    const duration = qualified(expertSessions.videoDuration);
+    const clamped = (seconds: 'watchTimeSeconds' | 'lastPositionSeconds') => sql`least(${sql.placeholder(seconds)}::integer, ${duration})`;
+    // Integer division: the share watched, rounded down.
+    const percentage = sql`(case when ${duration} > 0 then least(100, 100 * ${clamped('watchTimeSeconds')} / ${duration}) else 0 end)`;
+    const completes = sql`${percentage} >= ${sql.raw(String(completionThreshold))}`;
+    // Every column of the table, in its order and named, as an insert from a select requires.
+    const fromSession = db
+      .select({
+        id: sql`gen_random_uuid()`.as('id'),
+        studentId: sql`${sql.placeholder('studentId')}::uuid`.as('student_id'),
+        expertSessionId: expertSessions.id,
+        watchTimeSeconds: clamped('watchTimeSeconds').as('watch_time_seconds'),
+        lastPositionSeconds: clamped('lastPositionSeconds').as('last_position_seconds'),
+        completionPercentage: percentage.as('completion_percentage'),
+        isCompleted: completes.as('is_completed'),
+        completedAt: sql`case when ${completes} then now() end`.as('completed_at'),
+        lastMilestoneReached: sql`least(${sql.placeholder('milestone')}::integer, ${percentage})`.as('last_milestone_reached'),
+        createdAt: sql`now()`.as('created_at'),
+        updatedAt: sql`now()`.as('updated_at'),
       })
+      .from(expertSessions)
+      .where(and(eq(expertSessions.id, sql.placeholder('expertSessionId')), visibleTo(audience)));
+    return db
+      .insert(table)
+      .select(fromSession)
       .onConflictDoUpdate({
         target: [table.studentId, table.expertSessionId],
         set: {
@@ -335,9 +354,9 @@ export async function saveProgress(
           updatedAt: sql`now()`,
         },
       })
-      .returning(),
-  ).execute({ ...values, lastPositionSeconds: values.lastPositionSeconds ?? 0 });
-  return row!;
+      .returning();
+  }).execute({ ...given, ...audience, lastPositionSeconds: given.lastPositionSeconds ?? 0 });
+  return row;
 }
 
 /**

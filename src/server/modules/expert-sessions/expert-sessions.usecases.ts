@@ -169,32 +169,27 @@ export async function findVideoKey(db: Database, actor: Actor, id: string) {
   return session.videoStorageKey;
 }
 
-/**
- * Values are clamped to the stored duration (never the client's idea of it); the percentage is
- * the share of the video watched, and a milestone cannot run ahead of it. Merging with earlier
- * saves (only growing) happens in the database, see `saveProgress`.
- */
+/** Saves what the student watched of a session they may see (clamping and merging: `saveProgress`). */
 export async function recordProgress(
   db: Database,
   student: Actor,
   id: string,
   input: { watchTimeSeconds: number; lastPositionSeconds?: number; milestone?: number },
 ) {
-  const session = await repository.findViewableSession(db, id, audienceOf(student));
-  if (!session) throw expertSessionNotFound();
-  const duration = session.videoDuration;
-  const clamp = (seconds: number) => Math.min(seconds, duration);
-  const watchTimeSeconds = clamp(input.watchTimeSeconds);
-  const completionPercentage = duration > 0 ? Math.min(100, Math.floor((100 * watchTimeSeconds) / duration)) : 0;
-  return repository.saveProgress(db, {
-    studentId: student.id,
-    expertSessionId: id,
-    watchTimeSeconds,
-    lastPositionSeconds: input.lastPositionSeconds === undefined ? undefined : clamp(input.lastPositionSeconds),
-    completionPercentage,
-    isCompleted: completionPercentage >= completionThresholdPercent,
-    lastMilestoneReached: Math.min(input.milestone ?? 0, completionPercentage),
-  });
+  const saved = await repository.saveProgress(
+    db,
+    {
+      studentId: student.id,
+      expertSessionId: id,
+      audience: audienceOf(student)!,
+      watchTimeSeconds: input.watchTimeSeconds,
+      lastPositionSeconds: input.lastPositionSeconds,
+      milestone: input.milestone ?? 0,
+    },
+    completionThresholdPercent,
+  );
+  if (!saved) throw expertSessionNotFound();
+  return saved;
 }
 
 /** Who would lose the session if only `remainingProductIds` stayed linked (the learner-impact preview of an edit). */
