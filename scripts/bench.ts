@@ -1,7 +1,8 @@
 // `npm run bench` — starts the app as in production against DATABASE_URL (load it first with
 // `npm run seed:scale -- --size L`), drives each scenario over HTTP at 16 connections, then runs the
 // very same SQL statements straight through the driver at the same concurrency (the ceiling), and
-// once more through pgbench when it is installed (PostgreSQL alone, no Node at all).
+// once more through pgbench when it is installed (PostgreSQL alone, no Node at all); and the
+// responses it got, replayed by a bare node:http server (HTTP alone, no app and no database).
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
@@ -12,6 +13,7 @@ import { buildApp } from '../src/server/app.ts';
 import { loadConfig } from '../src/server/config.ts';
 import { captureStatements, openDatabase, type DatabaseConnection } from '../src/server/db/database.ts';
 import { scalePassword } from '../src/server/seed/scale-seed.ts';
+import { startBareServer, type RecordedResponse } from './bench-bare-http.ts';
 import { hasPgbench, postgresAlone } from './bench-postgres-alone.ts';
 
 const { values: options } = parseArgs({
@@ -43,14 +45,16 @@ const environment = {
 };
 const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
 
-function send(request: Request): Promise<{ status: number; body: string }> {
+type Response = { status: number; headers: http.IncomingHttpHeaders; body: string };
+
+function send(request: Request, toPort = port): Promise<Response> {
   return new Promise((resolve, reject) => {
     const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
     const outgoing = http.request(
       {
         agent,
         host: '127.0.0.1',
-        port,
+        port: toPort,
         method: request.method,
         path: request.path,
         headers: {
@@ -62,7 +66,7 @@ function send(request: Request): Promise<{ status: number; body: string }> {
         let body = '';
         response.setEncoding('utf8');
         response.on('data', (chunk) => (body += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
       },
     );
     outgoing.on('error', reject);
@@ -232,13 +236,19 @@ try {
   const withPgbench = hasPgbench();
   if (!options.explain) {
     console.log(
-      `scenario                          | HTTP req/s   p50     p95     p99 | stmts | SQL req/s   p50     p95     p99 | ratio${withPgbench ? ' | pgbench/s   p50     p95     p99' : ''}`,
+      `scenario                          | HTTP req/s   p50     p95     p99 | stmts | SQL req/s   p50     p95     p99 | ratio | bare HTTP/s  bound${withPgbench ? ' | pgbench/s   p50     p95     p99' : ''}`,
     );
   }
   for (const scenario of scenarios.filter((candidate) => !options.only || candidate.name.includes(options.only))) {
     // Each request once first, so that what is captured is what the runs repeat (a PATCH's first
     // call may change the product set; the ones after it find nothing to change).
     for (const request of scenario.requests) await send(request);
+    const recorded: RecordedResponse[] = [];
+    for (const request of scenario.requests) {
+      const { status, headers, body } = await send(request);
+      const kept = Object.entries(headers).filter(([name]) => !['date', 'connection', 'keep-alive'].includes(name));
+      recorded.push({ method: request.method, path: request.path, status, headers: Object.fromEntries(kept) as Record<string, string>, body });
+    }
     const statements = await Promise.all(scenario.requests.map(capture));
     if (options.explain) {
       await explain(scenario.name, statements[0]!);
@@ -259,11 +269,15 @@ try {
       }
     });
     const ratio = httpRun.rps / sqlRun.rps;
+    const bare = await startBareServer(recorded);
+    const bareRun = await load(async (loop) => void (await send(scenario.requests[loop]!, bare.port))).finally(bare.stop);
     const alone = withPgbench ? postgresAlone(databaseUrl, statements, { connections, seconds }) : undefined;
+    // Requests that cost a bare HTTP exchange and then the ceiling's statements, one after the other.
+    const ratioBound = bareRun.rps / (bareRun.rps + sqlRun.rps);
     const figures = (run: { rps: number; p50: number; p95: number; p99: number }) =>
       `${run.rps.toFixed(0).padStart(8)} ${percentile([run.p50, run.p95, run.p99])}`;
     console.log(
-      `${scenario.name.padEnd(33)} | ${figures(httpRun)} | ${String(statements[0]!.length).padStart(5)} | ${figures(sqlRun)} | ${ratio.toFixed(2)}${alone ? ` | ${figures(alone)}` : ''}`,
+      `${scenario.name.padEnd(33)} | ${figures(httpRun)} | ${String(statements[0]!.length).padStart(5)} | ${figures(sqlRun)} | ${ratio.toFixed(2)} | ${bareRun.rps.toFixed(0).padStart(11)} ${ratioBound.toFixed(2).padStart(6)}${alone ? ` | ${figures(alone)}` : ''}`,
     );
   }
   await inProcess.close();
