@@ -78,10 +78,10 @@ describe.skipIf(!hasBrowser)('expert sessions (admin)', () => {
     await dialog.getByRole('combobox', { name: /^Products/ }).click();
     await page.getByRole('option', { name: 'Interview Ready' }).click();
     await dialog.getByRole('heading').click();
-    await dialog.getByText('Students may lose this session').waitFor();
     // Nobody has watched the new session: the preview, counted by the server, says so.
+    await dialog.getByText('No student will lose this session').waitFor();
     await dialog.getByText('No student who has started this session would lose it.').waitFor();
-    await captureScreens(page, 'admin-expert-session-edit', (p) => p.getByText('Students may lose this session').waitFor(), { mobileFullPage: false });
+    await captureScreens(page, 'admin-expert-session-edit', (p) => p.getByText('No student will lose this session').waitFor(), { mobileFullPage: false });
     await dialog.locator('input[type=file]').setInputFiles(path.resolve(import.meta.dirname, '../test/fixtures/sample.webm'));
     await dialog.getByRole('button', { name: 'Upload and save' }).click();
     await dialog.waitFor({ state: 'detached' });

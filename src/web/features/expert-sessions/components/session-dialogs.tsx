@@ -103,6 +103,7 @@ export function EditSessionDialog({ session, onClose }: { session: ExpertSession
   );
   const removed = session.products.filter((product) => !form.values.product_ids.includes(product.id));
   const impact = useRemovalImpact(session.id, form.values.product_ids, removed.length > 0);
+  const nobodyLoses = impact.data?.students_losing_access === 0;
   const submit = form.onSubmit((values) =>
     update.mutate(
       {
@@ -122,7 +123,12 @@ export function EditSessionDialog({ session, onClose }: { session: ExpertSession
       <Textarea label="Description" autosize minRows={2} maxRows={6} {...form.text('description')} />
       <ProductPicker value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
       {removed.length > 0 && (
-        <Alert color="orange" variant="light" title="Students may lose this session" role="status">
+        <Alert
+          color={nobodyLoses ? 'blue' : 'orange'}
+          variant="light"
+          title={nobodyLoses ? 'No student will lose this session' : 'Students may lose this session'}
+          role="status"
+        >
           <Text size="sm">
             You are removing {removed.map((product) => product.name).join(', ')}. {describeImpact(impact.data, impact.isError)}
           </Text>
