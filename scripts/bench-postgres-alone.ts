@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { runFigures } from './bench-run.ts';
 
 // The driver's own conversion of a parameter to its text form (arrays, dates, buffers, JSON).
 const { prepareValue } = createRequire(import.meta.url)('pg/lib/utils.js') as { prepareValue: (value: unknown) => string | null };
@@ -55,12 +56,8 @@ export function postgresAlone(databaseUrl: string, loops: Statement[][], { conne
       .flatMap((name) => fs.readFileSync(path.join(directory, name), 'utf8').trim().split('\n'))
       .map((line) => line.split(' ').map(Number));
     const start = lines.reduce((earliest, fields) => Math.min(earliest, fields[4]! + fields[5]! / 1e6), Infinity);
-    const latencies = lines
-      .filter((fields) => fields[4]! + fields[5]! / 1e6 >= start + 1)
-      .map((fields) => fields[2]! / 1000)
-      .sort((a, b) => a - b);
-    const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-    return { rps: latencies.length / seconds, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+    const latencies = lines.filter((fields) => fields[4]! + fields[5]! / 1e6 >= start + 1).map((fields) => fields[2]! / 1000);
+    return runFigures(latencies, seconds);
   } finally {
     fs.rmSync(directory, { recursive: true, force: true });
   }

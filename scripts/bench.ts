@@ -15,6 +15,7 @@ import { captureStatements, openDatabase, type DatabaseConnection } from '../src
 import { scalePassword } from '../src/server/seed/scale-seed.ts';
 import { startBareServer, type RecordedResponse } from './bench-bare-http.ts';
 import { hasPgbench, postgresAlone } from './bench-postgres-alone.ts';
+import { runFigures, type RunFigures } from './bench-run.ts';
 
 const { values: options } = parseArgs({
   options: {
@@ -88,9 +89,7 @@ async function load(work: (loop: number, iteration: number) => Promise<void>) {
       }
     }),
   );
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  return { rps: latencies.length / seconds, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+  return runFigures(latencies, seconds);
 }
 
 async function signIn(email: string) {
@@ -150,8 +149,8 @@ async function explain(name: string, statements: Array<{ sql: string; params: un
   }
 }
 
-function percentile(values: number[]) {
-  return values.map((value) => value.toFixed(1).padStart(7)).join(' ');
+function figures(run: RunFigures) {
+  return `${run.rps.toFixed(0).padStart(8)} ${[run.p50, run.p95, run.p99].map((value) => value.toFixed(1).padStart(7)).join(' ')}`;
 }
 
 const server = await startApp(environment);
@@ -241,8 +240,8 @@ try {
   }
   for (const scenario of scenarios.filter((candidate) => !options.only || candidate.name.includes(options.only))) {
     // Each request once first, so that what is captured is what the runs repeat (a PATCH's first
-    // call may change the product set; the ones after it find nothing to change).
-    for (const request of scenario.requests) await send(request);
+    // call may change the product set; the ones after it find nothing to change). Its responses
+    // are what the bare HTTP server replays.
     const recorded: RecordedResponse[] = [];
     for (const request of scenario.requests) {
       const { status, headers, body } = await send(request);
@@ -274,8 +273,6 @@ try {
     const alone = withPgbench ? postgresAlone(databaseUrl, statements, { connections, seconds }) : undefined;
     // Requests that cost a bare HTTP exchange and then the ceiling's statements, one after the other.
     const ratioBound = bareRun.rps / (bareRun.rps + sqlRun.rps);
-    const figures = (run: { rps: number; p50: number; p95: number; p99: number }) =>
-      `${run.rps.toFixed(0).padStart(8)} ${percentile([run.p50, run.p95, run.p99])}`;
     console.log(
       `${scenario.name.padEnd(33)} | ${figures(httpRun)} | ${String(statements[0]!.length).padStart(5)} | ${figures(sqlRun)} | ${ratio.toFixed(2)} | ${bareRun.rps.toFixed(0).padStart(11)} ${ratioBound.toFixed(2).padStart(6)}${alone ? ` | ${figures(alone)}` : ''}`,
     );
