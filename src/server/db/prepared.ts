@@ -1,16 +1,26 @@
 import type { Database } from './database.ts';
 
-const statementsByHandle = new WeakMap<Database, Map<string, unknown>>();
+/**
+ * What this file reads of Drizzle beyond its typed API: a database and its transactions share one
+ * dialect object (so it stands for "this database"), a handle's session has the `client` it runs
+ * on, and a prepared query keeps that client in its own `client` field, the only part of it tied
+ * to a connection. Checked on first use, and by prepared.test.ts, so an upgrade that moves them fails loudly.
+ */
+type Handle = { dialect: object; _: { session: { client?: unknown } } };
+type BoundStatement = { client?: unknown };
+
+const statementsByDatabase = new WeakMap<object, Map<string, BoundStatement>>();
 
 /** A statement's name, or its parts: the parts that are not strings (a filter left out) are skipped. */
 type StatementName = string | ReadonlyArray<string | false | null | undefined>;
 
 /**
- * The statement `build` makes, built once per database handle and prepared under `name`. Drizzle
+ * The statement `build` makes, built once per database and prepared under `name`. Drizzle
  * otherwise rebuilds a statement's SQL on every call, and PostgreSQL parses and plans it again:
  * on the hot read paths that was a third of a request's cost (docs/performance.md). Values go in
  * as `sql.placeholder(…)` and are given to `execute`. `name` must stand for one SQL text: a query
  * whose shape depends on its filters takes the shape into its name, e.g. `['worklets_page', search && 'search']`.
+ * `db` may be a transaction: the statement then runs on the transaction's connection.
  */
 export function prepared<Query extends { prepare(name: string): unknown }>(
   db: Database,
@@ -18,9 +28,17 @@ export function prepared<Query extends { prepare(name: string): unknown }>(
   build: (db: Database) => Query,
 ): ReturnType<Query['prepare']> {
   const name = typeof statementName === 'string' ? statementName : statementName.filter(Boolean).join('_');
-  let statements = statementsByHandle.get(db);
-  if (!statements) statementsByHandle.set(db, (statements = new Map()));
+  const { dialect, _: { session } } = db as unknown as Handle;
+  let statements = statementsByDatabase.get(dialect);
+  if (!statements) statementsByDatabase.set(dialect, (statements = new Map()));
   let statement = statements.get(name);
-  if (!statement) statements.set(name, (statement = build(db).prepare(name)));
-  return statement as ReturnType<Query['prepare']>;
+  if (!statement) {
+    statement = build(db).prepare(name) as BoundStatement;
+    if (!('client' in statement) || !('client' in session)) throw new Error('Drizzle no longer keeps a prepared query’s client where db/prepared.ts expects it.');
+    statements.set(name, statement);
+  }
+  if (statement.client === session.client) return statement as ReturnType<Query['prepare']>;
+  // The same statement on another connection (a transaction's, or the pool's when it was first
+  // built in a transaction): everything but the client comes from the cached one.
+  return Object.assign(Object.create(statement) as BoundStatement, { client: session.client }) as ReturnType<Query['prepare']>;
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ilike, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
@@ -171,7 +171,10 @@ export async function summarizeSessions(db: Database, filters: SessionFilters) {
 }
 
 export async function findSession(db: Database, id: string): Promise<SessionWithDetails | undefined> {
-  const [row] = await withProducts(db, await selectSessionsWithStats(db).where(eq(expertSessions.id, id)));
+  const rows = await prepared(db, 'expert_session_by_id', (db) =>
+    selectSessionsWithStats(db).where(eq(expertSessions.id, sql.placeholder('id'))),
+  ).execute({ id });
+  const [row] = await withProducts(db, rows);
   return row;
 }
 
@@ -179,7 +182,9 @@ export type NewSession = typeof expertSessions.$inferInsert;
 
 /** The session row, locked until the transaction ends (serialises concurrent changes of one session). */
 export async function lockSession(db: Database, id: string) {
-  const [row] = await db.select().from(expertSessions).where(eq(expertSessions.id, id)).for('update');
+  const [row] = await prepared(db, 'expert_session_lock', (db) =>
+    db.select().from(expertSessions).where(eq(expertSessions.id, sql.placeholder('id'))).for('update'),
+  ).execute({ id });
   return row;
 }
 
@@ -187,8 +192,16 @@ export async function insertSession(db: Database, values: NewSession) {
   await db.insert(expertSessions).values(values);
 }
 
+/** One prepared statement per set of changed columns (a PATCH changes few, in a handful of combinations). */
 export async function updateSession(db: Database, id: string, values: Partial<NewSession>) {
-  const updated = await db.update(expertSessions).set(values).where(eq(expertSessions.id, id)).returning({ id: expertSessions.id });
+  const columns = (Object.keys(values) as Array<keyof NewSession>).filter((column) => values[column] !== undefined).sort();
+  const updated = await prepared(db, ['expert_session_update', ...columns], (db) =>
+    db
+      .update(expertSessions)
+      .set(Object.fromEntries(columns.map((column) => [column, sql.placeholder(column)])))
+      .where(eq(expertSessions.id, sql.placeholder('id')))
+      .returning({ id: expertSessions.id }),
+  ).execute({ ...values, id });
   return updated.length > 0;
 }
 
@@ -203,21 +216,39 @@ export async function setDeleted(db: Database, id: string, deleted: boolean) {
 }
 
 export async function findSessionProductIds(db: Database, id: string) {
-  const rows = await db.select({ productId: links.productId }).from(links).where(eq(links.expertSessionId, id));
+  const rows = await prepared(db, 'expert_session_product_ids', (db) =>
+    db.select({ productId: links.productId }).from(links).where(eq(links.expertSessionId, sql.placeholder('id'))),
+  ).execute({ id });
   return rows.map((row) => row.productId);
 }
 
 export async function addSessionProducts(db: Database, id: string, productIds: string[], assignedBy: string) {
   if (productIds.length === 0) return;
-  await db
-    .insert(links)
-    .values(productIds.map((productId) => ({ expertSessionId: id, productId, assignedBy })))
-    .onConflictDoNothing();
+  await prepared(db, 'expert_session_products_add', (db) =>
+    db
+      .insert(links)
+      .select(
+        // Every column of the table, in its order and named, as an insert from a select requires.
+        db
+          .select({
+            expertSessionId: sql`${sql.placeholder('id')}::uuid`.as('expert_session_id'),
+            productId: sql`added.product_id`.as('product_id'),
+            createdAt: sql`now()`.as('created_at'),
+            assignedBy: sql`${sql.placeholder('assignedBy')}::uuid`.as('assigned_by'),
+          })
+          .from(sql`unnest(${sql.placeholder('productIds')}::uuid[]) as added(product_id)`),
+      )
+      .onConflictDoNothing(),
+  ).execute({ id, productIds, assignedBy });
 }
 
 export async function removeSessionProducts(db: Database, id: string, productIds: string[]) {
   if (productIds.length === 0) return;
-  await db.delete(links).where(and(eq(links.expertSessionId, id), inArray(links.productId, productIds)));
+  await prepared(db, 'expert_session_products_remove', (db) =>
+    db
+      .delete(links)
+      .where(and(eq(links.expertSessionId, sql.placeholder('id')), sql`${links.productId} = any(${sql.placeholder('productIds')}::uuid[])`)),
+  ).execute({ id, productIds });
 }
 
 /** Who the student API serves: the products of one client, optionally narrowed to one of them. */

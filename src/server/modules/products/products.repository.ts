@@ -1,5 +1,6 @@
-import { and, asc, eq, gt, ilike, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, ilike, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
+import { prepared } from '../../db/prepared.ts';
 import { qualified } from '../../db/sql.ts';
 import type { Cursor } from '../../http/paging.ts';
 import { products, type ProductType } from './products.table.ts';
@@ -50,10 +51,12 @@ export async function deleteProduct(db: Database, id: string) {
 /** The subset of `ids` that are not products (of the given type, when one is named). */
 export async function findMissingProductIds(db: Database, ids: string[], type?: ProductType) {
   if (ids.length === 0) return [];
-  const found = await db
-    .select({ id: products.id })
-    .from(products)
-    .where(and(inArray(products.id, ids), type ? eq(products.type, type) : undefined));
+  const found = await prepared(db, ['products_among', type && 'of_type'], (db) =>
+    db
+      .select({ id: products.id })
+      .from(products)
+      .where(and(sql`${products.id} = any(${sql.placeholder('ids')}::uuid[])`, type ? eq(products.type, sql.placeholder('type')) : undefined)),
+  ).execute({ ids, type });
   const foundIds = new Set(found.map((row) => row.id));
   return ids.filter((id) => !foundIds.has(id));
 }

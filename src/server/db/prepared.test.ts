@@ -1,0 +1,55 @@
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../../test/support/test-database.ts';
+import { products } from '../modules/products/products.table.ts';
+import type { Database, DatabaseConnection } from './database.ts';
+import { prepared } from './prepared.ts';
+
+let database: DatabaseConnection;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(() => database.close());
+
+const productsNamed = (db: Database) =>
+  prepared(db, 'test_products_named', (db) =>
+    db.select({ id: products.id }).from(products).where(eq(products.name, sql.placeholder('name'))),
+  );
+
+class RolledBack extends Error {}
+
+/** Inserts a product named `name` in a transaction, runs `check` in it, then rolls it back. */
+async function inRolledBackTransaction(name: string, check: (tx: Database) => Promise<void>) {
+  await expect(
+    database.db.transaction(async (tx) => {
+      await tx.insert(products).values({ name });
+      await check(tx);
+      throw new RolledBack();
+    }),
+  ).rejects.toBeInstanceOf(RolledBack);
+}
+
+describe('prepared statements', () => {
+  it('run inside a transaction on its connection, though first built on the database', async () => {
+    expect(await productsNamed(database.db).execute({ name: 'Uncommitted' })).toEqual([]);
+    // Run on the pool instead, the statement would not see the uncommitted row (PostgreSQL) or
+    // would wait for the transaction forever (PGlite's single connection).
+    await inRolledBackTransaction('Uncommitted', async (tx) => {
+      expect(await productsNamed(tx).execute({ name: 'Uncommitted' })).toHaveLength(1);
+    });
+    expect(await productsNamed(database.db).execute({ name: 'Uncommitted' })).toEqual([]);
+  });
+
+  it('run on the database once the transaction they were first built in has ended', async () => {
+    const firstBuiltInTransaction = (db: Database) =>
+      prepared(db, 'test_product_count', (db) => db.select({ count: sql<number>`count(*)::int` }).from(products));
+    let countInTransaction: number | undefined;
+    await inRolledBackTransaction('Counted', async (tx) => {
+      countInTransaction = (await firstBuiltInTransaction(tx).execute())[0]?.count;
+    });
+    // Left bound to the transaction's connection, this fails on PGlite, which refuses a query on a
+    // transaction that has ended.
+    const count = (await firstBuiltInTransaction(database.db).execute())[0]?.count;
+    expect(count).toBe(countInTransaction! - 1);
+  });
+});
