@@ -18,8 +18,8 @@ declare module 'fastify' {
 /**
  * Reads the caller from the better-auth session cookie or an `Authorization: Bearer` token
  * (signed `token.signature` as returned in `set-auth-token`, or the bare token), checking the
- * signature here and the session, expiry and disabled flag in the database, or in `sessions`
- * when the same token was looked up in the last few seconds.
+ * signature here and the session, expiry and disabled flag in the database, or taking all of it
+ * from `sessions` when the same credential passed them in the last few seconds.
  */
 export function createActorResolver(db: Database, secret: string, sessions: SessionCache<Actor>) {
   const key = Buffer.from(secret);
@@ -33,25 +33,30 @@ export function createActorResolver(db: Database, secret: string, sessions: Sess
     return given.length === expected.length && crypto.timingSafeEqual(given, expected) ? token : undefined;
   }
 
-  function tokenOf(request: FastifyRequest): string | undefined {
+  /** The credential as sent: a signed value (`token.signature`, from a cookie or a bearer header) or a bare bearer token. */
+  function credentialOf(request: FastifyRequest): { value: string; signed: boolean } | undefined {
     const authorization = request.headers.authorization;
     if (authorization?.toLowerCase().startsWith('bearer ')) {
       const value = decodeURIComponent(authorization.slice(7).trim());
-      return value.includes('.') ? verifiedToken(value) : value || undefined;
+      return value ? { value, signed: value.includes('.') } : undefined;
     }
     const cookie = readSessionCookie(request.headers.cookie);
-    return cookie ? verifiedToken(cookie) : undefined;
+    return cookie ? { value: cookie, signed: true } : undefined;
   }
 
   return async function resolveActor(request: FastifyRequest): Promise<Actor | null> {
-    const token = tokenOf(request);
-    if (!token) return null;
-    const cached = sessions.get(token);
+    const credential = credentialOf(request);
+    if (!credential) return null;
+    // Cached under the credential as sent, so a recent caller costs no signature check either:
+    // only a value that passed it below is ever remembered.
+    const cached = sessions.get(credential.value);
     if (cached) return cached;
+    const token = credential.signed ? verifiedToken(credential.value) : credential.value;
+    if (!token) return null;
     const mark = sessions.mark();
     const found = await findActorBySessionToken(db, token);
     if (!found) return null;
-    sessions.remember(token, found.actor, found.expiresAt, mark);
+    sessions.remember(credential.value, found.actor, found.expiresAt, mark);
     return found.actor;
   };
 }
