@@ -14,7 +14,7 @@ export type RecordedResponse = { method: string; path: string; status: number; h
 const keyOf = (method: string, url: string) => `${method} ${url}`;
 
 /** Starts the bare server on a free port with `responses`; `stop` ends it. */
-export async function startBareServer(responses: RecordedResponse[]): Promise<{ port: number; stop: () => void }> {
+export async function startBareServer(responses: RecordedResponse[]): Promise<{ port: number; pid: number; stop: () => void }> {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-bare-')), 'responses.json');
   fs.writeFileSync(file, JSON.stringify(responses));
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, file], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -24,6 +24,7 @@ export async function startBareServer(responses: RecordedResponse[]): Promise<{ 
   });
   return {
     port,
+    pid: child.pid!,
     stop: () => {
       child.kill();
       fs.rmSync(path.dirname(file), { recursive: true, force: true });

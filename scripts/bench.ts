@@ -15,7 +15,7 @@ import { captureStatements, openDatabase, type DatabaseConnection } from '../src
 import { scalePassword } from '../src/server/seed/scale-seed.ts';
 import { startBareServer, type RecordedResponse } from './bench-bare-http.ts';
 import { hasPgbench, postgresAlone } from './bench-postgres-alone.ts';
-import { runFigures, type RunFigures } from './bench-run.ts';
+import { countCpu, runFigures, type CpuPerRequest, type RunFigures } from './bench-run.ts';
 
 const { values: options } = parseArgs({
   options: {
@@ -33,6 +33,7 @@ if (!databaseUrl) {
   console.error('Set DATABASE_URL to a PostgreSQL database loaded with `npm run seed:scale`.');
   process.exit(2);
 }
+const databaseName = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
 
 type Request = { method: string; path: string; token: string; body?: unknown };
 type Scenario = { name: string; kind: 'read' | 'write'; requests: Request[] };
@@ -75,11 +76,16 @@ function send(request: Request, toPort = port): Promise<Response> {
   });
 }
 
-/** Runs `work(k)` on `connections` loops for `seconds`; returns requests/s and latency percentiles. */
-async function load(work: (loop: number, iteration: number) => Promise<void>) {
+/**
+ * Runs `work(k)` on `connections` loops for `seconds` after a second's warm-up; returns requests/s,
+ * latency percentiles, and the CPU per request of the server process `serverPid`, PostgreSQL and this one.
+ */
+async function load(work: (loop: number, iteration: number) => Promise<void>, serverPid?: number) {
   const latencies: number[] = [];
   const warmUpEnd = performance.now() + 1000;
   const end = warmUpEnd + seconds * 1000;
+  let cpuPerRequest: ReturnType<typeof countCpu> | undefined;
+  const startCounting = setTimeout(() => (cpuPerRequest = countCpu(databaseName, serverPid)), 1000);
   await Promise.all(
     Array.from({ length: connections }, async (_, loop) => {
       for (let iteration = 0; performance.now() < end; iteration += 1) {
@@ -89,7 +95,8 @@ async function load(work: (loop: number, iteration: number) => Promise<void>) {
       }
     }),
   );
-  return runFigures(latencies, seconds);
+  clearTimeout(startCounting);
+  return { ...runFigures(latencies, seconds), cpu: cpuPerRequest!(latencies.length) };
 }
 
 async function signIn(email: string) {
@@ -146,6 +153,24 @@ async function explain(name: string, statements: Array<{ sql: string; params: un
   } finally {
     await client.query('rollback');
     client.release();
+  }
+}
+
+type CpuRow = { name: string; http: CpuPerRequest; ceiling: CpuPerRequest; bare: CpuPerRequest };
+const cpuRows: CpuRow[] = [];
+
+/**
+ * CPU microseconds per request of each process in each run. The app server's against the bare
+ * server's plus the ceiling's driver shows what routing, validation, Drizzle and our code add,
+ * however busy the machine was.
+ */
+function printCpu(rows: CpuRow[]) {
+  const cell = (micros: number) => micros.toFixed(0).padStart(8);
+  console.log('\nCPU µs per request               |  HTTP: app  postgres  load gen | ceiling: driver  postgres | bare: server  load gen');
+  for (const { name, http, ceiling, bare } of rows) {
+    console.log(
+      `${name.padEnd(33)} | ${cell(http.server)}  ${cell(http.postgres)}  ${cell(http.client)} | ${cell(ceiling.client)}  ${cell(ceiling.postgres)} | ${cell(bare.server)}  ${cell(bare.client)}`,
+    );
   }
 }
 
@@ -256,7 +281,7 @@ try {
     const httpRun = await load(async (loop) => {
       const response = await send(scenario.requests[loop]!);
       if (response.status >= 400) throw new Error(`${scenario.name}: ${response.status} ${response.body.slice(0, 200)}`);
-    });
+    }, server.pid);
     const sqlRun = await load(async (loop) => {
       const client = await ceilingPool.connect();
       try {
@@ -269,14 +294,16 @@ try {
     });
     const ratio = httpRun.rps / sqlRun.rps;
     const bare = await startBareServer(recorded);
-    const bareRun = await load(async (loop) => void (await send(scenario.requests[loop]!, bare.port))).finally(bare.stop);
+    const bareRun = await load(async (loop) => void (await send(scenario.requests[loop]!, bare.port)), bare.pid).finally(bare.stop);
     const alone = withPgbench ? postgresAlone(databaseUrl, statements, { connections, seconds }) : undefined;
     // Requests that cost a bare HTTP exchange and then the ceiling's statements, one after the other.
     const ratioBound = bareRun.rps / (bareRun.rps + sqlRun.rps);
     console.log(
       `${scenario.name.padEnd(33)} | ${figures(httpRun)} | ${String(statements[0]!.length).padStart(5)} | ${figures(sqlRun)} | ${ratio.toFixed(2)} | ${bareRun.rps.toFixed(0).padStart(11)} ${ratioBound.toFixed(2).padStart(6)}${alone ? ` | ${figures(alone)}` : ''}`,
     );
+    cpuRows.push({ name: scenario.name, http: httpRun.cpu, ceiling: sqlRun.cpu, bare: bareRun.cpu });
   }
+  if (cpuRows.length) printCpu(cpuRows);
   await inProcess.close();
 } finally {
   await ceilingPool.end();

@@ -6,7 +6,7 @@ import path from 'node:path';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
-export type RunningApp = { url: string; port: number; output: () => string; stop: () => Promise<void> };
+export type RunningApp = { url: string; port: number; pid: number; output: () => string; stop: () => Promise<void> };
 
 /**
  * Starts the platform the way a user does (`node --import tsx src/server/main.ts`, after building
@@ -41,7 +41,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
     await stop();
     throw error;
   }
-  return { url, port, output: () => output, stop };
+  return { url, port, pid: child.pid!, output: () => output, stop };
 }
 
 async function waitForHealth(url: string, child: ChildProcess, output: () => string, timeoutMs = 90_000) {
