@@ -1,13 +1,21 @@
 import type { Database } from './database.ts';
+import { compileRowMapper, type SelectedField } from './row-mapper.ts';
 
 /**
  * What this file reads of Drizzle beyond its typed API: a database and its transactions share one
  * dialect object (so it stands for "this database"), a handle's session has the `client` it runs
  * on, and a prepared query keeps that client in its own `client` field, the only part of it tied
- * to a connection. Checked on first use, and by prepared.test.ts, so an upgrade that moves them fails loudly.
+ * to a connection; it maps rows with its `customResultMapper` when it has one, from its `fields`
+ * and `joinsNotNullableMap` otherwise. Checked on first use, and by prepared.test.ts and
+ * row-mapper.test.ts, so an upgrade that moves them fails loudly.
  */
 type Handle = { dialect: object; _: { session: { client?: unknown } } };
-type BoundStatement = { client?: unknown };
+type BoundStatement = {
+  client?: unknown;
+  fields?: SelectedField[];
+  joinsNotNullableMap?: Record<string, boolean>;
+  customResultMapper?: (rows: unknown[][]) => unknown;
+};
 
 const statementsByDatabase = new WeakMap<object, Map<string, BoundStatement>>();
 
@@ -17,7 +25,8 @@ type StatementName = string | ReadonlyArray<string | false | null | undefined>;
 /**
  * The statement `build` makes, built once per database and prepared under `name`. Drizzle
  * otherwise rebuilds a statement's SQL on every call, and PostgreSQL parses and plans it again:
- * on the hot read paths that was a third of a request's cost (docs/performance.md). Values go in
+ * on the hot read paths that was a third of a request's cost (docs/performance.md); its rows are
+ * mapped by a mapper compiled for the statement (`row-mapper.ts`). Values go in
  * as `sql.placeholder(…)` and are given to `execute`. `name` must stand for one SQL text: a query
  * whose shape depends on its filters takes the shape into its name, e.g. `['worklets_page', search && 'search']`.
  * `db` may be a transaction: the statement then runs on the transaction's connection.
@@ -35,6 +44,9 @@ export function prepared<Query extends { prepare(name: string): unknown }>(
   if (!statement) {
     statement = build(db).prepare(name) as BoundStatement;
     if (!('client' in statement) || !('client' in session)) throw new Error('Drizzle no longer keeps a prepared query’s client where db/prepared.ts expects it.');
+    if (statement.fields && !statement.customResultMapper) {
+      statement.customResultMapper = compileRowMapper(statement.fields, statement.joinsNotNullableMap);
+    }
     statements.set(name, statement);
   }
   if (statement.client === session.client) return statement as ReturnType<Query['prepare']>;
