@@ -60,14 +60,14 @@ async function withProducts<Row extends { session: { id: string } }>(db: Databas
   if (rows.length === 0) return [];
   const linked = await prepared(db, 'expert_session_products_of_sessions', (db) =>
     db
-      .select({ sessionId: links.expertSessionId, id: products.id, name: products.name, type: products.type })
+      .select({ sessionId: links.expertSessionId, product: { id: products.id, name: products.name, type: products.type } })
       .from(links)
       .innerJoin(products, eq(products.id, links.productId))
       .where(sql`${links.expertSessionId} = any(${sql.placeholder('sessionIds')}::uuid[])`)
       .orderBy(products.name, products.id),
   ).execute({ sessionIds: rows.map((row) => row.session.id) });
   const bySession = new Map<string, ProductSummary[]>();
-  for (const { sessionId, ...product } of linked) {
+  for (const { sessionId, product } of linked) {
     const list = bySession.get(sessionId);
     if (list) list.push(product);
     else bySession.set(sessionId, [product]);
