@@ -2,7 +2,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { demoData } from '../src/server/seed/demo-data.ts';
 import { startApp, type RunningApp } from './support/app-server.ts';
-import { hasBrowser, launchBrowser, type Browser } from './support/browser.ts';
+import { desktop, hasBrowser, launchBrowser, mobile, type Browser } from './support/browser.ts';
 import { captureScreens } from './support/screens.ts';
 import { demoUsers, signIn, signOut } from './support/session.ts';
 
@@ -119,7 +119,22 @@ describe.skipIf(!hasBrowser)('scenario 2: mentors on a worklet', () => {
       await card.getByText(`Your role: ${role}`).waitFor();
       expect(await roleBadges(card)).toEqual([expect.stringContaining(`Your role: ${role}`), coMentor]);
       expect(await card.getByRole('list', { name: 'Students' }).innerText()).toBe('Priya Patel');
-      if (mentor === maya) await captureScreens(page, 'mentor-worklets', (p) => workletCard(p).getByText('Your role: Primary').waitFor());
+      if (mentor === maya) {
+        await captureScreens(page, 'mentor-worklets', (p) => workletCard(p).getByText('Your role: Primary').waitFor());
+        // The status filter: tabs on a desktop; on a phone, where four tabs do not fit, a select.
+        const worklets = page.getByRole('listitem', { name: /^25/ });
+        await page.getByRole('tab', { name: 'Completed (1)' }).click();
+        await expect.poll(() => worklets.count()).toBe(1);
+        await page.setViewportSize(mobile);
+        try {
+          expect(await page.getByRole('tab').count()).toBe(0);
+          await page.getByRole('combobox', { name: 'Status' }).click();
+          await page.getByRole('option', { name: 'Ongoing (3)' }).click();
+          await expect.poll(() => worklets.count()).toBe(3);
+        } finally {
+          await page.setViewportSize(desktop);
+        }
+      }
       await signOut(page);
     }
 

@@ -1,4 +1,4 @@
-import { Badge, Card, Group, Paper, SimpleGrid, Stack, Tabs, Text } from '@mantine/core';
+import { Badge, Card, Group, Paper, Select, SimpleGrid, Stack, Tabs, Text } from '@mantine/core';
 import { useState } from 'react';
 import { PageHeader } from '../../../components/page-header.tsx';
 import { ErrorState, PagedListView } from '../../../components/states.tsx';
@@ -47,7 +47,7 @@ export function MentorWorkletsPage() {
           ))}
         </SimpleGrid>
       )}
-      <Tabs value={status} onChange={(value) => value && setStatus(value as WorkletStatus)} mb="md">
+      <Tabs value={status} onChange={(value) => value && setStatus(value as WorkletStatus)} mb="md" visibleFrom="sm">
         <Tabs.List>
           {tabOrder.map((value) => (
             <Tabs.Tab key={value} value={value}>
@@ -57,6 +57,16 @@ export function MentorWorkletsPage() {
           ))}
         </Tabs.List>
       </Tabs>
+      {/* Four tabs do not fit a phone's width (the fourth wrapped under the others): a select there. */}
+      <Select
+        hiddenFrom="sm"
+        label="Status"
+        data={tabOrder.map((value) => ({ value, label: `${statusLabel[value]}${count(value)}` }))}
+        value={status}
+        onChange={(value) => value && setStatus(value as WorkletStatus)}
+        allowDeselect={false}
+        mb="md"
+      />
       <MentorWorkletList mentorId={me.id} status={status} />
     </>
   );
