@@ -11,7 +11,7 @@ export function runFigures(latenciesMs: number[], seconds: number): RunFigures {
 }
 
 /** CPU seconds (user + system) process `pid` has used, from /proc (Linux); 0 once it is gone. */
-function cpuSecondsOf(pid: number) {
+export function cpuSecondsOf(pid: number) {
   try {
     // The fields after the command's closing parenthesis; utime and stime are the 12th and 13th, in ticks of 1/100 s.
     const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -49,8 +49,8 @@ function postgresCpu(database: string) {
 /**
  * Where a run's CPU went: starts counting now; `perRequest(requests)` gives the microseconds of CPU
  * per request spent by the server process `serverPid` (if any), by PostgreSQL for `database`, and by this process
- * (the load generator, and the driver in a ceiling run). Unlike requests/s, these do not depend on
- * what else the machine's two cores were doing.
+ * (the load generator, and the driver in a ceiling run). They show which process a request's time
+ * goes to; on this shared machine they drift between runs too (docs/performance.md).
  */
 export function countCpu(database: string, serverPid?: number) {
   const server = serverPid ? cpuSecondsOf(serverPid) : 0;

@@ -161,8 +161,7 @@ const cpuRows: CpuRow[] = [];
 
 /**
  * CPU microseconds per request of each process in each run. The app server's against the bare
- * server's plus the ceiling's driver shows what routing, validation, Drizzle and our code add,
- * however busy the machine was.
+ * server's plus the ceiling's driver shows what routing, validation, Drizzle and our code add.
  */
 function printCpu(rows: CpuRow[]) {
   const cell = (micros: number) => micros.toFixed(0).padStart(8);

@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { cpuSecondsOf } from './bench-run.ts';
 
 const file = process.argv[2] ?? '';
 if (!file) throw new Error('Usage: measure-expert-session-upload.ts <video file>');
@@ -109,12 +110,6 @@ function rssMiB(pid: number) {
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
 }
 
-/** CPU seconds (user + system) a server has used: with wall time, shows whether it is the bottleneck. */
-function cpuSeconds(pid: number) {
-  // The fields after the command's closing parenthesis; utime and stime are the 12th and 13th, in ticks (100/s on Linux).
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 const clientCpuSeconds = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1e6;
@@ -146,7 +141,7 @@ async function measure<T>(name: string, work: () => Promise<T>, target = server)
   const baseline = rssMiB(pid);
   let peak = baseline;
   const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 50);
-  const [serverCpu, clientCpu] = [cpuSeconds(pid), clientCpuSeconds()];
+  const [serverCpu, clientCpu] = [cpuSecondsOf(pid), clientCpuSeconds()];
   const started = performance.now();
   const result = await work();
   const seconds = (performance.now() - started) / 1000;
@@ -154,7 +149,7 @@ async function measure<T>(name: string, work: () => Promise<T>, target = server)
   console.log(
     `${name}: ${rate(seconds)}, ` +
       `server RSS ${baseline.toFixed(0)} → peak ${peak.toFixed(0)} MiB (growth ${(peak - baseline).toFixed(0)} MiB), ` +
-      `CPU: server ${(cpuSeconds(pid) - serverCpu).toFixed(1)} s, this client ${(clientCpuSeconds() - clientCpu).toFixed(1)} s`,
+      `CPU: server ${(cpuSecondsOf(pid) - serverCpu).toFixed(1)} s, this client ${(clientCpuSeconds() - clientCpu).toFixed(1)} s`,
   );
   return { result, seconds };
 }

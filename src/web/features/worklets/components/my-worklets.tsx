@@ -32,7 +32,12 @@ export function MentorWorkletsPage() {
   const me = useMe().data!;
   const overview = useMentorOverview(me.id);
   const [status, setStatus] = useState<WorkletStatus>('ongoing');
-  const count = (value: WorkletStatus) => (overview.data ? ` (${overview.data.by_status[value]})` : '');
+  // The same choices as tabs on wider screens and as a select on a phone.
+  const statusOptions = tabOrder.map((value) => ({
+    value,
+    label: `${statusLabel[value]}${overview.data ? ` (${overview.data.by_status[value]})` : ''}`,
+  }));
+  const chooseStatus = (value: string | null) => value && setStatus(value as WorkletStatus);
 
   return (
     <>
@@ -47,12 +52,11 @@ export function MentorWorkletsPage() {
           ))}
         </SimpleGrid>
       )}
-      <Tabs value={status} onChange={(value) => value && setStatus(value as WorkletStatus)} mb="md" visibleFrom="sm">
+      <Tabs value={status} onChange={chooseStatus} mb="md" visibleFrom="sm">
         <Tabs.List>
-          {tabOrder.map((value) => (
+          {statusOptions.map(({ value, label }) => (
             <Tabs.Tab key={value} value={value}>
-              {statusLabel[value]}
-              {count(value)}
+              {label}
             </Tabs.Tab>
           ))}
         </Tabs.List>
@@ -61,9 +65,9 @@ export function MentorWorkletsPage() {
       <Select
         hiddenFrom="sm"
         label="Status"
-        data={tabOrder.map((value) => ({ value, label: `${statusLabel[value]}${count(value)}` }))}
+        data={statusOptions}
         value={status}
-        onChange={(value) => value && setStatus(value as WorkletStatus)}
+        onChange={chooseStatus}
         allowDeselect={false}
         mb="md"
       />
