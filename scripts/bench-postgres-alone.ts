@@ -23,12 +23,18 @@ export function hasPgbench() {
   }
 }
 
-/** A statement with its parameters written in as literals (pgbench scripts take no bound values). */
+/**
+ * A statement with its parameters written in as literals (pgbench scripts take no bound values).
+ * pgbench reads `:name` as one of its variables, even inside a string such as to_char's
+ * 'HH24:MI:SS'; our statements have `:` before a letter only in strings (a cast's `::` is left
+ * alone), so such a colon is written as a string of its own, joined to its neighbours.
+ */
 function withLiterals({ sql, params }: Statement) {
-  return sql.replace(/\$(\d+)/g, (_, index: string) => {
+  const inlined = sql.replace(/\$(\d+)/g, (_, index: string) => {
     const value = prepareValue(params[Number(index) - 1]);
     return value === null ? 'null' : pg.escapeLiteral(value);
   });
+  return inlined.replace(/(?<!:):(?=[A-Za-z_])/g, "' || ':' || '");
 }
 
 /**

@@ -1,4 +1,4 @@
-import { and, eq, getTableName, gt, lt, or, sql, type Column } from 'drizzle-orm';
+import { and, eq, getTableName, gt, lt, or, sql, type Column, type SQLWrapper } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Cursor } from '../http/paging.ts';
 
@@ -23,3 +23,6 @@ export function afterCursor(cursor: Cursor | undefined, time: PgColumn, id: PgCo
 
 /** The placeholder values of a keyset cursor. */
 export const cursorValues = (cursor: Cursor | undefined) => ({ cursorTime: cursor?.sortValue, cursorId: cursor?.id });
+
+/** A timestamp as the API writes it, which is what Date.toISOString gives: UTC, milliseconds, `Z`. */
+export const isoText = <Text extends string | null = string>(timestamp: SQLWrapper) => sql<Text>`to_char(${timestamp} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;

@@ -61,7 +61,7 @@ export async function seedDemoExpertSessions(db: Database, config: Config, ids: 
     });
     for (const [student, seconds] of Object.entries(demo.watched) as [StudentKey, number][]) {
       const actor: Actor = { id: ids.users[student], name: student, email: '', role: 'student', clientId: clientOf(ids, student) };
-      await sessions.recordProgress(db, actor, session.session.id, { watchTimeSeconds: seconds, lastPositionSeconds: seconds });
+      await sessions.recordProgress(db, actor, session.id, { watchTimeSeconds: seconds, lastPositionSeconds: seconds });
     }
   }
 }

@@ -80,7 +80,8 @@ describe('legacy single-product sessions → product junction', () => {
         { productIds: [first.product_id, productIds[2]!] },
         adminId,
       );
-      expect(session.products.map((product) => product.id).sort()).toEqual([first.product_id, productIds[2]].sort());
+      const { products } = JSON.parse(session.json) as { products: Array<{ id: string }> };
+      expect(products.map((product) => product.id).sort()).toEqual([first.product_id, productIds[2]].sort());
       const count = await rowsOf<{ links: number }>(database.db, sql`select count(*)::int as links from job_readiness_expert_session_products`);
       expect(count).toEqual([{ links: 9 }]);
     } finally {

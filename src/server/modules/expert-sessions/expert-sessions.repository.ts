@@ -1,81 +1,96 @@
-import { and, asc, desc, eq, ilike, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, ilike, inArray, isNotNull, isNull, sql, type Placeholder, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
-import { cursorValues, qualified } from '../../db/sql.ts';
+import { cursorValues, isoText, qualified } from '../../db/sql.ts';
 import type { Cursor } from '../../http/paging.ts';
 import { clientProductAssignments } from '../clients/clients.table.ts';
 import { escapeLike, productSummaryJson } from '../products/products.repository.ts';
 import { products } from '../products/products.table.ts';
 import { users } from '../users/users.table.ts';
+import { videoPath } from './expert-sessions.schemas.ts';
 import { expertSessionProducts, expertSessionProgress, expertSessions, expertSessionStats } from './expert-sessions.table.ts';
 
 export type SessionStatus = 'active' | 'inactive' | 'deleted';
 type ProductSummary = { id: string; name: string; type: string };
-export type CompletionStats = {
-  eligible_students: number;
-  viewers: number;
-  completed_students: number;
-  completion_rate: number;
-  average_completion_percentage: number;
-  average_watch_time_seconds: number;
-};
 
 const sessionId = qualified(expertSessions.id);
+const videoUrlSql = (id: SQLWrapper) => sql`${videoPath.before}::text || ${id}::text || ${videoPath.after}::text`;
 const links = expertSessionProducts;
 const stats = expertSessionStats;
 
 /**
- * Sessions with their completion statistics, read from job_readiness_expert_session_stats, which
- * triggers keep up to date on write (decision 006); averages are over the students who started the
- * session. Their products come from `withProducts`.
+ * Sessions as the admin API writes them (`adminSessionSchema`), each row's JSON written by
+ * PostgreSQL (decision 009), with their completion statistics, read from
+ * job_readiness_expert_session_stats, which triggers keep up to date on write (decision 006);
+ * averages are over the students who started the session. `where` picks the sessions, at most
+ * `limit` of them, newest first; their products are then aggregated for those sessions only, in
+ * one join: as a subquery per session PostgreSQL hashed the whole products table once per row.
  */
-function selectSessionsWithStats(db: Database) {
-  const perViewer = (sum: PgColumn) => sql`coalesce(${sum}::numeric / nullif(${stats.viewers}, 0), 0)`;
-  return db
+export type AdminSessionJson = { id: string; json: string };
+
+function selectAdminSessions(db: Database, where: SQL | undefined, limit?: Placeholder) {
+  const chosen = db
     .select({
-      session: expertSessions,
-      // The exact timestamp (microseconds) as text: the keyset cursor must not lose precision.
-      createdAtExact: sql<string>`${qualified(expertSessions.createdAt)}::text`,
-      completionStats: sql<CompletionStats>`json_build_object(
-        'eligible_students', coalesce(${stats.eligibleStudents}, 0),
-        'viewers', coalesce(${stats.viewers}, 0),
-        'completed_students', coalesce(${stats.completedStudents}, 0),
-        'completion_rate', coalesce(round(100.0 * ${stats.completedStudents} / nullif(${stats.eligibleStudents}, 0), 1), 0),
-        'average_completion_percentage', round(${perViewer(stats.completionPercentageSum)}, 1),
-        'average_watch_time_seconds', round(${perViewer(stats.watchTimeSecondsSum)})
-      )`,
+      ...getTableColumns(expertSessions),
+      eligibleStudents: stats.eligibleStudents,
+      viewers: stats.viewers,
+      completedStudents: stats.completedStudents,
+      completionPercentageSum: stats.completionPercentageSum,
+      watchTimeSecondsSum: stats.watchTimeSecondsSum,
     })
     .from(expertSessions)
     .leftJoin(stats, eq(stats.expertSessionId, expertSessions.id))
+    .where(where)
+    .orderBy(desc(expertSessions.createdAt), desc(expertSessions.id))
     .$dynamic();
+  const page = db.$with('page').as(limit ? chosen.limit(limit) : chosen);
+  const linked = db
+    .select({
+      sessionId: links.expertSessionId,
+      products: sql<unknown>`json_agg(${productSummaryJson} order by ${qualified(products.name)}, ${qualified(products.id)})`.as('products'),
+    })
+    .from(links)
+    .innerJoin(products, eq(products.id, links.productId))
+    .where(inArray(links.expertSessionId, db.select({ id: page.id }).from(page)))
+    .groupBy(links.expertSessionId)
+    .as('linked');
+  const perViewer = (sum: SQLWrapper) => sql`coalesce(${sum}::numeric / nullif(${page.viewers}, 0), 0)`;
+  const json = sql<string>`json_build_object(
+    'id', ${page.id},
+    'title', ${page.title},
+    'description', ${page.description},
+    'video_url', case when ${page.videoStorageKey} is not null then ${videoUrlSql(page.id)} end,
+    'video_duration', ${page.videoDuration},
+    'video_size_bytes', ${page.videoSizeBytes},
+    'video_media_type', ${page.videoMediaType},
+    'is_active', ${page.isActive},
+    'deleted_at', ${isoText(page.deletedAt)},
+    'created_by', ${page.createdBy},
+    'created_at', ${isoText(page.createdAt)},
+    'updated_at', ${isoText(page.updatedAt)},
+    'products', coalesce(${linked.products}, '[]'::json),
+    'completion_stats', json_build_object(
+      'eligible_students', coalesce(${page.eligibleStudents}, 0),
+      'viewers', coalesce(${page.viewers}, 0),
+      'completed_students', coalesce(${page.completedStudents}, 0),
+      'completion_rate', coalesce(round(100.0 * ${page.completedStudents} / nullif(${page.eligibleStudents}, 0), 1), 0),
+      'average_completion_percentage', round(${perViewer(page.completionPercentageSum)}, 1),
+      'average_watch_time_seconds', round(${perViewer(page.watchTimeSecondsSum)})
+    )
+  )::text`;
+  return db
+    .with(page)
+    .select({
+      json,
+      id: page.id,
+      // The exact timestamp (microseconds) as text: the keyset cursor must not lose precision.
+      createdAtExact: sql<string>`${page.createdAt}::text`,
+    })
+    .from(page)
+    .leftJoin(linked, eq(linked.sessionId, page.id))
+    .orderBy(desc(page.createdAt), desc(page.id));
 }
-
-/**
- * Adds each session's products (by name) to its row, for all the rows in one statement. As a
- * subquery per session PostgreSQL hashed the whole products table once per row, two thirds of a
- * page's time (docs/performance.md); one lookup for the page reads each link's product by key.
- */
-async function withProducts<Row extends { session: { id: string } }>(db: Database, rows: Row[]) {
-  if (rows.length === 0) return [];
-  const linked = await prepared(db, 'expert_session_products_of_sessions', (db) =>
-    db
-      .select({ sessionId: links.expertSessionId, product: { id: products.id, name: products.name, type: products.type } })
-      .from(links)
-      .innerJoin(products, eq(products.id, links.productId))
-      .where(sql`${links.expertSessionId} = any(${sql.placeholder('sessionIds')}::uuid[])`)
-      .orderBy(products.name, products.id),
-  ).execute({ sessionIds: rows.map((row) => row.session.id) });
-  const bySession = new Map<string, ProductSummary[]>();
-  for (const { sessionId, product } of linked) {
-    const list = bySession.get(sessionId);
-    if (list) list.push(product);
-    else bySession.set(sessionId, [product]);
-  }
-  return rows.map((row) => ({ ...row, products: bySession.get(row.session.id) ?? [] }));
-}
-
-export type SessionWithDetails = Awaited<ReturnType<typeof listSessions>>[number];
 
 const statusCondition: Record<SessionStatus | 'current', SQL | undefined> = {
   current: isNull(expertSessions.deletedAt),
@@ -111,20 +126,18 @@ function filterShape(filters: SessionFilters) {
 export async function listSessions(db: Database, query: SessionFilters & { limit: number; cursor?: Cursor }) {
   const { cursor } = query;
   const shape = filterShape(query);
-  const rows = await prepared(db, ['expert_sessions_page', ...shape.name, cursor && 'after'], (db) =>
-    selectSessionsWithStats(db)
-      .where(
-        and(
-          matchingFilters(query),
-          cursor
-            ? sql`(${qualified(expertSessions.createdAt)}, ${sessionId}) < (${sql.placeholder('cursorTime')}::timestamptz, ${sql.placeholder('cursorId')}::uuid)`
-            : undefined,
-        ),
-      )
-      .orderBy(desc(expertSessions.createdAt), desc(expertSessions.id))
-      .limit(sql.placeholder('limit')),
+  return prepared(db, ['expert_sessions_page', ...shape.name, cursor && 'after'], (db) =>
+    selectAdminSessions(
+      db,
+      and(
+        matchingFilters(query),
+        cursor
+          ? sql`(${qualified(expertSessions.createdAt)}, ${sessionId}) < (${sql.placeholder('cursorTime')}::timestamptz, ${sql.placeholder('cursorId')}::uuid)`
+          : undefined,
+      ),
+      sql.placeholder('limit'),
+    ),
   ).execute({ ...shape.values, ...cursorValues(cursor), limit: query.limit + 1 });
-  return withProducts(db, rows);
 }
 
 /**
@@ -170,11 +183,9 @@ export async function summarizeSessions(db: Database, filters: SessionFilters) {
   return row!;
 }
 
-export async function findSession(db: Database, id: string): Promise<SessionWithDetails | undefined> {
-  const rows = await prepared(db, 'expert_session_by_id', (db) =>
-    selectSessionsWithStats(db).where(eq(expertSessions.id, sql.placeholder('id'))),
-  ).execute({ id });
-  const [row] = await withProducts(db, rows);
+/** The session (its id, and its JSON as the admin API writes it), or undefined. */
+export async function findSession(db: Database, id: string): Promise<AdminSessionJson | undefined> {
+  const [row] = await prepared(db, 'expert_session_by_id', (db) => selectAdminSessions(db, eq(expertSessions.id, sql.placeholder('id')))).execute({ id });
   return row;
 }
 
@@ -285,7 +296,11 @@ export async function findViewableSession(db: Database, id: string, audience: Au
   return row;
 }
 
-/** What a student's list shows of a session and of their progress on it (not the whole rows: long lists map every column). */
+/**
+ * What a student's list shows of a session and of their progress on it (not the whole rows: long
+ * lists map every column), timestamps as the API writes them (decoding them into Dates and writing
+ * them back cost more than PostgreSQL's to_char).
+ */
 const studentView = {
   session: {
     id: expertSessions.id,
@@ -293,14 +308,14 @@ const studentView = {
     description: expertSessions.description,
     videoStorageKey: expertSessions.videoStorageKey,
     videoDuration: expertSessions.videoDuration,
-    createdAt: expertSessions.createdAt,
+    createdAt: isoText(qualified(expertSessions.createdAt)),
   },
   progress: {
     watchTimeSeconds: expertSessionProgress.watchTimeSeconds,
     lastPositionSeconds: expertSessionProgress.lastPositionSeconds,
     completionPercentage: expertSessionProgress.completionPercentage,
     isCompleted: expertSessionProgress.isCompleted,
-    completedAt: expertSessionProgress.completedAt,
+    completedAt: isoText<string | null>(qualified(expertSessionProgress.completedAt)),
     lastMilestoneReached: expertSessionProgress.lastMilestoneReached,
   },
 };
@@ -385,7 +400,7 @@ export async function saveProgress(
           updatedAt: sql`now()`,
         },
       })
-      .returning();
+      .returning(studentView.progress);
   }).execute({ ...given, ...audience, lastPositionSeconds: given.lastPositionSeconds ?? 0 });
   return row;
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { pagingQuery } from '../../http/paging.ts';
-import { idSet, iso, optionalText, requiredText, timestamp } from '../../http/schemas.ts';
+import { idSet, optionalText, requiredText, timestamp } from '../../http/schemas.ts';
 import { productSummary } from '../products/products.schemas.ts';
-import type { SessionWithDetails, StudentSessionRow } from './expert-sessions.repository.ts';
+import { jsonText } from '../../http/serializer.ts';
+import type { AdminSessionJson, StudentSessionRow } from './expert-sessions.repository.ts';
 import { StagedVideo } from './video-file.ts';
 
 const exampleId = '3f1c2a9e-8b7d-4c5e-9f10-2a3b4c5d6e7f';
@@ -29,7 +30,9 @@ const exampleProgress = {
 
 export const sessionIdParams = z.object({ id: z.uuid().meta({ example: exampleId }) });
 
-export const videoUrlOf = (id: string) => `/api/app/job-readiness/expert-sessions/${id}/video`;
+/** Where a session's video is streamed: the text before and after its id. */
+export const videoPath = { before: '/api/app/job-readiness/expert-sessions/', after: '/video' };
+export const videoUrlOf = (id: string) => `${videoPath.before}${id}${videoPath.after}`;
 
 export const completionStatsSchema = z
   .object({
@@ -281,24 +284,8 @@ export const progressBody = z
 
 export const progressResponse = z.object({ progress: progressSchema });
 
-export function presentAdminSession({ session, products, completionStats }: SessionWithDetails) {
-  return {
-    id: session.id,
-    title: session.title,
-    description: session.description,
-    video_url: session.videoStorageKey ? videoUrlOf(session.id) : null,
-    video_duration: session.videoDuration,
-    video_size_bytes: session.videoSizeBytes,
-    video_media_type: session.videoMediaType,
-    is_active: session.isActive,
-    deleted_at: session.deletedAt ? iso(session.deletedAt) : null,
-    created_by: session.createdBy,
-    created_at: iso(session.createdAt),
-    updated_at: iso(session.updatedAt),
-    products: products as z.infer<typeof productSummary>[],
-    completion_stats: completionStats,
-  };
-}
+/** Written by PostgreSQL in the shape of `adminSessionSchema` (decision 009). */
+export const presentAdminSession = (session: AdminSessionJson) => jsonText<z.infer<typeof adminSessionSchema>>(session.json);
 
 export function presentProgress(progress: StudentSessionRow['progress']) {
   const position = progress?.lastPositionSeconds ?? 0;
@@ -308,7 +295,7 @@ export function presentProgress(progress: StudentSessionRow['progress']) {
     last_position_seconds: position,
     completion_percentage: progress?.completionPercentage ?? 0,
     is_completed: progress?.isCompleted ?? false,
-    completed_at: progress?.completedAt ? iso(progress.completedAt) : null,
+    completed_at: progress?.completedAt ?? null,
     last_milestone_reached: progress?.lastMilestoneReached ?? 0,
     can_resume: canResume,
     resume_position_seconds: canResume ? position : 0,
@@ -322,7 +309,7 @@ export function presentStudentSession({ session, progress }: StudentSessionRow) 
     description: session.description,
     video_url: session.videoStorageKey ? videoUrlOf(session.id) : null,
     video_duration: session.videoDuration,
-    created_at: iso(session.createdAt),
+    created_at: session.createdAt,
     progress: presentProgress(progress),
   };
 }

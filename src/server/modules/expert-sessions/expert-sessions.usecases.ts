@@ -23,7 +23,7 @@ export async function listSessions(
   query: { limit: number; cursor?: string; productId?: string; search?: string; status?: repository.SessionStatus },
 ) {
   const rows = await repository.listSessions(db, { ...query, cursor: decodeCursor(query.cursor) });
-  return toPage(rows, query.limit, (row) => ({ sortValue: row.createdAtExact, id: row.session.id }));
+  return toPage(rows, query.limit, (row) => ({ sortValue: row.createdAtExact, id: row.id }));
 }
 
 export const summarizeSessions = repository.summarizeSessions;
