@@ -96,13 +96,13 @@ export function scaleSteps(size: ScaleSize, passwordHash: string): Step[] {
       on conflict do nothing`),
     {
       // Each student has watched some of the sessions their client's products offer. The per-row
-      // statistics trigger is off while a chunk loads (it would double the load time); the
-      // 'completion statistics' step recomputes every session at the end instead.
+      // triggers (statistics, started sessions) are off while a chunk loads (they would double the
+      // load time); the 'completion statistics' step recomputes what they keep at the end instead.
       name: 'watch progress',
       chunks: studentChunks,
       run: (db, chunk) =>
         db.transaction(async (tx) => {
-          await tx.execute(sql`alter table job_readiness_expert_session_progress disable trigger job_readiness_expert_session_progress_stats`);
+          await tx.execute(sql`alter table job_readiness_expert_session_progress disable trigger user`);
           await tx.execute(sql`
             insert into job_readiness_expert_session_progress
               (student_id, expert_session_id, watch_time_seconds, last_position_seconds, completion_percentage,
@@ -123,7 +123,7 @@ export function scaleSteps(size: ScaleSize, passwordHash: string): Step[] {
             ) as eligible
             where rank <= ${n(s.progressPerStudent)}
             on conflict do nothing`);
-          await tx.execute(sql`alter table job_readiness_expert_session_progress enable trigger job_readiness_expert_session_progress_stats`);
+          await tx.execute(sql`alter table job_readiness_expert_session_progress enable trigger user`);
         }),
     },
     {
@@ -133,6 +133,7 @@ export function scaleSteps(size: ScaleSize, passwordHash: string): Step[] {
       run: async (db) => {
         await db.execute(sql`analyze`);
         await db.execute(sql`select job_readiness_refresh_expert_session_stats(array(select id from job_readiness_expert_sessions))`);
+        await db.execute(sql`select job_readiness_recount_expert_session_student_starts()`);
       },
     },
     // A worklet runs on one of its client's products with four of the client's students.

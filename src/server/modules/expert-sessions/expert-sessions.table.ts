@@ -93,3 +93,17 @@ export const expertSessionStats = pgTable('job_readiness_expert_session_stats', 
   completionPercentageSum: bigint('completion_percentage_sum', { mode: 'number' }).notNull().default(0),
   watchTimeSecondsSum: bigint('watch_time_seconds_sum', { mode: 'number' }).notNull().default(0),
 });
+
+/**
+ * How many sessions each student has started, by the state each session is in now, kept up to date
+ * on write by the triggers of migration 0010: the summary's "students reached" counts the students
+ * with any in the states its filter asks for, instead of searching every progress row.
+ */
+export const expertSessionStudentStarts = pgTable('job_readiness_expert_session_student_starts', {
+  studentId: uuid('student_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  activeSessions: integer('active_sessions').notNull().default(0),
+  inactiveSessions: integer('inactive_sessions').notNull().default(0),
+  deletedSessions: integer('deleted_sessions').notNull().default(0),
+});
