@@ -196,6 +196,12 @@ try {
       requests: perLoop(() => ({ method: 'GET', path: `/api/admin/job-readiness/expert-sessions?productId=${inputs.product}&limit=50`, token: admin })),
     },
     {
+      // Not among the issue's scenarios: the stat cards above the admin list, over every session.
+      name: 'admin summary (all sessions)',
+      kind: 'read',
+      requests: perLoop(() => ({ method: 'GET', path: '/api/admin/job-readiness/expert-sessions/summary', token: admin })),
+    },
+    {
       name: 'student session list',
       kind: 'read',
       requests: perLoop((loop) => ({ method: 'GET', path: '/api/app/job-readiness/expert-sessions', token: studentTokens[loop]! })),
