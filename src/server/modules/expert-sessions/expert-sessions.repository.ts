@@ -1,5 +1,4 @@
 import { and, asc, desc, eq, getTableColumns, ilike, inArray, isNotNull, isNull, sql, type Placeholder, type SQL, type SQLWrapper } from 'drizzle-orm';
-import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
 import { cursorValues, isoText, qualified } from '../../db/sql.ts';
@@ -26,6 +25,9 @@ const links = expertSessionProducts;
 const stats = expertSessionStats;
 const starts = expertSessionStudentStarts;
 
+/** A session as the admin API writes it: its id, and its JSON (`adminSessionSchema`) written by PostgreSQL. */
+export type AdminSessionJson = { id: string; json: string };
+
 /**
  * Sessions as the admin API writes them (`adminSessionSchema`), each row's JSON written by
  * PostgreSQL (decision 009), with their completion statistics, read from
@@ -34,8 +36,6 @@ const starts = expertSessionStudentStarts;
  * `limit` of them, newest first; their products are then aggregated for those sessions only, in
  * one join: as a subquery per session PostgreSQL hashed the whole products table once per row.
  */
-export type AdminSessionJson = { id: string; json: string };
-
 function selectAdminSessions(db: Database, where: SQL | undefined, limit?: Placeholder) {
   const chosen = db
     .select({
