@@ -161,7 +161,7 @@ const startedInStatus: Record<SessionStatus | 'current', SQL> = {
  * Filtered by product or title, the matching sessions are few enough to search their progress rows,
  * through each student's own (a distinct count over every progress row took 3.9 s at L).
  */
-function studentsReached(filters: SessionFilters, matching: SQL) {
+function studentsReached(filters: SessionFilters, matching: SQLWrapper) {
   const student = sql`${qualified(users.role)} = 'student'`;
   if (!filters.productId && !filters.search) {
     return sql<number>`(
@@ -206,7 +206,7 @@ export async function summarizeSessions(db: Database, filters: SessionFilters) {
       .select({
         sessions: sql<number>`count(*)::int`,
         active: sql<number>`(count(*) filter (where ${matching.isActive}))::int`,
-        studentsReached: studentsReached(filters, sql`${matching}`),
+        studentsReached: studentsReached(filters, matching),
         averageCompletionPercentage: sql<number>`coalesce(round(sum(${matching.percentageSum})::numeric / nullif(sum(${matching.viewers}), 0), 1), 0)::float`,
       })
       .from(matching);

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { pagingQuery } from '../../http/paging.ts';
 import { idSet, optionalText, requiredText, timestamp } from '../../http/schemas.ts';
-import { productSummary } from '../products/products.schemas.ts';
 import { jsonText } from '../../http/serializer.ts';
+import { productSummary } from '../products/products.schemas.ts';
 import type { AdminSessionJson, StudentSessionRow } from './expert-sessions.repository.ts';
 import { StagedVideo } from './video-file.ts';
 
