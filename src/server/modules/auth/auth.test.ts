@@ -1,3 +1,4 @@
+import { getRequestStateAsyncLocalStorage } from '@better-auth/core/context';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, testPassword, type TestApp } from '../../../../test/support/test-app.ts';
@@ -63,6 +64,20 @@ describe('sign-in', () => {
   it('refuses a disabled user', async () => {
     const response = await signIn('disabled@test.dev', testPassword);
     expect(response.statusCode).toBe(401);
+  });
+
+  it('leaves better-auth’s request state turned off afterwards, so other requests pay no promise hooks', async () => {
+    const requestState = await getRequestStateAsyncLocalStorage();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // A context opened before the sign-in and still open after it: turning the store off ends it.
+    const seenAfterwards = requestState.run(new WeakMap(), async () => {
+      await released;
+      return requestState.getStore();
+    });
+    expect((await signIn('student@test.dev', testPassword)).statusCode).toBe(200);
+    release();
+    expect(await seenAfterwards).toBeUndefined();
   });
 });
 

@@ -3,8 +3,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { betterAuth } from 'better-auth';
 import { APIError } from 'better-auth/api';
+import {
+  getCurrentAuthContextAsyncLocalStorage,
+  getCurrentDBAdapterAsyncLocalStorage,
+  getRequestStateAsyncLocalStorage,
+} from '@better-auth/core/context';
 import { drizzleAdapter } from '@better-auth/drizzle-adapter';
 import { bearer } from 'better-auth/plugins';
+import { enabledOnlyWhileRunning } from '../../async-stores.ts';
 import type { Database } from '../../db/database.ts';
 import { users } from '../users/users.table.ts';
 import { authAccounts, authSessions, authVerifications } from './auth.table.ts';
@@ -20,9 +26,13 @@ export type AuthOptions = {
 export const sessionCookieBaseName = 'session_token';
 export const sessionLifetimeSeconds = 60 * 60 * 24 * 7;
 
-/** better-auth owns passwords and sessions; roles, clients and disabling are ours. */
+/**
+ * better-auth owns passwords and sessions; roles, clients and disabling are ours. Its handler keeps
+ * better-auth's AsyncLocalStorage on only while it runs (decision 011): the rest of the API never
+ * calls it, and a request resolves its caller in `auth.guard.ts`.
+ */
 export function createAuth({ db, secret, baseUrl, secureCookies }: AuthOptions) {
-  return betterAuth({
+  const auth = betterAuth({
     secret,
     baseURL: baseUrl,
     basePath: '/api/auth',
@@ -60,7 +70,18 @@ export function createAuth({ db, secret, baseUrl, secureCookies }: AuthOptions) 
     },
     plugins: [bearer()],
   });
+  const handle = auth.handler;
+  const whileRunning = enabledOnlyWhileRunning(betterAuthStores);
+  auth.handler = (request) => whileRunning(() => handle(request));
+  return auth;
 }
+
+const betterAuthStores = async () => [
+  await getRequestStateAsyncLocalStorage(),
+  // Deprecated only in favour of reading its value; nothing else hands out the store itself.
+  await getCurrentAuthContextAsyncLocalStorage(),
+  await getCurrentDBAdapterAsyncLocalStorage(),
+];
 
 export type Auth = ReturnType<typeof createAuth>;
 
