@@ -1,17 +1,19 @@
 // Measures a large video upload through a real server process: the multipart POST, and tus
 // (creation + one streamed PATCH) followed by the claim. Reports MB/s, the ratio to `cp` of the same
 // file onto the same disk (the baseline the scale targets use: ≥ 0.7 × cp), and the server's RSS growth.
-// Also the upload ceiling: the same request to a bare Node `http` server (its own process, no framework)
-// that only pipes the body to a file, i.e. what any Node HTTP upload can reach here; each path is
-// compared with it too.
+// First the floors, each the same bytes into a file in the same data dir: socat over loopback TCP (no
+// Node, no HTTP: what the machine itself can do), a Node process reading a TCP socket (no HTTP: what
+// any Node server can do), and bare Node `http` servers (no framework): one piping the body to a
+// file stream (the upload ceiling, which each path is compared with), one writing synchronously.
+// The client is curl: on two cores the client's CPU is taken from the server, and curl needs little.
 //   node --import tsx scripts/measure-expert-session-upload.ts /tmp/big.mp4
 // Make a real ~1 GiB MP4 with: ffmpeg -f lavfi -i testsrc2=s=1280x720:r=30 -t 502 -c:v mjpeg -q:v 1 -movflags +faststart /tmp/big.mp4
 // (-t 1004 for ~2 GiB). The file is then in the page cache, so cp and the uploads both read it from memory.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { cpuSecondsOf } from './bench-run.ts';
 
 const file = process.argv[2] ?? '';
@@ -71,18 +73,28 @@ async function stop(child: ReturnType<typeof spawn>) {
   await new Promise((resolve) => child.once('exit', resolve));
 }
 
-// The ceiling: a bare Node HTTP server that pipes the request body to a file in the same data dir.
+/** A bare Node HTTP server writing each request's body to `target`, piped to a file stream or synchronously. */
+function bareHttpServer(target: string, bodyPort: number, writes: 'streamed' | 'synchronous') {
+  const handler =
+    writes === 'streamed'
+      ? `request.pipe(fs.createWriteStream(process.env.TARGET)).on('close', () => response.end())`
+      : `const fd = fs.openSync(process.env.TARGET, 'w');
+         request.on('data', (chunk) => fs.writeSync(fd, chunk)).on('end', () => { fs.closeSync(fd); response.end(); })`;
+  return start(
+    [
+      '--input-type=module',
+      '--eval',
+      `import fs from 'node:fs'; import http from 'node:http';
+       http.createServer((request, response) => { ${handler} })
+         .listen(Number(process.env.PORT), '127.0.0.1', () => console.log('The bare server is ready'));`,
+    ],
+    { PORT: String(bodyPort), TARGET: target },
+  );
+}
 const ceilingPort = port + 1000;
-const ceiling = await start(
-  [
-    '--input-type=module',
-    '--eval',
-    `import fs from 'node:fs'; import http from 'node:http';
-     http.createServer((request, response) => request.pipe(fs.createWriteStream(process.env.TARGET)).on('close', () => response.end()))
-       .listen(Number(process.env.PORT), '127.0.0.1', () => console.log('The ceiling is ready'));`,
-  ],
-  { PORT: String(ceilingPort), TARGET: path.join(dataDir, 'ceiling.video') },
-);
+const ceiling = await bareHttpServer(path.join(dataDir, 'ceiling.video'), ceilingPort, 'streamed');
+const synchronousPort = port + 1001;
+const synchronous = await bareHttpServer(path.join(dataDir, 'synchronous.video'), synchronousPort, 'synchronous');
 
 const server = await start(['--import', 'tsx', 'src/server/main.ts'], {
   DATA_DIR: dataDir,
@@ -110,26 +122,35 @@ function rssMiB(pid: number) {
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
 }
 
-const clientCpuSeconds = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1e6;
-};
+type Answer = { status: number; headers: Record<string, string>; body: string };
 
-/** Sends `body` (a prefix, the file, a suffix) in one streamed request; resolves with status and body. */
-function send(method: string, url: string, headers: Record<string, string>, prefix = '', suffix = '') {
-  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
-    const length = Buffer.byteLength(prefix) + size + Buffer.byteLength(suffix);
-    const request = http.request(new URL(url, base), { method, headers: { ...headers, authorization, 'content-length': length } }, (response) => {
-      let body = '';
-      response.on('data', (chunk) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body }));
+/** Runs curl (it sends the file itself, as `-T` or a `-F` part); resolves with the final response. */
+function curl(url: string, args: string[]) {
+  return new Promise<Answer>((resolve, reject) => {
+    const child = spawn('curl', ['-sS', '-i', '-H', 'Expect:', '-H', authorization.replace('Bearer', 'authorization: Bearer'), ...args, url]);
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('latin1')));
+    child.stderr.pipe(process.stderr);
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`curl ${url} exited with ${code}`));
+      const split = output.indexOf('\r\n\r\n');
+      const [statusLine, ...lines] = output.slice(0, split).split('\r\n');
+      const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+      resolve({ status: Number(statusLine!.split(' ')[1]), headers, body: output.slice(split + 4) });
     });
-    request.on('error', reject);
-    request.write(prefix);
-    const stream = fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
-    stream.pipe(request, { end: false });
-    stream.on('end', () => request.end(suffix));
   });
+}
+const put = (url: string, method: string, headers: string[] = []) =>
+  curl(url, ['-X', method, '-T', file, ...headers.flatMap((header) => ['-H', header])]);
+
+/** A floor without HTTP: `receiver` (already listening on `floorPort`) takes what socat sends and exits when it has it all. */
+async function tcpFloor(name: string, receiver: ReturnType<typeof spawn>, floorPort: number) {
+  const received = exited(receiver);
+  const started = performance.now();
+  await exited(spawn('socat', ['-b', String(1024 * 1024), '-u', `OPEN:${file}`, `TCP:127.0.0.1:${floorPort}`], { stdio: 'inherit' }));
+  await received;
+  console.log(`${name}: ${rate((performance.now() - started) / 1000)}`);
 }
 
 /** Times `work` against the server process `target` (the app by default); returns the result and the seconds. */
@@ -141,7 +162,7 @@ async function measure<T>(name: string, work: () => Promise<T>, target = server)
   const baseline = rssMiB(pid);
   let peak = baseline;
   const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 50);
-  const [serverCpu, clientCpu] = [cpuSecondsOf(pid), clientCpuSeconds()];
+  const serverCpu = cpuSecondsOf(pid);
   const started = performance.now();
   const result = await work();
   const seconds = (performance.now() - started) / 1000;
@@ -149,7 +170,7 @@ async function measure<T>(name: string, work: () => Promise<T>, target = server)
   console.log(
     `${name}: ${rate(seconds)}, ` +
       `server RSS ${baseline.toFixed(0)} → peak ${peak.toFixed(0)} MiB (growth ${(peak - baseline).toFixed(0)} MiB), ` +
-      `CPU: server ${(cpuSecondsOf(pid) - serverCpu).toFixed(1)} s, this client ${(clientCpuSeconds() - clientCpu).toFixed(1)} s`,
+      `server CPU ${(cpuSecondsOf(pid) - serverCpu).toFixed(1)} s`,
   );
   return { result, seconds };
 }
@@ -160,33 +181,44 @@ const describeSession = (body: string) => {
   return session ? `${session.video_media_type}, ${session.video_size_bytes} bytes, ${session.video_duration} s` : body;
 };
 try {
+  const floorPort = port + 1002;
+  const socatTarget = path.join(dataDir, 'socat.video');
+  const socatReceiver = spawn('socat', ['-b', String(1024 * 1024), '-u', `TCP-LISTEN:${floorPort},reuseaddr`, `OPEN:${socatTarget},creat,trunc`], { stdio: 'inherit' });
+  await sleep(300); // listening by then
+  await tcpFloor('TCP → file, socat both ends (no Node, no HTTP)', socatReceiver, floorPort);
+  const nodeReceiver = await start(
+    [
+      '--input-type=module',
+      '--eval',
+      `import fs from 'node:fs'; import net from 'node:net';
+       const server = net.createServer((socket) => {
+         const fd = fs.openSync(process.env.TARGET, 'w');
+         socket.on('data', (chunk) => fs.writeSync(fd, chunk)).on('end', () => { fs.closeSync(fd); process.exit(0); });
+       }).listen(Number(process.env.PORT), '127.0.0.1', () => console.log('The TCP receiver is ready'));`,
+    ],
+    { PORT: String(floorPort + 1), TARGET: path.join(dataDir, 'node-tcp.video') },
+  );
+  await tcpFloor('TCP → file, a Node process receiving (no HTTP)', nodeReceiver, floorPort + 1);
+  await measure('bare Node http, synchronous writes', () => put(`http://127.0.0.1:${synchronousPort}/`, 'PUT'), synchronous);
   ({ seconds: ceilingSeconds } = await measure(
-    'upload ceiling (bare Node http → file)',
-    () => send('PUT', `http://127.0.0.1:${ceilingPort}/`, {}),
+    'upload ceiling (bare Node http, piped to a file stream)',
+    () => put(`http://127.0.0.1:${ceilingPort}/`, 'PUT'),
     ceiling,
   ));
 
-  const boundary = '----jobreadymeasure';
   const { result: multipart } = await measure('multipart POST', () =>
-    send(
-      'POST',
-      adminUrl,
-      { 'content-type': `multipart/form-data; boundary=${boundary}` },
-      `--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nMeasured (multipart)\r\n` +
-        `--${boundary}\r\nContent-Disposition: form-data; name="video_file"; filename="big.mp4"\r\nContent-Type: video/mp4\r\n\r\n`,
-      `\r\n--${boundary}--\r\n`,
-    ),
+    curl(`${base}${adminUrl}`, ['-F', 'title=Measured (multipart)', '-F', `video_file=@${file};type=video/mp4;filename=big.mp4`]),
   );
   console.log(`  → ${multipart.status} ${describeSession(multipart.body)}`);
 
   const tus = { 'tus-resumable': '1.0.0' };
   const created = await fetch(`${base}${adminUrl}/uploads`, { method: 'POST', headers: { ...tus, authorization, 'upload-length': String(size) } });
-  const location = created.headers.get('location')!;
+  const location = new URL(created.headers.get('location')!, base).href;
   // Measured as a whole, like the multipart POST (which also probes and stores the video before it
   // answers), with the PATCH and the claim also timed on their own to show where the time goes.
   await measure('tus (PATCH + claim)', async () => {
     const patchStarted = performance.now();
-    const patched = await send('PATCH', location, { ...tus, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' });
+    const patched = await put(location, 'PATCH', ['tus-resumable: 1.0.0', 'upload-offset: 0', 'content-type: application/offset+octet-stream']);
     console.log(`  PATCH: ${patched.status} offset ${patched.headers['upload-offset']}, ${rate((performance.now() - patchStarted) / 1000)}`);
     const claimStarted = performance.now();
     const claim = await fetch(`${base}${adminUrl}`, {
@@ -198,6 +230,6 @@ try {
     console.log(`  claim: ${claim.status} in ${claimSeconds.toFixed(2)} s, ${describeSession(await claim.text())}`);
   });
 } finally {
-  await Promise.all([stop(server), stop(ceiling)]);
+  await Promise.all([stop(server), stop(ceiling), stop(synchronous)]);
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
