@@ -54,15 +54,15 @@ export async function measureDuration(file: string): Promise<number> {
   throw unreadableVideo();
 }
 
+// A socket delivers 64 KiB at a time. A file stream that may buffer 1 MiB writes what arrived during
+// its last write in one writev, instead of one write per chunk (docs/performance.md, uploads).
+const fileWriteBufferBytes = 1024 * 1024;
+
 /**
  * Streams an incoming video to a fresh file in `directory`, checking its first bytes on the way
  * and counting the rest (never holding it in memory). The caller owns the file; on any failure
  * here it is already removed.
  */
-// A socket delivers 64 KiB at a time. A file stream that may buffer 1 MiB writes what arrived during
-// its last write in one writev, instead of one write per chunk (docs/performance.md, uploads).
-const fileWriteBufferBytes = 1024 * 1024;
-
 export async function stageVideo(body: Readable, directory: string, maxBytes: number): Promise<StagedVideo> {
   await fsp.mkdir(directory, { recursive: true });
   const file = path.join(directory, `${crypto.randomUUID()}.video`);
