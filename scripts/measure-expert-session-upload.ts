@@ -6,6 +6,7 @@
 // any Node server can do), and bare Node `http` servers (no framework): one piping the body to a
 // file stream (the upload ceiling, which each path is compared with), one writing synchronously.
 // The client is curl: on two cores the client's CPU is taken from the server, and curl needs little.
+// Needs curl and socat (apt-get install -y curl socat).
 //   node --import tsx scripts/measure-expert-session-upload.ts /tmp/big.mp4
 // Make a real ~1 GiB MP4 with: ffmpeg -f lavfi -i testsrc2=s=1280x720:r=30 -t 502 -c:v mjpeg -q:v 1 -movflags +faststart /tmp/big.mp4
 // (-t 1004 for ~2 GiB). The file is then in the page cache, so cp and the uploads both read it from memory.
