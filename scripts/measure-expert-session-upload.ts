@@ -128,7 +128,7 @@ type Answer = { status: number; headers: Record<string, string>; body: string };
 /** Runs curl (it sends the file itself, as `-T` or a `-F` part); resolves with the final response. */
 function curl(url: string, args: string[]) {
   return new Promise<Answer>((resolve, reject) => {
-    const child = spawn('curl', ['-sS', '-i', '-H', 'Expect:', '-H', authorization.replace('Bearer', 'authorization: Bearer'), ...args, url]);
+    const child = spawn('curl', ['-sS', '-i', '-H', 'Expect:', '-H', `authorization: ${authorization}`, ...args, url]);
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('latin1')));
     child.stderr.pipe(process.stderr);
