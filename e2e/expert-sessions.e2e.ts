@@ -82,8 +82,16 @@ describe.skipIf(!hasBrowser)('expert sessions (admin)', () => {
     await dialog.getByText('No student will lose this session').waitFor();
     await dialog.getByText('No student who has started this session would lose it.').waitFor();
     await captureScreens(page, 'admin-expert-session-edit', (p) => p.getByText('No student will lose this session').waitFor(), { mobileFullPage: false });
-    await dialog.locator('input[type=file]').setInputFiles(path.resolve(import.meta.dirname, '../test/fixtures/sample.webm'));
-    await dialog.getByRole('button', { name: 'Upload and save' }).click();
+    // The replacement uploads at once, resumably, with its progress; it is used only when the dialog is saved.
+    const webm = path.resolve(import.meta.dirname, '../test/fixtures/sample.webm');
+    await dialog.getByLabel('Video file').setInputFiles(webm);
+    await dialog.getByText('Uploaded.', { exact: false }).waitFor();
+    await dialog.getByRole('button', { name: 'Keep the current video' }).click();
+    await dialog.getByText('Drop a new video here to replace it').waitFor();
+    await dialog.getByLabel('Video file').setInputFiles(webm);
+    await dialog.getByText('Uploaded.', { exact: false }).waitFor();
+    await captureScreens(page, 'admin-expert-session-replace-video', (p) => p.getByText('Uploaded.', { exact: false }).waitFor(), { mobileFullPage: false });
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
     await dialog.waitFor({ state: 'detached' });
     await expect.poll(() => row.locator('.mantine-Badge-root').allTextContents()).toEqual(['Career Launchpad', 'Active']);
     const listed = await page.request.get(`${suite.app.url}/api/admin/job-readiness/expert-sessions?search=Negotiating%20your%20first%20offer`);

@@ -31,7 +31,7 @@ import {
   updateBody,
 } from './expert-sessions.schemas.ts';
 import * as usecases from './expert-sessions.usecases.ts';
-import { createResumableUploads, resumableUploadsPath } from './resumable-uploads.ts';
+import { type ClaimedUpload, createResumableUploads, resumableUploadsPath } from './resumable-uploads.ts';
 import { inspectVideoFile } from './video-file.ts';
 
 const adminPath = '/api/admin/job-readiness/expert-sessions';
@@ -53,11 +53,21 @@ export function registerExpertSessionRoutes(app: AppInstance) {
 
     /** Staged video files of a request, removed as it is answered (moved into storage by then, or abandoned). */
     const stagedFiles = new WeakMap<FastifyRequest, string>();
-    scoped.addHook('onSend', async (request, _reply, payload) => {
+    /** Resumable uploads a request claimed: used up if it succeeded, claimable again if it failed. */
+    const claims = new WeakMap<FastifyRequest, ClaimedUpload>();
+    scoped.addHook('onSend', async (request, reply, payload) => {
       const file = stagedFiles.get(request);
       if (file) await fsp.rm(file, { force: true });
+      await claims.get(request)?.settle(reply.statusCode < 400);
       return payload;
     });
+
+    /** The video of one of the caller's finished resumable uploads, obtained when the use case asks for it. */
+    const claimedVideo = (request: FastifyRequest, uploadId: string) => async () => {
+      const claim = await uploads.claim(uploadId, actorOf(request).id);
+      claims.set(request, claim);
+      return inspectVideoFile(claim.file);
+    };
 
     /** Multipart forms are read before validation, the video streamed to a staging file. */
     async function readMultipartBody(request: FastifyRequest) {
@@ -110,7 +120,7 @@ export function registerExpertSessionRoutes(app: AppInstance) {
             'Either `multipart/form-data` with `title`, `description`, `product_ids` (a JSON array string or the field ' +
             `repeated) and \`video_file\`, or JSON with \`upload_id\` naming an upload finished at \`${resumableUploadsPath}\`. ` +
             'The video is checked by its bytes (MP4, WebM, QuickTime; else 415), limited in size (413) and measured. ' +
-            'Session, product links and file are all or nothing.',
+            'Session, product links and file are all or nothing; a failed request leaves the upload claimable.',
           consumes: ['multipart/form-data', 'application/json'],
           body: createBody,
           response: { 201: sessionResponse, ...uploadErrors },
@@ -118,16 +128,11 @@ export function registerExpertSessionRoutes(app: AppInstance) {
       },
       async (request, reply) => {
         const { title, description, product_ids, video_file, upload_id } = request.body;
-        const claimUpload = async () => {
-          const file = await uploads.take(upload_id!);
-          stagedFiles.set(request, file);
-          return inspectVideoFile(file);
-        };
         const session = await usecases.createSession(context, {
           title,
           description,
           productIds: product_ids,
-          video: video_file ? async () => video_file : claimUpload,
+          video: video_file ? async () => video_file : claimedVideo(request, upload_id!),
           actorId: actorOf(request).id,
         });
         return reply.status(201).send({ session: presentAdminSession(session) });
@@ -171,8 +176,9 @@ export function registerExpertSessionRoutes(app: AppInstance) {
           summary: 'Change a session: fields, product set, video',
           description:
             'One transaction; only the changed product links are written; `product_ids: []` unlinks all. Unknown or ' +
-            'non-JOB_READINESS product ids answer 400 naming them, and nothing changes. Send `multipart/form-data` ' +
-            'with `video_file` to replace the video (the old file is deleted after the commit).',
+            'non-JOB_READINESS product ids answer 400 naming them, and nothing changes. To replace the video, name a ' +
+            `finished upload of yours (\`upload_id\`, see ${resumableUploadsPath}) or send \`multipart/form-data\` with ` +
+            '`video_file`; the old file is deleted after the commit. A failed request leaves the upload claimable.',
           consumes: ['application/json', 'multipart/form-data'],
           params: sessionIdParams,
           body: updateBody,
@@ -180,11 +186,12 @@ export function registerExpertSessionRoutes(app: AppInstance) {
         },
       },
       async (request) => {
-        const { title, description, is_active, product_ids, video_file } = request.body;
+        const { title, description, is_active, product_ids, video_file, upload_id } = request.body;
+        const video = video_file ? async () => video_file : upload_id ? claimedVideo(request, upload_id) : undefined;
         const session = await usecases.updateSession(
           context,
           request.params.id,
-          { title, description, isActive: is_active, productIds: product_ids, video: video_file },
+          { title, description, isActive: is_active, productIds: product_ids, video },
           actorOf(request).id,
         );
         return { session: presentAdminSession(session) };
@@ -231,14 +238,15 @@ export function registerExpertSessionRoutes(app: AppInstance) {
           description:
             'tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` ' +
             'creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, ' +
-            `HEAD tells the offset, DELETE terminates. Then POST \`${adminPath}\` with JSON \`upload_id\`. ` +
-            'Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.',
+            `HEAD tells the offset, DELETE terminates. Then POST \`${adminPath}\` (or PATCH a session) with JSON \`upload_id\`. ` +
+            'An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period ' +
+            '(UPLOAD_EXPIRY_HOURS) are deleted.',
           headers: z.object({ 'tus-resumable': z.literal('1.0.0').optional().meta({ example: '1.0.0' }) }),
         },
         handler: async (request, reply) => {
           reply.hijack();
           for (const [name, value] of Object.entries(securityHeaders(request.url, config.isProduction))) reply.raw.setHeader(name, value);
-          await uploads.server.handle(request.raw, reply.raw);
+          await uploads.handle(request.raw, reply.raw, actorOf(request).id);
         },
       });
     }

@@ -129,6 +129,11 @@ const videoFile = z.instanceof(StagedVideo).meta({
   description: 'Multipart only: the video (MP4, WebM or QuickTime, recognised by its bytes).',
 });
 
+const uploadId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,128}$/)
+  .meta({ description: 'JSON only: the id of one of your finished tus uploads (the last segment of its URL).' });
+
 /**
  * A new session, as a multipart form (`title`, `description`, `product_ids` as a JSON array string
  * or the field repeated, `video_file`) or as JSON naming a finished tus upload (`upload_id`).
@@ -139,11 +144,7 @@ export const createBody = z
     description,
     product_ids: idSet.default([]).meta({ example: [exampleProductId] }),
     video_file: videoFile.optional(),
-    upload_id: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,128}$/)
-      .optional()
-      .meta({ description: 'JSON only: the id of a finished tus upload (the last segment of its URL).' }),
+    upload_id: uploadId.optional(),
   })
   .refine((body) => (body.video_file === undefined) !== (body.upload_id === undefined), {
     message: 'Attach a video_file (multipart form) or name an upload_id (JSON), exactly one of them',
@@ -158,7 +159,7 @@ export const createBody = z
     },
   });
 
-/** JSON, or a multipart form when the video is replaced too. */
+/** JSON (a new video as `upload_id`), or a multipart form with the new video as `video_file`. */
 export const updateBody = z
   .object({
     title: title.optional(),
@@ -166,8 +167,10 @@ export const updateBody = z
     is_active: z.boolean().optional(),
     product_ids: idSet.optional(),
     video_file: videoFile.optional(),
+    upload_id: uploadId.optional(),
   })
   .refine((body) => Object.values(body).some((value) => value !== undefined), { message: 'Name at least one field to change' })
+  .refine((body) => body.video_file === undefined || body.upload_id === undefined, { message: 'Replace the video with a video_file or an upload_id, not both', path: ['upload_id'] })
   .meta({ example: { title: 'Answering behavioural questions (2026)', is_active: true, product_ids: [exampleProductId] } });
 
 /** `product_ids` repeated (`?product_ids=a&product_ids=b`) or comma-separated (`?product_ids=a,b`); absent: none remain. */

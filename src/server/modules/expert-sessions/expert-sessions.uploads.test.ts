@@ -6,11 +6,13 @@ import { startS3TestServer } from '../storage/s3-test-server.ts';
 import {
   adminUrl,
   createSession,
+  fixture,
   multipart,
   productIdsOf,
   sampleMp4,
   sessionTables,
   spec,
+  stagedFiles,
   storedFiles,
   studentUrl,
   uploadsUrl,
@@ -20,9 +22,10 @@ import {
 const tus = { 'tus-resumable': '1.0.0' };
 const chunkHeaders = (offset: number) => ({ ...tus, 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' });
 
-/** Creates a tus upload of `bytes` and sends the given prefix of it; returns its URL and id. */
-async function startUpload(t: SessionsTestApp, bytes: Buffer, sent = bytes.length) {
-  const created = await t.request({ method: 'POST', url: uploadsUrl, as: 'staff', headers: { ...tus, 'upload-length': String(bytes.length) } });
+/** Creates a tus upload of `bytes` as `as` and sends the given prefix of it; returns its URL and id. */
+async function startUpload(t: SessionsTestApp, bytes: Buffer, sent = bytes.length, as: 'admin' | 'staff' = 'staff', metadata?: string) {
+  const headers = { ...tus, 'upload-length': String(bytes.length), ...(metadata ? { 'upload-metadata': metadata } : {}) };
+  const created = await t.request({ method: 'POST', url: uploadsUrl, as, headers });
   expect(created.statusCode).toBe(201);
   // tus writes its own responses; they carry the security headers all the same.
   expect(created.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
@@ -30,7 +33,7 @@ async function startUpload(t: SessionsTestApp, bytes: Buffer, sent = bytes.lengt
   expect(created.headers['upload-expires']).toMatch(/GMT$/);
   const url = created.headers.location as string;
   if (sent > 0) {
-    const patched = await t.request({ method: 'PATCH', url, as: 'staff', headers: chunkHeaders(0), payload: bytes.subarray(0, sent) });
+    const patched = await t.request({ method: 'PATCH', url, as, headers: chunkHeaders(0), payload: bytes.subarray(0, sent) });
     expect(patched.statusCode).toBe(204);
   }
   return { url, id: url.split('/').at(-1)! };
@@ -75,7 +78,7 @@ describe('resumable uploads (tus) and claiming them', () => {
   });
 
   it('keeps the upload claimable when the claim names an unknown product', async () => {
-    const { id } = await startUpload(t, sampleMp4);
+    const { id } = await startUpload(t, sampleMp4, undefined, 'admin');
     const typo = { title: 'Typo', upload_id: id, product_ids: ['00000000-0000-4000-8000-000000000005'] };
     expect((await t.request({ method: 'POST', url: adminUrl, as: 'admin', payload: typo })).statusCode).toBe(400);
     const fixed = await t.request({ method: 'POST', url: adminUrl, as: 'admin', payload: { ...typo, product_ids: [] } });
@@ -84,17 +87,109 @@ describe('resumable uploads (tus) and claiming them', () => {
 
   it('refuses a finished upload that is not a video with 415, leaving no session or file', async () => {
     const before = { tables: await sessionTables(t.db), files: storedFiles(t) };
-    const { id } = await startUpload(t, Buffer.from('just some text, not a video at all'));
+    const { id } = await startUpload(t, Buffer.from('just some text, not a video at all'), undefined, 'admin');
     const claim = await t.request({ method: 'POST', url: adminUrl, as: 'admin', payload: { title: 'Text', upload_id: id } });
     expect(claim.statusCode).toBe(415);
     expect({ tables: await sessionTables(t.db), files: storedFiles(t) }).toEqual(before);
   });
 
   it('terminates an upload on DELETE', async () => {
-    const { url, id } = await startUpload(t, sampleMp4, 100);
+    const { url, id } = await startUpload(t, sampleMp4, 100, 'admin');
     expect((await t.request({ method: 'DELETE', url, as: 'admin', headers: tus })).statusCode).toBe(204);
     expect((await t.request({ method: 'HEAD', url, as: 'admin', headers: tus })).statusCode).toBe(404);
     expect((await t.request({ method: 'POST', url: adminUrl, as: 'admin', payload: { title: 'Gone', upload_id: id } })).statusCode).toBe(404);
+  });
+
+  it('keeps an upload to whoever created it: to anyone else it does not exist', async () => {
+    // The metadata a client sends cannot name another owner.
+    const { url, id } = await startUpload(t, sampleMp4, 100, 'staff', `owner ${Buffer.from(t.ids.users.admin).toString('base64')}`);
+    const asAdmin = [
+      await t.request({ method: 'HEAD', url, as: 'admin', headers: tus }),
+      await t.request({ method: 'PATCH', url, as: 'admin', headers: chunkHeaders(100), payload: sampleMp4.subarray(100) }),
+      await t.request({ method: 'DELETE', url, as: 'admin', headers: tus }),
+    ];
+    expect(asAdmin.map((response) => response.statusCode)).toEqual([404, 404, 404]);
+    const finished = await t.request({ method: 'PATCH', url, as: 'staff', headers: chunkHeaders(100), payload: sampleMp4.subarray(100) });
+    expect(finished.statusCode).toBe(204);
+    const claimByAdmin = await t.request({ method: 'POST', url: adminUrl, as: 'admin', payload: { title: 'Not mine', upload_id: id } });
+    expect(claimByAdmin.statusCode).toBe(404);
+    expect(claimByAdmin.json().error.code).toBe('expert_sessions.upload_not_found');
+    expect((await t.request({ method: 'POST', url: adminUrl, as: 'staff', payload: { title: 'Mine', upload_id: id } })).statusCode).toBe(201);
+  });
+
+  it('replaces a session\'s video with a finished upload, deleting the old file after the commit', async () => {
+    const session = await createSession(t, { title: 'Replace me', productIds: [t.ids.products.interview] });
+    const oldFiles = storedFiles(t).filter((name) => name.includes(session.id));
+    const webm = fixture('sample.webm');
+    const { id } = await startUpload(t, webm, undefined, 'admin');
+    const replaced = await t.request({ method: 'PATCH', url: `${adminUrl}/${session.id}`, as: 'admin', payload: { upload_id: id } });
+    expect(replaced.statusCode).toBe(200);
+    expect(replaced.json().session).toMatchObject({ video_duration: 3, video_size_bytes: webm.length, video_media_type: 'video/webm' });
+    const files = storedFiles(t).filter((name) => name.includes(session.id));
+    expect(files).toHaveLength(1);
+    expect(files).not.toEqual(oldFiles);
+    const played = await t.request({ method: 'GET', url: `${studentUrl}/${session.id}/video`, as: 'student' });
+    expect(played.rawPayload.equals(webm)).toBe(true);
+    expect(fs.readdirSync(path.join(t.dataDir, 'uploads', 'tus'))).not.toContain(id);
+    expect(stagedFiles(t)).toEqual([]);
+  });
+
+  it('refuses a video_file and an upload_id together, naming upload_id', async () => {
+    const session = await createSession(t, { title: 'Two videos' });
+    const { id } = await startUpload(t, sampleMp4, undefined, 'admin');
+    const form = multipart({ upload_id: id }, { bytes: sampleMp4 });
+    const both = await t.request({ method: 'PATCH', url: `${adminUrl}/${session.id}`, as: 'admin', ...form });
+    expect(both.statusCode).toBe(400);
+    expect(both.json().error.details.fields).toEqual([expect.objectContaining({ path: 'body.upload_id' })]);
+  });
+
+  it('leaves the upload claimable when the write that claimed it fails', async () => {
+    const realStorage = t.app.context.storage;
+    const { id } = await startUpload(t, sampleMp4, undefined, 'admin');
+    const before = { tables: await sessionTables(t.db), files: storedFiles(t) };
+    t.app.context.storage = { ...realStorage, putFile: async () => Promise.reject(new Error('Injected putFile failure')) };
+    try {
+      const failed = await t.request({ method: 'POST', url: adminUrl, as: 'admin', payload: { title: 'Fails', upload_id: id } });
+      expect(failed.statusCode).toBe(500);
+    } finally {
+      t.app.context.storage = realStorage;
+    }
+    expect({ tables: await sessionTables(t.db), files: storedFiles(t) }).toEqual(before);
+    expect(stagedFiles(t)).toEqual([]);
+    const retried = await t.request({ method: 'POST', url: adminUrl, as: 'admin', payload: { title: 'Retried', upload_id: id } });
+    expect(retried.statusCode).toBe(201);
+    expect(retried.json().session.video_size_bytes).toBe(sampleMp4.length);
+  });
+
+  it('lends an upload to one write at a time, and tus leaves it alone meanwhile', async () => {
+    const realStorage = t.app.context.storage;
+    const { url, id } = await startUpload(t, sampleMp4, undefined, 'admin');
+    let storing!: () => void;
+    const stored = new Promise<void>((resolve) => (storing = resolve));
+    let putFileCalled!: () => void;
+    const putFileStarted = new Promise<void>((resolve) => (putFileCalled = resolve));
+    t.app.context.storage = {
+      ...realStorage,
+      putFile: async (...args) => {
+        putFileCalled();
+        await stored;
+        return realStorage.putFile(...args);
+      },
+    };
+    try {
+      const first = t.request({ method: 'POST', url: adminUrl, as: 'admin', payload: { title: 'First', upload_id: id } });
+      await putFileStarted;
+      const second = await t.request({ method: 'POST', url: adminUrl, as: 'admin', payload: { title: 'Second', upload_id: id } });
+      expect(second.statusCode).toBe(409);
+      expect(second.json().error.code).toBe('expert_sessions.upload_in_use');
+      expect((await t.request({ method: 'DELETE', url, as: 'admin', headers: tus })).statusCode).toBe(423);
+      storing();
+      expect((await first).statusCode).toBe(201);
+    } finally {
+      t.app.context.storage = realStorage;
+    }
+    const third = await t.request({ method: 'POST', url: adminUrl, as: 'admin', payload: { title: 'Third', upload_id: id } });
+    expect(third.statusCode).toBe(404);
   });
 
   it('announces its extensions', async () => {

@@ -78,16 +78,18 @@ export async function createSession(
 /**
  * Changes any of the fields, the product set (only the difference is written) and the video, in
  * one transaction that holds the session's row lock (so concurrent changes apply one after the
- * other). A replaced video is deleted only after the commit.
+ * other). As on create, the new video is obtained after the product ids are checked; the replaced
+ * one is deleted only after the commit.
  */
 export async function updateSession(
   context: SessionsContext,
   id: string,
-  changes: { title?: string; description?: string | null; isActive?: boolean; productIds?: string[]; video?: StagedVideo },
+  changes: { title?: string; description?: string | null; isActive?: boolean; productIds?: string[]; video?: () => Promise<StagedVideo> },
   actorId: string,
 ) {
-  const { productIds, video, ...columns } = changes;
+  const { productIds, video: obtainVideo, ...columns } = changes;
   if (productIds) await assertJobReadinessProducts(context.db, productIds);
+  const video = await obtainVideo?.();
   const newKey = video && videoKeyOf(id, video);
   if (video && newKey) await context.storage.putFile(newKey, video.path, video.mediaType);
   const write = () =>

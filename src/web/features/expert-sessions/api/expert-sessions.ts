@@ -85,25 +85,14 @@ export const useCreateSession = () =>
     [sessionsKey],
   );
 
-type SessionChanges = Partial<SessionInput> & { id: string; is_active?: boolean; video?: File };
+/** A new video travels first as a resumable upload; the change names it by `upload_id`. */
+type SessionChanges = Partial<SessionInput> & { id: string; is_active?: boolean; upload_id?: string };
 
 export const useUpdateSession = () =>
   useWrite(
-    ({ id, video, ...changes }: SessionChanges) =>
-      api<{ session: ExpertSession }>(`${adminSessionsPath}/${id}`, { method: 'PATCH', body: video ? asForm(changes, video) : changes }),
+    ({ id, ...changes }: SessionChanges) => api<{ session: ExpertSession }>(`${adminSessionsPath}/${id}`, { method: 'PATCH', body: changes }),
     [sessionsKey],
   );
-
-/** A replacement video travels as a multipart form, with the other changes as text fields. */
-function asForm(changes: Omit<SessionChanges, 'id' | 'video'>, video: File) {
-  const form = new FormData();
-  if (changes.title !== undefined) form.set('title', changes.title);
-  if (changes.description !== undefined) form.set('description', changes.description ?? '');
-  if (changes.is_active !== undefined) form.set('is_active', String(changes.is_active));
-  if (changes.product_ids) form.set('product_ids', JSON.stringify(changes.product_ids));
-  form.set('video_file', video);
-  return form;
-}
 
 export const useDeleteSession = () =>
   useWrite((id: string) => api<void>(`${adminSessionsPath}/${id}`, { method: 'DELETE' }), [sessionsKey]);

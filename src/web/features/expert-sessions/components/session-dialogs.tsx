@@ -1,4 +1,4 @@
-import { Alert, Button, FileInput, Group, Modal, Stack, Switch, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Modal, Stack, Switch, Text, Textarea, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { FormDialog } from '../../../components/form-dialog.tsx';
@@ -91,34 +91,42 @@ export function CreateSessionDialog({ onClose }: { onClose: () => void }) {
 
 export function EditSessionDialog({ session, onClose }: { session: ExpertSession; onClose: () => void }) {
   const update = useUpdateSession();
-  const form = useForm<Fields & { is_active: boolean; video_file: File | null }>(
+  const upload = useResumableUpload();
+  const [fileName, setFileName] = useState<string | null>(null);
+  const [videoError, setVideoError] = useState<string>();
+  const form = useForm<Fields & { is_active: boolean }>(
     {
       title: session.title,
       description: session.description ?? '',
       product_ids: session.products.map((product) => product.id),
       is_active: session.is_active,
-      video_file: null,
     },
     validateFields,
   );
   const removed = session.products.filter((product) => !form.values.product_ids.includes(product.id));
   const impact = useRemovalImpact(session.id, form.values.product_ids, removed.length > 0);
   const nobodyLoses = impact.data?.students_losing_access === 0;
-  const submit = form.onSubmit((values) =>
-    update.mutate(
-      {
-        id: session.id,
-        title: values.title.trim(),
-        description: values.description.trim() || null,
-        product_ids: values.product_ids,
-        is_active: values.is_active,
-        video: values.video_file ?? undefined,
-      },
-      { onSuccess: onClose, onError: form.showApiError },
-    ),
-  );
+  const submit = (event: FormEvent) => {
+    const { state } = upload;
+    const replacing = state.status !== 'idle';
+    setVideoError(replacing && state.status !== 'done' ? 'Wait for the new video to finish uploading, or keep the current one' : undefined);
+    form.onSubmit((values) => {
+      if (replacing && state.status !== 'done') return;
+      update.mutate(
+        {
+          id: session.id,
+          title: values.title.trim(),
+          description: values.description.trim() || null,
+          product_ids: values.product_ids,
+          is_active: values.is_active,
+          ...(state.status === 'done' ? { upload_id: state.uploadId } : {}),
+        },
+        { onSuccess: onClose, onError: form.showApiError },
+      );
+    })(event);
+  };
   return (
-    <FormDialog title={`Edit ${session.title}`} submitLabel={form.values.video_file ? 'Upload and save' : 'Save changes'} pending={update.isPending} error={update.error} onSubmit={submit} onClose={onClose} size="lg">
+    <FormDialog title={`Edit ${session.title}`} submitLabel="Save changes" pending={update.isPending} error={update.error} onSubmit={submit} onClose={onClose} size="lg">
       <TextInput label="Title" required data-autofocus {...form.text('title')} />
       <Textarea label="Description" autosize minRows={2} maxRows={6} {...form.text('description')} />
       <ProductPicker value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
@@ -143,15 +151,20 @@ export function EditSessionDialog({ session, onClose }: { session: ExpertSession
           style={{ width: '100%', maxHeight: 180, borderRadius: 'var(--mantine-radius-md)', background: 'black' }}
         />
       )}
-      <FileInput
+      <VideoDropField
         label="Replace video"
-        description={`Now ${formatDuration(session.video_duration)}. A new file replaces it when you save; the duration is measured again.`}
-        placeholder="Keep the current video"
-        accept="video/mp4,video/webm,video/quicktime"
-        clearable
-        value={form.values.video_file}
-        onChange={(file) => form.setValue('video_file', file)}
-        error={form.errors.video_file}
+        description={`Now ${formatDuration(session.video_duration)}. A new video replaces it when you save; its duration is measured again.`}
+        state={upload.state}
+        fileName={fileName}
+        onFile={(file) => {
+          setFileName(file.name);
+          setVideoError(undefined);
+          upload.start(file);
+        }}
+        onPause={upload.pause}
+        onResume={upload.resume}
+        onDiscard={upload.reset}
+        error={videoError}
       />
       <Switch
         label="Active"

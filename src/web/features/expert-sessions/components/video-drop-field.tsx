@@ -7,23 +7,30 @@ const accepted = 'video/mp4,video/webm,video/quicktime';
 export const formatBytes = (bytes: number) =>
   bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : bytes >= 1024 ** 2 ? `${(bytes / 1024 ** 2).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} kB`;
 
-/** Drop a video (or choose one); it uploads at once, with progress, pause and resume. */
+/**
+ * Drop a video (or choose one); it uploads at once, with progress, pause and resume. A replacement
+ * (`onDiscard` given) is optional: the field can go back to keeping the current video.
+ */
 export function VideoDropField(props: {
   state: UploadState;
   fileName: string | null;
   onFile: (file: File) => void;
   onPause: () => void;
   onResume: () => void;
+  onDiscard?: () => void;
+  label?: string;
+  description?: string;
   error?: string;
 }) {
-  const { state, fileName, onFile, onPause, onResume, error } = props;
+  const { state, fileName, onFile, onPause, onResume, onDiscard, error } = props;
+  const { label = 'Video', description = 'MP4, WebM or QuickTime. Large files upload in the background and can be paused.' } = props;
   const input = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
   const id = useId();
   const percent = 'sent' in state && state.total ? Math.floor((state.sent / state.total) * 100) : state.status === 'done' ? 100 : 0;
 
   return (
-    <Input.Wrapper label="Video" required description="MP4, WebM or QuickTime. Large files upload in the background and can be paused." error={error}>
+    <Input.Wrapper label={label} required={!onDiscard} description={description} error={error}>
       <Paper
         withBorder
         radius="md"
@@ -61,7 +68,7 @@ export function VideoDropField(props: {
         />
         {state.status === 'idle' ? (
           <Stack align="center" gap={6} py="sm">
-            <Text fw={600}>Drop a video here</Text>
+            <Text fw={600}>{onDiscard ? 'Drop a new video here to replace it' : 'Drop a video here'}</Text>
             <Button variant="light" size="xs" onClick={() => input.current?.click()}>
               Choose a file
             </Button>
@@ -89,7 +96,7 @@ export function VideoDropField(props: {
                 {state.status === 'done' && 'Uploaded. The duration is measured when you save.'}
                 {state.status === 'failed' && state.message}
               </Text>
-              <Group gap="xs" wrap="nowrap">
+              <Group gap="xs">
                 {state.status === 'uploading' && (
                   <Button size="compact-sm" variant="default" onClick={onPause}>
                     Pause
@@ -103,6 +110,11 @@ export function VideoDropField(props: {
                 {(state.status === 'done' || state.status === 'failed') && (
                   <Button size="compact-sm" variant="subtle" onClick={() => input.current?.click()}>
                     Choose another
+                  </Button>
+                )}
+                {onDiscard && (
+                  <Button size="compact-sm" variant="subtle" color="gray" onClick={onDiscard}>
+                    Keep the current video
                   </Button>
                 )}
               </Group>
