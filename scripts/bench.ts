@@ -16,6 +16,7 @@ import { scalePassword } from '../src/server/seed/scale-seed.ts';
 import { startBareServer, type RecordedResponse } from './bench-bare-http.ts';
 import { hasPgbench, postgresAlone } from './bench-postgres-alone.ts';
 import { countCpu, runFigures, type CpuPerRequest, type RunFigures } from './bench-run.ts';
+import { hasWrk, loadWithWrk, type WrkRequest } from './bench-wrk.ts';
 
 const { values: options } = parseArgs({
   options: {
@@ -34,6 +35,7 @@ if (!databaseUrl) {
   process.exit(2);
 }
 const databaseName = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
+const withWrk = hasWrk();
 
 type Request = { method: string; path: string; token: string; body?: unknown };
 type Scenario = { name: string; kind: 'read' | 'write'; requests: Request[] };
@@ -49,21 +51,21 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
 
 type Response = { status: number; headers: http.IncomingHttpHeaders; body: string };
 
+/** The request on the wire: its headers and JSON body. */
+function wireFormOf(request: Request): WrkRequest {
+  const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+  const headers: Record<string, string> = {
+    ...(request.token ? { authorization: `Bearer ${request.token}` } : {}),
+    ...(body ? { 'content-type': 'application/json' } : {}),
+  };
+  return { method: request.method, path: request.path, headers, body };
+}
+
 function send(request: Request, toPort = port): Promise<Response> {
   return new Promise((resolve, reject) => {
-    const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
+    const { method, path, headers, body } = wireFormOf(request);
     const outgoing = http.request(
-      {
-        agent,
-        host: '127.0.0.1',
-        port: toPort,
-        method: request.method,
-        path: request.path,
-        headers: {
-          ...(request.token ? { authorization: `Bearer ${request.token}` } : {}),
-          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
-        },
-      },
+      { agent, host: '127.0.0.1', port: toPort, method, path, headers: { ...headers, ...(body ? { 'content-length': Buffer.byteLength(body) } : {}) } },
       (response) => {
         let body = '';
         response.setEncoding('utf8');
@@ -72,8 +74,17 @@ function send(request: Request, toPort = port): Promise<Response> {
       },
     );
     outgoing.on('error', reject);
-    outgoing.end(payload);
+    outgoing.end(body);
   });
+}
+
+/** Drives each of `requests` on its own connection against `toPort`: with wrk when installed, else from this process. */
+async function loadOverHttp(scenario: Scenario, toPort: number, serverPid: number) {
+  if (withWrk) return loadWithWrk(scenario.requests.map(wireFormOf), { port: toPort, seconds, database: databaseName, serverPid });
+  return load(async (loop) => {
+    const response = await send(scenario.requests[loop]!, toPort);
+    if (response.status >= 400) throw new Error(`${scenario.name}: ${response.status} ${response.body.slice(0, 200)}`);
+  }, serverPid);
 }
 
 /**
@@ -261,7 +272,10 @@ try {
     return statements;
   };
 
-  if (!options.explain) console.log(`\n${connections} connections, ${seconds} s per run\n`);
+  if (!options.explain) {
+    const generator = withWrk ? 'wrk (a thread per connection)' : 'this process (install wrk for a lighter load generator)';
+    console.log(`\n${connections} connections, ${seconds} s per run; HTTP load from ${generator}\n`);
+  }
   const withPgbench = hasPgbench();
   if (!options.explain) {
     console.log(
@@ -283,10 +297,7 @@ try {
       await explain(scenario.name, statements[0]!);
       continue;
     }
-    const httpRun = await load(async (loop) => {
-      const response = await send(scenario.requests[loop]!);
-      if (response.status >= 400) throw new Error(`${scenario.name}: ${response.status} ${response.body.slice(0, 200)}`);
-    }, server.pid);
+    const httpRun = await loadOverHttp(scenario, port, server.pid);
     const sqlRun = await load(async (loop) => {
       const client = await ceilingPool.connect();
       try {
@@ -299,7 +310,7 @@ try {
     });
     const ratio = httpRun.rps / sqlRun.rps;
     const bare = await startBareServer(recorded);
-    const bareRun = await load(async (loop) => void (await send(scenario.requests[loop]!, bare.port)), bare.pid).finally(bare.stop);
+    const bareRun = await loadOverHttp(scenario, bare.port, bare.pid).finally(bare.stop);
     const alone = withPgbench ? postgresAlone(databaseUrl, statements, { connections, seconds }) : undefined;
     // Requests that cost a bare HTTP exchange and then the ceiling's statements, one after the other.
     const ratioBound = bareRun.rps / (bareRun.rps + sqlRun.rps);
