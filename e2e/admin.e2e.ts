@@ -149,6 +149,29 @@ describe.skipIf(!hasBrowser)('admin pages', () => {
     await page.getByRole('button', { name: 'Load more products' }).waitFor({ state: 'detached' });
   });
 
+  test('a form offers every product, not only the first hundred', async () => {
+    for (let index = 51; index <= 110; index++) {
+      const created = await page.request.post(`${suite.app.url}/api/admin/products`, {
+        headers: { origin: suite.app.url },
+        data: { name: `Workshop ${String(index).padStart(3, '0')}` },
+      });
+      expect(created.status()).toBe(201);
+    }
+    const firstPage = await (await page.request.get(`${suite.app.url}/api/admin/products`, { params: { limit: 100 } })).json();
+    const secondPage = await (await page.request.get(`${suite.app.url}/api/admin/products`, { params: { limit: 100, cursor: firstPage.next_cursor } })).json();
+    const beyondFirstPage: string = secondPage.products.at(-1).name;
+
+    await page.getByRole('link', { name: 'Clients' }).click();
+    await clientRow(page, 'Northwind University').getByRole('button', { name: 'Change products of Northwind University' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Products of Northwind University' });
+    await dialog.getByRole('combobox', { name: 'Products' }).click();
+    await page.keyboard.type(beyondFirstPage);
+    await page.getByRole('option', { name: beyondFirstPage }).waitFor();
+    await dialog.getByRole('heading').click(); // closes the open option list
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  });
+
   test('on a phone the navigation collapses behind a burger', async () => {
     await page.setViewportSize({ width: 375, height: 812 });
     await page.getByRole('button', { name: 'Open navigation' }).click();

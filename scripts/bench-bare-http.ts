@@ -1,22 +1,32 @@
-// The HTTP floor under the benchmark: a bare node:http server, in its own process, that answers each
+// The floors under the benchmark: a bare node:http server, in its own process, that answers each
 // scenario's requests with the very responses (status, headers, body) the app gave, without routing,
-// validation or a database. What it reaches bounds any Node server's requests/s on this machine, so
-// `bare / (bare + ceiling)` bounds the ratio of HTTP to ceiling that a server making the same
-// statements could reach.
+// validation or our code. Without a database, what it reaches bounds any Node server's requests/s on
+// this machine. Given the statements too, it first runs each request's statements through the driver
+// exactly as the ceiling does: the least a Node server that makes them over HTTP costs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
+import { statementName, type Statement } from './bench-run.ts';
 
 export type RecordedResponse = { method: string; path: string; status: number; headers: Record<string, string>; body: string };
 
 const keyOf = (method: string, url: string) => `${method} ${url}`;
 
-/** Starts the bare server on a free port with `responses`; `stop` ends it. */
-export async function startBareServer(responses: RecordedResponse[]): Promise<{ port: number; pid: number; stop: () => void }> {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-bare-')), 'responses.json');
-  fs.writeFileSync(file, JSON.stringify(responses));
+type BareSpec = { responses: RecordedResponse[]; sql?: { databaseUrl: string; connections: number; statements: Statement[][] } };
+
+/**
+ * Starts the bare server on a free port with `responses` (and, with `sql`, the statements of each,
+ * in the same order); `stop` ends it.
+ */
+export async function startBareServer(
+  responses: RecordedResponse[],
+  sql?: BareSpec['sql'],
+): Promise<{ port: number; pid: number; stop: () => void }> {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-bare-')), 'spec.json');
+  fs.writeFileSync(file, JSON.stringify({ responses, sql } satisfies BareSpec));
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, file], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
@@ -33,17 +43,29 @@ export async function startBareServer(responses: RecordedResponse[]): Promise<{ 
 }
 
 if (process.argv[1] === import.meta.filename) {
-  const recorded: RecordedResponse[] = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8'));
-  const byRequest = new Map(recorded.map((response) => [keyOf(response.method, response.path), response]));
+  const { responses, sql }: BareSpec = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8'));
+  const byRequest = new Map(responses.map((response, index) => [keyOf(response.method, response.path), { response, statements: sql?.statements[index] ?? [] }]));
+  const pool = sql && new pg.Pool({ connectionString: sql.databaseUrl, max: sql.connections });
+  /** The ceiling's loop body: the request's statements, prepared, on one pooled connection. */
+  async function runStatements(statements: Statement[]) {
+    if (!pool || !statements.length) return;
+    const client = await pool.connect();
+    try {
+      for (const statement of statements) await client.query({ name: statementName(statement.sql), text: statement.sql, values: statement.params as unknown[] });
+    } finally {
+      client.release();
+    }
+  }
   const server = http.createServer((request, response) => {
     request.resume(); // a request body is read and dropped
-    request.on('end', () => {
+    request.on('end', async () => {
       const answer = byRequest.get(keyOf(request.method!, request.url!));
       if (!answer) {
         response.writeHead(404).end();
         return;
       }
-      response.writeHead(answer.status, answer.headers).end(answer.body);
+      await runStatements(answer.statements);
+      response.writeHead(answer.response.status, answer.response.headers).end(answer.response.body);
     });
   });
   server.listen(0, '127.0.0.1', () => console.log((server.address() as { port: number }).port));

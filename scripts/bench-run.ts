@@ -1,4 +1,11 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+
+/** A statement as the app sent it, captured in-process. */
+export type Statement = { sql: string; params: unknown[] };
+
+/** Every replayed statement is prepared once per connection, as well as the driver can do it. */
+export const statementName = (text: string) => `ceiling_${crypto.createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
 
 /** Requests per second and latency percentiles (ms) of one measured run. */
 export type RunFigures = { rps: number; p50: number; p95: number; p99: number };

@@ -2,8 +2,8 @@
 // `npm run seed:scale -- --size L`), drives each scenario over HTTP at 16 connections, then runs the
 // very same SQL statements straight through the driver at the same concurrency (the ceiling), and
 // once more through pgbench when it is installed (PostgreSQL alone, no Node at all); and the
-// responses it got, replayed by a bare node:http server (HTTP alone, no app and no database).
-import crypto from 'node:crypto';
+// responses it got, replayed by a bare node:http server: once alone (HTTP, no app and no database),
+// once making each request's statements first as the ceiling does (HTTP and the driver, no app).
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -15,7 +15,7 @@ import { captureStatements, openDatabase, type DatabaseConnection } from '../src
 import { scalePassword } from '../src/server/seed/scale-seed.ts';
 import { startBareServer, type RecordedResponse } from './bench-bare-http.ts';
 import { hasPgbench, postgresAlone } from './bench-postgres-alone.ts';
-import { countCpu, runFigures, type CpuPerRequest, type RunFigures } from './bench-run.ts';
+import { countCpu, runFigures, statementName, type CpuPerRequest, type RunFigures, type Statement } from './bench-run.ts';
 import { hasWrk, loadWithWrk, type WrkRequest } from './bench-wrk.ts';
 
 const { values: options } = parseArgs({
@@ -147,11 +147,8 @@ async function pickInputs(database: DatabaseConnection) {
   return { product: product.id, students, worklet, patchSessions, productIds };
 }
 
-/** Every replayed statement is prepared once per connection, as well as the driver can do it. */
-const statementName = (text: string) => `ceiling_${crypto.createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
-
 /** The plans of one request's statements, as PostgreSQL executes them (each run once first, so caches are warm). */
-async function explain(name: string, statements: Array<{ sql: string; params: unknown[] }>) {
+async function explain(name: string, statements: Statement[]) {
   const client = await ceilingPool.connect();
   try {
     await client.query('begin'); // writes are explained too, then rolled back
@@ -167,7 +164,7 @@ async function explain(name: string, statements: Array<{ sql: string; params: un
   }
 }
 
-type CpuRow = { name: string; http: CpuPerRequest; ceiling: CpuPerRequest; bare: CpuPerRequest };
+type CpuRow = { name: string; http: CpuPerRequest; ceiling: CpuPerRequest; bare: CpuPerRequest; bareSql: CpuPerRequest };
 const cpuRows: CpuRow[] = [];
 
 /**
@@ -176,10 +173,10 @@ const cpuRows: CpuRow[] = [];
  */
 function printCpu(rows: CpuRow[]) {
   const cell = (micros: number) => micros.toFixed(0).padStart(8);
-  console.log('\nCPU µs per request               |  HTTP: app  postgres  load gen | ceiling: driver  postgres | bare: server  load gen');
-  for (const { name, http, ceiling, bare } of rows) {
+  console.log('\nCPU µs per request               |  HTTP: app  postgres  load gen | ceiling: driver  postgres | bare: server  load gen | bare+SQL: server  postgres');
+  for (const { name, http, ceiling, bare, bareSql } of rows) {
     console.log(
-      `${name.padEnd(33)} | ${cell(http.server)}  ${cell(http.postgres)}  ${cell(http.client)} | ${cell(ceiling.client)}  ${cell(ceiling.postgres)} | ${cell(bare.server)}  ${cell(bare.client)}`,
+      `${name.padEnd(33)} | ${cell(http.server)}  ${cell(http.postgres)}  ${cell(http.client)} | ${cell(ceiling.client)}  ${cell(ceiling.postgres)} | ${cell(bare.server)}  ${cell(bare.client)} | ${cell(bareSql.server)}  ${cell(bareSql.postgres)}`,
     );
   }
 }
@@ -279,7 +276,7 @@ try {
   const withPgbench = hasPgbench();
   if (!options.explain) {
     console.log(
-      `scenario                          | HTTP req/s   p50     p95     p99 | stmts | SQL req/s   p50     p95     p99 | ratio | bare HTTP/s  bound${withPgbench ? ' | pgbench/s   p50     p95     p99' : ''}`,
+      `scenario                          | HTTP req/s   p50     p95     p99 | stmts | SQL req/s   p50     p95     p99 | ratio | bare HTTP/s  bound | bare+SQL/s ratio${withPgbench ? ' | pgbench/s   p50     p95     p99' : ''}`,
     );
   }
   for (const scenario of scenarios.filter((candidate) => !options.only || candidate.name.includes(options.only))) {
@@ -311,13 +308,15 @@ try {
     const ratio = httpRun.rps / sqlRun.rps;
     const bare = await startBareServer(recorded);
     const bareRun = await loadOverHttp(scenario, bare.port, bare.pid).finally(bare.stop);
+    const bareSql = await startBareServer(recorded, { databaseUrl, connections, statements });
+    const bareSqlRun = await loadOverHttp(scenario, bareSql.port, bareSql.pid).finally(bareSql.stop);
     const alone = withPgbench ? postgresAlone(databaseUrl, statements, { connections, seconds }) : undefined;
     // Requests that cost a bare HTTP exchange and then the ceiling's statements, one after the other.
     const ratioBound = bareRun.rps / (bareRun.rps + sqlRun.rps);
     console.log(
-      `${scenario.name.padEnd(33)} | ${figures(httpRun)} | ${String(statements[0]!.length).padStart(5)} | ${figures(sqlRun)} | ${ratio.toFixed(2)} | ${bareRun.rps.toFixed(0).padStart(11)} ${ratioBound.toFixed(2).padStart(6)}${alone ? ` | ${figures(alone)}` : ''}`,
+      `${scenario.name.padEnd(33)} | ${figures(httpRun)} | ${String(statements[0]!.length).padStart(5)} | ${figures(sqlRun)} | ${ratio.toFixed(2)} | ${bareRun.rps.toFixed(0).padStart(11)} ${ratioBound.toFixed(2).padStart(6)} | ${bareSqlRun.rps.toFixed(0).padStart(10)} ${(bareSqlRun.rps / sqlRun.rps).toFixed(2).padStart(5)}${alone ? ` | ${figures(alone)}` : ''}`,
     );
-    cpuRows.push({ name: scenario.name, http: httpRun.cpu, ceiling: sqlRun.cpu, bare: bareRun.cpu });
+    cpuRows.push({ name: scenario.name, http: httpRun.cpu, ceiling: sqlRun.cpu, bare: bareRun.cpu, bareSql: bareSqlRun.cpu });
   }
   if (cpuRows.length) printCpu(cpuRows);
   await inProcess.close();

@@ -23,3 +23,19 @@ export function usePagedList<Item, Key extends string = string>(options: {
   const items = result.data?.pages.flatMap((page) => page[itemsKey]) ?? [];
   return { ...result, items };
 }
+
+/**
+ * Every item of a keyset-paged list, page after page (100 each, the most the API gives): for the
+ * choices of a form, which must offer all of them (a large tenant has hundreds of products and
+ * thousands of clients), not the first page.
+ */
+export async function fetchAllPages<Item, Key extends string>(path: string, itemsKey: Key, query: Query = {}): Promise<Item[]> {
+  const items: Item[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await api<Page<Key, Item>>(path, { query: { ...query, limit: 100, cursor } });
+    items.push(...page[itemsKey]);
+    cursor = page.next_cursor ?? undefined;
+  } while (cursor);
+  return items;
+}

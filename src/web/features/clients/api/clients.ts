@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client.ts';
 import type { ProductType } from '../../../lib/auth.ts';
 import { useWrite } from '../../../lib/mutation.ts';
-import { usePagedList } from '../../../lib/paging.ts';
+import { fetchAllPages, usePagedList } from '../../../lib/paging.ts';
 
 export type ProductSummary = { id: string; name: string; type: ProductType };
 
@@ -26,8 +26,7 @@ export function useClients(search: string) {
 export function useProductChoices() {
   return useQuery({
     queryKey: ['products', 'choices'],
-    queryFn: () => api<{ products: ProductSummary[] }>('/api/admin/products', { query: { limit: 100 } }),
-    select: (data) => data.products,
+    queryFn: () => fetchAllPages<ProductSummary, 'products'>('/api/admin/products', 'products'),
   });
 }
 

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client.ts';
 import type { ProductType } from '../../../lib/auth.ts';
 import { useWrite } from '../../../lib/mutation.ts';
-import { usePagedList } from '../../../lib/paging.ts';
+import { fetchAllPages, usePagedList } from '../../../lib/paging.ts';
 
 export const adminSessionsPath = '/api/admin/job-readiness/expert-sessions';
 
@@ -53,8 +53,7 @@ export function useSessionSummary(filters: SessionFilters) {
 export function useJobReadinessProducts() {
   return useQuery({
     queryKey: ['products', 'choices', 'JOB_READINESS'],
-    queryFn: () => api<{ products: Array<{ id: string; name: string }> }>('/api/admin/products', { query: { type: 'JOB_READINESS', limit: 100 } }),
-    select: (data) => data.products,
+    queryFn: () => fetchAllPages<{ id: string; name: string }, 'products'>('/api/admin/products', 'products', { type: 'JOB_READINESS' }),
   });
 }
 

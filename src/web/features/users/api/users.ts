@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client.ts';
 import type { Role } from '../../../lib/auth.ts';
 import { useWrite } from '../../../lib/mutation.ts';
-import { usePagedList } from '../../../lib/paging.ts';
+import { fetchAllPages, usePagedList } from '../../../lib/paging.ts';
 
 export type User = {
   id: string;
@@ -27,8 +27,7 @@ export function useUsers(filters: UserFilters) {
 export function useClientChoices() {
   return useQuery({
     queryKey: ['clients', 'choices'],
-    queryFn: () => api<{ clients: Array<{ id: string; name: string; is_active: boolean }> }>('/api/admin/clients', { query: { limit: 100 } }),
-    select: (data) => data.clients,
+    queryFn: () => fetchAllPages<{ id: string; name: string; is_active: boolean }, 'clients'>('/api/admin/clients', 'clients'),
   });
 }
 

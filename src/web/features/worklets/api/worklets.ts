@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client.ts';
 import type { ProductType } from '../../../lib/auth.ts';
 import { useWrite } from '../../../lib/mutation.ts';
-import { usePagedList } from '../../../lib/paging.ts';
+import { fetchAllPages, usePagedList } from '../../../lib/paging.ts';
 
 export const workletStatuses = ['draft', 'ongoing', 'completed', 'cancelled'] as const;
 export type WorkletStatus = (typeof workletStatuses)[number];
@@ -163,7 +163,6 @@ export const useChangeAssignment = () =>
 export function useProductOptions() {
   return useQuery({
     queryKey: ['products', 'choices'],
-    queryFn: () => api<{ products: { id: string; name: string; type: ProductType }[] }>('/api/admin/products', { query: { limit: 100 } }),
-    select: (data) => data.products,
+    queryFn: () => fetchAllPages<{ id: string; name: string; type: ProductType }, 'products'>('/api/admin/products', 'products'),
   });
 }
