@@ -1,4 +1,3 @@
-import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -118,9 +117,6 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
-  await app.register(fastifyMultipart, {
-    limits: { fileSize: config.uploads.maxVideoBytes, files: 1, fields: 20, fieldSize: 64 * 1024 },
-  });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const typedApp: AppInstance = app;

@@ -1,4 +1,5 @@
 import fsp from 'node:fs/promises';
+import fastifyMultipart from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -77,6 +78,77 @@ export function registerExpertSessionRoutes(app: AppInstance) {
       request.body = video ? { ...fields, video_file: video } : fields;
     }
 
+    // Multipart forms only where a video may come as one: the plugin's hooks run on every request it covers.
+    scoped.register(async (formRoutes) => {
+      await formRoutes.register(fastifyMultipart, {
+        limits: { fileSize: config.uploads.maxVideoBytes, files: 1, fields: 20, fieldSize: 64 * 1024 },
+      });
+      const forms = formRoutes.withTypeProvider<ZodTypeProvider>();
+
+      forms.post(
+        adminPath,
+        {
+          onRequest: manageContent,
+          preValidation: readMultipartBody,
+          schema: {
+            tags,
+            summary: 'Create a session from a multipart upload, or from a finished resumable (tus) upload',
+            description:
+              'Either `multipart/form-data` with `title`, `description`, `product_ids` (a JSON array string or the field ' +
+              `repeated) and \`video_file\`, or JSON with \`upload_id\` naming an upload finished at \`${resumableUploadsPath}\`. ` +
+              'The video is checked by its bytes (MP4, WebM, QuickTime; else 415), limited in size (413) and measured. ' +
+              'Session, product links and file are all or nothing; a failed request leaves the upload claimable.',
+            consumes: ['multipart/form-data', 'application/json'],
+            body: createBody,
+            response: { 201: sessionResponse, ...uploadErrors },
+          },
+        },
+        async (request, reply) => {
+          const { title, description, product_ids, video_file, upload_id } = request.body;
+          const session = await usecases.createSession(context, {
+            title,
+            description,
+            productIds: product_ids,
+            video: video_file ? async () => video_file : claimedVideo(request, upload_id!),
+            actorId: actorOf(request).id,
+          });
+          return reply.status(201).send({ session: presentAdminSession(session) });
+        },
+      );
+
+      forms.patch(
+        `${adminPath}/:id`,
+        {
+          onRequest: manageContent,
+          preValidation: readMultipartBody,
+          schema: {
+            tags,
+            summary: 'Change a session: fields, product set, video',
+            description:
+              'One transaction; only the changed product links are written; `product_ids: []` unlinks all. Unknown or ' +
+              'non-JOB_READINESS product ids answer 400 naming them, and nothing changes. To replace the video, name a ' +
+              `finished upload of yours (\`upload_id\`, see ${resumableUploadsPath}) or send \`multipart/form-data\` with ` +
+              '`video_file`; the old file is deleted after the commit. A failed request leaves the upload claimable.',
+            consumes: ['application/json', 'multipart/form-data'],
+            params: sessionIdParams,
+            body: updateBody,
+            response: { 200: sessionResponse, ...uploadErrors },
+          },
+        },
+        async (request) => {
+          const { title, description, is_active, product_ids, video_file, upload_id } = request.body;
+          const video = video_file ? async () => video_file : upload_id ? claimedVideo(request, upload_id) : undefined;
+          const session = await usecases.updateSession(
+            context,
+            request.params.id,
+            { title, description, isActive: is_active, productIds: product_ids, video },
+            actorOf(request).id,
+          );
+          return { session: presentAdminSession(session) };
+        },
+      );
+    });
+
     scoped.get(
       adminPath,
       {
@@ -108,36 +180,6 @@ export function registerExpertSessionRoutes(app: AppInstance) {
       async (request) => ({ summary: presentSummary(await usecases.summarizeSessions(db, request.query)) }),
     );
 
-    scoped.post(
-      adminPath,
-      {
-        onRequest: manageContent,
-        preValidation: readMultipartBody,
-        schema: {
-          tags,
-          summary: 'Create a session from a multipart upload, or from a finished resumable (tus) upload',
-          description:
-            'Either `multipart/form-data` with `title`, `description`, `product_ids` (a JSON array string or the field ' +
-            `repeated) and \`video_file\`, or JSON with \`upload_id\` naming an upload finished at \`${resumableUploadsPath}\`. ` +
-            'The video is checked by its bytes (MP4, WebM, QuickTime; else 415), limited in size (413) and measured. ' +
-            'Session, product links and file are all or nothing; a failed request leaves the upload claimable.',
-          consumes: ['multipart/form-data', 'application/json'],
-          body: createBody,
-          response: { 201: sessionResponse, ...uploadErrors },
-        },
-      },
-      async (request, reply) => {
-        const { title, description, product_ids, video_file, upload_id } = request.body;
-        const session = await usecases.createSession(context, {
-          title,
-          description,
-          productIds: product_ids,
-          video: video_file ? async () => video_file : claimedVideo(request, upload_id!),
-          actorId: actorOf(request).id,
-        });
-        return reply.status(201).send({ session: presentAdminSession(session) });
-      },
-    );
 
     scoped.get(
       `${adminPath}/:id`,
@@ -166,37 +208,6 @@ export function registerExpertSessionRoutes(app: AppInstance) {
       async (request) => presentRemovalImpact(await usecases.getRemovalImpact(db, request.params.id, request.query.product_ids)),
     );
 
-    scoped.patch(
-      `${adminPath}/:id`,
-      {
-        onRequest: manageContent,
-        preValidation: readMultipartBody,
-        schema: {
-          tags,
-          summary: 'Change a session: fields, product set, video',
-          description:
-            'One transaction; only the changed product links are written; `product_ids: []` unlinks all. Unknown or ' +
-            'non-JOB_READINESS product ids answer 400 naming them, and nothing changes. To replace the video, name a ' +
-            `finished upload of yours (\`upload_id\`, see ${resumableUploadsPath}) or send \`multipart/form-data\` with ` +
-            '`video_file`; the old file is deleted after the commit. A failed request leaves the upload claimable.',
-          consumes: ['application/json', 'multipart/form-data'],
-          params: sessionIdParams,
-          body: updateBody,
-          response: { 200: sessionResponse, ...uploadErrors },
-        },
-      },
-      async (request) => {
-        const { title, description, is_active, product_ids, video_file, upload_id } = request.body;
-        const video = video_file ? async () => video_file : upload_id ? claimedVideo(request, upload_id) : undefined;
-        const session = await usecases.updateSession(
-          context,
-          request.params.id,
-          { title, description, isActive: is_active, productIds: product_ids, video },
-          actorOf(request).id,
-        );
-        return { session: presentAdminSession(session) };
-      },
-    );
 
     scoped.delete(
       `${adminPath}/:id`,
