@@ -14,6 +14,7 @@ export type UploadState =
  */
 export function useResumableUpload() {
   const [state, setState] = useState<UploadState>({ status: 'idle' });
+  const [fileName, setFileName] = useState<string | null>(null);
   const upload = useRef<Upload | null>(null);
 
   useEffect(() => () => void upload.current?.abort(), []);
@@ -37,6 +38,7 @@ export function useResumableUpload() {
         })),
     });
     upload.current = current;
+    setFileName(file.name);
     setState({ status: 'uploading', sent: 0, total: file.size });
     // The same file picked again (after a reload, say) continues where it stopped.
     void current.findPreviousUploads().then((previous) => {
@@ -47,6 +49,7 @@ export function useResumableUpload() {
 
   return {
     state,
+    fileName,
     start,
     pause: () => {
       void upload.current?.abort();
@@ -59,10 +62,13 @@ export function useResumableUpload() {
     reset: () => {
       void upload.current?.abort(true);
       upload.current = null;
+      setFileName(null);
       setState({ status: 'idle' });
     },
   };
 }
+
+export type ResumableUpload = ReturnType<typeof useResumableUpload>;
 
 function uploadFailure(error: Error) {
   const status = (error as { originalResponse?: { getStatus(): number } | null }).originalResponse?.getStatus();

@@ -32,7 +32,6 @@ const validateFields = (values: Fields) => ({
 export function CreateSessionDialog({ onClose }: { onClose: () => void }) {
   const create = useCreateSession();
   const upload = useResumableUpload();
-  const [fileName, setFileName] = useState<string | null>(null);
   const [videoError, setVideoError] = useState<string>();
   const form = useForm<Fields>({ title: '', description: '', product_ids: [] }, validateFields);
 
@@ -73,18 +72,7 @@ export function CreateSessionDialog({ onClose }: { onClose: () => void }) {
       <TextInput label="Title" required data-autofocus {...form.text('title')} />
       <Textarea label="Description" autosize minRows={2} maxRows={6} {...form.text('description')} />
       <ProductPicker value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
-      <VideoDropField
-        state={upload.state}
-        fileName={fileName}
-        onFile={(file) => {
-          setFileName(file.name);
-          setVideoError(undefined);
-          upload.start(file);
-        }}
-        onPause={upload.pause}
-        onResume={upload.resume}
-        error={videoError}
-      />
+      <VideoDropField upload={upload} onChosen={() => setVideoError(undefined)} error={videoError} />
     </FormDialog>
   );
 }
@@ -92,7 +80,6 @@ export function CreateSessionDialog({ onClose }: { onClose: () => void }) {
 export function EditSessionDialog({ session, onClose }: { session: ExpertSession; onClose: () => void }) {
   const update = useUpdateSession();
   const upload = useResumableUpload();
-  const [fileName, setFileName] = useState<string | null>(null);
   const [videoError, setVideoError] = useState<string>();
   const form = useForm<Fields & { is_active: boolean }>(
     {
@@ -152,18 +139,11 @@ export function EditSessionDialog({ session, onClose }: { session: ExpertSession
         />
       )}
       <VideoDropField
+        upload={upload}
+        replacing
         label="Replace video"
         description={`Now ${formatDuration(session.video_duration)}. A new video replaces it when you save; its duration is measured again.`}
-        state={upload.state}
-        fileName={fileName}
-        onFile={(file) => {
-          setFileName(file.name);
-          setVideoError(undefined);
-          upload.start(file);
-        }}
-        onPause={upload.pause}
-        onResume={upload.resume}
-        onDiscard={upload.reset}
+        onChosen={() => setVideoError(undefined)}
         error={videoError}
       />
       <Switch

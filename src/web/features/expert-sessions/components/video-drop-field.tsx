@@ -1,6 +1,6 @@
 import { Button, Group, Input, Paper, Progress, Stack, Text } from '@mantine/core';
 import { useId, useRef, useState } from 'react';
-import type { UploadState } from '../api/resumable-upload.ts';
+import type { ResumableUpload } from '../api/resumable-upload.ts';
 
 const accepted = 'video/mp4,video/webm,video/quicktime';
 
@@ -9,28 +9,31 @@ export const formatBytes = (bytes: number) =>
 
 /**
  * Drop a video (or choose one); it uploads at once, with progress, pause and resume. A replacement
- * (`onDiscard` given) is optional: the field can go back to keeping the current video.
+ * (`replacing`) is optional: the field can go back to keeping the current video.
  */
 export function VideoDropField(props: {
-  state: UploadState;
-  fileName: string | null;
-  onFile: (file: File) => void;
-  onPause: () => void;
-  onResume: () => void;
-  onDiscard?: () => void;
+  upload: ResumableUpload;
+  /** Called as a file is chosen, before it starts uploading. */
+  onChosen?: () => void;
+  replacing?: boolean;
   label?: string;
   description?: string;
   error?: string;
 }) {
-  const { state, fileName, onFile, onPause, onResume, onDiscard, error } = props;
+  const { upload, onChosen, replacing = false, error } = props;
   const { label = 'Video', description = 'MP4, WebM or QuickTime. Large files upload in the background and can be paused.' } = props;
+  const { state, fileName } = upload;
+  const onFile = (file: File) => {
+    onChosen?.();
+    upload.start(file);
+  };
   const input = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
   const id = useId();
   const percent = 'sent' in state && state.total ? Math.floor((state.sent / state.total) * 100) : state.status === 'done' ? 100 : 0;
 
   return (
-    <Input.Wrapper label={label} required={!onDiscard} description={description} error={error}>
+    <Input.Wrapper label={label} required={!replacing} description={description} error={error}>
       <Paper
         withBorder
         radius="md"
@@ -68,7 +71,7 @@ export function VideoDropField(props: {
         />
         {state.status === 'idle' ? (
           <Stack align="center" gap={6} py="sm">
-            <Text fw={600}>{onDiscard ? 'Drop a new video here to replace it' : 'Drop a video here'}</Text>
+            <Text fw={600}>{replacing ? 'Drop a new video here to replace it' : 'Drop a video here'}</Text>
             <Button variant="light" size="xs" onClick={() => input.current?.click()}>
               Choose a file
             </Button>
@@ -98,12 +101,12 @@ export function VideoDropField(props: {
               </Text>
               <Group gap="xs">
                 {state.status === 'uploading' && (
-                  <Button size="compact-sm" variant="default" onClick={onPause}>
+                  <Button size="compact-sm" variant="default" onClick={upload.pause}>
                     Pause
                   </Button>
                 )}
                 {(state.status === 'paused' || state.status === 'failed') && (
-                  <Button size="compact-sm" onClick={onResume}>
+                  <Button size="compact-sm" onClick={upload.resume}>
                     Resume
                   </Button>
                 )}
@@ -112,8 +115,8 @@ export function VideoDropField(props: {
                     Choose another
                   </Button>
                 )}
-                {onDiscard && (
-                  <Button size="compact-sm" variant="subtle" color="gray" onClick={onDiscard}>
+                {replacing && (
+                  <Button size="compact-sm" variant="subtle" color="gray" onClick={upload.reset}>
                     Keep the current video
                   </Button>
                 )}
