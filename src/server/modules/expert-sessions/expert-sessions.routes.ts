@@ -33,7 +33,7 @@ import {
 } from './expert-sessions.schemas.ts';
 import * as usecases from './expert-sessions.usecases.ts';
 import { type ClaimedUpload, createResumableUploads, resumableUploadsPath } from './resumable-uploads.ts';
-import { inspectVideoFile } from './video-file.ts';
+import { inspectVideoFile, type StagedVideo } from './video-file.ts';
 
 const adminPath = '/api/admin/job-readiness/expert-sessions';
 const studentPath = '/api/app/job-readiness/expert-sessions';
@@ -52,29 +52,34 @@ export function registerExpertSessionRoutes(app: AppInstance) {
     const { db, config } = context;
     const uploads = createResumableUploads(config.uploads);
 
-    /** Staged video files of a request, removed as it is answered (moved into storage by then, or abandoned). */
-    const stagedFiles = new WeakMap<FastifyRequest, string>();
-    /** Resumable uploads a request claimed: used up if it succeeded, claimable again if it failed. */
-    const claims = new WeakMap<FastifyRequest, ClaimedUpload>();
+    /**
+     * What holds a request's video until it is answered: a staged multipart file (removed either
+     * way, moved into storage by then or abandoned) or a claimed resumable upload (used up if the
+     * request succeeded, claimable again if it failed).
+     */
+    const heldVideos = new WeakMap<FastifyRequest, Pick<ClaimedUpload, 'settle'>>();
     scoped.addHook('onSend', async (request, reply, payload) => {
-      const file = stagedFiles.get(request);
-      if (file) await fsp.rm(file, { force: true });
-      await claims.get(request)?.settle(reply.statusCode < 400);
+      await heldVideos.get(request)?.settle(reply.statusCode < 400);
       return payload;
     });
 
-    /** The video of one of the caller's finished resumable uploads, obtained when the use case asks for it. */
-    const claimedVideo = (request: FastifyRequest, uploadId: string) => async () => {
-      const claim = await uploads.claim(uploadId, actorOf(request).id);
-      claims.set(request, claim);
-      return inspectVideoFile(claim.file);
+    /** Where the body's video comes from, obtained only when the use case asks for it: the form, or one of the caller's uploads. */
+    const videoOf = (request: FastifyRequest, body: { video_file?: StagedVideo; upload_id?: string }) => {
+      const { video_file, upload_id } = body;
+      if (video_file) return async () => video_file;
+      if (!upload_id) return undefined;
+      return async () => {
+        const claim = await uploads.claim(upload_id, actorOf(request).id);
+        heldVideos.set(request, claim);
+        return inspectVideoFile(claim.file);
+      };
     };
 
     /** Multipart forms are read before validation, the video streamed to a staging file. */
     async function readMultipartBody(request: FastifyRequest) {
       if (!request.isMultipart()) return;
       const { fields, video } = await readSessionForm(request, uploads.stagingDirectory, config.uploads.maxVideoBytes);
-      if (video) stagedFiles.set(request, video.path);
+      if (video) heldVideos.set(request, { settle: () => fsp.rm(video.path, { force: true }) });
       request.body = video ? { ...fields, video_file: video } : fields;
     }
 
@@ -104,12 +109,13 @@ export function registerExpertSessionRoutes(app: AppInstance) {
           },
         },
         async (request, reply) => {
-          const { title, description, product_ids, video_file, upload_id } = request.body;
+          const { title, description, product_ids } = request.body;
           const session = await usecases.createSession(context, {
             title,
             description,
             productIds: product_ids,
-            video: video_file ? async () => video_file : claimedVideo(request, upload_id!),
+            // The schema requires one of the two.
+            video: videoOf(request, request.body)!,
             actorId: actorOf(request).id,
           });
           return reply.status(201).send({ session: presentAdminSession(session) });
@@ -136,12 +142,11 @@ export function registerExpertSessionRoutes(app: AppInstance) {
           },
         },
         async (request) => {
-          const { title, description, is_active, product_ids, video_file, upload_id } = request.body;
-          const video = video_file ? async () => video_file : upload_id ? claimedVideo(request, upload_id) : undefined;
+          const { title, description, is_active, product_ids } = request.body;
           const session = await usecases.updateSession(
             context,
             request.params.id,
-            { title, description, isActive: is_active, productIds: product_ids, video },
+            { title, description, isActive: is_active, productIds: product_ids, video: videoOf(request, request.body) },
             actorOf(request).id,
           );
           return { session: presentAdminSession(session) };
