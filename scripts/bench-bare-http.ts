@@ -2,7 +2,10 @@
 // scenario's requests with the very responses (status, headers, body) the app gave, without routing,
 // validation or our code. Without a database, what it reaches bounds any Node server's requests/s on
 // this machine. Given the statements too, it first runs each request's statements through the driver
-// exactly as the ceiling does: the least a Node server that makes them over HTTP costs.
+// exactly as the ceiling does: the least a Node server that makes them over HTTP costs. On Fastify
+// instead of node:http (one catch-all route, no plugins, hooks or code of ours), it is the least the
+// decided stack costs.
+import Fastify from 'fastify';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -15,7 +18,8 @@ export type RecordedResponse = { method: string; path: string; status: number; h
 
 const keyOf = (method: string, url: string) => `${method} ${url}`;
 
-type BareSpec = { responses: RecordedResponse[]; sql?: { databaseUrl: string; connections: number; statements: Statement[][] } };
+export type BareServer = 'node:http' | 'fastify';
+type BareSpec = { server: BareServer; responses: RecordedResponse[]; sql?: { databaseUrl: string; connections: number; statements: Statement[][] } };
 
 /**
  * Starts the bare server on a free port with `responses` (and, with `sql`, the statements of each,
@@ -24,9 +28,10 @@ type BareSpec = { responses: RecordedResponse[]; sql?: { databaseUrl: string; co
 export async function startBareServer(
   responses: RecordedResponse[],
   sql?: BareSpec['sql'],
+  server: BareServer = 'node:http',
 ): Promise<{ port: number; pid: number; stop: () => void }> {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-bare-')), 'spec.json');
-  fs.writeFileSync(file, JSON.stringify({ responses, sql } satisfies BareSpec));
+  fs.writeFileSync(file, JSON.stringify({ server, responses, sql } satisfies BareSpec));
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, file], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
@@ -43,7 +48,7 @@ export async function startBareServer(
 }
 
 if (process.argv[1] === import.meta.filename) {
-  const { responses, sql }: BareSpec = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8'));
+  const { server, responses, sql }: BareSpec = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8'));
   const byRequest = new Map(responses.map((response, index) => [keyOf(response.method, response.path), { response, statements: sql?.statements[index] ?? [] }]));
   const pool = sql && new pg.Pool({ connectionString: sql.databaseUrl, max: sql.connections });
   /** The ceiling's loop body: the request's statements, prepared, on one pooled connection. */
@@ -56,17 +61,31 @@ if (process.argv[1] === import.meta.filename) {
       client.release();
     }
   }
-  const server = http.createServer((request, response) => {
-    request.resume(); // a request body is read and dropped
-    request.on('end', async () => {
-      const answer = byRequest.get(keyOf(request.method!, request.url!));
-      if (!answer) {
-        response.writeHead(404).end();
-        return;
-      }
+  const printPort = (address: { port: number }) => console.log(address.port);
+  if (server === 'fastify') {
+    const app = Fastify({ logger: false });
+    app.all('/*', async (request, reply) => {
+      const answer = byRequest.get(keyOf(request.method, request.url));
+      if (!answer) return reply.code(404).send();
       await runStatements(answer.statements);
-      response.writeHead(answer.response.status, answer.response.headers).end(answer.response.body);
+      const { 'content-length': _length, ...headers } = answer.response.headers;
+      return reply.code(answer.response.status).headers(headers).send(answer.response.body);
     });
-  });
-  server.listen(0, '127.0.0.1', () => console.log((server.address() as { port: number }).port));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    printPort(app.server.address() as { port: number });
+  } else {
+    const bare = http.createServer((request, response) => {
+      request.resume(); // a request body is read and dropped
+      request.on('end', async () => {
+        const answer = byRequest.get(keyOf(request.method!, request.url!));
+        if (!answer) {
+          response.writeHead(404).end();
+          return;
+        }
+        await runStatements(answer.statements);
+        response.writeHead(answer.response.status, answer.response.headers).end(answer.response.body);
+      });
+    });
+    bare.listen(0, '127.0.0.1', () => printPort(bare.address() as { port: number }));
+  }
 }

@@ -3,7 +3,8 @@
 // very same SQL statements straight through the driver at the same concurrency (the ceiling), and
 // once more through pgbench when it is installed (PostgreSQL alone, no Node at all); and the
 // responses it got, replayed by a bare node:http server: once alone (HTTP, no app and no database),
-// once making each request's statements first as the ceiling does (HTTP and the driver, no app).
+// once making each request's statements first as the ceiling does (HTTP and the driver, no app);
+// and that last once more on Fastify (the decided framework and the driver, nothing of ours).
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -164,7 +165,7 @@ async function explain(name: string, statements: Statement[]) {
   }
 }
 
-type CpuRow = { name: string; http: CpuPerRequest; ceiling: CpuPerRequest; bare: CpuPerRequest; bareSql: CpuPerRequest };
+type CpuRow = { name: string; http: CpuPerRequest; ceiling: CpuPerRequest; bare: CpuPerRequest; bareSql: CpuPerRequest; fastifySql: CpuPerRequest };
 const cpuRows: CpuRow[] = [];
 
 /**
@@ -173,10 +174,12 @@ const cpuRows: CpuRow[] = [];
  */
 function printCpu(rows: CpuRow[]) {
   const cell = (micros: number) => micros.toFixed(0).padStart(8);
-  console.log('\nCPU µs per request               |  HTTP: app  postgres  load gen | ceiling: driver  postgres | bare: server  load gen | bare+SQL: server  postgres');
-  for (const { name, http, ceiling, bare, bareSql } of rows) {
+  console.log(
+    '\nCPU µs per request               |  HTTP: app  postgres  load gen | ceiling: driver  postgres | bare: server  load gen | bare+SQL: server  postgres | Fastify+SQL: server  postgres',
+  );
+  for (const { name, http, ceiling, bare, bareSql, fastifySql } of rows) {
     console.log(
-      `${name.padEnd(33)} | ${cell(http.server)}  ${cell(http.postgres)}  ${cell(http.client)} | ${cell(ceiling.client)}  ${cell(ceiling.postgres)} | ${cell(bare.server)}  ${cell(bare.client)} | ${cell(bareSql.server)}  ${cell(bareSql.postgres)}`,
+      `${name.padEnd(33)} | ${cell(http.server)}  ${cell(http.postgres)}  ${cell(http.client)} | ${cell(ceiling.client)}  ${cell(ceiling.postgres)} | ${cell(bare.server)}  ${cell(bare.client)} | ${cell(bareSql.server)}  ${cell(bareSql.postgres)} | ${cell(fastifySql.server).padStart(11)}  ${cell(fastifySql.postgres)}`,
     );
   }
 }
@@ -240,9 +243,15 @@ try {
       requests: perLoop(() => ({ method: 'GET', path: `/api/worklets/${inputs.worklet.id}/mentors`, token: admin })),
     },
     {
-      name: 'worklets of a mentor',
+      name: 'worklets of a mentor (50)',
       kind: 'read',
       requests: perLoop(() => ({ method: 'GET', path: `/api/worklets/mentor/${inputs.worklet.mentor_id}/worklets`, token: mentor })),
+    },
+    {
+      // What the mentor's own screen asks for: a tab of one status, 20 at a time.
+      name: 'worklets of a mentor (screen)',
+      kind: 'read',
+      requests: perLoop(() => ({ method: 'GET', path: `/api/worklets/mentor/${inputs.worklet.mentor_id}/worklets?status=ongoing&limit=20`, token: mentor })),
     },
     {
       name: 'worklet list page (50)',
@@ -276,7 +285,7 @@ try {
   const withPgbench = hasPgbench();
   if (!options.explain) {
     console.log(
-      `scenario                          | HTTP req/s   p50     p95     p99 | stmts | SQL req/s   p50     p95     p99 | ratio | bare HTTP/s  bound | bare+SQL/s ratio${withPgbench ? ' | pgbench/s   p50     p95     p99' : ''}`,
+      `scenario                          | HTTP req/s   p50     p95     p99 | stmts | SQL req/s   p50     p95     p99 | ratio | bare HTTP/s  bound | bare+SQL/s ratio | Fastify+SQL/s ratio${withPgbench ? ' | pgbench/s   p50     p95     p99' : ''}`,
     );
   }
   for (const scenario of scenarios.filter((candidate) => !options.only || candidate.name.includes(options.only))) {
@@ -310,13 +319,15 @@ try {
     const bareRun = await loadOverHttp(scenario, bare.port, bare.pid).finally(bare.stop);
     const bareSql = await startBareServer(recorded, { databaseUrl, connections, statements });
     const bareSqlRun = await loadOverHttp(scenario, bareSql.port, bareSql.pid).finally(bareSql.stop);
+    const fastifySql = await startBareServer(recorded, { databaseUrl, connections, statements }, 'fastify');
+    const fastifySqlRun = await loadOverHttp(scenario, fastifySql.port, fastifySql.pid).finally(fastifySql.stop);
     const alone = withPgbench ? postgresAlone(databaseUrl, statements, { connections, seconds }) : undefined;
     // Requests that cost a bare HTTP exchange and then the ceiling's statements, one after the other.
     const ratioBound = bareRun.rps / (bareRun.rps + sqlRun.rps);
     console.log(
-      `${scenario.name.padEnd(33)} | ${figures(httpRun)} | ${String(statements[0]!.length).padStart(5)} | ${figures(sqlRun)} | ${ratio.toFixed(2)} | ${bareRun.rps.toFixed(0).padStart(11)} ${ratioBound.toFixed(2).padStart(6)} | ${bareSqlRun.rps.toFixed(0).padStart(10)} ${(bareSqlRun.rps / sqlRun.rps).toFixed(2).padStart(5)}${alone ? ` | ${figures(alone)}` : ''}`,
+      `${scenario.name.padEnd(33)} | ${figures(httpRun)} | ${String(statements[0]!.length).padStart(5)} | ${figures(sqlRun)} | ${ratio.toFixed(2)} | ${bareRun.rps.toFixed(0).padStart(11)} ${ratioBound.toFixed(2).padStart(6)} | ${bareSqlRun.rps.toFixed(0).padStart(10)} ${(bareSqlRun.rps / sqlRun.rps).toFixed(2).padStart(5)} | ${fastifySqlRun.rps.toFixed(0).padStart(13)} ${(fastifySqlRun.rps / sqlRun.rps).toFixed(2).padStart(5)}${alone ? ` | ${figures(alone)}` : ''}`,
     );
-    cpuRows.push({ name: scenario.name, http: httpRun.cpu, ceiling: sqlRun.cpu, bare: bareRun.cpu, bareSql: bareSqlRun.cpu });
+    cpuRows.push({ name: scenario.name, http: httpRun.cpu, ceiling: sqlRun.cpu, bare: bareRun.cpu, bareSql: bareSqlRun.cpu, fastifySql: fastifySqlRun.cpu });
   }
   if (cpuRows.length) printCpu(cpuRows);
   await inProcess.close();

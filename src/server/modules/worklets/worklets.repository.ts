@@ -1,4 +1,5 @@
 import { and, eq, gt, ilike, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
 import { afterCursor, cursorValues, qualified } from '../../db/sql.ts';
@@ -18,13 +19,6 @@ export type WorkletValues = typeof worklets.$inferInsert;
 export const roleRank = (roleType: SQL | ReturnType<typeof qualified>) =>
   sql`array_position(array['Primary', 'Secondary', 'Collaborator']::text[], ${roleType})`;
 
-/** The worklet has the mentor (placeholder `mentorKey`) actively on it, in `role` when given (placeholder `role`). */
-const isActiveMentorOf = (mentorKey: 'mentorId' | 'viewerId', role?: MentorRole) => sql`exists (
-  select 1 from ${assignments}
-  where ${qualified(assignments.workletId)} = ${qualified(worklets.id)} and ${qualified(assignments.mentorId)} = ${sql.placeholder(mentorKey)}
-    and ${qualified(assignments.isActive)}${role ? sql` and ${qualified(assignments.roleType)} = ${sql.placeholder('role')}` : sql``}
-)`;
-
 /**
  * Admins and staff see every worklet; a mentor those they actively mentor; a student those they
  * are on. The viewer's id is the placeholder `viewerId`.
@@ -35,7 +29,11 @@ export function visibleTo(viewer: Viewer): SQL | undefined {
     case 'staff':
       return undefined;
     case 'mentor':
-      return isActiveMentorOf('viewerId');
+      return sql`exists (
+        select 1 from ${assignments}
+        where ${qualified(assignments.workletId)} = ${qualified(worklets.id)} and ${qualified(assignments.mentorId)} = ${sql.placeholder('viewerId')}
+          and ${qualified(assignments.isActive)}
+      )`;
     case 'student':
       return sql`exists (
         select 1 from ${workletStudents}
@@ -47,7 +45,7 @@ export function visibleTo(viewer: Viewer): SQL | undefined {
 /** What `visibleTo` depends on: part of a prepared statement's name. */
 export const viewerKind = (viewer: Viewer) => (viewer.role === 'admin' || viewer.role === 'staff' ? 'manager' : viewer.role);
 
-/** A worklet with its product, active mentors and student count: one statement for any number of rows. */
+/** A worklet with its product and active mentors: one statement for any number of rows. */
 const workletColumns = {
   id: worklets.id,
   certId: worklets.certId,
@@ -67,9 +65,6 @@ const workletColumns = {
     from ${assignments} join ${users} on ${qualified(users.id)} = ${qualified(assignments.mentorId)}
     where ${qualified(assignments.workletId)} = ${qualified(worklets.id)} and ${qualified(assignments.isActive)}
   ), '[]'::json)`,
-  studentCount: sql<number>`(
-    select count(*)::int from ${workletStudents} where ${qualified(workletStudents.workletId)} = ${qualified(worklets.id)}
-  )`,
   // Text keeps the microseconds a JS Date would drop, so the cursor is exact.
   sortKey: sql<string>`${worklets.createdAt}::text`,
 };
@@ -83,30 +78,45 @@ const selectWorklets = <Extra extends Record<string, SQL>>(db: Database, extra: 
 
 export type WorkletRow = Awaited<ReturnType<typeof listWorklets>>[number];
 
+/** The list's own mentor's assignment on each worklet: the row that selects the worklet gives the role too. */
+const listedMentor = alias(assignments, 'listed_mentor');
+
+/**
+ * A page of worklets, newest first. With `mentorId`, those the mentor is active on (in `role` when
+ * given), each with the mentor's role; `withTeam` gives each its students by name, a count otherwise.
+ */
 export async function listWorklets(
   db: Database,
   viewer: Viewer,
-  filters: { limit: number; cursor?: Cursor; status?: WorkletStatus; mentorId?: string; role?: MentorRole; search?: string },
+  filters: { limit: number; cursor?: Cursor; status?: WorkletStatus; mentorId?: string; role?: MentorRole; search?: string; withTeam?: boolean },
 ) {
-  const { limit, cursor, status, mentorId, role, search } = filters;
-  const name = ['worklets_page', viewerKind(viewer), status && 'status', mentorId && 'mentor', mentorId && role && 'role', search && 'search', cursor && 'after'];
+  const { limit, cursor, status, mentorId, role, search, withTeam } = filters;
+  // A mentor listing their own worklets sees exactly those: the mentor filter is the visibility rule.
+  const visibility = viewer.role === 'mentor' && mentorId === viewer.id ? 'own' : viewerKind(viewer);
+  const name = ['worklets_page', visibility, status && 'status', mentorId && 'mentor', mentorId && role && 'role', search && 'search', cursor && 'after', withTeam && 'team'];
   return prepared(db, name, (db) => {
-    const mentorRole = mentorId
-      ? sql<MentorRole | null>`(
-          select ${qualified(assignments.roleType)} from ${assignments}
-          where ${qualified(assignments.workletId)} = ${qualified(worklets.id)} and ${qualified(assignments.mentorId)} = ${sql.placeholder('mentorId')}
-            and ${qualified(assignments.isActive)}
-        )`
-      : sql<MentorRole | null>`null`;
-    // A mentor's screens show each team; other lists only count it.
-    const students = mentorId ? studentsColumn : sql<{ id: string; name: string }[] | null>`null`;
     const pattern = sql.placeholder('pattern');
-    return selectWorklets(db, { mentorRole, students })
+    const all = selectWorklets(db, {
+      mentorRole: mentorId ? sql<MentorRole | null>`${qualified(listedMentor.roleType)}` : sql<MentorRole | null>`null`,
+      students: withTeam ? studentsColumn : sql<{ id: string; name: string }[] | null>`null`,
+      studentCount: withTeam ? sql<number | null>`null` : studentCountColumn,
+    });
+    const query = !mentorId
+      ? all
+      : all.innerJoin(
+          listedMentor,
+          and(
+            eq(listedMentor.workletId, worklets.id),
+            eq(listedMentor.mentorId, sql.placeholder('mentorId')),
+            eq(listedMentor.isActive, true),
+            role ? eq(listedMentor.roleType, sql.placeholder('role')) : undefined,
+          ),
+        );
+    return query
       .where(
         and(
-          visibleTo(viewer),
+          visibility === 'own' ? undefined : visibleTo(viewer),
           status ? eq(worklets.status, sql.placeholder('status')) : undefined,
-          mentorId ? isActiveMentorOf('mentorId', role) : undefined,
           search ? or(ilike(worklets.title, pattern), ilike(worklets.certId, pattern)) : undefined,
           afterCursor(cursor, worklets.createdAt, worklets.id, 'desc'),
         ),
@@ -126,6 +136,10 @@ export async function listWorklets(
 }
 
 export type WorkletDetail = Awaited<ReturnType<typeof findWorklet>> & {};
+
+const studentCountColumn = sql<number | null>`(
+  select count(*)::int from ${workletStudents} where ${qualified(workletStudents.workletId)} = ${qualified(worklets.id)}
+)`;
 
 /** The worklet's team by name. */
 const studentsColumn = sql<{ id: string; name: string }[]>`coalesce((

@@ -271,7 +271,8 @@ export function workletFieldsOf<Body extends Partial<z.infer<typeof createWorkle
   };
 }
 
-export function presentWorklet(worklet: WorkletRow | WorkletDetail) {
+/** What every shape of a worklet shows: lists count the students, the other shapes have the team to count. */
+function presentWorkletFields(worklet: WorkletRow | WorkletDetail, studentCount: number) {
   return {
     id: worklet.id,
     cert_id: worklet.certId,
@@ -282,18 +283,23 @@ export function presentWorklet(worklet: WorkletRow | WorkletDetail) {
     end_date: worklet.endDate,
     product: worklet.product,
     mentors: worklet.mentors,
-    student_count: worklet.studentCount,
+    student_count: studentCount,
     created_at: iso(worklet.createdAt),
     updated_at: iso(worklet.updatedAt),
   };
 }
 
+export function presentWorklet(worklet: WorkletRow) {
+  return presentWorkletFields(worklet, worklet.studentCount ?? 0);
+}
+
 export function presentWorkletDetail(worklet: WorkletDetail) {
-  return { ...presentWorklet(worklet), students: worklet.students };
+  return { ...presentWorkletFields(worklet, worklet.students.length), students: worklet.students };
 }
 
 export function presentMentorWorklet(worklet: WorkletRow) {
-  return { ...presentWorklet(worklet), role_type: worklet.mentorRole!, students: worklet.students ?? [] };
+  const students = worklet.students ?? [];
+  return { ...presentWorkletFields(worklet, students.length), role_type: worklet.mentorRole!, students };
 }
 
 const personOrNull = (value: { id: string | null; name: string | null } | null) =>

@@ -173,6 +173,14 @@ describe('listing', () => {
     expect(await listAs('admin', '&search=100%25_off')).toEqual([]);
   });
 
+  it("keeps a mentor's filter by another mentor to the worklets the asker is on too", async () => {
+    const omarsOnly = await t.createWorklet({ title: 'Listing Omar only' });
+    await t.assign(omarsOnly, 'omar', 'Primary');
+    const seenByMaya = (await listAs('maya', `&mentor_id=${t.ids.users.omar}&search=Listing`)).map((w) => w.id);
+    expect(seenByMaya.sort()).toEqual([...ids].sort());
+    expect((await listAs('omar', `&mentor_id=${t.ids.users.omar}&search=Listing`)).map((w) => w.id)).toContain(omarsOnly);
+  });
+
   it('rejects a forged cursor with 400', async () => {
     const response = await t.request({ method: 'GET', url: '/api/worklets?cursor=not-a-cursor', as: 'admin' });
     expect(response.statusCode).toBe(400);

@@ -14,6 +14,7 @@ type WorkletListQuery = {
   mentorId?: string;
   role?: MentorRole;
   search?: string;
+  withTeam?: boolean;
 };
 
 export async function listWorklets(db: Database, viewer: Viewer, query: WorkletListQuery) {
