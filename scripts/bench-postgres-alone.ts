@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { runFigures } from './bench-run.ts';
 
 // The driver's own conversion of a parameter to its text form (arrays, dates, buffers, JSON).
@@ -24,17 +23,21 @@ export function hasPgbench() {
 }
 
 /**
- * A statement with its parameters written in as literals (pgbench scripts take no bound values).
- * pgbench reads `:name` as one of its variables, even inside a string such as to_char's
- * 'HH24:MI:SS'; our statements have `:` before a letter only in strings (a cast's `::` is left
- * alone), so such a colon is written as a string of its own, joined to its neighbours.
+ * A statement whose `$n` are pgbench variables (`:p<key>_<n>`, defined by `-D`, each parameter in
+ * the driver's own text form), so that with `-M prepared` pgbench binds them as parameters, as the
+ * driver does: PostgreSQL then plans the statement as it plans the app's (generically, from the
+ * sixth run on), not for literal values. A null is written in, as pgbench has no null variable.
+ * pgbench reads `:name` as a variable even inside a string such as to_char's 'HH24:MI:SS'; our
+ * statements have `:` before a letter only in strings (a cast's `::` is left alone), so such a colon
+ * is written as a string of its own, joined to its neighbours.
  */
-function withLiterals({ sql, params }: Statement) {
-  const inlined = sql.replace(/\$(\d+)/g, (_, index: string) => {
-    const value = prepareValue(params[Number(index) - 1]);
-    return value === null ? 'null' : pg.escapeLiteral(value);
-  });
-  return inlined.replace(/(?<!:):(?=[A-Za-z_])/g, "' || ':' || '");
+function withVariables({ sql, params }: Statement, key: string) {
+  const values = params.map((param) => prepareValue(param));
+  const text = sql
+    .replace(/(?<!:):(?=[A-Za-z_])/g, "' || ':' || '")
+    .replace(/\$(\d+)/g, (_, index: string) => (values[Number(index) - 1] === null ? 'null' : `:p${key}_${index}`));
+  const definitions = values.flatMap((value, index) => (value === null ? [] : ['-D', `p${key}_${index + 1}=${value}`]));
+  return { text, definitions };
 }
 
 /**
@@ -47,8 +50,9 @@ export function postgresAlone(databaseUrl: string, loops: Statement[][], { conne
   try {
     const scripts = loops.map((statements, loop) => {
       const file = path.join(directory, `loop-${loop}.sql`);
-      fs.writeFileSync(file, statements.map((statement) => `${withLiterals(statement)};\n`).join(''));
-      return ['-f', `${file}@1`];
+      const written = statements.map((statement, index) => withVariables(statement, `${loop}_${index}`));
+      fs.writeFileSync(file, written.map(({ text }) => `${text};\n`).join(''));
+      return ['-f', `${file}@1`, ...written.flatMap(({ definitions }) => definitions)];
     });
     execFileSync(
       'pgbench',
