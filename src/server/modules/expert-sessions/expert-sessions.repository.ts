@@ -327,6 +327,16 @@ export async function findViewableSession(db: Database, id: string, audience: Au
   return row;
 }
 
+/** The columns of a progress row that a student sees. */
+const progressColumns = {
+  watchTimeSeconds: expertSessionProgress.watchTimeSeconds,
+  lastPositionSeconds: expertSessionProgress.lastPositionSeconds,
+  completionPercentage: expertSessionProgress.completionPercentage,
+  isCompleted: expertSessionProgress.isCompleted,
+  completedAt: expertSessionProgress.completedAt,
+  lastMilestoneReached: expertSessionProgress.lastMilestoneReached,
+};
+
 /**
  * What a student's list shows of a session and of their progress on it (not the whole rows: long
  * lists map every column), timestamps as the API writes them (decoding them into Dates and writing
@@ -341,14 +351,7 @@ const studentView = {
     videoDuration: expertSessions.videoDuration,
     createdAt: isoText(qualified(expertSessions.createdAt)),
   },
-  progress: {
-    watchTimeSeconds: expertSessionProgress.watchTimeSeconds,
-    lastPositionSeconds: expertSessionProgress.lastPositionSeconds,
-    completionPercentage: expertSessionProgress.completionPercentage,
-    isCompleted: expertSessionProgress.isCompleted,
-    completedAt: isoText<string | null>(qualified(expertSessionProgress.completedAt)),
-    lastMilestoneReached: expertSessionProgress.lastMilestoneReached,
-  },
+  progress: { ...progressColumns, completedAt: isoText<string | null>(qualified(expertSessionProgress.completedAt)) },
 };
 
 /**
@@ -360,15 +363,7 @@ const studentView = {
  */
 const studentProgress = (db: Database) =>
   db
-    .select({
-      expertSessionId: expertSessionProgress.expertSessionId,
-      watchTimeSeconds: expertSessionProgress.watchTimeSeconds,
-      lastPositionSeconds: expertSessionProgress.lastPositionSeconds,
-      completionPercentage: expertSessionProgress.completionPercentage,
-      isCompleted: expertSessionProgress.isCompleted,
-      completedAt: expertSessionProgress.completedAt,
-      lastMilestoneReached: expertSessionProgress.lastMilestoneReached,
-    })
+    .select({ expertSessionId: expertSessionProgress.expertSessionId, ...progressColumns })
     .from(expertSessionProgress)
     .where(eq(expertSessionProgress.studentId, sql.placeholder('studentId')))
     .offset(sql.placeholder('fence'))
