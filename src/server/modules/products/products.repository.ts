@@ -65,4 +65,5 @@ export function escapeLike(text: string) {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
-export const productSummaryJson = sql`json_build_object('id', ${qualified(products.id)}, 'name', ${qualified(products.name)}, 'type', ${qualified(products.type)})`;
+/** `{ id, name, type }`, stored with the product (`products.summary`) for the lists that aggregate it. */
+export const productSummaryJson = qualified(products.summary);

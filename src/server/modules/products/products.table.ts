@@ -1,5 +1,5 @@
-import { sql } from 'drizzle-orm';
-import { check, pgTable, text } from 'drizzle-orm/pg-core';
+import { sql, type SQL } from 'drizzle-orm';
+import { check, json, pgTable, text } from 'drizzle-orm/pg-core';
 import { createdAt, id, updatedAt } from '../../db/columns.ts';
 
 export const productTypes = ['JOB_READINESS', 'COURSE', 'ASSESSMENT'] as const;
@@ -15,6 +15,13 @@ export const products = pgTable(
     type: text('type', { enum: productTypes }).notNull().default('JOB_READINESS'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /**
+     * The product as lists show it, `{ id, name, type }`, written by PostgreSQL when the row is:
+     * aggregating it costs a fraction of building it with json_build_object for every row read.
+     */
+    summary: json('summary')
+      .$type<{ id: string; name: string; type: ProductType }>()
+      .generatedAlwaysAs((): SQL => sql`json_object(array['id', ${products.id}::text, 'name', ${products.name}, 'type', ${products.type}])`),
   },
   (table) => [check('products_type_check', sql`${table.type} in ('JOB_READINESS', 'COURSE', 'ASSESSMENT')`)],
 );

@@ -1,5 +1,5 @@
-import { sql } from 'drizzle-orm';
-import { boolean, check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql, type SQL } from 'drizzle-orm';
+import { boolean, check, index, json, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, updatedAt } from '../../db/columns.ts';
 import { clients } from '../clients/clients.table.ts';
 
@@ -22,6 +22,10 @@ export const users = pgTable(
     banExpires: timestamp('ban_expires', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /** The person as lists show them, `{ id, name }`, written by PostgreSQL when the row is (as `products.summary`). */
+    summary: json('summary')
+      .$type<{ id: string; name: string }>()
+      .generatedAlwaysAs((): SQL => sql`json_object(array['id', ${users.id}::text, 'name', ${users.name}])`),
   },
   (table) => [
     check('users_role_check', sql`${table.role} in ('admin', 'staff', 'mentor', 'student')`),

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
-import { afterCursor, cursorValues, qualified } from '../../db/sql.ts';
+import { afterCursor, cursorValues, isoText, qualified } from '../../db/sql.ts';
 import type { Cursor } from '../../http/paging.ts';
 import { users } from '../users/users.table.ts';
 import { roleRank, viewerKind, visibleTo, type Viewer } from './worklets.repository.ts';
@@ -19,7 +19,7 @@ const assigner = alias(users, 'assigner');
 const deactivator = alias(users, 'deactivator');
 const actor = alias(users, 'actor');
 
-/** Assignments with the people they name, ready to present. */
+/** Assignments with the people they name, ready to present; timestamps as the API writes them (decision 009). */
 function selectAssignments(db: Database) {
   return db
     .select({
@@ -28,10 +28,10 @@ function selectAssignments(db: Database) {
       mentor: { id: mentor.id, name: mentor.name, email: mentor.email },
       roleType: assignments.roleType,
       isActive: assignments.isActive,
-      assignedAt: assignments.assignedAt,
+      assignedAt: isoText(assignments.assignedAt),
       assignedBy: { id: assigner.id, name: assigner.name },
       notes: assignments.notes,
-      deactivatedAt: assignments.deactivatedAt,
+      deactivatedAt: isoText<string | null>(assignments.deactivatedAt),
       deactivatedBy: { id: deactivator.id, name: deactivator.name },
     })
     .from(assignments)

@@ -143,7 +143,7 @@ const studentCountColumn = sql<number | null>`(
 
 /** The worklet's team by name. */
 const studentsColumn = sql<{ id: string; name: string }[]>`coalesce((
-  select json_agg(json_build_object('id', ${qualified(users.id)}, 'name', ${qualified(users.name)}) order by ${qualified(users.name)})
+  select json_agg(${qualified(users.summary)} order by ${qualified(users.name)})
   from ${workletStudents} join ${users} on ${qualified(users.id)} = ${qualified(workletStudents.studentId)}
   where ${qualified(workletStudents.workletId)} = ${qualified(worklets.id)}
 ), '[]'::json)`;

@@ -312,10 +312,11 @@ export function presentAssignment(assignment: AssignmentRow) {
     mentor: assignment.mentor,
     role_type: assignment.roleType,
     is_active: assignment.isActive,
-    assigned_at: iso(assignment.assignedAt),
+    // Never null (a not-null column); Drizzle types an expression in a joined select as nullable.
+    assigned_at: assignment.assignedAt!,
     assigned_by: personOrNull(assignment.assignedBy),
     notes: assignment.notes,
-    deactivated_at: assignment.deactivatedAt ? iso(assignment.deactivatedAt) : null,
+    deactivated_at: assignment.deactivatedAt,
     deactivated_by: personOrNull(assignment.deactivatedBy),
   };
 }

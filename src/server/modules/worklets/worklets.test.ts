@@ -110,6 +110,16 @@ describe('the team of students', () => {
     expect(response.json().worklet).toMatchObject({ students: [{ id: t.ids.users.liam, name: 'Liam' }], student_count: 1 });
   });
 
+  it('shows a renamed student by the new name (their summary is stored with them)', async () => {
+    const id = await t.createWorklet();
+    await t.request({ method: 'PUT', url: `/api/worklets/${id}/students`, as: 'staff', payload: { student_ids: [t.ids.users.priya] } });
+    const rename = (name: string) => t.request({ method: 'PATCH', url: `/api/admin/users/${t.ids.users.priya}`, as: 'admin', payload: { name } });
+    expect((await rename('Priya Raman')).statusCode).toBe(200);
+    const read = await t.request({ method: 'GET', url: `/api/worklets/${id}`, as: 'staff' });
+    expect(read.json().worklet.students).toEqual([{ id: t.ids.users.priya, name: 'Priya Raman' }]);
+    await rename('Priya');
+  });
+
   it("refuses non-students and students whose client lacks the worklet's product, writing nothing", async () => {
     const id = await t.createWorklet();
     const url = `/api/worklets/${id}/students`;

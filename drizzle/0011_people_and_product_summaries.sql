@@ -1,0 +1,2 @@
+ALTER TABLE "users" ADD COLUMN "summary" json GENERATED ALWAYS AS (json_object(array['id', "users"."id"::text, 'name', "users"."name"])) STORED;--> statement-breakpoint
+ALTER TABLE "products" ADD COLUMN "summary" json GENERATED ALWAYS AS (json_object(array['id', "products"."id"::text, 'name', "products"."name", 'type', "products"."type"])) STORED;
