@@ -19,7 +19,7 @@ export type RecordedResponse = { method: string; path: string; status: number; h
 const keyOf = (method: string, url: string) => `${method} ${url}`;
 
 export type BareServer = 'node:http' | 'fastify';
-type BareSpec = { server: BareServer; responses: RecordedResponse[]; sql?: { databaseUrl: string; connections: number; statements: Statement[][] } };
+type BareSpec = { server: BareServer; responses: RecordedResponse[]; sql?: { databaseUrl: string; options: string; connections: number; statements: Statement[][] } };
 
 /**
  * Starts the bare server on a free port with `responses` (and, with `sql`, the statements of each,
@@ -50,7 +50,7 @@ export async function startBareServer(
 if (process.argv[1] === import.meta.filename) {
   const { server, responses, sql }: BareSpec = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8'));
   const byRequest = new Map(responses.map((response, index) => [keyOf(response.method, response.path), { response, statements: sql?.statements[index] ?? [] }]));
-  const pool = sql && new pg.Pool({ connectionString: sql.databaseUrl, max: sql.connections });
+  const pool = sql && new pg.Pool({ connectionString: sql.databaseUrl, options: sql.options, max: sql.connections });
   /** The ceiling's loop body: the request's statements, prepared, on one pooled connection. */
   async function runStatements(statements: Statement[]) {
     if (!pool || !statements.length) return;

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { startupOptions } from '../src/server/db/database.ts';
 import { runFigures } from './bench-run.ts';
 
 // The driver's own conversion of a parameter to its text form (arrays, dates, buffers, JSON).
@@ -57,7 +58,8 @@ export function postgresAlone(databaseUrl: string, loops: Statement[][], { conne
     execFileSync(
       'pgbench',
       ['-n', '-M', 'prepared', '-c', String(connections), '-j', '2', '-T', String(seconds + 1), '-l', `--log-prefix=${directory}/log`, ...scripts.flat(), databaseUrl],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
+      // With the app's planner settings, so PostgreSQL plans the statements as it plans the app's.
+      { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, PGOPTIONS: startupOptions } },
     );
     // Each log line: client, transaction, latency in µs, script, epoch seconds, µs.
     const lines = fs

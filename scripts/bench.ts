@@ -12,7 +12,7 @@ import { sql } from 'drizzle-orm';
 import { startApp } from '../e2e/support/app-server.ts';
 import { buildApp } from '../src/server/app.ts';
 import { loadConfig } from '../src/server/config.ts';
-import { captureStatements, openDatabase, type DatabaseConnection } from '../src/server/db/database.ts';
+import { captureStatements, openDatabase, startupOptions, type DatabaseConnection } from '../src/server/db/database.ts';
 import { scalePassword } from '../src/server/seed/scale-seed.ts';
 import { startBareServer, type RecordedResponse } from './bench-bare-http.ts';
 import { hasPgbench, postgresAlone } from './bench-postgres-alone.ts';
@@ -191,7 +191,8 @@ function figures(run: RunFigures) {
 const server = await startApp(environment);
 const port = server.port;
 const database = await openDatabase({ url: databaseUrl, poolSize: connections });
-const ceilingPool = new pg.Pool({ connectionString: databaseUrl, max: connections });
+// With the app's planner settings (decision 013), so the ceiling plans the statements as the app does.
+const ceilingPool = new pg.Pool({ connectionString: databaseUrl, options: startupOptions, max: connections });
 try {
   const inputs = await pickInputs(database);
   const admin = await signIn('admin@scale.test');
@@ -317,9 +318,9 @@ try {
     const ratio = httpRun.rps / sqlRun.rps;
     const bare = await startBareServer(recorded);
     const bareRun = await loadOverHttp(scenario, bare.port, bare.pid).finally(bare.stop);
-    const bareSql = await startBareServer(recorded, { databaseUrl, connections, statements });
+    const bareSql = await startBareServer(recorded, { databaseUrl, options: startupOptions, connections, statements });
     const bareSqlRun = await loadOverHttp(scenario, bareSql.port, bareSql.pid).finally(bareSql.stop);
-    const fastifySql = await startBareServer(recorded, { databaseUrl, connections, statements }, 'fastify');
+    const fastifySql = await startBareServer(recorded, { databaseUrl, options: startupOptions, connections, statements }, 'fastify');
     const fastifySqlRun = await loadOverHttp(scenario, fastifySql.port, fastifySql.pid).finally(fastifySql.stop);
     const alone = withPgbench ? postgresAlone(databaseUrl, statements, { connections, seconds }) : undefined;
     // Requests that cost a bare HTTP exchange and then the ceiling's statements, one after the other.

@@ -52,4 +52,18 @@ describe('prepared statements', () => {
     const count = (await firstBuiltInTransaction(database.db).execute())[0]?.count;
     expect(count).toBe(countInTransaction! - 1);
   });
+
+  it('keep names apart that PostgreSQL would cut to the same 63 characters', async () => {
+    const shared = 'test_statement_whose_name_runs_past_what_postgresql_keeps_of_it';
+    await inRolledBackTransaction('Long', async (tx) => {
+      const names = await prepared(tx, [shared, 'names'], (db) =>
+        db.select({ name: products.name }).from(products).where(eq(products.name, sql.placeholder('name'))),
+      ).execute({ name: 'Long' });
+      const types = await prepared(tx, [shared, 'types'], (db) =>
+        db.select({ type: products.type }).from(products).where(eq(products.name, sql.placeholder('name'))),
+      ).execute({ name: 'Long' });
+      expect(names).toEqual([{ name: 'Long' }]);
+      expect(types).toEqual([{ type: 'JOB_READINESS' }]);
+    });
+  });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Database } from './database.ts';
 import { compileRowMapper, type SelectedField } from './row-mapper.ts';
 
@@ -16,6 +17,16 @@ type BoundStatement = {
   joinsNotNullableMap?: Record<string, boolean>;
   customResultMapper?: (rows: unknown[][]) => unknown;
 };
+
+/**
+ * PostgreSQL keeps the first 63 bytes of a name, so two longer names that begin alike would name one
+ * statement (the second is refused as "already exists"); such a name keeps its start and ends in a
+ * hash of the whole.
+ */
+function postgresName(name: string) {
+  if (Buffer.byteLength(name) <= 63) return name;
+  return `${name.slice(0, 46)}_${createHash('sha256').update(name).digest('hex').slice(0, 16)}`;
+}
 
 const statementsByDatabase = new WeakMap<object, Map<string, BoundStatement>>();
 
@@ -42,7 +53,8 @@ export function prepared<Query extends { prepare(name: string): unknown }>(
   if (!statements) statementsByDatabase.set(dialect, (statements = new Map()));
   let statement = statements.get(name);
   if (!statement) {
-    statement = build(db).prepare(name) as BoundStatement;
+    // Named for PostgreSQL once, when built: calls look the statement up by its full name.
+    statement = build(db).prepare(postgresName(name)) as BoundStatement;
     if (!('client' in statement) || !('client' in session)) throw new Error('Drizzle no longer keeps a prepared query’s client where db/prepared.ts expects it.');
     if (statement.fields && !statement.customResultMapper) {
       statement.customResultMapper = compileRowMapper(statement.fields, statement.joinsNotNullableMap);
