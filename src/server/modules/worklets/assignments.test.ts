@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { testEngine } from '../../../../test/support/test-database.ts';
-import { createWorkletTestApp, type Mentor, type WorkletTestApp } from './worklets.test-support.ts';
+import { createWorkletTestApp, queryRows, waitForLockWait, type Mentor, type WorkletTestApp } from './worklets.test-support.ts';
 import { mentorWorkletAssignments } from './worklets.table.ts';
 
 let t: WorkletTestApp;
@@ -29,22 +29,11 @@ async function historyOf(workletId: string) {
 const steps = (history: HistoryEntry[]) => history.map((entry) => [entry.action, entry.mentor.name, entry.from_role, entry.to_role]);
 
 async function activePrimaries(workletId: string) {
-  const rows = await t.db.execute(
+  const [row] = await queryRows<{ n: number }>(
+    t,
     sql`select count(*)::int as n from ${mentorWorkletAssignments} where worklet_id = ${workletId} and is_active and role_type = 'Primary'`,
   );
-  return (Array.isArray(rows) ? rows : (rows as { rows: { n: number }[] }).rows)[0]!.n as number;
-}
-
-/** Until a backend waits on a lock (the app's insert blocked by the unique index). */
-async function waitForLockWait() {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const result = await t.db.execute(
-      sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
-    );
-    if ((result as unknown as { rows: { n: number }[] }).rows[0]!.n > 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('The request never waited on the index');
+  return row!.n;
 }
 
 describe('assigning mentors', () => {
@@ -292,7 +281,7 @@ describe('the Primary rule', () => {
       });
       await insertedYet;
       const request = t.assign(id, 'maya', 'Primary');
-      await waitForLockWait();
+      await waitForLockWait(t);
       commit();
       await outsider;
       const response = await request;

@@ -9,10 +9,9 @@ import { clientProductAssignments, clients } from '../clients/clients.table.ts';
 import { escapeLike } from '../products/products.repository.ts';
 import { products } from '../products/products.table.ts';
 import { users } from '../users/users.table.ts';
-import { mentorWorkletAssignments as assignments, workletStudents, worklets, type MentorRole, type WorkletStatus } from './worklets.table.ts';
+import { mentorWorkletAssignments as assignments, workletStudents, worklets, type MentorRole, type TeamMember, type WorkletStatus } from './worklets.table.ts';
 
 export type Viewer = Pick<Actor, 'id' | 'role'>;
-export type ActiveMentor = { id: string; name: string; role_type: MentorRole };
 export type WorkletValues = typeof worklets.$inferInsert;
 
 /** Primary first, then Secondary, then Collaborator. */
@@ -45,7 +44,7 @@ export function visibleTo(viewer: Viewer): SQL | undefined {
 /** What `visibleTo` depends on: part of a prepared statement's name. */
 export const viewerKind = (viewer: Viewer) => (viewer.role === 'admin' || viewer.role === 'staff' ? 'manager' : viewer.role);
 
-/** A worklet with its product and active mentors: one statement for any number of rows. */
+/** A worklet with its product and active mentors (its stored roster): one statement for any number of rows. */
 const workletColumns = {
   id: worklets.id,
   certId: worklets.certId,
@@ -57,14 +56,7 @@ const workletColumns = {
   createdAt: worklets.createdAt,
   updatedAt: worklets.updatedAt,
   product: { id: products.id, name: products.name, type: products.type },
-  mentors: sql<ActiveMentor[]>`coalesce((
-    select json_agg(
-      json_build_object('id', ${qualified(users.id)}, 'name', ${qualified(users.name)}, 'role_type', ${qualified(assignments.roleType)})
-      order by ${roleRank(qualified(assignments.roleType))}, ${qualified(users.name)}
-    )
-    from ${assignments} join ${users} on ${qualified(users.id)} = ${qualified(assignments.mentorId)}
-    where ${qualified(assignments.workletId)} = ${qualified(worklets.id)} and ${qualified(assignments.isActive)}
-  ), '[]'::json)`,
+  mentors: worklets.activeMentors,
   // Text keeps the microseconds a JS Date would drop, so the cursor is exact.
   sortKey: sql<string>`${worklets.createdAt}::text`,
 };
@@ -137,16 +129,10 @@ export async function listWorklets(
 
 export type WorkletDetail = Awaited<ReturnType<typeof findWorklet>> & {};
 
-const studentCountColumn = sql<number | null>`(
-  select count(*)::int from ${workletStudents} where ${qualified(workletStudents.workletId)} = ${qualified(worklets.id)}
-)`;
+const studentCountColumn = sql<number | null>`json_array_length(${qualified(worklets.team)})`;
 
-/** The worklet's team by name. */
-const studentsColumn = sql<{ id: string; name: string }[]>`coalesce((
-  select json_agg(${qualified(users.summary)} order by ${qualified(users.name)})
-  from ${workletStudents} join ${users} on ${qualified(users.id)} = ${qualified(workletStudents.studentId)}
-  where ${qualified(workletStudents.workletId)} = ${qualified(worklets.id)}
-), '[]'::json)`;
+/** The worklet's team by name (its stored roster). */
+const studentsColumn = sql<TeamMember[]>`${qualified(worklets.team)}`;
 
 /** One worklet with its students, or undefined when it does not exist or the viewer may not see it. */
 export async function findWorklet(db: Database, id: string, viewer?: Viewer) {

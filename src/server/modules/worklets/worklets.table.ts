@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, date, index, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, date, index, json, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, updatedAt } from '../../db/columns.ts';
 import { products } from '../products/products.table.ts';
 import { users } from '../users/users.table.ts';
@@ -12,6 +12,9 @@ export type MentorRole = (typeof mentorRoles)[number];
 
 export const assignmentActions = ['assigned', 'role_changed', 'deactivated', 'reactivated'] as const;
 export type AssignmentAction = (typeof assignmentActions)[number];
+
+export type TeamMember = { id: string; name: string };
+export type ActiveMentor = { id: string; name: string; role_type: MentorRole };
 
 /** A student project within a product, run by a team of students with one or more mentors. */
 export const worklets = pgTable(
@@ -29,6 +32,12 @@ export const worklets = pgTable(
       .references(() => products.id, { onDelete: 'restrict' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    // The roster as lists show it, kept by triggers on the students, the assignments and people's
+    // names (migration 0013, decision 014): listing worklets reads it instead of joining per worklet.
+    /** The students by name. */
+    team: json('team').$type<TeamMember[]>().notNull().default(sql`'[]'::json`),
+    /** The active mentors, Primary first, then by name. */
+    activeMentors: json('active_mentors').$type<ActiveMentor[]>().notNull().default(sql`'[]'::json`),
   },
   (table) => [
     check('worklets_status_check', sql`${table.status} in ('draft', 'ongoing', 'completed', 'cancelled')`),
