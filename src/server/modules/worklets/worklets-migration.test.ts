@@ -69,15 +69,16 @@ async function expectMigrated({ db }: DatabaseConnection) {
     await db.execute(sql`select 1 from information_schema.columns where table_name = 'worklets' and column_name = 'mentor_id'`),
   );
   expect(column).toEqual([]);
-  const worklets = await listWorklets(db, { id: '00000000-0000-4000-8000-000000000000', role: 'admin' }, { limit: 10 });
-  expect(worklets.map((w) => [w.certId, w.mentors.map((m) => `${m.name}:${m.role_type}`)])).toEqual([
+  const listed = (rows: { json: string }[]) => rows.map((row) => JSON.parse(row.json) as { cert_id: string; mentors: { name: string; role_type: string }[] });
+  const worklets = listed(await listWorklets(db, { id: '00000000-0000-4000-8000-000000000000', role: 'admin' }, { limit: 10 }));
+  expect(worklets.map((w) => [w.cert_id, w.mentors.map((m) => `${m.name}:${m.role_type}`)])).toEqual([
     ['L4', []],
     ['L3', ['Omar:Primary']],
     ['L2', ['Maya:Primary']],
     ['L1', ['Maya:Primary']],
   ]);
-  const maya = await listWorklets(db, { id: '11111111-1111-4111-8111-111111111111', role: 'mentor' }, { limit: 10 });
-  expect(maya.map((w) => w.certId)).toEqual(['L2', 'L1']);
+  const maya = listed(await listWorklets(db, { id: '11111111-1111-4111-8111-111111111111', role: 'mentor' }, { limit: 10 }));
+  expect(maya.map((w) => w.cert_id)).toEqual(['L2', 'L1']);
 }
 
 describe('the legacy worklets.mentor_id migration', () => {

@@ -2,14 +2,14 @@ import { and, eq, gt, ilike, inArray, notInArray, or, sql, type SQL } from 'driz
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
-import { afterCursor, cursorValues, qualified } from '../../db/sql.ts';
+import { afterCursor, cursorValues, isoText, qualified } from '../../db/sql.ts';
 import type { Cursor } from '../../http/paging.ts';
 import type { Actor } from '../auth/auth.guard.ts';
 import { clientProductAssignments, clients } from '../clients/clients.table.ts';
 import { escapeLike } from '../products/products.repository.ts';
 import { products } from '../products/products.table.ts';
 import { users } from '../users/users.table.ts';
-import { mentorWorkletAssignments as assignments, workletStudents, worklets, type MentorRole, type TeamMember, type WorkletStatus } from './worklets.table.ts';
+import { mentorWorkletAssignments as assignments, workletStudents, worklets, type MentorRole, type WorkletStatus } from './worklets.table.ts';
 
 export type Viewer = Pick<Actor, 'id' | 'role'>;
 export type WorkletValues = typeof worklets.$inferInsert;
@@ -44,55 +44,60 @@ export function visibleTo(viewer: Viewer): SQL | undefined {
 /** What `visibleTo` depends on: part of a prepared statement's name. */
 export const viewerKind = (viewer: Viewer) => (viewer.role === 'admin' || viewer.role === 'staff' ? 'manager' : viewer.role);
 
-/** A worklet with its product and active mentors (its stored roster): one statement for any number of rows. */
-const workletColumns = {
-  id: worklets.id,
-  certId: worklets.certId,
-  title: worklets.title,
-  description: worklets.description,
-  status: worklets.status,
-  startDate: worklets.startDate,
-  endDate: worklets.endDate,
-  createdAt: worklets.createdAt,
-  updatedAt: worklets.updatedAt,
-  product: { id: products.id, name: products.name, type: products.type },
-  mentors: worklets.activeMentors,
-  // Text keeps the microseconds a JS Date would drop, so the cursor is exact.
-  sortKey: sql<string>`${worklets.createdAt}::text`,
-};
+/** The list's own mentor's assignment on each worklet: the row that selects the worklet gives the role too. */
+const listedMentor = alias(assignments, 'listed_mentor');
 
-const selectWorklets = <Extra extends Record<string, SQL>>(db: Database, extra: Extra) =>
+/** What every shape of a worklet shows (`workletSchema`): its product's stored summary and its stored roster (decision 014). */
+const workletFields = [
+  sql`'id', ${qualified(worklets.id)}`,
+  sql`'cert_id', ${qualified(worklets.certId)}`,
+  sql`'title', ${qualified(worklets.title)}`,
+  sql`'description', ${qualified(worklets.description)}`,
+  sql`'status', ${qualified(worklets.status)}`,
+  sql`'start_date', ${qualified(worklets.startDate)}`,
+  sql`'end_date', ${qualified(worklets.endDate)}`,
+  sql`'product', ${qualified(products.summary)}`,
+  sql`'mentors', ${qualified(worklets.activeMentors)}`,
+  sql`'student_count', json_array_length(${qualified(worklets.team)})`,
+  sql`'created_at', ${isoText(qualified(worklets.createdAt))}`,
+  sql`'updated_at', ${isoText(qualified(worklets.updatedAt))}`,
+];
+const teamField = sql`'students', ${qualified(worklets.team)}`;
+const listedRoleField = sql`'role_type', ${qualified(listedMentor.roleType)}`;
+
+/** Worklets as the API writes them, with the given extra fields: their JSON written by PostgreSQL (decision 015). */
+const selectWorklets = (db: Database, ...extraFields: (SQL | undefined)[]) =>
   db
-    .select({ ...workletColumns, ...extra })
+    .select({
+      id: worklets.id,
+      productId: worklets.productId,
+      json: sql<string>`json_build_object(${sql.join([...workletFields, ...extraFields.filter((field) => field !== undefined)], sql`, `)})::text`,
+      // Text keeps the microseconds a JS Date would drop, so the cursor is exact.
+      sortKey: sql<string>`${qualified(worklets.createdAt)}::text`,
+    })
     .from(worklets)
     .innerJoin(products, eq(products.id, worklets.productId))
     .$dynamic();
 
 export type WorkletRow = Awaited<ReturnType<typeof listWorklets>>[number];
 
-/** The list's own mentor's assignment on each worklet: the row that selects the worklet gives the role too. */
-const listedMentor = alias(assignments, 'listed_mentor');
-
 /**
- * A page of worklets, newest first. With `mentorId`, those the mentor is active on (in `role` when
- * given), each with the mentor's role; `withTeam` gives each its students by name, a count otherwise.
+ * A page of worklets, newest first (`workletSchema`). With `mentorId`, those the mentor is active on
+ * (in `role` when given); `mentorsView` then writes each as a mentor's list shows it
+ * (`mentorWorkletSchema`: with the mentor's role and the students by name).
  */
 export async function listWorklets(
   db: Database,
   viewer: Viewer,
-  filters: { limit: number; cursor?: Cursor; status?: WorkletStatus; mentorId?: string; role?: MentorRole; search?: string; withTeam?: boolean },
+  filters: { limit: number; cursor?: Cursor; status?: WorkletStatus; mentorId?: string; role?: MentorRole; search?: string; mentorsView?: boolean },
 ) {
-  const { limit, cursor, status, mentorId, role, search, withTeam } = filters;
+  const { limit, cursor, status, mentorId, role, search, mentorsView } = filters;
   // A mentor listing their own worklets sees exactly those: the mentor filter is the visibility rule.
   const visibility = viewer.role === 'mentor' && mentorId === viewer.id ? 'own' : viewerKind(viewer);
-  const name = ['worklets_page', visibility, status && 'status', mentorId && 'mentor', mentorId && role && 'role', search && 'search', cursor && 'after', withTeam && 'team'];
+  const name = ['worklets_page', visibility, status && 'status', mentorId && 'mentor', mentorId && role && 'role', search && 'search', cursor && 'after', mentorsView && 'mentors_view'];
   return prepared(db, name, (db) => {
     const pattern = sql.placeholder('pattern');
-    const all = selectWorklets(db, {
-      mentorRole: mentorId ? sql<MentorRole | null>`${qualified(listedMentor.roleType)}` : sql<MentorRole | null>`null`,
-      students: withTeam ? studentsColumn : sql<{ id: string; name: string }[] | null>`null`,
-      studentCount: withTeam ? sql<number | null>`null` : studentCountColumn,
-    });
+    const all = mentorId && mentorsView ? selectWorklets(db, listedRoleField, teamField) : selectWorklets(db);
     const query = !mentorId
       ? all
       : all.innerJoin(
@@ -129,15 +134,10 @@ export async function listWorklets(
 
 export type WorkletDetail = Awaited<ReturnType<typeof findWorklet>> & {};
 
-const studentCountColumn = sql<number | null>`json_array_length(${qualified(worklets.team)})`;
-
-/** The worklet's team by name (its stored roster). */
-const studentsColumn = sql<TeamMember[]>`${qualified(worklets.team)}`;
-
-/** One worklet with its students, or undefined when it does not exist or the viewer may not see it. */
+/** One worklet with its team, or undefined when it does not exist or the viewer may not see it. */
 export async function findWorklet(db: Database, id: string, viewer?: Viewer) {
   const [worklet] = await prepared(db, `worklet_for_${viewer ? viewerKind(viewer) : 'anyone'}`, (db) =>
-    selectWorklets(db, { students: studentsColumn }).where(and(eq(worklets.id, sql.placeholder('id')), viewer ? visibleTo(viewer) : undefined)),
+    selectWorklets(db, teamField).where(and(eq(worklets.id, sql.placeholder('id')), viewer ? visibleTo(viewer) : undefined)),
   ).execute({ id, viewerId: viewer?.id });
   return worklet;
 }

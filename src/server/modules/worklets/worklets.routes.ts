@@ -161,7 +161,7 @@ export function registerWorkletRoutes(app: AppInstance) {
       const { mentorId } = request.params;
       const actor = actorOf(request);
       await assignmentUsecases.requireMentorAccess(db, mentorId, actor);
-      const page = await usecases.listWorklets(db, actor, { ...request.query, mentorId, withTeam: true });
+      const page = await usecases.listWorklets(db, actor, { ...request.query, mentorId, mentorsView: true });
       return { worklets: page.items.map(presentMentorWorklet), next_cursor: page.nextCursor };
     },
   );

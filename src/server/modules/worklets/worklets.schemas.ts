@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pagingQuery } from '../../http/paging.ts';
+import { jsonText } from '../../http/serializer.ts';
 import { idSet, iso, optionalText, requiredText, timestamp } from '../../http/schemas.ts';
 import { productSummary } from '../products/products.schemas.ts';
 import type { AssignmentRow, HistoryRow } from './assignments.repository.ts';
@@ -271,36 +272,12 @@ export function workletFieldsOf<Body extends Partial<z.infer<typeof createWorkle
   };
 }
 
-/** What every shape of a worklet shows: lists count the students, the other shapes have the team to count. */
-function presentWorkletFields(worklet: WorkletRow | WorkletDetail, studentCount: number) {
-  return {
-    id: worklet.id,
-    cert_id: worklet.certId,
-    title: worklet.title,
-    description: worklet.description,
-    status: worklet.status,
-    start_date: worklet.startDate,
-    end_date: worklet.endDate,
-    product: worklet.product,
-    mentors: worklet.mentors,
-    student_count: studentCount,
-    created_at: iso(worklet.createdAt),
-    updated_at: iso(worklet.updatedAt),
-  };
-}
+// Worklets are written as JSON by the statement that reads them (decision 015).
+export const presentWorklet = (worklet: WorkletRow) => jsonText<z.infer<typeof workletSchema>>(worklet.json);
 
-export function presentWorklet(worklet: WorkletRow) {
-  return presentWorkletFields(worklet, worklet.studentCount ?? 0);
-}
+export const presentWorkletDetail = (worklet: WorkletDetail) => jsonText<z.infer<typeof workletDetailSchema>>(worklet.json);
 
-export function presentWorkletDetail(worklet: WorkletDetail) {
-  return { ...presentWorkletFields(worklet, worklet.students.length), students: worklet.students };
-}
-
-export function presentMentorWorklet(worklet: WorkletRow) {
-  const students = worklet.students ?? [];
-  return { ...presentWorkletFields(worklet, students.length), role_type: worklet.mentorRole!, students };
-}
+export const presentMentorWorklet = (worklet: WorkletRow) => jsonText<z.infer<typeof mentorWorkletSchema>>(worklet.json);
 
 const personOrNull = (value: { id: string | null; name: string | null } | null) =>
   value?.id ? { id: value.id, name: value.name! } : null;

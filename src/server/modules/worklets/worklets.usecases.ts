@@ -14,7 +14,7 @@ type WorkletListQuery = {
   mentorId?: string;
   role?: MentorRole;
   search?: string;
-  withTeam?: boolean;
+  mentorsView?: boolean;
 };
 
 export async function listWorklets(db: Database, viewer: Viewer, query: WorkletListQuery) {
@@ -89,7 +89,7 @@ export async function listMentorCandidates(db: Database, query: PeopleQuery) {
 export async function listStudentCandidates(db: Database, workletId: string, query: PeopleQuery) {
   const cursor = decodeCursor(query.cursor);
   const worklet = await getWorklet(db, workletId);
-  const rows = await repository.listStudentCandidates(db, worklet.product.id, { ...query, cursor });
+  const rows = await repository.listStudentCandidates(db, worklet.productId, { ...query, cursor });
   return toPage(rows, query.limit, byName);
 }
 
