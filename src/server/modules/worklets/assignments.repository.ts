@@ -19,20 +19,26 @@ const assigner = alias(users, 'assigner');
 const deactivator = alias(users, 'deactivator');
 const actor = alias(users, 'actor');
 
-/** Assignments with the people they name, ready to present; timestamps as the API writes them (decision 009). */
+/**
+ * Assignments as the API writes them (`assignmentSchema`), with the people they name: each row's
+ * JSON written by PostgreSQL (decision 015), its id beside it.
+ */
 function selectAssignments(db: Database) {
   return db
     .select({
       id: assignments.id,
-      workletId: assignments.workletId,
-      mentor: { id: mentor.id, name: mentor.name, email: mentor.email },
-      roleType: assignments.roleType,
-      isActive: assignments.isActive,
-      assignedAt: isoText(assignments.assignedAt),
-      assignedBy: { id: assigner.id, name: assigner.name },
-      notes: assignments.notes,
-      deactivatedAt: isoText<string | null>(assignments.deactivatedAt),
-      deactivatedBy: { id: deactivator.id, name: deactivator.name },
+      json: sql<string>`json_build_object(
+        'id', ${qualified(assignments.id)},
+        'worklet_id', ${qualified(assignments.workletId)},
+        'mentor', json_build_object('id', ${qualified(mentor.id)}, 'name', ${qualified(mentor.name)}, 'email', ${qualified(mentor.email)}),
+        'role_type', ${qualified(assignments.roleType)},
+        'is_active', ${qualified(assignments.isActive)},
+        'assigned_at', ${isoText(qualified(assignments.assignedAt))},
+        'assigned_by', ${qualified(assigner.summary)},
+        'notes', ${qualified(assignments.notes)},
+        'deactivated_at', ${isoText(qualified(assignments.deactivatedAt))},
+        'deactivated_by', ${qualified(deactivator.summary)}
+      )::text`,
     })
     .from(assignments)
     .innerJoin(mentor, eq(mentor.id, assignments.mentorId))

@@ -282,21 +282,7 @@ export const presentMentorWorklet = (worklet: WorkletRow) => jsonText<z.infer<ty
 const personOrNull = (value: { id: string | null; name: string | null } | null) =>
   value?.id ? { id: value.id, name: value.name! } : null;
 
-export function presentAssignment(assignment: AssignmentRow) {
-  return {
-    id: assignment.id,
-    worklet_id: assignment.workletId,
-    mentor: assignment.mentor,
-    role_type: assignment.roleType,
-    is_active: assignment.isActive,
-    // Never null (a not-null column); Drizzle types an expression in a joined select as nullable.
-    assigned_at: assignment.assignedAt!,
-    assigned_by: personOrNull(assignment.assignedBy),
-    notes: assignment.notes,
-    deactivated_at: assignment.deactivatedAt,
-    deactivated_by: personOrNull(assignment.deactivatedBy),
-  };
-}
+export const presentAssignment = (assignment: AssignmentRow) => jsonText<z.infer<typeof assignmentSchema>>(assignment.json);
 
 export function presentHistoryEntry(entry: HistoryRow) {
   return {
