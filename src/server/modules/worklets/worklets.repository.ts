@@ -66,12 +66,12 @@ const teamField = sql`'students', ${qualified(worklets.team)}`;
 const listedRoleField = sql`'role_type', ${qualified(listedMentor.roleType)}`;
 
 /** Worklets as the API writes them, with the given extra fields: their JSON written by PostgreSQL (decision 015). */
-const selectWorklets = (db: Database, ...extraFields: (SQL | undefined)[]) =>
+const selectWorklets = (db: Database, ...extraFields: SQL[]) =>
   db
     .select({
       id: worklets.id,
       productId: worklets.productId,
-      json: sql<string>`json_build_object(${sql.join([...workletFields, ...extraFields.filter((field) => field !== undefined)], sql`, `)})::text`,
+      json: sql<string>`json_build_object(${sql.join([...workletFields, ...extraFields], sql`, `)})::text`,
       // Text keeps the microseconds a JS Date would drop, so the cursor is exact.
       sortKey: sql<string>`${qualified(worklets.createdAt)}::text`,
     })
