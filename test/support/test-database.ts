@@ -2,10 +2,16 @@ import fs from 'node:fs';
 import crypto from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import type { SQL } from 'drizzle-orm';
 import { inject } from 'vitest';
-import { openDatabase, type DatabaseConnection } from '../../src/server/db/database.ts';
+import { openDatabase, type Database, type DatabaseConnection } from '../../src/server/db/database.ts';
 
 export const testEngine = inject('engine');
+
+/** Rows of a raw query (both drivers answer `{ rows }`). */
+export async function rowsOf<Row = Record<string, unknown>>(db: Database, query: SQL) {
+  return ((await db.execute(query)) as unknown as { rows: Row[] }).rows;
+}
 
 /**
  * A freshly migrated database of its own: a copy of the run's template on the engine under test;

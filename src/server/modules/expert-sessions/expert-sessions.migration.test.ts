@@ -7,11 +7,10 @@ import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { createTestDatabase, testEngine } from '../../../../test/support/test-database.ts';
+import { createTestDatabase, rowsOf, testEngine } from '../../../../test/support/test-database.ts';
 import { openDatabase, type Database, type DatabaseConnection } from '../../db/database.ts';
 import { legacyBaselineTag, migrateDatabase, migrationsUpTo } from '../../db/migrate.ts';
 import { createLocalStorage } from '../storage/local-storage.ts';
-import { rowsOf } from './expert-sessions.test-support.ts';
 import * as usecases from './expert-sessions.usecases.ts';
 
 type Link = { expert_session_id: string; product_id: string };

@@ -5,7 +5,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, testPassword } from '../../../../test/support/test-app.ts';
-import { adminUrl, createSession, rowsOf, sampleMp4Seconds, spec, studentUrl, type AdminSession, type SessionsTestApp } from './expert-sessions.test-support.ts';
+import { rowsOf } from '../../../../test/support/test-database.ts';
+import { adminUrl, createSession, sampleMp4Seconds, spec, studentUrl, type AdminSession, type SessionsTestApp } from './expert-sessions.test-support.ts';
 
 let t: SessionsTestApp;
 let shared: AdminSession; // interview + digital: Northwind (student, classmate) and Contoso (outsider)

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql, type SQL } from 'drizzle-orm';
 import { testPassword, type TestApp } from '../../../../test/support/test-app.ts';
+import { rowsOf } from '../../../../test/support/test-database.ts';
 import type { Database } from '../../db/database.ts';
 
 export const fixture = (name: 'sample.mp4' | 'sample.webm' | 'sample.mov') =>
@@ -102,11 +103,6 @@ export function storedFiles(t: SessionsTestApp) {
 export function stagedFiles(t: SessionsTestApp) {
   const root = path.join(t.dataDir, 'uploads', 'staging');
   return fs.existsSync(root) ? fs.readdirSync(root) : [];
-}
-
-/** Rows of a raw query (both drivers answer `{ rows }`). */
-export async function rowsOf<Row = Record<string, unknown>>(db: Database, query: SQL) {
-  return ((await db.execute(query)) as unknown as { rows: Row[] }).rows;
 }
 
 /** A session's product links, with their exact creation time. */

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isUniqueViolation } from '../../db/errors.ts';
-import { testEngine } from '../../../../test/support/test-database.ts';
-import { createWorkletTestApp, queryRows, waitForLockWait, type Mentor, type WorkletTestApp } from './worklets.test-support.ts';
+import { rowsOf, testEngine } from '../../../../test/support/test-database.ts';
+import { createWorkletTestApp, waitForLockWait, type Mentor, type WorkletTestApp } from './worklets.test-support.ts';
 import { mentorWorkletAssignments } from './worklets.table.ts';
 
 let t: WorkletTestApp;
@@ -29,8 +29,8 @@ async function historyOf(workletId: string) {
 const steps = (history: HistoryEntry[]) => history.map((entry) => [entry.action, entry.mentor.name, entry.from_role, entry.to_role]);
 
 async function activePrimaries(workletId: string) {
-  const [row] = await queryRows<{ n: number }>(
-    t,
+  const [row] = await rowsOf<{ n: number }>(
+    t.db,
     sql`select count(*)::int as n from ${mentorWorkletAssignments} where worklet_id = ${workletId} and is_active and role_type = 'Primary'`,
   );
   return row!.n;

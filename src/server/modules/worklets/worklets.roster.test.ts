@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testEngine } from '../../../../test/support/test-database.ts';
-import { createWorkletTestApp, queryRows, waitForLockWait, type WorkletTestApp } from './worklets.test-support.ts';
+import { rowsOf, testEngine } from '../../../../test/support/test-database.ts';
+import { createWorkletTestApp, waitForLockWait, type WorkletTestApp } from './worklets.test-support.ts';
 
 // Each worklet's team and active mentors are stored on it and kept by triggers (migration 0013):
 // these tests change the rows behind them in every way the app and a direct writer can.
@@ -12,22 +12,15 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** The worklets whose stored roster differs from the one their rows give now. */
-const drifted = () =>
-  queryRows<{ cert_id: string }>(
-    t,
-    sql`
-    select w.cert_id from worklets w
-    where w.team::text is distinct from coalesce((
-        select json_agg(u.summary order by u.name, u.id) from worklet_students s join users u on u.id = s.student_id
-        where s.worklet_id = w.id
-      ), '[]'::json)::text
-      or w.active_mentors::text is distinct from coalesce((
-        select json_agg(json_build_object('id', u.id, 'name', u.name, 'role_type', a.role_type)
-          order by array_position(array['Primary', 'Secondary', 'Collaborator']::text[], a.role_type), u.name, u.id)
-        from mentor_worklet_assignments a join users u on u.id = a.mentor_id
-        where a.worklet_id = w.id and a.is_active
-      ), '[]'::json)::text`);
+const rosters = sql`select cert_id, team::text as team, active_mentors::text as mentors from worklets order by cert_id`;
+
+/** The worklets whose stored roster differs from the one their rows give now (which this then writes). */
+async function drifted() {
+  const stored = await rowsOf(t.db, rosters);
+  await t.db.execute(sql`select worklet_refresh_roster(array(select id from worklets), true, true)`);
+  const rewritten = await rowsOf(t.db, rosters);
+  return stored.filter((row, index) => JSON.stringify(row) !== JSON.stringify(rewritten[index])).map((row) => row.cert_id);
+}
 
 async function listed(id: string) {
   const response = await t.request({ method: 'GET', url: '/api/worklets?limit=100', as: 'admin' });

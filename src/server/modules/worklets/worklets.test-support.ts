@@ -1,6 +1,7 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { createTestApp, testPassword, type TestApp } from '../../../../test/support/test-app.ts';
+import { rowsOf } from '../../../../test/support/test-database.ts';
 
 /** The people and programmes every worklet test file starts from. */
 export const workletSpec = {
@@ -56,17 +57,11 @@ export async function createWorkletTestApp(): Promise<WorkletTestApp> {
   });
 }
 
-/** The rows of a raw query, on either engine. */
-export async function queryRows<Row>(t: WorkletTestApp, query: SQL) {
-  const result = await t.db.execute(query);
-  return (Array.isArray(result) ? result : (result as unknown as { rows: Row[] }).rows) as Row[];
-}
-
 /** Until a backend of the test's database waits on a lock (PostgreSQL only). */
 export async function waitForLockWait(t: WorkletTestApp) {
   for (let attempt = 0; attempt < 100; attempt += 1) {
-    const [waiting] = await queryRows<{ n: number }>(
-      t,
+    const [waiting] = await rowsOf<{ n: number }>(
+      t.db,
       sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
     );
     if (waiting!.n > 0) return;
