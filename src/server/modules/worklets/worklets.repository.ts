@@ -2,12 +2,11 @@ import { and, eq, gt, ilike, inArray, notInArray, or, sql, type SQL } from 'driz
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
-import { afterCursor, cursorValues, isoText, qualified } from '../../db/sql.ts';
+import { afterCursor, cursorValues, qualified } from '../../db/sql.ts';
 import type { Cursor } from '../../http/paging.ts';
 import type { Actor } from '../auth/auth.guard.ts';
 import { clientProductAssignments, clients } from '../clients/clients.table.ts';
 import { escapeLike } from '../products/products.repository.ts';
-import { products } from '../products/products.table.ts';
 import { users } from '../users/users.table.ts';
 import { mentorWorkletAssignments as assignments, workletStudents, worklets, type MentorRole, type WorkletStatus } from './worklets.table.ts';
 
@@ -47,36 +46,29 @@ export const viewerKind = (viewer: Viewer) => (viewer.role === 'admin' || viewer
 /** The list's own mentor's assignment on each worklet: the row that selects the worklet gives the role too. */
 const listedMentor = alias(assignments, 'listed_mentor');
 
-/** What every shape of a worklet shows (`workletSchema`): its product's stored summary and its stored roster (decision 014). */
-const workletFields = [
-  sql`'id', ${qualified(worklets.id)}`,
-  sql`'cert_id', ${qualified(worklets.certId)}`,
-  sql`'title', ${qualified(worklets.title)}`,
-  sql`'description', ${qualified(worklets.description)}`,
-  sql`'status', ${qualified(worklets.status)}`,
-  sql`'start_date', ${qualified(worklets.startDate)}`,
-  sql`'end_date', ${qualified(worklets.endDate)}`,
-  sql`'product', ${qualified(products.summary)}`,
-  sql`'mentors', ${qualified(worklets.activeMentors)}`,
-  sql`'student_count', json_array_length(${qualified(worklets.team)})`,
-  sql`'created_at', ${isoText(qualified(worklets.createdAt))}`,
-  sql`'updated_at', ${isoText(qualified(worklets.updatedAt))}`,
-];
-const teamField = sql`'students', ${qualified(worklets.team)}`;
-const listedRoleField = sql`'role_type', ${qualified(listedMentor.roleType)}`;
+/**
+ * A field added to the worklet's stored JSON (`as_json`, decision 016) as it is read: `"name": value`
+ * where `value` is SQL giving JSON text.
+ */
+const extraField = (name: string, value: SQL) => sql`',"${sql.raw(name)}":' || ${value}`;
+const teamField = extraField('students', sql`${qualified(worklets.team)}::text`);
+// The role is one of three words (worklets.table.ts checks it), so quoting it is writing it as JSON.
+const listedRoleField = extraField('role_type', sql`'"' || ${qualified(listedMentor.roleType)} || '"'`);
 
-/** Worklets as the API writes them, with the given extra fields: their JSON written by PostgreSQL (decision 015). */
+/**
+ * Worklets as the API writes them, with the given extra fields: their stored JSON (decision 016),
+ * closed after the extras.
+ */
 const selectWorklets = (db: Database, ...extraFields: SQL[]) =>
   db
     .select({
       id: worklets.id,
       productId: worklets.productId,
-      json: sql<string>`json_build_object(${sql.join([...workletFields, ...extraFields], sql`, `)})::text`,
+      json: extraFields.length === 0 ? sql<string>`${qualified(worklets.asJson)}` : sql<string>`left(${qualified(worklets.asJson)}, -1) || ${sql.join(extraFields, sql` || `)} || '}'`,
       // Text keeps the microseconds a JS Date would drop, so the cursor is exact.
       sortKey: sql<string>`${qualified(worklets.createdAt)}::text`,
     })
     .from(worklets)
-    .innerJoin(products, eq(products.id, worklets.productId))
     .$dynamic();
 
 export type WorkletRow = Awaited<ReturnType<typeof listWorklets>>[number];

@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf, testEngine } from '../../../../test/support/test-database.ts';
 import { createWorkletTestApp, waitForLockWait, type WorkletTestApp } from './worklets.test-support.ts';
 
-// Each worklet's team and active mentors are stored on it and kept by triggers (migration 0013):
-// these tests change the rows behind them in every way the app and a direct writer can.
+// Each worklet's team and active mentors are stored on it and kept by triggers (migration 0013), and
+// so is its JSON (migration 0015): these tests change the rows behind them in every way the app and
+// a direct writer can.
 
 let t: WorkletTestApp;
 beforeAll(async () => {
@@ -12,14 +13,15 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const rosters = sql`select cert_id, team::text as team, active_mentors::text as mentors from worklets order by cert_id`;
+const stored = sql`select cert_id, team::text as team, active_mentors::text as mentors, as_json from worklets order by cert_id`;
 
-/** The worklets whose stored roster differs from the one their rows give now (which this then writes). */
+/** The worklets whose stored roster or JSON differs from what their rows give now (which this then writes). */
 async function drifted() {
-  const stored = await rowsOf(t.db, rosters);
+  const before = await rowsOf(t.db, stored);
+  // Rewriting the roster rewrites the JSON too (its trigger fires on an update of either part).
   await t.db.execute(sql`select worklet_refresh_roster(array(select id from worklets), true, true)`);
-  const rewritten = await rowsOf(t.db, rosters);
-  return stored.filter((row, index) => JSON.stringify(row) !== JSON.stringify(rewritten[index])).map((row) => row.cert_id);
+  const rewritten = await rowsOf(t.db, stored);
+  return before.filter((row, index) => JSON.stringify(row) !== JSON.stringify(rewritten[index])).map((row) => row.cert_id);
 }
 
 async function listed(id: string) {
@@ -92,6 +94,27 @@ describe('the stored roster', () => {
     await t.db.execute(sql`delete from users where id = ${liam}`);
     expect(await listed(first)).toEqual({ mentors: [], students: [], student_count: 0 });
     expect((await listed(second)).students).toEqual(['Priya']);
+    expect(await drifted()).toEqual([]);
+  });
+
+  it("writes a worklet's JSON anew when its fields or its product's name or type change", async () => {
+    const id = await t.createWorklet({ title: 'Before', description: 'First draft' });
+    const shown = async () => (await t.request({ method: 'GET', url: `/api/worklets/${id}`, as: 'admin' })).json().worklet;
+    const edit = await t.request({ method: 'PATCH', url: `/api/worklets/${id}`, as: 'staff', payload: { title: 'After', status: 'ongoing', end_date: '2026-12-31' } });
+    expect(edit.statusCode, edit.body).toBe(200);
+    expect(await shown()).toMatchObject({ title: 'After', description: 'First draft', status: 'ongoing', end_date: '2026-12-31' });
+
+    const product = t.ids.products.interview;
+    const renamed = await t.request({ method: 'PATCH', url: `/api/admin/products/${product}`, as: 'admin', payload: { name: 'Interview Ready 2' } });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    expect((await shown()).product).toEqual({ id: product, name: 'Interview Ready 2', type: 'JOB_READINESS' });
+    const page = (await t.request({ method: 'GET', url: '/api/worklets?limit=100', as: 'admin' })).json().worklets as { product: { id: string; name: string } }[];
+    expect(new Set(page.filter((worklet) => worklet.product.id === product).map((worklet) => worklet.product.name))).toEqual(new Set(['Interview Ready 2']));
+
+    // Moved to another product by a direct write, it shows that product.
+    await t.db.execute(sql`update worklets set product_id = ${t.ids.products.digital} where id = ${id}`);
+    expect((await shown()).product.name).toBe('Digital Skills');
+    await t.request({ method: 'PATCH', url: `/api/admin/products/${product}`, as: 'admin', payload: { name: 'Interview Ready' } });
     expect(await drifted()).toEqual([]);
   });
 

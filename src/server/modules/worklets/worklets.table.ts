@@ -38,6 +38,12 @@ export const worklets = pgTable(
     team: json('team').$type<TeamMember[]>().notNull().default(sql`'[]'::json`),
     /** The active mentors, Primary first, then by name. */
     activeMentors: json('active_mentors').$type<ActiveMentor[]>().notNull().default(sql`'[]'::json`),
+    /**
+     * The worklet as every list writes it (`workletSchema`), rewritten by a trigger whenever any
+     * field in it changes, its product's summary included (migration 0015, decision 016). The
+     * default only stands in until that trigger runs.
+     */
+    asJson: text('as_json').notNull().default('{}'),
   },
   (table) => [
     check('worklets_status_check', sql`${table.status} in ('draft', 'ongoing', 'completed', 'cancelled')`),

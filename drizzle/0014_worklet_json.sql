@@ -1,0 +1,1 @@
+ALTER TABLE "worklets" ADD COLUMN "as_json" text DEFAULT '{}' NOT NULL;
