@@ -1,6 +1,6 @@
 -- Each worklet as every list writes it (`workletSchema`), kept on write: reading a page of worklets
 -- reads one text column instead of building each one's JSON from 12 fields and its product's row.
--- docs/decisions/016-worklet-json-kept-on-write.md.
+-- docs/decisions/016-json-kept-on-write.md.
 
 -- The JSON of worklet `w` with `product`, its product's stored summary. Timestamps as the API writes
 -- them (ISO 8601 in UTC, milliseconds), whatever the session's time zone.
@@ -33,7 +33,7 @@ $$;
 --> statement-breakpoint
 -- On a change of any column the JSON shows (the roster's triggers write team and active_mentors).
 CREATE TRIGGER worklets_as_json BEFORE INSERT OR UPDATE OF
-  cert_id, title, description, status, start_date, end_date, product_id, team, active_mentors, created_at, updated_at
+  id, cert_id, title, description, status, start_date, end_date, product_id, team, active_mentors, created_at, updated_at
 ON worklets FOR EACH ROW EXECUTE FUNCTION worklet_before_write();
 --> statement-breakpoint
 

@@ -337,22 +337,8 @@ const progressColumns = {
   lastMilestoneReached: expertSessionProgress.lastMilestoneReached,
 };
 
-/**
- * What a student's list shows of a session and of their progress on it (not the whole rows: long
- * lists map every column), timestamps as the API writes them (decoding them into Dates and writing
- * them back cost more than PostgreSQL's to_char).
- */
-const studentView = {
-  session: {
-    id: expertSessions.id,
-    title: expertSessions.title,
-    description: expertSessions.description,
-    videoStorageKey: expertSessions.videoStorageKey,
-    videoDuration: expertSessions.videoDuration,
-    createdAt: isoText(qualified(expertSessions.createdAt)),
-  },
-  progress: { ...progressColumns, completedAt: isoText<string | null>(qualified(expertSessionProgress.completedAt)) },
-};
+/** A progress row as the student sees it, its timestamp as the API writes it (cheaper in PostgreSQL than decoding and writing a Date). */
+const progressView = { ...progressColumns, completedAt: isoText<string | null>(qualified(expertSessionProgress.completedAt)) };
 
 /**
  * The student's own progress rows (placeholder `studentId`), read by student in one index scan.
@@ -378,7 +364,8 @@ export async function listVisibleSessions(db: Database, studentId: string, audie
     const { watchTimeSeconds, lastPositionSeconds, completionPercentage, isCompleted, completedAt, lastMilestoneReached } = progress;
     return db
       .select({
-        session: studentView.session,
+        // The session as the list writes it, kept on write (decision 016); the progress as columns.
+        json: expertSessions.studentJson,
         progress: { watchTimeSeconds, lastPositionSeconds, completionPercentage, isCompleted, completedAt: isoText<string | null>(completedAt), lastMilestoneReached },
       })
       .from(expertSessions)
@@ -451,7 +438,7 @@ export async function saveProgress(
           updatedAt: sql`now()`,
         },
       })
-      .returning(studentView.progress);
+      .returning(progressView);
   }).execute({ ...given, ...audience, lastPositionSeconds: given.lastPositionSeconds ?? 0 });
   return row;
 }

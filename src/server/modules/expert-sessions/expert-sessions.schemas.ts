@@ -30,7 +30,7 @@ const exampleProgress = {
 
 export const sessionIdParams = z.object({ id: z.uuid().meta({ example: exampleId }) });
 
-/** Where a session's video is streamed: the text before and after its id. */
+/** Where a session's video is streamed: the text before and after its id (written out in migration 0017 too). */
 export const videoPath = { before: '/api/app/job-readiness/expert-sessions/', after: '/video' };
 export const videoUrlOf = (id: string) => `${videoPath.before}${id}${videoPath.after}`;
 
@@ -305,14 +305,10 @@ export function presentProgress(progress: StudentSessionRow['progress']) {
   };
 }
 
-export function presentStudentSession({ session, progress }: StudentSessionRow) {
-  return {
-    id: session.id,
-    title: session.title,
-    description: session.description,
-    video_url: session.videoStorageKey ? videoUrlOf(session.id) : null,
-    video_duration: session.videoDuration,
-    created_at: session.createdAt,
-    progress: presentProgress(progress),
-  };
+const noProgress = JSON.stringify(presentProgress(null));
+
+/** The session's stored JSON (decision 016) with the student's progress added. */
+export function presentStudentSession({ json, progress }: StudentSessionRow) {
+  const progressJson = progress ? JSON.stringify(presentProgress(progress)) : noProgress;
+  return jsonText<z.infer<typeof studentSessionSchema>>(`${json.slice(0, -1)},"progress":${progressJson}}`);
 }

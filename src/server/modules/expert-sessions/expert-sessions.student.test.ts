@@ -1,5 +1,7 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../../test/support/test-app.ts';
+import { rowsOf } from '../../../../test/support/test-database.ts';
 import {
   adminUrl,
   createSession,
@@ -56,6 +58,22 @@ describe('student list', () => {
       careerTalk.id,
       digitalTalk.id,
     ]);
+  });
+
+  it('shows a session as last edited: its JSON is kept on write (decision 016)', async () => {
+    const edit = await t.request({
+      method: 'PATCH',
+      url: `${adminUrl}/${careerTalk.id}`,
+      as: 'admin',
+      payload: { title: 'Career talk, "revised"', description: 'Now with a Q&A' },
+    });
+    expect(edit.statusCode, edit.body).toBe(200);
+    const shown = (await list()).json().sessions.find((s: { id: string }) => s.id === careerTalk.id);
+    expect(shown).toMatchObject({ title: 'Career talk, "revised"', description: 'Now with a Q&A', video_url: `${studentUrl}/${careerTalk.id}/video` });
+    const drifted = await rowsOf(t.db, sql`
+      select id from job_readiness_expert_sessions as s where student_json <> expert_session_student_json(s)`);
+    expect(drifted).toEqual([]);
+    await t.request({ method: 'PATCH', url: `${adminUrl}/${careerTalk.id}`, as: 'admin', payload: { title: 'Career talk', description: null } });
   });
 });
 

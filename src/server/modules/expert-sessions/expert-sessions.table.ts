@@ -20,6 +20,12 @@ export const expertSessions = pgTable(
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /**
+     * The session as a student's list writes it (`studentSessionSchema`, less the student's own
+     * progress), rewritten by a trigger whenever a field in it changes (migration 0017, decision 016).
+     * The default only stands in until that trigger runs.
+     */
+    studentJson: text('student_json').notNull().default('{}'),
   },
   (table) => [
     index('job_readiness_expert_sessions_created_idx').on(table.createdAt.desc(), table.id.desc()),

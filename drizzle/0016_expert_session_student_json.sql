@@ -1,0 +1,1 @@
+ALTER TABLE "job_readiness_expert_sessions" ADD COLUMN "student_json" text DEFAULT '{}' NOT NULL;
