@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { sendError, defineError } from './errors.ts';
+import { defineError } from './errors.ts';
 
 const contentSecurityPolicy = [
   "default-src 'self'",
@@ -24,9 +24,8 @@ const crossSiteRequest = defineError(
 
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** The headers every response carries; handlers that write the raw response (tus) set them themselves. */
-export function securityHeaders(url: string, isProduction: boolean): Record<string, string> {
-  return {
+function headersFor(api: boolean, isProduction: boolean): Readonly<Record<string, string>> {
+  return Object.freeze({
     'content-security-policy': contentSecurityPolicy,
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
@@ -34,8 +33,19 @@ export function securityHeaders(url: string, isProduction: boolean): Record<stri
     'cross-origin-opener-policy': 'same-origin',
     'permissions-policy': 'camera=(), microphone=(), geolocation=()',
     ...(isProduction ? { 'strict-transport-security': 'max-age=15552000; includeSubDomains' } : {}),
-    ...(url.startsWith('/api/') ? { 'cache-control': 'no-store' } : {}),
-  };
+    ...(api ? { 'cache-control': 'no-store' } : {}),
+  });
+}
+
+// Built once: every response takes one of these.
+const headerSets = {
+  production: { api: headersFor(true, true), other: headersFor(false, true) },
+  development: { api: headersFor(true, false), other: headersFor(false, false) },
+};
+
+/** The headers every response carries; handlers that write the raw response (tus) set them themselves. */
+export function securityHeaders(url: string, isProduction: boolean) {
+  return headerSets[isProduction ? 'production' : 'development'][url.startsWith('/api/') ? 'api' : 'other'];
 }
 
 /**
@@ -45,16 +55,16 @@ export function securityHeaders(url: string, isProduction: boolean): Record<stri
  * carry no ambient credentials and are not checked.
  */
 export function registerSecurity(app: FastifyInstance, options: { isProduction: boolean; trustedOrigins: string[] }) {
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.headers(securityHeaders(request.url, options.isProduction));
-    return payload;
+    done(null, payload);
   });
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (!unsafeMethods.has(request.method) || !request.headers.cookie) return;
-    if (request.headers.authorization?.toLowerCase().startsWith('bearer ')) return;
-    if (isSameOrigin(request.headers, options.trustedOrigins)) return;
-    return sendError(reply, crossSiteRequest());
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (!unsafeMethods.has(request.method) || !request.headers.cookie) return done();
+    if (request.headers.authorization?.toLowerCase().startsWith('bearer ')) return done();
+    if (isSameOrigin(request.headers, options.trustedOrigins)) return done();
+    done(crossSiteRequest());
   });
 }
 

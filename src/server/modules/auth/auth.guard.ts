@@ -78,9 +78,11 @@ function readSessionCookie(header: string | undefined): string | undefined {
 
 /** `onRequest: allow('admin', 'staff')` — authenticates before the body is even validated. */
 export function allow(...roles: UserRole[]) {
-  return async function authorize(request: FastifyRequest, _reply: FastifyReply) {
-    if (!request.actor) throw commonErrors.unauthenticated();
-    if (roles.length > 0 && !roles.includes(request.actor.role)) throw commonErrors.forbidden();
+  // A callback hook, not an async one: it runs on every request and has nothing to wait for.
+  return function authorize(request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) {
+    if (!request.actor) return done(commonErrors.unauthenticated());
+    if (roles.length > 0 && !roles.includes(request.actor.role)) return done(commonErrors.forbidden());
+    done();
   };
 }
 

@@ -55,10 +55,10 @@ export async function listAssignments(
   workletId: string,
   { includeInactive, viewer }: { includeInactive: boolean; viewer?: Viewer },
 ) {
-  const visibility = viewer && visibleTo(viewer);
   const name = ['worklet_mentors', includeInactive && 'with_inactive', 'for', viewer ? viewerKind(viewer) : 'anyone'];
-  return prepared(db, name, (db) =>
-    selectAssignments(db)
+  return prepared(db, name, (db) => {
+    const visibility = viewer && visibleTo(viewer);
+    return selectAssignments(db)
       .where(
         and(
           eq(assignments.workletId, sql.placeholder('workletId')),
@@ -67,8 +67,8 @@ export async function listAssignments(
             sql`exists (select 1 from ${worklets} where ${qualified(worklets.id)} = ${sql.placeholder('workletId')} and ${visibility})`,
         ),
       )
-      .orderBy(desc(assignments.isActive), roleRank(sql`${assignments.roleType}`), asc(mentor.name)),
-  ).execute({ workletId, viewerId: viewer?.id });
+      .orderBy(desc(assignments.isActive), roleRank(sql`${assignments.roleType}`), asc(mentor.name));
+  }).execute({ workletId, viewerId: viewer?.id });
 }
 
 export async function findAssignmentsByIds(db: Database, ids: string[]) {
