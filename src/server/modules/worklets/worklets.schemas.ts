@@ -272,7 +272,7 @@ export function workletFieldsOf<Body extends Partial<z.infer<typeof createWorkle
   };
 }
 
-// Worklets are written as JSON by the statement that reads them (decision 015).
+// Worklets are read as the JSON each keeps (decision 016); assignments as their statement writes it (decision 015).
 export const presentWorklet = (worklet: WorkletRow) => jsonText<z.infer<typeof workletSchema>>(worklet.json);
 
 export const presentWorkletDetail = (worklet: WorkletDetail) => jsonText<z.infer<typeof workletDetailSchema>>(worklet.json);
