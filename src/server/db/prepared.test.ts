@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/support/test-database.ts';
 import { products } from '../modules/products/products.table.ts';
-import type { Database, DatabaseConnection } from './database.ts';
+import { countStatements, type Database, type DatabaseConnection } from './database.ts';
 import { prepared } from './prepared.ts';
 
 let database: DatabaseConnection;
@@ -51,6 +51,20 @@ describe('prepared statements', () => {
     // transaction that has ended.
     const count = (await firstBuiltInTransaction(database.db).execute())[0]?.count;
     expect(count).toBe(countInTransaction! - 1);
+  });
+
+  it('answer as the statement run by Drizzle itself does, and are counted', async () => {
+    const byName = (db: Database) =>
+      db
+        .select({ id: products.id, name: products.name, createdAt: products.createdAt })
+        .from(products)
+        .where(eq(products.name, sql.placeholder('name')));
+    await inRolledBackTransaction('Compared', async (tx) => {
+      const { result, statements } = await countStatements(() => prepared(tx, 'test_products_compared', byName).execute({ name: 'Compared' }));
+      expect(result).toHaveLength(1);
+      expect(result).toEqual(await byName(tx).execute({ name: 'Compared' }));
+      expect(statements).toBe(1);
+    });
   });
 
   it('keep names apart that PostgreSQL would cut to the same 63 characters', async () => {

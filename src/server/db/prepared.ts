@@ -1,3 +1,5 @@
+import { fillPlaceholders, is, type Logger } from 'drizzle-orm';
+import { NodePgPreparedQuery } from 'drizzle-orm/node-postgres';
 import { createHash } from 'node:crypto';
 import type { Database } from './database.ts';
 import { compileRowMapper, type SelectedField } from './row-mapper.ts';
@@ -7,8 +9,10 @@ import { compileRowMapper, type SelectedField } from './row-mapper.ts';
  * dialect object (so it stands for "this database"), a handle's session has the `client` it runs
  * on, and a prepared query keeps that client in its own `client` field, the only part of it tied
  * to a connection; it maps rows with its `customResultMapper` when it has one, from its `fields`
- * and `joinsNotNullableMap` otherwise. Checked on first use, and by prepared.test.ts and
- * row-mapper.test.ts, so an upgrade that moves them fails loudly.
+ * and `joinsNotNullableMap` otherwise. On node-postgres it also keeps its placeholders in `params`,
+ * its SQL in `queryString`, the pg query config it runs in `queryConfig` and its `logger`: see
+ * `executeOnClient`. Checked on first use, and by prepared.test.ts and row-mapper.test.ts, so an
+ * upgrade that moves them fails loudly.
  */
 type Handle = { dialect: object; _: { session: { client?: unknown } } };
 type BoundStatement = {
@@ -16,7 +20,37 @@ type BoundStatement = {
   fields?: SelectedField[];
   joinsNotNullableMap?: Record<string, boolean>;
   customResultMapper?: (rows: unknown[][]) => unknown;
+  execute?: (values?: Record<string, unknown>) => Promise<unknown>;
 };
+type NodePgStatement = Required<BoundStatement> & {
+  client: { query(config: object, values: unknown[]): Promise<{ rows: unknown[][] }> };
+  params: unknown[];
+  queryString: string;
+  queryConfig: object;
+  logger: Logger;
+};
+
+/**
+ * Drizzle's own `execute` wraps each run in three tracing spans and a cache lookup, all no-ops
+ * here, each an async step: 10-20 µs of a 170 µs request for a worklet's mentors
+ * (docs/performance.md, session 12). This runs the same query config on the statement's client,
+ * logs it as Drizzle does (the statement counter reads that) and maps the rows.
+ */
+async function executeOnClient(this: NodePgStatement, values: Record<string, unknown> = {}) {
+  const params = fillPlaceholders(this.params, values);
+  this.logger.logQuery(this.queryString, params);
+  const result = await this.client.query(this.queryConfig, params);
+  return this.customResultMapper(result.rows);
+}
+
+function runsOnClientDirectly(statement: BoundStatement): boolean {
+  if (!statement.customResultMapper || !is(statement as object, NodePgPreparedQuery)) return false;
+  const internals = statement as unknown as Partial<NodePgStatement>;
+  if (!Array.isArray(internals.params) || typeof internals.queryString !== 'string' || !internals.queryConfig || !internals.logger) {
+    throw new Error('Drizzle no longer keeps a node-postgres prepared query’s config where db/prepared.ts expects it.');
+  }
+  return true;
+}
 
 /**
  * PostgreSQL keeps the first 63 bytes of a name, so two longer names that begin alike would name one
@@ -59,6 +93,7 @@ export function prepared<Query extends { prepare(name: string): unknown }>(
     if (statement.fields && !statement.customResultMapper) {
       statement.customResultMapper = compileRowMapper(statement.fields, statement.joinsNotNullableMap);
     }
+    if (runsOnClientDirectly(statement)) statement.execute = executeOnClient as BoundStatement['execute'];
     statements.set(name, statement);
   }
   if (statement.client === session.client) return statement as ReturnType<Query['prepare']>;
