@@ -88,10 +88,18 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
 
   const resolveActor = createActorResolver(database.db, authSecret, sessions);
   app.decorateRequest('actor', null);
-  app.addHook('onRequest', async (request) => {
-    if (request.url.startsWith('/api/') && !request.url.startsWith('/api/auth/')) {
-      request.actor = await resolveActor(request);
+  // A callback hook: a recently seen caller is known at once, with no promise to wait for.
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (!request.url.startsWith('/api/') || request.url.startsWith('/api/auth/')) return done();
+    const actor = resolveActor(request);
+    if (!(actor instanceof Promise)) {
+      request.actor = actor;
+      return done();
     }
+    actor.then((found) => {
+      request.actor = found;
+      done();
+    }, done);
   });
 
   await app.register(fastifySwagger, {

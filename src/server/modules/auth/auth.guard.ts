@@ -44,13 +44,7 @@ export function createActorResolver(db: Database, secret: string, sessions: Sess
     return cookie ? { value: cookie, signed: true } : undefined;
   }
 
-  return async function resolveActor(request: FastifyRequest): Promise<Actor | null> {
-    const credential = credentialOf(request);
-    if (!credential) return null;
-    // Cached under the credential as sent, so a recent caller costs no signature check either:
-    // only a value that passed it below is ever remembered.
-    const cached = sessions.get(credential.value);
-    if (cached) return cached;
+  async function lookUp(credential: { value: string; signed: boolean }): Promise<Actor | null> {
     const token = credential.signed ? verifiedToken(credential.value) : credential.value;
     if (!token) return null;
     const mark = sessions.mark();
@@ -58,6 +52,18 @@ export function createActorResolver(db: Database, secret: string, sessions: Sess
     if (!found) return null;
     sessions.remember(credential.value, found.actor, found.expiresAt, mark);
     return found.actor;
+  }
+
+  /**
+   * The caller: at once, without a promise, when there is no credential or it was seen lately (most
+   * requests); after the database's answer otherwise.
+   */
+  return function resolveActor(request: FastifyRequest): Actor | null | Promise<Actor | null> {
+    const credential = credentialOf(request);
+    if (!credential) return null;
+    // Cached under the credential as sent, so a recent caller costs no signature check either:
+    // only a value that passed it in `lookUp` is ever remembered.
+    return sessions.get(credential.value) ?? lookUp(credential);
   };
 }
 

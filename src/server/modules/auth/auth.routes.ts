@@ -8,7 +8,7 @@ import type { SignInThrottle } from './sign-in-throttle.ts';
 type AuthRouteOptions = {
   auth: Auth;
   throttle: SignInThrottle;
-  resolveActor: (request: FastifyRequest) => Promise<Actor | null>;
+  resolveActor: (request: FastifyRequest) => Actor | null | Promise<Actor | null>;
   sessions: SessionCache<Actor>;
 };
 
