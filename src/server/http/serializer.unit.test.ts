@@ -36,6 +36,14 @@ describe('JSON written by PostgreSQL', () => {
     expect(writeJson({ things: [] })).toBe('{"things":[]}');
   });
 
+  it('leaves everything else as JSON.stringify writes it, at any depth beside it', () => {
+    const plain = { at: new Date(0), count: 2, gone: undefined, call: () => 1, list: [1, undefined], nested: { name: 'x', empty: [] } };
+    expect(writeJson(plain)).toBe(JSON.stringify(plain));
+    expect(writeJson({ ...plain, things: [new JsonText('{"id" : "a"}')] })).toBe(`${JSON.stringify(plain).slice(0, -1)},"things":[{"id" : "a"}]}`);
+    expect(writeJson([{ id: 'a' }, null])).toBe('[{"id":"a"},null]');
+    expect(writeJson(null)).toBe('null');
+  });
+
   it('is refused, when checking, if the text is not what the schema lets through', () => {
     expect(() => serializeList(true, { things: [new JsonText('{"id":"a","count":2,"secret":"x"}')], next: null })).toThrow(/differs from what its schema/);
     expect(() => serializeList(true, { things: [new JsonText('{"id":"a","count":"2"}')], next: null })).toThrow();
