@@ -337,8 +337,27 @@ const progressColumns = {
   lastMilestoneReached: expertSessionProgress.lastMilestoneReached,
 };
 
-/** A progress row as the student sees it, its timestamp as the API writes it (cheaper in PostgreSQL than decoding and writing a Date). */
-const progressView = { ...progressColumns, completedAt: isoText<string | null>(qualified(expertSessionProgress.completedAt)) };
+type ProgressColumns = Record<keyof typeof progressColumns, SQLWrapper>;
+
+/**
+ * A progress row as the API writes it (`progressSchema`), concatenated by PostgreSQL: cheaper there
+ * than json_build_object, and cheaper than decoding its six columns in the server and writing them
+ * again (docs/performance.md, session 12). NULL for a session not started, whose columns are NULL
+ * in a left join: `||` with NULL gives NULL.
+ */
+function progressJson<Json extends string | null = string | null>(progress: ProgressColumns) {
+  const { watchTimeSeconds, lastPositionSeconds, completionPercentage, isCompleted, completedAt, lastMilestoneReached } = progress;
+  const canResume = sql`(not ${isCompleted} and ${lastPositionSeconds} > 0)`;
+  return sql<Json>`'{"watch_time_seconds":' || ${watchTimeSeconds}
+    || ',"last_position_seconds":' || ${lastPositionSeconds}
+    || ',"completion_percentage":' || ${completionPercentage}
+    || ',"is_completed":' || ${isCompleted}
+    || ',"completed_at":' || coalesce('"' || ${isoText(completedAt)} || '"', 'null')
+    || ',"last_milestone_reached":' || ${lastMilestoneReached}
+    || ',"can_resume":' || ${canResume}
+    || ',"resume_position_seconds":' || case when ${canResume} then ${lastPositionSeconds} else 0 end
+    || '}'`;
+}
 
 /**
  * The student's own progress rows (placeholder `studentId`), read by student in one index scan.
@@ -361,12 +380,12 @@ export type StudentSessionRow = Awaited<ReturnType<typeof listVisibleSessions>>[
 export async function listVisibleSessions(db: Database, studentId: string, audience: Audience) {
   return prepared(db, `expert_sessions_visible_to_${audienceName(audience)}`, (db) => {
     const progress = studentProgress(db);
-    const { watchTimeSeconds, lastPositionSeconds, completionPercentage, isCompleted, completedAt, lastMilestoneReached } = progress;
     return db
       .select({
-        // The session as the list writes it, kept on write (decision 016); the progress as columns.
+        // The session as the list writes it, kept on write (decision 016), and the student's progress.
         json: expertSessions.studentJson,
-        progress: { watchTimeSeconds, lastPositionSeconds, completionPercentage, isCompleted, completedAt: isoText<string | null>(completedAt), lastMilestoneReached },
+        progressJson: progressJson(progress),
+        isCompleted: progress.isCompleted,
       })
       .from(expertSessions)
       .leftJoin(progress, eq(progress.expertSessionId, expertSessions.id))
@@ -438,7 +457,7 @@ export async function saveProgress(
           updatedAt: sql`now()`,
         },
       })
-      .returning(progressView);
+      .returning({ json: progressJson<string>(progressColumns) });
   }).execute({ ...given, ...audience, lastPositionSeconds: given.lastPositionSeconds ?? 0 });
   return row;
 }

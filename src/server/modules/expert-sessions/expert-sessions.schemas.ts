@@ -290,25 +290,23 @@ export const progressResponse = z.object({ progress: progressSchema });
 /** Written by PostgreSQL in the shape of `adminSessionSchema` (decision 009). */
 export const presentAdminSession = (session: AdminSessionJson) => jsonText<z.infer<typeof adminSessionSchema>>(session.json);
 
-export function presentProgress(progress: StudentSessionRow['progress']) {
-  const position = progress?.lastPositionSeconds ?? 0;
-  const canResume = Boolean(progress && !progress.isCompleted && position > 0);
-  return {
-    watch_time_seconds: progress?.watchTimeSeconds ?? 0,
-    last_position_seconds: position,
-    completion_percentage: progress?.completionPercentage ?? 0,
-    is_completed: progress?.isCompleted ?? false,
-    completed_at: progress?.completedAt ?? null,
-    last_milestone_reached: progress?.lastMilestoneReached ?? 0,
-    can_resume: canResume,
-    resume_position_seconds: canResume ? position : 0,
-  };
-}
+/** A saved progress row, written by PostgreSQL in the shape of `progressSchema`. */
+export const presentProgress = (saved: { json: string }) => jsonText<z.infer<typeof progressSchema>>(saved.json);
 
-const noProgress = JSON.stringify(presentProgress(null));
+/** What a session the student has not started shows. */
+const notStarted: z.infer<typeof progressSchema> = {
+  watch_time_seconds: 0,
+  last_position_seconds: 0,
+  completion_percentage: 0,
+  is_completed: false,
+  completed_at: null,
+  last_milestone_reached: 0,
+  can_resume: false,
+  resume_position_seconds: 0,
+};
+const notStartedJson = JSON.stringify(notStarted);
 
 /** The session's stored JSON (decision 016) with the student's progress added. */
-export function presentStudentSession({ json, progress }: StudentSessionRow) {
-  const progressJson = progress ? JSON.stringify(presentProgress(progress)) : noProgress;
-  return jsonText<z.infer<typeof studentSessionSchema>>(`${json.slice(0, -1)},"progress":${progressJson}}`);
+export function presentStudentSession({ json, progressJson }: StudentSessionRow) {
+  return jsonText<z.infer<typeof studentSessionSchema>>(`${json.slice(0, -1)},"progress":${progressJson ?? notStartedJson}}`);
 }

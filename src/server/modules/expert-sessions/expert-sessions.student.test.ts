@@ -131,6 +131,8 @@ describe('watch progress', () => {
       can_resume: true,
       resume_position_seconds: 2,
     });
+    const progressListed = async () => (await list()).json().sessions.find((session: { id: string }) => session.id === id).progress;
+    expect(await progressListed()).toEqual(first.json().progress);
 
     const beyond = (await save(id, { watch_time_seconds: 9999, last_position_seconds: 9999, milestone: 100 })).json().progress;
     expect(beyond).toMatchObject({ watch_time_seconds: 4, last_position_seconds: 4, completion_percentage: 100, is_completed: true });
@@ -148,8 +150,8 @@ describe('watch progress', () => {
       can_resume: false,
     });
 
-    const overall = (await list()).json().overall_progress;
-    expect(overall).toEqual({ completed_sessions_count: 1, total_sessions: 2, progress_percentage: 50 });
+    expect(await progressListed()).toEqual(backwards);
+    expect((await list()).json().overall_progress).toEqual({ completed_sessions_count: 1, total_sessions: 2, progress_percentage: 50 });
   });
 
   it('does not let a milestone run ahead of the watched share', async () => {

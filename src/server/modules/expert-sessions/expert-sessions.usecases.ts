@@ -152,7 +152,7 @@ export async function listStudentSessions(db: Database, student: Actor, productI
   const audience = { ...audienceOf(student)!, productId };
   if (productId && !(await findClientProductIds(db, audience.clientId)).includes(productId)) throw notYourProduct();
   const rows = await repository.listVisibleSessions(db, student.id, audience);
-  const completed = rows.filter((row) => row.progress?.isCompleted).length;
+  const completed = rows.filter((row) => row.isCompleted).length;
   return {
     rows,
     overall: {
