@@ -32,7 +32,7 @@ type NodePgStatement = Required<BoundStatement> & {
 
 /**
  * Drizzle's own `execute` wraps each run in three tracing spans and a cache lookup, all no-ops
- * here, each an async step: 10-20 µs of a 170 µs request for a worklet's mentors
+ * here, each an async step: up to 10 % of the server's CPU for a worklet's mentors
  * (docs/performance.md, session 12). This runs the same query config on the statement's client,
  * logs it as Drizzle does (the statement counter reads that) and maps the rows.
  */
