@@ -57,14 +57,18 @@ const listedRoleField = extraField('role_type', sql`'"' || ${qualified(listedMen
 
 /**
  * Worklets as the API writes them, with the given extra fields: their stored JSON (decision 016),
- * closed after the extras.
+ * and the extra fields as JSON text (`,"name":value…`, empty without extras) for the presenter to
+ * add before its closing brace. Not closed here: PostgreSQL's `left(as_json, -1)` counts the
+ * characters of each 640-byte text and made the statement half as costly again (pgbench, one
+ * client: 0.44–0.55 ms against 0.32–0.33 ms; docs/performance.md, session 12).
  */
 const selectWorklets = (db: Database, ...extraFields: SQL[]) =>
   db
     .select({
       id: worklets.id,
       productId: worklets.productId,
-      json: extraFields.length === 0 ? sql<string>`${qualified(worklets.asJson)}` : sql<string>`left(${qualified(worklets.asJson)}, -1) || ${sql.join(extraFields, sql` || `)} || '}'`,
+      json: sql<string>`${qualified(worklets.asJson)}`,
+      extraJson: extraFields.length === 0 ? sql<string>`''` : sql<string>`${sql.join(extraFields, sql` || `)}`,
       // Text keeps the microseconds a JS Date would drop, so the cursor is exact.
       sortKey: sql<string>`${qualified(worklets.createdAt)}::text`,
     })

@@ -273,11 +273,14 @@ export function workletFieldsOf<Body extends Partial<z.infer<typeof createWorkle
 }
 
 // Worklets are read as the JSON each keeps (decision 016); assignments as their statement writes it (decision 015).
-export const presentWorklet = (worklet: WorkletRow) => jsonText<z.infer<typeof workletSchema>>(worklet.json);
+/** The stored JSON with the fields read beside it (`selectWorklets`) added before its closing brace. */
+const workletJson = ({ json, extraJson }: { json: string; extraJson: string }) => (extraJson ? `${json.slice(0, -1)}${extraJson}}` : json);
 
-export const presentWorkletDetail = (worklet: WorkletDetail) => jsonText<z.infer<typeof workletDetailSchema>>(worklet.json);
+export const presentWorklet = (worklet: WorkletRow) => jsonText<z.infer<typeof workletSchema>>(workletJson(worklet));
 
-export const presentMentorWorklet = (worklet: WorkletRow) => jsonText<z.infer<typeof mentorWorkletSchema>>(worklet.json);
+export const presentWorkletDetail = (worklet: WorkletDetail) => jsonText<z.infer<typeof workletDetailSchema>>(workletJson(worklet));
+
+export const presentMentorWorklet = (worklet: WorkletRow) => jsonText<z.infer<typeof mentorWorkletSchema>>(workletJson(worklet));
 
 const personOrNull = (value: { id: string | null; name: string | null } | null) =>
   value?.id ? { id: value.id, name: value.name! } : null;
