@@ -16,6 +16,12 @@ export class JsonText {
  */
 export const jsonText = <Value>(text: string) => new JsonText(text) as unknown as Value;
 
+/**
+ * JSON text of an object with more fields added before its closing brace: `fields` is JSON text
+ * too, `,"name":value…`, or empty. How a stored JSON (decision 016) gets what is read beside it.
+ */
+export const withFields = (objectJson: string, fields: string) => (fields ? `${objectJson.slice(0, -1)}${fields}}` : objectJson);
+
 const isJsonTextList = (value: unknown): value is JsonText[] => Array.isArray(value) && value[0] instanceof JsonText;
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { pagingQuery } from '../../http/paging.ts';
 import { idSet, optionalText, requiredText, timestamp } from '../../http/schemas.ts';
-import { jsonText } from '../../http/serializer.ts';
+import { jsonText, withFields } from '../../http/serializer.ts';
 import { productSummary } from '../products/products.schemas.ts';
 import type { AdminSessionJson, StudentSessionRow } from './expert-sessions.repository.ts';
 import { StagedVideo } from './video-file.ts';
@@ -308,5 +308,5 @@ const notStartedJson = JSON.stringify(notStarted);
 
 /** The session's stored JSON (decision 016) with the student's progress added. */
 export function presentStudentSession({ json, progressJson }: StudentSessionRow) {
-  return jsonText<z.infer<typeof studentSessionSchema>>(`${json.slice(0, -1)},"progress":${progressJson ?? notStartedJson}}`);
+  return jsonText<z.infer<typeof studentSessionSchema>>(withFields(json, `,"progress":${progressJson ?? notStartedJson}`));
 }

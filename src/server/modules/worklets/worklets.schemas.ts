@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pagingQuery } from '../../http/paging.ts';
-import { jsonText } from '../../http/serializer.ts';
+import { jsonText, withFields } from '../../http/serializer.ts';
 import { idSet, iso, optionalText, requiredText, timestamp } from '../../http/schemas.ts';
 import { productSummary } from '../products/products.schemas.ts';
 import type { AssignmentRow, HistoryRow } from './assignments.repository.ts';
@@ -273,8 +273,8 @@ export function workletFieldsOf<Body extends Partial<z.infer<typeof createWorkle
 }
 
 // Worklets are read as the JSON each keeps (decision 016); assignments as their statement writes it (decision 015).
-/** The stored JSON with the fields read beside it (`selectWorklets`) added before its closing brace. */
-const workletJson = ({ json, extraJson }: { json: string; extraJson: string }) => (extraJson ? `${json.slice(0, -1)}${extraJson}}` : json);
+/** The stored JSON with the fields read beside it (`selectWorklets`). */
+const workletJson = ({ json, extraJson }: { json: string; extraJson: string }) => withFields(json, extraJson);
 
 export const presentWorklet = (worklet: WorkletRow) => jsonText<z.infer<typeof workletSchema>>(workletJson(worklet));
 
