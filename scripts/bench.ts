@@ -51,7 +51,8 @@ const environment = {
   SEED_DEMO: 'false',
   LOG_LEVEL: 'warn',
 };
-const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+const newAgent = () => new http.Agent({ keepAlive: true, maxSockets: connections });
+let agent = newAgent();
 
 type Response = { status: number; headers: http.IncomingHttpHeaders; body: string };
 
@@ -310,6 +311,9 @@ try {
     // Each request once first, so that what is captured is what the runs repeat (a PATCH's first
     // call may change the product set; the ones after it find nothing to change). Its responses
     // are what the bare HTTP server replays.
+    // New connections: the server closes one left idle while the previous scenario ran (its keep-alive timeout).
+    agent.destroy();
+    agent = newAgent();
     const recorded: RecordedResponse[] = [];
     for (const request of scenario.requests) {
       const { status, headers, body } = await send(request);
