@@ -33,6 +33,10 @@ const { values: options } = parseArgs({
 const seconds = Number(options.seconds);
 const connections = Number(options.connections);
 const rounds = Number(options.rounds);
+if (!Number.isInteger(rounds) || rounds < 1) {
+  console.error('--rounds must be a whole number of at least 1.');
+  process.exit(2);
+}
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) {
   console.error('Set DATABASE_URL to a PostgreSQL database loaded with `npm run seed:scale`.');
@@ -308,12 +312,12 @@ try {
     );
   }
   for (const scenario of scenarios.filter((candidate) => !options.only || candidate.name.includes(options.only))) {
-    // Each request once first, so that what is captured is what the runs repeat (a PATCH's first
-    // call may change the product set; the ones after it find nothing to change). Its responses
-    // are what the bare HTTP server replays.
     // New connections: the server closes one left idle while the previous scenario ran (its keep-alive timeout).
     agent.destroy();
     agent = newAgent();
+    // Each request once first, so that what is captured is what the runs repeat (a PATCH's first
+    // call may change the product set; the ones after it find nothing to change). Its responses
+    // are what the bare HTTP server replays.
     const recorded: RecordedResponse[] = [];
     for (const request of scenario.requests) {
       const { status, headers, body } = await send(request);
@@ -326,7 +330,7 @@ try {
       continue;
     }
     // App and ceiling alternate, so that a slow minute of this shared machine weighs on both.
-    const pairs: { httpRun: Run; sqlRun: Run; ratio: number }[] = [];
+    const pairs: RoundRow['pairs'] = [];
     for (let round = 0; round < rounds; round += 1) {
       const httpRun = await loadOverHttp(scenario, port, server.pid);
       const sqlRun = await load(async (loop) => {
