@@ -6,7 +6,7 @@ import { loadConfig } from '../src/server/config.ts';
 import { acquireDataDirLock } from '../src/server/db/data-dir-lock.ts';
 import { openDatabase } from '../src/server/db/database.ts';
 import { migrateDatabase } from '../src/server/db/migrate.ts';
-import { scalePassword, scaleSizes, scaleSteps, type ScaleSize } from '../src/server/seed/scale-seed.ts';
+import { loadScale, scalePassword, scaleSizes, type ScaleSize } from '../src/server/seed/scale-seed.ts';
 
 const { values } = parseArgs({ options: { size: { type: 'string', default: 'S' } } });
 const size = values.size?.toUpperCase() as ScaleSize;
@@ -21,16 +21,10 @@ const database = await openDatabase(config.databaseUrl ? { url: config.databaseU
 const started = performance.now();
 try {
   await migrateDatabase(database);
-  const steps = scaleSteps(size, await hashPassword(scalePassword));
-  for (const step of steps) {
-    const stepStarted = performance.now();
-    for (let chunk = 0; chunk < step.chunks; chunk += 1) {
-      await step.run(database.db, chunk);
-      if (step.chunks > 1) process.stdout.write(`\r  ${step.name}: ${chunk + 1}/${step.chunks}`);
-    }
-    const seconds = ((performance.now() - stepStarted) / 1000).toFixed(1);
-    process.stdout.write(`${step.chunks > 1 ? '\r' : ''}  ${step.name.padEnd(20)} ${seconds.padStart(7)} s\n`);
-  }
+  await loadScale(database.db, size, await hashPassword(scalePassword), {
+    onChunk: (step, chunk) => step.chunks > 1 && process.stdout.write(`\r  ${step.name}: ${chunk + 1}/${step.chunks}`),
+    onStep: (step, seconds) => process.stdout.write(`${step.chunks > 1 ? '\r' : ''}  ${step.name.padEnd(20)} ${seconds.toFixed(1).padStart(7)} s\n`),
+  });
   console.log(`Size ${size} loaded into ${database.engine} in ${((performance.now() - started) / 1000).toFixed(1)} s. Password of every generated user: ${scalePassword}`);
 } finally {
   await database.close();

@@ -2,9 +2,9 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { rowsOf } from '../../../test/support/test-database.ts';
-import { scalePassword, scaleSizes, scaleSteps } from './scale-seed.ts';
+import { loadScale, scalePassword, scaleSizes } from './scale-seed.ts';
 
-// Size S through the generator's own steps, on the engine under test: what `npm run seed:scale`
+// Size S through the generator's own loader, on the engine under test: what `npm run seed:scale`
 // writes, and what the benchmark's users then see through the API.
 let t: TestApp<{}>;
 beforeAll(async () => {
@@ -14,10 +14,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 async function loadSizeS() {
-  const passwordHash = await (await t.app.context.auth.$context).password.hash(scalePassword);
-  for (const step of scaleSteps('S', passwordHash)) {
-    for (let chunk = 0; chunk < step.chunks; chunk += 1) await step.run(t.db, chunk);
-  }
+  await loadScale(t.db, 'S', await (await t.app.context.auth.$context).password.hash(scalePassword));
 }
 
 const s = scaleSizes.S;

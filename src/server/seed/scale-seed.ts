@@ -23,11 +23,31 @@ const idOf = (kind: string, expression: string) => uuidFrom(sql`${`jr-scale:${ki
 type Step = { name: string; chunks: number; run: (db: Database, chunk: number) => Promise<void> };
 
 /**
+ * Runs every step of `size`, chunk by chunk; `onChunk` hears of each chunk done and `onStep` of
+ * each step done with its seconds (the command's progress lines).
+ */
+export async function loadScale(
+  db: Database,
+  size: ScaleSize,
+  passwordHash: string,
+  report: { onChunk?: (step: Step, chunk: number) => void; onStep?: (step: Step, seconds: number) => void } = {},
+) {
+  for (const step of scaleSteps(size, passwordHash)) {
+    const started = performance.now();
+    for (let chunk = 0; chunk < step.chunks; chunk += 1) {
+      await step.run(db, chunk);
+      report.onChunk?.(step, chunk);
+    }
+    report.onStep?.(step, (performance.now() - started) / 1000);
+  }
+}
+
+/**
  * Fills the database with a large tenant through the real schema, in set-based statements. Every
  * statement inserts with deterministic ids and ON CONFLICT DO NOTHING, and each chunk commits on its
  * own, so an interrupted run is finished by running it again.
  */
-export function scaleSteps(size: ScaleSize, passwordHash: string): Step[] {
+function scaleSteps(size: ScaleSize, passwordHash: string): Step[] {
   const s = scaleSizes[size];
   const students = s.clients * s.studentsPerClient;
   const worklets = s.clients * s.workletsPerClient;
