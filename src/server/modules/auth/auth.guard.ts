@@ -36,8 +36,8 @@ export function createActorResolver(db: Database, secret: string, sessions: Sess
   /** The credential as sent: a signed value (`token.signature`, from a cookie or a bearer header) or a bare bearer token. */
   function credentialOf(request: FastifyRequest): { value: string; signed: boolean } | undefined {
     const authorization = request.headers.authorization;
-    if (authorization?.toLowerCase().startsWith('bearer ')) {
-      const value = decodeURIComponent(authorization.slice(7).trim());
+    if (authorization && /^bearer /i.test(authorization)) {
+      const value = percentDecoded(authorization.slice(7).trim());
       return value ? { value, signed: value.includes('.') } : undefined;
     }
     const cookie = readSessionCookie(request.headers.cookie);
@@ -71,15 +71,19 @@ function readSessionCookie(header: string | undefined): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const [name, ...rest] = part.trim().split('=');
-    if (name?.endsWith(`.${sessionCookieBaseName}`)) {
-      try {
-        return decodeURIComponent(rest.join('='));
-      } catch {
-        return undefined;
-      }
-    }
+    if (name?.endsWith(`.${sessionCookieBaseName}`)) return percentDecoded(rest.join('='));
   }
   return undefined;
+}
+
+/** The value with its percent-escapes decoded; undefined when they are malformed (no credential, not a 500). */
+function percentDecoded(value: string): string | undefined {
+  if (!value.includes('%')) return value;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
 }
 
 /** `onRequest: allow('admin', 'staff')` — authenticates before the body is even validated. */

@@ -93,6 +93,14 @@ describe('sessions', () => {
     expect(refused.json().error.code).toBe('auth.unauthenticated');
   });
 
+  it('answers a malformed credential (bad percent-encoding) as no credential: 401, not 500', async () => {
+    for (const headers of [{ authorization: 'Bearer %E0%A4%A' }, { cookie: 'better-auth.session_token=%E0%A4%A' }]) {
+      const response = await t.app.inject({ method: 'GET', url: '/api/me', headers });
+      expect(response.statusCode).toBe(401);
+      expect(response.json().error.code).toBe('auth.unauthenticated');
+    }
+  });
+
   it('ends access at once when an admin disables the user, existing sessions included', async () => {
     const cookie = sessionCookie(await signIn('leaver@test.dev', testPassword)).split(';')[0]!;
     const before = await t.app.inject({ method: 'GET', url: '/api/me', headers: { cookie } });
