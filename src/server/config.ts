@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -12,7 +13,7 @@ const environmentSchema = z.object({
   PUBLIC_URL: z.string().url().optional(),
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().url().optional(),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).optional(),
   AUTH_SECRET: z.string().min(32).optional(),
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().min(8).optional(),
@@ -50,7 +51,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env) {
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
     dataDir,
     databaseUrl: env.DATABASE_URL,
-    databasePoolSize: env.DATABASE_POOL_SIZE,
+    databasePoolSize: env.DATABASE_POOL_SIZE ?? defaultPoolSize(),
     authSecret: env.AUTH_SECRET,
     sessionCacheMs: env.SESSION_CACHE_SECONDS * 1000,
     bootstrapAdmin:
@@ -77,6 +78,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env) {
     },
     logLevel: env.LOG_LEVEL,
   };
+}
+
+/** Two connections per core and one more (decision 017): PostgreSQL runs no more queries at once than it has cores. */
+function defaultPoolSize() {
+  return 2 * os.availableParallelism() + 1;
 }
 
 function requireSetting(value: string | undefined, name: string): string {

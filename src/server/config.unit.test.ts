@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import os from 'node:os';
 import { loadConfig } from './config.ts';
 
 describe('loadConfig', () => {
-  it('keeps 10 connections to PostgreSQL unless DATABASE_POOL_SIZE says otherwise', () => {
-    expect(loadConfig({}).databasePoolSize).toBe(10);
+  it('keeps two connections to PostgreSQL per core and one more, unless DATABASE_POOL_SIZE says otherwise', () => {
+    expect(loadConfig({}).databasePoolSize).toBe(2 * os.availableParallelism() + 1);
     expect(loadConfig({ DATABASE_POOL_SIZE: '4' }).databasePoolSize).toBe(4);
   });
 
