@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import os from 'node:os';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.ts';
 
 describe('loadConfig', () => {
