@@ -27,7 +27,7 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
     const admin = new pg.Client({ connectionString: withDatabase(templateUrl, 'postgres') });
     await admin.connect();
     await admin.query(`create database ${name} template ${template}`);
-    const database = await openDatabase({ url: withDatabase(templateUrl, name) });
+    const database = await openDatabase({ url: withDatabase(templateUrl, name), poolSize: 10 });
     return {
       ...database,
       close: async () => {

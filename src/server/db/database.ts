@@ -60,12 +60,12 @@ export async function captureStatements<T>(work: () => Promise<T>) {
 }
 
 export type DatabaseOptions =
-  | { url: string; poolSize?: number }
+  | { url: string; poolSize: number }
   | { dataDir: string }
   | { pglite: PGlite };
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseConnection> {
-  if ('url' in options) return openPostgres(options.url, options.poolSize ?? 10);
+  if ('url' in options) return openPostgres(options.url, options.poolSize);
   if ('pglite' in options) return wrapPglite(options.pglite);
   createPgliteDataDirOnce(options.dataDir);
   return wrapPglite(await PGlite.create(options.dataDir));
