@@ -442,6 +442,39 @@ describe("a mentor's worklets and overview", () => {
     expect(listed.find((w) => w.id === ongoing)).toMatchObject({ student_count: 2, students: [{ name: 'Liam' }, { name: 'Priya' }] });
   });
 
+  it('lists the worklets the mentor joined last first, with when, page after page', async () => {
+    const [first, second, third] = [await t.createWorklet(), await t.createWorklet(), await t.createWorklet()];
+    // Joined in another order than they were created in.
+    await t.assign(third, 'omar', 'Secondary');
+    await t.assign(first, 'omar', 'Collaborator');
+    await t.assign(second, 'omar', 'Secondary');
+    const url = `/api/worklets/mentor/${t.ids.users.omar}/worklets`;
+    type Listed = { id: string; assigned_at: string };
+    const listed = async () => (await t.request({ method: 'GET', url: `${url}?limit=100`, as: 'omar' })).json().worklets as Listed[];
+    const ours = (worklets: Listed[]) => worklets.map((worklet) => worklet.id).filter((id) => [first, second, third].includes(id));
+    expect(ours(await listed())).toEqual([second, first, third]);
+
+    const [omar] = ((await t.request({ method: 'GET', url: `/api/worklets/${first}/mentors`, as: 'admin' })).json().mentors as { assigned_at: string }[]);
+    expect((await listed()).find((worklet) => worklet.id === first)!.assigned_at).toBe(omar!.assigned_at);
+
+    // Removed and assigned again: joined last, so listed first.
+    await t.request({ method: 'DELETE', url: `/api/worklets/${third}/mentors/${t.ids.users.omar}`, as: 'staff' });
+    await t.assign(third, 'omar', 'Collaborator');
+    const all = await listed();
+    expect(ours(all)).toEqual([third, second, first]);
+    expect(all.map((worklet) => worklet.assigned_at)).toEqual(all.map((worklet) => worklet.assigned_at).sort().reverse());
+
+    const paged: string[] = [];
+    for (let cursor: string | null = null, pages = 0; pages === 0 || cursor; pages += 1) {
+      const page: { worklets: Listed[]; next_cursor: string | null } = (
+        await t.request({ method: 'GET', url: `${url}?limit=2${cursor ? `&cursor=${cursor}` : ''}`, as: 'omar' })
+      ).json();
+      paged.push(...page.worklets.map((worklet) => worklet.id));
+      cursor = page.next_cursor;
+    }
+    expect(paged).toEqual(all.map((worklet) => worklet.id));
+  });
+
   it("refuses a mentor asking about another mentor's worklets or overview", async () => {
     for (const path of ['worklets', 'overview']) {
       const response = await t.request({ method: 'GET', url: `/api/worklets/mentor/${t.ids.users.maya}/${path}`, as: 'omar' });

@@ -2,7 +2,7 @@ import { and, eq, gt, ilike, inArray, notInArray, or, sql, type SQL } from 'driz
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
-import { afterCursor, cursorValues, qualified } from '../../db/sql.ts';
+import { afterCursor, cursorValues, isoText, qualified } from '../../db/sql.ts';
 import type { Cursor } from '../../http/paging.ts';
 import type { Actor } from '../auth/auth.guard.ts';
 import { clientProductAssignments, clients } from '../clients/clients.table.ts';
@@ -54,6 +54,13 @@ const extraField = (name: string, value: SQL) => sql`',"${sql.raw(name)}":' || $
 const teamField = extraField('students', sql`${qualified(worklets.team)}::text`);
 // The role is one of three words (worklets.table.ts checks it), so quoting it is writing it as JSON.
 const listedRoleField = extraField('role_type', sql`'"' || ${qualified(listedMentor.roleType)} || '"'`);
+const listedSinceField = extraField('assigned_at', sql`'"' || ${isoText(qualified(listedMentor.assignedAt))} || '"'`);
+
+/** The order of a list, as its keyset: newest first, the id breaking ties. */
+type ListOrder = { time: typeof worklets.createdAt | typeof listedMentor.assignedAt; id: typeof worklets.id | typeof listedMentor.workletId };
+const newestWorklets: ListOrder = { time: worklets.createdAt, id: worklets.id };
+// A mentor's own list: the worklets they joined last come first (decision 018).
+const newestAssignments: ListOrder = { time: listedMentor.assignedAt, id: listedMentor.workletId };
 
 /**
  * Worklets as the API writes them, with the given extra fields: their stored JSON (decision 016),
@@ -62,7 +69,7 @@ const listedRoleField = extraField('role_type', sql`'"' || ${qualified(listedMen
  * characters of each 640-byte text and made the statement half as costly again (pgbench, one
  * client: 0.44–0.55 ms against 0.32–0.33 ms; docs/performance.md, session 12).
  */
-const selectWorklets = (db: Database, ...extraFields: SQL[]) =>
+const selectWorklets = (db: Database, order: ListOrder, ...extraFields: SQL[]) =>
   db
     .select({
       id: worklets.id,
@@ -70,7 +77,7 @@ const selectWorklets = (db: Database, ...extraFields: SQL[]) =>
       json: sql<string>`${qualified(worklets.asJson)}`,
       extraJson: extraFields.length === 0 ? sql<string>`''` : sql<string>`${sql.join(extraFields, sql` || `)}`,
       // Text keeps the microseconds a JS Date would drop, so the cursor is exact.
-      sortKey: sql<string>`${qualified(worklets.createdAt)}::text`,
+      sortKey: sql<string>`${qualified(order.time)}::text`,
     })
     .from(worklets)
     .$dynamic();
@@ -80,7 +87,8 @@ export type WorkletRow = Awaited<ReturnType<typeof listWorklets>>[number];
 /**
  * A page of worklets, newest first (`workletSchema`). With `mentorId`, those the mentor is active on
  * (in `role` when given); `mentorsView` then writes each as a mentor's list shows it
- * (`mentorWorkletSchema`: with the mentor's role and the students by name).
+ * (`mentorWorkletSchema`: with the mentor's role, since when they hold it, and the students by
+ * name), the worklets the mentor joined last first.
  */
 export async function listWorklets(
   db: Database,
@@ -93,7 +101,8 @@ export async function listWorklets(
   const name = ['worklets_page', visibility, status && 'status', mentorId && 'mentor', mentorId && role && 'role', search && 'search', cursor && 'after', mentorsView && 'mentors_view'];
   return prepared(db, name, (db) => {
     const pattern = sql.placeholder('pattern');
-    const all = mentorId && mentorsView ? selectWorklets(db, listedRoleField, teamField) : selectWorklets(db);
+    const order = mentorId && mentorsView ? newestAssignments : newestWorklets;
+    const all = order === newestAssignments ? selectWorklets(db, order, listedRoleField, listedSinceField, teamField) : selectWorklets(db, order);
     const query = !mentorId
       ? all
       : all.innerJoin(
@@ -101,7 +110,7 @@ export async function listWorklets(
           and(
             eq(listedMentor.workletId, worklets.id),
             eq(listedMentor.mentorId, sql.placeholder('mentorId')),
-            eq(listedMentor.isActive, true),
+            sql`${qualified(listedMentor.isActive)}`,
             role ? eq(listedMentor.roleType, sql.placeholder('role')) : undefined,
           ),
         );
@@ -111,11 +120,12 @@ export async function listWorklets(
           visibility === 'own' ? undefined : visibleTo(viewer),
           status ? eq(worklets.status, sql.placeholder('status')) : undefined,
           search ? or(ilike(worklets.title, pattern), ilike(worklets.certId, pattern)) : undefined,
-          afterCursor(cursor, worklets.createdAt, worklets.id, 'desc'),
+          afterCursor(cursor, order.time, order.id, 'desc'),
         ),
       )
-      // NULLS LAST as in worklets_created_idx: a plain DESC (nulls first) would not use the index and sorts every row.
-      .orderBy(sql`${worklets.createdAt} desc nulls last`, sql`${worklets.id} desc nulls last`)
+      // NULLS LAST as in worklets_created_idx and mentor_worklet_assignments_mentor_list_idx: a plain
+      // DESC (nulls first) would not use them, and every row would be sorted.
+      .orderBy(sql`${order.time} desc nulls last`, sql`${order.id} desc nulls last`)
       .limit(sql.placeholder('limit'));
   }).execute({
     viewerId: viewer.id,
@@ -133,7 +143,7 @@ export type WorkletDetail = Awaited<ReturnType<typeof findWorklet>> & {};
 /** One worklet with its team, or undefined when it does not exist or the viewer may not see it. */
 export async function findWorklet(db: Database, id: string, viewer?: Viewer) {
   const [worklet] = await prepared(db, `worklet_for_${viewer ? viewerKind(viewer) : 'anyone'}`, (db) =>
-    selectWorklets(db, teamField).where(and(eq(worklets.id, sql.placeholder('id')), viewer ? visibleTo(viewer) : undefined)),
+    selectWorklets(db, newestWorklets, teamField).where(and(eq(worklets.id, sql.placeholder('id')), viewer ? visibleTo(viewer) : undefined)),
   ).execute({ id, viewerId: viewer?.id });
   return worklet;
 }

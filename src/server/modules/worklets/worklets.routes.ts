@@ -151,7 +151,8 @@ export function registerWorkletRoutes(app: AppInstance) {
       schema: {
         tags,
         summary: "A mentor's active worklets with their role on each and the team of students",
-        description: 'A mentor may ask only about themselves (403 otherwise). Filters: `role`, `status`.',
+        description:
+          'A mentor may ask only about themselves (403 otherwise). The worklets the mentor joined last come first (`assigned_at`). Filters: `role`, `status`.',
         params: mentorIdParams,
         querystring: mentorWorkletsQuery,
         response: { 200: z.object({ worklets: z.array(mentorWorkletSchema), next_cursor: z.string().nullable() }), ...responses },

@@ -67,8 +67,14 @@ export const workletDetailSchema = z
   .meta({ id: 'WorkletDetail', example: { ...workletExample, students: [example.student] } });
 
 export const mentorWorkletSchema = z
-  .object({ ...workletFields, role_type: mentorRole, students: z.array(person) })
-  .meta({ id: 'MentorWorklet', example: { ...workletExample, role_type: 'Primary', students: [example.student] } });
+  .object({
+    ...workletFields,
+    role_type: mentorRole,
+    // When the mentor joined the worklet, or joined it again after being removed.
+    assigned_at: timestamp,
+    students: z.array(person),
+  })
+  .meta({ id: 'MentorWorklet', example: { ...workletExample, role_type: 'Primary', assigned_at: example.at, students: [example.student] } });
 
 export const workletListQuery = z.object({
   ...pagingQuery,

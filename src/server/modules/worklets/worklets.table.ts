@@ -97,6 +97,11 @@ export const mentorWorkletAssignments = pgTable(
       .on(table.workletId)
       .where(sql`${table.isActive} and ${table.roleType} = 'Primary'`),
     index('mentor_worklet_assignments_worklet_idx').on(table.workletId),
+    // A mentor's own list, newest assignment first (decision 018): read in this order, it needs no
+    // sort, and the role comes from the index without visiting the table.
+    index('mentor_worklet_assignments_mentor_list_idx')
+      .on(table.mentorId, table.assignedAt.desc(), table.workletId.desc(), table.roleType)
+      .where(sql`${table.isActive}`),
   ],
 );
 

@@ -27,7 +27,8 @@ export type Worklet = {
   updated_at: string;
 };
 export type WorkletDetail = Worklet & { students: Person[] };
-export type MentorWorklet = WorkletDetail & { role_type: MentorRole };
+/** `assigned_at`: when the mentor joined the worklet; a mentor's list shows the latest first. */
+export type MentorWorklet = WorkletDetail & { role_type: MentorRole; assigned_at: string };
 
 export type Assignment = {
   id: string;

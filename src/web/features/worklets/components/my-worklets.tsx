@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { PageHeader } from '../../../components/page-header.tsx';
 import { ErrorState, PagedListView } from '../../../components/states.tsx';
 import { useMe } from '../../../lib/auth.ts';
+import { formatDate } from '../../../lib/labels.ts';
 import {
   type MentorWorklet,
   mentorRoles,
@@ -114,6 +115,9 @@ function MentorWorkletCard({ worklet, mentorId }: { worklet: MentorWorklet; ment
     <Card withBorder radius="md" padding="lg" role="listitem" aria-label={`${worklet.cert_id} ${worklet.title}`}>
       <Stack gap="sm">
         <WorkletHeading worklet={worklet} badges={<RoleBadge role={worklet.role_type}>Your role: {worklet.role_type}</RoleBadge>} />
+        <Text size="xs" c="dimmed">
+          Mentoring since {formatDate(worklet.assigned_at)}
+        </Text>
         <Section label="Co-mentors">
           <MentorBadges mentors={coMentors} emptyText="You mentor this worklet alone." />
         </Section>

@@ -1,0 +1,1 @@
+CREATE INDEX "mentor_worklet_assignments_mentor_list_idx" ON "mentor_worklet_assignments" USING btree ("mentor_id","assigned_at" DESC NULLS LAST,"worklet_id" DESC NULLS LAST,"role_type") WHERE "mentor_worklet_assignments"."is_active";
