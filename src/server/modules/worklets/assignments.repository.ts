@@ -99,8 +99,13 @@ export async function findActivePrimary(db: Database, workletId: string): Promis
   return row;
 }
 
-export async function insertAssignment(db: Database, values: typeof assignments.$inferInsert) {
-  const [row] = await db.insert(assignments).values(values).returning({ id: assignments.id });
+/**
+ * Assigned at the moment of the statement, as the timeline's entries are: the column's default, the
+ * transaction's now(), gave every assignment of one transaction one time, and a mentor's list,
+ * newest assignment first, then put them in the order of their worklets' ids.
+ */
+export async function insertAssignment(db: Database, values: Omit<typeof assignments.$inferInsert, 'assignedAt'>) {
+  const [row] = await db.insert(assignments).values({ ...values, assignedAt: sql`clock_timestamp()` }).returning({ id: assignments.id });
   return row!.id;
 }
 

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isUniqueViolation } from '../../db/errors.ts';
+import type { Actor } from '../auth/auth.guard.ts';
+import { assignMentor } from './assignments.usecases.ts';
 import { rowsOf, testEngine } from '../../../../test/support/test-database.ts';
 import { createWorkletTestApp, waitForLockWait, type Mentor, type WorkletTestApp } from './worklets.test-support.ts';
 import { mentorWorkletAssignments } from './worklets.table.ts';
@@ -473,6 +475,19 @@ describe("a mentor's worklets and overview", () => {
       cursor = page.next_cursor;
     }
     expect(paged).toEqual(all.map((worklet) => worklet.id));
+  });
+
+  it('lists worklets the mentor joined in one transaction in the order they were joined', async () => {
+    const [one, other] = [await t.createWorklet(), await t.createWorklet()];
+    // The larger id joined first: given one time for both, the id would list it first.
+    const [joinedFirst, joinedLast] = one > other ? [one, other] : [other, one];
+    const staff: Actor = { id: t.ids.users.staff, name: 'Staff', email: 'staff@test.dev', role: 'staff', clientId: null };
+    await t.db.transaction(async (tx) => {
+      for (const workletId of [joinedFirst, joinedLast]) await assignMentor(tx, workletId, { mentorId: t.ids.users.lena, roleType: 'Secondary' }, staff);
+    });
+    const response = await t.request({ method: 'GET', url: `/api/worklets/mentor/${t.ids.users.lena}/worklets?limit=100`, as: 'lena' });
+    const listed = (response.json().worklets as { id: string }[]).map((worklet) => worklet.id);
+    expect(listed.filter((id) => id === joinedFirst || id === joinedLast)).toEqual([joinedLast, joinedFirst]);
   });
 
   it("refuses a mentor asking about another mentor's worklets or overview", async () => {
