@@ -197,8 +197,8 @@ function tcpFloor(name: string, floorPort: number, target: string, startReceiver
 
 /**
  * Times `work` against the server process `target` (the app by default), best of the runs, and
- * removes the files `written()` lists after each; prints the server's RSS growth (the largest of the runs) and CPU
- * time. `work` gets a function that adds a line below its run.
+ * removes the files `written()` lists after each; prints each run's server RSS growth and CPU time.
+ * `work` gets a function that adds a line below its run.
  */
 function measure(name: string, written: () => string[], work: (line: (text: string) => void) => Promise<void>, target = server) {
   const pid = target.pid!;

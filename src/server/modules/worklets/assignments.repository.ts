@@ -100,17 +100,26 @@ export async function findActivePrimary(db: Database, workletId: string): Promis
 }
 
 /**
- * Assigned at the moment of the statement, as the timeline's entries are: the column's default, the
- * transaction's now(), gave every assignment of one transaction one time, and a mentor's list,
- * newest assignment first, then put them in the order of their worklets' ids.
+ * When assignments start and end, and timeline entries happen: the time of the statement that writes
+ * them, not the transaction's now(), so the writes of one transaction keep their order. With now(),
+ * a mentor assigned to several worklets at once had one time for all, and their list (newest
+ * assignment first) followed the worklets' ids instead.
  */
-export async function insertAssignment(db: Database, values: Omit<typeof assignments.$inferInsert, 'assignedAt'>) {
-  const [row] = await db.insert(assignments).values({ ...values, assignedAt: sql`clock_timestamp()` }).returning({ id: assignments.id });
+const statementTime = sql`clock_timestamp()`;
+
+/** An assignment's fields; its times are written here (`statementTime`). */
+type AssignmentValues = Omit<typeof assignments.$inferInsert, 'assignedAt' | 'deactivatedAt'>;
+
+export async function insertAssignment(db: Database, values: AssignmentValues) {
+  const [row] = await db.insert(assignments).values({ ...values, assignedAt: statementTime }).returning({ id: assignments.id });
   return row!.id;
 }
 
-export async function updateAssignment(db: Database, id: string, values: Partial<typeof assignments.$inferInsert>) {
-  await db.update(assignments).set(values).where(eq(assignments.id, id));
+/** Changes an assignment. Becoming active again renews `assigned_at`; becoming inactive sets `deactivated_at`. */
+export async function updateAssignment(db: Database, id: string, values: Partial<AssignmentValues>) {
+  const times =
+    values.isActive === true ? { assignedAt: statementTime, deactivatedAt: null } : values.isActive === false ? { deactivatedAt: statementTime } : {};
+  await db.update(assignments).set({ ...values, ...times }).where(eq(assignments.id, id));
 }
 
 export type HistoryEntry = {
@@ -124,9 +133,9 @@ export type HistoryEntry = {
   reason?: string | null;
 };
 
-/** Appends to the timeline; clock_timestamp() (not the transaction's now()) keeps entries of one transaction in order. */
+/** Appends to the timeline, in order within a transaction too (`statementTime`). */
 export async function insertHistory(db: Database, entry: HistoryEntry) {
-  await db.insert(history).values({ ...entry, createdAt: sql`clock_timestamp()` });
+  await db.insert(history).values({ ...entry, createdAt: statementTime });
 }
 
 export type HistoryRow = Awaited<ReturnType<typeof listHistory>>[number];

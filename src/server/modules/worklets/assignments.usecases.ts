@@ -188,9 +188,7 @@ async function transition(
     await repository.updateAssignment(tx, assignmentId, {
       roleType: target.roleType,
       isActive: true,
-      assignedAt: new Date(),
       assignedBy: actor.id,
-      deactivatedAt: null,
       deactivatedBy: null,
       ...(notes !== undefined ? { notes } : {}),
     });
@@ -211,7 +209,7 @@ async function transition(
     await repository.updateAssignment(tx, assignmentId, { notes });
   }
   if (current.isActive && !target.isActive) {
-    await repository.updateAssignment(tx, assignmentId, { isActive: false, deactivatedAt: new Date(), deactivatedBy: actor.id });
+    await repository.updateAssignment(tx, assignmentId, { isActive: false, deactivatedBy: actor.id });
     await repository.insertHistory(tx, { ...entry, assignmentId, action: 'deactivated', fromRole: target.roleType });
   }
   return assignmentId;
