@@ -1,10 +1,12 @@
-// The floors under the benchmark: a bare node:http server, in its own process, that answers each
-// scenario's requests with the very responses (status, headers, body) the app gave, without routing,
-// validation or our code. Without a database, what it reaches bounds any Node server's requests/s on
-// this machine. Given the statements too, it first runs each request's statements through the driver
-// exactly as the ceiling does: the least a Node server that makes them over HTTP costs. On Fastify
-// instead of node:http (one catch-all route, no plugins, hooks or code of ours), it is the least the
-// decided stack costs.
+// The servers the benchmark compares the app with, each in its own process and answering the
+// scenario's requests (told apart by method, URL and credential) without routing, validation or our
+// code:
+// - `node:http`: runs each request's captured statements through node-postgres (prepared, on a pool
+//   of the app's size), then answers the response the app gave. The same HTTP and SQL work as the
+//   app with no framework: the ceiling.
+// - `fastify`: the same on Fastify (one catch-all route, no plugins or hooks): what the decided
+//   framework alone costs.
+// - `seed`: the seed system's queries for the same screens (bench-seed-shape.ts): the baseline.
 import Fastify from 'fastify';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,30 +14,32 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { seedAdminList, seedStudentList } from './bench-seed-shape.ts';
 import { statementName, type Statement } from './bench-run.ts';
 
-export type RecordedResponse = { method: string; path: string; status: number; headers: Record<string, string>; body: string };
+export type RecordedResponse = { method: string; path: string; authorization: string; status: number; headers: Record<string, string>; body: string };
+/** What the seed system would have run for one request. */
+export type SeedCall = { kind: 'admin list'; productId: string; limit: number } | { kind: 'student list'; studentId: string; productId?: string };
 
-const keyOf = (method: string, url: string) => `${method} ${url}`;
+export type BareServer = 'node:http' | 'fastify' | 'seed';
+type BareSpec = {
+  server: BareServer;
+  responses: RecordedResponse[];
+  database: { url: string; options: string; poolSize: number };
+  statements?: Statement[][];
+  seedCalls?: SeedCall[];
+};
 
-export type BareServer = 'node:http' | 'fastify';
-type BareSpec = { server: BareServer; responses: RecordedResponse[]; sql?: { databaseUrl: string; options: string; connections: number; statements: Statement[][] } };
+const keyOf = (method: string, url: string, authorization: string | undefined) => `${method} ${url} ${authorization ?? ''}`;
 
-/**
- * Starts the bare server on a free port with `responses` (and, with `sql`, the statements of each,
- * in the same order); `stop` ends it.
- */
-export async function startBareServer(
-  responses: RecordedResponse[],
-  sql?: BareSpec['sql'],
-  server: BareServer = 'node:http',
-): Promise<{ port: number; pid: number; stop: () => void }> {
+/** Starts one of the servers on a free port; `stop` ends it. */
+export async function startBareServer(spec: BareSpec): Promise<{ port: number; pid: number; stop: () => void }> {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-bare-')), 'spec.json');
-  fs.writeFileSync(file, JSON.stringify({ server, responses, sql } satisfies BareSpec));
+  fs.writeFileSync(file, JSON.stringify(spec));
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, file], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
-    child.once('exit', (code) => reject(new Error(`The bare HTTP server exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`The ${spec.server} server exited with ${code}`)));
   });
   return {
     port,
@@ -48,12 +52,17 @@ export async function startBareServer(
 }
 
 if (process.argv[1] === import.meta.filename) {
-  const { server, responses, sql }: BareSpec = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8'));
-  const byRequest = new Map(responses.map((response, index) => [keyOf(response.method, response.path), { response, statements: sql?.statements[index] ?? [] }]));
-  const pool = sql && new pg.Pool({ connectionString: sql.databaseUrl, options: sql.options, max: sql.connections });
-  /** The ceiling's loop body: the request's statements, prepared, on one pooled connection. */
+  const spec: BareSpec = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8'));
+  const pool = new pg.Pool({ connectionString: spec.database.url, options: spec.database.options, max: spec.database.poolSize });
+  const byRequest = new Map(
+    spec.responses.map((response, index) => [
+      keyOf(response.method, response.path, response.authorization),
+      { response, statements: spec.statements?.[index] ?? [], seedCall: spec.seedCalls?.[index] },
+    ]),
+  );
+  /** The request's statements, prepared, on one pooled connection, as the app runs them. */
   async function runStatements(statements: Statement[]) {
-    if (!pool || !statements.length) return;
+    if (!statements.length) return;
     const client = await pool.connect();
     try {
       for (const statement of statements) await client.query({ name: statementName(statement.sql), text: statement.sql, values: statement.params as unknown[] });
@@ -61,15 +70,25 @@ if (process.argv[1] === import.meta.filename) {
       client.release();
     }
   }
+  /** The body to send: the app's recorded one, or the seed system's own answer. */
+  async function answer(entry: NonNullable<ReturnType<typeof byRequest.get>>) {
+    const call = entry.seedCall;
+    if (!call) {
+      await runStatements(entry.statements);
+      return entry.response.body;
+    }
+    if (call.kind === 'admin list') return seedAdminList(pool, call.productId, call.limit);
+    return seedStudentList(pool, call.studentId, call.productId);
+  }
   const printPort = (address: { port: number }) => console.log(address.port);
-  if (server === 'fastify') {
+  if (spec.server === 'fastify') {
     const app = Fastify({ logger: false });
     app.all('/*', async (request, reply) => {
-      const answer = byRequest.get(keyOf(request.method, request.url));
-      if (!answer) return reply.code(404).send();
-      await runStatements(answer.statements);
-      const { 'content-length': _length, ...headers } = answer.response.headers;
-      return reply.code(answer.response.status).headers(headers).send(answer.response.body);
+      const entry = byRequest.get(keyOf(request.method, request.url, request.headers.authorization));
+      if (!entry) return reply.code(404).send();
+      const body = await answer(entry);
+      const { 'content-length': _length, ...headers } = entry.response.headers;
+      return reply.code(entry.response.status).headers(headers).send(body);
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     printPort(app.server.address() as { port: number });
@@ -77,13 +96,14 @@ if (process.argv[1] === import.meta.filename) {
     const bare = http.createServer((request, response) => {
       request.resume(); // a request body is read and dropped
       request.on('end', async () => {
-        const answer = byRequest.get(keyOf(request.method!, request.url!));
-        if (!answer) {
+        const entry = byRequest.get(keyOf(request.method!, request.url!, request.headers.authorization));
+        if (!entry) {
           response.writeHead(404).end();
           return;
         }
-        await runStatements(answer.statements);
-        response.writeHead(answer.response.status, answer.response.headers).end(answer.response.body);
+        const body = await answer(entry);
+        const { 'content-length': _length, ...headers } = entry.response.headers;
+        response.writeHead(entry.response.status, { ...headers, 'content-length': Buffer.byteLength(body) }).end(body);
       });
     });
     bare.listen(0, '127.0.0.1', () => printPort(bare.address() as { port: number }));

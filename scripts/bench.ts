@@ -1,10 +1,9 @@
 // `npm run bench` — starts the app as in production against DATABASE_URL (load it first with
-// `npm run seed:scale -- --size L`), drives each scenario over HTTP at 16 connections, then runs the
-// very same SQL statements straight through the driver at the same concurrency (the ceiling), and
-// once more through pgbench when it is installed (PostgreSQL alone, no Node at all); and the
-// responses it got, replayed by a bare node:http server: once alone (HTTP, no app and no database),
-// once making each request's statements first as the ceiling does (HTTP and the driver, no app);
-// and that last once more on Fastify (the decided framework and the driver, nothing of ours).
+// `npm run seed:scale -- --size L`) and drives each scenario over HTTP at 16 connections. Beside it,
+// with the same load generator: the ceiling (a bare node:http server making the very statements the
+// app made, on a pool of the app's size), Fastify making them (the framework's own cost), the seed
+// system's queries for the same screens (the baseline), and pgbench running the statements
+// (PostgreSQL alone). Writes are undone after every run, so each run reads the same inputs.
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -14,9 +13,9 @@ import { buildApp } from '../src/server/app.ts';
 import { loadConfig } from '../src/server/config.ts';
 import { captureStatements, openDatabase, startupOptions, type DatabaseConnection } from '../src/server/db/database.ts';
 import { scalePassword } from '../src/server/seed/scale-seed.ts';
-import { startBareServer, type RecordedResponse } from './bench-bare-http.ts';
+import { startBareServer, type BareServer, type RecordedResponse, type SeedCall } from './bench-bare-http.ts';
 import { hasPgbench, postgresAlone } from './bench-postgres-alone.ts';
-import { countCpu, runFigures, statementName, type CpuPerRequest, type RunFigures, type Statement } from './bench-run.ts';
+import { countCpu, runFigures, type CpuPerRequest, type RunFigures, type Statement } from './bench-run.ts';
 import { hasWrk, loadWithWrk, type WrkRequest } from './bench-wrk.ts';
 
 const { values: options } = parseArgs({
@@ -45,8 +44,9 @@ if (!databaseUrl) {
 const databaseName = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
 const withWrk = hasWrk();
 
-type Request = { method: string; path: string; token: string; body?: unknown };
+type Request = { method: string; path: string; token: string; body?: unknown; seedCall?: SeedCall };
 type Scenario = { name: string; kind: 'read' | 'write'; requests: Request[] };
+type Run = RunFigures & { cpu: CpuPerRequest };
 
 const environment = {
   NODE_ENV: 'production',
@@ -55,6 +55,8 @@ const environment = {
   SEED_DEMO: 'false',
   LOG_LEVEL: 'warn',
 };
+/** The app's own pool (DATABASE_POOL_SIZE, or its default): the ceiling and the floors get the same. */
+const poolSize = loadConfig({ ...process.env, ...environment }).databasePoolSize;
 const newAgent = () => new http.Agent({ keepAlive: true, maxSockets: connections });
 let agent = newAgent();
 
@@ -88,29 +90,19 @@ function send(request: Request, toPort = port): Promise<Response> {
 }
 
 /** Drives each of `requests` on its own connection against `toPort`: with wrk when installed, else from this process. */
-async function loadOverHttp(scenario: Scenario, toPort: number, serverPid: number) {
+async function loadOverHttp(scenario: Scenario, toPort: number, serverPid: number): Promise<Run> {
   if (withWrk) return loadWithWrk(scenario.requests.map(wireFormOf), { port: toPort, seconds, database: databaseName, serverPid });
-  return load(async (loop) => {
-    const response = await send(scenario.requests[loop]!, toPort);
-    if (response.status >= 400) throw new Error(`${scenario.name}: ${response.status} ${response.body.slice(0, 200)}`);
-  }, serverPid);
-}
-
-/**
- * Runs `work(k)` on `connections` loops for `seconds` after a second's warm-up; returns requests/s,
- * latency percentiles, and the CPU per request of the server process `serverPid`, PostgreSQL and this one.
- */
-async function load(work: (loop: number, iteration: number) => Promise<void>, serverPid?: number) {
   const latencies: number[] = [];
   const warmUpEnd = performance.now() + 1000;
   const end = warmUpEnd + seconds * 1000;
   let cpuPerRequest: ReturnType<typeof countCpu> | undefined;
   const startCounting = setTimeout(() => (cpuPerRequest = countCpu(databaseName, serverPid)), 1000);
   await Promise.all(
-    Array.from({ length: connections }, async (_, loop) => {
-      for (let iteration = 0; performance.now() < end; iteration += 1) {
+    scenario.requests.map(async (request) => {
+      while (performance.now() < end) {
         const started = performance.now();
-        await work(loop, iteration);
+        const response = await send(request, toPort);
+        if (response.status >= 400) throw new Error(`${scenario.name}: ${response.status} ${response.body.slice(0, 200)}`);
         if (started >= warmUpEnd) latencies.push(performance.now() - started);
       }
     }),
@@ -135,15 +127,28 @@ async function signIn(email: string) {
   return token;
 }
 
-/** Picks the ids every scenario uses: a busy product, students with sessions, a worklet, a mentor. */
-async function pickInputs(database: DatabaseConnection) {
-  const rows = async <T>(statement: ReturnType<typeof sql>) => ((await database.db.execute(statement)) as unknown as { rows: T[] }).rows;
+/** A list of ids as one parameter (Drizzle's `sql` spreads an array into a list of parameters). */
+const uuidArray = (ids: string[]) => `{${ids.join(',')}}`;
+
+type Rows = <T>(statement: ReturnType<typeof sql>) => Promise<T[]>;
+const rowsOf =
+  (database: DatabaseConnection): Rows =>
+  async <T>(statement: ReturnType<typeof sql>) =>
+    ((await database.db.execute(statement)) as unknown as { rows: T[] }).rows;
+
+/** Picks the ids every scenario uses: a busy product, students with a programme and a session, a worklet, a mentor. */
+async function pickInputs(rows: Rows) {
   const [product] = await rows<{ id: string }>(sql`
     select product_id as id from job_readiness_expert_session_products group by product_id order by count(*) desc, product_id limit 1`);
-  const students = await rows<{ email: string; session_id: string }>(sql`
-    select u.email, (select p.expert_session_id from job_readiness_expert_session_progress p
-                     join job_readiness_expert_sessions e on e.id = p.expert_session_id and e.is_active and e.deleted_at is null
-                     where p.student_id = u.id limit 1) as session_id
+  // Each student with the programme of theirs that has the most sessions (what the UI sends as productId).
+  const students = await rows<{ id: string; email: string; session_id: string; product_id: string }>(sql`
+    select u.id, u.email,
+      (select p.expert_session_id from job_readiness_expert_session_progress p
+       join job_readiness_expert_sessions e on e.id = p.expert_session_id and e.is_active and e.deleted_at is null
+       where p.student_id = u.id order by p.expert_session_id limit 1) as session_id,
+      (select a.product_id from client_product_assignments a
+       join job_readiness_expert_session_products sp on sp.product_id = a.product_id
+       where a.client_id = u.client_id group by a.product_id order by count(*) desc, a.product_id limit 1) as product_id
     from users u where u.email like 'student%@scale.test' order by u.email limit ${connections}`);
   const [worklet] = await rows<{ id: string; mentor_email: string; mentor_id: string }>(sql`
     select w.id, u.email as mentor_email, u.id as mentor_id from worklets w
@@ -155,10 +160,63 @@ async function pickInputs(database: DatabaseConnection) {
   if (!product || !worklet || students.length < connections) throw new Error('Load the data first: npm run seed:scale -- --size L');
   return { product: product.id, students, worklet, patchSessions, productIds };
 }
+type Inputs = Awaited<ReturnType<typeof pickInputs>>;
+
+/**
+ * What the write scenarios change, kept before the first run and put back after every run: the
+ * progress rows the saves touch and the product sets the PATCHes replace. The triggers bring the
+ * kept statistics back with them.
+ */
+async function keepWrittenRows(database: DatabaseConnection, rows: Rows, inputs: Inputs) {
+  const studentIds = inputs.students.map((student) => student.id);
+  const sessionIds = inputs.students.map((student) => student.session_id);
+  const patchIds = inputs.patchSessions.map((session) => session.id);
+  const progress = await rows<Record<string, unknown>>(sql`
+    select to_jsonb(p) as row from job_readiness_expert_session_progress p
+    join unnest(${uuidArray(studentIds)}::uuid[], ${uuidArray(sessionIds)}::uuid[]) as pair(student_id, session_id)
+      on p.student_id = pair.student_id and p.expert_session_id = pair.session_id`);
+  const links = await rows<Record<string, unknown>>(sql`
+    select to_jsonb(l) as row from job_readiness_expert_session_products l where l.expert_session_id = any(${uuidArray(patchIds)}::uuid[])`);
+  const progressJson = JSON.stringify(progress.map((entry) => entry.row));
+  const linksJson = JSON.stringify(links.map((entry) => entry.row));
+  return () =>
+    database.db.transaction(async (tx) => {
+      const run = (statement: ReturnType<typeof sql>) => tx.execute(statement);
+      await run(sql`
+        delete from job_readiness_expert_session_progress p
+        using unnest(${uuidArray(studentIds)}::uuid[], ${uuidArray(sessionIds)}::uuid[]) as pair(student_id, session_id)
+        where p.student_id = pair.student_id and p.expert_session_id = pair.session_id`);
+      await run(sql`
+        insert into job_readiness_expert_session_progress
+        select * from jsonb_populate_recordset(null::job_readiness_expert_session_progress, ${progressJson}::jsonb)`);
+      await run(sql`delete from job_readiness_expert_session_products where expert_session_id = any(${uuidArray(patchIds)}::uuid[])`);
+      await run(sql`
+        insert into job_readiness_expert_session_products
+        select * from jsonb_populate_recordset(null::job_readiness_expert_session_products, ${linksJson}::jsonb)`);
+    });
+}
+
+/** A digest of everything the scenarios read and write, printed before and after: equal when every run measured the same data. */
+async function inputsChecksum(rows: Rows, inputs: Inputs) {
+  const [row] = await rows<{ checksum: string }>(sql`
+    select md5(concat_ws('|',
+      (select string_agg(concat_ws(',', p.student_id, p.expert_session_id, p.watch_time_seconds, p.last_position_seconds,
+         p.completion_percentage, p.is_completed, p.completed_at, p.last_milestone_reached), ';' order by p.id)
+       from job_readiness_expert_session_progress p where p.student_id = any(${uuidArray(inputs.students.map((student) => student.id))}::uuid[])),
+      (select string_agg(concat_ws(',', l.expert_session_id, l.product_id), ';' order by l.expert_session_id, l.product_id)
+       from job_readiness_expert_session_products l
+       where l.expert_session_id = any(${uuidArray(inputs.patchSessions.map((session) => session.id))}::uuid[]) or l.product_id = ${inputs.product}),
+      (select string_agg(concat_ws(',', s.expert_session_id, s.eligible_students, s.viewers, s.completed_students,
+         s.completion_percentage_sum, s.watch_time_seconds_sum), ';' order by s.expert_session_id)
+       from job_readiness_expert_session_stats s)
+    )) as checksum`);
+  return row!.checksum;
+}
 
 /** The plans of one request's statements, as PostgreSQL executes them (each run once first, so caches are warm). */
 async function explain(name: string, statements: Statement[]) {
-  const client = await ceilingPool.connect();
+  const client = new pg.Client({ connectionString: databaseUrl, options: startupOptions });
+  await client.connect();
   try {
     await client.query('begin'); // writes are explained too, then rolled back
     for (const statement of statements) {
@@ -169,54 +227,54 @@ async function explain(name: string, statements: Statement[]) {
     }
   } finally {
     await client.query('rollback');
-    client.release();
+    await client.end();
   }
 }
 
-type CpuRow = { name: string; http: CpuPerRequest; ceiling: CpuPerRequest; bare: CpuPerRequest; bareSql: CpuPerRequest; fastifySql: CpuPerRequest };
-const cpuRows: CpuRow[] = [];
+type Measured = { name: string; statements: number; app: Run; ceiling: Run; fastify: Run; seed?: Run; pgbench?: RunFigures; pairs: { app: Run; ceiling: Run }[] };
 
-/**
- * CPU microseconds per request of each process in each run. The app server's against the bare
- * server's plus the ceiling's driver shows what routing, validation, Drizzle and our code add.
- */
-function printCpu(rows: CpuRow[]) {
-  const cell = (micros: number) => micros.toFixed(0).padStart(8);
+const rps = (run: RunFigures) => run.rps.toFixed(0).padStart(7);
+const ms = (value: number) => value.toFixed(1).padStart(6);
+const micros = (value: number) => value.toFixed(0).padStart(5);
+const cpuOf = (run: Run) => run.cpu.server + run.cpu.postgres;
+
+function printTables(results: Measured[]) {
   console.log(
-    '\nCPU µs per request               |  HTTP: app  postgres  load gen | ceiling: driver  postgres | bare: server  load gen | bare+SQL: server  postgres | Fastify+SQL: server  postgres',
+    `\nCPU µs per request (server + PostgreSQL)  |   app  server  pg |  ceiling server  pg | ceiling ÷ app | Fastify server | seed: server  pg | seed ÷ app`,
   );
-  for (const { name, http, ceiling, bare, bareSql, fastifySql } of rows) {
+  for (const { name, app, ceiling, fastify, seed } of results) {
     console.log(
-      `${name.padEnd(33)} | ${cell(http.server)}  ${cell(http.postgres)}  ${cell(http.client)} | ${cell(ceiling.client)}  ${cell(ceiling.postgres)} | ${cell(bare.server)}  ${cell(bare.client)} | ${cell(bareSql.server)}  ${cell(bareSql.postgres)} | ${cell(fastifySql.server).padStart(11)}  ${cell(fastifySql.postgres)}`,
+      `${name.padEnd(41)} | ${micros(cpuOf(app))} ${micros(app.cpu.server)} ${micros(app.cpu.postgres)} | ${micros(cpuOf(ceiling)).padStart(8)} ${micros(ceiling.cpu.server)} ${micros(ceiling.cpu.postgres)} | ${(cpuOf(ceiling) / cpuOf(app)).toFixed(2).padStart(13)} | ${micros(fastify.cpu.server).padStart(14)} | ${seed ? `${micros(seed.cpu.server).padStart(12)} ${micros(seed.cpu.postgres)} | ${(cpuOf(seed) / cpuOf(app)).toFixed(2).padStart(10)}` : `${''.padStart(18)} |`}`,
     );
   }
-}
-
-type Run = RunFigures & { cpu: CpuPerRequest };
-type RoundRow = { name: string; pairs: { httpRun: Run; sqlRun: Run; ratio: number }[] };
-const roundRows: RoundRow[] = [];
-
-/** Every round of each scenario, in the order they ran: the table above shows the median one. */
-function printRounds(rows: RoundRow[]) {
-  console.log(`\nRounds, in order                  | ratio to the ceiling | HTTP p95 ms | ceiling p95 ms`);
-  const each = (values: number[], digits: number) => values.map((value) => value.toFixed(digits)).join(' / ');
-  for (const { name, pairs } of rows) {
-    const column = (pick: (pair: RoundRow['pairs'][number]) => number, digits: number) => each(pairs.map(pick), digits);
-    console.log(`${name.padEnd(33)} | ${column((pair) => pair.ratio, 2)} | ${column((pair) => pair.httpRun.p95, 1)} | ${column((pair) => pair.sqlRun.p95, 1)}`);
+  console.log(
+    `\nscenario                                  | stmts | app req/s   p95 | ceiling req/s   p95 | ratio | Fastify ratio | seed req/s   p95  app ÷ seed${hasPgbench() ? ' | pgbench p95' : ''}`,
+  );
+  for (const { name, statements, app, ceiling, fastify, seed, pgbench } of results) {
+    const seedCells = seed ? `${rps(seed).padStart(10)} ${ms(seed.p95)} ${(app.rps / seed.rps).toFixed(2).padStart(11)}` : ''.padStart(29);
+    console.log(
+      `${name.padEnd(41)} | ${String(statements).padStart(5)} | ${rps(app).padStart(9)} ${ms(app.p95)} | ${rps(ceiling).padStart(13)} ${ms(ceiling.p95)} | ${(app.rps / ceiling.rps).toFixed(2)} | ${(fastify.rps / ceiling.rps).toFixed(2).padStart(13)} | ${seedCells}${pgbench ? ` | ${ms(pgbench.p95).padStart(11)}` : ''}`,
+    );
   }
-}
-
-function figures(run: RunFigures) {
-  return `${run.rps.toFixed(0).padStart(8)} ${[run.p50, run.p95, run.p99].map((value) => value.toFixed(1).padStart(7)).join(' ')}`;
+  if (rounds > 1) {
+    console.log(`\nRounds, in order                          | ratio to the ceiling | app p95 ms | app CPU µs`);
+    for (const { name, pairs } of results) {
+      const column = (pick: (pair: Measured['pairs'][number]) => number, digits: number) => pairs.map((pair) => pick(pair).toFixed(digits)).join(' / ');
+      console.log(
+        `${name.padEnd(41)} | ${column((pair) => pair.app.rps / pair.ceiling.rps, 2)} | ${column((pair) => pair.app.p95, 1)} | ${column((pair) => cpuOf(pair.app), 0)}`,
+      );
+    }
+  }
 }
 
 const server = await startApp(environment);
 const port = server.port;
 const database = await openDatabase({ url: databaseUrl, poolSize: connections });
-// With the app's planner settings (decision 013), so the ceiling plans the statements as the app does.
-const ceilingPool = new pg.Pool({ connectionString: databaseUrl, options: startupOptions, max: connections });
+const rows = rowsOf(database);
 try {
-  const inputs = await pickInputs(database);
+  const inputs = await pickInputs(rows);
+  const restoreWrittenRows = await keepWrittenRows(database, rows, inputs);
+  const checksumBefore = await inputsChecksum(rows, inputs);
   const admin = await signIn('admin@scale.test');
   const staff = await signIn('staff@scale.test');
   const mentor = await signIn(inputs.worklet.mentor_email);
@@ -227,18 +285,30 @@ try {
     {
       name: 'admin session list (product, 50)',
       kind: 'read',
-      requests: perLoop(() => ({ method: 'GET', path: `/api/admin/job-readiness/expert-sessions?productId=${inputs.product}&limit=50`, token: admin })),
+      requests: perLoop(() => ({
+        method: 'GET',
+        path: `/api/admin/job-readiness/expert-sessions?productId=${inputs.product}&limit=50`,
+        token: admin,
+        seedCall: { kind: 'admin list', productId: inputs.product, limit: 50 },
+      })),
     },
     {
-      // Not among the issue's scenarios: the stat cards above the admin list, over every session.
       name: 'admin summary (all sessions)',
       kind: 'read',
       requests: perLoop(() => ({ method: 'GET', path: '/api/admin/job-readiness/expert-sessions/summary', token: admin })),
     },
     {
-      name: 'student session list',
+      name: 'student session list (a programme)',
       kind: 'read',
-      requests: perLoop((loop) => ({ method: 'GET', path: '/api/app/job-readiness/expert-sessions', token: studentTokens[loop]! })),
+      requests: perLoop((loop) => {
+        const student = inputs.students[loop]!;
+        return {
+          method: 'GET',
+          path: `/api/app/job-readiness/expert-sessions?productId=${student.product_id}`,
+          token: studentTokens[loop]!,
+          seedCall: { kind: 'student list', studentId: student.id, productId: student.product_id },
+        };
+      }),
     },
     {
       name: 'watch-progress save',
@@ -303,69 +373,79 @@ try {
 
   if (!options.explain) {
     const generator = withWrk ? 'wrk (a thread per connection)' : 'this process (install wrk for a lighter load generator)';
-    console.log(`\n${connections} connections, ${seconds} s per run; HTTP load from ${generator}\n`);
+    console.log(`\n${connections} connections, ${seconds} s per run, the app's pool of ${poolSize} for every server; load from ${generator}`);
+    console.log(`inputs checksum ${checksumBefore}`);
   }
-  const withPgbench = hasPgbench();
-  if (!options.explain) {
-    console.log(
-      `scenario                          | HTTP req/s   p50     p95     p99 | stmts | SQL req/s   p50     p95     p99 | ratio | bare HTTP/s  bound | bare+SQL/s ratio | Fastify+SQL/s ratio${withPgbench ? ' | pgbench/s   p50     p95     p99' : ''}`,
-    );
-  }
+  const results: Measured[] = [];
   for (const scenario of scenarios.filter((candidate) => !options.only || candidate.name.includes(options.only))) {
     // New connections: the server closes one left idle while the previous scenario ran (its keep-alive timeout).
     agent.destroy();
     agent = newAgent();
     // Each request once first, so that what is captured is what the runs repeat (a PATCH's first
     // call may change the product set; the ones after it find nothing to change). Its responses
-    // are what the bare HTTP server replays.
+    // are what the bare servers answer.
     const recorded: RecordedResponse[] = [];
     for (const request of scenario.requests) {
       const { status, headers, body } = await send(request);
       const kept = Object.entries(headers).filter(([name]) => !['date', 'connection', 'keep-alive'].includes(name));
-      recorded.push({ method: request.method, path: request.path, status, headers: Object.fromEntries(kept) as Record<string, string>, body });
+      recorded.push({
+        method: request.method,
+        path: request.path,
+        authorization: `Bearer ${request.token}`,
+        status,
+        headers: Object.fromEntries(kept) as Record<string, string>,
+        body,
+      });
     }
     const statements = await Promise.all(scenario.requests.map(capture));
+    await restoreWrittenRows();
     if (options.explain) {
       await explain(scenario.name, statements[0]!);
       continue;
     }
+    const databaseSpec = { url: databaseUrl, options: startupOptions, poolSize };
+    const measureOn = async (kind: BareServer, extra: { statements?: Statement[][]; seedCalls?: SeedCall[] }) => {
+      const bare = await startBareServer({ server: kind, responses: recorded, database: databaseSpec, ...extra });
+      try {
+        return await measured(() => loadOverHttp(scenario, bare.port, bare.pid));
+      } finally {
+        bare.stop();
+      }
+    };
+    /** One run, then its writes undone. */
+    const measured = async (run: () => Promise<Run>) => {
+      try {
+        return await run();
+      } finally {
+        await restoreWrittenRows();
+      }
+    };
     // App and ceiling alternate, so that a slow minute of this shared machine weighs on both.
-    const pairs: RoundRow['pairs'] = [];
-    for (let round = 0; round < rounds; round += 1) {
-      const httpRun = await loadOverHttp(scenario, port, server.pid);
-      const sqlRun = await load(async (loop) => {
-        const client = await ceilingPool.connect();
-        try {
-          for (const statement of statements[loop]!) {
-            await client.query({ name: statementName(statement.sql), text: statement.sql, values: statement.params as unknown[] });
-          }
-        } finally {
-          client.release();
-        }
-      });
-      pairs.push({ httpRun, sqlRun, ratio: httpRun.rps / sqlRun.rps });
+    const ceilingServer = await startBareServer({ server: 'node:http', responses: recorded, database: databaseSpec, statements });
+    const pairs: Measured['pairs'] = [];
+    try {
+      for (let round = 0; round < rounds; round += 1) {
+        const app = await measured(() => loadOverHttp(scenario, port, server.pid));
+        const ceiling = await measured(() => loadOverHttp(scenario, ceilingServer.port, ceilingServer.pid));
+        pairs.push({ app, ceiling });
+      }
+    } finally {
+      ceilingServer.stop();
     }
-    const { httpRun, sqlRun, ratio } = [...pairs].sort((a, b) => a.ratio - b.ratio)[(rounds - 1) >> 1]!;
-    if (rounds > 1) roundRows.push({ name: scenario.name, pairs });
-    const bare = await startBareServer(recorded);
-    const bareRun = await loadOverHttp(scenario, bare.port, bare.pid).finally(bare.stop);
-    const bareSql = await startBareServer(recorded, { databaseUrl, options: startupOptions, connections, statements });
-    const bareSqlRun = await loadOverHttp(scenario, bareSql.port, bareSql.pid).finally(bareSql.stop);
-    const fastifySql = await startBareServer(recorded, { databaseUrl, options: startupOptions, connections, statements }, 'fastify');
-    const fastifySqlRun = await loadOverHttp(scenario, fastifySql.port, fastifySql.pid).finally(fastifySql.stop);
-    const alone = withPgbench ? postgresAlone(databaseUrl, statements, { connections, seconds }) : undefined;
-    // Requests that cost a bare HTTP exchange and then the ceiling's statements, one after the other.
-    const ratioBound = bareRun.rps / (bareRun.rps + sqlRun.rps);
-    console.log(
-      `${scenario.name.padEnd(33)} | ${figures(httpRun)} | ${String(statements[0]!.length).padStart(5)} | ${figures(sqlRun)} | ${ratio.toFixed(2)} | ${bareRun.rps.toFixed(0).padStart(11)} ${ratioBound.toFixed(2).padStart(6)} | ${bareSqlRun.rps.toFixed(0).padStart(10)} ${(bareSqlRun.rps / sqlRun.rps).toFixed(2).padStart(5)} | ${fastifySqlRun.rps.toFixed(0).padStart(13)} ${(fastifySqlRun.rps / sqlRun.rps).toFixed(2).padStart(5)}${alone ? ` | ${figures(alone)}` : ''}`,
-    );
-    cpuRows.push({ name: scenario.name, http: httpRun.cpu, ceiling: sqlRun.cpu, bare: bareRun.cpu, bareSql: bareSqlRun.cpu, fastifySql: fastifySqlRun.cpu });
+    const median = [...pairs].sort((a, b) => a.app.rps / a.ceiling.rps - b.app.rps / b.ceiling.rps)[(rounds - 1) >> 1]!;
+    const fastify = await measureOn('fastify', { statements });
+    const seedCalls = scenario.requests.map((request) => request.seedCall);
+    const seed = seedCalls.every(Boolean) ? await measureOn('seed', { seedCalls: seedCalls as SeedCall[] }) : undefined;
+    const pgbench = hasPgbench() ? postgresAlone(databaseUrl, statements, { connections, seconds }) : undefined;
+    if (pgbench) await restoreWrittenRows();
+    results.push({ name: scenario.name, statements: statements[0]!.length, ...median, fastify, seed, pgbench, pairs });
+    console.log(`${scenario.name}: measured`);
   }
-  if (cpuRows.length) printCpu(cpuRows);
-  if (roundRows.length) printRounds(roundRows);
+  if (results.length) printTables(results);
+  const checksumAfter = await inputsChecksum(rows, inputs);
+  if (!options.explain) console.log(`\ninputs checksum ${checksumAfter}${checksumAfter === checksumBefore ? ' (unchanged)' : ' — CHANGED: a write was not undone'}`);
   await inProcess.close();
 } finally {
-  await ceilingPool.end();
   await database.close();
   await server.stop();
   agent.destroy();
