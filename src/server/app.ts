@@ -80,6 +80,7 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
     trustProxy: config.isProduction,
   }).withTypeProvider<ZodTypeProvider>();
   app.decorate('context', context);
+  database.onConnectionError((error) => app.log.warn({ err: error }, 'a database connection failed; the pool opens another when needed'));
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(responseSerializer({ checked: !config.isProduction }));
 

@@ -12,7 +12,8 @@ const database = await openDatabase(config.databaseUrl ? { url: config.databaseU
 await migrateDatabase(database, (line) => console.log(line));
 const app = await buildApp(config, database);
 const hashPassword = async (password: string) => (await app.context.auth.$context).password.hash(password);
-await bootstrapData(database.db, hashPassword, config, (line) => console.log(line));
+// Under the start-up lock: instances starting together on an empty database would each find no admin and no data.
+await database.withStartupLock(() => bootstrapData(database.db, hashPassword, config, (line) => console.log(line)));
 await app.listen({ port: config.port, host: config.host });
 console.log(
   `JobReady is ready on ${config.publicUrl} (database: ${database.engine}, storage: ${app.context.storage.driver}) ` +

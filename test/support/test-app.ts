@@ -6,13 +6,13 @@ import { buildApp, type AppInstance } from '../../src/server/app.ts';
 import { loadConfig } from '../../src/server/config.ts';
 import type { DatabaseConnection } from '../../src/server/db/database.ts';
 import { seedDatabase, type SeedSpec, type Seeded } from '../../src/server/seed/seed-database.ts';
-import { createTestDatabase } from './test-database.ts';
+import { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from './test-database.ts';
 
 export const testPassword = 'correct-horse-battery';
 
 export type TestApp<Spec extends SeedSpec> = {
   app: AppInstance;
-  database: DatabaseConnection;
+  database: TestDatabase;
   db: DatabaseConnection['db'];
   ids: Seeded<Spec>;
   dataDir: string;
@@ -25,11 +25,12 @@ export type TestApp<Spec extends SeedSpec> = {
 
 /**
  * The whole app in-process on a freshly migrated database seeded from `spec`; users' passwords
- * default to `testPassword`. Extra environment (e.g. storage settings) can be passed in `env`.
+ * default to `testPassword`. Extra environment (e.g. storage settings) can be passed in `env`,
+ * and a different address for the database's connections in `connectVia`.
  */
 export async function createTestApp<Spec extends SeedSpec>(
   spec: Spec,
-  options: { env?: Record<string, string> } = {},
+  options: { env?: Record<string, string>; connectVia?: TestDatabaseOptions['connectVia'] } = {},
 ): Promise<TestApp<Spec>> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-test-'));
   const config = loadConfig({
@@ -41,7 +42,7 @@ export async function createTestApp<Spec extends SeedSpec>(
     SESSION_CACHE_SECONDS: '300',
     ...options.env,
   });
-  const database = await createTestDatabase();
+  const database = await createTestDatabase({ connectVia: options.connectVia });
   const app = await buildApp(config, database);
   const hashPassword = async (password: string) => (await app.context.auth.$context).password.hash(password);
   const ids = await seedDatabase(database.db, hashPassword, spec);

@@ -13,11 +13,18 @@ export async function rowsOf<Row = Record<string, unknown>>(db: Database, query:
   return ((await db.execute(query)) as unknown as { rows: Row[] }).rows;
 }
 
-/**
- * A freshly migrated database of its own: a copy of the run's template on the engine under test;
- * `{ empty: true }` gives one with no tables at all (for migration tests).
- */
-export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<DatabaseConnection> {
+export type TestDatabaseOptions = {
+  /** No tables at all (for migration tests). */
+  empty?: boolean;
+  /** On PostgreSQL, the address the connections go to instead of the database's own (e.g. through a proxy that can cut them). */
+  connectVia?: (url: string) => string;
+};
+
+/** On PostgreSQL, `url` is the database's own address (for a separate admin connection). */
+export type TestDatabase = DatabaseConnection & { url?: string };
+
+/** A freshly migrated database of its own: a copy of the run's template on the engine under test. */
+export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   if (testEngine === 'postgres') {
     const templateUrl = new URL(inject('postgresTemplateUrl'));
     const runTemplate = templateUrl.pathname.slice(1);
@@ -27,9 +34,11 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
     const admin = new pg.Client({ connectionString: withDatabase(templateUrl, 'postgres') });
     await admin.connect();
     await admin.query(`create database ${name} template ${template}`);
-    const database = await openDatabase({ url: withDatabase(templateUrl, name), poolSize: 10 });
+    const url = withDatabase(templateUrl, name);
+    const database = await openDatabase({ url: options.connectVia?.(url) ?? url, poolSize: 10 });
     return {
       ...database,
+      url,
       close: async () => {
         await database.close();
         // pg-pool's end() resolves before its connections have said goodbye; a forced drop during that

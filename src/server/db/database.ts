@@ -17,10 +17,25 @@ export type Schema = typeof schema;
 /** A database or a transaction: repositories accept either. */
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
 
+/** What work under the start-up lock gets: a handle on the connection that holds the lock, and migrations run on it. */
+export type LockedDatabase = {
+  db: Database;
+  migrate: (migrationsFolder?: string) => Promise<void>;
+};
+
 export type DatabaseConnection = {
   db: Database;
   engine: 'pglite' | 'postgres';
+  /** Applies the migrations (all of `migrationsFolder`'s) under the start-up lock. */
   migrate: (migrationsFolder?: string) => Promise<void>;
+  /**
+   * Runs `work` while no other instance does start-up work on this database (migrations, the first
+   * data): on PostgreSQL, a session-level advisory lock held by a connection of its own, on which
+   * `locked` runs; PGlite belongs to one process (the data-dir lock) and takes none (decision 019).
+   */
+  withStartupLock: <T>(work: (locked: LockedDatabase) => Promise<T>) => Promise<T>;
+  /** Hears of connections PostgreSQL dropped or that failed (logged; the pool replaces them). */
+  onConnectionError: (listener: (error: Error) => void) => void;
   ping: () => Promise<void>;
   close: () => Promise<void>;
 };
@@ -88,13 +103,55 @@ export const startupOptions = Object.entries(plannerSettings)
   .map(([name, value]) => `-c ${name}=${value}`)
   .join(' ');
 
+/**
+ * How the server holds its connections to PostgreSQL (decision 019). A request waits at most
+ * `connectionTimeoutMillis` for a connection, new or free, and then answers 503 rather than hang
+ * while PostgreSQL is unreachable; TCP keep-alive probes a connection after 10 s of silence, so
+ * that firewalls and NATs do not drop it unseen, and one whose server vanished is found dead.
+ */
+const connectionSettings = {
+  options: startupOptions,
+  connectionTimeoutMillis: 5_000,
+  keepAlive: true,
+  keepAliveInitialDelayMillis: 10_000,
+} satisfies pg.ClientConfig;
+
+/** The key of the start-up advisory lock: 'jobready' in ASCII. */
+const startupLockKey = '7669456933901919353';
+
 function openPostgres(url: string, poolSize: number): DatabaseConnection {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: startupOptions });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, ...connectionSettings });
+  const errorListeners: Array<(error: Error) => void> = [];
+  const reportConnectionError = (error: Error) => {
+    for (const listener of errorListeners) listener(error);
+  };
+  handleConnectionErrors(pool, reportConnectionError);
   const db = drizzlePostgres(pool, { schema, logger: countingLogger });
+
+  async function withStartupLock<T>(work: (locked: LockedDatabase) => Promise<T>): Promise<T> {
+    // Not a pooled connection: with a pool of one, work that also used the pool would wait on itself.
+    const client = new pg.Client({ connectionString: url, ...connectionSettings });
+    client.on('error', reportConnectionError);
+    await client.connect();
+    try {
+      await client.query('select pg_advisory_lock($1)', [startupLockKey]);
+      const lockedDb = drizzlePostgres(client, { schema, logger: countingLogger });
+      return await work({
+        db: lockedDb,
+        migrate: (migrationsFolder = defaultMigrationsFolder) => migratePostgres(lockedDb, { migrationsFolder }),
+      });
+    } finally {
+      // Ending the session releases its lock, also when the work failed half-way.
+      await client.end();
+    }
+  }
+
   return {
     db,
     engine: 'postgres',
-    migrate: (migrationsFolder = defaultMigrationsFolder) => migratePostgres(db, { migrationsFolder }),
+    migrate: (migrationsFolder) => withStartupLock((locked) => locked.migrate(migrationsFolder)),
+    withStartupLock,
+    onConnectionError: (listener) => void errorListeners.push(listener),
     ping: async () => {
       await pool.query('select 1');
     },
@@ -102,14 +159,37 @@ function openPostgres(url: string, poolSize: number): DatabaseConnection {
   };
 }
 
+/**
+ * A connection PostgreSQL closes (a terminated backend, a restart, a pooler's idle timeout) emits
+ * 'error' on its client, which would end the process if nothing listened. An idle one is dropped
+ * by the pool, which re-emits the error on itself; one lent out (a transaction, a prepared
+ * statement run on it) is given back with the error at once, so that the pool replaces it even if
+ * its borrower never returns it (drizzle does not when its `begin` fails), and the borrower's own
+ * later release does nothing. Its statements fail as connection errors (503, `isDatabaseUnavailable`).
+ */
+function handleConnectionErrors(pool: pg.Pool, report: (error: Error) => void) {
+  pool.on('error', report);
+  function releaseBroken(this: pg.PoolClient, error: Error) {
+    report(error);
+    const release = this.release;
+    this.release = () => {};
+    release(error);
+  }
+  pool.on('acquire', (client) => client.on('error', releaseBroken));
+  pool.on('release', (_error, client) => client.off('error', releaseBroken));
+}
+
 async function wrapPglite(client: PGlite): Promise<DatabaseConnection> {
   // PGlite has one connection: settings made on it hold for every statement.
   for (const [name, value] of Object.entries(plannerSettings)) await client.query(`select set_config($1, $2, false)`, [name, value]);
   const db = drizzlePglite(client, { schema, logger: countingLogger });
+  const migrate = (migrationsFolder = defaultMigrationsFolder) => migratePglite(db, { migrationsFolder });
   return {
     db,
     engine: 'pglite',
-    migrate: (migrationsFolder = defaultMigrationsFolder) => migratePglite(db, { migrationsFolder }),
+    migrate,
+    withStartupLock: (work) => work({ db, migrate }),
+    onConnectionError: () => {},
     ping: async () => {
       await client.query('select 1');
     },

@@ -1,12 +1,20 @@
-/** PostgreSQL error codes the repositories turn into domain errors (drizzle wraps driver errors in `cause`). */
-function postgresError(error: unknown): { code?: string; constraint?: string } | undefined {
+type DriverError = { code?: unknown; constraint?: string; message?: unknown; cause?: unknown };
+
+/** The error and those it wraps: drizzle wraps the driver's error in `cause`. */
+function* errorAndCauses(error: unknown): Generator<DriverError> {
   let current: unknown = error;
   for (let depth = 0; depth < 3 && current && typeof current === 'object'; depth += 1) {
-    const candidate = current as { code?: unknown; constraint?: string; cause?: unknown };
+    yield current as DriverError;
+    current = (current as DriverError).cause;
+  }
+}
+
+/** PostgreSQL error codes the repositories turn into domain errors. */
+function postgresError(error: unknown): { code?: string; constraint?: string } | undefined {
+  for (const candidate of errorAndCauses(error)) {
     if (typeof candidate.code === 'string' && /^[0-9A-Z]{5}$/.test(candidate.code)) {
       return { code: candidate.code, constraint: candidate.constraint };
     }
-    current = candidate.cause;
   }
   return undefined;
 }
@@ -25,4 +33,23 @@ export function isForeignKeyViolation(error: unknown) {
 export function isSerializationFailure(error: unknown) {
   const code = postgresError(error)?.code;
   return code === '40001' || code === '40P01';
+}
+
+/** SQLSTATEs of a connection PostgreSQL refused or closed: class 08, 57P01–57P05 (shutdown, terminated, idle timeout, database dropped), too many connections, no such database. */
+const unavailableStates = /^(08[0-9A-Z]{3}|57P0[1-5]|53300|3D000)$/;
+/** The socket's own failures (a refused, reset or timed-out connection, an unknown or unreachable host). */
+const unavailableSocketCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/** node-postgres's words for a connection that ended, failed, timed out or was never had. */
+const unavailableMessages = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable)/;
+
+/**
+ * The database could not be reached, or dropped the connection a statement ran on: nothing the
+ * request did wrong, and the same request may succeed in a moment (503 + Retry-After, decision 019).
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (const { code, message } of errorAndCauses(error)) {
+    if (typeof code === 'string' && (unavailableStates.test(code) || unavailableSocketCodes.has(code))) return true;
+    if (typeof message === 'string' && unavailableMessages.test(message)) return true;
+  }
+  return false;
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { defaultMigrationsFolder, type DatabaseConnection } from './database.ts';
+import { defaultMigrationsFolder, type Database, type DatabaseConnection } from './database.ts';
 
 type Journal = { entries: Array<{ idx: number; tag: string; when: number }> };
 
@@ -25,20 +25,24 @@ export function migrationsUpTo(lastTag: string, folder = defaultMigrationsFolder
 }
 
 /**
- * Brings a database up to date. A database in the legacy shape that was not created by these
- * migrations (it has `job_readiness_expert_sessions.product_id` or `worklets.mentor_id` but no
- * migration journal) is first recorded as being at the legacy baseline, so that the following
- * migrations copy its single links into the junction tables and then drop the old columns.
+ * Brings a database up to date, under the start-up lock: instances starting together migrate one
+ * after the other, and those that come second find nothing left to do. A database in the legacy
+ * shape that was not created by these migrations (it has `job_readiness_expert_sessions.product_id`
+ * or `worklets.mentor_id` but no migration journal) is first recorded as being at the legacy
+ * baseline, so that the following migrations copy its single links into the junction tables and
+ * then drop the old columns.
  */
 export async function migrateDatabase(database: DatabaseConnection, log: (line: string) => void = () => {}) {
-  if (await isUnjournaledLegacyDatabase(database)) {
-    await recordBaseline(database);
-    log(`Recorded the legacy database as being at ${legacyBaselineTag}.`);
-  }
-  await database.migrate();
+  await database.withStartupLock(async (locked) => {
+    if (await isUnjournaledLegacyDatabase(locked.db)) {
+      await recordBaseline(locked.db);
+      log(`Recorded the legacy database as being at ${legacyBaselineTag}.`);
+    }
+    await locked.migrate();
+  });
 }
 
-async function isUnjournaledLegacyDatabase({ db }: DatabaseConnection) {
+async function isUnjournaledLegacyDatabase(db: Database) {
   const result = await db.execute(sql`
     select to_regclass('drizzle.__drizzle_migrations')::text as journal,
       exists (
@@ -52,7 +56,7 @@ async function isUnjournaledLegacyDatabase({ db }: DatabaseConnection) {
 }
 
 /** Writes the journal rows drizzle's migrator would have written for migrations up to the baseline. */
-async function recordBaseline({ db }: DatabaseConnection) {
+async function recordBaseline(db: Database) {
   const folder = migrationsUpTo(legacyBaselineTag);
   try {
     const { readMigrationFiles } = await import('drizzle-orm/migrator');

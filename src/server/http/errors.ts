@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { isDatabaseUnavailable } from '../db/errors.ts';
 
 /**
  * A failure the client can act on. `code` is machine-readable (`clients.not_found`) and
@@ -32,13 +33,18 @@ export const commonErrors = {
   routeNotFound: defineError('routes.not_found', 404, 'There is no such endpoint.'),
   conflict: defineError('request.conflict', 409, 'The request conflicts with the current state.'),
   internal: defineError('server.internal', 500, 'Something went wrong on our side. It has been logged.'),
+  databaseUnavailable: defineError('server.database_unavailable', 503, 'The database cannot be reached just now. Try again in a few seconds.'),
 };
+
+/** A 503 says when to try again: PostgreSQL replaced a lost connection within a second when measured, a restart takes a few (decision 019). */
+const retryAfterSeconds = 1;
 
 export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
 
 export function sendError(reply: FastifyReply, error: AppError) {
   const body: ErrorBody = { error: { code: error.code, message: error.message } };
   if (error.details !== undefined) body.error.details = error.details;
+  if (error.status === 503) reply.header('retry-after', String(retryAfterSeconds));
   return reply.status(error.status).send(body);
 }
 
@@ -53,6 +59,7 @@ export function registerErrorHandling(app: FastifyInstance) {
 
 function toAppError(thrown: FastifyError | Error): AppError {
   if (thrown instanceof AppError) return thrown;
+  if (isDatabaseUnavailable(thrown)) return commonErrors.databaseUnavailable();
   if (hasZodFastifySchemaValidationErrors(thrown)) {
     const context = (thrown as FastifyError).validationContext ?? 'body';
     const fields = thrown.validation.map((issue) => ({

@@ -52,6 +52,9 @@ export function createAuth({ db, secret, baseUrl, secureCookies }: AuthOptions) 
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8, maxPasswordLength: 128 },
     // Sign-in failures are throttled by our own limiter (per email and per address).
     rateLimit: { enabled: false },
+    // Anything but its own API errors (a database that cannot be reached) is thrown to our error
+    // handler, which answers it like any other route's (503 server.database_unavailable), not as an empty 500.
+    onAPIError: { throw: true },
     advanced: {
       database: { generateId: 'uuid' },
       useSecureCookies: secureCookies,
