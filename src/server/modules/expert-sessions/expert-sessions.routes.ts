@@ -275,7 +275,7 @@ export function registerExpertSessionRoutes(app: AppInstance) {
       });
     }
 
-    // The sweeper (decision 021): at start, then every min(UPLOAD_EXPIRY_HOURS, 15 min); one run at a time.
+    // The sweeper (decision 021): at start, then every min(UPLOAD_EXPIRY_HOURS, 5 min); one run at a time.
     let sweeping: Promise<void> | undefined;
     const sweep = () => {
       sweeping ??= sweepVideoFiles({
@@ -294,7 +294,7 @@ export function registerExpertSessionRoutes(app: AppInstance) {
           sweeping = undefined;
         });
     };
-    const sweepTimer = setInterval(sweep, Math.min(config.uploads.expiryMs, 15 * 60_000)).unref();
+    const sweepTimer = setInterval(sweep, Math.min(config.uploads.expiryMs, 5 * 60_000)).unref();
     scoped.addHook('onReady', async () => sweep());
     scoped.addHook('onClose', async () => {
       clearInterval(sweepTimer);
