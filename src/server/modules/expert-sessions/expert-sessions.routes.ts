@@ -62,8 +62,8 @@ export function registerExpertSessionRoutes(app: AppInstance) {
 
     /**
      * What holds a request's video until it is answered: a staged multipart file (removed either
-     * way, moved into storage by then or abandoned) or a claimed resumable upload (used up if the
-     * request succeeded, claimable again if it failed).
+     * way, moved into storage by then or abandoned) or a claimed resumable upload (deleted if the
+     * write that claimed it committed, claimable again otherwise).
      */
     const heldVideos = new WeakMap<FastifyRequest, Pick<ClaimedUpload, 'settle'>>();
     scoped.addHook('onSend', async (request, _reply, payload) => {
