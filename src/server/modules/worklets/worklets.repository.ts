@@ -367,10 +367,16 @@ export async function removeTeamMembers(db: Database, members: { workletId: stri
 
 export type TeamHistoryEntry = { workletId: string; studentId: string; action: TeamAction; actorId: string; reason?: string | null };
 
-/** Appends to teams' timelines, in the given order: each row's time is read as it is written, as the mentors' timeline does. */
+/**
+ * Appends to teams' timelines in one statement, in the given order. Each row's time is the clock's
+ * as it is written (as the mentors' timeline), plus its position in microseconds: rows written in
+ * the same microsecond (PGlite's clock is that coarse) still keep their order.
+ */
 export async function insertTeamHistory(db: Database, entries: TeamHistoryEntry[]) {
   if (entries.length === 0) return;
-  await db.insert(teamHistory).values(entries.map((entry) => ({ ...entry, createdAt: sql`clock_timestamp()` })));
+  await db
+    .insert(teamHistory)
+    .values(entries.map((entry, position) => ({ ...entry, createdAt: sql`clock_timestamp() + ${position} * interval '1 microsecond'` })));
 }
 
 export type TeamHistoryRow = Awaited<ReturnType<typeof listTeamHistory>>[number];
