@@ -433,7 +433,8 @@ export async function listWorkletsNeedingPrimary(db: Database, { limit, cursor }
     cursor
       ? sql`(${time}, ${qualified(worklets.id)}) < (${cursor.sortValue}::timestamptz, ${cursor.id}::uuid)`
       : undefined;
-  const newest = [sql`${qualified(worklets.createdAt)} desc`, sql`${qualified(worklets.id)} desc`];
+  // NULLS LAST as in the partial index: a plain DESC (nulls first) would not read it in order.
+  const newest = [sql`${qualified(worklets.createdAt)} desc nulls last`, sql`${qualified(worklets.id)} desc nulls last`];
   const columns = (primaryId: SQL, primaryName: SQL) => ({
     id: worklets.id,
     json: sql<string>`${qualified(worklets.asJson)}`.as('json'),
@@ -459,7 +460,7 @@ export async function listWorkletsNeedingPrimary(db: Database, { limit, cursor }
     .where(and(eq(disabledPrimary.banned, true), isOpen, after(sql`${qualified(worklets.createdAt)}`)))
     .orderBy(...newest)
     .limit(limit + 1);
-  return none.unionAll(disabled).orderBy(sql`created_at desc`, sql`id desc`).limit(limit + 1);
+  return none.unionAll(disabled).orderBy(sql`created_at desc nulls last`, sql`id desc nulls last`).limit(limit + 1);
 }
 
 /** How many open worklets need a new Primary (both kinds of `listWorkletsNeedingPrimary`). */
