@@ -1,9 +1,10 @@
+import type { Config } from '../../config.ts';
 import type { DatabaseConnection } from '../../db/database.ts';
-import type { ListedObject, Storage } from '../storage/storage.ts';
+import { createStorage, type ListedObject, type Storage } from '../storage/storage.ts';
 import { findReferencedVideoKeys } from './expert-sessions.repository.ts';
-import type { ResumableUploads } from './resumable-uploads.ts';
+import { createResumableUploads, type ResumableUploads } from './resumable-uploads.ts';
 import { tryTakeSweepLock } from './upload-claims.repository.ts';
-import { sweepAbandonedStaging } from './upload-staging.ts';
+import { openUploadStaging, sweepAbandonedStaging } from './upload-staging.ts';
 
 /**
  * A stored video that no session names is removed only once it is this old: a write stores the
@@ -82,4 +83,32 @@ export function describeSweep(report: SweepReport) {
   const bytes = report.files.reduce((sum, file) => sum + (file.bytes ?? 0), 0);
   const counts = [...kinds].map(([kind, count]) => `${count} ${kind}${count === 1 ? '' : 's'}`).join(', ');
   return `sweep ${verb} ${counts} (${(bytes / 1024 ** 2).toFixed(1)} MiB): ${report.files.map((file) => file.name).join(', ')}`;
+}
+
+/**
+ * One sweep from a process that serves no requests (the sweep command), with uploads and storage
+ * of its own over `config` — any instance's sweep, as far as the files are concerned.
+ */
+export async function sweepOnce(
+  config: Config,
+  database: DatabaseConnection,
+  options: { now?: number; dryRun?: boolean; liveStagingDirectories?: string[] } = {},
+): Promise<SweepReport> {
+  const storage = createStorage(config.storage);
+  const staging = openUploadStaging(config.uploads.directory);
+  try {
+    const uploads = createResumableUploads({ config, db: database.db, storage, stagingDirectory: staging.directory });
+    return await sweepVideoFiles({
+      database,
+      storage,
+      uploads,
+      uploadsDirectory: config.uploads.directory,
+      uploadExpiryMs: config.uploads.expiryMs,
+      now: options.now,
+      dryRun: options.dryRun,
+      liveStagingDirectories: [staging.directory, ...(options.liveStagingDirectories ?? [])],
+    });
+  } finally {
+    await staging.close();
+  }
 }
