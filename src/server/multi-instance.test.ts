@@ -189,9 +189,11 @@ if (testEngine === 'postgres') {
       const failed = answers.filter((answer) => answer.status !== 200);
       const lastFailureMs = failed.length ? Math.max(...failed.map((answer) => answer.ended - terminatedAt)) : 0;
       const firstSuccess = answers.filter((answer) => answer.status === 200 && answer.started > terminatedAt).map((answer) => answer.ended - terminatedAt);
+      const inFirstSecond = answers.filter((answer) => answer.ended > terminatedAt && answer.ended - terminatedAt <= 1_000);
       console.log(
         `Two processes, every backend terminated under load: ${failed.length} of ${answers.length} requests failed ` +
-          `(${((100 * failed.length) / answers.length).toFixed(1)} %, statuses ${[...new Set(failed.map((answer) => answer.status))].join(', ') || 'none'}), ` +
+          `(${((100 * failed.length) / answers.length).toFixed(1)} %, statuses ${[...new Set(failed.map((answer) => answer.status))].join(', ') || 'none'}; ` +
+          `${inFirstSecond.filter((answer) => answer.status !== 200).length} of the ${inFirstSecond.length} answered in the second after the termination), ` +
           `the last ${Math.round(lastFailureMs)} ms after the termination; the first 200 of a request begun after it came ${Math.round(Math.min(...firstSuccess))} ms after it.`,
       );
       for (const answer of failed) expect(answer).toMatchObject({ status: 503, code: 'server.database_unavailable', retryAfter: expect.any(String) });
