@@ -24,6 +24,7 @@ import { responseSerializer } from './http/serializer.ts';
 import { createActorResolver, type Actor } from './modules/auth/auth.guard.ts';
 import { createAuth, resolveAuthSecret } from './modules/auth/auth.ts';
 import { registerAuthRoutes } from './modules/auth/auth.routes.ts';
+import { listenForRevocations } from './modules/auth/revocations.ts';
 import { createSessionCache, type SessionCache } from './modules/auth/session-cache.ts';
 import { createSignInThrottle } from './modules/auth/sign-in-throttle.ts';
 import { registerClientRoutes } from './modules/clients/clients.routes.ts';
@@ -41,7 +42,10 @@ export type AppContext = {
   database: DatabaseConnection;
   db: DatabaseConnection['db'];
   auth: ReturnType<typeof createAuth>;
-  /** Recently seen callers; whatever changes a user or their sessions calls `forgetUser` after committing. */
+  /**
+   * Recently seen callers: every process forgets a user when PostgreSQL announces a change to them or
+   * their sessions (decision 023); the process that made it also calls `forgetUser` after committing.
+   */
   sessions: SessionCache<Actor>;
   storage: Storage;
   /** The storage shared by every instance on this database, checked at start (decision 020). */
@@ -81,10 +85,17 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     bodyLimit: 1024 * 1024,
-    trustProxy: config.isProduction,
+    trustProxy: trustedProxies(config.trustProxy),
   }).withTypeProvider<ZodTypeProvider>();
   app.decorate('context', context);
   database.onConnectionError((error) => app.log.warn({ err: error }, 'a database connection failed; the pool opens another when needed'));
+  if (config.sessionCacheMs > 0) {
+    const revocations = await listenForRevocations(database, sessions, app.log);
+    app.addHook('onClose', () => revocations.close());
+  }
+  const throttle = createSignInThrottle(database.db, { maxPerEmail: 5, maxPerAddress: 30, windowSeconds: 15 * 60 });
+  const stopSweeping = throttle.sweepEvery(5 * 60_000, (error) => app.log.warn({ err: error }, 'Sweeping sign-in counts failed.'));
+  app.addHook('onClose', stopSweeping);
   app.log.info({ storage: storage.driver, identity: storageIdentity.value }, `Storage: ${storageIdentity.description}.`);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(responseSerializer({ checked: !config.isProduction }));
@@ -138,7 +149,7 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
     auth,
     resolveActor,
     sessions,
-    throttle: createSignInThrottle({ maxPerEmail: 5, maxPerAddress: 30, windowMs: 15 * 60_000 }),
+    throttle,
   });
   registerHealthRoutes(typedApp);
   registerMeRoutes(typedApp);
@@ -150,6 +161,14 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
 
   await registerWebApp(app);
   return typedApp;
+}
+
+/**
+ * Whose X-Forwarded-For gives the client's address (the throttle's key): nobody unless configured
+ * (decision 022). Fastify's own number option trusts no hop at all, so a hop count is a function.
+ */
+function trustedProxies(setting: Config['trustProxy']) {
+  return typeof setting === 'number' ? (_address: string, hop: number) => hop < setting : setting;
 }
 
 /** Serves the built web app; any non-API GET falls back to index.html for client-side routes. */

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -29,6 +30,7 @@ const environmentSchema = z.object({
   MAX_VIDEO_BYTES: z.coerce.number().int().positive().default(5 * 1024 ** 3),
   UPLOAD_EXPIRY_HOURS: z.coerce.number().positive().default(24),
   SESSION_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(10),
+  TRUST_PROXY: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -54,6 +56,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env) {
     databasePoolSize: env.DATABASE_POOL_SIZE ?? defaultPoolSize(),
     authSecret: env.AUTH_SECRET,
     sessionCacheMs: env.SESSION_CACHE_SECONDS * 1000,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     bootstrapAdmin:
       env.ADMIN_EMAIL && env.ADMIN_PASSWORD
         ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, name: env.ADMIN_NAME }
@@ -83,6 +86,37 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env) {
 /** Two connections per core and one more (decision 017): PostgreSQL runs no more queries at once than it has cores. */
 function defaultPoolSize() {
   return 2 * os.availableParallelism() + 1;
+}
+
+/**
+ * Whose `X-Forwarded-For` is believed (decision 022; app.ts hands it to Fastify): nobody (unset, empty,
+ * `false` or `0`), a hop count, or the proxies' addresses and CIDR ranges (and proxy-addr's names
+ * `loopback`, `linklocal`, `uniquelocal`). `true` is refused: any client could then name its address.
+ */
+function parseTrustProxy(value: string | undefined): false | number | string[] {
+  const setting = value?.trim() ?? '';
+  if (setting === '' || setting === 'false' || setting === '0') return false;
+  if (/^\d+$/.test(setting)) return Number(setting);
+  const entries = setting.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const invalid = entries.filter((entry) => !isProxyAddress(entry));
+  if (invalid.length > 0) {
+    throw new Error(
+      `Invalid configuration:\n  TRUST_PROXY: ${invalid.join(', ')} is not an address, a CIDR range or a hop count` +
+        (invalid.includes('true') ? ' (trusting every address would let any client choose its own)' : ''),
+    );
+  }
+  return entries;
+}
+
+const proxyAddressNames = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(entry: string) {
+  if (proxyAddressNames.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = net.isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d+$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
 }
 
 function requireSetting(value: string | undefined, name: string): string {

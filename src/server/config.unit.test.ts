@@ -13,4 +13,22 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ DATABASE_POOL_SIZE: size })).toThrow(/DATABASE_POOL_SIZE/);
     }
   });
+
+  it('believes X-Forwarded-For from nobody unless TRUST_PROXY names the proxies or a hop count', () => {
+    for (const nobody of [undefined, '', 'false', '0']) expect(loadConfig({ TRUST_PROXY: nobody }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.1.0.0/16,fd00::/8, loopback' }).trustProxy).toEqual([
+      '10.0.0.1',
+      '10.1.0.0/16',
+      'fd00::/8',
+      'loopback',
+    ]);
+  });
+
+  it('refuses a TRUST_PROXY that is neither addresses nor a hop count, and `true`, naming the entry', () => {
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY: true is not/);
+    for (const entry of ['10.0.0.300', '10.0.0.0/33', 'proxy.example', '10.0.0.1/8/2', '-1']) {
+      expect(() => loadConfig({ TRUST_PROXY: `10.0.0.1,${entry}` })).toThrow(`TRUST_PROXY: ${entry} is not`);
+    }
+  });
 });

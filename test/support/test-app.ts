@@ -20,6 +20,11 @@ export type TestApp<Spec extends SeedSpec> = {
   signIn(userKey: keyof Seeded<Spec>['users']): Promise<Record<string, string>>;
   /** `app.inject` with the given user signed in (or anonymous when `as` is omitted). */
   request(options: InjectOptions & { as?: keyof Seeded<Spec>['users'] }): Promise<LightMyRequestResponse>;
+  /**
+   * Another server process's app on the same database (same secret and settings, `env` on top),
+   * as a second instance behind a load balancer; closed with this one.
+   */
+  startInstance(env?: Record<string, string>): Promise<AppInstance>;
   close(): Promise<void>;
 };
 
@@ -38,7 +43,7 @@ export async function createTestApp<Spec extends SeedSpec>(
   const { sharedWith } = options;
   const ownDataDir = options.env?.DATA_DIR === undefined;
   const dataDir = options.env?.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-test-'));
-  const config = loadConfig({
+  const environment = {
     NODE_ENV: 'test',
     DATA_DIR: dataDir,
     AUTH_SECRET: 'test-secret-test-secret-test-secret-0123',
@@ -46,21 +51,32 @@ export async function createTestApp<Spec extends SeedSpec>(
     // Long enough that no test depends on timing; whatever fails to forget a changed user shows.
     SESSION_CACHE_SECONDS: '300',
     ...options.env,
-  });
+  };
   const database = sharedWith?.database ?? (await createTestDatabase({ connectVia: options.connectVia }));
-  const app = await buildApp(config, database).catch(async (error: unknown) => {
+  const app = await buildApp(loadConfig(environment), database).catch(async (error: unknown) => {
     if (!sharedWith) await database.close();
     if (ownDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     throw error;
   });
+  const instances: AppInstance[] = [];
   const hashPassword = async (password: string) => (await app.context.auth.$context).password.hash(password);
   const ids = sharedWith?.ids ?? (await seedDatabase(database.db, hashPassword, spec));
-  const tokens = new Map<string, Record<string, string>>();
+  // Promises, so that requests made at once share one sign-in: sign-ins in flight count against the
+  // throttle's limit (decision 022), as many browsers signing one user in at once would.
+  const tokens = new Map<string, Promise<Record<string, string>>>();
 
-  async function signIn(userKey: keyof Seeded<Spec>['users']) {
+  function signIn(userKey: keyof Seeded<Spec>['users']) {
     const key = String(userKey);
-    const cached = tokens.get(key);
-    if (cached) return cached;
+    let headers = tokens.get(key);
+    if (!headers) {
+      headers = signInOnce(key);
+      tokens.set(key, headers);
+      headers.catch(() => tokens.delete(key)); // a later request tries again
+    }
+    return headers;
+  }
+
+  async function signInOnce(key: string) {
     const user = spec.users?.[key];
     if (!user) throw new Error(`No seeded user "${key}"`);
     const response = await app.inject({
@@ -76,7 +92,6 @@ export async function createTestApp<Spec extends SeedSpec>(
     // One request, so that the server has the session cached as it has for any client active in the
     // last seconds: statement counts then show a request's own work.
     await app.inject({ method: 'GET', url: '/api/me', headers });
-    tokens.set(key, headers);
     return headers;
   }
 
@@ -91,7 +106,13 @@ export async function createTestApp<Spec extends SeedSpec>(
       const headers = { ...(as ? await signIn(as) : {}), ...(options.headers as Record<string, string> | undefined) };
       return app.inject({ ...options, headers });
     },
+    async startInstance(env = {}) {
+      const instance = await buildApp(loadConfig({ ...environment, ...env }), database);
+      instances.push(instance);
+      return instance;
+    },
     async close() {
+      for (const instance of instances) await instance.close();
       await app.close();
       if (!sharedWith) await database.close();
       if (ownDataDir) fs.rmSync(dataDir, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { enabledOnlyWhileRunning } from '../async-stores.ts';
+import { listenOnPglite, listenOnPostgres, type NotificationHandlers, type NotificationListener } from './notifications.ts';
 import * as schema from './schema.ts';
 
 export type Schema = typeof schema;
@@ -37,6 +38,8 @@ export type DatabaseConnection = {
   /** Hears of connections PostgreSQL dropped or that failed (logged; the pool replaces them). */
   onConnectionError: (listener: (error: Error) => void) => void;
   ping: () => Promise<void>;
+  /** Hears NOTIFYs on `channel` (db/notifications.ts); close the listener before the database. */
+  listen: (channel: string, handlers: NotificationHandlers) => Promise<NotificationListener>;
   close: () => Promise<void>;
 };
 
@@ -155,6 +158,7 @@ function openPostgres(url: string, poolSize: number): DatabaseConnection {
     ping: async () => {
       await pool.query('select 1');
     },
+    listen: (channel, handlers) => listenOnPostgres({ connectionString: url, ...connectionSettings }, channel, handlers),
     close: () => pool.end(),
   };
 }
@@ -193,6 +197,7 @@ async function wrapPglite(client: PGlite): Promise<DatabaseConnection> {
     ping: async () => {
       await client.query('select 1');
     },
+    listen: (channel, handlers) => listenOnPglite(client, channel, handlers),
     close: () => client.close(),
   };
 }

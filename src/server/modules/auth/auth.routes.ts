@@ -13,9 +13,10 @@ type AuthRouteOptions = {
 };
 
 /**
- * Hands /api/auth/* to better-auth as a Fetch request, with three additions: failed sign-ins are
- * throttled, the caller's cached sessions are forgotten after anything that may end or change
- * them (sign-out, revoking sessions, a new password), and its error bodies are reshaped into ours.
+ * Hands /api/auth/* to better-auth as a Fetch request, with three additions: sign-ins are throttled
+ * per email and address across every process (decision 022), the caller's cached sessions are
+ * forgotten after anything that may end or change them (sign-out, revoking sessions, a new
+ * password), and its error bodies are reshaped into ours.
  */
 export function registerAuthRoutes(app: FastifyInstance, { auth, throttle, resolveActor, sessions }: AuthRouteOptions) {
   app.route({
@@ -25,23 +26,23 @@ export function registerAuthRoutes(app: FastifyInstance, { auth, throttle, resol
     async handler(request, reply) {
       const isSignIn = request.method === 'POST' && request.url.split('?')[0] === '/api/auth/sign-in/email';
       const email = isSignIn ? String((request.body as { email?: unknown } | undefined)?.email ?? '') : '';
-      if (isSignIn) {
-        const wait = throttle.retryAfterSeconds(email, request.ip);
-        if (wait > 0) {
-          reply.header('retry-after', String(wait));
-          return sendError(
-            reply,
-            new AppError('auth.too_many_attempts', 429, `Too many failed sign-ins. Try again in ${wait} seconds.`),
-          );
-        }
+      const attempt = isSignIn ? await throttle.attempt(email, request.ip) : undefined;
+      if (attempt && attempt.retryAfterSeconds > 0) {
+        const wait = attempt.retryAfterSeconds;
+        reply.header('retry-after', String(wait));
+        return sendError(
+          reply,
+          new AppError('auth.too_many_attempts', 429, `Too many failed sign-ins. Try again in ${wait} seconds.`),
+        );
       }
       const caller = request.method === 'POST' && !isSignIn ? await resolveActor(request) : null;
-      const response = await auth.handler(toFetchRequest(request));
+      const response = await auth.handler(toFetchRequest(request)).catch(async (error: unknown) => {
+        await attempt?.settle(500).catch(() => {}); // the error to report is the first one
+        throw error;
+      });
+      // Other processes hear of it from PostgreSQL (decision 023); this one forgets before answering.
       if (caller) sessions.forgetUser(caller.id);
-      if (isSignIn) {
-        if (response.status === 401) throttle.recordFailure(email, request.ip);
-        if (response.ok) throttle.recordSuccess(email);
-      }
+      await attempt?.settle(response.status);
       return forward(response, reply);
     },
   });

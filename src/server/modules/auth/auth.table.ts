@@ -1,4 +1,4 @@
-import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, updatedAt } from '../../db/columns.ts';
 import { users } from '../users/users.table.ts';
 
@@ -52,3 +52,18 @@ export const authVerifications = pgTable('auth_verifications', {
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
+
+/**
+ * Sign-in attempts counted per key (`email:…`, `address:…`) in a window that opens with the first
+ * one, shared by every server process (decision 022). An attempt is counted before it is made and
+ * given back unless it failed; rows whose window has ended are swept.
+ */
+export const signInAttempts = pgTable(
+  'sign_in_attempts',
+  {
+    key: text('key').primaryKey(),
+    attempts: integer('attempts').notNull(),
+    windowEndsAt: timestamp('window_ends_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [index('sign_in_attempts_window_ends_at_idx').on(table.windowEndsAt)],
+);

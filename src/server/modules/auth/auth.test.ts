@@ -154,16 +154,22 @@ describe('recently seen sessions (kept in memory for a few seconds)', () => {
   });
 });
 
-describe('a session ended behind the server’s back (SQL, another server process)', () => {
+describe('a session changed behind the server’s back (SQL by hand)', () => {
   let short: TestApp<typeof spec>;
   beforeAll(async () => {
     short = await createTestApp(spec, { env: { SESSION_CACHE_SECONDS: '1' } });
   });
   afterAll(() => short.close());
 
-  it('is honoured once the cached copy is a second old', async () => {
+  it('is refused at once when deleted: PostgreSQL announces it to every process', async () => {
+    const headers = await t.signIn('student');
+    await t.db.execute(sql`delete from auth_sessions where user_id = ${t.ids.users.student}`);
+    await expect.poll(async () => (await t.app.inject({ method: 'GET', url: '/api/me', headers })).statusCode, { timeout: 1_000 }).toBe(401);
+  });
+
+  it('is honoured once the cached copy is a second old when nothing announces the change (an expiry moved by hand)', async () => {
     const headers = await short.signIn('student');
-    await short.db.execute(sql`delete from auth_sessions where user_id = ${short.ids.users.student}`);
+    await short.db.execute(sql`update auth_sessions set expires_at = now() where user_id = ${short.ids.users.student}`);
     const stillCached = await short.app.inject({ method: 'GET', url: '/api/me', headers });
     expect(stillCached.statusCode).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 1_100));

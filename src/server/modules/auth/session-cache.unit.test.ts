@@ -9,6 +9,7 @@ describe('session cache', () => {
   function cacheAt(start: number, options: { ttlMs?: number; maxEntries?: number } = {}) {
     const clock = { now: start };
     const cache = createSessionCache<{ id: string; role: string }>({ ttlMs: 5_000, ...options, now: () => clock.now });
+    cache.trust();
     return { cache, clock };
   }
 
@@ -56,6 +57,28 @@ describe('session cache', () => {
   it('keeps nothing when its time to live is 0', () => {
     const { cache } = cacheAt(0, { ttlMs: 0 });
     cache.remember('t1', ada, farFuture, cache.mark());
+    expect(cache.get('t1')).toBeUndefined();
+  });
+
+  it('keeps nothing until trusted, and forgets everyone while changes may go unannounced', () => {
+    const cache = createSessionCache<{ id: string; role: string }>({ ttlMs: 5_000 });
+    cache.remember('t1', ada, farFuture, cache.mark());
+    expect(cache.get('t1')).toBeUndefined();
+    cache.trust();
+    cache.remember('t1', ada, farFuture, cache.mark());
+    expect(cache.get('t1')).toEqual(ada);
+    cache.distrust();
+    expect(cache.get('t1')).toBeUndefined();
+    cache.remember('t2', bob, farFuture, cache.mark());
+    expect(cache.get('t2')).toBeUndefined();
+  });
+
+  it('does not keep what a lookup read while announcements could be missed, even when it ends after they resume', () => {
+    const { cache } = cacheAt(0);
+    cache.distrust(); // the connection that hears changes is lost
+    const mark = cache.mark(); // a lookup starts; a change it does not see is committed, unannounced to us
+    cache.trust(); // heard again
+    cache.remember('t1', ada, farFuture, mark);
     expect(cache.get('t1')).toBeUndefined();
   });
 });
