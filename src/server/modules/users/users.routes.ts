@@ -63,8 +63,8 @@ export function registerUserRoutes(app: AppInstance) {
       onRequest: allow('admin'),
       schema: {
         tags,
-        summary: 'Change role, client, name or password; disable or enable',
-        description: 'Disabling ends all of the user’s sessions at once.',
+        summary: 'Change role, client or name; disable or enable',
+        description: 'Disabling ends all of the user’s sessions at once. A password is set with POST /api/admin/users/{id}/password.',
         params: idParams,
         body: updateUserBody,
         response: { 200: userResponse, ...errorResponses },
@@ -72,7 +72,7 @@ export function registerUserRoutes(app: AppInstance) {
     },
     async (request) => {
       const { client_id, ...changes } = request.body;
-      const user = await usecases.updateUser(db, { hashPassword, sessions }, actorOf(request), request.params.id, {
+      const user = await usecases.updateUser(db, { sessions }, actorOf(request), request.params.id, {
         ...changes,
         clientId: client_id,
       });

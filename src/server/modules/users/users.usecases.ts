@@ -3,6 +3,7 @@ import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.ts';
 import { decodeCursor, toPage } from '../../http/paging.ts';
 import type { Actor } from '../auth/auth.guard.ts';
 import { clientExists } from '../clients/clients.repository.ts';
+import { assertAcceptablePassword } from '../passwords/passwords.usecases.ts';
 import { cannotDisableSelf, emailTaken, studentNeedsClient, unknownClient, userNotFound } from './users.errors.ts';
 import * as repository from './users.repository.ts';
 import type { UserRole } from './users.table.ts';
@@ -30,6 +31,7 @@ export async function createUser(
 ) {
   const clientId = input.role === 'student' ? input.clientId : (input.clientId ?? null);
   if (input.role === 'student' && !clientId) throw studentNeedsClient({ fields: [{ path: 'body.client_id', message: 'Required for students' }] });
+  assertAcceptablePassword(input.password, input, 'body.password');
   const passwordHash = await hashPassword(input.password);
   const id = await db.transaction(async (tx) => {
     if (clientId && !(await clientExists(tx, clientId))) throw unknownClient({ client_id: clientId });
@@ -50,13 +52,12 @@ export async function createUser(
  */
 export async function updateUser(
   db: Database,
-  { hashPassword, sessions }: { hashPassword: PasswordHasher; sessions: { forgetUser(userId: string): void } },
+  { sessions }: { sessions: { forgetUser(userId: string): void } },
   actor: Actor,
   id: string,
-  changes: { name?: string; role?: UserRole; clientId?: string | null; disabled?: boolean; password?: string },
+  changes: { name?: string; role?: UserRole; clientId?: string | null; disabled?: boolean },
 ) {
   if (id === actor.id && (changes.disabled === true || (changes.role && changes.role !== 'admin'))) throw cannotDisableSelf();
-  const passwordHash = changes.password ? await hashPassword(changes.password) : undefined;
   await db.transaction(async (tx) => {
     const current = await repository.findUser(tx, id);
     if (!current) throw userNotFound();
@@ -70,8 +71,7 @@ export async function updateUser(
       if (isForeignKeyViolation(error)) throw unknownClient();
       throw error;
     }
-    if (passwordHash) await repository.updatePassword(tx, id, passwordHash);
-    if (changes.disabled || passwordHash) await repository.deleteSessionsOf(tx, id);
+    if (changes.disabled) await repository.deleteSessionsOf(tx, id);
   });
   sessions.forgetUser(id);
   return getUser(db, id);
