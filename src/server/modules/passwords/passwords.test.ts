@@ -59,8 +59,8 @@ describe('the password policy, wherever a password is set', () => {
     expect(response.statusCode).toBe(400);
     expect(response.json().error).toMatchObject({
       code: 'passwords.too_weak',
-      message: expect.stringMatching(/^This password is too easy to guess: .+/),
-      details: { fields: [{ path: 'body.password', message: expect.any(String) }] },
+      message: 'This password is too easy to guess.',
+      details: { fields: [{ path: 'body.password', message: expect.stringMatching(/\w+\. .+/) }] },
     });
     expect(await userCount()).toBe(before);
   });
@@ -131,7 +131,7 @@ describe('the password policy, wherever a password is set', () => {
     const weak = (await check({ password: 'password1234' })).json();
     expect(weak).toEqual({ acceptable: false, score: expect.any(Number), problem: expect.stringMatching(/commonly used password/) });
     expect((await check({ password: 'student@test.dev', email: 'student@test.dev' })).json().acceptable).toBe(false);
-    expect((await check({ password: 'orange-kite-harbour' })).json()).toEqual({ acceptable: true, score: 4, problem: null });
+    expect((await check({ password: 'orange-kite-harbour' })).json()).toEqual({ acceptable: true, score: expect.any(Number), problem: null });
     expect((await check({ password: 'short' })).json()).toEqual({ acceptable: false, score: 0, problem: 'Use at least 12 characters.' });
     expect((await t.app.inject({ method: 'POST', url: '/api/passwords/strength', payload: { password: 'x' } })).statusCode).toBe(401);
   });

@@ -24,7 +24,7 @@ const fieldError = (path: string, message: string) => ({ fields: [{ path, messag
 /** Refuses a password the policy does not accept, naming the field it came in (e.g. `body.password`). */
 export function assertAcceptablePassword(password: string, owner: PasswordOwner, field: string) {
   const { problem } = assessPassword(password, owner);
-  if (problem) throw passwordTooWeak(fieldError(field, problem), `This password is too easy to guess: ${problem}`);
+  if (problem) throw passwordTooWeak(fieldError(field, problem));
 }
 
 /**
