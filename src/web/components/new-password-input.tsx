@@ -38,7 +38,9 @@ export function NewPasswordInput({ owner, value, ...props }: PasswordInputProps 
               </Text>
             </>
           ) : (
-            'At least 12 characters. A few unrelated words make a strong password.'
+            <Text component="span" size="xs" c="gray.7">
+              At least 12 characters. A few unrelated words make a strong password.
+            </Text>
           )}
         </span>
       }

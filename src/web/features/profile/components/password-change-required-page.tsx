@@ -16,24 +16,25 @@ export function PasswordChangeRequiredPage({ user }: { user: Me }) {
   return (
     <Box mih="100dvh" bg="linear-gradient(160deg, var(--mantine-color-brand-0) 0%, var(--mantine-color-gray-0) 55%, var(--mantine-color-blue-0) 100%)">
       <Center mih="100dvh" p="md">
-        <Stack w="100%" maw={460} gap="lg">
+        {/* All of the page is its main content, so that nothing stands outside a landmark. */}
+        <Stack component="main" w="100%" maw={460} gap="lg">
           <Center>
             <Logo size="xl" />
           </Center>
-          <Paper component="main" withBorder shadow="sm" radius="lg" p={{ base: 'lg', sm: 'xl' }}>
+          <Paper withBorder shadow="sm" radius="lg" p={{ base: 'lg', sm: 'xl' }}>
             <Stack>
               <div>
                 <Title order={1} fz={22}>
                   Choose a new password
                 </Title>
-                <Text c="dimmed" size="sm" mt={4}>
+                <Text c="gray.7" size="sm" mt={4}>
                   {why[user.password_change_reason ?? 'weak']}
                 </Text>
               </div>
               <ChangePasswordForm user={user} submitLabel="Save and continue" />
             </Stack>
           </Paper>
-          <Text size="sm" c="dimmed" ta="center">
+          <Text size="sm" c="gray.7" ta="center">
             Signed in as {user.email}.{' '}
             <Anchor
               component="button"

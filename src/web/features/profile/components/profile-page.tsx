@@ -43,7 +43,7 @@ function Section({ title, description, children }: { title: string; description?
         {title}
       </Title>
       {description && (
-        <Text size="sm" c="dimmed" mt={4}>
+        <Text size="sm" c="gray.7" mt={4}>
           {description}
         </Text>
       )}
@@ -70,7 +70,17 @@ function NameForm({ user }: { user: Me }) {
       <Stack>
         <FormError error={rename.error} />
         {rename.isSuccess && unchanged && <Saved>Your name is saved.</Saved>}
-        <TextInput label="Your name" description="As programme teams, mentors and students see it." required autoComplete="name" {...form.text('name')} />
+        <TextInput
+          label="Your name"
+          description={
+            <Text component="span" size="xs" c="gray.7">
+              As programme teams, mentors and students see it.
+            </Text>
+          }
+          required
+          autoComplete="name"
+          {...form.text('name')}
+        />
         <Group>
           <Button type="submit" loading={rename.isPending} disabled={unchanged}>
             Save name
