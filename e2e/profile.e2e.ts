@@ -87,11 +87,11 @@ describe.skipIf(!hasBrowser)('the profile page and password changes', () => {
     await page.getByRole('menuitem', { name: 'Edit, or set a password' }).click();
     const dialog = page.getByRole('dialog', { name: `Edit ${liam.name}` });
     await dialog.getByLabel(/^New password/).fill('Liam Chen 2026');
-    await dialog.getByText('There should not be any personal or page related data.', { exact: false }).waitFor();
+    await dialog.getByText(/contains the account’s name or email, or the product’s name/).waitFor();
     await dialog.getByRole('button', { name: 'Save' }).click();
     // The server's refusal lands on the field, in place of the meter.
     await expect.poll(() => dialog.getByLabel(/^New password/).getAttribute('aria-invalid')).toBe('true');
-    await dialog.getByText('There should not be any personal or page related data.', { exact: false }).waitFor();
+    await dialog.getByText(/contains the account’s name or email, or the product’s name/).waitFor();
     await dialog.getByLabel(/^New password/).fill('harbour-lantern-kite');
     await dialog.getByText(/^(Strong|Very strong) password\.$/).waitFor();
     expect(await dialog.getByRole('checkbox', { name: /choose their own password/ }).isChecked()).toBe(true);

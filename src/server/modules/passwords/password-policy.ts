@@ -29,7 +29,10 @@ export type PasswordAssessment = {
 let estimator: ZxcvbnFactory | undefined;
 const estimate = () =>
   (estimator ??= new ZxcvbnFactory({
-    translations,
+    translations: {
+      ...translations,
+      warnings: { ...translations.warnings, userInputs: 'It contains the account’s name or email, or the product’s name.' },
+    },
     graphs: adjacencyGraphs,
     dictionary: { ...commonDictionary, ...englishDictionary },
     // Only the first 64 characters are examined (a longer password is strong for its length alone),
