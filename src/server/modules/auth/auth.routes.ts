@@ -61,7 +61,7 @@ function toFetchRequest(request: FastifyRequest): Request {
 async function forward(response: Response, reply: FastifyReply) {
   response.headers.forEach((value, name) => {
     // An error's body is reshaped into ours below, which is JSON whatever better-auth's was
-    // (a disabled or unknown path answers a plain-text 404).
+    // (a disabled path answers a plain-text 404).
     const reshaped = !response.ok && name === 'content-type';
     if (name !== 'set-cookie' && name !== 'content-length' && !reshaped) reply.header(name, value);
   });
