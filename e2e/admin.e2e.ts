@@ -136,7 +136,7 @@ describe.skipIf(!hasBrowser)('admin pages', () => {
     const dialog = page.getByRole('dialog', { name: 'New user' });
     await dialog.getByLabel(/^Name/).fill('Zoe Novak');
     await dialog.getByLabel(/^Email/).fill('zoe@northwind.test');
-    await dialog.getByLabel(/^Initial password/).fill('a-good-password');
+    await dialog.getByLabel(/^Initial password/).fill('zoe-walks-by-the-harbour');
     await dialog.getByRole('button', { name: 'Create user' }).click();
     await dialog.getByText('Students must belong to a client').waitFor();
     await dialog.getByRole('combobox', { name: /^Client/ }).click();

@@ -21,7 +21,7 @@ import type { DatabaseConnection } from './db/database.ts';
 import { commonErrors, registerErrorHandling, sendError } from './http/errors.ts';
 import { registerSecurity } from './http/security.ts';
 import { responseSerializer } from './http/serializer.ts';
-import { createActorResolver, type Actor } from './modules/auth/auth.guard.ts';
+import { createActorResolver, type SignedInActor } from './modules/auth/auth.guard.ts';
 import { createAuth, resolveAuthSecret } from './modules/auth/auth.ts';
 import { registerAuthRoutes } from './modules/auth/auth.routes.ts';
 import { listenForRevocations } from './modules/auth/revocations.ts';
@@ -31,6 +31,8 @@ import { registerClientRoutes } from './modules/clients/clients.routes.ts';
 import { registerExpertSessionRoutes } from './modules/expert-sessions/expert-sessions.routes.ts';
 import { registerHealthRoutes } from './modules/health/health.routes.ts';
 import { registerMeRoutes } from './modules/me/me.routes.ts';
+import { registerPasswordRoutes } from './modules/passwords/passwords.routes.ts';
+import { recheckPasswordAtSignIn } from './modules/passwords/passwords.usecases.ts';
 import { registerProductRoutes } from './modules/products/products.routes.ts';
 import { createStorage, type Storage } from './modules/storage/storage.ts';
 import { ensureStorageIdentity, type StorageIdentity } from './modules/storage/storage-identity.ts';
@@ -46,7 +48,7 @@ export type AppContext = {
    * Recently seen callers: every process forgets a user when PostgreSQL announces a change to them or
    * their sessions (decision 023); the process that made it also calls `forgetUser` after committing.
    */
-  sessions: SessionCache<Actor>;
+  sessions: SessionCache<SignedInActor>;
   storage: Storage;
   /** The storage shared by every instance on this database, checked at start (decision 020). */
   storageIdentity: StorageIdentity;
@@ -71,15 +73,16 @@ export const webDistDir = path.resolve(import.meta.dirname, '../../dist/web');
 /** Builds the whole HTTP application around an open database; `main.ts` and the tests share it. */
 export async function buildApp(config: Config, database: DatabaseConnection) {
   const authSecret = resolveAuthSecret(config.authSecret, config.dataDir, config.isProduction);
+  const sessions = createSessionCache<SignedInActor>({ ttlMs: config.sessionCacheMs });
   const auth = createAuth({
     db: database.db,
     secret: authSecret,
     baseUrl: config.publicUrl,
     secureCookies: config.isProduction,
+    afterPasswordSignIn: (user, password) => recheckPasswordAtSignIn(database.db, sessions, user, password),
   });
   const storage = createStorage(config.storage);
   const storageIdentity = await ensureStorageIdentity(database.db, config);
-  const sessions = createSessionCache<Actor>({ ttlMs: config.sessionCacheMs });
   const context: AppContext = { config, database, db: database.db, auth, sessions, storage, storageIdentity };
 
   const app = Fastify({
@@ -153,6 +156,7 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
   });
   registerHealthRoutes(typedApp);
   registerMeRoutes(typedApp);
+  registerPasswordRoutes(typedApp);
   registerUserRoutes(typedApp);
   registerClientRoutes(typedApp);
   registerProductRoutes(typedApp);

@@ -9,7 +9,15 @@ export async function findActorBySessionToken(db: Database, token: string) {
   const [row] = await prepared(db, 'auth_actor_by_session_token', (db) =>
     db
       .select({
-        actor: { id: users.id, name: users.name, email: users.email, role: users.role, clientId: users.clientId },
+        actor: {
+          id: users.id,
+          name: users.name,
+          email: users.email,
+          role: users.role,
+          clientId: users.clientId,
+          passwordChangeReason: users.passwordChangeReason,
+          sessionId: authSessions.id,
+        },
         expiresAt: authSessions.expiresAt,
       })
       .from(authSessions)

@@ -61,7 +61,10 @@ function toFetchRequest(request: FastifyRequest): Request {
 
 async function forward(response: Response, reply: FastifyReply) {
   response.headers.forEach((value, name) => {
-    if (name !== 'set-cookie' && name !== 'content-length') reply.header(name, value);
+    // An error's body is reshaped into ours below, which is JSON whatever better-auth's was
+    // (a disabled path answers a plain-text 404).
+    const reshaped = !response.ok && name === 'content-type';
+    if (name !== 'set-cookie' && name !== 'content-length' && !reshaped) reply.header(name, value);
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length) reply.header('set-cookie', cookies);

@@ -14,6 +14,7 @@ const userColumns = {
   clientId: users.clientId,
   clientName: clients.name,
   disabled: users.banned,
+  passwordChangeReason: users.passwordChangeReason,
   createdAt: users.createdAt,
   updatedAt: users.updatedAt,
   sortKey: sql<string>`${users.createdAt}::text`,
@@ -87,13 +88,6 @@ export async function updateUser(
 ) {
   const updated = await db.update(users).set(values).where(eq(users.id, id)).returning({ id: users.id });
   return updated.length > 0;
-}
-
-export async function updatePassword(db: Database, userId: string, passwordHash: string) {
-  await db
-    .update(authAccounts)
-    .set({ password: passwordHash })
-    .where(and(eq(authAccounts.userId, userId), eq(authAccounts.providerId, 'credential')));
 }
 
 export async function deleteSessionsOf(db: Database, userId: string) {

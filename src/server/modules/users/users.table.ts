@@ -6,6 +6,10 @@ import { clients } from '../clients/clients.table.ts';
 export const userRoles = ['admin', 'staff', 'mentor', 'student'] as const;
 export type UserRole = (typeof userRoles)[number];
 
+/** Why a user must choose a new password before anything else (decision 026). */
+export const passwordChangeReasons = ['weak', 'set_by_admin'] as const;
+export type PasswordChangeReason = (typeof passwordChangeReasons)[number];
+
 /** better-auth's user model, with the platform's role and (for students) their client. */
 export const users = pgTable(
   'users',
@@ -20,6 +24,8 @@ export const users = pgTable(
     banned: boolean('banned').notNull().default(false),
     banReason: text('ban_reason'),
     banExpires: timestamp('ban_expires', { withTimezone: true }),
+    /** Set when the user must choose a new password before anything else; null otherwise. */
+    passwordChangeReason: text('password_change_reason', { enum: passwordChangeReasons }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     /** The person as lists show them, `{ id, name }`, written by PostgreSQL when the row is (as `products.summary`). */
@@ -29,6 +35,7 @@ export const users = pgTable(
   },
   (table) => [
     check('users_role_check', sql`${table.role} in ('admin', 'staff', 'mentor', 'student')`),
+    check('users_password_change_reason_check', sql`${table.passwordChangeReason} in ('weak', 'set_by_admin')`),
     check('users_student_has_client', sql`${table.role} <> 'student' or ${table.clientId} is not null`),
     index('users_client_id_idx').on(table.clientId),
     // A client's students, read from the index alone (eligibility and statistics).

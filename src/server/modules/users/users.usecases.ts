@@ -13,6 +13,7 @@ import {
   unknownClient,
   userNotFound,
 } from './users.errors.ts';
+import { assertAcceptablePassword } from '../passwords/passwords.usecases.ts';
 import * as repository from './users.repository.ts';
 import type { UserRole } from './users.table.ts';
 
@@ -39,6 +40,7 @@ export async function createUser(
 ) {
   const clientId = input.role === 'student' ? input.clientId : (input.clientId ?? null);
   if (input.role === 'student' && !clientId) throw studentNeedsClient({ fields: [{ path: 'body.client_id', message: 'Required for students' }] });
+  assertAcceptablePassword(input.password, input, 'body.password');
   const passwordHash = await hashPassword(input.password);
   const id = await db.transaction(async (tx) => {
     if (clientId && !(await clientExists(tx, clientId))) throw unknownClient({ client_id: clientId });
@@ -65,13 +67,12 @@ export async function createUser(
  */
 export async function updateUser(
   db: Database,
-  { hashPassword, sessions }: { hashPassword: PasswordHasher; sessions: { forgetUser(userId: string): void } },
+  { sessions }: { sessions: { forgetUser(userId: string): void } },
   actor: Actor,
   id: string,
-  changes: { name?: string; role?: UserRole; clientId?: string | null; disabled?: boolean; password?: string; leaveWorklets?: boolean },
+  changes: { name?: string; role?: UserRole; clientId?: string | null; disabled?: boolean; leaveWorklets?: boolean },
 ) {
   if (id === actor.id && (changes.disabled === true || (changes.role && changes.role !== 'admin'))) throw cannotDisableSelf();
-  const passwordHash = changes.password ? await hashPassword(changes.password) : undefined;
   await db.transaction(async (tx) => {
     const current = await repository.lockUser(tx, id);
     if (!current) throw userNotFound();
@@ -92,8 +93,7 @@ export async function updateUser(
       throw error;
     }
     await leaveWorklets(tx, current, next, left, actor);
-    if (passwordHash) await repository.updatePassword(tx, id, passwordHash);
-    if (changes.disabled || passwordHash) await repository.deleteSessionsOf(tx, id);
+    if (changes.disabled) await repository.deleteSessionsOf(tx, id);
   });
   sessions.forgetUser(id);
   return getUser(db, id);

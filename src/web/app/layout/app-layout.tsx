@@ -2,7 +2,17 @@ import { AppShell, Avatar, Badge, Burger, Group, Menu, NavLink, ScrollArea, Stac
 import { useDisclosure } from '@mantine/hooks';
 import type { ComponentType } from 'react';
 import { NavLink as RouterNavLink, Outlet, useNavigate } from 'react-router';
-import { IconBriefcase, IconBuilding, IconCompass, IconHome, IconLogout, IconPackage, IconUsers, IconVideo } from '../../components/icons.tsx';
+import {
+  IconBriefcase,
+  IconBuilding,
+  IconCompass,
+  IconHome,
+  IconLogout,
+  IconPackage,
+  IconUser,
+  IconUsers,
+  IconVideo,
+} from '../../components/icons.tsx';
 import { type Area, areaHome, type Me, type Role, useSignOut } from '../../lib/auth.ts';
 import { Logo } from '../../components/logo.tsx';
 import { roleLabel } from '../../lib/labels.ts';
@@ -117,6 +127,9 @@ function UserMenu({ user }: { user: Me }) {
       </Menu.Target>
       <Menu.Dropdown>
         <Menu.Label>{user.email}</Menu.Label>
+        <Menu.Item leftSection={<IconUser />} onClick={() => navigate('/profile')}>
+          Your profile
+        </Menu.Item>
         <Menu.Item
           leftSection={<IconLogout />}
           onClick={() => signOut.mutate(undefined, { onSuccess: () => navigate('/sign-in', { replace: true }) })}
