@@ -26,13 +26,17 @@ import { createAuth, resolveAuthSecret } from './modules/auth/auth.ts';
 import { registerAuthRoutes } from './modules/auth/auth.routes.ts';
 import { createSessionCache, type SessionCache } from './modules/auth/session-cache.ts';
 import { createSignInThrottle } from './modules/auth/sign-in-throttle.ts';
+import { clientConstraints } from './modules/clients/clients.errors.ts';
 import { registerClientRoutes } from './modules/clients/clients.routes.ts';
+import { expertSessionConstraints } from './modules/expert-sessions/expert-sessions.errors.ts';
 import { registerExpertSessionRoutes } from './modules/expert-sessions/expert-sessions.routes.ts';
 import { registerHealthRoutes } from './modules/health/health.routes.ts';
 import { registerMeRoutes } from './modules/me/me.routes.ts';
 import { registerProductRoutes } from './modules/products/products.routes.ts';
 import { createStorage, type Storage } from './modules/storage/storage.ts';
+import { userConstraints } from './modules/users/users.errors.ts';
 import { registerUserRoutes } from './modules/users/users.routes.ts';
+import { workletConstraints } from './modules/worklets/worklets.errors.ts';
 import { registerWorkletRoutes } from './modules/worklets/worklets.routes.ts';
 
 export type AppContext = {
@@ -83,7 +87,9 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(responseSerializer({ checked: !config.isProduction }));
 
-  registerErrorHandling(app);
+  registerErrorHandling(app, {
+    constraints: { ...clientConstraints, ...userConstraints, ...workletConstraints, ...expertSessionConstraints },
+  });
   registerSecurity(app, { isProduction: config.isProduction, trustedOrigins: [config.publicUrl] });
 
   const resolveActor = createActorResolver(database.db, authSecret, sessions);
