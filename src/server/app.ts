@@ -18,7 +18,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config.ts';
 import type { DatabaseConnection } from './db/database.ts';
-import { commonErrors, registerErrorHandling, sendError } from './http/errors.ts';
+import { commonErrors, frameworkErrorOptions, registerErrorHandling, sendError } from './http/errors.ts';
+import { refuseEncodedBodies } from './http/content-encoding.ts';
 import { registerSecurity } from './http/security.ts';
 import { responseSerializer } from './http/serializer.ts';
 import { createActorResolver, type Actor } from './modules/auth/auth.guard.ts';
@@ -82,6 +83,7 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     bodyLimit: 1024 * 1024,
     trustProxy: config.isProduction,
+    ...frameworkErrorOptions,
   }).withTypeProvider<ZodTypeProvider>();
   app.decorate('context', context);
   app.setValidatorCompiler(validatorCompiler);
@@ -91,6 +93,7 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
     constraints: { ...clientConstraints, ...userConstraints, ...workletConstraints, ...expertSessionConstraints },
   });
   registerSecurity(app, { isProduction: config.isProduction, trustedOrigins: [config.publicUrl] });
+  refuseEncodedBodies(app);
 
   const resolveActor = createActorResolver(database.db, authSecret, sessions);
   app.decorateRequest('actor', null);

@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { postgresError } from '../db/errors.ts';
 
 /**
@@ -28,6 +30,7 @@ export const commonErrors = {
   forbidden: defineError('auth.forbidden', 403, 'Your role does not allow this.'),
   validation: defineError('validation.failed', 400, 'Some fields are missing or invalid.'),
   malformedJson: defineError('request.malformed_json', 400, 'The request body is not valid JSON.'),
+  malformedMultipart: defineError('request.malformed_multipart', 400, 'The multipart body is malformed or incomplete.'),
   tooLarge: defineError('request.too_large', 413, 'The request body is too large.'),
   unsupportedMediaType: defineError('request.unsupported_media_type', 415, 'This content type is not accepted here.'),
   routeNotFound: defineError('routes.not_found', 404, 'There is no such endpoint.'),
@@ -53,6 +56,41 @@ export function registerErrorHandling(app: FastifyInstance, { constraints }: { c
     if (error.status >= 500) request.log.error({ err: thrown }, 'request failed');
     return sendError(reply, error);
   });
+}
+
+/**
+ * Fastify's options for the answers it gives outside the error handler, so that they too leave in
+ * the error shape: `frameworkErrors` (the router: a path parameter over `maxParamLength`, a
+ * malformed URL) and `clientErrorHandler` (Node's HTTP parser, before there is any request).
+ */
+export const frameworkErrorOptions = {
+  frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+    return sendError(reply, toAppError(error));
+  },
+  clientErrorHandler: writeClientError,
+};
+
+/**
+ * Node's HTTP parser refused the bytes (request line and headers over `maxHeaderSize`, 16 KiB, →
+ * 431; malformed → 400; too slow → 408): there is no request nor reply, so the answer is written to
+ * the socket as Node's own would be, in the error shape, and the connection closed.
+ */
+function writeClientError(error: Error & { code?: string }, socket: Duplex) {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const answer =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? new AppError('request.headers_too_large', 431, 'The URL and headers are larger than this server accepts (16 KiB).')
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new AppError('request.timeout', 408, 'The request took too long to arrive.')
+        : new AppError('request.malformed', 400, 'The request is not valid HTTP.');
+  if (socket.writable) {
+    const body = JSON.stringify({ error: { code: answer.code, message: answer.message } } satisfies ErrorBody);
+    socket.write(
+      `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 /**
@@ -125,7 +163,16 @@ function toAppError(thrown: FastifyError | Error): AppError {
     case 'FST_REQ_FILE_TOO_LARGE':
     case 'FST_PARTS_LIMIT':
     case 'FST_FILES_LIMIT':
+    case 'FST_FIELDS_LIMIT':
       return commonErrors.tooLarge();
+    case 'FST_INVALID_JSON_FIELD_ERROR':
+    case 'FST_MP_PREMATURE_CLOSE':
+    case 'FST_PROTO_VIOLATION':
+      return commonErrors.malformedMultipart();
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new AppError('request.path_parameter_too_long', 414, 'A path parameter is longer than any this API accepts.');
+    case 'FST_ERR_BAD_URL':
+      return new AppError('request.malformed_url', 400, 'The URL is not valid (a malformed percent-encoding).');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
       return commonErrors.unsupportedMediaType();
