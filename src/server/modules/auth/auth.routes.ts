@@ -71,13 +71,16 @@ async function forward(response: Response, reply: FastifyReply) {
   if (cookies.length) reply.header('set-cookie', cookies);
   const text = await response.text();
   if (response.status < 400) return reply.status(response.status).send(text || undefined);
-  // Errors without a body of better-auth's (an unknown endpoint, a failure of its own) get ours.
-  if (!text) return sendError(reply, response.status === 404 ? commonErrors.routeNotFound() : response.status >= 500 ? commonErrors.internal() : new AppError('auth.failed', response.status, 'Authentication failed.'));
+  // better-auth's errors without a body (an unknown endpoint, a failure of its own) get ours.
+  if (!text) {
+    if (response.status === 404) return sendError(reply, commonErrors.routeNotFound());
+    if (response.status >= 500) return sendError(reply, commonErrors.internal());
+  }
   let upstream: { code?: string; message?: string } = {};
   try {
     upstream = JSON.parse(text);
   } catch {
-    upstream = { message: text };
+    if (text) upstream = { message: text };
   }
   const code = `auth.${(upstream.code ?? 'failed').toLowerCase()}`;
   return sendError(reply, new AppError(code, response.status, upstream.message ?? 'Authentication failed.'));
