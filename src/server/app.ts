@@ -18,7 +18,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config.ts';
 import type { DatabaseConnection } from './db/database.ts';
-import { commonErrors, registerErrorHandling, sendError } from './http/errors.ts';
+import { commonErrors, frameworkErrorOptions, registerErrorHandling, sendError } from './http/errors.ts';
+import { refuseEncodedBodies } from './http/content-encoding.ts';
 import { registerSecurity } from './http/security.ts';
 import { responseSerializer } from './http/serializer.ts';
 import { createActorResolver, type SignedInActor } from './modules/auth/auth.guard.ts';
@@ -27,7 +28,9 @@ import { registerAuthRoutes } from './modules/auth/auth.routes.ts';
 import { listenForRevocations } from './modules/auth/revocations.ts';
 import { createSessionCache, type SessionCache } from './modules/auth/session-cache.ts';
 import { createSignInThrottle } from './modules/auth/sign-in-throttle.ts';
+import { clientConstraints } from './modules/clients/clients.errors.ts';
 import { registerClientRoutes } from './modules/clients/clients.routes.ts';
+import { expertSessionConstraints } from './modules/expert-sessions/expert-sessions.errors.ts';
 import { registerExpertSessionRoutes } from './modules/expert-sessions/expert-sessions.routes.ts';
 import { registerHealthRoutes } from './modules/health/health.routes.ts';
 import { registerMeRoutes } from './modules/me/me.routes.ts';
@@ -36,7 +39,9 @@ import { recheckPasswordAtSignIn } from './modules/passwords/passwords.usecases.
 import { registerProductRoutes } from './modules/products/products.routes.ts';
 import { createStorage, type Storage } from './modules/storage/storage.ts';
 import { ensureStorageIdentity, type StorageIdentity } from './modules/storage/storage-identity.ts';
+import { userConstraints } from './modules/users/users.errors.ts';
 import { registerUserRoutes } from './modules/users/users.routes.ts';
+import { workletConstraints } from './modules/worklets/worklets.errors.ts';
 import { registerWorkletRoutes } from './modules/worklets/worklets.routes.ts';
 
 export type AppContext = {
@@ -89,6 +94,7 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     bodyLimit: 1024 * 1024,
     trustProxy: trustedProxies(config.trustProxy),
+    ...frameworkErrorOptions,
   }).withTypeProvider<ZodTypeProvider>();
   app.decorate('context', context);
   database.onConnectionError((error) => app.log.warn({ err: error }, 'a database connection failed; the pool opens another when needed'));
@@ -103,8 +109,11 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(responseSerializer({ checked: !config.isProduction }));
 
-  registerErrorHandling(app);
+  registerErrorHandling(app, {
+    constraints: { ...clientConstraints, ...userConstraints, ...workletConstraints, ...expertSessionConstraints },
+  });
   registerSecurity(app, { isProduction: config.isProduction, trustedOrigins: [config.publicUrl] });
+  refuseEncodedBodies(app);
 
   const resolveActor = createActorResolver(database.db, authSecret, sessions);
   app.decorateRequest('actor', null);
