@@ -2,7 +2,7 @@ import { and, eq, gt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
 import { users } from '../users/users.table.ts';
-import { authSessions } from './auth.table.ts';
+import { authAccounts, authSessions } from './auth.table.ts';
 
 /** The signed-in user behind a session token and when the session ends, in one statement; disabled users have none. */
 export async function findActorBySessionToken(db: Database, token: string) {
@@ -23,4 +23,12 @@ export async function findActorBySessionToken(db: Database, token: string) {
 export async function isUserDisabled(db: Database, userId: string) {
   const [row] = await db.select({ banned: users.banned }).from(users).where(eq(users.id, userId));
   return row?.banned ?? true;
+}
+
+/** Replaces one stored password hash with another (an imported hash by ours, once its password was given). */
+export async function replacePasswordHash(db: Database, oldHash: string, newHash: string) {
+  await db
+    .update(authAccounts)
+    .set({ password: newHash })
+    .where(and(eq(authAccounts.providerId, 'credential'), eq(authAccounts.password, oldHash)));
 }

@@ -15,6 +15,7 @@ import type { Database } from '../../db/database.ts';
 import { users } from '../users/users.table.ts';
 import { authAccounts, authSessions, authVerifications } from './auth.table.ts';
 import { isUserDisabled } from './auth.repository.ts';
+import { createPasswordVerifier } from './imported-passwords.ts';
 
 export type AuthOptions = {
   db: Database;
@@ -49,7 +50,13 @@ export function createAuth({ db, secret, baseUrl, secureCookies }: AuthOptions) 
     },
     account: { modelName: 'authAccounts' },
     verification: { modelName: 'authVerifications' },
-    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8, maxPasswordLength: 128 },
+    emailAndPassword: {
+      enabled: true,
+      disableSignUp: true,
+      minPasswordLength: 8,
+      maxPasswordLength: 128,
+      password: { verify: createPasswordVerifier(db) },
+    },
     // Sign-in failures are throttled by our own limiter (per email and per address).
     rateLimit: { enabled: false },
     advanced: {

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, index, integer, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, id, updatedAt } from '../../db/columns.ts';
+import { createdAt, id, legacy, updatedAt } from '../../db/columns.ts';
 import { products } from '../products/products.table.ts';
 import { users } from '../users/users.table.ts';
 
@@ -20,6 +20,7 @@ export const expertSessions = pgTable(
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    legacy: legacy(),
     /**
      * The session as a student's list writes it (`studentSessionSchema`, less the student's own
      * progress), rewritten by a trigger whenever a field in it changes (migration 0017, decision 016).
@@ -71,6 +72,7 @@ export const expertSessionProgress = pgTable(
     lastMilestoneReached: integer('last_milestone_reached').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    legacy: legacy(),
   },
   (table) => [
     unique('job_readiness_expert_session_progress_student_session_unique').on(table.studentId, table.expertSessionId),
