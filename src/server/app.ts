@@ -29,6 +29,7 @@ import { createSignInThrottle } from './modules/auth/sign-in-throttle.ts';
 import { registerClientRoutes } from './modules/clients/clients.routes.ts';
 import { registerExpertSessionRoutes } from './modules/expert-sessions/expert-sessions.routes.ts';
 import { registerHealthRoutes } from './modules/health/health.routes.ts';
+import { registerImportRoutes } from './modules/import/import.routes.ts';
 import { registerMeRoutes } from './modules/me/me.routes.ts';
 import { registerProductRoutes } from './modules/products/products.routes.ts';
 import { createStorage, type Storage } from './modules/storage/storage.ts';
@@ -141,6 +142,7 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
   registerProductRoutes(typedApp);
   registerExpertSessionRoutes(typedApp);
   registerWorkletRoutes(typedApp);
+  registerImportRoutes(typedApp);
 
   await registerWebApp(app);
   return typedApp;

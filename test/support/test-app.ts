@@ -31,18 +31,8 @@ export async function createTestApp<Spec extends SeedSpec>(
   spec: Spec,
   options: { env?: Record<string, string> } = {},
 ): Promise<TestApp<Spec>> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-test-'));
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATA_DIR: dataDir,
-    AUTH_SECRET: 'test-secret-test-secret-test-secret-0123',
-    LOG_LEVEL: 'silent',
-    // Long enough that no test depends on timing; whatever fails to forget a changed user shows.
-    SESSION_CACHE_SECONDS: '300',
-    ...options.env,
-  });
   const database = await createTestDatabase();
-  const app = await buildApp(config, database);
+  const { app, dataDir, close } = await buildTestApp(database, options);
   const hashPassword = async (password: string) => (await app.context.auth.$context).password.hash(password);
   const ids = await seedDatabase(database.db, hashPassword, spec);
   const tokens = new Map<string, Record<string, string>>();
@@ -82,8 +72,34 @@ export async function createTestApp<Spec extends SeedSpec>(
       return app.inject({ ...options, headers });
     },
     async close() {
-      await app.close();
+      await close();
       await database.close();
+    },
+  };
+}
+
+/**
+ * The whole app in-process on a database the test has prepared itself (e.g. by an import), with
+ * a data dir of its own (local video storage included) that `close` removes; the database stays open.
+ */
+export async function buildTestApp(database: DatabaseConnection, options: { env?: Record<string, string> } = {}) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-test-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    AUTH_SECRET: 'test-secret-test-secret-test-secret-0123',
+    LOG_LEVEL: 'silent',
+    // Long enough that no test depends on timing; whatever fails to forget a changed user shows.
+    SESSION_CACHE_SECONDS: '300',
+    ...options.env,
+  });
+  const app = await buildApp(config, database);
+  return {
+    app,
+    config,
+    dataDir,
+    async close() {
+      await app.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -71,7 +71,15 @@ export async function findImportedRecord(db: Database, targetTable: ImportedTabl
     .orderBy(importIdMap.sourceTable, importIdMap.sourceId);
   const legacyColumn = legacyColumns[targetTable];
   const [row] = await db.select({ legacy: legacyColumn.legacy }).from(legacyColumn.table).where(eq(legacyColumn.id, targetId));
-  return { sources, legacy: row?.legacy ?? null, exists: Boolean(row) };
+  const team =
+    targetTable === 'worklets'
+      ? await db
+          .select({ studentId: workletStudents.studentId, legacy: workletStudents.legacy })
+          .from(workletStudents)
+          .where(and(eq(workletStudents.workletId, targetId), isNotNull(workletStudents.legacy)))
+          .orderBy(workletStudents.studentId)
+      : undefined;
+  return { sources, legacy: row?.legacy ?? null, team, exists: Boolean(row) };
 }
 
 const legacyColumns = {
@@ -319,7 +327,6 @@ export type ProgressValues = {
   studentId: string;
   expertSessionId: string;
   watchTimeSeconds: number;
-  lastPositionSeconds: number;
   completionPercentage: number;
   isCompleted: boolean;
   completedAt: SourceTime;
@@ -329,9 +336,18 @@ export type ProgressValues = {
   legacy: Legacy | null;
 };
 
+/**
+ * Where a student resumes: the source resumed at the last milestone reached, so here the same
+ * share of the session's duration (the measured one, once its video is here; see `linkSessionVideo`).
+ */
+const resumePosition = (values: Pick<ProgressValues, 'isCompleted' | 'lastMilestoneReached' | 'expertSessionId'>) =>
+  values.isCompleted
+    ? 0
+    : sql`(select ${values.lastMilestoneReached} * ${expertSessions.videoDuration} / 100 from ${expertSessions} where ${expertSessions.id} = ${values.expertSessionId})`;
+
 const progressColumns = (values: ProgressValues) => ({
   watchTimeSeconds: values.watchTimeSeconds,
-  lastPositionSeconds: values.lastPositionSeconds,
+  lastPositionSeconds: resumePosition(values),
   completionPercentage: values.completionPercentage,
   isCompleted: values.isCompleted,
   completedAt: at(values.completedAt),
@@ -525,13 +541,24 @@ export async function findSessionsWithVideo(db: Database, ids: string[]) {
   return new Set(rows.map((row) => row.id));
 }
 
+/**
+ * Links a copied video to its session, with the measured duration, and shows the session as the
+ * source did. Nobody can have watched it here before, so its resume positions, made from the
+ * source's duration, are made again from the measured one.
+ */
 export async function linkSessionVideo(
   db: Database,
   id: string,
   video: { key: string; durationSeconds: number; sizeBytes: number; mediaType: string; isActive: boolean },
 ) {
-  await db
-    .update(expertSessions)
-    .set({ videoStorageKey: video.key, videoDuration: video.durationSeconds, videoSizeBytes: video.sizeBytes, videoMediaType: video.mediaType, isActive: video.isActive })
-    .where(eq(expertSessions.id, id));
+  await db.transaction(async (tx) => {
+    await tx
+      .update(expertSessions)
+      .set({ videoStorageKey: video.key, videoDuration: video.durationSeconds, videoSizeBytes: video.sizeBytes, videoMediaType: video.mediaType, isActive: video.isActive })
+      .where(eq(expertSessions.id, id));
+    await tx
+      .update(expertSessionProgress)
+      .set({ lastPositionSeconds: sql`${expertSessionProgress.lastMilestoneReached} * ${video.durationSeconds} / 100` })
+      .where(and(eq(expertSessionProgress.expertSessionId, id), eq(expertSessionProgress.isCompleted, false)));
+  });
 }

@@ -284,7 +284,6 @@ function planSessionProducts(data: CultusData, idOf: (table: string, id: unknown
 function planProgress(data: CultusData, idOf: (table: string, id: unknown) => string | undefined): Plan<ProgressValues> {
   const rows: PlannedRow<ProgressValues>[] = [];
   const problems: Problem[] = [];
-  const durationOf = new Map(data.sessions.map((session) => [String(session.id), Math.max(0, intOf(session.video_duration))]));
   const student = (id: unknown) => idOf('auth.users', id) ?? idOf('students', id);
   for (const progress of data.progress) {
     const id = String(progress.id);
@@ -310,8 +309,6 @@ function planProgress(data: CultusData, idOf: (table: string, id: unknown) => st
         studentId,
         expertSessionId: sessionId,
         watchTimeSeconds: Math.max(0, intOf(progress.watch_time_seconds)),
-        // The platform resumed at the last milestone reached: the same place here.
-        lastPositionSeconds: isCompleted ? 0 : Math.floor((milestone * (durationOf.get(String(progress.expert_session_id)) ?? 0)) / 100),
         completionPercentage: Math.floor(percentage),
         isCompleted,
         completedAt: textOf(progress.completed_at),
