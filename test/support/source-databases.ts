@@ -6,7 +6,8 @@ import pg from 'pg';
 /**
  * Source databases for the importers' tests: a database of its own, named jobready_src_<random>,
  * on the PostgreSQL server (TEST_DATABASE_URL's, or the local one) or the MariaDB/MySQL server
- * (TEST_MYSQL_URL, or the local one as root), loaded from a fixture file and dropped by `close`.
+ * (TEST_MYSQL_URL, or the local one as root), loaded from a fixture file (PostgreSQL: or left empty)
+ * and dropped by `close`.
  */
 export type SourceDatabase = { url: string; name: string; run(sql: string): Promise<void>; close(): Promise<void> };
 
@@ -21,7 +22,7 @@ function withDatabase(server: string, name: string) {
   return url.toString();
 }
 
-export async function createPostgresSource(fixture: string): Promise<SourceDatabase> {
+export async function createPostgresSource(fixture?: string): Promise<SourceDatabase> {
   const name = uniqueName();
   const admin = new pg.Client({ connectionString: postgresServer });
   await admin.connect();
@@ -36,7 +37,7 @@ export async function createPostgresSource(fixture: string): Promise<SourceDatab
       await client.end();
     }
   };
-  await run(fs.readFileSync(fixture, 'utf8'));
+  if (fixture) await run(fs.readFileSync(fixture, 'utf8'));
   return {
     url,
     name,

@@ -439,6 +439,7 @@ export async function saveProgress(
         lastMilestoneReached: sql`least(${sql.placeholder('milestone')}::integer, ${percentage})`.as('last_milestone_reached'),
         createdAt: sql`now()`.as('created_at'),
         updatedAt: sql`now()`.as('updated_at'),
+        legacy: sql`null::jsonb`.as('legacy'),
       })
       .from(expertSessions)
       .where(and(eq(expertSessions.id, sql.placeholder('expertSessionId')), visibleTo(audience)));

@@ -237,8 +237,19 @@ describe('cultus-platform import', () => {
   });
 });
 
-describe('cultus-platform import of sessions still carrying product_id', () => {
-  it('links each session to its product_id', async () => {
+describe('cultus-platform import from another database', () => {
+  it('refuses one that is not a cultus-platform database, and says what is missing', async () => {
+    const empty = await createPostgresSource();
+    try {
+      await expect(runImport(context, { source: 'cultus', from: empty.url, dryRun: true })).rejects.toThrow(
+        'Not a cultus-platform database: auth.users, public.clients, public.products, public.students, public.job_readiness_expert_sessions missing.',
+      );
+    } finally {
+      await empty.close();
+    }
+  });
+
+  it('links each session still carrying product_id to that product', async () => {
     const older = await createPostgresSource(cultusSql);
     const database = await createTestDatabase();
     try {
