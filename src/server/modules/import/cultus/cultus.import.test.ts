@@ -1,12 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresSource, type SourceDatabase } from '../../../../../test/support/source-databases.ts';
 import { buildTestApp } from '../../../../../test/support/test-app.ts';
 import { createTestDatabase, rowsOf } from '../../../../../test/support/test-database.ts';
 import type { DatabaseConnection } from '../../../db/database.ts';
+import { createS3Storage } from '../../storage/s3-storage.ts';
+import { startS3TestServer } from '../../storage/s3-test-server.ts';
 import type { StepReport } from '../import-engine.ts';
 import { runImport, type ImportContext, type ImportReport } from '../run-import.ts';
 import { objectKeyOf } from '../videos.ts';
@@ -235,6 +238,37 @@ describe('cultus-platform import', () => {
     expect(reports.second.videos).toMatchObject({ copied: 0, alreadyHere: 7 });
     expect(afterSecond).toEqual(afterFirst);
   });
+});
+
+describe('cultus-platform import with videos in an S3-compatible bucket', () => {
+  it('reads each video from the bucket under the prefix', async () => {
+    const bucket = await startS3TestServer('cultus-export');
+    const database = await createTestDatabase();
+    const credentials = { AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY };
+    try {
+      const objects = createS3Storage(bucket.config);
+      for (const file of fs.readdirSync(videosDir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile())) {
+        const key = path.relative(videosDir, path.join(file.parentPath, file.name));
+        await objects.put(`supabase/${key}`, Readable.from(sampleMp4), 'video/mp4');
+      }
+      // The AWS SDK's own credential chain, as the command uses it.
+      Object.assign(process.env, { AWS_ACCESS_KEY_ID: bucket.config.accessKeyId, AWS_SECRET_ACCESS_KEY: bucket.config.secretAccessKey });
+      const report = await runImport(
+        { ...context, database },
+        { source: 'cultus', from: source.url, dryRun: false, videosFrom: 's3://cultus-export/supabase/', videosEndpoint: bucket.config.endpoint },
+      );
+      expect(report.videos).toMatchObject({ copied: 7, bytes: 7 * sampleMp4.length, alreadyHere: 0 });
+      expect(report.videos!.missing.map((problem) => problem.reason)).toEqual([expect.stringMatching(/public-speaking\.mp4 is not in s3:\/\/cultus-export\/supabase\/: imported inactive$/)]);
+      expect(await rowsOf(database.db, sql`select count(*)::int as n from job_readiness_expert_sessions where is_active and video_duration = 4`)).toEqual([{ n: 6 }]);
+    } finally {
+      for (const [name, value] of Object.entries(credentials)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      await database.close();
+      await bucket.close();
+    }
+  }, 60_000);
 });
 
 describe('cultus-platform import from another database', () => {
