@@ -558,7 +558,7 @@ export async function linkSessionVideo(
       .where(eq(expertSessions.id, id));
     await tx
       .update(expertSessionProgress)
-      .set({ lastPositionSeconds: sql`${expertSessionProgress.lastMilestoneReached} * ${video.durationSeconds} / 100` })
+      .set({ lastPositionSeconds: sql`${expertSessionProgress.lastMilestoneReached} * ${video.durationSeconds}::numeric / 100` })
       .where(and(eq(expertSessionProgress.expertSessionId, id), eq(expertSessionProgress.isCompleted, false)));
   });
 }

@@ -309,14 +309,14 @@ function planProgress(data: CultusData, idOf: (table: string, id: unknown) => st
         studentId,
         expertSessionId: sessionId,
         watchTimeSeconds: Math.max(0, intOf(progress.watch_time_seconds)),
-        completionPercentage: Math.floor(percentage),
+        completionPercentage: percentage,
         isCompleted,
         completedAt: textOf(progress.completed_at),
         lastMilestoneReached: milestone,
         createdAt: textOf(progress.created_at),
         updatedAt: textOf(progress.updated_at),
         legacy: legacyOf({
-          job_readiness_expert_session_progress: restOf(progress, ['id', 'student_id', 'expert_session_id', 'watch_time_seconds', 'is_completed', 'completed_at', 'last_milestone_reached', 'created_at', 'updated_at']),
+          job_readiness_expert_session_progress: restOf(progress, ['id', 'student_id', 'expert_session_id', 'watch_time_seconds', 'completion_percentage', 'is_completed', 'completed_at', 'last_milestone_reached', 'created_at', 'updated_at']),
         }),
       },
     });

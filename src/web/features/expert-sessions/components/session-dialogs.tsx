@@ -18,7 +18,7 @@ import { VideoDropField } from './video-drop-field.tsx';
 export const formatDuration = (seconds: number) => {
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);
-  const s = String(seconds % 60).padStart(2, '0');
+  const s = String(Math.floor(seconds % 60)).padStart(2, '0');
   return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 };
 
