@@ -2,6 +2,7 @@ import { Alert, Button, Group, Modal, Stack, Switch, Text, Textarea, TextInput }
 import { type FormEvent, useState } from 'react';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { FormDialog } from '../../../components/form-dialog.tsx';
+import { ImportedData } from '../../../components/imported-data.tsx';
 import { isBlank, useForm } from '../../../lib/form.ts';
 import {
   type ExpertSession,
@@ -152,6 +153,7 @@ export function EditSessionDialog({ session, onClose }: { session: ExpertSession
         checked={form.values.is_active}
         onChange={(event) => form.setValue('is_active', event.currentTarget.checked)}
       />
+      <ImportedData table="job_readiness_expert_sessions" id={session.id} />
     </FormDialog>
   );
 }

@@ -1,6 +1,7 @@
 import { PasswordInput, Select, TextInput } from '@mantine/core';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { FormDialog } from '../../../components/form-dialog.tsx';
+import { ImportedData } from '../../../components/imported-data.tsx';
 import type { Role } from '../../../lib/auth.ts';
 import { isBlank, useForm } from '../../../lib/form.ts';
 import { roleLabel } from '../../../lib/labels.ts';
@@ -74,6 +75,7 @@ export function UserFormDialog({ user, onClose }: { user?: User; onClose: () => 
         nothingFoundMessage={clients.isPending ? 'Loading clients…' : 'No client matches'}
         error={form.errors.client_id}
       />
+      {user && <ImportedData table="users" id={user.id} />}
     </FormDialog>
   );
 }
