@@ -33,6 +33,7 @@ import { registerClientRoutes } from './modules/clients/clients.routes.ts';
 import { expertSessionConstraints } from './modules/expert-sessions/expert-sessions.errors.ts';
 import { registerExpertSessionRoutes } from './modules/expert-sessions/expert-sessions.routes.ts';
 import { registerHealthRoutes } from './modules/health/health.routes.ts';
+import { registerImportRoutes } from './modules/import/import.routes.ts';
 import { registerMeRoutes } from './modules/me/me.routes.ts';
 import { registerPasswordRoutes } from './modules/passwords/passwords.routes.ts';
 import { recheckPasswordAtSignIn } from './modules/passwords/passwords.usecases.ts';
@@ -171,6 +172,7 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
   registerProductRoutes(typedApp);
   registerExpertSessionRoutes(typedApp);
   registerWorkletRoutes(typedApp);
+  registerImportRoutes(typedApp);
 
   await registerWebApp(app);
   return typedApp;

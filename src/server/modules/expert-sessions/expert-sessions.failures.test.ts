@@ -197,6 +197,7 @@ describe('concurrency', () => {
     const { progress } = await sessionTables(t.db);
     const rows = progress.filter((row) => row.expert_session_id === session.id);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ watch_time_seconds: 4, completion_percentage: 100, is_completed: true, last_milestone_reached: 100 });
+    // Seconds to the millisecond and percentages to the hundredth, as PostgreSQL writes numerics.
+    expect(rows[0]).toMatchObject({ watch_time_seconds: '4.000', completion_percentage: '100.00', is_completed: true, last_milestone_reached: 100 });
   });
 });

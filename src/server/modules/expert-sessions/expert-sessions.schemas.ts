@@ -55,7 +55,7 @@ export const adminSessionSchema = z
     title: z.string(),
     description: z.string().nullable(),
     video_url: z.string().nullable(),
-    video_duration: z.number().int().meta({ description: 'Seconds, measured on the server from the file.' }),
+    video_duration: z.number().meta({ description: 'Seconds (to the millisecond), measured on the server from the file.' }),
     video_size_bytes: z.number().int().nullable(),
     video_media_type: z.string().nullable(),
     is_active: z.boolean(),
@@ -220,14 +220,14 @@ export function presentRemovalImpact(impact: { removedProducts: unknown[]; start
 
 export const progressSchema = z
   .object({
-    watch_time_seconds: z.number().int(),
-    last_position_seconds: z.number().int(),
-    completion_percentage: z.number().int(),
+    watch_time_seconds: z.number(),
+    last_position_seconds: z.number(),
+    completion_percentage: z.number().meta({ description: 'The share watched, rounded down to hundredths.' }),
     is_completed: z.boolean(),
     completed_at: timestamp.nullable(),
     last_milestone_reached: z.number().int(),
     can_resume: z.boolean(),
-    resume_position_seconds: z.number().int(),
+    resume_position_seconds: z.number(),
   })
   .meta({
     id: 'ExpertSessionProgress',
@@ -240,7 +240,7 @@ export const studentSessionSchema = z
     title: z.string(),
     description: z.string().nullable(),
     video_url: z.string().nullable(),
-    video_duration: z.number().int(),
+    video_duration: z.number(),
     created_at: timestamp,
     progress: progressSchema,
   })
@@ -274,14 +274,15 @@ export const studentListResponse = z
     },
   });
 
-const seconds = z.number().min(0).max(1_000_000).transform(Math.floor);
+/** Seconds as the player reports them, kept to the millisecond (decision 028). */
+const seconds = z.number().min(0).max(1_000_000).transform((value) => Math.round(value * 1000) / 1000);
 
 export const progressBody = z
   .object({
     watch_time_seconds: seconds,
     last_position_seconds: seconds.optional(),
     trigger_type: z.enum(['milestone', 'pause', 'seek', 'completion', 'unload', 'resume']).optional(),
-    milestone: z.number().int().min(0).max(100).optional(),
+    milestone: z.number().int().min(0).max(100).optional().meta({ description: 'The milestone the player just passed: 10, 25, 50, 75, 90, 95 or 100.' }),
   })
   .meta({ example: { watch_time_seconds: 600, last_position_seconds: 640, trigger_type: 'milestone', milestone: 25 } });
 

@@ -17,6 +17,9 @@ export type SessionsContext = { db: Database; storage: Storage };
 /** A student has completed a session once they have watched this much of it. */
 export const completionThresholdPercent = 95;
 
+/** The shares of a session (percent) recorded as milestones, the seed's set (decision 028). */
+export const progressMilestones = [10, 25, 50, 75, 90, 95, 100] as const;
+
 export async function listSessions(
   db: Database,
   query: { limit: number; cursor?: string; productId?: string; search?: string; status?: repository.SessionStatus },
@@ -185,6 +188,7 @@ export async function recordProgress(
       milestone: input.milestone ?? 0,
     },
     completionThresholdPercent,
+    progressMilestones,
   );
   if (!saved) throw expertSessionNotFound();
   return saved;
