@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, sendError } from '../../http/errors.ts';
+import { AppError, commonErrors, sendError } from '../../http/errors.ts';
 import type { Actor } from './auth.guard.ts';
 import type { Auth } from './auth.ts';
 import type { SessionCache } from './session-cache.ts';
@@ -60,18 +60,22 @@ function toFetchRequest(request: FastifyRequest): Request {
 
 async function forward(response: Response, reply: FastifyReply) {
   response.headers.forEach((value, name) => {
-    if (name !== 'set-cookie' && name !== 'content-length') reply.header(name, value);
+    // An error leaves in our shape, as JSON, whatever type better-auth gave its own body.
+    const keep = name !== 'set-cookie' && name !== 'content-length' && (response.ok || name !== 'content-type');
+    if (keep) reply.header(name, value);
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length) reply.header('set-cookie', cookies);
   const text = await response.text();
-  if (response.ok || !text) return reply.status(response.status).send(text || undefined);
+  if (response.ok) return reply.status(response.status).send(text || undefined);
   let upstream: { code?: string; message?: string } = {};
   try {
     upstream = JSON.parse(text);
   } catch {
-    upstream = { message: text };
+    upstream = text ? { message: text } : {};
   }
+  // better-auth answers a path it does not serve (or a disabled one) with an empty or plain-text 404.
+  if (response.status === 404 && !upstream.code) return sendError(reply, commonErrors.routeNotFound());
   const code = `auth.${(upstream.code ?? 'failed').toLowerCase()}`;
-  return sendError(reply, new AppError(code, response.status, upstream.message ?? 'Authentication failed.'));
+  return sendError(reply, new AppError(code, response.status, upstream.message || 'Authentication failed.'));
 }

@@ -68,6 +68,9 @@ export function createAuth({ db, secret, baseUrl, secureCookies }: AuthOptions) 
         },
       },
     },
+    // Users' names are managed by admins (PATCH /api/admin/users/:id, validated there); better-auth's own
+    // update-user would let anyone rename themselves with any value (wrong types, control characters).
+    disabledPaths: ['/update-user'],
     plugins: [bearer()],
   });
   const handle = auth.handler;
