@@ -7,7 +7,7 @@ import { clientHasStudents, clientNameTaken, clientNotFound } from './clients.er
 import * as repository from './clients.repository.ts';
 
 export async function listClients(db: Database, query: { limit: number; cursor?: string; search?: string }) {
-  const rows = await repository.listClients(db, { ...query, cursor: decodeCursor(query.cursor) });
+  const rows = await repository.listClients(db, { ...query, cursor: decodeCursor(query.cursor, 'name') });
   return toPage(rows, query.limit, (client) => ({ sortValue: client.name, id: client.id }));
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pagingQuery } from '../../http/paging.ts';
-import { idSet, optionalText, requiredText, timestamp } from '../../http/schemas.ts';
+import { idSet, optionalText, requiredText, searchText, timestamp } from '../../http/schemas.ts';
 import { jsonText, withFields } from '../../http/serializer.ts';
 import { productSummary } from '../products/products.schemas.ts';
 import type { AdminSessionJson, StudentSessionRow } from './expert-sessions.repository.ts';
@@ -93,7 +93,7 @@ export const sessionStatus = z.enum(['active', 'inactive', 'deleted']);
 export const adminListQuery = z.object({
   ...pagingQuery,
   productId: z.uuid().optional().meta({ example: exampleProductId }),
-  search: z.string().trim().max(200).optional().meta({ example: 'interview' }),
+  search: searchText.meta({ example: 'interview' }),
   status: sessionStatus.optional().meta({ description: 'Default: active and inactive, not deleted.' }),
 });
 
@@ -120,7 +120,7 @@ export function presentSummary(summary: { sessions: number; active: number; stud
 }
 
 const title = requiredText(200).meta({ example: 'Answering behavioural questions' });
-const description = optionalText(5000).meta({ example: 'A recruiter walks through the STAR method.' });
+const description = optionalText(5000, 'lines').meta({ example: 'A recruiter walks through the STAR method.' });
 
 /** Only a multipart form can carry one: the handler streams the file part to disk before validation. */
 const videoFile = z.instanceof(StagedVideo).meta({

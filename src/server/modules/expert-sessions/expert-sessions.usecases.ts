@@ -22,7 +22,7 @@ export async function listSessions(
   db: Database,
   query: { limit: number; cursor?: string; productId?: string; search?: string; status?: repository.SessionStatus },
 ) {
-  const rows = await repository.listSessions(db, { ...query, cursor: decodeCursor(query.cursor) });
+  const rows = await repository.listSessions(db, { ...query, cursor: decodeCursor(query.cursor, 'timestamp') });
   return toPage(rows, query.limit, (row) => ({ sortValue: row.createdAtExact, id: row.id }));
 }
 

@@ -9,7 +9,7 @@ export async function listProducts(
   db: Database,
   query: { limit: number; cursor?: string; search?: string; type?: ProductType },
 ) {
-  const rows = await repository.listProducts(db, { ...query, cursor: decodeCursor(query.cursor) });
+  const rows = await repository.listProducts(db, { ...query, cursor: decodeCursor(query.cursor, 'name') });
   return toPage(rows, query.limit, (product) => ({ sortValue: product.name, id: product.id }));
 }
 

@@ -13,7 +13,7 @@ export async function listUsers(
   db: Database,
   query: { limit: number; cursor?: string; search?: string; role?: UserRole; clientId?: string },
 ) {
-  const rows = await repository.listUsers(db, { ...query, cursor: decodeCursor(query.cursor) });
+  const rows = await repository.listUsers(db, { ...query, cursor: decodeCursor(query.cursor, 'timestamp') });
   return toPage(rows, query.limit, (user) => ({ sortValue: user.sortKey, id: user.id }));
 }
 

@@ -33,7 +33,7 @@ export async function listMentors(db: Database, workletId: string, viewer: Viewe
 
 export async function listHistory(db: Database, workletId: string, viewer: Viewer, query: { limit: number; cursor?: string }) {
   await requireVisible(db, workletId, viewer);
-  const rows = await repository.listHistory(db, workletId, { limit: query.limit, cursor: decodeCursor(query.cursor) });
+  const rows = await repository.listHistory(db, workletId, { limit: query.limit, cursor: decodeCursor(query.cursor, 'timestamp') });
   return toPage(rows, query.limit, (entry) => ({ sortValue: entry.sortKey, id: entry.id }));
 }
 

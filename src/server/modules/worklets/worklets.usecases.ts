@@ -18,7 +18,7 @@ type WorkletListQuery = {
 };
 
 export async function listWorklets(db: Database, viewer: Viewer, query: WorkletListQuery) {
-  const rows = await repository.listWorklets(db, viewer, { ...query, cursor: decodeCursor(query.cursor) });
+  const rows = await repository.listWorklets(db, viewer, { ...query, cursor: decodeCursor(query.cursor, 'timestamp') });
   return toPage(rows, query.limit, (worklet) => ({ sortValue: worklet.sortKey, id: worklet.id }));
 }
 
@@ -81,13 +81,13 @@ const byName = (person: { id: string; name: string }) => ({ sortValue: person.na
 
 /** Mentors to choose from, with their current load. */
 export async function listMentorCandidates(db: Database, query: PeopleQuery) {
-  const rows = await repository.listMentorCandidates(db, { ...query, cursor: decodeCursor(query.cursor) });
+  const rows = await repository.listMentorCandidates(db, { ...query, cursor: decodeCursor(query.cursor, 'name') });
   return toPage(rows, query.limit, byName);
 }
 
 /** Students who may join the worklet's team: those of clients that have its product. */
 export async function listStudentCandidates(db: Database, workletId: string, query: PeopleQuery) {
-  const cursor = decodeCursor(query.cursor);
+  const cursor = decodeCursor(query.cursor, 'name');
   const worklet = await getWorklet(db, workletId);
   const rows = await repository.listStudentCandidates(db, worklet.productId, { ...query, cursor });
   return toPage(rows, query.limit, byName);
