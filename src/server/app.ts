@@ -32,6 +32,7 @@ import { registerHealthRoutes } from './modules/health/health.routes.ts';
 import { registerMeRoutes } from './modules/me/me.routes.ts';
 import { registerProductRoutes } from './modules/products/products.routes.ts';
 import { createStorage, type Storage } from './modules/storage/storage.ts';
+import { ensureStorageIdentity, type StorageIdentity } from './modules/storage/storage-identity.ts';
 import { registerUserRoutes } from './modules/users/users.routes.ts';
 import { registerWorkletRoutes } from './modules/worklets/worklets.routes.ts';
 
@@ -43,6 +44,8 @@ export type AppContext = {
   /** Recently seen callers; whatever changes a user or their sessions calls `forgetUser` after committing. */
   sessions: SessionCache<Actor>;
   storage: Storage;
+  /** The storage shared by every instance on this database, checked at start (decision 020). */
+  storageIdentity: StorageIdentity;
 };
 
 export type AppInstance = FastifyInstance<
@@ -71,8 +74,9 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
     secureCookies: config.isProduction,
   });
   const storage = createStorage(config.storage);
+  const storageIdentity = await ensureStorageIdentity(database.db, config);
   const sessions = createSessionCache<Actor>({ ttlMs: config.sessionCacheMs });
-  const context: AppContext = { config, database, db: database.db, auth, sessions, storage };
+  const context: AppContext = { config, database, db: database.db, auth, sessions, storage, storageIdentity };
 
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
@@ -80,6 +84,7 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
     trustProxy: config.isProduction,
   }).withTypeProvider<ZodTypeProvider>();
   app.decorate('context', context);
+  app.log.info({ storage: storage.driver, identity: storageIdentity.value }, `Storage: ${storageIdentity.description}.`);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(responseSerializer({ checked: !config.isProduction }));
 

@@ -26,12 +26,17 @@ export type TestApp<Spec extends SeedSpec> = {
 /**
  * The whole app in-process on a freshly migrated database seeded from `spec`; users' passwords
  * default to `testPassword`. Extra environment (e.g. storage settings) can be passed in `env`.
+ * `sharedWith` builds a second instance on another app's database (seeded already, closed by that
+ * app), as another process behind the same load balancer would be; its data directory is its own
+ * unless `env.DATA_DIR` names one.
  */
 export async function createTestApp<Spec extends SeedSpec>(
   spec: Spec,
-  options: { env?: Record<string, string> } = {},
+  options: { env?: Record<string, string>; sharedWith?: TestApp<Spec> } = {},
 ): Promise<TestApp<Spec>> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-test-'));
+  const { sharedWith } = options;
+  const ownDataDir = options.env?.DATA_DIR === undefined;
+  const dataDir = options.env?.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-test-'));
   const config = loadConfig({
     NODE_ENV: 'test',
     DATA_DIR: dataDir,
@@ -41,10 +46,14 @@ export async function createTestApp<Spec extends SeedSpec>(
     SESSION_CACHE_SECONDS: '300',
     ...options.env,
   });
-  const database = await createTestDatabase();
-  const app = await buildApp(config, database);
+  const database = sharedWith?.database ?? (await createTestDatabase());
+  const app = await buildApp(config, database).catch(async (error: unknown) => {
+    if (!sharedWith) await database.close();
+    if (ownDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  });
   const hashPassword = async (password: string) => (await app.context.auth.$context).password.hash(password);
-  const ids = await seedDatabase(database.db, hashPassword, spec);
+  const ids = sharedWith?.ids ?? (await seedDatabase(database.db, hashPassword, spec));
   const tokens = new Map<string, Record<string, string>>();
 
   async function signIn(userKey: keyof Seeded<Spec>['users']) {
@@ -83,8 +92,8 @@ export async function createTestApp<Spec extends SeedSpec>(
     },
     async close() {
       await app.close();
-      await database.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!sharedWith) await database.close();
+      if (ownDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
