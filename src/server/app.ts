@@ -18,7 +18,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config.ts';
 import type { DatabaseConnection } from './db/database.ts';
-import { commonErrors, registerErrorHandling, sendError } from './http/errors.ts';
+import { commonErrors, frameworkErrorOptions, registerErrorHandling, sendError } from './http/errors.ts';
+import { refuseEncodedBodies } from './http/content-encoding.ts';
 import { registerSecurity } from './http/security.ts';
 import { responseSerializer } from './http/serializer.ts';
 import { createActorResolver, type Actor } from './modules/auth/auth.guard.ts';
@@ -26,14 +27,18 @@ import { createAuth, resolveAuthSecret } from './modules/auth/auth.ts';
 import { registerAuthRoutes } from './modules/auth/auth.routes.ts';
 import { createSessionCache, type SessionCache } from './modules/auth/session-cache.ts';
 import { createSignInThrottle } from './modules/auth/sign-in-throttle.ts';
+import { clientConstraints } from './modules/clients/clients.errors.ts';
 import { registerClientRoutes } from './modules/clients/clients.routes.ts';
+import { expertSessionConstraints } from './modules/expert-sessions/expert-sessions.errors.ts';
 import { registerExpertSessionRoutes } from './modules/expert-sessions/expert-sessions.routes.ts';
 import { registerHealthRoutes } from './modules/health/health.routes.ts';
 import { registerMeRoutes } from './modules/me/me.routes.ts';
 import { registerProductRoutes } from './modules/products/products.routes.ts';
 import { createStorage, type Storage } from './modules/storage/storage.ts';
 import { ensureStorageIdentity, type StorageIdentity } from './modules/storage/storage-identity.ts';
+import { userConstraints } from './modules/users/users.errors.ts';
 import { registerUserRoutes } from './modules/users/users.routes.ts';
+import { workletConstraints } from './modules/worklets/worklets.errors.ts';
 import { registerWorkletRoutes } from './modules/worklets/worklets.routes.ts';
 
 export type AppContext = {
@@ -82,14 +87,18 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     bodyLimit: 1024 * 1024,
     trustProxy: config.isProduction,
+    ...frameworkErrorOptions,
   }).withTypeProvider<ZodTypeProvider>();
   app.decorate('context', context);
   app.log.info({ storage: storage.driver, identity: storageIdentity.value }, `Storage: ${storageIdentity.description}.`);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(responseSerializer({ checked: !config.isProduction }));
 
-  registerErrorHandling(app);
+  registerErrorHandling(app, {
+    constraints: { ...clientConstraints, ...userConstraints, ...workletConstraints, ...expertSessionConstraints },
+  });
   registerSecurity(app, { isProduction: config.isProduction, trustedOrigins: [config.publicUrl] });
+  refuseEncodedBodies(app);
 
   const resolveActor = createActorResolver(database.db, authSecret, sessions);
   app.decorateRequest('actor', null);

@@ -1,10 +1,13 @@
-/** PostgreSQL error codes the repositories turn into domain errors (drizzle wraps driver errors in `cause`). */
-function postgresError(error: unknown): { code?: string; constraint?: string } | undefined {
+/** What PostgreSQL tells about a failed statement, pg and PGlite alike (fields of the protocol's ErrorResponse). */
+export type PostgresError = { code: string; constraint?: string; column?: string; detail?: string };
+
+/** The PostgreSQL error behind `error`, if any (drizzle wraps driver errors in `cause`). */
+export function postgresError(error: unknown): PostgresError | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 3 && current && typeof current === 'object'; depth += 1) {
-    const candidate = current as { code?: unknown; constraint?: string; cause?: unknown };
+    const candidate = current as { code?: unknown; constraint?: string; column?: string; detail?: string; cause?: unknown };
     if (typeof candidate.code === 'string' && /^[0-9A-Z]{5}$/.test(candidate.code)) {
-      return { code: candidate.code, constraint: candidate.constraint };
+      return { code: candidate.code, constraint: candidate.constraint || undefined, column: candidate.column || undefined, detail: candidate.detail || undefined };
     }
     current = candidate.cause;
   }
@@ -14,12 +17,6 @@ function postgresError(error: unknown): { code?: string; constraint?: string } |
 export function isUniqueViolation(error: unknown, constraint?: string) {
   const found = postgresError(error);
   return found?.code === '23505' && (!constraint || found.constraint === constraint);
-}
-
-/** A foreign key refused the write (23503), or ON DELETE RESTRICT refused a delete (23001 on PostgreSQL 18). */
-export function isForeignKeyViolation(error: unknown) {
-  const code = postgresError(error)?.code;
-  return code === '23503' || code === '23001';
 }
 
 export function isSerializationFailure(error: unknown) {

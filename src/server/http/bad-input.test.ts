@@ -1,8 +1,12 @@
 // Bad input across the API: forged paging cursors, control characters in text, dates out of range.
 // Each answers a coded 4xx in the error shape, naming the field, and writes nothing.
+import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableRowCounts } from '../../../test/support/row-counts.ts';
 import { createTestApp, testPassword, type TestApp } from '../../../test/support/test-app.ts';
+import { clientConstraints } from '../modules/clients/clients.errors.ts';
+import { userConstraints } from '../modules/users/users.errors.ts';
+import { databaseRefusal } from './errors.ts';
 
 const spec = {
   products: { interview: { name: 'Interview Ready' }, digital: { name: 'Digital Skills' } },
@@ -168,5 +172,41 @@ describe('dates', () => {
       ]);
     }
     expect(await tableRowCounts(t.db)).toEqual(before);
+  });
+});
+
+describe("PostgreSQL's refusals, as the error handler answers them", () => {
+  const constraints = { ...clientConstraints, ...userConstraints };
+  async function refusalOf(statement: SQL, method = 'POST') {
+    const thrown = await t.db.execute(statement).then(
+      () => {
+        throw new Error('The statement was not refused');
+      },
+      (error: unknown) => error,
+    );
+    const refusal = databaseRefusal(thrown, method, constraints);
+    return refusal && { status: refusal.status, code: refusal.code, details: refusal.details };
+  }
+  const fields = (path: string, message: string) => ({ fields: [{ path, message }] });
+
+  it.each([
+    ['a unique constraint with a meaning', sql`insert into clients (name) values ('Northwind')`, 'POST', 409, 'clients.name_taken', fields('body.name', 'Already taken')],
+    ['a unique constraint without one (columns of the detail)', sql`insert into auth_sessions (token, user_id, expires_at) select token, user_id, expires_at from auth_sessions limit 1`, 'POST', 409, 'record.duplicate', fields('body.token', 'Already taken')],
+    ['a foreign key naming a missing row', sql`insert into users (email, name, role, client_id) values ('fk@test.dev', 'Fk', 'mentor', ${someId})`, 'PATCH', 400, 'users.unknown_client', fields('body.client_id', 'Does not exist')],
+    ['a foreign key refusing a DELETE', sql`delete from clients where name = 'Northwind'`, 'DELETE', 409, 'clients.has_students', fields('params.id', 'Still referred to')],
+    ['a check with a meaning', sql`insert into users (email, name, role) values ('check@test.dev', 'Check', 'student')`, 'POST', 400, 'users.client_required', fields('body.client_id', 'Breaks a rule of this record')],
+    ['a check without one', sql`insert into products (name, type) values ('Typed', 'NONE')`, 'POST', 422, 'record.rule_broken', { fields: [] }],
+    ['a NOT NULL column', sql`insert into products (name, type) values (null, 'COURSE')`, 'POST', 400, 'validation.failed', fields('body.name', 'Required')],
+    ['a NUL character (22021)', sql`select ${'a\u0000b'}::text`, 'GET', 400, 'validation.failed', { fields: [] }],
+    ['an out-of-range date (22008)', sql`select '0000-01-01'::date`, 'POST', 400, 'validation.failed', { fields: [] }],
+    ['an out-of-range number (22003)', sql`select 1e308::numeric::integer`, 'POST', 400, 'validation.failed', { fields: [] }],
+    ['a malformed UUID (22P02)', sql`select 'y'::uuid`, 'GET', 400, 'validation.failed', { fields: [] }],
+  ])('%s', async (_label, statement, method, status, code, details) => {
+    expect(await refusalOf(statement, method)).toEqual({ status, code, details });
+  });
+
+  it('leaves what is not the caller’s fault to be a 500', async () => {
+    expect(await refusalOf(sql`select 1 / 0`)).toBeUndefined();
+    expect(await refusalOf(sql`select * from no_such_table`)).toBeUndefined();
   });
 });

@@ -1,9 +1,8 @@
 import type { Database } from '../../db/database.ts';
-import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.ts';
 import { decodeCursor, toPage } from '../../http/paging.ts';
 import { unknownProducts } from '../products/products.errors.ts';
 import { findMissingProductIds } from '../products/products.repository.ts';
-import { clientHasStudents, clientNameTaken, clientNotFound } from './clients.errors.ts';
+import { clientNotFound } from './clients.errors.ts';
 import * as repository from './clients.repository.ts';
 
 export async function listClients(db: Database, query: { limit: number; cursor?: string; search?: string }) {
@@ -19,7 +18,7 @@ export async function getClient(db: Database, id: string) {
 
 export async function createClient(db: Database, input: { name: string; isActive?: boolean; productIds?: string[] }) {
   const id = await db.transaction(async (tx) => {
-    const clientId = await withNameCheck(() => repository.insertClient(tx, input));
+    const clientId = await repository.insertClient(tx, input);
     if (input.productIds?.length) await replaceProducts(tx, clientId, input.productIds);
     return clientId;
   });
@@ -27,18 +26,14 @@ export async function createClient(db: Database, input: { name: string; isActive
 }
 
 export async function updateClient(db: Database, id: string, changes: { name?: string; isActive?: boolean }) {
-  const updated = await withNameCheck(() => repository.updateClient(db, id, changes));
+  const updated = await repository.updateClient(db, id, changes);
   if (!updated) throw clientNotFound();
   return getClient(db, id);
 }
 
+/** Refused while students belong to it (`clients.has_students`, from the foreign key). */
 export async function deleteClient(db: Database, id: string) {
-  try {
-    if (!(await repository.deleteClient(db, id))) throw clientNotFound();
-  } catch (error) {
-    if (isForeignKeyViolation(error)) throw clientHasStudents();
-    throw error;
-  }
+  if (!(await repository.deleteClient(db, id))) throw clientNotFound();
 }
 
 /** Replaces the client's product set in one transaction, adding and removing only what changed. */
@@ -57,13 +52,4 @@ async function replaceProducts(tx: Database, clientId: string, productIds: strin
   const wanted = new Set(productIds);
   await repository.removeClientProducts(tx, clientId, [...current].filter((id) => !wanted.has(id)));
   await repository.addClientProducts(tx, clientId, [...wanted].filter((id) => !current.has(id)));
-}
-
-async function withNameCheck<T>(write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    if (isUniqueViolation(error)) throw clientNameTaken();
-    throw error;
-  }
 }

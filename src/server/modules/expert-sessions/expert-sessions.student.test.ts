@@ -5,6 +5,7 @@ import { rowsOf } from '../../../../test/support/test-database.ts';
 import {
   adminUrl,
   createSession,
+  multipart,
   sampleMp4,
   spec,
   studentUrl,
@@ -103,6 +104,30 @@ describe('video streaming', () => {
     const response = await video(interviewTalk.id, { range: `bytes=${sampleMp4.length}-` });
     expect(response.statusCode).toBe(416);
     expect(response.headers['content-range']).toBe(`bytes */${sampleMp4.length}`);
+  });
+
+  it('honours If-Range: the range of the video named by its current ETag, else the whole video (200)', async () => {
+    const { etag } = (await video(interviewTalk.id)).headers;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+    const ranged = await video(interviewTalk.id, { range: 'bytes=100-199', 'if-range': String(etag) });
+    expect([ranged.statusCode, ranged.headers['content-range'], ranged.headers.etag]).toEqual([206, `bytes 100-199/${sampleMp4.length}`, etag]);
+    for (const ifRange of ['"another-video"', `W/${etag}`, 'Mon, 07 Dec 2026 10:00:00 GMT']) {
+      const whole = await video(interviewTalk.id, { range: 'bytes=100-199', 'if-range': ifRange });
+      expect([ifRange, whole.statusCode, whole.headers['content-range'], whole.headers['content-length']]).toEqual([ifRange, 200, undefined, String(sampleMp4.length)]);
+      expect(whole.rawPayload.equals(sampleMp4)).toBe(true);
+    }
+    // A mismatched validator also sends the whole video where the range alone would be unsatisfiable.
+    expect((await video(interviewTalk.id, { range: `bytes=${sampleMp4.length}-`, 'if-range': '"another-video"' })).statusCode).toBe(200);
+  });
+
+  it('gives a replaced video a new ETag, so a range of the old one gets the whole new video', async () => {
+    // Linked to no product, so that the students' lists stay as the other tests expect; an admin watches it.
+    const talk = await createSession(t, { title: 'Replaced talk' });
+    const { etag: before } = (await video(talk.id, {}, 'admin')).headers;
+    const replaced = await t.request({ method: 'PATCH', url: `${adminUrl}/${talk.id}`, as: 'admin', ...multipart({}, { bytes: sampleMp4 }) });
+    expect(replaced.statusCode, replaced.body).toBe(200);
+    const resumed = await video(talk.id, { range: 'bytes=100-', 'if-range': String(before) }, 'admin');
+    expect([resumed.statusCode, resumed.headers.etag === before]).toEqual([200, false]);
   });
 
   it('answers 404 without a byte of video for sessions the student may not see', async () => {

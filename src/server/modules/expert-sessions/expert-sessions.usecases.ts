@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import type { Database } from '../../db/database.ts';
-import { isForeignKeyViolation } from '../../db/errors.ts';
 import { decodeCursor, toPage } from '../../http/paging.ts';
 import type { Actor } from '../auth/auth.guard.ts';
 import { findClientProductIds } from '../clients/clients.repository.ts';
@@ -139,15 +138,9 @@ async function assertJobReadinessProducts(db: Database, productIds: string[]) {
 async function replaceProducts(tx: Database, sessionId: string, productIds: string[], actorId: string) {
   const current = new Set(await repository.findSessionProductIds(tx, sessionId));
   const wanted = new Set(productIds);
-  const added = [...wanted].filter((id) => !current.has(id));
   await repository.removeSessionProducts(tx, sessionId, [...current].filter((id) => !wanted.has(id)));
-  try {
-    await repository.addSessionProducts(tx, sessionId, added, actorId);
-  } catch (error) {
-    // A product deleted since the check.
-    if (isForeignKeyViolation(error)) throw unknownProducts({ product_ids: added });
-    throw error;
-  }
+  // A product deleted since the check: the foreign key refuses, answered as an unknown id (expertSessionConstraints).
+  await repository.addSessionProducts(tx, sessionId, [...wanted].filter((id) => !current.has(id)), actorId);
 }
 
 /** The student's sessions (of one of their products, or all of them), oldest first, with progress. */

@@ -1,9 +1,8 @@
 import type { Database } from '../../db/database.ts';
-import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.ts';
 import { decodeCursor, toPage } from '../../http/paging.ts';
 import type { Actor } from '../auth/auth.guard.ts';
 import { clientExists } from '../clients/clients.repository.ts';
-import { cannotDisableSelf, emailTaken, studentNeedsClient, unknownClient, userNotFound } from './users.errors.ts';
+import { cannotDisableSelf, studentNeedsClient, unknownClient, userNotFound } from './users.errors.ts';
 import * as repository from './users.repository.ts';
 import type { UserRole } from './users.table.ts';
 
@@ -33,12 +32,7 @@ export async function createUser(
   const passwordHash = await hashPassword(input.password);
   const id = await db.transaction(async (tx) => {
     if (clientId && !(await clientExists(tx, clientId))) throw unknownClient({ client_id: clientId });
-    try {
-      return await repository.insertUserWithPassword(tx, { ...input, clientId: clientId ?? null }, passwordHash);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw emailTaken();
-      throw error;
-    }
+    return repository.insertUserWithPassword(tx, { ...input, clientId: clientId ?? null }, passwordHash);
   });
   return getUser(db, id);
 }
@@ -64,12 +58,7 @@ export async function updateUser(
     const clientId = changes.clientId !== undefined ? changes.clientId : current.clientId;
     if (role === 'student' && !clientId) throw studentNeedsClient({ fields: [{ path: 'body.client_id', message: 'Required for students' }] });
     if (changes.clientId && !(await clientExists(tx, changes.clientId))) throw unknownClient({ client_id: changes.clientId });
-    try {
-      await repository.updateUser(tx, id, { name: changes.name, role: changes.role, clientId: changes.clientId, banned: changes.disabled });
-    } catch (error) {
-      if (isForeignKeyViolation(error)) throw unknownClient();
-      throw error;
-    }
+    await repository.updateUser(tx, id, { name: changes.name, role: changes.role, clientId: changes.clientId, banned: changes.disabled });
     if (passwordHash) await repository.updatePassword(tx, id, passwordHash);
     if (changes.disabled || passwordHash) await repository.deleteSessionsOf(tx, id);
   });

@@ -1,5 +1,4 @@
 import type { Database } from '../../db/database.ts';
-import { isUniqueViolation } from '../../db/errors.ts';
 import type { AppError } from '../../http/errors.ts';
 import { decodeCursor, toPage } from '../../http/paging.ts';
 import type { Actor } from '../auth/auth.guard.ts';
@@ -243,7 +242,7 @@ async function requireMentors(tx: Database, mentorIds: string[]) {
 /**
  * Runs a change of mentors with the worklets locked, so writers of one worklet take turns. The
  * database's unique indexes stay the last word: a write that slips past the checks (another
- * writer outside this code) still answers the same 409 as the checks, never a 500.
+ * writer outside this code) still answers the same 409 as the checks (workletConstraints), never a 500.
  */
 async function writeMentors<T>(
   db: Database,
@@ -251,16 +250,10 @@ async function writeMentors<T>(
   work: (tx: Database) => Promise<T>,
   missingError: (missing: string[]) => AppError = () => workletNotFound(),
 ): Promise<T> {
-  try {
-    return await db.transaction(async (tx) => {
-      const found = new Set((await lockWorklets(tx, workletIds)).map((row) => row.id));
-      const missing = workletIds.filter((id) => !found.has(id));
-      if (missing.length) throw missingError(missing);
-      return work(tx);
-    });
-  } catch (error) {
-    if (isUniqueViolation(error, 'mentor_worklet_assignments_one_active_primary')) throw primaryTaken();
-    if (isUniqueViolation(error, 'unique_mentor_worklet')) throw alreadyAssigned();
-    throw error;
-  }
+  return db.transaction(async (tx) => {
+    const found = new Set((await lockWorklets(tx, workletIds)).map((row) => row.id));
+    const missing = workletIds.filter((id) => !found.has(id));
+    if (missing.length) throw missingError(missing);
+    return work(tx);
+  });
 }

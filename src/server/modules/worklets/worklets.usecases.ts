@@ -1,8 +1,6 @@
 import type { Database } from '../../db/database.ts';
-import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.ts';
 import { decodeCursor, toPage } from '../../http/paging.ts';
-import { unknownProducts } from '../products/products.errors.ts';
-import { certIdTaken, endBeforeStart, notStudents, studentsWithoutProduct, workletNotFound } from './worklets.errors.ts';
+import { endBeforeStart, notStudents, studentsWithoutProduct, workletNotFound } from './worklets.errors.ts';
 import * as repository from './worklets.repository.ts';
 import type { Viewer, WorkletValues } from './worklets.repository.ts';
 import type { MentorRole, WorkletStatus } from './worklets.table.ts';
@@ -37,7 +35,7 @@ type WorkletFields = Omit<WorkletValues, 'id' | 'createdAt' | 'updatedAt'>;
 
 export async function createWorklet(db: Database, input: WorkletFields) {
   checkDates(input);
-  const id = await withWriteChecks(input.productId, () => repository.insertWorklet(db, input));
+  const id = await repository.insertWorklet(db, input);
   return getWorklet(db, id);
 }
 
@@ -47,7 +45,7 @@ export async function updateWorklet(db: Database, id: string, changes: Partial<O
     const [current] = await repository.lockWorklets(tx, [id]);
     if (!current) throw workletNotFound();
     checkDates({ startDate: changes.startDate ?? current.startDate, endDate: changes.endDate ?? current.endDate });
-    await withWriteChecks(undefined, () => repository.updateWorklet(tx, id, changes));
+    await repository.updateWorklet(tx, id, changes);
   });
   return getWorklet(db, id);
 }
@@ -95,14 +93,4 @@ export async function listStudentCandidates(db: Database, workletId: string, que
 
 function checkDates({ startDate, endDate }: { startDate?: string | null; endDate?: string | null }) {
   if (startDate && endDate && endDate < startDate) throw endBeforeStart({ start_date: startDate, end_date: endDate });
-}
-
-async function withWriteChecks<T>(productId: string | undefined, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    if (isUniqueViolation(error)) throw certIdTaken();
-    if (productId && isForeignKeyViolation(error)) throw unknownProducts({ product_ids: [productId] });
-    throw error;
-  }
 }
