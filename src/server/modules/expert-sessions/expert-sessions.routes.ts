@@ -62,8 +62,8 @@ export function registerExpertSessionRoutes(app: AppInstance) {
 
     /**
      * What holds a request's video until it is answered: a staged multipart file (removed either
-     * way, moved into storage by then or abandoned) or a claimed resumable upload (used up if the
-     * request succeeded, claimable again if it failed).
+     * way, moved into storage by then or abandoned) or a claimed resumable upload (deleted if the
+     * write that claimed it committed, claimable again otherwise).
      */
     const heldVideos = new WeakMap<FastifyRequest, Pick<ClaimedUpload, 'settle'>>();
     scoped.addHook('onSend', async (request, _reply, payload) => {
@@ -275,7 +275,7 @@ export function registerExpertSessionRoutes(app: AppInstance) {
       });
     }
 
-    // The sweeper (decision 021): at start, then every min(UPLOAD_EXPIRY_HOURS, 15 min); one run at a time.
+    // The sweeper (decision 021): at start, then every min(UPLOAD_EXPIRY_HOURS, 5 min); one run at a time.
     let sweeping: Promise<void> | undefined;
     const sweep = () => {
       sweeping ??= sweepVideoFiles({
@@ -294,7 +294,7 @@ export function registerExpertSessionRoutes(app: AppInstance) {
           sweeping = undefined;
         });
     };
-    const sweepTimer = setInterval(sweep, Math.min(config.uploads.expiryMs, 15 * 60_000)).unref();
+    const sweepTimer = setInterval(sweep, Math.min(config.uploads.expiryMs, 5 * 60_000)).unref();
     scoped.addHook('onReady', async () => sweep());
     scoped.addHook('onClose', async () => {
       clearInterval(sweepTimer);

@@ -73,7 +73,7 @@ export async function sweepVideoFiles(options: {
   return database.db.transaction(async (tx) => ((await tryTakeSweepLock(tx)) ? sweep() : { skipped: true, dryRun, files: [] }));
 }
 
-/** One line for the log: how many files of each kind, and how many bytes. */
+/** A summary for the log: how many files of each kind, and how many bytes (the files themselves go beside it). */
 export function describeSweep(report: SweepReport) {
   if (report.skipped) return 'sweep skipped: another instance is sweeping';
   const verb = report.dryRun ? 'would remove' : 'removed';
@@ -82,7 +82,7 @@ export function describeSweep(report: SweepReport) {
   for (const file of report.files) kinds.set(file.kind, (kinds.get(file.kind) ?? 0) + 1);
   const bytes = report.files.reduce((sum, file) => sum + (file.bytes ?? 0), 0);
   const counts = [...kinds].map(([kind, count]) => `${count} ${kind}${count === 1 ? '' : 's'}`).join(', ');
-  return `sweep ${verb} ${counts} (${(bytes / 1024 ** 2).toFixed(1)} MiB): ${report.files.map((file) => file.name).join(', ')}`;
+  return `sweep ${verb} ${counts} (${(bytes / 1024 ** 2).toFixed(1)} MiB)`;
 }
 
 /**
