@@ -18,6 +18,7 @@ import {
   RawJson,
   validJson,
   validText,
+  withUnknownReference,
   type GeneratorContext,
 } from './values.ts';
 
@@ -251,6 +252,28 @@ function jsonBodyFault(schema: JsonSchema, context: GeneratorContext): fc.Arbitr
   }));
 }
 
+/** A body that the schema accepts, but that refers to something that does not exist. */
+function unknownReferenceFault(schema: JsonSchema, context: GeneratorContext): fc.Arbitrary<Change> | undefined {
+  return withUnknownReference(schema, 'body', context)?.map((value) => ({
+    label: 'unknown reference',
+    draft: (draft) => {
+      draft.body = { kind: 'json', value };
+    },
+  }));
+}
+
+/** A body that the schema accepts, but whose dates run backwards (it ends before it starts). */
+function reversedDatesFault(schema: JsonSchema, context: GeneratorContext): fc.Arbitrary<Change> | undefined {
+  const properties = schema.properties ?? {};
+  if (!properties.start_date || !properties.end_date) return undefined;
+  return validJson(schema, 'body', context).map((valid) => ({
+    label: 'end_date before start_date',
+    draft: (draft) => {
+      draft.body = { kind: 'json', value: { ...(valid as object), start_date: '2027-06-01', end_date: '2027-05-31' } };
+    },
+  }));
+}
+
 /** A form whose fields break the schema (as text: a form has no other type). */
 function formFieldFault(schema: JsonSchema, context: GeneratorContext): fc.Arbitrary<Change> {
   const properties = Object.entries(schema.properties ?? {}).filter(([name, property]) => property.format !== 'binary' && name !== 'upload_id');
@@ -343,7 +366,12 @@ export function faultsFor(operation: Operation, context: GeneratorContext): fc.A
   }
   for (const parameter of operation.parameters.filter((p) => p.in === 'query' && constrains(p.schema))) faults.push(queryFault(parameter, context));
   for (const parameter of operation.parameters.filter((p) => p.in === 'header' && constrains(p.schema))) faults.push(headerFault(parameter));
-  if (operation.jsonBody) faults.push(jsonBodyFault(operation.jsonBody, context), jsonBodyFault(operation.jsonBody, context));
+  if (operation.jsonBody) {
+    faults.push(jsonBodyFault(operation.jsonBody, context), jsonBodyFault(operation.jsonBody, context));
+    for (const fault of [unknownReferenceFault(operation.jsonBody, context), reversedDatesFault(operation.jsonBody, context)]) {
+      if (fault) faults.push(fault);
+    }
+  }
   if (operation.formBody) faults.push(formFieldFault(operation.formBody, context), formStructureFault());
   if (bodyMethods.has(operation.method)) {
     faults.push(malformedJson(), wrongContentType(operation), unsupportedContentEncoding(), oversizedBody);

@@ -249,6 +249,37 @@ function invalidObject(schema: JsonSchema, context: GeneratorContext): fc.Arbitr
   });
 }
 
+/** An id that names nothing: no seeded row has it (the nil and max UUIDs included). */
+export function unknownReference(schema: JsonSchema, context: GeneratorContext): fc.Arbitrary<string> {
+  if (schema.format !== 'uuid') return fc.stringMatching(/^[0-9a-f]{32}$/);
+  const known = new Set(Object.values(context.pools).flat());
+  return fc.oneof(
+    fc.uuid({ version: 4 }).filter((id) => !known.has(id)),
+    fc.constantFrom('00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff'),
+  );
+}
+
+/**
+ * A value the schema accepts but for one reference (a UUID field, an item of a list of them, an
+ * upload id) that names nothing; undefined when the schema has no reference.
+ */
+export function withUnknownReference(schema: JsonSchema, name: string, context: GeneratorContext): fc.Arbitrary<unknown> | undefined {
+  const core = nonNull(schema);
+  if (core.format === 'uuid' || name === 'upload_id') return unknownReference(core, context);
+  if (core.type === 'array' && core.items) {
+    const unknown = withUnknownReference(core.items, name, context);
+    const valid = validJson(core.items, name, context);
+    return unknown && fc.tuple(fc.array(valid, { maxLength: 2 }), unknown).map(([good, bad]) => [...good, bad]);
+  }
+  if (core.type !== 'object') return undefined;
+  const options = Object.entries(core.properties ?? {}).flatMap(([key, property]) => {
+    const unknown = withUnknownReference(property, key, context);
+    return unknown ? [unknown.map((bad) => [key, bad] as const)] : [];
+  });
+  if (options.length === 0) return undefined;
+  return fc.tuple(validJson(core, name, context), fc.oneof(...options)).map(([valid, [key, bad]]) => ({ ...(valid as object), [key]: bad }));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Bad parameters: path, query, header.
 
