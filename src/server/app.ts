@@ -20,7 +20,7 @@ import type { Config } from './config.ts';
 import type { DatabaseConnection } from './db/database.ts';
 import { commonErrors, frameworkErrorOptions, registerErrorHandling, sendError } from './http/errors.ts';
 import { refuseEncodedBodies } from './http/content-encoding.ts';
-import { hostHeaderServerOptions, refuseMissingHost } from './http/host-header.ts';
+import { malformedRequestServerOptions, refuseMalformedRequests } from './http/malformed-requests.ts';
 import { registerSecurity } from './http/security.ts';
 import { responseSerializer } from './http/serializer.ts';
 import { createActorResolver, type Actor } from './modules/auth/auth.guard.ts';
@@ -89,7 +89,7 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
     bodyLimit: 1024 * 1024,
     trustProxy: config.isProduction,
     ...frameworkErrorOptions,
-    ...hostHeaderServerOptions,
+    ...malformedRequestServerOptions,
   }).withTypeProvider<ZodTypeProvider>();
   app.decorate('context', context);
   app.log.info({ storage: storage.driver, identity: storageIdentity.value }, `Storage: ${storageIdentity.description}.`);
@@ -101,7 +101,7 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
   });
   registerSecurity(app, { isProduction: config.isProduction, trustedOrigins: [config.publicUrl] });
   refuseEncodedBodies(app);
-  refuseMissingHost(app);
+  refuseMalformedRequests(app);
 
   const resolveActor = createActorResolver(database.db, authSecret, sessions);
   app.decorateRequest('actor', null);
