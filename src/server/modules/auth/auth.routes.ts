@@ -23,6 +23,8 @@ export function registerAuthRoutes(app: FastifyInstance, { auth, throttle, resol
     url: '/api/auth/*',
     schema: { hide: true },
     async handler(request, reply) {
+      const problem = forwardingProblem(request.body, 'body') ?? forwardingProblem(request.query, 'querystring');
+      if (problem) return sendError(reply, commonErrors.validation({ fields: [problem] }));
       const isSignIn = request.method === 'POST' && request.url.split('?')[0] === '/api/auth/sign-in/email';
       const email = isSignIn ? String((request.body as { email?: unknown } | undefined)?.email ?? '') : '';
       if (isSignIn) {
@@ -45,6 +47,27 @@ export function registerAuthRoutes(app: FastifyInstance, { auth, throttle, resol
       return forward(response, reply);
     },
   });
+}
+
+/** better-auth reads flat JSON objects: anything deeper is refused before it is passed on. */
+const maxDepth = 16;
+
+/**
+ * What must not reach better-auth: a value nested thousands of levels deep (re-serializing it
+ * overflowed the stack: 500), or a NUL character, which PostgreSQL can neither store nor compare
+ * (a reset-password token holding one answered 500). Walked without recursion, for that depth.
+ */
+function forwardingProblem(value: unknown, root: string): { path: string; message: string } | undefined {
+  const pending = [{ item: value, path: root, depth: 0 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { item, path, depth } = next;
+    if (typeof item === 'string' && item.includes('\u0000')) return { path, message: 'Must not contain the NUL character' };
+    if (!item || typeof item !== 'object') continue;
+    if (depth >= maxDepth) return { path, message: `Must not be nested more than ${maxDepth} levels deep` };
+    // Below the top level, the path stays the top-level field's: enough to name it, and cheap.
+    for (const [key, child] of Object.entries(item)) pending.push({ item: child, path: depth === 0 ? `${root}.${key}` : path, depth: depth + 1 });
+  }
+  return undefined;
 }
 
 function toFetchRequest(request: FastifyRequest): Request {
