@@ -153,6 +153,12 @@ export function authCases(role: Role, credentials: Record<string, string>): fc.A
         : { ...draft, type: draft.label.replace('content-type ', '').replace('no content-type', '') },
     ),
   );
+  const deepBody = fc.tuple(fc.constantFrom(...endpoints), fc.integer({ min: 17, max: 200_000 })).map(([{ path }, depth]) => ({
+    path,
+    label: `a body ${depth} levels deep`,
+    payload: `{"email":${'['.repeat(depth)}${']'.repeat(depth)},"token":"x","password":"x"}`,
+    type: 'application/json',
+  }));
   const unknownPath = fc
     .tuple(fc.constantFrom('GET', 'POST'), fc.constantFrom('nope', 'sign-in', 'sign-in/email/x', 'admin/list-users', '..%2Fadmin', '%00', 'sign-in%2Femail', 'x'.repeat(300)))
     .map(([method, path]) => ({ method, path, label: `unknown endpoint ${method} ${path.slice(0, 20)}`, payload: method === 'POST' ? '{}' : undefined, type: 'application/json' }));
@@ -160,6 +166,7 @@ export function authCases(role: Role, credentials: Record<string, string>): fc.A
     .oneof(
       { weight: 3, arbitrary: bodyFault.map((draft) => ({ ...draft, method: 'POST' })) },
       { weight: 2, arbitrary: wireFault.map((draft) => ({ ...draft, method: 'POST' })) },
+      deepBody.map((draft) => ({ ...draft, method: 'POST' })),
       unknownPath,
     )
     .map(({ method, path, label, payload, type }) => {

@@ -6,12 +6,14 @@
 // FUZZ_SEED (default 24) the seed they derive from.
 import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, roles, stateChanges, stateReader, type Role, type WorldState } from './fuzz-world.ts';
 import { literalSegmentsOf, methodsByPath, operationsOf, type Operation } from './operations.ts';
 import { casesFor, describeRequest, type FuzzCase, type Wire } from './requests.ts';
 import type { GeneratorContext } from './values.ts';
 import { authCases, tusCases } from './hand-written.ts';
+import { describeRaw, rawCases, sendRaw, type RawCase } from './raw-http.ts';
 
 const totalRuns = Number(process.env.FUZZ_RUNS ?? 3000);
 const baseSeed = Number(process.env.FUZZ_SEED ?? 24);
@@ -94,6 +96,35 @@ async function exchange(fuzzCase: FuzzCase): Promise<void> {
   }
 }
 
+/** Sends one raw request and throws, with the exchange in words, if its answer or its effects are wrong. */
+async function rawExchange(port: number, rawCase: RawCase): Promise<void> {
+  requestsSent += 1;
+  const answer = await sendRaw(port, rawCase.bytes);
+  const problems: string[] = [];
+  if ('failure' in answer) problems.push(answer.failure);
+  else {
+    if (answer.status < 400 || answer.status > 499) problems.push(`status ${answer.status}, not a 4xx`);
+    if (!(answer.headers['content-type'] ?? '').startsWith('application/json')) problems.push(`content-type ${JSON.stringify(answer.headers['content-type'] ?? '')}, not JSON`);
+    let body: unknown;
+    try {
+      body = JSON.parse(answer.body);
+    } catch {
+      problems.push('a body that is not JSON');
+    }
+    if (body !== undefined && !isErrorShape(body)) problems.push('a body not in the error shape');
+  }
+  const now = await state.read();
+  const changes = stateChanges(expectedState, now);
+  if (changes.length) {
+    expectedState = now;
+    problems.push(`it changed what it must not: ${changes.join('; ')}`);
+  }
+  if (problems.length) {
+    const shown = 'failure' in answer ? '' : `\n→ ${answer.status} ${answer.headers['content-type'] ?? '(no content-type)'}\n  ${answer.body.slice(0, 600)}`;
+    throw new Error(`${problems.join('; ')}\n${describeRaw(rawCase)}${shown}`);
+  }
+}
+
 /** A seed for one property, from the run's seed and the property's name. */
 function seedFor(name: string): number {
   let hash = baseSeed | 0;
@@ -131,7 +162,7 @@ describe(`fuzz: every operation of the OpenAPI document, as every role (FUZZ_RUN
       for (const role of roles) pairs.push({ key: `${operation.key} as ${role}`, refused: await refuses(operation, role) });
     }
     expect(stateChanges(expectedState, await state.read())).toEqual([]);
-    const handWritten = roles.flatMap((role) => [`tus protocol as ${role}`, `better-auth as ${role}`]);
+    const handWritten = roles.flatMap((role) => [`tus protocol as ${role}`, `better-auth as ${role}`, `raw HTTP as ${role}`]);
     const refused = pairs.filter((pair) => pair.refused);
     const runsForTheRest = Math.max(0, totalRuns - refusedRoleRuns * refused.length);
     const perProperty = Math.max(8, Math.floor(runsForTheRest / (pairs.length - refused.length + handWritten.length)));
@@ -177,6 +208,19 @@ describe(`fuzz: every operation of the OpenAPI document, as every role (FUZZ_RUN
       const name = `better-auth as ${role}`;
       const failure = await check(name, authCases(role, await world.headersOf(role)), runsOf.get(name)!);
       if (failure) failures.push(failure);
+    }
+    if (failures.length) throw new Error(failures.join('\n\n'));
+  }, 300_000);
+
+  it('HTTP as Node reads it: over-long URLs and headers, malformed request and header lines, bad chunks', async () => {
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = t.app.server.address() as AddressInfo;
+    const failures: string[] = [];
+    for (const role of roles) {
+      const name = `raw HTTP as ${role}`;
+      const property = fc.asyncProperty(rawCases(await world.headersOf(role)), (rawCase: RawCase) => rawExchange(port, rawCase));
+      const details = await fc.check(property, { seed: seedFor(name), numRuns: runsOf.get(name)! });
+      if (details.failed) failures.push(`${name}\n${fc.defaultReportMessage(details)}\nThe shrunk exchange: ${(details.errorInstance as Error).message}`);
     }
     if (failures.length) throw new Error(failures.join('\n\n'));
   }, 300_000);

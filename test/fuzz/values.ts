@@ -108,7 +108,9 @@ const controlCharacters = ['\u0000', '\u0000', '\u0001', '\u0002', '\u0007', '\u
 const withControlCharacter = (base: fc.Arbitrary<string>) =>
   fc.tuple(base, fc.constantFrom(...controlCharacters), fc.nat()).map(([text, character, at]) => {
     const padded = text.length >= 2 ? text : `a${text}b`;
-    const position = 1 + (at % (padded.length - 1));
+    let position = 1 + (at % (padded.length - 1));
+    // Not between the halves of a surrogate pair: the text must stay well-formed but for the character.
+    if (/[\ud800-\udbff]/.test(padded[position - 1]!)) position += 1;
     return padded.slice(0, position) + character + padded.slice(position);
   });
 
