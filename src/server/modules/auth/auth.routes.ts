@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, commonErrors, sendError } from '../../http/errors.ts';
+import { hasControlCharacters } from '../../http/schemas.ts';
 import type { Actor } from './auth.guard.ts';
 import type { Auth } from './auth.ts';
 import type { SessionCache } from './session-cache.ts';
@@ -23,8 +24,12 @@ export function registerAuthRoutes(app: FastifyInstance, { auth, throttle, resol
     url: '/api/auth/*',
     schema: { hide: true },
     async handler(request, reply) {
-      const problem = forwardingProblem(request.body, 'body') ?? forwardingProblem(request.query, 'querystring');
-      if (problem) return sendError(reply, commonErrors.validation({ fields: [problem] }));
+      const tooDeep = fieldNestedTooDeeply(request.body);
+      if (tooDeep) return sendError(reply, commonErrors.validation({ fields: [{ path: tooDeep, message: `Must not be nested more than ${maxDepth} levels deep` }] }));
+      const refused = fieldsWithControlCharacters(request.body);
+      if (refused.length) {
+        return sendError(reply, commonErrors.validation({ fields: refused.map((path) => ({ path, message: 'Must not contain control characters' })) }));
+      }
       const isSignIn = request.method === 'POST' && request.url.split('?')[0] === '/api/auth/sign-in/email';
       const email = isSignIn ? String((request.body as { email?: unknown } | undefined)?.email ?? '') : '';
       if (isSignIn) {
@@ -53,19 +58,16 @@ export function registerAuthRoutes(app: FastifyInstance, { auth, throttle, resol
 const maxDepth = 16;
 
 /**
- * What must not reach better-auth: a value nested thousands of levels deep (re-serializing it
- * overflowed the stack: 500), or a NUL character, which PostgreSQL can neither store nor compare
- * (a reset-password token holding one answered 500). Walked without recursion, for that depth.
+ * The top-level field of a body nested more than `maxDepth` levels deep: re-serializing one
+ * thousands of levels deep for better-auth overflowed the stack (500). Walked without recursion.
  */
-function forwardingProblem(value: unknown, root: string): { path: string; message: string } | undefined {
-  const pending = [{ item: value, path: root, depth: 0 }];
+function fieldNestedTooDeeply(body: unknown): string | undefined {
+  const pending = [{ value: body, path: 'body', depth: 0 }];
   for (let next = pending.pop(); next; next = pending.pop()) {
-    const { item, path, depth } = next;
-    if (typeof item === 'string' && item.includes('\u0000')) return { path, message: 'Must not contain the NUL character' };
-    if (!item || typeof item !== 'object') continue;
-    if (depth >= maxDepth) return { path, message: `Must not be nested more than ${maxDepth} levels deep` };
-    // Below the top level, the path stays the top-level field's: enough to name it, and cheap.
-    for (const [key, child] of Object.entries(item)) pending.push({ item: child, path: depth === 0 ? `${root}.${key}` : path, depth: depth + 1 });
+    const { value, path, depth } = next;
+    if (!value || typeof value !== 'object') continue;
+    if (depth >= maxDepth) return path;
+    for (const [key, item] of Object.entries(value)) pending.push({ value: item, path: depth === 0 ? `body.${key}` : path, depth: depth + 1 });
   }
   return undefined;
 }
@@ -90,15 +92,36 @@ async function forward(response: Response, reply: FastifyReply) {
   const cookies = response.headers.getSetCookie();
   if (cookies.length) reply.header('set-cookie', cookies);
   const text = await response.text();
-  if (response.ok) return reply.status(response.status).send(text || undefined);
+  if (response.status < 400) return reply.status(response.status).send(text || undefined);
+  // better-auth's errors without a body (an unknown endpoint, a failure of its own) get ours.
+  if (!text) {
+    if (response.status === 404) return sendError(reply, commonErrors.routeNotFound());
+    if (response.status >= 500) return sendError(reply, commonErrors.internal());
+  }
   let upstream: { code?: string; message?: string } = {};
   try {
     upstream = JSON.parse(text);
   } catch {
-    upstream = text ? { message: text } : {};
+    if (text) upstream = { message: text };
   }
-  // better-auth answers a path it does not serve (or a disabled one) with an empty or plain-text 404.
+  // A disabled path (auth.ts) answers a plain-text "Not Found".
   if (response.status === 404 && !upstream.code) return sendError(reply, commonErrors.routeNotFound());
   const code = `auth.${(upstream.code ?? 'failed').toLowerCase()}`;
   return sendError(reply, new AppError(code, response.status, upstream.message || 'Authentication failed.'));
+}
+
+/**
+ * The paths of the body's strings holding control characters, which better-auth would hand to
+ * PostgreSQL (a NUL there is a 500): names, emails, tokens. Passwords are only hashed, and their
+ * rules are the password policy's. Walked without recursion, at most 1000 values.
+ */
+function fieldsWithControlCharacters(body: unknown) {
+  const found: string[] = [];
+  const pending: [string, unknown][] = [['body', body]];
+  for (let visited = 0; pending.length && visited < 1000; visited += 1) {
+    const [path, value] = pending.pop()!;
+    if (typeof value === 'string' && hasControlCharacters(value) && !/password$/i.test(path)) found.push(path);
+    else if (value && typeof value === 'object') for (const [key, item] of Object.entries(value)) pending.push([`${path}.${key}`, item]);
+  }
+  return found.sort();
 }

@@ -244,6 +244,26 @@ describe('HTTP conventions', () => {
     expect(response.json()).toEqual({ error: { code: 'routes.not_found', message: expect.any(String) } });
   });
 
+  it("answers better-auth's unknown endpoints and bodiless errors in the error shape", async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/api/auth/no-such-endpoint' });
+    expect([response.statusCode, response.json()]).toEqual([404, { error: { code: 'routes.not_found', message: expect.any(String) } }]);
+  });
+
+  it('refuses control characters in what better-auth would store or look up, naming the field, and changes nothing', async () => {
+    const headers = await t.signIn('shifter');
+    const renamed = await t.app.inject({ method: 'POST', url: '/api/auth/update-user', headers, payload: { name: 'Shifter\u0000' } });
+    const revoked = await t.app.inject({ method: 'POST', url: '/api/auth/revoke-session', headers, payload: { token: 'a\u0000b' } });
+    const signedIn = await signIn('shifter@test.dev\u0000', testPassword);
+    for (const [response, path] of [[renamed, 'body.name'], [revoked, 'body.token'], [signedIn, 'body.email']] as const) {
+      expect([response.statusCode, response.json().error]).toEqual([
+        400,
+        { code: 'validation.failed', message: expect.any(String), details: { fields: [{ path, message: 'Must not contain control characters' }] } },
+      ]);
+    }
+    const { rows } = (await t.db.execute(sql`select name from users where email = 'shifter@test.dev'`)) as unknown as { rows: unknown[] };
+    expect(rows).toEqual([{ name: 'Shifter' }]);
+  });
+
   it('answers malformed JSON, oversized bodies and wrong media types in the error shape', async () => {
     const headers = await t.signIn('admin');
     const malformed = await t.app.inject({
