@@ -122,7 +122,7 @@ const authBodies: Record<string, JsonSchema> = {
   'reset-password': { type: 'object', properties: { token: { type: 'string', maxLength: 200 }, newPassword: password }, required: ['token', 'newPassword'] },
 };
 
-/** No generated password is the seeded users' (`correct-horse-battery`): a sign-in or a password change is refused for that alone. */
+/** better-auth's bodies refer to no row of ours: no ids to draw. */
 const emptyPools: GeneratorContext = {
   pools: { products: [], clients: [], users: [], mentors: [], students: [], worklets: [], sessions: [], uploads: [] },
   literalSegments: new Set(),
@@ -130,7 +130,11 @@ const emptyPools: GeneratorContext = {
   someToken: '',
 };
 
-/** Requests to better-auth's endpoints, each with a schema-breaking body or a broken wire format. */
+/**
+ * Requests to better-auth's endpoints, each with a schema-breaking body, a broken wire format, a body
+ * nested too deeply or an endpoint that does not exist. No generated password is the seeded users'
+ * (`correct-horse-battery`), so a sign-in or a password change is refused for that alone too.
+ */
 export function authCases(role: Role, credentials: Record<string, string>): fc.Arbitrary<FuzzCase> {
   const endpoints = Object.entries(authBodies).map(([path, schema]) => ({ path, schema }));
   const bodyFault = fc.constantFrom(...endpoints).chain(({ path, schema }) =>
