@@ -20,6 +20,7 @@ import type { Config } from './config.ts';
 import type { DatabaseConnection } from './db/database.ts';
 import { commonErrors, frameworkErrorOptions, registerErrorHandling, sendError } from './http/errors.ts';
 import { refuseEncodedBodies } from './http/content-encoding.ts';
+import { malformedRequestServerOptions, refuseMalformedRequests } from './http/malformed-requests.ts';
 import { registerSecurity } from './http/security.ts';
 import { responseSerializer } from './http/serializer.ts';
 import { createActorResolver, type SignedInActor } from './modules/auth/auth.guard.ts';
@@ -96,6 +97,7 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
     bodyLimit: 1024 * 1024,
     trustProxy: trustedProxies(config.trustProxy),
     ...frameworkErrorOptions,
+    ...malformedRequestServerOptions,
   }).withTypeProvider<ZodTypeProvider>();
   app.decorate('context', context);
   database.onConnectionError((error) => app.log.warn({ err: error }, 'a database connection failed; the pool opens another when needed'));
@@ -115,6 +117,7 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
   });
   registerSecurity(app, { isProduction: config.isProduction, trustedOrigins: [config.publicUrl] });
   refuseEncodedBodies(app);
+  refuseMalformedRequests(app);
 
   const resolveActor = createActorResolver(database.db, authSecret, sessions);
   app.decorateRequest('actor', null);

@@ -25,6 +25,8 @@ export function registerAuthRoutes(app: FastifyInstance, { auth, throttle, resol
     url: '/api/auth/*',
     schema: { hide: true },
     async handler(request, reply) {
+      const tooDeep = fieldNestedTooDeeply(request.body);
+      if (tooDeep) return sendError(reply, commonErrors.validation({ fields: [{ path: tooDeep, message: `Must not be nested more than ${maxDepth} levels deep` }] }));
       const refused = fieldsWithControlCharacters(request.body);
       if (refused.length) {
         return sendError(reply, commonErrors.validation({ fields: refused.map((path) => ({ path, message: 'Must not contain control characters' })) }));
@@ -53,6 +55,24 @@ export function registerAuthRoutes(app: FastifyInstance, { auth, throttle, resol
   });
 }
 
+/** better-auth reads flat JSON objects: anything deeper is refused before it is passed on. */
+const maxDepth = 16;
+
+/**
+ * The top-level field of a body nested more than `maxDepth` levels deep: re-serializing one
+ * thousands of levels deep for better-auth overflowed the stack (500). Walked without recursion.
+ */
+function fieldNestedTooDeeply(body: unknown): string | undefined {
+  const pending = [{ value: body, path: 'body', depth: 0 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { value, path, depth } = next;
+    if (!value || typeof value !== 'object') continue;
+    if (depth >= maxDepth) return path;
+    for (const [key, item] of Object.entries(value)) pending.push({ value: item, path: depth === 0 ? `body.${key}` : path, depth: depth + 1 });
+  }
+  return undefined;
+}
+
 function toFetchRequest(request: FastifyRequest): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) {
@@ -66,10 +86,9 @@ function toFetchRequest(request: FastifyRequest): Request {
 
 async function forward(response: Response, reply: FastifyReply) {
   response.headers.forEach((value, name) => {
-    // An error's body is reshaped into ours below, which is JSON whatever better-auth's was
-    // (a disabled path answers a plain-text 404).
-    const reshaped = !response.ok && name === 'content-type';
-    if (name !== 'set-cookie' && name !== 'content-length' && !reshaped) reply.header(name, value);
+    // An error leaves in our shape, as JSON, whatever type better-auth gave its own body.
+    const keep = name !== 'set-cookie' && name !== 'content-length' && (response.ok || name !== 'content-type');
+    if (keep) reply.header(name, value);
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length) reply.header('set-cookie', cookies);
@@ -86,8 +105,10 @@ async function forward(response: Response, reply: FastifyReply) {
   } catch {
     if (text) upstream = { message: text };
   }
+  // A disabled path (auth.ts) answers a plain-text "Not Found".
+  if (response.status === 404 && !upstream.code) return sendError(reply, commonErrors.routeNotFound());
   const code = `auth.${(upstream.code ?? 'failed').toLowerCase()}`;
-  return sendError(reply, new AppError(code, response.status, upstream.message ?? 'Authentication failed.'));
+  return sendError(reply, new AppError(code, response.status, upstream.message || 'Authentication failed.'));
 }
 
 /**
