@@ -27,11 +27,13 @@ export async function readSessionForm(request: FastifyRequest, stagingDirectory:
       const part = next.value;
       if (part.type === 'file') {
         if (part.fieldname !== 'video_file' || video) throw commonErrors.validation({ fields: [{ path: `body.${part.fieldname}`, message: 'Unexpected file' }] });
-        // The file's own stream fails when the body ends before the part does.
+        // The file's own stream fails when the body ends before the part does, possibly before
+        // anything listens to it: its `errored` says so either way.
         let cutOff: unknown;
         part.file.once('error', (error) => (cutOff = error));
         video = await stageVideo(part.file, stagingDirectory, maxVideoBytes).catch((error: unknown) => {
-          throw error === cutOff ? commonErrors.malformedMultipart() : error;
+          const fileFailed = error === cutOff || (part.file.errored !== null && error === part.file.errored);
+          throw fileFailed ? commonErrors.malformedMultipart() : error;
         });
       } else {
         (fields[part.fieldname] ??= []).push(String(part.value));
