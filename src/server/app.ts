@@ -32,6 +32,7 @@ import { registerExpertSessionRoutes } from './modules/expert-sessions/expert-se
 import { registerHealthRoutes } from './modules/health/health.routes.ts';
 import { registerMeRoutes } from './modules/me/me.routes.ts';
 import { registerProductRoutes } from './modules/products/products.routes.ts';
+import { registerProgressInsightRoutes } from './modules/progress-insight/progress-insight.routes.ts';
 import { createStorage, type Storage } from './modules/storage/storage.ts';
 import { registerUserRoutes } from './modules/users/users.routes.ts';
 import { registerWorkletRoutes } from './modules/worklets/worklets.routes.ts';
@@ -153,6 +154,7 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
   registerProductRoutes(typedApp);
   registerExpertSessionRoutes(typedApp);
   registerWorkletRoutes(typedApp);
+  registerProgressInsightRoutes(typedApp);
 
   await registerWebApp(app);
   return typedApp;

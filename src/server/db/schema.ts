@@ -5,3 +5,4 @@ export * from '../modules/clients/clients.table.ts';
 export * from '../modules/products/products.table.ts';
 export * from '../modules/expert-sessions/expert-sessions.table.ts';
 export * from '../modules/worklets/worklets.table.ts';
+export * from '../modules/progress-insight/progress-insight.table.ts';
