@@ -6,6 +6,8 @@
 // (PostgreSQL alone). Writes are undone after every run, so each run reads the same inputs.
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
@@ -52,6 +54,9 @@ type Run = RunFigures & { cpu: CpuPerRequest };
 const environment = {
   NODE_ENV: 'production',
   DATABASE_URL: databaseUrl,
+  // One data directory per database, kept between runs: its storage is the one the database records
+  // (decision 020), for the server and for the in-process app that captures the statements.
+  DATA_DIR: path.join(os.tmpdir(), `jobready-bench-${databaseName}`),
   AUTH_SECRET: 'bench-secret-bench-secret-bench-secret-01',
   SEED_DEMO: 'false',
   LOG_LEVEL: 'warn',
@@ -445,7 +450,7 @@ try {
   ];
 
   // The statements of each request, captured from the same app in-process.
-  const inProcess = await buildApp(loadConfig({ ...environment, DATA_DIR: `/tmp/jobready-bench-capture-${process.pid}` }), database);
+  const inProcess = await buildApp(loadConfig(environment), database);
   // Boot first: a request that triggers the boot runs outside the capturing context.
   await inProcess.ready();
   const inject = (request: Request) =>

@@ -34,6 +34,7 @@ import { registerMeRoutes } from './modules/me/me.routes.ts';
 import { registerProductRoutes } from './modules/products/products.routes.ts';
 import { registerProgressInsightRoutes } from './modules/progress-insight/progress-insight.routes.ts';
 import { createStorage, type Storage } from './modules/storage/storage.ts';
+import { ensureStorageIdentity, type StorageIdentity } from './modules/storage/storage-identity.ts';
 import { registerUserRoutes } from './modules/users/users.routes.ts';
 import { registerWorkletRoutes } from './modules/worklets/worklets.routes.ts';
 
@@ -48,6 +49,8 @@ export type AppContext = {
    */
   sessions: SessionCache<Actor>;
   storage: Storage;
+  /** The storage shared by every instance on this database, checked at start (decision 020). */
+  storageIdentity: StorageIdentity;
 };
 
 export type AppInstance = FastifyInstance<
@@ -76,8 +79,9 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
     secureCookies: config.isProduction,
   });
   const storage = createStorage(config.storage);
+  const storageIdentity = await ensureStorageIdentity(database.db, config);
   const sessions = createSessionCache<Actor>({ ttlMs: config.sessionCacheMs });
-  const context: AppContext = { config, database, db: database.db, auth, sessions, storage };
+  const context: AppContext = { config, database, db: database.db, auth, sessions, storage, storageIdentity };
 
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
@@ -93,6 +97,7 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
   const throttle = createSignInThrottle(database.db, { maxPerEmail: 5, maxPerAddress: 30, windowSeconds: 15 * 60 });
   const stopSweeping = throttle.sweepEvery(5 * 60_000, (error) => app.log.warn({ err: error }, 'Sweeping sign-in counts failed.'));
   app.addHook('onClose', stopSweeping);
+  app.log.info({ storage: storage.driver, identity: storageIdentity.value }, `Storage: ${storageIdentity.description}.`);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(responseSerializer({ checked: !config.isProduction }));
 

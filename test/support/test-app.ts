@@ -31,13 +31,18 @@ export type TestApp<Spec extends SeedSpec> = {
 /**
  * The whole app in-process on a freshly migrated database seeded from `spec`; users' passwords
  * default to `testPassword`. Extra environment (e.g. storage settings) can be passed in `env`,
- * and a different address for the database's connections in `connectVia`.
+ * and a different address for the database's connections in `connectVia`. `sharedWith` builds a
+ * second instance on another app's database (seeded already, closed by that app), as another
+ * process behind the same load balancer would be; its data directory is its own unless
+ * `env.DATA_DIR` names one.
  */
 export async function createTestApp<Spec extends SeedSpec>(
   spec: Spec,
-  options: { env?: Record<string, string>; connectVia?: TestDatabaseOptions['connectVia'] } = {},
+  options: { env?: Record<string, string>; connectVia?: TestDatabaseOptions['connectVia']; sharedWith?: TestApp<Spec> } = {},
 ): Promise<TestApp<Spec>> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-test-'));
+  const { sharedWith } = options;
+  const ownDataDir = options.env?.DATA_DIR === undefined;
+  const dataDir = options.env?.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-test-'));
   const environment = {
     NODE_ENV: 'test',
     DATA_DIR: dataDir,
@@ -47,11 +52,15 @@ export async function createTestApp<Spec extends SeedSpec>(
     SESSION_CACHE_SECONDS: '300',
     ...options.env,
   };
-  const database = await createTestDatabase({ connectVia: options.connectVia });
-  const app = await buildApp(loadConfig(environment), database);
+  const database = sharedWith?.database ?? (await createTestDatabase({ connectVia: options.connectVia }));
+  const app = await buildApp(loadConfig(environment), database).catch(async (error: unknown) => {
+    if (!sharedWith) await database.close();
+    if (ownDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  });
   const instances: AppInstance[] = [];
   const hashPassword = async (password: string) => (await app.context.auth.$context).password.hash(password);
-  const ids = await seedDatabase(database.db, hashPassword, spec);
+  const ids = sharedWith?.ids ?? (await seedDatabase(database.db, hashPassword, spec));
   // Promises, so that requests made at once share one sign-in: sign-ins in flight count against the
   // throttle's limit (decision 022), as many browsers signing one user in at once would.
   const tokens = new Map<string, Promise<Record<string, string>>>();
@@ -105,8 +114,8 @@ export async function createTestApp<Spec extends SeedSpec>(
     async close() {
       for (const instance of instances) await instance.close();
       await app.close();
-      await database.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!sharedWith) await database.close();
+      if (ownDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -4,7 +4,9 @@ import path from 'node:path';
 /**
  * PGlite has no guard against two processes opening one data dir (it corrupts it), so the
  * server holds `<dataDir>/server.lock` with its pid while it runs. A lock left by a dead
- * process is taken over; one held by a live process makes the second start refuse.
+ * process is taken over; one held by a live process makes the second start refuse. On
+ * PostgreSQL no lock is taken: instances sharing one data dir is how local storage serves
+ * several of them (decision 020).
  */
 export function acquireDataDirLock(dataDir: string): () => void {
   fs.mkdirSync(dataDir, { recursive: true });

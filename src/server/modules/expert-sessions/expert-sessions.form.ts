@@ -1,4 +1,3 @@
-import fsp from 'node:fs/promises';
 import type { FastifyRequest } from 'fastify';
 import { commonErrors } from '../../http/errors.ts';
 import { videoTooLarge } from './expert-sessions.errors.ts';
@@ -12,7 +11,7 @@ export type SessionForm = { fields: Record<string, unknown>; video?: StagedVideo
 /**
  * Reads a multipart session form: text fields (repeated ones become arrays; a `product_ids` JSON
  * array string is parsed) and `video_file`, streamed to a staging file. On failure nothing staged
- * is left behind; on success the caller owns `video.path`.
+ * is left behind; on success the caller owns the staged file (`video.discard()` removes it).
  */
 export async function readSessionForm(request: FastifyRequest, stagingDirectory: string, maxVideoBytes: number): Promise<SessionForm> {
   if (Number(request.headers['content-length'] ?? 0) > maxVideoBytes + formOverheadBytes) throw videoTooLarge();
@@ -28,7 +27,7 @@ export async function readSessionForm(request: FastifyRequest, stagingDirectory:
       }
     }
   } catch (error) {
-    if (video) await fsp.rm(video.path, { force: true });
+    await video?.discard();
     throw error;
   }
   return { fields: formValues(fields), video };

@@ -222,6 +222,16 @@ export async function findSession(db: Database, id: string): Promise<AdminSessio
 
 export type NewSession = typeof expertSessions.$inferInsert;
 
+/** Which of `keys` a session (deleted ones included: they keep their video) names as its video. */
+export async function findReferencedVideoKeys(db: Database, keys: string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const rows = await db
+    .select({ key: expertSessions.videoStorageKey })
+    .from(expertSessions)
+    .where(inArray(expertSessions.videoStorageKey, keys));
+  return new Set(rows.map((row) => row.key!));
+}
+
 /** The session row, locked until the transaction ends (serialises concurrent changes of one session). */
 export async function lockSession(db: Database, id: string) {
   const [row] = await prepared(db, 'expert_session_lock', (db) =>

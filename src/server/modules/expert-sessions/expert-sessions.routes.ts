@@ -1,4 +1,3 @@
-import fsp from 'node:fs/promises';
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -36,7 +35,9 @@ import {
 } from './expert-sessions.schemas.ts';
 import * as usecases from './expert-sessions.usecases.ts';
 import { type ClaimedUpload, createResumableUploads, resumableUploadsPath } from './resumable-uploads.ts';
-import { inspectVideoFile, type StagedVideo } from './video-file.ts';
+import { openUploadStaging } from './upload-staging.ts';
+import type { StagedVideo } from './video-file.ts';
+import { describeSweep, sweepVideoFiles } from './video-sweeper.ts';
 
 const adminPath = '/api/admin/job-readiness/expert-sessions';
 const studentPath = '/api/app/job-readiness/expert-sessions';
@@ -53,16 +54,23 @@ export function registerExpertSessionRoutes(app: AppInstance) {
     const scoped = instance.withTypeProvider<ZodTypeProvider>();
     const { context } = app;
     const { db, config } = context;
-    const uploads = createResumableUploads(config.uploads);
+    const staging = openUploadStaging(config.uploads.directory);
+    const uploads = createResumableUploads({
+      config,
+      db,
+      storage: context.storage,
+      stagingDirectory: staging.directory,
+      logError: (error) => app.log.error({ err: error }, 'a resumable upload request failed'),
+    });
 
     /**
      * What holds a request's video until it is answered: a staged multipart file (removed either
-     * way, moved into storage by then or abandoned) or a claimed resumable upload (used up if the
-     * request succeeded, claimable again if it failed).
+     * way, moved into storage by then or abandoned) or a claimed resumable upload (deleted if the
+     * write that claimed it committed, claimable again otherwise).
      */
     const heldVideos = new WeakMap<FastifyRequest, Pick<ClaimedUpload, 'settle'>>();
-    scoped.addHook('onSend', async (request, reply, payload) => {
-      await heldVideos.get(request)?.settle(reply.statusCode < 400);
+    scoped.addHook('onSend', async (request, _reply, payload) => {
+      await heldVideos.get(request)?.settle();
       return payload;
     });
 
@@ -74,15 +82,15 @@ export function registerExpertSessionRoutes(app: AppInstance) {
       return async () => {
         const claim = await uploads.claim(upload_id, actorOf(request).id);
         heldVideos.set(request, claim);
-        return inspectVideoFile(claim.file);
+        return claim.video();
       };
     };
 
     /** Multipart forms are read before validation, the video streamed to a staging file. */
     async function readMultipartBody(request: FastifyRequest) {
       if (!request.isMultipart()) return;
-      const { fields, video } = await readSessionForm(request, uploads.stagingDirectory, config.uploads.maxVideoBytes);
-      if (video) heldVideos.set(request, { settle: () => fsp.rm(video.path, { force: true }) });
+      const { fields, video } = await readSessionForm(request, staging.directory, config.uploads.maxVideoBytes);
+      if (video) heldVideos.set(request, { settle: () => video.discard() });
       request.body = video ? { ...fields, video_file: video } : fields;
     }
 
@@ -270,11 +278,32 @@ export function registerExpertSessionRoutes(app: AppInstance) {
       });
     }
 
-    const sweep = setInterval(
-      () => void uploads.deleteExpired().catch((error) => app.log.error({ err: error }, 'deleting expired uploads failed')),
-      Math.min(config.uploads.expiryMs, 15 * 60_000),
-    ).unref();
-    scoped.addHook('onClose', async () => clearInterval(sweep));
+    // The sweeper (decision 021): at start, then every min(UPLOAD_EXPIRY_HOURS, 5 min); one run at a time.
+    let sweeping: Promise<void> | undefined;
+    const sweep = () => {
+      sweeping ??= sweepVideoFiles({
+        database: context.database,
+        storage: context.storage,
+        uploads,
+        uploadsDirectory: config.uploads.directory,
+        uploadExpiryMs: config.uploads.expiryMs,
+        liveStagingDirectories: [staging.directory],
+      })
+        .then((report) => {
+          if (report.files.length > 0) app.log.info({ files: report.files }, describeSweep(report));
+        })
+        .catch((error) => app.log.error({ err: error }, 'sweeping video files failed'))
+        .finally(() => {
+          sweeping = undefined;
+        });
+    };
+    const sweepTimer = setInterval(sweep, Math.min(config.uploads.expiryMs, 5 * 60_000)).unref();
+    scoped.addHook('onReady', async () => sweep());
+    scoped.addHook('onClose', async () => {
+      clearInterval(sweepTimer);
+      await sweeping;
+      await staging.close();
+    });
 
     scoped.get(
       studentPath,

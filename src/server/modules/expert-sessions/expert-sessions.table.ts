@@ -113,3 +113,16 @@ export const expertSessionStudentStarts = pgTable('job_readiness_expert_session_
   inactiveSessions: integer('inactive_sessions').notNull().default(0),
   deletedSessions: integer('deleted_sessions').notNull().default(0),
 });
+
+/**
+ * A finished resumable upload lent to one session write (decision 012): the row makes the lending
+ * exclusive across every instance. The write that uses the upload marks it consumed in its own
+ * transaction, so the upload becomes a session once, whatever happens after the commit.
+ */
+export const uploadClaims = pgTable('upload_claims', {
+  uploadId: text('upload_id').primaryKey(),
+  /** Names the claim holder, so that a claim taken over after going stale cannot be consumed by its first holder. */
+  token: uuid('token').notNull(),
+  claimedAt: timestamp('claimed_at', { withTimezone: true }).notNull().defaultNow(),
+  consumedAt: timestamp('consumed_at', { withTimezone: true }),
+});

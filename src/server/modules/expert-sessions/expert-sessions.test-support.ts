@@ -99,10 +99,13 @@ export function storedFiles(t: SessionsTestApp) {
     .sort();
 }
 
-/** Files left in the upload staging folders (should be none once requests are answered). */
+/** Files left in the upload staging folders (should be none once requests are answered), heartbeats aside. */
 export function stagedFiles(t: SessionsTestApp) {
   const root = path.join(t.dataDir, 'uploads', 'staging');
-  return fs.existsSync(root) ? fs.readdirSync(root) : [];
+  if (!fs.existsSync(root)) return [];
+  return (fs.readdirSync(root, { recursive: true }) as string[])
+    .filter((name) => fs.statSync(path.join(root, name)).isFile() && path.basename(name) !== '.heartbeat')
+    .sort();
 }
 
 /** A session's product links, with their exact creation time. */

@@ -182,7 +182,9 @@ describe('resumable uploads (tus) and claiming them', () => {
       const second = await t.request({ method: 'POST', url: adminUrl, as: 'admin', payload: { title: 'Second', upload_id: id } });
       expect(second.statusCode).toBe(409);
       expect(second.json().error.code).toBe('expert_sessions.upload_in_use');
-      expect((await t.request({ method: 'DELETE', url, as: 'admin', headers: tus })).statusCode).toBe(423);
+      const deleted = await t.request({ method: 'DELETE', url, as: 'admin', headers: tus });
+      expect(deleted.statusCode).toBe(423);
+      expect(deleted.json().error.code).toBe('uploads.being_claimed');
       storing();
       expect((await first).statusCode).toBe(201);
     } finally {
@@ -190,6 +192,28 @@ describe('resumable uploads (tus) and claiming them', () => {
     }
     const third = await t.request({ method: 'POST', url: adminUrl, as: 'admin', payload: { title: 'Third', upload_id: id } });
     expect(third.statusCode).toBe(404);
+  });
+
+  it("answers tus's refusals in the API error shape, with tus's headers", async () => {
+    const { url } = await startUpload(t, sampleMp4, 100, 'admin');
+    const refusals = {
+      unknown: await t.request({ method: 'PATCH', url: `${uploadsUrl}/0123456789abcdef`, as: 'admin', headers: chunkHeaders(0), payload: sampleMp4 }),
+      offset: await t.request({ method: 'PATCH', url, as: 'admin', headers: chunkHeaders(50), payload: sampleMp4.subarray(50) }),
+      unversioned: await t.request({ method: 'PATCH', url, as: 'admin', headers: { 'upload-offset': '100', 'content-type': 'application/offset+octet-stream' }, payload: sampleMp4.subarray(100) }),
+      badHeader: await t.request({ method: 'PATCH', url, as: 'admin', headers: { ...chunkHeaders(100), 'upload-offset': 'soon' }, payload: sampleMp4.subarray(100) }),
+      lengthless: await t.request({ method: 'POST', url: uploadsUrl, as: 'admin', headers: tus }),
+    };
+    expect(Object.fromEntries(Object.entries(refusals).map(([name, answer]) => [name, [answer.statusCode, answer.json().error.code]]))).toEqual({
+      unknown: [404, 'uploads.not_found'],
+      offset: [409, 'uploads.offset_mismatch'],
+      unversioned: [412, 'uploads.tus_resumable_required'],
+      badHeader: [400, 'uploads.invalid_headers'],
+      lengthless: [400, 'uploads.length_required'],
+    });
+    expect(refusals.badHeader.json().error.details).toEqual({ headers: ['upload-offset'] });
+    expect(refusals.offset.headers['content-type']).toMatch(/^application\/json/);
+    expect(refusals.offset.headers['tus-resumable']).toBe('1.0.0');
+    expect(refusals.unknown.json().error.message).toMatch(/No upload of yours/);
   });
 
   it('announces its extensions', async () => {

@@ -47,9 +47,10 @@ const videoColumns = (key: string, video: StagedVideo) => ({
 });
 
 /**
- * All or nothing: the video is moved into storage, then the row and its links are committed in
- * one transaction; if that fails the stored video is deleted again. Product ids are checked before
- * the video is obtained (a claimed upload is taken only then) and moved, so a typo costs nothing.
+ * All or nothing: the video is put into storage (moved, or copied inside the bucket), then the row
+ * and its links are committed in one transaction, which also marks a claimed upload used; if that
+ * fails the stored video is deleted again. Product ids are checked before the video is obtained
+ * (a claimed upload is taken only then) and stored, so a typo costs nothing.
  */
 export async function createSession(
   context: SessionsContext,
@@ -59,9 +60,10 @@ export async function createSession(
   const video = await input.video();
   const id = crypto.randomUUID();
   const key = videoKeyOf(id, video);
-  await context.storage.putFile(key, video.path, video.mediaType);
+  await video.store(context.storage, key);
   await withStoredVideo(context, key, () =>
     context.db.transaction(async (tx) => {
+      await video.consume?.(tx);
       await repository.insertSession(tx, {
         id,
         title: input.title,
@@ -91,11 +93,12 @@ export async function updateSession(
   if (productIds) await assertJobReadinessProducts(context.db, productIds);
   const video = await obtainVideo?.();
   const newKey = video && videoKeyOf(id, video);
-  if (video && newKey) await context.storage.putFile(newKey, video.path, video.mediaType);
+  if (video && newKey) await video.store(context.storage, newKey);
   const write = () =>
     context.db.transaction(async (tx) => {
       const current = await repository.lockSession(tx, id);
       if (!current) throw expertSessionNotFound();
+      await video?.consume?.(tx);
       await repository.updateSession(tx, id, { ...columns, ...(video && newKey ? videoColumns(newKey, video) : {}), updatedAt: new Date() });
       if (productIds) await replaceProducts(tx, id, productIds, actorId);
       return current.videoStorageKey;

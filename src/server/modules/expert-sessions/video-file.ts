@@ -4,24 +4,43 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import ffprobe from '@ffprobe-installer/ffprobe';
-import { notAVideo, unreadableVideo, videoTooLarge } from './expert-sessions.errors.ts';
+import type { Database } from '../../db/database.ts';
+import type { Storage } from '../storage/storage.ts';
+import { notAVideo, unreadableVideo, uploadNotFound, videoTooLarge } from './expert-sessions.errors.ts';
 
 export type VideoMediaType = 'video/mp4' | 'video/webm' | 'video/quicktime';
 
+/** Where a staged video's bytes are: a file on local disk, or an object already in storage (a resumable upload in the bucket). */
+export type VideoSource = { file: string } | { object: string };
+
 /**
- * A complete, checked and measured video on local disk, waiting to be moved into storage. A class
- * so that request validation can require an instance: no JSON body can forge one (and a path).
+ * A complete, checked and measured video waiting to be given its key in storage. A class so that
+ * request validation can require an instance: no JSON body can forge one (and a path). `consume`
+ * is what the write that stores it must do in its transaction (a claimed upload marks its claim used).
  */
 export class StagedVideo {
   constructor(
-    readonly path: string,
+    readonly source: VideoSource,
     readonly mediaType: VideoMediaType,
     readonly sizeBytes: number,
     readonly durationSeconds: number,
+    readonly consume?: (tx: Database) => Promise<void>,
   ) {}
+
+  /** Puts the video at `key`: a staged file is moved there, an object copied inside the storage. */
+  async store(storage: Storage, key: string) {
+    if ('file' in this.source) return storage.putFile(key, this.source.file, this.mediaType);
+    return storage.copy(this.source.object, key, this.mediaType);
+  }
+
+  /** Removes the staged file, if any (an object source stays: its upload's claim decides its fate). */
+  async discard() {
+    if ('file' in this.source) await fsp.rm(this.source.file, { force: true });
+  }
 }
 
 /** Enough leading bytes to recognise the container (an EBML header names its doc type within a few dozen). */
@@ -40,7 +59,7 @@ export function sniffVideoType(head: Buffer): VideoMediaType | undefined {
 
 const run = promisify(execFile);
 
-/** Duration in whole seconds, measured by ffprobe from the file itself. */
+/** Duration in whole seconds, measured by ffprobe from the file itself (a path, or a URL it reads by ranges). */
 export async function measureDuration(file: string): Promise<number> {
   try {
     const { stdout } = await run(ffprobe.path, ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], {
@@ -89,7 +108,7 @@ export async function stageVideo(body: Readable, directory: string, maxBytes: nu
   });
   try {
     await pipeline(body, inspect, fs.createWriteStream(file, { highWaterMark: fileWriteBufferBytes }));
-    return new StagedVideo(file, mediaType!, sizeBytes, await measureDuration(file));
+    return new StagedVideo({ file }, mediaType!, sizeBytes, await measureDuration(file));
   } catch (error) {
     await fsp.rm(file, { force: true });
     throw error;
@@ -97,18 +116,40 @@ export async function stageVideo(body: Readable, directory: string, maxBytes: nu
 }
 
 /** A finished upload already on disk (tus): checked and measured in place. */
-export async function inspectVideoFile(file: string): Promise<StagedVideo> {
+export async function inspectVideoFile(file: string, consume?: StagedVideo['consume']): Promise<StagedVideo> {
   const handle = await fsp.open(file);
   try {
     const head = Buffer.alloc(sniffBytes);
     const { bytesRead } = await handle.read(head, 0, sniffBytes, 0);
-    const mediaType = bytesRead >= 12 ? sniffVideoType(head.subarray(0, bytesRead)) : undefined;
-    if (!mediaType) throw notAVideo();
+    const mediaType = mediaTypeOf(head.subarray(0, bytesRead));
     const { size } = await handle.stat();
-    return new StagedVideo(file, mediaType, size, await measureDuration(file));
+    return new StagedVideo({ file }, mediaType, size, await measureDuration(file), consume);
   } finally {
     await handle.close();
   }
+}
+
+/** How long ffprobe may read a stored object through its presigned URL. */
+const probeUrlSeconds = 900;
+
+/**
+ * A finished upload in the bucket, checked and measured where it is: its first bytes by a ranged
+ * read, its duration by ffprobe reading a presigned URL (by ranges: it fetches the index, not the video).
+ */
+export async function inspectStoredVideo(storage: Storage, key: string, consume?: StagedVideo['consume']): Promise<StagedVideo> {
+  const stats = await storage.stat(key);
+  if (!stats) throw uploadNotFound();
+  const head = stats.size > 0 ? await storage.get(key, { start: 0, end: Math.min(sniffBytes, stats.size) - 1 }) : undefined;
+  const mediaType = mediaTypeOf(head ? Buffer.from(await buffer(head.stream)).subarray(0, sniffBytes) : Buffer.alloc(0));
+  const url = await storage.signedUrl(key, probeUrlSeconds);
+  if (!url) throw new Error(`The ${storage.driver} storage cannot sign a URL for ${key}.`);
+  return new StagedVideo({ object: key }, mediaType, stats.size, await measureDuration(url), consume);
+}
+
+function mediaTypeOf(head: Buffer): VideoMediaType {
+  const mediaType = head.length >= 12 ? sniffVideoType(head) : undefined;
+  if (!mediaType) throw notAVideo();
+  return mediaType;
 }
 
 export const extensionOf: Record<VideoMediaType, string> = {

@@ -15,11 +15,20 @@ async function probe(check: () => Promise<void>): Promise<z.infer<typeof compone
 const healthSchema = z.object({
   status: z.enum(['ok', 'degraded']),
   database: componentStatus.extend({ engine: z.enum(['pglite', 'postgres']) }),
-  storage: componentStatus.extend({ driver: z.enum(['local', 's3']) }),
+  storage: componentStatus.extend({
+    driver: z.enum(['local', 's3']),
+    /** The same on every instance that shares this storage (decision 020). */
+    identity: z.string(),
+    sharing: z.string(),
+  }),
 });
 
 export function registerHealthRoutes(app: AppInstance) {
-  const { database, storage } = app.context;
+  const { database, storage, storageIdentity } = app.context;
+  const checkStorage = async () => {
+    await storage.check();
+    await storageIdentity.verify();
+  };
   app.get(
     '/api/health',
     {
@@ -31,12 +40,12 @@ export function registerHealthRoutes(app: AppInstance) {
       },
     },
     async (_request, reply) => {
-      const [databaseStatus, storageStatus] = await Promise.all([probe(database.ping), probe(storage.check)]);
+      const [databaseStatus, storageStatus] = await Promise.all([probe(database.ping), probe(checkStorage)]);
       const healthy = databaseStatus.status === 'ok' && storageStatus.status === 'ok';
       return reply.status(healthy ? 200 : 503).send({
         status: healthy ? 'ok' : 'degraded',
         database: { ...databaseStatus, engine: database.engine },
-        storage: { ...storageStatus, driver: storage.driver },
+        storage: { ...storageStatus, driver: storage.driver, identity: storageIdentity.value, sharing: storageIdentity.description },
       });
     },
   );

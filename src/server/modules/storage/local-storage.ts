@@ -3,9 +3,12 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ByteRange, Storage } from './storage.ts';
+import type { ByteRange, ListedObject, Storage } from './storage.ts';
 
-/** Objects as files under one folder; the content type is kept in a `.type` file beside each. */
+/**
+ * Objects as files under one folder; the content type is kept in a `.type` file beside each. A
+ * file's modification time is when it was stored (what the sweeper's age rule reads, decision 021).
+ */
 export function createLocalStorage(root: string): Storage {
   fs.mkdirSync(root, { recursive: true });
 
@@ -46,6 +49,16 @@ export function createLocalStorage(root: string): Storage {
         await fsp.copyFile(filePath, file);
         await fsp.rm(filePath, { force: true });
       }
+      // A rename keeps the time of the upload's last byte, which may be hours ago: stored is now.
+      const now = new Date();
+      await fsp.utimes(file, now, now);
+      return { size: (await fsp.stat(file)).size };
+    },
+    async copy(sourceKey, key, contentType) {
+      const file = pathOf(key);
+      await fsp.mkdir(path.dirname(file), { recursive: true });
+      await fsp.writeFile(`${file}.type`, contentType);
+      await fsp.copyFile(pathOf(sourceKey), file);
       return { size: (await fsp.stat(file)).size };
     },
     async get(key, range?: ByteRange) {
@@ -66,6 +79,9 @@ export function createLocalStorage(root: string): Storage {
       await fsp.rm(`${file}.type`, { force: true });
       await fsp.rmdir(path.dirname(file)).catch(() => undefined);
     },
+    async *list(prefix) {
+      yield* listFiles(root, pathOf(prefix));
+    },
     async signedUrl() {
       return undefined;
     },
@@ -75,4 +91,17 @@ export function createLocalStorage(root: string): Storage {
       await fsp.rm(probe, { force: true });
     },
   };
+}
+
+/** The files under `folder` as objects of the storage rooted at `root`, content-type sidecars left out. */
+async function* listFiles(root: string, folder: string): AsyncGenerator<ListedObject> {
+  const entries = await fsp.readdir(folder, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    const file = path.join(folder, entry.name);
+    if (entry.isDirectory()) yield* listFiles(root, file);
+    else if (entry.isFile() && !entry.name.endsWith('.type')) {
+      const stats = await fsp.stat(file).catch(() => undefined);
+      if (stats) yield { key: path.relative(root, file).split(path.sep).join('/'), size: stats.size, lastModified: stats.mtime };
+    }
+  }
 }

@@ -2,16 +2,22 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   S3Client,
+  type S3ClientConfig,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ByteRange, Storage } from './storage.ts';
+
+/** The largest object one CopyObject may copy (S3's limit, followed by R2 and MinIO). */
+const copyObjectLimitBytes = 5 * 1024 ** 3;
 
 export type S3StorageConfig = {
   bucket: string;
@@ -22,9 +28,9 @@ export type S3StorageConfig = {
   forcePathStyle: boolean;
 };
 
-/** Objects in one S3-compatible bucket (AWS S3, Cloudflare R2, MinIO, Supabase Storage's S3 endpoint). */
-export function createS3Storage(config: S3StorageConfig): Storage {
-  const client = new S3Client({
+/** The S3 client settings of a bucket, for this driver and for the resumable uploads kept in the same bucket. */
+export function s3ClientConfig(config: S3StorageConfig): S3ClientConfig {
+  return {
     region: config.region,
     endpoint: config.endpoint,
     forcePathStyle: config.forcePathStyle,
@@ -36,7 +42,15 @@ export function createS3Storage(config: S3StorageConfig): Storage {
     // S3-compatible servers store verbatim (a corrupted object); checksum only where required.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  };
+}
+
+/**
+ * Objects in one S3-compatible bucket (AWS S3, Cloudflare R2, MinIO, Supabase Storage's S3 endpoint).
+ * `copyLimitBytes` is the size above which a copy streams through the app instead (tests lower it).
+ */
+export function createS3Storage(config: S3StorageConfig, { copyLimitBytes = copyObjectLimitBytes } = {}): Storage {
+  const client = new S3Client(s3ClientConfig(config));
   const Bucket = config.bucket;
 
   async function upload(key: string, body: Readable, contentType: string) {
@@ -65,6 +79,19 @@ export function createS3Storage(config: S3StorageConfig): Storage {
       await fsp.rm(filePath, { force: true });
       return result;
     },
+    async copy(sourceKey, key, contentType) {
+      const source = await statObject(sourceKey);
+      if (!source) throw new Error(`The object ${sourceKey} to copy does not exist.`);
+      if (source.size > copyLimitBytes) {
+        const object = await this.get(sourceKey);
+        if (!object) throw new Error(`The object ${sourceKey} to copy does not exist.`);
+        return upload(key, object.stream, contentType);
+      }
+      await client.send(
+        new CopyObjectCommand({ Bucket, Key: key, CopySource: encodeURI(`${Bucket}/${sourceKey}`), MetadataDirective: 'REPLACE', ContentType: contentType }),
+      );
+      return { size: source.size };
+    },
     async get(key, range?: ByteRange) {
       try {
         const object = await client.send(
@@ -84,6 +111,16 @@ export function createS3Storage(config: S3StorageConfig): Storage {
     stat: statObject,
     async delete(key) {
       await client.send(new DeleteObjectCommand({ Bucket, Key: key }));
+    },
+    async *list(prefix) {
+      let ContinuationToken: string | undefined;
+      do {
+        const page = await client.send(new ListObjectsV2Command({ Bucket, Prefix: prefix, ContinuationToken }));
+        for (const object of page.Contents ?? []) {
+          if (object.Key) yield { key: object.Key, size: object.Size ?? 0, lastModified: object.LastModified ?? new Date() };
+        }
+        ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (ContinuationToken);
     },
     async signedUrl(key, expiresInSeconds) {
       return getSignedUrl(client, new GetObjectCommand({ Bucket, Key: key }), { expiresIn: expiresInSeconds });

@@ -11,6 +11,11 @@ import type { Storage } from './storage.ts';
 
 const sample = fs.readFileSync(new URL('../../../../test/fixtures/sample.mp4', import.meta.url));
 const bytesOf = async (stream: Readable) => Buffer.from(await buffer(stream));
+const listAll = async (storage: Storage, prefix: string) => {
+  const objects = [];
+  for await (const object of storage.list(prefix)) objects.push(object);
+  return objects;
+};
 
 let s3: Awaited<ReturnType<typeof startS3TestServer>>;
 const localRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-storage-'));
@@ -49,13 +54,36 @@ describe.each([
     }
   });
 
-  it('moves a finished local file into storage', async () => {
+  it('moves a finished local file into storage, stored as of now', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-upload-')), 'upload');
     fs.writeFileSync(file, sample);
-    const key = `expert-sessions/${driver}/file.mp4`;
+    // Its last byte arrived a day ago (an upload claimed late): the sweeper must still see a fresh object.
+    const dayAgo = new Date(Date.now() - 24 * 3600_000);
+    fs.utimesSync(file, dayAgo, dayAgo);
+    const key = `expert-sessions/${driver}/moved/file.mp4`;
     expect(await storage.putFile(key, file, 'video/mp4')).toEqual({ size: sample.length });
     expect(fs.existsSync(file)).toBe(false);
     expect(await storage.stat(key)).toEqual({ size: sample.length, contentType: 'video/mp4' });
+    const [listed] = await listAll(storage, `expert-sessions/${driver}/moved/`);
+    expect(listed).toMatchObject({ key, size: sample.length });
+    expect(Date.now() - listed!.lastModified.getTime()).toBeLessThan(60_000);
+  });
+
+  it('copies an object inside the storage and lists keys under a prefix', async () => {
+    const source = `uploads/${driver}-source`;
+    await storage.put(source, Readable.from([sample]), 'application/octet-stream');
+    const key = `expert-sessions/${driver}/copies/copy.mp4`;
+    expect(await storage.copy(source, key, 'video/mp4')).toEqual({ size: sample.length });
+    expect(await storage.stat(key)).toEqual({ size: sample.length, contentType: 'video/mp4' });
+    expect((await bytesOf((await storage.get(key))!.stream)).equals(sample)).toBe(true);
+    expect(await storage.stat(source)).toBeDefined();
+    await storage.put(`expert-sessions/${driver}/copies/deeper/second.webm`, Readable.from([Buffer.from('webm')]), 'video/webm');
+    const listed = await listAll(storage, `expert-sessions/${driver}/copies/`);
+    expect(listed.map((object) => [object.key, object.size]).sort()).toEqual([
+      [key, sample.length],
+      [`expert-sessions/${driver}/copies/deeper/second.webm`, 4],
+    ]);
+    expect(await listAll(storage, `expert-sessions/${driver}/nothing-here/`)).toEqual([]);
   });
 
   it('reads legacy keys and answers undefined for missing ones; delete removes', async () => {
@@ -67,6 +95,17 @@ describe.each([
     expect(await storage.stat(key)).toBeUndefined();
     await expect(storage.check()).resolves.toBeUndefined();
   });
+
+  if (driver === 's3') {
+    it('copies an object above the single-copy limit by streaming it through', async () => {
+      const small = createS3Storage(s3.config, { copyLimitBytes: 1000 });
+      await small.put('uploads/large-source', Readable.from([sample]), 'application/octet-stream');
+      expect(await small.copy('uploads/large-source', 'expert-sessions/s3/large-copy.mp4', 'video/mp4')).toEqual({ size: sample.length });
+      const copied = await small.get('expert-sessions/s3/large-copy.mp4');
+      expect(copied!.contentType).toBe('video/mp4');
+      expect((await bytesOf(copied!.stream)).equals(sample)).toBe(true);
+    });
+  }
 
   it(driver === 's3' ? 'signs a short-lived URL that serves the object' : 'has no signed URLs', async () => {
     const key = `expert-sessions/${driver}/signed.mp4`;
