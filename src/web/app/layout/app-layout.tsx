@@ -2,7 +2,7 @@ import { AppShell, Avatar, Badge, Burger, Group, Menu, NavLink, ScrollArea, Stac
 import { useDisclosure } from '@mantine/hooks';
 import type { ComponentType } from 'react';
 import { NavLink as RouterNavLink, Outlet, useNavigate } from 'react-router';
-import { IconBriefcase, IconBuilding, IconCompass, IconHome, IconLogout, IconPackage, IconUsers, IconVideo } from '../../components/icons.tsx';
+import { IconBriefcase, IconBuilding, IconChart, IconCompass, IconHome, IconLogout, IconPackage, IconUsers, IconVideo } from '../../components/icons.tsx';
 import { type Area, areaHome, type Me, type Role, useSignOut } from '../../lib/auth.ts';
 import { Logo } from '../../components/logo.tsx';
 import { roleLabel } from '../../lib/labels.ts';
@@ -15,6 +15,7 @@ const navigation: Record<Area, NavItem[]> = {
     { to: '/admin/products', label: 'Products', icon: IconPackage },
     { to: '/admin/expert-sessions', label: 'Expert sessions', icon: IconVideo },
     { to: '/admin/worklets', label: 'Worklets', icon: IconBriefcase },
+    { to: '/admin/reports', label: 'Progress report', icon: IconChart },
     { to: '/admin/users', label: 'Users', icon: IconUsers, roles: ['admin'] },
   ],
   learner: [

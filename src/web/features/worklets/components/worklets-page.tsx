@@ -1,6 +1,7 @@
 import { ActionIcon, Button, Card, Group, Menu, Select, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { IconDots, IconPencil, IconPlus, IconUsers } from '../../../components/icons.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
 import { useSearchField } from '../../../components/search-field.tsx';
@@ -124,6 +125,9 @@ function WorkletCard({ worklet, onOpen }: { worklet: Worklet; onOpen: (kind: 'ed
             {studentCount(worklet.student_count)}
           </Text>
           <Group gap="xs" wrap="nowrap">
+            <Button size="xs" variant="default" component={Link} to={`/admin/worklets/${worklet.id}/progress`} aria-label={`Progress of ${worklet.title}`}>
+              Progress
+            </Button>
             <Button size="xs" variant="default" onClick={() => onOpen('team')} aria-label={`Team of ${worklet.title}`}>
               Team
             </Button>
