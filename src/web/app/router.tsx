@@ -1,6 +1,7 @@
 import { Center, Loader } from '@mantine/core';
+import { lazy, Suspense } from 'react';
 import { createBrowserRouter, Navigate, useLocation } from 'react-router';
-import { ErrorState } from '../components/states.tsx';
+import { ErrorState, LoadingState } from '../components/states.tsx';
 import { SignInPage } from '../features/auth/components/sign-in-page.tsx';
 import { ClientsPage } from '../features/clients/components/clients-page.tsx';
 import { ExpertSessionsPage } from '../features/expert-sessions/components/expert-sessions-page.tsx';
@@ -10,7 +11,6 @@ import { SessionPlayerPage } from '../features/learner-sessions/components/sessi
 import { MentorHome } from '../features/mentor/components/mentor-home.tsx';
 import { ProductsPage } from '../features/products/components/products-page.tsx';
 import { MentorProgrammePage } from '../features/progress-insight/components/mentor-programme-page.tsx';
-import { ProgrammeReportPage } from '../features/progress-insight/components/programme-report-page.tsx';
 import { SessionProgressPage } from '../features/progress-insight/components/session-progress-page.tsx';
 import { StudentProgressPage } from '../features/progress-insight/components/student-progress-page.tsx';
 import { WorkletProgressPage } from '../features/progress-insight/components/worklet-progress-page.tsx';
@@ -20,6 +20,9 @@ import { WorkletsPage } from '../features/worklets/components/worklets-page.tsx'
 import { type Area, areaHome, areaOf, type Me, type Role, useMe } from '../lib/auth.ts';
 import { AppLayout } from './layout/app-layout.tsx';
 import { NotFoundPage } from './not-found-page.tsx';
+
+// The report brings the charts library: loaded when the report is first opened, not with the app.
+const ProgrammeReportPage = lazy(() => import('../features/progress-insight/components/programme-report-page.tsx').then((module) => ({ default: module.ProgrammeReportPage })));
 
 /** Renders `children(user)` for a signed-in user; otherwise the loader, the error or the sign-in page. */
 function WithUser({ children }: { children: (user: Me) => React.ReactNode }) {
@@ -74,7 +77,14 @@ export const router = createBrowserRouter([
       { path: 'worklets', element: <WorkletsPage /> },
       { path: 'worklets/:id/progress', element: <WorkletProgressPage area="admin" /> },
       { path: 'students/:id', element: <StudentProgressPage /> },
-      { path: 'reports', element: <ProgrammeReportPage /> },
+      {
+        path: 'reports',
+        element: (
+          <Suspense fallback={<LoadingState label="Loading the report…" />}>
+            <ProgrammeReportPage />
+          </Suspense>
+        ),
+      },
       {
         path: 'users',
         element: (

@@ -71,6 +71,29 @@ describe('who may read what', () => {
     }
   });
 
+  it('documents every progress endpoint, the exports as text/csv', async () => {
+    const document = (await get('/api/openapi.json')).json();
+    const operations = Object.entries(document.paths as Record<string, Record<string, { tags?: string[]; responses: Record<string, { content?: object }> }>>)
+      .flatMap(([url, methods]) => Object.entries(methods).map(([method, operation]) => ({ endpoint: `${method} ${url}`, operation })))
+      .filter(({ operation }) => operation.tags?.includes('Progress'));
+    expect(operations.map(({ endpoint }) => endpoint).sort()).toEqual([
+      'get /api/admin/progress/report',
+      'get /api/admin/progress/report.csv',
+      'get /api/admin/progress/report/not-started',
+      'get /api/admin/progress/sessions/{id}',
+      'get /api/admin/progress/sessions/{id}/students',
+      'get /api/admin/progress/sessions/{id}/students.csv',
+      'get /api/admin/progress/students/{id}',
+      'get /api/admin/progress/students/{id}/sessions',
+      'get /api/admin/progress/students/{id}/sessions.csv',
+      'get /api/mentor/programmes/{productId}',
+      'get /api/worklets/{id}/session-progress',
+    ]);
+    for (const { endpoint, operation } of operations.filter(({ endpoint }) => endpoint.endsWith('.csv'))) {
+      expect(Object.keys(operation.responses['200']!.content ?? {}), endpoint).toEqual(['text/csv']);
+    }
+  });
+
   it('answers 404 for what does not exist, before any CSV starts', async () => {
     const missing = '00000000-0000-4000-8000-000000000000';
     for (const url of [

@@ -119,7 +119,7 @@ function Highlights({ productId }: { productId: string | null }) {
       <Title order={2} fz="lg" mb="sm">
         {row.label}
       </Title>
-      <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} spacing="md" role="list" aria-label={row.label}>
+      <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md" role="list" aria-label={row.label}>
         {row.sessions.map((session) => (
           <SessionCard key={session.id} session={session} compact />
         ))}

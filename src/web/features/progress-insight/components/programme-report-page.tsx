@@ -143,7 +143,7 @@ function CompletionChart({ points }: { points: Report['completion_over_time'] })
               <XAxis dataKey="week" tickFormatter={weekLabel} fontSize={12} stroke="var(--mantine-color-gray-6)" />
               <YAxis allowDecimals={false} fontSize={12} stroke="var(--mantine-color-gray-6)" />
               <Tooltip labelFormatter={(week) => `Week of ${weekLabel(String(week))}`} />
-              <Bar dataKey="completions" name="Completed that week" fill="var(--mantine-color-brand-4)" radius={[4, 4, 0, 0]} isAnimationActive={false} />
+              <Bar dataKey="completions" name="Completed that week" fill="var(--mantine-color-brand-4)" radius={[4, 4, 0, 0]} maxBarSize={48} isAnimationActive={false} />
               <Line dataKey="cumulative" name="Completed in all" stroke="var(--mantine-color-green-7)" strokeWidth={2} dot={false} isAnimationActive={false} />
             </ComposedChart>
           </ResponsiveContainer>

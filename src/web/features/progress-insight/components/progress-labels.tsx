@@ -15,11 +15,19 @@ export function StatusBadge({ status }: { status: WatchStatus }) {
   );
 }
 
-/** A percentage with its bar. */
-export function PercentBar({ value, label, completed = false }: { value: number; label: string; completed?: boolean }) {
+/** A percentage with its bar, and what it amounts to (`detail`, e.g. the watch time). */
+export function PercentBar({ value, label, completed = false, detail }: { value: number; label: string; completed?: boolean; detail?: string }) {
   return (
     <div style={{ minWidth: 110 }}>
-      <Text size="sm">{Math.round(value)}%</Text>
+      <Text size="sm">
+        {Math.round(value)}%
+        {detail && (
+          <Text span size="xs" c="dimmed">
+            {' '}
+            · {detail}
+          </Text>
+        )}
+      </Text>
       <Progress value={value} size="sm" mt={4} color={completed ? 'green' : 'brand'} aria-label={label} />
     </div>
   );
@@ -32,7 +40,7 @@ export const formatWatchTime = (seconds: number) => {
 };
 
 export const formatDateTime = (iso: string | null) =>
-  iso ? new Date(iso).toLocaleString(undefined, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }) : '—';
+  iso ? new Date(iso).toLocaleString(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }) : '—';
 
 export type Stat = { label: string; value: ReactNode; hint?: string };
 

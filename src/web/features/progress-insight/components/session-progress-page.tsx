@@ -1,4 +1,4 @@
-import { Anchor, Badge, Group, Paper, Select, SimpleGrid, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Group, Paper, Select, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { DataTable } from '../../../components/data-table.tsx';
@@ -119,9 +119,8 @@ export function SessionProgressPage() {
               { header: 'Status', cell: (row) => <StatusBadge status={row.status} /> },
               {
                 header: 'Watched',
-                cell: (row) => <PercentBar value={row.completion_percentage} completed={row.status === 'completed'} label={`${row.student.name}: ${row.completion_percentage}% watched`} />,
+                cell: (row) => <PercentBar value={row.completion_percentage} completed={row.status === 'completed'} detail={formatWatchTime(row.watch_time_seconds)} label={`${row.student.name}: ${row.completion_percentage}% watched`} />,
               },
-              { header: 'Watch time', nowrap: true, cell: (row) => <Text size="sm">{formatWatchTime(row.watch_time_seconds)}</Text> },
               { header: 'Last watched', nowrap: true, cell: (row) => <Text size="sm">{formatDateTime(row.last_watched_at)}</Text> },
             ]}
           />
@@ -140,25 +139,21 @@ function ClientsBehind({ clients, onPick }: { clients: SessionSummary['clients']
       <Text fw={600} mb="xs">
         Clients, least completed first
       </Text>
-      <Table verticalSpacing={6} fz="sm">
-        <Table.Tbody>
-          {behind.map((client) => (
-            <Table.Tr key={client.id}>
-              <Table.Td>
-                <Anchor component="button" type="button" size="sm" onClick={() => onPick(client.id)}>
-                  {client.name}
-                </Anchor>
-              </Table.Td>
-              <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
-                {client.completed} of {client.eligible_students} completed
-              </Table.Td>
-              <Table.Td w="35%">
-                <PercentBar value={client.completion_rate} label={`${client.name}: ${client.completion_rate}% completed`} />
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+      <Stack gap="sm" role="list" aria-label="Clients">
+        {behind.map((client) => (
+          <SimpleGrid key={client.id} cols={{ base: 1, sm: 2 }} spacing={4} role="listitem">
+            <Group justify="space-between" wrap="nowrap" gap="xs">
+              <Anchor component="button" type="button" size="sm" ta="left" onClick={() => onPick(client.id)}>
+                {client.name}
+              </Anchor>
+              <Text size="sm" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                {client.completed} of {client.eligible_students}
+              </Text>
+            </Group>
+            <PercentBar value={client.completion_rate} label={`${client.name}: ${client.completion_rate}% completed`} detail="completed" />
+          </SimpleGrid>
+        ))}
+      </Stack>
     </Paper>
   );
 }

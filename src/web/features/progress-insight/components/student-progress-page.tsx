@@ -39,7 +39,7 @@ export function StudentProgressPage() {
         actions={<DownloadCsv href={csvUrl(studentSessionsPath(id), filters)} />}
       />
       <StatCards
-        label="Sessions"
+        label="Session counts"
         stats={[
           { label: 'Sessions', value: summary.sessions, hint: `since ${formatDate(student.created_at)}` },
           { label: 'Not started', value: summary.not_started },
@@ -112,9 +112,8 @@ export function StudentProgressPage() {
               { header: 'Status', cell: (row) => <StatusBadge status={row.status} /> },
               {
                 header: 'Watched',
-                cell: (row) => <PercentBar value={row.completion_percentage} completed={row.status === 'completed'} label={`${row.session.title}: ${row.completion_percentage}% watched`} />,
+                cell: (row) => <PercentBar value={row.completion_percentage} completed={row.status === 'completed'} detail={formatWatchTime(row.watch_time_seconds)} label={`${row.session.title}: ${row.completion_percentage}% watched`} />,
               },
-              { header: 'Watch time', nowrap: true, cell: (row) => <Text size="sm">{formatWatchTime(row.watch_time_seconds)}</Text> },
               { header: 'Last watched', nowrap: true, cell: (row) => <Text size="sm">{formatDateTime(row.last_watched_at)}</Text> },
             ]}
           />
@@ -138,7 +137,7 @@ function Worklets({ worklets }: { worklets: StudentProfile['worklets'] }) {
                 <Anchor component={Link} to={`/admin/worklets/${worklet.id}/progress`} fw={600} size="sm">
                   {worklet.cert_id} · {worklet.title}
                 </Anchor>
-                <Badge variant="light" color="gray" tt="none" size="sm">
+                <Badge variant="light" color="gray" tt="capitalize" size="sm">
                   {worklet.status}
                 </Badge>
               </Group>
