@@ -37,6 +37,8 @@ function preparedSelect<Fields extends Record<string, SQL>>(db: Database, name: 
 
 /** The status of a progress row aliased `p` (no row: not started). */
 const statusOf = sql`case when p.id is null then 'not_started' when p.is_completed then 'completed' else 'in_progress' end`;
+/** The same, over the drill-down's rows (aliased `listed`), where the progress row's id is `progress_id`. */
+const rowStatusOf = sql`case when listed.progress_id is null then 'not_started' when listed.is_completed then 'completed' else 'in_progress' end`;
 
 const statusCondition: Record<WatchStatus, SQL> = {
   not_started: sql`p.id is null`,
@@ -149,26 +151,19 @@ export async function listSessionFiguresByClient(db: Database, sessionId: string
 
 export type SessionStudentQuery = SessionScope & { status?: WatchStatus; search?: string; sort: StudentSort };
 
-/** The rows of the drill-down (`sessionStudentSchema` as JSON text), with the sort key and id of each for the cursor. */
-function sessionStudentsStatement(query: SessionStudentQuery, paging: { cursor?: boolean; limit: boolean }, bind: Bind = placeholder) {
+/**
+ * The drill-down's students (the first `limit` of them in its order when paged): their columns, their progress
+ * columns (`progress_id` NULL when not started) and the sort key. What each answer writes of them is
+ * built over this, so that a page writes its JSON for its own rows only: built below the sort, it was
+ * written for every row the filters kept (949 at L) and took most of the statement's 62 ms.
+ */
+function sessionStudentsRows(query: SessionStudentQuery, paging: { cursor?: boolean; limit: boolean }, bind: Bind) {
   const sort = studentSorts[query.sort];
   return sql`
     with reach as (${reachOf(query, bind)})
-    select json_build_object(
-        'student', json_build_object('id', u.id, 'name', u.name, 'email', u.email),
-        'client', json_build_object('id', c.id, 'name', c.name),
-        'products', r.products,
-        'status', ${statusOf},
-        'completion_percentage', coalesce(p.completion_percentage, 0),
-        'watch_time_seconds', coalesce(p.watch_time_seconds, 0),
-        'last_position_seconds', coalesce(p.last_position_seconds, 0),
-        'last_watched_at', ${isoText(sql`p.updated_at`)},
-        'completed_at', ${isoText(sql`p.completed_at`)}
-      )::text as json,
-      ${sort.key}::text as sort_value, u.id,
-      u.name, u.email, c.name as client_name, r.product_names as products, ${statusOf} as status,
-      coalesce(p.completion_percentage, 0) as completion_percentage, coalesce(p.watch_time_seconds, 0) as watch_time_seconds,
-      ${isoText(sql`p.updated_at`)} as last_watched_at, ${isoText(sql`p.completed_at`)} as completed_at
+    select u.id, u.name, u.email, c.id as client_id, c.name as client_name, r.products, r.product_names,
+      p.id as progress_id, p.is_completed, p.completion_percentage, p.watch_time_seconds, p.last_position_seconds,
+      p.updated_at, p.completed_at, ${sort.key} as sort_key
     from reach r
     join ${clients} c on c.id = r.client_id
     join ${users} u on u.client_id = r.client_id and ${countedStudent('u')}
@@ -177,9 +172,14 @@ function sessionStudentsStatement(query: SessionStudentQuery, paging: { cursor?:
       ${query.status ? sql`and ${statusCondition[query.status]}` : sql``}
       ${query.search ? sql`and (u.name ilike ${bind('pattern', 'text')} or u.email ilike ${bind('pattern', 'text')})` : sql``}
       ${paging.cursor ? sql`and ${keysetAfter(sort, sql`u.id`)}` : sql``}
-    order by ${sort.key} ${sql.raw(sort.direction)}, u.id ${sql.raw(sort.direction)}
-    ${paging.limit ? sql`limit ${bind('limit', 'int')}` : sql``}`;
+    ${paging.limit ? sql`order by ${sort.key} ${sql.raw(sort.direction)}, u.id ${sql.raw(sort.direction)} limit ${bind('limit', 'int')}` : sql``}`;
 }
+
+/** The order of `sessionStudentsRows`, over its rows (aliased `listed`). */
+const rowsOrder = (query: SessionStudentQuery) => {
+  const direction = sql.raw(studentSorts[query.sort].direction);
+  return sql`order by listed.sort_key ${direction}, listed.id ${direction}`;
+};
 
 const sessionStudentsName = (query: SessionStudentQuery) => [query.sort, query.status, ...scopeName(query), query.search && 'search'];
 
@@ -189,7 +189,21 @@ export async function listSessionStudents(db: Database, sessionId: string, query
     db,
     ['session_students', ...sessionStudentsName(query), query.cursor && 'after'],
     { json: sql<string>`result.json`, sortValue: sql<string>`result.sort_value`, id: sql<string>`result.id` },
-    () => sessionStudentsStatement(query, { cursor: Boolean(query.cursor), limit: true }),
+    () => sql`
+      select json_build_object(
+          'student', json_build_object('id', listed.id, 'name', listed.name, 'email', listed.email),
+          'client', json_build_object('id', listed.client_id, 'name', listed.client_name),
+          'products', listed.products,
+          'status', ${rowStatusOf},
+          'completion_percentage', coalesce(listed.completion_percentage, 0),
+          'watch_time_seconds', coalesce(listed.watch_time_seconds, 0),
+          'last_position_seconds', coalesce(listed.last_position_seconds, 0),
+          'last_watched_at', ${isoText(sql`listed.updated_at`)},
+          'completed_at', ${isoText(sql`listed.completed_at`)}
+        )::text as json,
+        listed.sort_key::text as sort_value, listed.id
+      from (${sessionStudentsRows(query, { cursor: Boolean(query.cursor), limit: true }, placeholder)}) as listed
+      ${rowsOrder(query)}`,
   ).execute({ sessionId, ...query, pattern: pattern(query.search), ...cursorPlaceholders(query.cursor), limit: query.limit });
 }
 
@@ -206,9 +220,12 @@ export type SessionStudentCsvRow = {
 };
 
 /** Every row of the drill-down with its filters, in its order: the statement for `streamRows`. */
-export const sessionStudentsForExport = (sessionId: string, query: SessionStudentQuery) =>
-  sql`select name, email, client_name, products, status, completion_percentage, watch_time_seconds, last_watched_at, completed_at
-    from (${sessionStudentsStatement(query, { limit: false }, bound({ sessionId, ...query, pattern: pattern(query.search) }))}) as result`;
+export const sessionStudentsForExport = (sessionId: string, query: SessionStudentQuery) => sql`
+  select listed.name, listed.email, listed.client_name, listed.product_names as products, ${rowStatusOf} as status,
+    coalesce(listed.completion_percentage, 0) as completion_percentage, coalesce(listed.watch_time_seconds, 0) as watch_time_seconds,
+    ${isoText(sql`listed.updated_at`)} as last_watched_at, ${isoText(sql`listed.completed_at`)} as completed_at
+  from (${sessionStudentsRows(query, { limit: false }, bound({ sessionId, ...query, pattern: pattern(query.search) }))}) as listed
+  ${rowsOrder(query)}`;
 
 // ---------------------------------------------------------------------------------------------------
 // One student: who they are, their worklets, and their sessions.
