@@ -29,6 +29,8 @@ ALTER TABLE "progress_insight_client_sessions" ADD CONSTRAINT "progress_insight_
 ALTER TABLE "progress_insight_client_students" ADD CONSTRAINT "progress_insight_client_students_client_id_clients_id_fk" FOREIGN KEY ("client_id") REFERENCES "public"."clients"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "progress_insight_completions" ADD CONSTRAINT "progress_insight_completions_expert_session_id_job_readiness_expert_sessions_id_fk" FOREIGN KEY ("expert_session_id") REFERENCES "public"."job_readiness_expert_sessions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "progress_insight_completions" ADD CONSTRAINT "progress_insight_completions_client_id_clients_id_fk" FOREIGN KEY ("client_id") REFERENCES "public"."clients"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "users_counted_students_idx" ON "users" USING btree ("client_id","name","id","email") WHERE "users"."role" = 'student' and not "users"."banned";
+--> statement-breakpoint
 
 -- The progress reports' figures kept on write (docs/decisions/032-progress-reports-kept-per-client.md).
 -- A student counts while their role is student and they are not disabled; their progress counts under
