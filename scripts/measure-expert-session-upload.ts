@@ -30,7 +30,7 @@ if (!file || !Number.isInteger(runs) || runs < 1) throw new Error('Usage: measur
 const size = fs.statSync(file).size;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-measure-'));
 const port = 3900 + Math.floor(Math.random() * 1000);
-const admin = { email: 'measure@jobready.test', password: 'measure-password' };
+const admin = { email: 'measure@jobready.test', password: 'measure-river-lantern' };
 
 /** Waits for a child process and fails on a non-zero exit. */
 function exited(child: ReturnType<typeof spawn>) {

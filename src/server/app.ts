@@ -18,24 +18,33 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config.ts';
 import type { DatabaseConnection } from './db/database.ts';
-import { commonErrors, registerErrorHandling, sendError } from './http/errors.ts';
+import { commonErrors, frameworkErrorOptions, registerErrorHandling, sendError } from './http/errors.ts';
+import { refuseEncodedBodies } from './http/content-encoding.ts';
+import { malformedRequestServerOptions, refuseMalformedRequests } from './http/malformed-requests.ts';
 import { registerSecurity } from './http/security.ts';
 import { responseSerializer } from './http/serializer.ts';
-import { createActorResolver, type Actor } from './modules/auth/auth.guard.ts';
+import { createActorResolver, type SignedInActor } from './modules/auth/auth.guard.ts';
 import { createAuth, resolveAuthSecret } from './modules/auth/auth.ts';
 import { registerAuthRoutes } from './modules/auth/auth.routes.ts';
 import { listenForRevocations } from './modules/auth/revocations.ts';
 import { createSessionCache, type SessionCache } from './modules/auth/session-cache.ts';
 import { createSignInThrottle } from './modules/auth/sign-in-throttle.ts';
+import { clientConstraints } from './modules/clients/clients.errors.ts';
 import { registerClientRoutes } from './modules/clients/clients.routes.ts';
+import { expertSessionConstraints } from './modules/expert-sessions/expert-sessions.errors.ts';
 import { registerExpertSessionRoutes } from './modules/expert-sessions/expert-sessions.routes.ts';
 import { registerHealthRoutes } from './modules/health/health.routes.ts';
+import { registerImportRoutes } from './modules/import/import.routes.ts';
 import { registerMeRoutes } from './modules/me/me.routes.ts';
+import { registerPasswordRoutes } from './modules/passwords/passwords.routes.ts';
+import { recheckPasswordAtSignIn } from './modules/passwords/passwords.usecases.ts';
 import { registerProductRoutes } from './modules/products/products.routes.ts';
 import { registerProgressInsightRoutes } from './modules/progress-insight/progress-insight.routes.ts';
 import { createStorage, type Storage } from './modules/storage/storage.ts';
 import { ensureStorageIdentity, type StorageIdentity } from './modules/storage/storage-identity.ts';
+import { userConstraints } from './modules/users/users.errors.ts';
 import { registerUserRoutes } from './modules/users/users.routes.ts';
+import { workletConstraints } from './modules/worklets/worklets.errors.ts';
 import { registerWorkletRoutes } from './modules/worklets/worklets.routes.ts';
 
 export type AppContext = {
@@ -47,7 +56,7 @@ export type AppContext = {
    * Recently seen callers: every process forgets a user when PostgreSQL announces a change to them or
    * their sessions (decision 023); the process that made it also calls `forgetUser` after committing.
    */
-  sessions: SessionCache<Actor>;
+  sessions: SessionCache<SignedInActor>;
   storage: Storage;
   /** The storage shared by every instance on this database, checked at start (decision 020). */
   storageIdentity: StorageIdentity;
@@ -72,21 +81,24 @@ export const webDistDir = path.resolve(import.meta.dirname, '../../dist/web');
 /** Builds the whole HTTP application around an open database; `main.ts` and the tests share it. */
 export async function buildApp(config: Config, database: DatabaseConnection) {
   const authSecret = resolveAuthSecret(config.authSecret, config.dataDir, config.isProduction);
+  const sessions = createSessionCache<SignedInActor>({ ttlMs: config.sessionCacheMs });
   const auth = createAuth({
     db: database.db,
     secret: authSecret,
     baseUrl: config.publicUrl,
     secureCookies: config.isProduction,
+    afterPasswordSignIn: (user, password) => recheckPasswordAtSignIn(database.db, sessions, user, password),
   });
   const storage = createStorage(config.storage);
   const storageIdentity = await ensureStorageIdentity(database.db, config);
-  const sessions = createSessionCache<Actor>({ ttlMs: config.sessionCacheMs });
   const context: AppContext = { config, database, db: database.db, auth, sessions, storage, storageIdentity };
 
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     bodyLimit: 1024 * 1024,
     trustProxy: trustedProxies(config.trustProxy),
+    ...frameworkErrorOptions,
+    ...malformedRequestServerOptions,
   }).withTypeProvider<ZodTypeProvider>();
   app.decorate('context', context);
   database.onConnectionError((error) => app.log.warn({ err: error }, 'a database connection failed; the pool opens another when needed'));
@@ -101,8 +113,12 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(responseSerializer({ checked: !config.isProduction }));
 
-  registerErrorHandling(app);
+  registerErrorHandling(app, {
+    constraints: { ...clientConstraints, ...userConstraints, ...workletConstraints, ...expertSessionConstraints },
+  });
   registerSecurity(app, { isProduction: config.isProduction, trustedOrigins: [config.publicUrl] });
+  refuseEncodedBodies(app);
+  refuseMalformedRequests(app);
 
   const resolveActor = createActorResolver(database.db, authSecret, sessions);
   app.decorateRequest('actor', null);
@@ -154,12 +170,14 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
   });
   registerHealthRoutes(typedApp);
   registerMeRoutes(typedApp);
+  registerPasswordRoutes(typedApp);
   registerUserRoutes(typedApp);
   registerClientRoutes(typedApp);
   registerProductRoutes(typedApp);
   registerExpertSessionRoutes(typedApp);
   registerWorkletRoutes(typedApp);
   registerProgressInsightRoutes(typedApp);
+  registerImportRoutes(typedApp);
 
   await registerWebApp(app);
   return typedApp;

@@ -2,6 +2,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { assessPassword } from './modules/passwords/password-policy.ts';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0'])
@@ -17,7 +18,7 @@ const environmentSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).optional(),
   AUTH_SECRET: z.string().min(32).optional(),
   ADMIN_EMAIL: z.string().email().optional(),
-  ADMIN_PASSWORD: z.string().min(8).optional(),
+  ADMIN_PASSWORD: z.string().optional(),
   ADMIN_NAME: z.string().default('Administrator'),
   SEED_DEMO: booleanFlag.optional(),
   STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
@@ -44,6 +45,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env) {
     throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const env = parsed.data;
+  if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {
+    const { problem } = assessPassword(env.ADMIN_PASSWORD, { email: env.ADMIN_EMAIL, name: env.ADMIN_NAME });
+    if (problem) throw new Error(`Invalid configuration:\n  ADMIN_PASSWORD: too easy to guess. ${problem}`);
+  }
   const isProduction = env.NODE_ENV === 'production';
   const dataDir = path.resolve(env.DATA_DIR);
   return {

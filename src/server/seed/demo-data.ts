@@ -1,6 +1,6 @@
 import type { SeedSpec } from './seed-database.ts';
 
-export const demoPassword = 'jobready-demo';
+export const demoPassword = 'open-the-demo-door';
 
 /** The small dataset a fresh install starts with, so every screen has something to show. */
 export const demoData = {

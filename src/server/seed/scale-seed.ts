@@ -9,7 +9,7 @@ export const scaleSizes = {
 } as const;
 
 export type ScaleSize = keyof typeof scaleSizes;
-export const scalePassword = 'jobready-scale';
+export const scalePassword = 'lantern-river-meadow';
 
 /** Our own integers, written into the SQL as literals so PostgreSQL knows their type. */
 const n = (value: number) => sql.raw(String(Math.trunc(value)));
@@ -45,7 +45,8 @@ export async function loadScale(
 /**
  * Fills the database with a large tenant through the real schema, in set-based statements. Every
  * statement inserts with deterministic ids and ON CONFLICT DO NOTHING, and each chunk commits on its
- * own, so an interrupted run is finished by running it again.
+ * own, so an interrupted run is finished by running it again; passwords are set again, so a run
+ * also brings a database made with an earlier `scalePassword` up to date.
  */
 function scaleSteps(size: ScaleSize, passwordHash: string): Step[] {
   const s = scaleSizes[size];
@@ -98,7 +99,7 @@ function scaleSteps(size: ScaleSize, passwordHash: string): Step[] {
       insert into auth_accounts (id, account_id, provider_id, user_id, password, created_at, updated_at)
       select ${uuidFrom(sql`'jr-scale:account:' || u.id::text`)}, u.id::text, 'credential', u.id, ${passwordHash}, now(), now()
       from users u where u.email like '%@scale.test'
-      on conflict do nothing`),
+      on conflict (id) do update set password = excluded.password`),
     once('expert sessions', sql`
       insert into job_readiness_expert_sessions
         (id, title, description, video_duration, video_size_bytes, video_media_type, is_active, deleted_at, created_by, created_at, updated_at)

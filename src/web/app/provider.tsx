@@ -8,8 +8,10 @@ import { theme } from './theme.ts';
 
 // A 401 anywhere means the session ended (signed out elsewhere, expired, or disabled):
 // re-asking /api/me turns that into "nobody signed in", and the router shows the sign-in page.
+// A password change that became due meanwhile (an admin set the password) is found the same way.
 const onError = (error: unknown) => {
-  if (error instanceof ApiError && error.status === 401) void queryClient.invalidateQueries({ queryKey: meQueryKey });
+  const sessionChanged = error instanceof ApiError && (error.status === 401 || error.code === 'auth.password_change_required');
+  if (sessionChanged) void queryClient.invalidateQueries({ queryKey: meQueryKey });
 };
 
 const queryClient = new QueryClient({

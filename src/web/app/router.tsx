@@ -9,6 +9,8 @@ import { LearnerHome } from '../features/learner/components/learner-home.tsx';
 import { LearnerProgrammePage, LearnerSessionsPage } from '../features/learner-sessions/components/learner-sessions-page.tsx';
 import { SessionPlayerPage } from '../features/learner-sessions/components/session-player-page.tsx';
 import { MentorHome } from '../features/mentor/components/mentor-home.tsx';
+import { PasswordChangeRequiredPage } from '../features/profile/components/password-change-required-page.tsx';
+import { ProfilePage } from '../features/profile/components/profile-page.tsx';
 import { ProductsPage } from '../features/products/components/products-page.tsx';
 import { MentorProgrammePage } from '../features/progress-insight/components/mentor-programme-page.tsx';
 import { SessionProgressPage } from '../features/progress-insight/components/session-progress-page.tsx';
@@ -24,7 +26,10 @@ import { NotFoundPage } from './not-found-page.tsx';
 // The report brings the charts library: loaded when the report is first opened, not with the app.
 const ProgrammeReportPage = lazy(() => import('../features/progress-insight/components/programme-report-page.tsx').then((module) => ({ default: module.ProgrammeReportPage })));
 
-/** Renders `children(user)` for a signed-in user; otherwise the loader, the error or the sign-in page. */
+/**
+ * Renders `children(user)` for a signed-in user; otherwise the loader, the error or the sign-in page,
+ * or, while the user must choose a new password, the page for that whatever the address.
+ */
 function WithUser({ children }: { children: (user: Me) => React.ReactNode }) {
   const me = useMe();
   const location = useLocation();
@@ -46,6 +51,7 @@ function WithUser({ children }: { children: (user: Me) => React.ReactNode }) {
     const next = location.pathname === '/' ? '' : `?next=${encodeURIComponent(location.pathname + location.search)}`;
     return <Navigate to={`/sign-in${next}`} replace />;
   }
+  if (me.data.password_change_reason) return <PasswordChangeRequiredPage user={me.data} />;
   return children(me.data);
 }
 
@@ -65,6 +71,12 @@ function RoleOnly({ roles, children }: { roles: Role[]; children: React.ReactNod
 export const router = createBrowserRouter([
   { path: '/sign-in', element: <SignInPage /> },
   { path: '/', element: <WithUser>{(user) => <Navigate to={areaHome[areaOf(user.role)]} replace />}</WithUser> },
+  // Every role's own account, in the layout of their area.
+  {
+    path: '/profile',
+    element: <WithUser>{(user) => <AppLayout area={areaOf(user.role)} user={user} />}</WithUser>,
+    children: [{ index: true, element: <ProfilePage /> }],
+  },
   {
     path: '/admin',
     element: <AreaRoute area="admin" />,

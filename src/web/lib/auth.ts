@@ -11,7 +11,11 @@ export type Me = {
   role: Role;
   client: { id: string; name: string } | null;
   products: Array<{ id: string; name: string; type: ProductType; description: string | null }>;
+  /** Set when the user must choose a new password before anything else. */
+  password_change_reason: PasswordChangeReason | null;
 };
+
+export type PasswordChangeReason = 'weak' | 'set_by_admin';
 
 /** Each role works in one area of the app. */
 export type Area = 'admin' | 'learner' | 'mentor';

@@ -45,3 +45,6 @@ export function useForm<Values extends Record<string, unknown>>(initial: Values,
 }
 
 export const isBlank = (value: unknown) => typeof value !== 'string' || value.trim() === '';
+
+/** An error to show above a form: none when the API named the fields at fault, which show it themselves. */
+export const formLevelError = (error: unknown) => (error instanceof ApiError && Object.keys(error.fields).length > 0 ? null : error);

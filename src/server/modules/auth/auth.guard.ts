@@ -1,17 +1,21 @@
 import crypto from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../../db/database.ts';
-import { commonErrors } from '../../http/errors.ts';
+import { commonErrors, defineError } from '../../http/errors.ts';
 import type { UserRole } from '../users/users.table.ts';
 import { findActorBySessionToken } from './auth.repository.ts';
 import { sessionCookieBaseName } from './auth.ts';
 import type { SessionCache } from './session-cache.ts';
 
-export type Actor = NonNullable<Awaited<ReturnType<typeof findActorBySessionToken>>>['actor'];
+/** The caller behind a session: who they are, the session itself, and whether their password must change first. */
+export type SignedInActor = NonNullable<Awaited<ReturnType<typeof findActorBySessionToken>>>['actor'];
+
+/** Who acts: what the use cases need to know of the caller (seeds and scripts act without a session). */
+export type Actor = Omit<SignedInActor, 'sessionId' | 'passwordChangeReason'>;
 
 declare module 'fastify' {
   interface FastifyRequest {
-    actor: Actor | null;
+    actor: SignedInActor | null;
   }
 }
 
@@ -21,7 +25,7 @@ declare module 'fastify' {
  * signature here and the session, expiry and disabled flag in the database, or taking all of it
  * from `sessions` when the same credential passed them in the last few seconds.
  */
-export function createActorResolver(db: Database, secret: string, sessions: SessionCache<Actor>) {
+export function createActorResolver(db: Database, secret: string, sessions: SessionCache<SignedInActor>) {
   const key = Buffer.from(secret);
 
   function verifiedToken(signedValue: string): string | undefined {
@@ -44,7 +48,7 @@ export function createActorResolver(db: Database, secret: string, sessions: Sess
     return cookie ? { value: cookie, signed: true } : undefined;
   }
 
-  async function lookUp(credential: { value: string; signed: boolean }): Promise<Actor | null> {
+  async function lookUp(credential: { value: string; signed: boolean }): Promise<SignedInActor | null> {
     const token = credential.signed ? verifiedToken(credential.value) : credential.value;
     if (!token) return null;
     const mark = sessions.mark();
@@ -58,7 +62,7 @@ export function createActorResolver(db: Database, secret: string, sessions: Sess
    * The caller: at once, without a promise, when there is no credential or it was seen lately (most
    * requests); after the database's answer otherwise.
    */
-  return function resolveActor(request: FastifyRequest): Actor | null | Promise<Actor | null> {
+  return function resolveActor(request: FastifyRequest): SignedInActor | null | Promise<SignedInActor | null> {
     const credential = credentialOf(request);
     if (!credential) return null;
     // Cached under the credential as sent, so a recent caller costs no signature check either:
@@ -86,20 +90,37 @@ function percentDecoded(value: string): string | undefined {
   }
 }
 
-/** `onRequest: allow('admin', 'staff')` — authenticates before the body is even validated. */
+export const passwordChangeRequired = defineError(
+  'auth.password_change_required',
+  403,
+  'Choose a new password before continuing (POST /api/me/password).',
+);
+
+/**
+ * `onRequest: allow('admin', 'staff')` — authenticates before the body is even validated. A user
+ * who must choose a new password is refused everything but the few routes that let them do it.
+ */
 export function allow(...roles: UserRole[]) {
-  // A callback hook, not an async one: it runs on every request and has nothing to wait for.
-  return function authorize(request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) {
-    if (!request.actor) return done(commonErrors.unauthenticated());
-    if (roles.length > 0 && !roles.includes(request.actor.role)) return done(commonErrors.forbidden());
-    done();
-  };
+  return authorizer(roles, { beforePasswordChange: false });
 }
 
 /** Any signed-in user. */
 export const signedIn = allow();
 
-export function actorOf(request: FastifyRequest): Actor {
+/** Any signed-in user, even one who must choose a new password first (decision 026). */
+export const signedInEvenBeforePasswordChange = authorizer([], { beforePasswordChange: true });
+
+function authorizer(roles: UserRole[], { beforePasswordChange }: { beforePasswordChange: boolean }) {
+  // A callback hook, not an async one: it runs on every request and has nothing to wait for.
+  return function authorize(request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) {
+    if (!request.actor) return done(commonErrors.unauthenticated());
+    if (request.actor.passwordChangeReason && !beforePasswordChange) return done(passwordChangeRequired());
+    if (roles.length > 0 && !roles.includes(request.actor.role)) return done(commonErrors.forbidden());
+    done();
+  };
+}
+
+export function actorOf(request: FastifyRequest): SignedInActor {
   if (!request.actor) throw commonErrors.unauthenticated();
   return request.actor;
 }

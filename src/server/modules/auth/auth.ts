@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { betterAuth } from 'better-auth';
-import { APIError } from 'better-auth/api';
+import { APIError, createAuthMiddleware } from 'better-auth/api';
 import {
   getCurrentAuthContextAsyncLocalStorage,
   getCurrentDBAdapterAsyncLocalStorage,
@@ -15,12 +15,15 @@ import type { Database } from '../../db/database.ts';
 import { users } from '../users/users.table.ts';
 import { authAccounts, authSessions, authVerifications } from './auth.table.ts';
 import { isUserDisabled } from './auth.repository.ts';
+import { createPasswordVerifier } from './imported-passwords.ts';
 
 export type AuthOptions = {
   db: Database;
   secret: string;
   baseUrl: string;
   secureCookies: boolean;
+  /** After a successful email-and-password sign-in, while the password is at hand (decision 026). */
+  afterPasswordSignIn: (user: { id: string; email: string; name: string }, password: string) => Promise<void>;
 };
 
 export const sessionCookieBaseName = 'session_token';
@@ -31,7 +34,7 @@ export const sessionLifetimeSeconds = 60 * 60 * 24 * 7;
  * better-auth's AsyncLocalStorage on only while it runs (decision 011): the rest of the API never
  * calls it, and a request resolves its caller in `auth.guard.ts`.
  */
-export function createAuth({ db, secret, baseUrl, secureCookies }: AuthOptions) {
+export function createAuth({ db, secret, baseUrl, secureCookies, afterPasswordSignIn }: AuthOptions) {
   const auth = betterAuth({
     secret,
     baseURL: baseUrl,
@@ -49,7 +52,25 @@ export function createAuth({ db, secret, baseUrl, secureCookies }: AuthOptions) 
     },
     account: { modelName: 'authAccounts' },
     verification: { modelName: 'authVerifications' },
-    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8, maxPasswordLength: 128 },
+    // Existing passwords of 8 characters and more still sign in; new ones meet the password policy,
+    // set only through our own endpoints (/api/me/password, /api/admin/users/:id/password).
+    emailAndPassword: {
+      enabled: true,
+      disableSignUp: true,
+      minPasswordLength: 8,
+      maxPasswordLength: 128,
+      // Hashes imported from another system (bcrypt) are checked as they are, then replaced by ours.
+      password: { verify: createPasswordVerifier(db) },
+    },
+    // Replaced by /api/me/password and PATCH /api/me, which apply the password policy, keep the
+    // caller's session and end the others.
+    disabledPaths: ['/change-password', '/update-user'],
+    hooks: {
+      after: createAuthMiddleware(async (ctx) => {
+        const signedIn = ctx.path === '/sign-in/email' ? ctx.context.newSession?.user : undefined;
+        if (signedIn) await afterPasswordSignIn(signedIn, (ctx.body as { password: string }).password);
+      }),
+    },
     // Sign-in failures are throttled by our own limiter (per email and per address).
     rateLimit: { enabled: false },
     // Anything but its own API errors (a database that cannot be reached) is thrown to our error

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pagingQuery } from '../../http/paging.ts';
-import { idSet, iso, requiredText, timestamp } from '../../http/schemas.ts';
+import { idSet, iso, requiredText, searchText, timestamp } from '../../http/schemas.ts';
 import { productSummary } from '../products/products.schemas.ts';
 import type { ClientWithProducts } from './clients.repository.ts';
 
@@ -16,7 +16,7 @@ export const clientSchema = z
   })
   .meta({ id: 'Client' });
 
-export const clientListQuery = z.object({ ...pagingQuery, search: z.string().trim().max(200).optional() });
+export const clientListQuery = z.object({ ...pagingQuery, search: searchText });
 
 export const createClientBody = z.object({
   name: requiredText(200),
@@ -28,7 +28,14 @@ export const updateClientBody = z
   .object({ name: requiredText(200).optional(), is_active: z.boolean().optional() })
   .refine((body) => Object.keys(body).length > 0, { message: 'Name at least one field to change' });
 
-export const clientProductsBody = z.object({ product_ids: idSet });
+export const clientProductsBody = z.object({
+  product_ids: idSet,
+  leave_worklets: z.boolean().optional().meta({
+    description:
+      "When the client's students are on worklets of a product being removed: take them off those teams, with a " +
+      'timeline entry each. Without it such a change answers 409 `clients.products_in_use` with the worklets.',
+  }),
+});
 
 export function presentClient(client: ClientWithProducts) {
   return {

@@ -1,4 +1,5 @@
-import { defineError } from '../../http/errors.ts';
+import { defineError, type ConstraintMeanings } from '../../http/errors.ts';
+import { unknownProducts } from '../products/products.errors.ts';
 
 export const expertSessionNotFound = defineError('expert_sessions.not_found', 404, 'No such expert session.');
 export const videoNotFound = defineError('expert_sessions.video_not_found', 404, 'This session has no video to show.');
@@ -19,3 +20,9 @@ export const uploadInUse = defineError('expert_sessions.upload_in_use', 409, 'Th
 export const uploadIncomplete = defineError('expert_sessions.upload_incomplete', 409, 'This upload has not received all its bytes yet.');
 export const rangeNotSatisfiable = defineError('expert_sessions.range_not_satisfiable', 416, 'The requested range is beyond the end of the video.');
 export const notYourProduct = defineError('expert_sessions.product_forbidden', 403, 'This product is not one of yours.');
+
+/** What this module's constraints mean to a caller, for the one error handler (decision 024). */
+export const expertSessionConstraints: ConstraintMeanings = {
+  // A product deleted between the check of the ids and the write of the links.
+  job_readiness_expert_session_products_product_id_products_id_fk: { field: 'body.product_ids', error: unknownProducts },
+};

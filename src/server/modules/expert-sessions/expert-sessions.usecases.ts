@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import type { Database } from '../../db/database.ts';
-import { isForeignKeyViolation } from '../../db/errors.ts';
 import { decodeCursor, toPage } from '../../http/paging.ts';
 import type { Actor } from '../auth/auth.guard.ts';
 import { findClientProductIds } from '../clients/clients.repository.ts';
@@ -18,11 +17,14 @@ export type SessionsContext = { db: Database; storage: Storage };
 /** A student has completed a session once they have watched this much of it. */
 export const completionThresholdPercent = 95;
 
+/** The shares of a session (percent) recorded as milestones, the seed's set (decision 028). */
+export const progressMilestones = [10, 25, 50, 75, 90, 95, 100] as const;
+
 export async function listSessions(
   db: Database,
   query: { limit: number; cursor?: string; productId?: string; search?: string; status?: repository.SessionStatus },
 ) {
-  const rows = await repository.listSessions(db, { ...query, cursor: decodeCursor(query.cursor) });
+  const rows = await repository.listSessions(db, { ...query, cursor: decodeCursor(query.cursor, 'timestamp') });
   return toPage(rows, query.limit, (row) => ({ sortValue: row.createdAtExact, id: row.id }));
 }
 
@@ -139,15 +141,9 @@ async function assertJobReadinessProducts(db: Database, productIds: string[]) {
 async function replaceProducts(tx: Database, sessionId: string, productIds: string[], actorId: string) {
   const current = new Set(await repository.findSessionProductIds(tx, sessionId));
   const wanted = new Set(productIds);
-  const added = [...wanted].filter((id) => !current.has(id));
   await repository.removeSessionProducts(tx, sessionId, [...current].filter((id) => !wanted.has(id)));
-  try {
-    await repository.addSessionProducts(tx, sessionId, added, actorId);
-  } catch (error) {
-    // A product deleted since the check.
-    if (isForeignKeyViolation(error)) throw unknownProducts({ product_ids: added });
-    throw error;
-  }
+  // A product deleted since the check: the foreign key refuses, answered as an unknown id (expertSessionConstraints).
+  await repository.addSessionProducts(tx, sessionId, [...wanted].filter((id) => !current.has(id)), actorId);
 }
 
 /** Whose sessions the student list serves: the student's client, narrowed to one of its products (else 403). */
@@ -167,7 +163,7 @@ export async function listStudentSessions(
   query: repository.StudentListFilters & { productId?: string; limit: number; cursor?: string },
 ) {
   const audience = await studentAudience(db, student, query.productId);
-  const rows = await repository.listVisibleSessions(db, student.id, audience, { ...query, cursor: decodeCursor(query.cursor), limit: query.limit + 1 });
+  const rows = await repository.listVisibleSessions(db, student.id, audience, { ...query, cursor: decodeCursor(query.cursor, 'timestamp'), limit: query.limit + 1 });
   const page = toPage(rows, query.limit, (row) => ({ sortValue: row.createdAtExact, id: row.id }));
   const counts = await repository.countVisibleSessions(db, student.id, audience);
   return {
@@ -223,6 +219,7 @@ export async function recordProgress(
       milestone: input.milestone ?? 0,
     },
     completionThresholdPercent,
+    progressMilestones,
   );
   if (!saved) throw expertSessionNotFound();
   return saved;

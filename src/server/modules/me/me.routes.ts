@@ -1,43 +1,108 @@
 import { z } from 'zod';
 import type { AppInstance } from '../../app.ts';
-import { errorResponses } from '../../http/schemas.ts';
-import { actorOf, signedIn } from '../auth/auth.guard.ts';
-import { productType } from '../products/products.schemas.ts';
-import { userRole } from '../users/users.schemas.ts';
-import { findAccessibleProducts, findClientSummary } from './me.repository.ts';
+import { errorResponses, iso } from '../../http/schemas.ts';
+import { actorOf, signedIn, signedInEvenBeforePasswordChange } from '../auth/auth.guard.ts';
+import { changeOwnPassword, hashingOf } from '../passwords/passwords.usecases.ts';
+import { changePasswordBody, meSchema, mySessionSchema, updateMeBody } from './me.schemas.ts';
+import { describeMe, listMySessions, renameMe, signOutOtherDevices } from './me.usecases.ts';
 
-const meSchema = z
-  .object({
-    id: z.uuid(),
-    name: z.string(),
-    email: z.string(),
-    role: userRole,
-    client: z.object({ id: z.uuid(), name: z.string() }).nullable(),
-    products: z.array(z.object({ id: z.uuid(), name: z.string(), type: productType, description: z.string().nullable() })),
-  })
-  .meta({ id: 'Me' });
+const tags = ['Me'];
+const meResponse = z.object({ user: meSchema });
+
+type MeView = Awaited<ReturnType<typeof describeMe>>;
+const presentMe = ({ id, name, email, role, client, products, passwordChangeReason }: MeView) => ({
+  id,
+  name,
+  email,
+  role,
+  client,
+  products,
+  password_change_reason: passwordChangeReason,
+});
 
 export function registerMeRoutes(app: AppInstance) {
-  const { db } = app.context;
+  const { db, auth, sessions } = app.context;
+  const hashing = hashingOf(auth);
+
   app.get(
     '/api/me',
     {
-      onRequest: signedIn,
+      onRequest: signedInEvenBeforePasswordChange,
       schema: {
-        tags: ['Me'],
+        tags,
         summary: 'The signed-in user with role, client and accessible products',
-        response: { 200: z.object({ user: meSchema }), ...errorResponses },
+        response: { 200: meResponse, ...errorResponses },
       },
     },
-    async (request) => {
-      const actor = actorOf(request);
-      const [client, products] = await Promise.all([
-        actor.clientId ? findClientSummary(db, actor.clientId) : undefined,
-        findAccessibleProducts(db, actor),
-      ]);
-      return {
-        user: { id: actor.id, name: actor.name, email: actor.email, role: actor.role, client: client ?? null, products },
-      };
+    async (request) => ({ user: presentMe(await describeMe(db, actorOf(request))) }),
+  );
+
+  app.patch(
+    '/api/me',
+    {
+      onRequest: signedIn,
+      schema: { tags, summary: 'Change your own name', body: updateMeBody, response: { 200: meResponse, ...errorResponses } },
     },
+    async (request) => {
+      const renamed = await renameMe(db, sessions, actorOf(request), request.body.name);
+      return { user: presentMe(await describeMe(db, renamed)) };
+    },
+  );
+
+  app.post(
+    '/api/me/password',
+    {
+      onRequest: signedInEvenBeforePasswordChange,
+      schema: {
+        tags,
+        summary: 'Change your own password',
+        description:
+          'The current password is required (400 passwords.current_password_wrong). The new one must meet the policy ' +
+          '(400 passwords.too_weak) and differ from it (400 passwords.unchanged). Every other session of yours ends; ' +
+          'this one stays, and a required password change is then done.',
+        body: changePasswordBody,
+        response: { 204: z.null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { current_password, new_password } = request.body;
+      await changeOwnPassword(db, { hashing, sessions }, actorOf(request), { currentPassword: current_password, newPassword: new_password });
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/me/sessions',
+    {
+      onRequest: signedIn,
+      schema: {
+        tags,
+        summary: 'Where you are signed in: your unexpired sessions, this one first',
+        response: { 200: z.object({ sessions: z.array(mySessionSchema) }), ...errorResponses },
+      },
+    },
+    async (request) => ({
+      sessions: (await listMySessions(db, actorOf(request))).map((session) => ({
+        id: session.id,
+        current: session.current,
+        user_agent: session.userAgent,
+        signed_in_at: iso(session.signedInAt),
+        expires_at: iso(session.expiresAt),
+      })),
+    }),
+  );
+
+  app.post(
+    '/api/me/sessions/sign-out-others',
+    {
+      onRequest: signedIn,
+      schema: {
+        tags,
+        summary: 'Sign out of every other device',
+        description: 'Ends every session of yours but the one making this request.',
+        response: { 200: z.object({ signed_out: z.number().int() }), ...errorResponses },
+      },
+    },
+    async (request) => ({ signed_out: await signOutOtherDevices(db, sessions, actorOf(request)) }),
   );
 }

@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
 import { isoText } from '../../db/sql.ts';
-import type { Cursor } from '../../http/paging.ts';
+import type { Cursor, SortKind } from '../../http/paging.ts';
 import { clientProductAssignments as assignments, clients } from '../clients/clients.table.ts';
 import { expertSessionProducts as links, expertSessionProgress as progress, expertSessions as sessions } from '../expert-sessions/expert-sessions.table.ts';
 import { escapeLike } from '../products/products.repository.ts';
@@ -30,6 +30,9 @@ const bound =
     sql`${values[name]}::${sql.raw(type)}`;
 const pattern = (search: string | undefined) => search && `%${escapeLike(search)}%`;
 
+/** A progress number (seconds, percent; whole or not) as the API writes numbers: 0 when absent, no trailing zeros. */
+const exactNumber = (value: SQL) => sql`trim_scale(coalesce(${value}, 0)::numeric)`;
+
 /** A statement built once and prepared: `select <fields> from (<statement>) as result`. */
 function preparedSelect<Fields extends Record<string, SQL>>(db: Database, name: Array<string | false | undefined>, fields: Fields, statement: () => SQL) {
   return prepared(db, ['insight', ...name], (db) => db.select(fields).from(sql`(${statement()}) as result`));
@@ -53,11 +56,15 @@ const countedStudent = (alias: string) => sql.raw(`${alias}.role = 'student' and
  * Each sort as a key that is never NULL (so that a keyset comparison holds), its direction and the
  * type its cursor text is read back as. The student's id breaks ties in the same direction.
  */
-const studentSorts: Record<StudentSort, { key: SQL; direction: 'asc' | 'desc'; type: string }> = {
-  name: { key: sql`u.name`, direction: 'asc', type: 'text' },
-  progress: { key: sql`coalesce(p.completion_percentage::numeric, -1)`, direction: 'desc', type: 'numeric' },
-  last_watched: { key: sql`coalesce(p.updated_at, '-infinity'::timestamptz)`, direction: 'desc', type: 'timestamptz' },
+const studentSorts: Record<StudentSort, { key: SQL; direction: 'asc' | 'desc'; type: string; kind: SortKind }> = {
+  name: { key: sql`u.name`, direction: 'asc', type: 'text', kind: 'name' },
+  progress: { key: sql`coalesce(p.completion_percentage::numeric, -1)`, direction: 'desc', type: 'numeric', kind: 'number' },
+  // Not watched: the epoch, before any watching, and a time a cursor may carry in any time zone.
+  last_watched: { key: sql`coalesce(p.updated_at, timestamptz '1970-01-01 00:00:00+00')`, direction: 'desc', type: 'timestamptz', kind: 'timestamp' },
 };
+
+/** What the cursor of each sort holds, for `decodeCursor`. */
+export const studentSortKind = (sort: StudentSort) => studentSorts[sort].kind;
 
 function keysetAfter(sort: { key: SQL; direction: 'asc' | 'desc'; type: string }, id: SQL) {
   const beyond = sort.direction === 'asc' ? sql`>` : sql`<`;
@@ -96,7 +103,7 @@ export async function findSessionHeading(db: Database, sessionId: string) {
   const [row] = await preparedSelect(db, ['session_heading'], { json: sql<string>`result.json` }, () => sql`
     select json_build_object(
       'id', e.id, 'title', e.title, 'is_active', e.is_active, 'deleted_at', ${isoText(sql`e.deleted_at`)},
-      'video_duration', e.video_duration,
+      'video_duration', trim_scale(e.video_duration::numeric),
       'products', coalesce((select json_agg(pr.summary order by pr.name, pr.id) from ${links} l join ${products} pr on pr.id = l.product_id
         where l.expert_session_id = e.id), '[]'::json)
     )::text as json
@@ -195,9 +202,9 @@ export async function listSessionStudents(db: Database, sessionId: string, query
           'client', json_build_object('id', listed.client_id, 'name', listed.client_name),
           'products', listed.products,
           'status', ${rowStatusOf},
-          'completion_percentage', coalesce(listed.completion_percentage, 0),
-          'watch_time_seconds', coalesce(listed.watch_time_seconds, 0),
-          'last_position_seconds', coalesce(listed.last_position_seconds, 0),
+          'completion_percentage', ${exactNumber(sql`listed.completion_percentage`)},
+          'watch_time_seconds', ${exactNumber(sql`listed.watch_time_seconds`)},
+          'last_position_seconds', ${exactNumber(sql`listed.last_position_seconds`)},
           'last_watched_at', ${isoText(sql`listed.updated_at`)},
           'completed_at', ${isoText(sql`listed.completed_at`)}
         )::text as json,
@@ -222,7 +229,7 @@ export type SessionStudentCsvRow = {
 /** Every row of the drill-down with its filters, in its order: the statement for `streamRows`. */
 export const sessionStudentsForExport = (sessionId: string, query: SessionStudentQuery) => sql`
   select listed.name, listed.email, listed.client_name, listed.product_names as products, ${rowStatusOf} as status,
-    coalesce(listed.completion_percentage, 0) as completion_percentage, coalesce(listed.watch_time_seconds, 0) as watch_time_seconds,
+    ${exactNumber(sql`listed.completion_percentage`)} as completion_percentage, ${exactNumber(sql`listed.watch_time_seconds`)} as watch_time_seconds,
     ${isoText(sql`listed.updated_at`)} as last_watched_at, ${isoText(sql`listed.completed_at`)} as completed_at
   from (${sessionStudentsRows(query, { limit: false }, bound({ sessionId, ...query, pattern: pattern(query.search) }))}) as listed
   ${rowsOrder(query)}`;
@@ -266,20 +273,20 @@ export type StudentSessionQuery = { status?: WatchStatus; search?: string };
 function studentSessionsStatement(query: StudentSessionQuery, paging: { cursor: boolean; limit: boolean }, bind: Bind = placeholder) {
   return sql`
     select json_build_object(
-        'session', json_build_object('id', e.id, 'title', e.title, 'video_duration', e.video_duration, 'is_active', e.is_active,
+        'session', json_build_object('id', e.id, 'title', e.title, 'video_duration', trim_scale(e.video_duration::numeric), 'is_active', e.is_active,
           'deleted_at', ${isoText(sql`e.deleted_at`)}),
         'products', coalesce(through.products, '[]'::json),
         'reached', through.products is not null and e.is_active and e.deleted_at is null,
         'status', ${statusOf},
-        'completion_percentage', coalesce(p.completion_percentage, 0),
-        'watch_time_seconds', coalesce(p.watch_time_seconds, 0),
-        'last_position_seconds', coalesce(p.last_position_seconds, 0),
+        'completion_percentage', ${exactNumber(sql`p.completion_percentage`)},
+        'watch_time_seconds', ${exactNumber(sql`p.watch_time_seconds`)},
+        'last_position_seconds', ${exactNumber(sql`p.last_position_seconds`)},
         'last_watched_at', ${isoText(sql`p.updated_at`)},
         'completed_at', ${isoText(sql`p.completed_at`)}
       )::text as json,
       e.created_at::text as sort_value, e.id,
       e.title, coalesce(through.product_names, '') as products, ${statusOf} as status,
-      coalesce(p.completion_percentage, 0) as completion_percentage, coalesce(p.watch_time_seconds, 0) as watch_time_seconds,
+      ${exactNumber(sql`p.completion_percentage`)} as completion_percentage, ${exactNumber(sql`p.watch_time_seconds`)} as watch_time_seconds,
       ${isoText(sql`p.updated_at`)} as last_watched_at, ${isoText(sql`p.completed_at`)} as completed_at
     from ${users} u
     cross join lateral (
@@ -474,7 +481,7 @@ export async function findWorkletProgress(db: Database, workletId: string, viewe
     select json_build_object(
       'worklet', json_build_object('id', w.id, 'cert_id', w.cert_id, 'title', w.title, 'status', w.status,
         'product', (select summary from ${products} where id = w.product_id)),
-      'sessions', coalesce((select json_agg(json_build_object('id', id, 'title', title, 'video_duration', video_duration)
+      'sessions', coalesce((select json_agg(json_build_object('id', id, 'title', title, 'video_duration', trim_scale(video_duration::numeric))
         order by created_at, id) from product_sessions), '[]'::json),
       'students', coalesce((select json_agg(json_build_object(
           'id', t.id, 'name', t.name,
@@ -484,7 +491,7 @@ export async function findWorkletProgress(db: Database, workletId: string, viewe
           'in_progress', (select count(*)::int from team_progress tp where tp.student_id = t.id and not tp.is_completed),
           'not_started', (select count(*)::int from product_sessions) - (select count(*)::int from team_progress tp where tp.student_id = t.id),
           'progress', coalesce((select json_agg(json_build_object(
-              'session_id', tp.expert_session_id, 'completion_percentage', tp.completion_percentage, 'is_completed', tp.is_completed,
+              'session_id', tp.expert_session_id, 'completion_percentage', ${exactNumber(sql`tp.completion_percentage`)}, 'is_completed', tp.is_completed,
               'last_watched_at', ${isoText(sql`tp.updated_at`)}) order by tp.expert_session_id)
             from team_progress tp where tp.student_id = t.id), '[]'::json)
         ) order by t.name, t.id) from team t), '[]'::json)

@@ -2,7 +2,7 @@ import { date, integer, numeric, pgTable, primaryKey, uuid } from 'drizzle-orm/p
 import { clients } from '../clients/clients.table.ts';
 import { expertSessions } from '../expert-sessions/expert-sessions.table.ts';
 
-// Kept on write by the triggers of migration 0021 (decision 032, docs/derived-data.md): the figures
+// Kept on write by the triggers of migration 0024 (decision 032, docs/derived-data.md): the figures
 // of the progress reports, per client, so that a report reads a few hundred rows instead of every
 // progress row of a programme. A student counts while they are a student and not disabled; whether
 // their client is active, and whether it reaches a session, is read with the figures.

@@ -53,7 +53,8 @@ export async function listSessionStudents(
   query: repository.SessionStudentQuery & { limit: number; cursor?: string },
 ) {
   await requireSession(db, sessionId);
-  const rows = await repository.listSessionStudents(db, sessionId, { ...query, cursor: decodeCursor(query.cursor), limit: query.limit + 1 });
+  const cursor = decodeCursor(query.cursor, repository.studentSortKind(query.sort));
+  const rows = await repository.listSessionStudents(db, sessionId, { ...query, cursor, limit: query.limit + 1 });
   return toPage(rows, query.limit, cursorOf);
 }
 
@@ -77,7 +78,7 @@ export async function getStudentProfile(db: Database, studentId: string) {
 
 export async function listStudentSessions(db: Database, studentId: string, query: repository.StudentSessionQuery & { limit: number; cursor?: string }) {
   await getStudentProfile(db, studentId);
-  const rows = await repository.listStudentSessions(db, studentId, { ...query, cursor: decodeCursor(query.cursor), limit: query.limit + 1 });
+  const rows = await repository.listStudentSessions(db, studentId, { ...query, cursor: decodeCursor(query.cursor, 'timestamp'), limit: query.limit + 1 });
   return toPage(rows, query.limit, cursorOf);
 }
 
@@ -171,7 +172,7 @@ function weeklySeries(weeks: { week: string; completions: number }[]) {
 
 export async function listNotStarted(db: Database, query: repository.ReportScope & { limit: number; cursor?: string }) {
   await requireScope(db, query);
-  const rows = await repository.listNotStarted(db, { ...query, cursor: decodeCursor(query.cursor), limit: query.limit + 1 });
+  const rows = await repository.listNotStarted(db, { ...query, cursor: decodeCursor(query.cursor, 'name'), limit: query.limit + 1 });
   return toPage(rows, query.limit, cursorOf);
 }
 

@@ -14,6 +14,7 @@ const userColumns = {
   clientId: users.clientId,
   clientName: clients.name,
   disabled: users.banned,
+  passwordChangeReason: users.passwordChangeReason,
   createdAt: users.createdAt,
   updatedAt: users.updatedAt,
   sortKey: sql<string>`${users.createdAt}::text`,
@@ -52,6 +53,15 @@ export async function findUser(db: Database, id: string) {
   return user;
 }
 
+/**
+ * The user's role and client, their row locked until the transaction ends: a change of the worklets
+ * they are on (which locks them first) waits, and so does this for one under way.
+ */
+export async function lockUser(db: Database, id: string) {
+  const [user] = await db.select({ id: users.id, role: users.role, clientId: users.clientId }).from(users).where(eq(users.id, id)).for('no key update');
+  return user;
+}
+
 export async function findUserIdByEmail(db: Database, email: string) {
   const [row] = await db.select({ id: users.id }).from(users).where(eq(users.email, email.toLowerCase()));
   return row?.id;
@@ -78,13 +88,6 @@ export async function updateUser(
 ) {
   const updated = await db.update(users).set(values).where(eq(users.id, id)).returning({ id: users.id });
   return updated.length > 0;
-}
-
-export async function updatePassword(db: Database, userId: string, passwordHash: string) {
-  await db
-    .update(authAccounts)
-    .set({ password: passwordHash })
-    .where(and(eq(authAccounts.userId, userId), eq(authAccounts.providerId, 'credential')));
 }
 
 export async function deleteSessionsOf(db: Database, userId: string) {

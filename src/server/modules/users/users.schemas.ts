@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import { pagingQuery } from '../../http/paging.ts';
-import { iso, requiredText, timestamp } from '../../http/schemas.ts';
+import { iso, requiredText, searchText, timestamp } from '../../http/schemas.ts';
 import type { UserRow } from './users.repository.ts';
-import { userRoles } from './users.table.ts';
+import { newPassword } from '../passwords/passwords.schemas.ts';
+import { passwordChangeReasons, userRoles } from './users.table.ts';
 
 export const userRole = z.enum(userRoles);
-const password = z.string().min(8).max(128);
+export const passwordChangeReason = z
+  .enum(passwordChangeReasons)
+  .nullable()
+  .meta({ description: 'Why the user must choose a new password before anything else (weak, set_by_admin); null when they need not' });
 
 export const userSchema = z
   .object({
@@ -15,6 +19,7 @@ export const userSchema = z
     role: userRole,
     client: z.object({ id: z.uuid(), name: z.string() }).nullable(),
     disabled: z.boolean(),
+    password_change_reason: passwordChangeReason,
     created_at: timestamp,
     updated_at: timestamp,
   })
@@ -22,7 +27,7 @@ export const userSchema = z
 
 export const userListQuery = z.object({
   ...pagingQuery,
-  search: z.string().trim().max(200).optional(),
+  search: searchText,
   role: userRole.optional(),
   client_id: z.uuid().optional(),
 });
@@ -30,7 +35,7 @@ export const userListQuery = z.object({
 export const createUserBody = z.object({
   email: z.email().max(254),
   name: requiredText(200),
-  password,
+  password: newPassword,
   role: userRole,
   client_id: z.uuid().nullable().optional(),
 });
@@ -41,8 +46,15 @@ export const updateUserBody = z
     role: userRole.optional(),
     client_id: z.uuid().nullable().optional(),
     disabled: z.boolean().optional(),
-    password: password.optional(),
+    leave_worklets: z.boolean().optional().meta({
+      description:
+        'When the new role or client cannot keep the user on some worklets (a student moved to a client without a ' +
+        "worklet's product, or given another role; a mentor given another role): take them off those teams, or end " +
+        'those assignments, with a timeline entry each. Without it such a change answers 409 with the worklets.',
+    }),
   })
+  // A password is set with POST /api/admin/users/:id/password; naming one here is refused, not ignored.
+  .strict()
   .refine((body) => Object.keys(body).length > 0, { message: 'Name at least one field to change' });
 
 export function presentUser(user: UserRow) {
@@ -53,6 +65,7 @@ export function presentUser(user: UserRow) {
     role: user.role,
     client: user.clientId ? { id: user.clientId, name: user.clientName ?? '' } : null,
     disabled: user.disabled,
+    password_change_reason: user.passwordChangeReason,
     created_at: iso(user.createdAt),
     updated_at: iso(user.updatedAt),
   };

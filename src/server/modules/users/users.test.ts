@@ -110,7 +110,7 @@ describe('users API', () => {
 
   it('bootstraps the configured admin once', async () => {
     const hash = async (password: string) => (await t.app.context.auth.$context).password.hash(password);
-    const admin = { email: 'ops@test.dev', password: 'bootstrap-password', name: 'Ops' };
+    const admin = { email: 'ops@test.dev', password: 'ops-bootstrap-lantern', name: 'Ops' };
     expect(await ensureAdmin(t.db, hash, admin)).toBe(true);
     expect(await ensureAdmin(t.db, hash, admin)).toBe(false);
     const signIn = await t.app.inject({ method: 'POST', url: '/api/auth/sign-in/email', payload: { email: admin.email, password: admin.password } });

@@ -1,16 +1,16 @@
 import { z } from 'zod';
 import { pagingQuery } from '../../http/paging.ts';
 import { jsonText, withFields } from '../../http/serializer.ts';
-import { idSet, iso, optionalText, requiredText, timestamp } from '../../http/schemas.ts';
+import { calendarDate, idSet, iso, optionalText, requiredText, searchText, timestamp } from '../../http/schemas.ts';
 import { productSummary } from '../products/products.schemas.ts';
 import type { AssignmentRow, HistoryRow } from './assignments.repository.ts';
 import type { MentorOverview } from './assignments.usecases.ts';
-import type { MentorCandidateRow, WorkletDetail, WorkletRow } from './worklets.repository.ts';
-import { assignmentActions, mentorRoles, workletStatuses } from './worklets.table.ts';
+import type { MentorCandidateRow, TeamHistoryRow, WorkletDetail, WorkletNeedingPrimaryRow, WorkletRef, WorkletRow } from './worklets.repository.ts';
+import { assignmentActions, mentorRoles, teamActions, workletStatuses } from './worklets.table.ts';
 
 const workletStatus = z.enum(workletStatuses);
 const mentorRole = z.enum(mentorRoles);
-const date = z.iso.date().meta({ example: '2026-01-12' });
+const date = calendarDate.meta({ example: '2026-01-12' });
 const person = z.object({ id: z.uuid(), name: z.string() });
 
 const example = {
@@ -76,14 +76,32 @@ export const mentorWorkletSchema = z
   })
   .meta({ id: 'MentorWorklet', example: { ...workletExample, role_type: 'Primary', assigned_at: example.at, students: [example.student] } });
 
+export const primaryNeedReasons = ['no_primary', 'primary_disabled'] as const;
+
+export const workletNeedingPrimarySchema = z
+  .object({
+    ...workletFields,
+    needs_primary: z.object({
+      reason: z.enum(primaryNeedReasons),
+      /** The disabled Primary, for `primary_disabled`. */
+      primary: person.nullable(),
+    }),
+  })
+  .meta({
+    id: 'WorkletNeedingPrimary',
+    description:
+      'An open (draft or ongoing) worklet without a Primary who can act: `no_primary` (none is active) or `primary_disabled` (the active Primary is a disabled user, named in `primary`).',
+    example: { ...workletExample, needs_primary: { reason: 'primary_disabled', primary: example.maya } },
+  });
+
 export const workletListQuery = z.object({
   ...pagingQuery,
   status: workletStatus.optional(),
   mentor_id: z.uuid().optional(),
-  search: z.string().trim().max(200).optional(),
+  search: searchText,
 });
 
-export const peopleQuery = z.object({ ...pagingQuery, search: z.string().trim().max(200).optional() });
+export const peopleQuery = z.object({ ...pagingQuery, search: searchText });
 
 export const mentorCandidateSchema = z
   .object({ id: z.uuid(), name: z.string(), email: z.string(), active_worklets: z.number().int() })
@@ -109,7 +127,7 @@ export const mentorWorkletsQuery = z.object({ ...pagingQuery, role: mentorRole.o
 const workletBodyFields = {
   cert_id: requiredText(50).meta({ example: '25TST04WT' }),
   title: requiredText(200),
-  description: optionalText(5000),
+  description: optionalText(5000, 'lines'),
   status: workletStatus,
   start_date: date.nullable(),
   end_date: date.nullable(),
@@ -148,7 +166,8 @@ export const assignmentSchema = z
   .object({
     id: z.uuid(),
     worklet_id: z.uuid(),
-    mentor: z.object({ id: z.uuid(), name: z.string(), email: z.string() }),
+    // A disabled mentor keeps their assignments (decision 025); lists say so.
+    mentor: z.object({ id: z.uuid(), name: z.string(), email: z.string(), disabled: z.boolean() }),
     role_type: mentorRole,
     is_active: z.boolean(),
     assigned_at: timestamp,
@@ -162,7 +181,7 @@ export const assignmentSchema = z
     example: {
       id: '9e8d7c6b-5a49-4382-9716-05f4e3d2c1b0',
       worklet_id: example.workletId,
-      mentor: { ...example.maya, email: 'maya.mentor@jobready.test' },
+      mentor: { ...example.maya, email: 'maya.mentor@jobready.test', disabled: false },
       role_type: 'Primary',
       is_active: true,
       assigned_at: example.at,
@@ -186,25 +205,25 @@ const handover = z
   .meta({ description: 'Making someone Primary while another mentor is: demote that one to Secondary instead of answering 409.' });
 
 export const assignMentorBody = z
-  .object({ mentor_id: z.uuid(), role_type: mentorRole, notes: optionalText(2000), handover })
+  .object({ mentor_id: z.uuid(), role_type: mentorRole, notes: optionalText(2000, 'lines'), handover })
   .meta({ example: { mentor_id: example.maya.id, role_type: 'Primary', notes: 'Leads the weekly reviews.' } });
 
 export const mentorParams = z.object({ id: z.uuid(), mentorId: z.uuid() });
 export const mentorIdParams = z.object({ mentorId: z.uuid() });
 
 export const changeAssignmentBody = z
-  .object({ role_type: mentorRole.optional(), is_active: z.boolean().optional(), reason: optionalText(2000), handover })
+  .object({ role_type: mentorRole.optional(), is_active: z.boolean().optional(), reason: optionalText(2000, 'lines'), handover })
   .refine((body) => body.role_type !== undefined || body.is_active !== undefined, {
     message: 'Name role_type or is_active',
   })
   .meta({ example: { role_type: 'Primary', handover: true, reason: 'Maya leaves for parental leave.' } });
 
-export const deactivateQuery = z.object({ reason: optionalText(2000) });
+export const deactivateQuery = z.object({ reason: optionalText(2000, 'lines') });
 
 export const setMentorsBody = z
   .object({
-    mentors: z.array(z.object({ mentor_id: z.uuid(), role_type: mentorRole, notes: optionalText(2000) })).max(100),
-    reason: optionalText(2000),
+    mentors: z.array(z.object({ mentor_id: z.uuid(), role_type: mentorRole, notes: optionalText(2000, 'lines') })).max(100),
+    reason: optionalText(2000, 'lines'),
   })
   .meta({
     example: {
@@ -221,7 +240,7 @@ export const bulkAssignBody = z
     worklet_ids: idSet.pipe(z.array(z.uuid()).min(1)),
     mentor_id: z.uuid(),
     role_type: mentorRole,
-    notes: optionalText(2000),
+    notes: optionalText(2000, 'lines'),
     handover,
   })
   .meta({ example: { worklet_ids: [example.workletId], mentor_id: example.omar.id, role_type: 'Collaborator' } });
@@ -250,6 +269,42 @@ export const historyEntrySchema = z
       created_at: example.at,
     },
   });
+
+export const teamHistoryEntrySchema = z
+  .object({
+    id: z.uuid(),
+    action: z.enum(teamActions),
+    student: person,
+    actor: person.nullable(),
+    reason: z.string().nullable(),
+    created_at: timestamp,
+  })
+  .meta({
+    id: 'WorkletTeamHistoryEntry',
+    example: {
+      id: '1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f0',
+      action: 'removed',
+      student: example.student,
+      actor: example.staff,
+      reason: 'Moved to Contoso, which does not have Interview Ready',
+      created_at: example.at,
+    },
+  });
+
+/**
+ * A worklet as a refused change names it (`details.worklets` of a 409): the mentor's role on it when
+ * the change would end a mentor's assignment, null for a student's team.
+ */
+export function presentWorkletRef(worklet: WorkletRef & { roleType?: string | null }) {
+  return {
+    id: worklet.id,
+    cert_id: worklet.certId,
+    title: worklet.title,
+    status: worklet.status,
+    product: { id: worklet.productId, name: worklet.productName },
+    role_type: worklet.roleType ?? null,
+  };
+}
 
 const counts = <Keys extends readonly [string, ...string[]]>(keys: Keys) =>
   z.object(Object.fromEntries(keys.map((key) => [key, z.number().int()])) as Record<Keys[number], z.ZodNumber>);
@@ -304,6 +359,23 @@ export function presentHistoryEntry(entry: HistoryRow) {
     reason: entry.reason,
     created_at: iso(entry.createdAt),
   };
+}
+
+export function presentTeamHistoryEntry(entry: TeamHistoryRow) {
+  return {
+    id: entry.id,
+    action: entry.action,
+    student: entry.student,
+    actor: personOrNull(entry.actor),
+    reason: entry.reason,
+    created_at: iso(entry.createdAt),
+  };
+}
+
+export function presentWorkletNeedingPrimary(worklet: WorkletNeedingPrimaryRow) {
+  const primary = worklet.primaryId ? { id: worklet.primaryId, name: worklet.primaryName! } : null;
+  const needsPrimary = { reason: primary ? 'primary_disabled' : 'no_primary', primary };
+  return jsonText<z.infer<typeof workletNeedingPrimarySchema>>(withFields(worklet.json, `,"needs_primary":${JSON.stringify(needsPrimary)}`));
 }
 
 export function presentMentorCandidate(mentor: MentorCandidateRow) {

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, date, index, json, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, id, updatedAt } from '../../db/columns.ts';
+import { createdAt, id, legacy, updatedAt } from '../../db/columns.ts';
 import { products } from '../products/products.table.ts';
 import { users } from '../users/users.table.ts';
 
@@ -10,8 +10,12 @@ export type WorkletStatus = (typeof workletStatuses)[number];
 export const mentorRoles = ['Primary', 'Secondary', 'Collaborator'] as const;
 export type MentorRole = (typeof mentorRoles)[number];
 
-export const assignmentActions = ['assigned', 'role_changed', 'deactivated', 'reactivated'] as const;
+/** `imported`: the assignment as it stood in the system it was imported from (decision 027). */
+export const assignmentActions = ['assigned', 'role_changed', 'deactivated', 'reactivated', 'imported'] as const;
 export type AssignmentAction = (typeof assignmentActions)[number];
+
+export const teamActions = ['added', 'removed'] as const;
+export type TeamAction = (typeof teamActions)[number];
 
 export type TeamMember = { id: string; name: string };
 export type ActiveMentor = { id: string; name: string; role_type: MentorRole };
@@ -32,6 +36,7 @@ export const worklets = pgTable(
       .references(() => products.id, { onDelete: 'restrict' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    legacy: legacy(),
     // The roster as lists show it, kept by triggers on the students, the assignments and people's
     // names (migration 0013, decision 014): listing worklets reads it instead of joining per worklet.
     /** The students by name. */
@@ -50,6 +55,11 @@ export const worklets = pgTable(
     check('worklets_dates_check', sql`${table.endDate} is null or ${table.startDate} is null or ${table.endDate} >= ${table.startDate}`),
     index('worklets_created_idx').on(table.createdAt.desc(), table.id.desc()),
     index('worklets_product_id_idx').on(table.productId),
+    // Open worklets without an active Primary, for the list of worklets that need one (decision 025).
+    // The roster lists the Primary first, so its first mentor tells whether there is one.
+    index('worklets_without_primary_idx')
+      .on(table.createdAt.desc(), table.id.desc())
+      .where(sql`${table.status} in ('draft', 'ongoing') and (${table.activeMentors} -> 0 ->> 'role_type') is distinct from 'Primary'`),
   ],
 );
 
@@ -63,6 +73,7 @@ export const workletStudents = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     createdAt: createdAt(),
+    legacy: legacy(),
   },
   (table) => [
     primaryKey({ columns: [table.workletId, table.studentId] }),
@@ -89,6 +100,7 @@ export const mentorWorkletAssignments = pgTable(
     updatedAt: updatedAt(),
     deactivatedAt: timestamp('deactivated_at', { withTimezone: true }),
     deactivatedBy: uuid('deactivated_by').references(() => users.id, { onDelete: 'set null' }),
+    legacy: legacy(),
   },
   (table) => [
     unique('unique_mentor_worklet').on(table.mentorId, table.workletId),
@@ -129,8 +141,30 @@ export const mentorAssignmentHistory = pgTable(
   (table) => [
     check(
       'mentor_assignment_history_action_check',
-      sql`${table.action} in ('assigned', 'role_changed', 'deactivated', 'reactivated')`,
+      sql`${table.action} in ('assigned', 'role_changed', 'deactivated', 'reactivated', 'imported')`,
     ),
     index('mentor_assignment_history_worklet_idx').on(table.workletId, table.createdAt),
+  ],
+);
+
+/** Append-only timeline of a worklet's team: who joined or left it, who made the change and why. */
+export const workletTeamHistory = pgTable(
+  'worklet_team_history',
+  {
+    id: id(),
+    workletId: uuid('worklet_id')
+      .notNull()
+      .references(() => worklets.id, { onDelete: 'cascade' }),
+    studentId: uuid('student_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    action: text('action', { enum: teamActions }).notNull(),
+    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    reason: text('reason'),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    check('worklet_team_history_action_check', sql`${table.action} in ('added', 'removed')`),
+    index('worklet_team_history_worklet_idx').on(table.workletId, table.createdAt),
   ],
 );

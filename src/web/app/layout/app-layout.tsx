@@ -2,7 +2,18 @@ import { AppShell, Avatar, Badge, Burger, Group, Menu, NavLink, ScrollArea, Stac
 import { useDisclosure } from '@mantine/hooks';
 import type { ComponentType } from 'react';
 import { NavLink as RouterNavLink, Outlet, useNavigate } from 'react-router';
-import { IconBriefcase, IconBuilding, IconChart, IconCompass, IconHome, IconLogout, IconPackage, IconUsers, IconVideo } from '../../components/icons.tsx';
+import {
+  IconBriefcase,
+  IconBuilding,
+  IconChart,
+  IconCompass,
+  IconHome,
+  IconLogout,
+  IconPackage,
+  IconUser,
+  IconUsers,
+  IconVideo,
+} from '../../components/icons.tsx';
 import { type Area, areaHome, type Me, type Role, useSignOut } from '../../lib/auth.ts';
 import { Logo } from '../../components/logo.tsx';
 import { roleLabel } from '../../lib/labels.ts';
@@ -118,6 +129,9 @@ function UserMenu({ user }: { user: Me }) {
       </Menu.Target>
       <Menu.Dropdown>
         <Menu.Label>{user.email}</Menu.Label>
+        <Menu.Item leftSection={<IconUser />} onClick={() => navigate('/profile')}>
+          Your profile
+        </Menu.Item>
         <Menu.Item
           leftSection={<IconLogout />}
           onClick={() => signOut.mutate(undefined, { onSuccess: () => navigate('/sign-in', { replace: true }) })}

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client.ts';
-import type { Role } from '../../../lib/auth.ts';
+import type { PasswordChangeReason, Role } from '../../../lib/auth.ts';
 import { useWrite } from '../../../lib/mutation.ts';
 import { fetchAllPages, usePagedList } from '../../../lib/paging.ts';
 
@@ -11,6 +11,7 @@ export type User = {
   role: Role;
   client: { id: string; name: string } | null;
   disabled: boolean;
+  password_change_reason: PasswordChangeReason | null;
   created_at: string;
   updated_at: string;
 };
@@ -31,8 +32,8 @@ export function useClientChoices() {
   });
 }
 
-// Client rows count their students.
-const refresh = [usersKey, ['clients']];
+// Client rows count their students; a change can take people out of worklets (`leave_worklets`).
+const refresh = [usersKey, ['clients'], ['worklets']];
 
 export const useCreateUser = () =>
   useWrite(
@@ -43,7 +44,15 @@ export const useCreateUser = () =>
 
 export const useUpdateUser = () =>
   useWrite(
-    ({ id, ...changes }: { id: string; name?: string; role?: Role; client_id?: string | null; disabled?: boolean }) =>
+    ({ id, ...changes }: { id: string; name?: string; role?: Role; client_id?: string | null; disabled?: boolean; leave_worklets?: boolean }) =>
       api<{ user: User }>(`/api/admin/users/${id}`, { method: 'PATCH', body: changes }),
     refresh,
+  );
+
+/** Sets a user's password (they are signed out everywhere); by default they choose their own at their next sign-in. */
+export const useSetPassword = () =>
+  useWrite(
+    ({ id, ...input }: { id: string; password: string; change_at_next_sign_in: boolean }) =>
+      api<{ user: User }>(`/api/admin/users/${id}/password`, { method: 'POST', body: input }),
+    [usersKey],
   );

@@ -1,4 +1,4 @@
-import { ActionIcon, Anchor, Badge, Button, Menu, Select, SimpleGrid, Text } from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Button, Group, Menu, Select, SimpleGrid, Text } from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { DataTable } from '../../../components/data-table.tsx';
@@ -91,9 +91,16 @@ export function UsersPage() {
               {
                 header: 'Status',
                 cell: (user) => (
-                  <Badge color={user.disabled ? 'red' : 'green'} variant="dot" tt="none">
-                    {user.disabled ? 'Disabled' : 'Active'}
-                  </Badge>
+                  <Group gap={6}>
+                    <Badge color={user.disabled ? 'red' : 'green'} variant="dot" tt="none">
+                      {user.disabled ? 'Disabled' : 'Active'}
+                    </Badge>
+                    {user.password_change_reason && (
+                      <Badge color="orange" variant="light" tt="none">
+                        New password due
+                      </Badge>
+                    )}
+                  </Group>
                 ),
               },
               { header: 'Created', nowrap: true, cell: (user) => <Text size="sm">{formatDate(user.created_at)}</Text> },
@@ -107,7 +114,7 @@ export function UsersPage() {
                 </Menu.Target>
                 <Menu.Dropdown>
                   <Menu.Item leftSection={<IconPencil />} onClick={() => setDialog({ kind: 'edit', user })}>
-                    Edit name, role and client
+                    Edit, or set a password
                   </Menu.Item>
                   <Menu.Item color={user.disabled ? undefined : 'red'} onClick={() => setDialog({ kind: 'toggle-disabled', user })}>
                     {user.disabled ? 'Enable' : 'Disable'}

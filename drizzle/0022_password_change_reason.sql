@@ -1,0 +1,2 @@
+ALTER TABLE "users" ADD COLUMN "password_change_reason" text;--> statement-breakpoint
+ALTER TABLE "users" ADD CONSTRAINT "users_password_change_reason_check" CHECK ("users"."password_change_reason" in ('weak', 'set_by_admin'));

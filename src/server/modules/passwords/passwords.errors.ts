@@ -1,0 +1,6 @@
+import { defineError } from '../../http/errors.ts';
+
+/** The field and what makes it guessable are in `details.fields`, as for any invalid field. */
+export const passwordTooWeak = defineError('passwords.too_weak', 400, 'This password is too easy to guess.');
+export const currentPasswordWrong = defineError('passwords.current_password_wrong', 400, 'That is not your current password.');
+export const passwordUnchanged = defineError('passwords.unchanged', 400, 'Choose a password different from your current one.');
