@@ -36,6 +36,14 @@ describe.skipIf(!hasBrowser)('admin pages', () => {
     await captureScreens(page, 'admin-client-products', (p) => p.getByRole('option', { name: 'Career Launchpad' }).waitFor(), { mobileFullPage: false });
     await dialog.getByRole('heading').click(); // closes the open option list, as a person would
     await dialog.getByRole('button', { name: 'Save products' }).click();
+    // Priya and Liam are on a worklet of Interview Ready: the dialog names it before anything changes.
+    const conflict = dialog.getByRole('alert');
+    await conflict.getByText('Students of Northwind University are on worklets of a programme you are removing').waitFor();
+    expect(await conflict.getByRole('listitem').allInnerTexts()).toEqual([expect.stringMatching(/^25NWD01WT\s+Mock-interview coach bot[^]*Liam Chen, Priya Patel$/)]);
+    await captureScreens(page, 'admin-client-products-conflict', (p) => p.getByRole('dialog').getByText('Liam Chen, Priya Patel').waitFor(), {
+      mobileFullPage: false,
+    });
+    await dialog.getByRole('button', { name: 'Save and take them off these teams' }).click();
     await dialog.waitFor({ state: 'detached' });
 
     await page.reload();
@@ -77,6 +85,26 @@ describe.skipIf(!hasBrowser)('admin pages', () => {
     await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
     await page.getByText('priya@northwind.test').waitFor();
     await captureScreens(page, 'admin-users', (p) => p.getByText('priya@northwind.test').waitFor());
+  });
+
+  test('a mentor’s role change is answered with the worklets it would end, and nothing changes until confirmed', async () => {
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('button', { name: 'Actions for Maya Mentor' }).click();
+    await page.getByRole('menuitem', { name: 'Edit name, role and client' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit Maya Mentor' });
+    await dialog.getByRole('combobox', { name: /^Role/ }).click();
+    await page.getByRole('option', { name: 'Student' }).click();
+    await dialog.getByRole('combobox', { name: /^Client/ }).click();
+    await page.getByRole('option', { name: 'Northwind University' }).click();
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    const notice = dialog.getByRole('alert');
+    await notice.getByText('As a student, Maya Mentor can no longer mentor these 4 worklets').waitFor();
+    expect(await notice.getByRole('listitem').count()).toBe(4);
+    await dialog.getByRole('button', { name: 'Change role and end assignments' }).waitFor();
+    await captureScreens(page, 'admin-user-role-conflict', (p) => p.getByRole('dialog').getByText(/can no longer mentor/).waitFor(), { mobileFullPage: false });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('row').filter({ hasText: 'maya.mentor@jobready.test' }).getByText('Mentor', { exact: true }).waitFor();
   });
 
   test('a product is created, edited and deleted after confirming', async () => {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page, Request, Route } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { paddedSampleMp4 } from '../test/support/sample-video.ts';
 import { hasBrowser } from './support/browser.ts';
 import { captureScreens } from './support/screens.ts';
 import { demoUsers, signIn } from './support/session.ts';
@@ -11,13 +12,10 @@ import { useAppInBrowser } from './support/suite.ts';
 const sampleVideo = path.resolve(import.meta.dirname, '../test/fixtures/sample.mp4');
 const chunkBytes = 8 * 1024 * 1024; // the web app's tus chunk size
 
-/** The sample MP4 grown past two chunks by a trailing `free` box, which players and ffprobe skip. */
+/** The sample MP4 grown past two chunks. */
 function largeSampleVideo() {
-  const padding = Buffer.alloc(20 * 1024 * 1024);
-  padding.writeUInt32BE(padding.length, 0);
-  padding.write('free', 4, 'latin1');
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-video-')), 'long-talk.mp4');
-  fs.writeFileSync(file, Buffer.concat([fs.readFileSync(sampleVideo), padding]));
+  fs.writeFileSync(file, paddedSampleMp4(20 * 1024 * 1024));
   return file;
 }
 

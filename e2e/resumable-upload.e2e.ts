@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { paddedSampleMp4 } from '../test/support/sample-video.ts';
 import { hasBrowser } from './support/browser.ts';
 import { demoUsers, signIn } from './support/session.ts';
 import { useAppInBrowser } from './support/suite.ts';
@@ -11,18 +12,14 @@ import { useAppInBrowser } from './support/suite.ts';
 // Scenario 3: the browser really goes offline in the middle of an upload (Chromium's network
 // emulation, so `navigator.onLine` turns false as well), comes back, and the upload resumes from
 // the bytes the server already holds. expert-sessions.e2e.ts covers pausing and a single dropped request.
-const sampleVideo = path.resolve(import.meta.dirname, '../test/fixtures/sample.mp4');
 const chunkBytes = 8 * 1024 * 1024; // the web app's tus chunk size
 const title = 'Networking at career fairs';
 const megabyte = 1024 * 1024;
 
-/** The sample MP4 grown to ~24 MB (three chunks) by a trailing `free` box, which players and ffprobe skip. */
+/** The sample MP4 grown to ~24 MB (three chunks). */
 function largeVideo(directory: string) {
-  const padding = Buffer.alloc(24 * megabyte);
-  padding.writeUInt32BE(padding.length, 0);
-  padding.write('free', 4, 'latin1');
   const file = path.join(directory, 'career-fairs.mp4');
-  fs.writeFileSync(file, Buffer.concat([fs.readFileSync(sampleVideo), padding]));
+  fs.writeFileSync(file, paddedSampleMp4(24 * megabyte));
   return file;
 }
 

@@ -210,4 +210,37 @@ describe.skipIf(!hasBrowser)('scenario 2: mentors on a worklet', () => {
     await expect.poll(() => roleBadges(workletCard(page, '25NWD01WT'))).toEqual(['★ Omar Mentor · Primary', 'Maya Mentor · Secondary']);
     await signOut(page);
   });
+
+  test('disabling a Primary lists their open worklets as needing a new Primary, until someone takes over', async () => {
+    await signIn(page, app.url, demoUsers.admin.email);
+    await navigateTo(page, 'Users');
+    await page.getByRole('button', { name: 'Actions for Omar Mentor' }).click();
+    await page.getByRole('menuitem', { name: 'Disable' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Disable Omar Mentor?' });
+    await confirm.getByText(/worklets where they are Primary are listed/).waitFor();
+    await confirm.getByRole('button', { name: 'Disable' }).click();
+    await confirm.waitFor({ state: 'detached' });
+
+    // Omar leads 25NWD01WT (ongoing) and 25NWD02WT (completed): only the open one needs someone.
+    await navigateTo(page, 'Worklets');
+    const notice = page.getByRole('alert').filter({ hasText: '1 open worklet needs a new Primary mentor' });
+    await notice.getByRole('button', { name: 'Show them' }).click();
+    const needing = page.getByRole('list', { name: 'Worklets that need a new Primary' }).getByRole('listitem', { name: /^25/ });
+    await needing.getByText('Its Primary, Omar Mentor, is disabled').waitFor();
+    expect(await needing.count()).toBe(1);
+    await captureScreens(page, 'admin-worklets-needing-primary', (p) => p.getByText('Its Primary, Omar Mentor, is disabled').waitFor());
+
+    // Maya takes the Primary role over from the disabled Omar, who stays on as Secondary.
+    const dialog = await openMentors('25NWD01WT', 'Mock-interview coach bot');
+    await dialog.getByRole('tab', { name: 'Assignments' }).click();
+    await dialog.locator('[data-assignment="Omar Mentor"]').getByText('Disabled user').waitFor();
+    const mayaRow = dialog.locator('[data-assignment="Maya Mentor"]');
+    await mayaRow.getByRole('combobox', { name: 'Role of Maya Mentor' }).click();
+    await page.getByRole('option', { name: 'Primary' }).click();
+    await mayaRow.getByRole('button', { name: 'Hand over to Maya Mentor' }).click();
+    await mayaRow.getByText('★ Primary').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByText('Every open worklet has a Primary mentor who can lead it').waitFor();
+    await signOut(page);
+  });
 });

@@ -22,7 +22,7 @@ export async function seedDemoWorklets(db: Database, ids: DemoIds) {
       studentIds: string[],
     ) => {
       const { id } = await createWorklet(tx, { ...fields, productId });
-      await setStudents(tx, id, studentIds);
+      await setStudents(tx, id, studentIds, staff);
       return id;
     };
 

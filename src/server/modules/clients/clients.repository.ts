@@ -60,6 +60,12 @@ export async function clientExists(db: Database, id: string, options: { lock?: b
   return Boolean(row);
 }
 
+/** The client's name, or undefined when there is no such client. */
+export async function findClientName(db: Database, id: string) {
+  const [row] = await db.select({ name: clients.name }).from(clients).where(eq(clients.id, id));
+  return row?.name;
+}
+
 export async function insertClient(db: Database, values: { name: string; isActive?: boolean }) {
   const [client] = await db.insert(clients).values(values).returning({ id: clients.id });
   return client!.id;

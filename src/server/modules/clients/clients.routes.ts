@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AppInstance } from '../../app.ts';
 import { errorResponses, idParams } from '../../http/schemas.ts';
-import { allow } from '../auth/auth.guard.ts';
+import { actorOf, allow } from '../auth/auth.guard.ts';
 import {
   clientListQuery,
   clientProductsBody,
@@ -64,6 +64,9 @@ export function registerClientRoutes(app: AppInstance) {
       schema: {
         tags,
         summary: 'Rename, activate or deactivate a client',
+        description:
+          "A deactivated client's students keep their accounts, teams and progress but reach none of its products' " +
+          'expert sessions and worklets (nor count in their statistics) until it is activated again.',
         params: idParams,
         body: updateClientBody,
         response: { 200: clientResponse, ...errorResponses },
@@ -100,14 +103,21 @@ export function registerClientRoutes(app: AppInstance) {
       schema: {
         tags,
         summary: "Replace the client's products (one atomic difference)",
-        description: 'Unknown product ids answer 400 with `details.product_ids` and nothing is written.',
+        description:
+          'Unknown product ids answer 400 with `details.product_ids` and nothing is written. Removing a product that ' +
+          "the client's students have worklets of answers 409 `clients.products_in_use` with `details.worklets` (each " +
+          'with the students concerned), unless `leave_worklets: true` takes them off those teams.',
         params: idParams,
         body: clientProductsBody,
         response: { 200: clientResponse, ...errorResponses },
       },
     },
     async (request) => {
-      const client = await usecases.setClientProducts(db, request.params.id, request.body.product_ids);
+      const { product_ids, leave_worklets } = request.body;
+      const client = await usecases.setClientProducts(db, request.params.id, product_ids, {
+        actor: actorOf(request),
+        leaveWorklets: leave_worklets,
+      });
       return { client: presentClient(client) };
     },
   );

@@ -28,7 +28,14 @@ export const updateClientBody = z
   .object({ name: requiredText(200).optional(), is_active: z.boolean().optional() })
   .refine((body) => Object.keys(body).length > 0, { message: 'Name at least one field to change' });
 
-export const clientProductsBody = z.object({ product_ids: idSet });
+export const clientProductsBody = z.object({
+  product_ids: idSet,
+  leave_worklets: z.boolean().optional().meta({
+    description:
+      "When the client's students are on worklets of a product being removed: take them off those teams, with a " +
+      'timeline entry each. Without it such a change answers 409 `clients.products_in_use` with the worklets.',
+  }),
+});
 
 export function presentClient(client: ClientWithProducts) {
   return {

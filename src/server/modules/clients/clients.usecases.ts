@@ -1,9 +1,11 @@
 import type { Database } from '../../db/database.ts';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.ts';
 import { decodeCursor, toPage } from '../../http/paging.ts';
+import type { Actor } from '../auth/auth.guard.ts';
 import { unknownProducts } from '../products/products.errors.ts';
 import { findMissingProductIds } from '../products/products.repository.ts';
-import { clientHasStudents, clientNameTaken, clientNotFound } from './clients.errors.ts';
+import { conflictDetails, findTeamsLosingProducts, removeClientStudents } from '../worklets/memberships.usecases.ts';
+import { clientHasStudents, clientNameTaken, clientNotFound, productsInUse } from './clients.errors.ts';
 import * as repository from './clients.repository.ts';
 
 export async function listClients(db: Database, query: { limit: number; cursor?: string; search?: string }) {
@@ -41,21 +43,39 @@ export async function deleteClient(db: Database, id: string) {
   }
 }
 
-/** Replaces the client's product set in one transaction, adding and removing only what changed. */
-export async function setClientProducts(db: Database, clientId: string, productIds: string[]) {
+/**
+ * Replaces the client's product set in one transaction, adding and removing only what changed.
+ * Removing a product that the client's students have worklets of is refused with those worklets
+ * (a team member's client has the worklet's product), unless `leaveWorklets` takes those students
+ * off those teams in the same transaction (decision 025).
+ */
+export async function setClientProducts(
+  db: Database,
+  clientId: string,
+  productIds: string[],
+  { actor, leaveWorklets = false }: { actor: Actor; leaveWorklets?: boolean },
+) {
   await db.transaction(async (tx) => {
+    // The client before the worklets, as every writer of teams locks them (clients, then worklets).
     if (!(await repository.clientExists(tx, clientId, { lock: true }))) throw clientNotFound();
-    await replaceProducts(tx, clientId, productIds);
+    await replaceProducts(tx, clientId, productIds, async (removed) => {
+      const teams = await findTeamsLosingProducts(tx, clientId, removed);
+      if (teams.length === 0) return;
+      if (!leaveWorklets) throw productsInUse(conflictDetails(teams));
+      await removeClientStudents(tx, (await repository.findClientName(tx, clientId))!, teams, actor);
+    });
   });
   return getClient(db, clientId);
 }
 
-async function replaceProducts(tx: Database, clientId: string, productIds: string[]) {
+async function replaceProducts(tx: Database, clientId: string, productIds: string[], beforeRemoving?: (removed: string[]) => Promise<void>) {
   const missing = await findMissingProductIds(tx, productIds);
   if (missing.length) throw unknownProducts({ product_ids: missing });
   const current = new Set(await repository.findClientProductIds(tx, clientId));
   const wanted = new Set(productIds);
-  await repository.removeClientProducts(tx, clientId, [...current].filter((id) => !wanted.has(id)));
+  const removed = [...current].filter((id) => !wanted.has(id));
+  if (removed.length) await beforeRemoving?.(removed);
+  await repository.removeClientProducts(tx, clientId, removed);
   await repository.addClientProducts(tx, clientId, [...wanted].filter((id) => !current.has(id)));
 }
 

@@ -51,6 +51,7 @@ async function expectReachedAsCounted(expected: Record<(typeof statuses)[number]
       t.db,
       sql`select count(distinct p.student_id)::int as students from job_readiness_expert_session_progress p
         join users u on u.id = p.student_id and u.role = 'student'
+        join clients c on c.id = u.client_id and c.is_active
         join job_readiness_expert_sessions e on e.id = p.expert_session_id
         where ${sql.raw(stateOf[status])}`,
     );
@@ -87,6 +88,15 @@ it('moves students with a session that is deactivated, deleted, restored and act
   await expectReachedAsCounted({ '': 2, active: 1, inactive: 1, deleted: 1 });
   await change('PATCH', `${adminUrl}/${digitalOnly.id}`, { is_active: true });
   await change('POST', `${adminUrl}/${shared.id}/restore`);
+  await expectReachedAsCounted({ '': 2, active: 2, inactive: 0, deleted: 0 });
+});
+
+it("leaves out a deactivated client's students until it is active again", async () => {
+  const setActive = (isActive: boolean) =>
+    t.request({ method: 'PATCH', url: `/api/admin/clients/${t.ids.clients.contoso}`, as: 'admin', payload: { is_active: isActive } });
+  expect((await setActive(false)).statusCode).toBe(200);
+  await expectReachedAsCounted({ '': 1, active: 1, inactive: 0, deleted: 0 }); // the outsider (Contoso) is left out
+  expect((await setActive(true)).statusCode).toBe(200);
   await expectReachedAsCounted({ '': 2, active: 2, inactive: 0, deleted: 0 });
 });
 

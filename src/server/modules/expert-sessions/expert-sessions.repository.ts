@@ -3,7 +3,7 @@ import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
 import { cursorValues, isoText, qualified } from '../../db/sql.ts';
 import type { Cursor } from '../../http/paging.ts';
-import { clientProductAssignments } from '../clients/clients.table.ts';
+import { clientProductAssignments, clients } from '../clients/clients.table.ts';
 import { escapeLike, productSummaryJson } from '../products/products.repository.ts';
 import { products } from '../products/products.table.ts';
 import { users } from '../users/users.table.ts';
@@ -162,7 +162,8 @@ const startedInStatus: Record<SessionStatus | 'current', SQL> = {
  * through each student's own (a distinct count over every progress row took 3.9 s at L).
  */
 function studentsReached(filters: SessionFilters, matching: SQLWrapper) {
-  const student = sql`${qualified(users.role)} = 'student'`;
+  // Students of a deactivated client reach nothing now (decision 025), as the sessions' statistics say.
+  const student = sql`${qualified(users.role)} = 'student' and ${activeClient(qualified(users.clientId))}`;
   if (!filters.productId && !filters.search) {
     return sql<number>`(
       select count(*)::int from ${starts} join ${users} on ${qualified(users.id)} = ${qualified(starts.studentId)}
@@ -306,14 +307,20 @@ export async function removeSessionProducts(db: Database, id: string, productIds
 /** Who the student API serves: the products of one client, optionally narrowed to one of them. */
 export type Audience = { clientId: string; productId?: string };
 
+/** The client exists and is active: its students reach its products (decision 025). */
+const activeClient = (clientId: SQLWrapper) =>
+  sql`exists (select 1 from ${clients} where ${qualified(clients.id)} = ${clientId} and ${qualified(clients.isActive)})`;
+
 /**
- * Active, not deleted, and linked to one of the audience's products (placeholders `clientId` and,
- * when narrowed to a product, `productId`).
+ * Active, not deleted, and linked to one of the audience's products, while the audience's client is
+ * active (placeholders `clientId` and, when narrowed to a product, `productId`). The client's state
+ * does not depend on the session: PostgreSQL reads it once per statement (decision 025).
  */
 function visibleTo(audience: Audience) {
   return and(
     eq(expertSessions.isActive, true),
     isNull(expertSessions.deletedAt),
+    activeClient(sql.placeholder('clientId')),
     sql`exists (
       select 1 from ${links}
       join ${clientProductAssignments} on ${qualified(clientProductAssignments.productId)} = ${qualified(links.productId)}
@@ -496,6 +503,7 @@ export async function findRemovalImpact(db: Database, id: string, remainingProdu
         from ${progress} join ${users} on ${qualified(users.id)} = ${qualified(progress.studentId)}
         where ${qualified(progress.expertSessionId)} = ${sessionId}
           and ${qualified(users.role)} = 'student'
+          and ${activeClient(qualified(users.clientId))}
           and exists (
             select 1 from ${links}
             join ${assignments} on ${qualified(assignments.productId)} = ${qualified(links.productId)}

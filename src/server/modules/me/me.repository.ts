@@ -8,8 +8,8 @@ import { mentorWorkletAssignments, worklets } from '../worklets/worklets.table.t
 const productColumns = { id: products.id, name: products.name, type: products.type, description: products.description };
 
 /**
- * The products a user works with: a student's are their client's; a mentor's are those of the
- * worklets they actively mentor; admins and staff see every product.
+ * The products a user works with: a student's are their client's, while it is active (decision 025);
+ * a mentor's are those of the worklets they actively mentor; admins and staff see every product.
  */
 export async function findAccessibleProducts(db: Database, actor: Actor) {
   const query = db.select(productColumns).from(products).$dynamic();
@@ -17,6 +17,7 @@ export async function findAccessibleProducts(db: Database, actor: Actor) {
     case 'student':
       return query
         .innerJoin(clientProductAssignments, eq(clientProductAssignments.productId, products.id))
+        .innerJoin(clients, and(eq(clients.id, clientProductAssignments.clientId), eq(clients.isActive, true)))
         .where(eq(clientProductAssignments.clientId, actor.clientId ?? sql`null`))
         .orderBy(asc(products.name));
     case 'mentor':

@@ -52,6 +52,15 @@ export async function findUser(db: Database, id: string) {
   return user;
 }
 
+/**
+ * The user's role and client, their row locked until the transaction ends: a change of the worklets
+ * they are on (which locks them first) waits, and so does this for one under way.
+ */
+export async function lockUser(db: Database, id: string) {
+  const [user] = await db.select({ id: users.id, role: users.role, clientId: users.clientId }).from(users).where(eq(users.id, id)).for('no key update');
+  return user;
+}
+
 export async function findUserIdByEmail(db: Database, email: string) {
   const [row] = await db.select({ id: users.id }).from(users).where(eq(users.email, email.toLowerCase()));
   return row?.id;

@@ -64,17 +64,23 @@ export function registerUserRoutes(app: AppInstance) {
       schema: {
         tags,
         summary: 'Change role, client, name or password; disable or enable',
-        description: 'Disabling ends all of the user’s sessions at once.',
+        description:
+          'Disabling ends all of the user’s sessions at once; their worklet assignments are kept (a disabled Primary ' +
+          'puts the worklet on `GET /api/worklets/needs-primary`). A role or client change that the user’s worklets ' +
+          'cannot keep answers 409 `users.role_change_blocked` or `users.client_change_blocked` with ' +
+          '`details.worklets` (each with `role_type` for a mentor’s assignment, null for a student’s team), and ' +
+          'nothing changes; `leave_worklets: true` makes the change and takes the user out of those worklets.',
         params: idParams,
         body: updateUserBody,
         response: { 200: userResponse, ...errorResponses },
       },
     },
     async (request) => {
-      const { client_id, ...changes } = request.body;
+      const { client_id, leave_worklets, ...changes } = request.body;
       const user = await usecases.updateUser(db, { hashPassword, sessions }, actorOf(request), request.params.id, {
         ...changes,
         clientId: client_id,
+        leaveWorklets: leave_worklets,
       });
       return { user: presentUser(user) };
     },

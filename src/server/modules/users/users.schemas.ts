@@ -42,6 +42,12 @@ export const updateUserBody = z
     client_id: z.uuid().nullable().optional(),
     disabled: z.boolean().optional(),
     password: password.optional(),
+    leave_worklets: z.boolean().optional().meta({
+      description:
+        'When the new role or client cannot keep the user on some worklets (a student moved to a client without a ' +
+        "worklet's product, or given another role; a mentor given another role): take them off those teams, or end " +
+        'those assignments, with a timeline entry each. Without it such a change answers 409 with the worklets.',
+    }),
   })
   .refine((body) => Object.keys(body).length > 0, { message: 'Name at least one field to change' });
 

@@ -34,5 +34,7 @@ export const users = pgTable(
     // A client's students, read from the index alone (eligibility and statistics).
     index('users_students_by_client_idx').on(table.clientId, table.id).where(sql`${table.role} = 'student'`),
     index('users_role_created_idx').on(table.role, table.createdAt),
+    // The few disabled people: whose Primary roles need a successor (decision 025).
+    index('users_disabled_idx').on(table.id).where(sql`${table.banned}`),
   ],
 );

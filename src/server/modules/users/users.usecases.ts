@@ -2,8 +2,17 @@ import type { Database } from '../../db/database.ts';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.ts';
 import { decodeCursor, toPage } from '../../http/paging.ts';
 import type { Actor } from '../auth/auth.guard.ts';
-import { clientExists } from '../clients/clients.repository.ts';
-import { cannotDisableSelf, emailTaken, studentNeedsClient, unknownClient, userNotFound } from './users.errors.ts';
+import { clientExists, findClientName } from '../clients/clients.repository.ts';
+import { conflictDetails, findWorkletsLeftBy, leaveWorklets } from '../worklets/memberships.usecases.ts';
+import {
+  cannotDisableSelf,
+  clientChangeBlocked,
+  emailTaken,
+  roleChangeBlocked,
+  studentNeedsClient,
+  unknownClient,
+  userNotFound,
+} from './users.errors.ts';
 import * as repository from './users.repository.ts';
 import type { UserRole } from './users.table.ts';
 
@@ -47,29 +56,42 @@ export async function createUser(
  * Changes a user. Disabling also ends every session of theirs, so they lose access on their
  * next request; the request itself is refused for a disabled user even without that. Once
  * committed, the server's cached copies of the user (their role, client, name) are forgotten.
+ *
+ * A new role or client that the worklets they are on could not keep (a student moved to a client
+ * without a worklet's product, or given another role; a mentor given another role) is refused
+ * with those worklets, unless `leaveWorklets` takes them off those teams or ends those
+ * assignments in the same transaction (decision 025). Disabling keeps everything: a disabled
+ * mentor's worklets are listed as needing a new Primary until they are enabled again.
  */
 export async function updateUser(
   db: Database,
   { hashPassword, sessions }: { hashPassword: PasswordHasher; sessions: { forgetUser(userId: string): void } },
   actor: Actor,
   id: string,
-  changes: { name?: string; role?: UserRole; clientId?: string | null; disabled?: boolean; password?: string },
+  changes: { name?: string; role?: UserRole; clientId?: string | null; disabled?: boolean; password?: string; leaveWorklets?: boolean },
 ) {
   if (id === actor.id && (changes.disabled === true || (changes.role && changes.role !== 'admin'))) throw cannotDisableSelf();
   const passwordHash = changes.password ? await hashPassword(changes.password) : undefined;
   await db.transaction(async (tx) => {
-    const current = await repository.findUser(tx, id);
+    const current = await repository.lockUser(tx, id);
     if (!current) throw userNotFound();
     const role = changes.role ?? current.role;
     const clientId = changes.clientId !== undefined ? changes.clientId : current.clientId;
     if (role === 'student' && !clientId) throw studentNeedsClient({ fields: [{ path: 'body.client_id', message: 'Required for students' }] });
-    if (changes.clientId && !(await clientExists(tx, changes.clientId))) throw unknownClient({ client_id: changes.clientId });
+    const clientName = changes.clientId ? await findClientName(tx, changes.clientId) : undefined;
+    if (changes.clientId && clientName === undefined) throw unknownClient({ client_id: changes.clientId });
+    const next = { role, clientId, clientName };
+    const left = await findWorkletsLeftBy(tx, current, next);
+    if (left.length && !changes.leaveWorklets) {
+      throw (role === current.role ? clientChangeBlocked : roleChangeBlocked)(conflictDetails(left));
+    }
     try {
       await repository.updateUser(tx, id, { name: changes.name, role: changes.role, clientId: changes.clientId, banned: changes.disabled });
     } catch (error) {
       if (isForeignKeyViolation(error)) throw unknownClient();
       throw error;
     }
+    await leaveWorklets(tx, current, next, left, actor);
     if (passwordHash) await repository.updatePassword(tx, id, passwordHash);
     if (changes.disabled || passwordHash) await repository.deleteSessionsOf(tx, id);
   });

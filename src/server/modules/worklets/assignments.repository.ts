@@ -4,8 +4,9 @@ import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
 import { afterCursor, cursorValues, isoText, qualified } from '../../db/sql.ts';
 import type { Cursor } from '../../http/paging.ts';
+import { products } from '../products/products.table.ts';
 import { users } from '../users/users.table.ts';
-import { roleRank, viewerKind, visibleTo, type Viewer } from './worklets.repository.ts';
+import { roleRank, viewerKind, visibleTo, type Viewer, type WorkletRef } from './worklets.repository.ts';
 import {
   mentorAssignmentHistory as history,
   mentorWorkletAssignments as assignments,
@@ -30,7 +31,9 @@ function selectAssignments(db: Database) {
       json: sql<string>`json_build_object(
         'id', ${qualified(assignments.id)},
         'worklet_id', ${qualified(assignments.workletId)},
-        'mentor', json_build_object('id', ${qualified(mentor.id)}, 'name', ${qualified(mentor.name)}, 'email', ${qualified(mentor.email)}),
+        'mentor', json_build_object(
+          'id', ${qualified(mentor.id)}, 'name', ${qualified(mentor.name)}, 'email', ${qualified(mentor.email)}, 'disabled', ${qualified(mentor.banned)}
+        ),
         'role_type', ${qualified(assignments.roleType)},
         'is_active', ${qualified(assignments.isActive)},
         'assigned_at', ${isoText(qualified(assignments.assignedAt))},
@@ -89,6 +92,26 @@ const stateColumns = {
 /** Every assignment of the worklet, active or not (call with the worklet locked). */
 export async function findAssignmentStates(db: Database, workletId: string): Promise<AssignmentState[]> {
   return db.select(stateColumns).from(assignments).where(eq(assignments.workletId, workletId));
+}
+
+/** The mentor's active assignments, with the worklets they are on, by cert code. */
+export async function findActiveAssignmentsOf(db: Database, mentorId: string): Promise<(WorkletRef & { assignment: AssignmentState })[]> {
+  const rows = await db
+    .select({
+      id: worklets.id,
+      certId: worklets.certId,
+      title: worklets.title,
+      status: worklets.status,
+      productId: products.id,
+      productName: products.name,
+      assignment: stateColumns,
+    })
+    .from(assignments)
+    .innerJoin(worklets, eq(worklets.id, assignments.workletId))
+    .innerJoin(products, eq(products.id, worklets.productId))
+    .where(and(eq(assignments.mentorId, mentorId), eq(assignments.isActive, true)))
+    .orderBy(asc(worklets.certId));
+  return rows;
 }
 
 export async function findActivePrimary(db: Database, workletId: string): Promise<AssignmentState | undefined> {

@@ -10,6 +10,7 @@ import {
   assignmentNotFound,
   duplicateMentors,
   inactiveNotAllowed,
+  mentorDisabled,
   mentorNotFound,
   notAMentor,
   otherMentor,
@@ -18,7 +19,7 @@ import {
   unknownWorklets,
   workletNotFound,
 } from './worklets.errors.ts';
-import { findUserRoles, lockWorklets, type Viewer } from './worklets.repository.ts';
+import { lockPeople, lockWorklets, type LockedPerson, type Viewer } from './worklets.repository.ts';
 import { managesWorklets, mayViewMentor } from './worklets.policies.ts';
 import { mentorRoles, workletStatuses, type MentorRole, type WorkletStatus } from './worklets.table.ts';
 import { requireVisible } from './worklets.usecases.ts';
@@ -60,7 +61,14 @@ export async function mentorOverview(db: Database, mentorId: string, viewer: Vie
 }
 
 type Target = { roleType: MentorRole; isActive: boolean };
-type WriteContext = { actor: Actor; reason?: string | null; notes?: string | null; handover?: boolean };
+type WriteContext = {
+  actor: Actor;
+  /** The mentors the request names, locked (`lockPeople`): who may take on a role. */
+  people: Map<string, LockedPerson>;
+  reason?: string | null;
+  notes?: string | null;
+  handover?: boolean;
+};
 
 /**
  * Assigns a mentor: a new assignment answers `created`, a deactivated one is reactivated with the
@@ -72,9 +80,9 @@ export async function assignMentor(
   input: { mentorId: string; roleType: MentorRole; notes?: string | null; handover?: boolean },
   actor: Actor,
 ) {
-  const { id, created } = await writeMentors(db, [workletId], async (tx) => {
-    await requireMentors(tx, [input.mentorId]);
-    return assignIn(tx, workletId, input, { actor, notes: input.notes, handover: input.handover });
+  const { id, created } = await writeMentors(db, [workletId], [input.mentorId], async (tx, people) => {
+    requireMentors(people, [input.mentorId]);
+    return assignIn(tx, workletId, input, { actor, people, notes: input.notes, handover: input.handover });
   });
   const [assignment] = await repository.findAssignmentsByIds(db, [id]);
   return { assignment: assignment!, created };
@@ -86,11 +94,11 @@ export async function bulkAssign(
   input: { workletIds: string[]; mentorId: string; roleType: MentorRole; notes?: string | null; handover?: boolean },
   actor: Actor,
 ) {
-  const ids = await writeMentors(db, input.workletIds, async (tx) => {
-    await requireMentors(tx, [input.mentorId]);
+  const ids = await writeMentors(db, input.workletIds, [input.mentorId], async (tx, people) => {
+    requireMentors(people, [input.mentorId]);
     const results = [];
     for (const workletId of input.workletIds) {
-      results.push(await assignIn(tx, workletId, input, { actor, notes: input.notes, handover: input.handover }));
+      results.push(await assignIn(tx, workletId, input, { actor, people, notes: input.notes, handover: input.handover }));
     }
     return results.map((result) => result.id);
   }, (missing) => unknownWorklets({ worklet_ids: missing }));
@@ -105,11 +113,11 @@ export async function changeAssignment(
   changes: { roleType?: MentorRole; isActive?: boolean; reason?: string | null; handover?: boolean },
   actor: Actor,
 ) {
-  const id = await writeMentors(db, [workletId], async (tx) => {
+  const id = await writeMentors(db, [workletId], [mentorId], async (tx, people) => {
     const current = (await repository.findAssignmentStates(tx, workletId)).find((state) => state.mentorId === mentorId);
     if (!current) throw assignmentNotFound();
     const target = { roleType: changes.roleType ?? current.roleType, isActive: changes.isActive ?? current.isActive };
-    await transition(tx, workletId, mentorId, current, target, { actor, reason: changes.reason, handover: changes.handover });
+    await transition(tx, workletId, mentorId, current, target, { actor, people, reason: changes.reason, handover: changes.handover });
     return current.id;
   });
   const [assignment] = await repository.findAssignmentsByIds(db, [id]);
@@ -133,8 +141,8 @@ export async function setMentors(
   if (repeated.length) throw duplicateMentors({ mentor_ids: [...new Set(repeated)] });
   if (wanted.filter((entry) => entry.roleType === 'Primary').length > 1) throw severalPrimaries();
 
-  await writeMentors(db, [workletId], async (tx) => {
-    await requireMentors(tx, mentorIds);
+  await writeMentors(db, [workletId], mentorIds, async (tx, people) => {
+    requireMentors(people, mentorIds);
     const current = new Map((await repository.findAssignmentStates(tx, workletId)).map((state) => [state.mentorId, state]));
     const targets = new Map<string, Target>();
     for (const state of current.values()) if (state.isActive) targets.set(state.mentorId, { roleType: state.roleType, isActive: false });
@@ -142,7 +150,7 @@ export async function setMentors(
     const primaryLast = [...targets].sort(([, a], [, b]) => Number(isActivePrimary(a)) - Number(isActivePrimary(b)));
     const notes = new Map(wanted.map((entry) => [entry.mentorId, entry.notes]));
     for (const [mentorId, target] of primaryLast) {
-      await transition(tx, workletId, mentorId, current.get(mentorId), target, { actor, reason, notes: notes.get(mentorId) });
+      await transition(tx, workletId, mentorId, current.get(mentorId), target, { actor, people, reason, notes: notes.get(mentorId) });
     }
   });
   return repository.listAssignments(db, workletId, { includeInactive: false });
@@ -163,7 +171,8 @@ async function assignIn(
 /**
  * Moves one assignment (or none yet) to its target state and writes the history of every step:
  * assigned, reactivated, role_changed, deactivated. Taking the Primary role from someone else
- * needs `handover`, which demotes them to Secondary first.
+ * needs `handover`, which demotes them to Secondary first. Only an enabled mentor takes on an
+ * assignment or the Primary role; anyone keeps what they have, and can always be relieved of it.
  */
 async function transition(
   tx: Database,
@@ -171,10 +180,13 @@ async function transition(
   mentorId: string,
   current: AssignmentState | undefined,
   target: Target,
-  { actor, reason, notes, handover }: WriteContext,
+  context: WriteContext,
 ): Promise<string> {
+  const { actor, reason, notes } = context;
+  const becomesActive = target.isActive && !current?.isActive;
   const becomesPrimary = isActivePrimary(target) && !(current && isActivePrimary(current));
-  if (becomesPrimary) await makeRoomForPrimary(tx, workletId, mentorId, { actor, handover });
+  if (becomesActive || becomesPrimary) requireAbleMentor(context.people.get(mentorId), mentorId);
+  if (becomesPrimary) await makeRoomForPrimary(tx, workletId, mentorId, context);
   const entry = { workletId, mentorId, actorId: actor.id, reason };
 
   if (!current) {
@@ -234,29 +246,54 @@ async function makeRoomForPrimary(tx: Database, workletId: string, mentorId: str
 
 const isActivePrimary = (state: Target) => state.isActive && state.roleType === 'Primary';
 
-async function requireMentors(tx: Database, mentorIds: string[]) {
-  const mentors = new Set((await findUserRoles(tx, mentorIds)).filter((user) => user.role === 'mentor').map((user) => user.id));
-  const refused = mentorIds.filter((id) => !mentors.has(id));
+function requireMentors(people: Map<string, LockedPerson>, mentorIds: string[]) {
+  const refused = mentorIds.filter((id) => people.get(id)?.role !== 'mentor');
   if (refused.length) throw notAMentor({ mentor_ids: refused });
 }
 
+function requireAbleMentor(person: LockedPerson | undefined, mentorId: string) {
+  if (person?.role !== 'mentor') throw notAMentor({ mentor_ids: [mentorId] });
+  if (person.disabled) throw mentorDisabled({ mentor_id: mentorId });
+}
+
 /**
- * Runs a change of mentors with the worklets locked, so writers of one worklet take turns. The
+ * Ends every active assignment of someone who is no longer a mentor (call with them locked, in the
+ * transaction that changes their role): each worklet's timeline says `deactivated`, with the reason.
+ */
+export async function endAssignments(tx: Database, mentorId: string, actor: Actor, reason: string) {
+  const active = await repository.findActiveAssignmentsOf(tx, mentorId);
+  await lockWorklets(tx, active.map((worklet) => worklet.id));
+  for (const { id, assignment } of active) {
+    await transition(tx, id, mentorId, assignment, { roleType: assignment.roleType, isActive: false }, { actor, people: new Map(), reason });
+  }
+}
+
+/** The worklets a mentor is active on, each with their role: what a change of their role would end. */
+export async function findActiveAssignmentsOf(db: Database, mentorId: string) {
+  return (await repository.findActiveAssignmentsOf(db, mentorId)).map(({ assignment, ...worklet }) => ({ ...worklet, roleType: assignment.roleType }));
+}
+
+/**
+ * Runs a change of mentors with the mentors it names and then the worklets locked, so writers of
+ * one worklet take turns, and a change of a mentor's role or disabled state waits for them. The
  * database's unique indexes stay the last word: a write that slips past the checks (another
  * writer outside this code) still answers the same 409 as the checks, never a 500.
  */
 async function writeMentors<T>(
   db: Database,
   workletIds: string[],
-  work: (tx: Database) => Promise<T>,
+  mentorIds: string[],
+  work: (tx: Database, people: Map<string, LockedPerson>) => Promise<T>,
   missingError: (missing: string[]) => AppError = () => workletNotFound(),
 ): Promise<T> {
   try {
     return await db.transaction(async (tx) => {
+      // The mentors before the worklets: the order every writer locks them in (`lockPeople`).
+      const people = new Map((await lockPeople(tx, mentorIds)).map((person) => [person.id, person]));
       const found = new Set((await lockWorklets(tx, workletIds)).map((row) => row.id));
       const missing = workletIds.filter((id) => !found.has(id));
       if (missing.length) throw missingError(missing);
-      return work(tx);
+      return work(tx, people);
     });
   } catch (error) {
     if (isUniqueViolation(error, 'mentor_worklet_assignments_one_active_primary')) throw primaryTaken();

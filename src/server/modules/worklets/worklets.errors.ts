@@ -11,6 +11,11 @@ export const studentsWithoutProduct = defineError(
   "Some students belong to a client that does not have this worklet's product.",
 );
 export const notAMentor = defineError('worklets.not_a_mentor', 422, 'Only users with the mentor role can be assigned.');
+export const mentorDisabled = defineError(
+  'worklets.mentor_disabled',
+  422,
+  'This mentor is disabled: they keep what they have, but take on no new assignment and no Primary role until enabled again.',
+);
 export const mentorNotFound = defineError('worklets.mentor_not_found', 404, 'No such mentor.');
 export const otherMentor = defineError('worklets.other_mentor', 403, 'A mentor may only look at their own worklets.');
 export const inactiveNotAllowed = defineError(

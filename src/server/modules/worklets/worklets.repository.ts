@@ -1,4 +1,4 @@
-import { and, eq, gt, ilike, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, ilike, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
@@ -7,8 +7,17 @@ import type { Cursor } from '../../http/paging.ts';
 import type { Actor } from '../auth/auth.guard.ts';
 import { clientProductAssignments, clients } from '../clients/clients.table.ts';
 import { escapeLike } from '../products/products.repository.ts';
+import { products } from '../products/products.table.ts';
 import { users } from '../users/users.table.ts';
-import { mentorWorkletAssignments as assignments, workletStudents, worklets, type MentorRole, type WorkletStatus } from './worklets.table.ts';
+import {
+  mentorWorkletAssignments as assignments,
+  workletStudents,
+  workletTeamHistory as teamHistory,
+  worklets,
+  type MentorRole,
+  type TeamAction,
+  type WorkletStatus,
+} from './worklets.table.ts';
 
 export type Viewer = Pick<Actor, 'id' | 'role'>;
 export type WorkletValues = typeof worklets.$inferInsert;
@@ -19,7 +28,8 @@ export const roleRank = (roleType: SQL | ReturnType<typeof qualified>) =>
 
 /**
  * Admins and staff see every worklet; a mentor those they actively mentor; a student those they
- * are on. The viewer's id is the placeholder `viewerId`.
+ * are on, while their client is active (decision 025; a condition on the viewer alone, which
+ * PostgreSQL evaluates once per statement). The viewer's id is the placeholder `viewerId`.
  */
 export function visibleTo(viewer: Viewer): SQL | undefined {
   switch (viewer.role) {
@@ -36,6 +46,9 @@ export function visibleTo(viewer: Viewer): SQL | undefined {
       return sql`exists (
         select 1 from ${workletStudents}
         where ${qualified(workletStudents.workletId)} = ${qualified(worklets.id)} and ${qualified(workletStudents.studentId)} = ${sql.placeholder('viewerId')}
+      ) and exists (
+        select 1 from ${users} join ${clients} on ${qualified(clients.id)} = ${qualified(users.clientId)}
+        where ${qualified(users.id)} = ${sql.placeholder('viewerId')} and ${qualified(clients.isActive)}
       )`;
   }
 }
@@ -182,6 +195,27 @@ export async function updateWorklet(db: Database, id: string, values: Partial<Wo
   await db.update(worklets).set(values).where(eq(worklets.id, id));
 }
 
+export type LockedPerson = { id: string; role: Actor['role']; clientId: string | null; disabled: boolean };
+
+/**
+ * Locks people (FOR SHARE, in id order) and then their clients, and returns the people: a change of
+ * their role, client or disabled state, or of their client's products, waits until this
+ * transaction ends and then sees what it wrote. Every writer takes people, then clients, then
+ * worklets, so none waits for a lock another holds while it holds one that one needs (decision 025).
+ */
+export async function lockPeople(db: Database, ids: string[]): Promise<LockedPerson[]> {
+  if (ids.length === 0) return [];
+  const people = await db
+    .select({ id: users.id, role: users.role, clientId: users.clientId, disabled: users.banned })
+    .from(users)
+    .where(inArray(users.id, ids))
+    .orderBy(users.id)
+    .for('share');
+  const clientIds = [...new Set(people.flatMap((person) => (person.clientId ? [person.clientId] : [])))];
+  if (clientIds.length) await db.select({ id: clients.id }).from(clients).where(inArray(clients.id, clientIds)).orderBy(clients.id).for('share');
+  return people;
+}
+
 /** Each requested user's role, and (for students) whether their client has the product. */
 export async function findUsersForProduct(db: Database, ids: string[], productId: string) {
   if (ids.length === 0) return [];
@@ -197,11 +231,6 @@ export async function findUsersForProduct(db: Database, ids: string[], productId
     })
     .from(users)
     .where(inArray(users.id, ids));
-}
-
-export async function findUserRoles(db: Database, ids: string[]) {
-  if (ids.length === 0) return [];
-  return db.select({ id: users.id, role: users.role }).from(users).where(inArray(users.id, ids));
 }
 
 export async function replaceStudents(db: Database, workletId: string, studentIds: string[]) {
@@ -253,7 +282,7 @@ export async function listMentorCandidates(db: Database, { limit, cursor, search
     .limit(limit + 1);
 }
 
-/** Enabled students, by name, of the clients that have the product: the ones a worklet's team may hold. */
+/** Enabled students, by name, of the active clients that have the product: the ones a worklet's team may take on now. */
 export async function listStudentCandidates(db: Database, productId: string, { limit, cursor, search }: PeopleQuery) {
   return db
     .select({ id: users.id, name: users.name, email: users.email, client: { id: clients.id, name: clients.name } })
@@ -263,7 +292,190 @@ export async function listStudentCandidates(db: Database, productId: string, { l
       clientProductAssignments,
       and(eq(clientProductAssignments.clientId, users.clientId), eq(clientProductAssignments.productId, productId)),
     )
-    .where(and(eq(users.role, 'student'), eq(users.banned, false), matchesPerson(search), afterName(cursor)))
+    .where(and(eq(users.role, 'student'), eq(users.banned, false), eq(clients.isActive, true), matchesPerson(search), afterName(cursor)))
     .orderBy(users.name, users.id)
     .limit(limit + 1);
+}
+
+/** A worklet as a conflict names it: enough to recognise it (cert code, title, status, product). */
+const workletRefColumns = {
+  id: worklets.id,
+  certId: worklets.certId,
+  title: worklets.title,
+  status: worklets.status,
+  productId: products.id,
+  productName: products.name,
+};
+
+export type WorkletRef = { id: string; certId: string; title: string; status: WorkletStatus; productId: string; productName: string };
+
+/**
+ * The worklets a student is on, by cert code; with `lackingClientId`, only those whose product that
+ * client does not have (the teams a move to that client would break).
+ */
+export async function findTeamsOf(db: Database, studentId: string, { lackingClientId }: { lackingClientId?: string } = {}): Promise<WorkletRef[]> {
+  return db
+    .select(workletRefColumns)
+    .from(workletStudents)
+    .innerJoin(worklets, eq(worklets.id, workletStudents.workletId))
+    .innerJoin(products, eq(products.id, worklets.productId))
+    .where(
+      and(
+        eq(workletStudents.studentId, studentId),
+        lackingClientId
+          ? sql`not exists (
+              select 1 from ${clientProductAssignments}
+              where ${qualified(clientProductAssignments.clientId)} = ${lackingClientId}
+                and ${qualified(clientProductAssignments.productId)} = ${qualified(worklets.productId)}
+            )`
+          : undefined,
+      ),
+    )
+    .orderBy(asc(worklets.certId));
+}
+
+/** The client's students on worklets of the given products, by cert code then name. */
+export async function findClientTeamsOn(db: Database, clientId: string, productIds: string[]) {
+  if (productIds.length === 0) return [];
+  return db
+    .select({ ...workletRefColumns, studentId: users.id, studentName: users.name })
+    .from(workletStudents)
+    .innerJoin(users, eq(users.id, workletStudents.studentId))
+    .innerJoin(worklets, eq(worklets.id, workletStudents.workletId))
+    .innerJoin(products, eq(products.id, worklets.productId))
+    .where(and(eq(users.clientId, clientId), inArray(worklets.productId, productIds)))
+    .orderBy(asc(worklets.certId), asc(users.name), asc(users.id));
+}
+
+export async function findTeamIds(db: Database, workletId: string) {
+  const rows = await db.select({ id: workletStudents.studentId }).from(workletStudents).where(eq(workletStudents.workletId, workletId));
+  return rows.map((row) => row.id);
+}
+
+/** Takes students off teams: `(workletId, studentId)` pairs. */
+export async function removeTeamMembers(db: Database, members: { workletId: string; studentId: string }[]) {
+  if (members.length === 0) return;
+  await db
+    .delete(workletStudents)
+    .where(
+      sql`(${qualified(workletStudents.workletId)}, ${qualified(workletStudents.studentId)}) in (${sql.join(
+        members.map((member) => sql`(${member.workletId}::uuid, ${member.studentId}::uuid)`),
+        sql`, `,
+      )})`,
+    );
+}
+
+export type TeamHistoryEntry = { workletId: string; studentId: string; action: TeamAction; actorId: string; reason?: string | null };
+
+/**
+ * Appends to teams' timelines in one statement, in the given order. Each row's time is the clock's
+ * as it is written (as the mentors' timeline), plus its position in microseconds: rows written in
+ * the same microsecond (PGlite's clock is that coarse) still keep their order.
+ */
+export async function insertTeamHistory(db: Database, entries: TeamHistoryEntry[]) {
+  if (entries.length === 0) return;
+  await db
+    .insert(teamHistory)
+    .values(entries.map((entry, position) => ({ ...entry, createdAt: sql`clock_timestamp() + ${position} * interval '1 microsecond'` })));
+}
+
+export type TeamHistoryRow = Awaited<ReturnType<typeof listTeamHistory>>[number];
+
+/** The worklet's team timeline, oldest first, in keyset pages. */
+export async function listTeamHistory(db: Database, workletId: string, { limit, cursor }: { limit: number; cursor?: Cursor }) {
+  const student = alias(users, 'student');
+  const actor = alias(users, 'actor');
+  return db
+    .select({
+      id: teamHistory.id,
+      action: teamHistory.action,
+      student: { id: student.id, name: student.name },
+      actor: { id: actor.id, name: actor.name },
+      reason: teamHistory.reason,
+      createdAt: teamHistory.createdAt,
+      sortKey: sql<string>`${teamHistory.createdAt}::text`,
+    })
+    .from(teamHistory)
+    .innerJoin(student, eq(student.id, teamHistory.studentId))
+    .leftJoin(actor, eq(actor.id, teamHistory.actorId))
+    .where(
+      and(
+        eq(teamHistory.workletId, workletId),
+        cursor
+          ? or(
+              gt(teamHistory.createdAt, sql`${cursor.sortValue}::timestamptz`),
+              and(eq(teamHistory.createdAt, sql`${cursor.sortValue}::timestamptz`), gt(teamHistory.id, cursor.id)),
+            )
+          : undefined,
+      ),
+    )
+    .orderBy(asc(teamHistory.createdAt), asc(teamHistory.id))
+    .limit(limit + 1);
+}
+
+// Open worklets without a Primary who can act: none at all (`worklets_without_primary_idx`), or a
+// disabled one (from the few disabled people, `users_disabled_idx`). Their conditions repeat the
+// partial indexes' own, which is how PostgreSQL knows it may read them.
+const isOpen = sql`${qualified(worklets.status)} in ('draft', 'ongoing')`;
+const withoutPrimary = sql`(${qualified(worklets.activeMentors)} -> 0 ->> 'role_type') is distinct from 'Primary'`;
+const disabledPrimary = alias(users, 'disabled_primary');
+const primaryAssignment = alias(assignments, 'primary_assignment');
+
+export type WorkletNeedingPrimaryRow = Awaited<ReturnType<typeof listWorkletsNeedingPrimary>>[number];
+
+/**
+ * Open (draft or ongoing) worklets that need a new Primary, newest first: those without an active
+ * Primary, and those whose Primary is disabled (named in `primary`). Each branch reads its own
+ * index and stops at the page; the page is the newest of both.
+ */
+export async function listWorkletsNeedingPrimary(db: Database, { limit, cursor }: { limit: number; cursor?: Cursor }) {
+  const after = (time: SQL) =>
+    cursor
+      ? sql`(${time}, ${qualified(worklets.id)}) < (${cursor.sortValue}::timestamptz, ${cursor.id}::uuid)`
+      : undefined;
+  // NULLS LAST as in the partial index: a plain DESC (nulls first) would not read it in order.
+  const newest = [sql`${qualified(worklets.createdAt)} desc nulls last`, sql`${qualified(worklets.id)} desc nulls last`];
+  const columns = (primaryId: SQL, primaryName: SQL) => ({
+    id: worklets.id,
+    json: sql<string>`${qualified(worklets.asJson)}`.as('json'),
+    createdAt: sql<string>`${qualified(worklets.createdAt)}`.as('created_at'),
+    sortKey: sql<string>`${qualified(worklets.createdAt)}::text`.as('sort_key'),
+    primaryId: sql<string | null>`${primaryId}`.as('primary_id'),
+    primaryName: sql<string | null>`${primaryName}`.as('primary_name'),
+  });
+  const none = db
+    .select(columns(sql`null::uuid`, sql`null::text`))
+    .from(worklets)
+    .where(and(isOpen, withoutPrimary, after(sql`${qualified(worklets.createdAt)}`)))
+    .orderBy(...newest)
+    .limit(limit + 1);
+  const disabled = db
+    .select(columns(sql`${qualified(disabledPrimary.id)}`, sql`${qualified(disabledPrimary.name)}`))
+    .from(disabledPrimary)
+    .innerJoin(
+      primaryAssignment,
+      and(eq(primaryAssignment.mentorId, disabledPrimary.id), eq(primaryAssignment.isActive, true), eq(primaryAssignment.roleType, 'Primary')),
+    )
+    .innerJoin(worklets, eq(worklets.id, primaryAssignment.workletId))
+    .where(and(eq(disabledPrimary.banned, true), isOpen, after(sql`${qualified(worklets.createdAt)}`)))
+    .orderBy(...newest)
+    .limit(limit + 1);
+  return none.unionAll(disabled).orderBy(sql`created_at desc nulls last`, sql`id desc nulls last`).limit(limit + 1);
+}
+
+/** How many open worklets need a new Primary (both kinds of `listWorkletsNeedingPrimary`). */
+export async function countWorkletsNeedingPrimary(db: Database) {
+  const [row] = await db
+    .select({
+      count: sql<number>`(
+        (select count(*) from ${worklets} where ${isOpen} and ${withoutPrimary})
+        + (select count(*) from ${users}
+            join ${assignments} on ${qualified(assignments.mentorId)} = ${qualified(users.id)}
+              and ${qualified(assignments.isActive)} and ${qualified(assignments.roleType)} = 'Primary'
+            join ${worklets} on ${qualified(worklets.id)} = ${qualified(assignments.workletId)}
+            where ${qualified(users.banned)} and ${isOpen})
+      )::int`,
+    })
+    .from(sql`(select 1) as one`);
+  return row!.count;
 }

@@ -25,15 +25,19 @@ import {
   presentHistoryEntry,
   presentMentorWorklet,
   presentOverview,
+  presentTeamHistoryEntry,
   presentWorklet,
   presentWorkletDetail,
+  presentWorkletNeedingPrimary,
   setMentorsBody,
   studentCandidateSchema,
   studentsBody,
+  teamHistoryEntrySchema,
   updateWorkletBody,
   workletDetailSchema,
   workletFieldsOf,
   workletListQuery,
+  workletNeedingPrimarySchema,
   workletSchema,
 } from './worklets.schemas.ts';
 import * as usecases from './worklets.usecases.ts';
@@ -122,6 +126,30 @@ export function registerWorkletRoutes(app: AppInstance) {
     async (request) => {
       const page = await usecases.listMentorCandidates(db, request.query);
       return { mentors: page.items.map(presentMentorCandidate), next_cursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/api/worklets/needs-primary',
+    {
+      onRequest: manage,
+      schema: {
+        tags,
+        summary: 'Open worklets that need a new Primary mentor, newest first',
+        description:
+          'Draft and ongoing worklets without a Primary who can act: none is active (`no_primary`), or the active ' +
+          'Primary is disabled (`primary_disabled`, named in `needs_primary.primary`). `total` counts them all. ' +
+          'A disabled mentor keeps their assignments, so enabling them again takes their worklets off this list.',
+        querystring: z.object(pagingQuery),
+        response: {
+          200: z.object({ worklets: z.array(workletNeedingPrimarySchema), total: z.number().int(), next_cursor: z.string().nullable() }),
+          ...responses,
+        },
+      },
+    },
+    async (request) => {
+      const page = await usecases.listWorkletsNeedingPrimary(db, request.query);
+      return { worklets: page.items.map(presentWorkletNeedingPrimary), total: page.total, next_cursor: page.nextCursor };
     },
   );
 
@@ -232,15 +260,38 @@ export function registerWorkletRoutes(app: AppInstance) {
       schema: {
         tags,
         summary: "Replace the worklet's team of students",
-        description: "Every id must be a student of a client that has the worklet's product (422 otherwise, nothing written).",
+        description:
+          "Every id must be a student of a client that has the worklet's product (422 otherwise, nothing written). " +
+          "Who joined and who left is written to the team's timeline.",
         params: idParams,
         body: studentsBody,
         response: { 200: workletResponse, ...responses },
       },
     },
     async (request) => ({
-      worklet: presentWorkletDetail(await usecases.setStudents(db, request.params.id, request.body.student_ids)),
+      worklet: presentWorkletDetail(await usecases.setStudents(db, request.params.id, request.body.student_ids, actorOf(request))),
     }),
+  );
+
+  app.get(
+    '/api/worklets/:id/students/history',
+    {
+      onRequest: allow('admin', 'staff', 'mentor'),
+      schema: {
+        tags,
+        summary: "The timeline of the worklet's team, oldest first",
+        description:
+          'Every student who joined or left, who made the change, and why when it followed from another change ' +
+          "(the student moved to another client or role, or their client lost the worklet's product).",
+        params: idParams,
+        querystring: z.object(pagingQuery),
+        response: { 200: z.object({ history: z.array(teamHistoryEntrySchema), next_cursor: z.string().nullable() }), ...responses },
+      },
+    },
+    async (request) => {
+      const page = await usecases.listTeamHistory(db, request.params.id, actorOf(request), request.query);
+      return { history: page.items.map(presentTeamHistoryEntry), next_cursor: page.nextCursor };
+    },
   );
 
   app.get(

@@ -5,8 +5,8 @@ import { idSet, iso, optionalText, requiredText, timestamp } from '../../http/sc
 import { productSummary } from '../products/products.schemas.ts';
 import type { AssignmentRow, HistoryRow } from './assignments.repository.ts';
 import type { MentorOverview } from './assignments.usecases.ts';
-import type { MentorCandidateRow, WorkletDetail, WorkletRow } from './worklets.repository.ts';
-import { assignmentActions, mentorRoles, workletStatuses } from './worklets.table.ts';
+import type { MentorCandidateRow, TeamHistoryRow, WorkletDetail, WorkletNeedingPrimaryRow, WorkletRef, WorkletRow } from './worklets.repository.ts';
+import { assignmentActions, mentorRoles, teamActions, workletStatuses } from './worklets.table.ts';
 
 const workletStatus = z.enum(workletStatuses);
 const mentorRole = z.enum(mentorRoles);
@@ -75,6 +75,24 @@ export const mentorWorkletSchema = z
     students: z.array(person),
   })
   .meta({ id: 'MentorWorklet', example: { ...workletExample, role_type: 'Primary', assigned_at: example.at, students: [example.student] } });
+
+export const primaryNeedReasons = ['no_primary', 'primary_disabled'] as const;
+
+export const workletNeedingPrimarySchema = z
+  .object({
+    ...workletFields,
+    needs_primary: z.object({
+      reason: z.enum(primaryNeedReasons),
+      /** The disabled Primary, for `primary_disabled`. */
+      primary: person.nullable(),
+    }),
+  })
+  .meta({
+    id: 'WorkletNeedingPrimary',
+    description:
+      'An open (draft or ongoing) worklet without a Primary who can act: `no_primary` (none is active) or `primary_disabled` (the active Primary is a disabled user, named in `primary`).',
+    example: { ...workletExample, needs_primary: { reason: 'primary_disabled', primary: example.maya } },
+  });
 
 export const workletListQuery = z.object({
   ...pagingQuery,
@@ -148,7 +166,8 @@ export const assignmentSchema = z
   .object({
     id: z.uuid(),
     worklet_id: z.uuid(),
-    mentor: z.object({ id: z.uuid(), name: z.string(), email: z.string() }),
+    // A disabled mentor keeps their assignments (decision 025); lists say so.
+    mentor: z.object({ id: z.uuid(), name: z.string(), email: z.string(), disabled: z.boolean() }),
     role_type: mentorRole,
     is_active: z.boolean(),
     assigned_at: timestamp,
@@ -162,7 +181,7 @@ export const assignmentSchema = z
     example: {
       id: '9e8d7c6b-5a49-4382-9716-05f4e3d2c1b0',
       worklet_id: example.workletId,
-      mentor: { ...example.maya, email: 'maya.mentor@jobready.test' },
+      mentor: { ...example.maya, email: 'maya.mentor@jobready.test', disabled: false },
       role_type: 'Primary',
       is_active: true,
       assigned_at: example.at,
@@ -251,6 +270,42 @@ export const historyEntrySchema = z
     },
   });
 
+export const teamHistoryEntrySchema = z
+  .object({
+    id: z.uuid(),
+    action: z.enum(teamActions),
+    student: person,
+    actor: person.nullable(),
+    reason: z.string().nullable(),
+    created_at: timestamp,
+  })
+  .meta({
+    id: 'WorkletTeamHistoryEntry',
+    example: {
+      id: '1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f0',
+      action: 'removed',
+      student: example.student,
+      actor: example.staff,
+      reason: 'Moved to Contoso, which does not have Interview Ready',
+      created_at: example.at,
+    },
+  });
+
+/**
+ * A worklet as a refused change names it (`details.worklets` of a 409): the mentor's role on it when
+ * the change would end a mentor's assignment, null for a student's team.
+ */
+export function presentWorkletRef(worklet: WorkletRef & { roleType?: string | null }) {
+  return {
+    id: worklet.id,
+    cert_id: worklet.certId,
+    title: worklet.title,
+    status: worklet.status,
+    product: { id: worklet.productId, name: worklet.productName },
+    role_type: worklet.roleType ?? null,
+  };
+}
+
 const counts = <Keys extends readonly [string, ...string[]]>(keys: Keys) =>
   z.object(Object.fromEntries(keys.map((key) => [key, z.number().int()])) as Record<Keys[number], z.ZodNumber>);
 
@@ -304,6 +359,23 @@ export function presentHistoryEntry(entry: HistoryRow) {
     reason: entry.reason,
     created_at: iso(entry.createdAt),
   };
+}
+
+export function presentTeamHistoryEntry(entry: TeamHistoryRow) {
+  return {
+    id: entry.id,
+    action: entry.action,
+    student: entry.student,
+    actor: personOrNull(entry.actor),
+    reason: entry.reason,
+    created_at: iso(entry.createdAt),
+  };
+}
+
+export function presentWorkletNeedingPrimary(worklet: WorkletNeedingPrimaryRow) {
+  const primary = worklet.primaryId ? { id: worklet.primaryId, name: worklet.primaryName! } : null;
+  const needsPrimary = { reason: primary ? 'primary_disabled' : 'no_primary', primary };
+  return jsonText<z.infer<typeof workletNeedingPrimarySchema>>(withFields(worklet.json, `,"needs_primary":${JSON.stringify(needsPrimary)}`));
 }
 
 export function presentMentorCandidate(mentor: MentorCandidateRow) {

@@ -13,6 +13,9 @@ export type MentorRole = (typeof mentorRoles)[number];
 export const assignmentActions = ['assigned', 'role_changed', 'deactivated', 'reactivated'] as const;
 export type AssignmentAction = (typeof assignmentActions)[number];
 
+export const teamActions = ['added', 'removed'] as const;
+export type TeamAction = (typeof teamActions)[number];
+
 export type TeamMember = { id: string; name: string };
 export type ActiveMentor = { id: string; name: string; role_type: MentorRole };
 
@@ -50,6 +53,11 @@ export const worklets = pgTable(
     check('worklets_dates_check', sql`${table.endDate} is null or ${table.startDate} is null or ${table.endDate} >= ${table.startDate}`),
     index('worklets_created_idx').on(table.createdAt.desc(), table.id.desc()),
     index('worklets_product_id_idx').on(table.productId),
+    // Open worklets without an active Primary, for the list of worklets that need one (decision 025).
+    // The roster lists the Primary first, so its first mentor tells whether there is one.
+    index('worklets_without_primary_idx')
+      .on(table.createdAt.desc(), table.id.desc())
+      .where(sql`${table.status} in ('draft', 'ongoing') and (${table.activeMentors} -> 0 ->> 'role_type') is distinct from 'Primary'`),
   ],
 );
 
@@ -132,5 +140,27 @@ export const mentorAssignmentHistory = pgTable(
       sql`${table.action} in ('assigned', 'role_changed', 'deactivated', 'reactivated')`,
     ),
     index('mentor_assignment_history_worklet_idx').on(table.workletId, table.createdAt),
+  ],
+);
+
+/** Append-only timeline of a worklet's team: who joined or left it, who made the change and why. */
+export const workletTeamHistory = pgTable(
+  'worklet_team_history',
+  {
+    id: id(),
+    workletId: uuid('worklet_id')
+      .notNull()
+      .references(() => worklets.id, { onDelete: 'cascade' }),
+    studentId: uuid('student_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    action: text('action', { enum: teamActions }).notNull(),
+    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    reason: text('reason'),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    check('worklet_team_history_action_check', sql`${table.action} in ('added', 'removed')`),
+    index('worklet_team_history_worklet_idx').on(table.workletId, table.createdAt),
   ],
 );

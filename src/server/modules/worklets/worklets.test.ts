@@ -341,6 +341,8 @@ describe('OpenAPI', () => {
       '/api/worklets/mentor/{mentorId}/overview': ['get'],
       '/api/worklets/mentor-candidates': ['get'],
       '/api/worklets/{id}/student-candidates': ['get'],
+      '/api/worklets/{id}/students/history': ['get'],
+      '/api/worklets/needs-primary': ['get'],
     };
     const text = (value: unknown) => JSON.stringify(value);
     for (const [path, methods] of Object.entries(expected)) {

@@ -1,6 +1,7 @@
 import type { Database } from '../../db/database.ts';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.ts';
 import { decodeCursor, toPage } from '../../http/paging.ts';
+import type { Actor } from '../auth/auth.guard.ts';
 import { unknownProducts } from '../products/products.errors.ts';
 import { certIdTaken, endBeforeStart, notStudents, studentsWithoutProduct, workletNotFound } from './worklets.errors.ts';
 import * as repository from './worklets.repository.ts';
@@ -59,10 +60,14 @@ export async function cancelWorklet(db: Database, id: string) {
 
 /**
  * Replaces the worklet's team. Every member must be a student of a client that has the
- * worklet's product (what a student sees follows from their client's products).
+ * worklet's product (what a student sees follows from their client's products). Who joined and
+ * who left goes into the team's timeline.
  */
-export async function setStudents(db: Database, workletId: string, studentIds: string[]) {
+export async function setStudents(db: Database, workletId: string, studentIds: string[], actor: Pick<Actor, 'id'>) {
   await db.transaction(async (tx) => {
+    // The students and their clients before the worklet (`lockPeople`): a change of a student's
+    // client or role, or of the client's products, cannot slip between this check and the write.
+    await repository.lockPeople(tx, studentIds);
     const [worklet] = await repository.lockWorklets(tx, [workletId]);
     if (!worklet) throw workletNotFound();
     const found = await repository.findUsersForProduct(tx, studentIds, worklet.productId);
@@ -71,9 +76,42 @@ export async function setStudents(db: Database, workletId: string, studentIds: s
     if (invalid.length) throw notStudents({ student_ids: invalid });
     const outside = studentIds.filter((id) => !students.get(id)!.hasProduct);
     if (outside.length) throw studentsWithoutProduct({ student_ids: outside });
+    const before = new Set(await repository.findTeamIds(tx, workletId));
+    const after = new Set(studentIds);
     await repository.replaceStudents(tx, workletId, studentIds);
+    const entry = (studentId: string, action: 'added' | 'removed') => ({ workletId, studentId, action, actorId: actor.id });
+    await repository.insertTeamHistory(tx, [
+      ...studentIds.filter((id) => !before.has(id)).map((id) => entry(id, 'added')),
+      ...[...before].filter((id) => !after.has(id)).map((id) => entry(id, 'removed')),
+    ]);
   });
   return getWorklet(db, workletId);
+}
+
+/**
+ * Takes students off teams because of a change elsewhere (their client or role, or their client's
+ * products), each removal in the team's timeline with its reason. Call with the students, or
+ * their client, locked: the worklets are locked here, after them.
+ */
+export async function removeFromTeams(tx: Database, removals: { workletId: string; studentId: string; reason: string }[], actor: Pick<Actor, 'id'>) {
+  await repository.lockWorklets(tx, [...new Set(removals.map((removal) => removal.workletId))]);
+  await repository.removeTeamMembers(tx, removals);
+  await repository.insertTeamHistory(tx, removals.map((removal) => ({ ...removal, action: 'removed' as const, actorId: actor.id })));
+}
+
+export async function listTeamHistory(db: Database, workletId: string, viewer: Viewer, query: { limit: number; cursor?: string }) {
+  await requireVisible(db, workletId, viewer);
+  const rows = await repository.listTeamHistory(db, workletId, { limit: query.limit, cursor: decodeCursor(query.cursor) });
+  return toPage(rows, query.limit, (entry) => ({ sortValue: entry.sortKey, id: entry.id }));
+}
+
+/** Open worklets without a Primary who can act (none, or a disabled one), newest first, and how many there are. */
+export async function listWorkletsNeedingPrimary(db: Database, query: { limit: number; cursor?: string }) {
+  const [rows, total] = await Promise.all([
+    repository.listWorkletsNeedingPrimary(db, { limit: query.limit, cursor: decodeCursor(query.cursor) }),
+    repository.countWorkletsNeedingPrimary(db),
+  ]);
+  return { ...toPage(rows, query.limit, (worklet) => ({ sortValue: worklet.sortKey, id: worklet.id })), total };
 }
 
 type PeopleQuery = { limit: number; cursor?: string; search?: string };

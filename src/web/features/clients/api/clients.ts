@@ -37,14 +37,19 @@ export const useUpdateClient = () =>
   useWrite(
     ({ id, ...changes }: { id: string; name?: string; is_active?: boolean }) =>
       api<{ client: Client }>(`/api/admin/clients/${id}`, { method: 'PATCH', body: changes }),
-    [clientsKey],
+    // Expert-session statistics count only active clients' students.
+    [clientsKey, ['expert-sessions']],
   );
 
 export const useDeleteClient = () => useWrite((id: string) => api<void>(`/api/admin/clients/${id}`, { method: 'DELETE' }), [clientsKey]);
 
 export const useSetClientProducts = () =>
   useWrite(
-    ({ id, productIds }: { id: string; productIds: string[] }) =>
-      api<{ client: Client }>(`/api/admin/clients/${id}/products`, { method: 'PUT', body: { product_ids: productIds } }),
-    [clientsKey],
+    ({ id, productIds, leaveWorklets }: { id: string; productIds: string[]; leaveWorklets?: boolean }) =>
+      api<{ client: Client }>(`/api/admin/clients/${id}/products`, {
+        method: 'PUT',
+        body: { product_ids: productIds, ...(leaveWorklets ? { leave_worklets: true } : {}) },
+      }),
+    // Students may have been taken off teams.
+    [clientsKey, ['worklets']],
   );

@@ -1,6 +1,7 @@
 import { TextInput } from '@mantine/core';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { FormDialog } from '../../../components/form-dialog.tsx';
+import { conflictOf, WorkletConflict } from '../../../components/worklet-conflict.tsx';
 import { isBlank, useForm } from '../../../lib/form.ts';
 import { type Client, useCreateClient, useDeleteClient, useSetClientProducts, useUpdateClient } from '../api/clients.ts';
 import { ProductMultiSelect } from './product-multi-select.tsx';
@@ -57,22 +58,42 @@ function ClientFormDialog({ client, onClose }: { client?: Client; onClose: () =>
   );
 }
 
+/**
+ * The client's products. Removing one that its students have worklets of is answered with those
+ * worklets: shown here, and made on a second Save, which takes those students off those teams.
+ */
 function ClientProductsDialog({ client, onClose }: { client: Client; onClose: () => void }) {
   const setProducts = useSetClientProducts();
+  const conflict = conflictOf(setProducts.error, ['clients.products_in_use']);
   const form = useForm({ product_ids: client.products.map((product) => product.id) });
   const submit = form.onSubmit(({ product_ids }) =>
-    setProducts.mutate({ id: client.id, productIds: product_ids }, { onSuccess: onClose, onError: form.showApiError }),
+    setProducts.mutate(
+      { id: client.id, productIds: product_ids, leaveWorklets: Boolean(conflict) },
+      { onSuccess: onClose, onError: form.showApiError },
+    ),
   );
   return (
     <FormDialog
       title={`Products of ${client.name}`}
-      submitLabel="Save products"
+      submitLabel={conflict ? 'Save and take them off these teams' : 'Save products'}
       pending={setProducts.isPending}
-      error={setProducts.error}
+      error={conflict ? null : setProducts.error}
       onSubmit={submit}
       onClose={onClose}
     >
-      <ProductMultiSelect value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
+      {conflict && (
+        <WorkletConflict title={`Students of ${client.name} are on worklets of a programme you are removing`} worklets={conflict.worklets}>
+          Save again to remove the programme and take these students off those teams; each worklet’s timeline records why.
+        </WorkletConflict>
+      )}
+      <ProductMultiSelect
+        value={form.values.product_ids}
+        onChange={(ids) => {
+          setProducts.reset();
+          form.setValue('product_ids', ids);
+        }}
+        error={form.errors.product_ids}
+      />
     </FormDialog>
   );
 }
@@ -92,8 +113,9 @@ function ToggleActiveDialog({ client, onClose }: { client: Client; onClose: () =
       onClose={onClose}
     >
       {activate
-        ? `${client.name} will be shown as active again.`
-        : `${client.name} will be marked inactive. Its students and products are kept, and you can activate it again at any time.`}
+        ? `${client.name}’s students will see its programmes’ expert sessions and their worklets again, their progress as they left it.`
+        : `${client.name}’s students will no longer see its programmes’ expert sessions or their worklets, nor count in their statistics. ` +
+          'Their accounts, teams and progress are kept, and you can activate the client again at any time.'}
     </ConfirmDialog>
   );
 }

@@ -31,8 +31,8 @@ export function useClientChoices() {
   });
 }
 
-// Client rows count their students.
-const refresh = [usersKey, ['clients']];
+// Client rows count their students; a change can take people out of worklets (`leave_worklets`).
+const refresh = [usersKey, ['clients'], ['worklets']];
 
 export const useCreateUser = () =>
   useWrite(
@@ -43,7 +43,7 @@ export const useCreateUser = () =>
 
 export const useUpdateUser = () =>
   useWrite(
-    ({ id, ...changes }: { id: string; name?: string; role?: Role; client_id?: string | null; disabled?: boolean }) =>
+    ({ id, ...changes }: { id: string; name?: string; role?: Role; client_id?: string | null; disabled?: boolean; leave_worklets?: boolean }) =>
       api<{ user: User }>(`/api/admin/users/${id}`, { method: 'PATCH', body: changes }),
     refresh,
   );

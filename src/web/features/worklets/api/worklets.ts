@@ -32,7 +32,8 @@ export type MentorWorklet = WorkletDetail & { role_type: MentorRole; assigned_at
 
 export type Assignment = {
   id: string;
-  mentor: Person & { email: string };
+  /** A disabled mentor keeps their assignments until someone changes them. */
+  mentor: Person & { email: string; disabled: boolean };
   role_type: MentorRole;
   is_active: boolean;
   assigned_at: string;
@@ -63,6 +64,21 @@ export function useWorklets(filters: { status?: WorkletStatus; mentor_id?: strin
   return usePagedList<Worklet, 'worklets'>({ queryKey: workletsKey, path: '/api/worklets', itemsKey: 'worklets', query: { ...filters, limit: 24 } });
 }
 
+/** An open worklet without a Primary who can act: none is active, or the active one is disabled (`primary`). */
+export type WorkletNeedingPrimary = Worklet & { needs_primary: { reason: 'no_primary' | 'primary_disabled'; primary: Person | null } };
+
+/** Open worklets that need a new Primary (admins and staff), newest first, with how many there are. */
+export function useWorkletsNeedingPrimary() {
+  const list = usePagedList<WorkletNeedingPrimary, 'worklets'>({
+    queryKey: [...workletsKey, 'needs-primary'],
+    path: '/api/worklets/needs-primary',
+    itemsKey: 'worklets',
+    query: { limit: 24 },
+  });
+  const firstPage = list.data?.pages[0] as { total?: number } | undefined;
+  return { ...list, total: firstPage?.total ?? 0 };
+}
+
 export function useWorklet(id: string) {
   return useQuery({
     queryKey: [...workletsKey, 'detail', id],
@@ -84,6 +100,17 @@ export function useHistory(workletId: string) {
   return usePagedList<HistoryEntry, 'history'>({
     queryKey: [...workletsKey, 'history', workletId],
     path: `/api/worklets/${workletId}/mentors/history`,
+    itemsKey: 'history',
+  });
+}
+
+export type TeamHistoryEntry = { id: string; action: 'added' | 'removed'; student: Person; actor: Person | null; reason: string | null; created_at: string };
+
+/** Who joined and left the team, oldest first (admins, staff and the worklet's mentors). */
+export function useTeamHistory(workletId: string) {
+  return usePagedList<TeamHistoryEntry, 'history'>({
+    queryKey: [...workletsKey, 'team-history', workletId],
+    path: `/api/worklets/${workletId}/students/history`,
     itemsKey: 'history',
   });
 }

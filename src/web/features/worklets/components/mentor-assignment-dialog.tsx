@@ -326,6 +326,11 @@ function AssignmentRow({ worklet, assignment }: { worklet: Worklet; assignment: 
                   Deactivated · was {assignment.role_type}
                 </Badge>
               )}
+              {assignment.mentor.disabled && (
+                <Badge color="red" variant="dot" tt="none">
+                  Disabled user
+                </Badge>
+              )}
             </Group>
             <Text size="xs" c="dimmed">
               {assignment.is_active

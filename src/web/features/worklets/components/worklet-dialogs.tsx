@@ -1,14 +1,16 @@
-import { MultiSelect, Select, SimpleGrid, Text, Textarea, TextInput } from '@mantine/core';
+import { Button, MultiSelect, ScrollArea, Select, SimpleGrid, Stack, Text, Textarea, TextInput, Timeline } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { FormDialog } from '../../../components/form-dialog.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
 import { isBlank, useForm } from '../../../lib/form.ts';
+import { formatDate } from '../../../lib/labels.ts';
 import {
   useCreateWorklet,
   useProductOptions,
   useSetStudents,
   useStudentCandidates,
+  useTeamHistory,
   useUpdateWorklet,
   useWorklet,
   type Worklet,
@@ -174,6 +176,42 @@ function TeamForm({ worklet, current, onClose }: { worklet: Worklet; current: { 
       <Text size="sm" c="dimmed">
         {studentCount(selected.length)} on the team.
       </Text>
+      <TeamTimeline workletId={worklet.id} />
     </FormDialog>
+  );
+}
+
+/** Who joined and left the team, by whom, and why when it followed from another change; nothing until there is any. */
+function TeamTimeline({ workletId }: { workletId: string }) {
+  const history = useTeamHistory(workletId);
+  if (!history.items.length) return null;
+  return (
+    <Stack gap={6}>
+      <Text size="sm" fw={600}>
+        Team history
+      </Text>
+      <ScrollArea.Autosize mah={180} type="auto">
+        <Timeline bulletSize={10} lineWidth={2} active={history.items.length - 1} aria-label="Team timeline">
+          {history.items.map((entry) => (
+            <Timeline.Item key={entry.id} color={entry.action === 'added' ? 'teal' : 'red'} title={`${entry.student.name} ${entry.action === 'added' ? 'joined' : 'left'}`}>
+              <Text size="xs" c="dimmed">
+                {formatDate(entry.created_at)}
+                {entry.actor ? ` · by ${entry.actor.name}` : ''}
+              </Text>
+              {entry.reason && (
+                <Text size="xs" fs="italic">
+                  “{entry.reason}”
+                </Text>
+              )}
+            </Timeline.Item>
+          ))}
+        </Timeline>
+        {history.hasNextPage && (
+          <Button size="xs" variant="subtle" onClick={() => void history.fetchNextPage()} loading={history.isFetchingNextPage}>
+            Load more
+          </Button>
+        )}
+      </ScrollArea.Autosize>
+    </Stack>
   );
 }

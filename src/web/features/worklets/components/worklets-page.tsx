@@ -1,11 +1,19 @@
-import { ActionIcon, Button, Card, Group, Menu, Select, SimpleGrid, Stack, Text } from '@mantine/core';
+import { ActionIcon, Alert, Button, Card, Group, Menu, Select, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
-import { IconDots, IconPencil, IconPlus, IconUsers } from '../../../components/icons.tsx';
+import { IconAlert, IconDots, IconPencil, IconPlus, IconUsers } from '../../../components/icons.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
 import { useSearchField } from '../../../components/search-field.tsx';
 import { PagedListView } from '../../../components/states.tsx';
-import { useMentorCandidates, useWorklets, type Worklet, type WorkletStatus, workletStatuses } from '../api/worklets.ts';
+import {
+  useMentorCandidates,
+  useWorklets,
+  useWorkletsNeedingPrimary,
+  type Worklet,
+  type WorkletNeedingPrimary,
+  type WorkletStatus,
+  workletStatuses,
+} from '../api/worklets.ts';
 import { MentorAssignmentDialog } from './mentor-assignment-dialog.tsx';
 import { WorkletHeading } from './worklet-heading.tsx';
 import { MentorBadges, statusLabel, studentCount } from './worklet-labels.tsx';
@@ -13,14 +21,20 @@ import { TeamDialog, WorkletFormDialog } from './worklet-dialogs.tsx';
 
 type Dialog = { kind: 'create' } | { kind: 'edit' | 'team' | 'mentors'; worklet: Worklet };
 
-/** Admins' and staff's worklets: filters, cards with every active mentor, and the dialogs that change them. */
+/**
+ * Admins' and staff's worklets: filters, cards with every active mentor, and the dialogs that change
+ * them; above them, the open worklets that need a new Primary, when there are any.
+ */
 export function WorkletsPage() {
   const search = useSearchField('Search', 'Title or cert code');
   const [status, setStatus] = useState<WorkletStatus | null>(null);
   const [mentorId, setMentorId] = useState<string | null>(null);
+  const [needingPrimaryOnly, setNeedingPrimaryOnly] = useState(false);
   const worklets = useWorklets({ status: status ?? undefined, mentor_id: mentorId ?? undefined, search: search.term });
+  const needingPrimary = useWorkletsNeedingPrimary();
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const filtered = Boolean(search.term || status || mentorId);
+  const open = (worklet: Worklet) => (kind: 'edit' | 'team' | 'mentors') => setDialog({ kind, worklet });
 
   return (
     <>
@@ -33,31 +47,67 @@ export function WorkletsPage() {
           </Button>
         }
       />
-      <SimpleGrid cols={{ base: 1, xs: 3 }} maw={840} mb="lg" spacing="sm">
-        {search.field}
-        <Select
-          label="Status"
-          placeholder="Any status"
-          data={workletStatuses.map((value) => ({ value, label: statusLabel[value] }))}
-          value={status}
-          onChange={(value) => setStatus(value as WorkletStatus | null)}
-          clearable
-        />
-        <MentorFilter value={mentorId} onChange={setMentorId} />
-      </SimpleGrid>
-      <PagedListView
-        list={worklets}
-        noun="worklets"
-        empty={filtered ? { title: 'No worklet matches these filters' } : { title: 'No worklets yet', text: 'Create the first worklet, then give it a team and mentors.' }}
-      >
-        {(items) => (
-          <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }} spacing="md" role="list" aria-label="Worklets">
-            {items.map((worklet) => (
-              <WorkletCard key={worklet.id} worklet={worklet} onOpen={(kind) => setDialog({ kind, worklet })} />
-            ))}
+      {needingPrimaryOnly ? (
+        <>
+          <Group justify="space-between" mb="lg" gap="sm">
+            <Text fw={600}>Open worklets that need a new Primary mentor</Text>
+            <Button variant="default" onClick={() => setNeedingPrimaryOnly(false)}>
+              Show all worklets
+            </Button>
+          </Group>
+          <PagedListView
+            list={needingPrimary}
+            noun="worklets"
+            empty={{ title: 'Every open worklet has a Primary mentor who can lead it' }}
+          >
+            {(items) => (
+              <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }} spacing="md" role="list" aria-label="Worklets that need a new Primary">
+                {items.map((worklet) => (
+                  <WorkletCard key={worklet.id} worklet={worklet} onOpen={open(worklet)} need={<PrimaryNeed worklet={worklet} />} />
+                ))}
+              </SimpleGrid>
+            )}
+          </PagedListView>
+        </>
+      ) : (
+        <>
+          {needingPrimary.total > 0 && (
+            <Alert color="orange" variant="light" icon={<IconAlert />} mb="lg" maw={840} title={primaryNeedTitle(needingPrimary.total)}>
+              <Group justify="space-between" gap="sm">
+                <Text size="sm">Their Primary mentor is disabled, or they have none. Choose who leads each one.</Text>
+                <Button size="xs" color="orange" onClick={() => setNeedingPrimaryOnly(true)}>
+                  Show them
+                </Button>
+              </Group>
+            </Alert>
+          )}
+          <SimpleGrid cols={{ base: 1, xs: 3 }} maw={840} mb="lg" spacing="sm">
+            {search.field}
+            <Select
+              label="Status"
+              placeholder="Any status"
+              data={workletStatuses.map((value) => ({ value, label: statusLabel[value] }))}
+              value={status}
+              onChange={(value) => setStatus(value as WorkletStatus | null)}
+              clearable
+            />
+            <MentorFilter value={mentorId} onChange={setMentorId} />
           </SimpleGrid>
-        )}
-      </PagedListView>
+          <PagedListView
+            list={worklets}
+            noun="worklets"
+            empty={filtered ? { title: 'No worklet matches these filters' } : { title: 'No worklets yet', text: 'Create the first worklet, then give it a team and mentors.' }}
+          >
+            {(items) => (
+              <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }} spacing="md" role="list" aria-label="Worklets">
+                {items.map((worklet) => (
+                  <WorkletCard key={worklet.id} worklet={worklet} onOpen={open(worklet)} />
+                ))}
+              </SimpleGrid>
+            )}
+          </PagedListView>
+        </>
+      )}
       {dialog?.kind === 'create' && <WorkletFormDialog onClose={() => setDialog(null)} />}
       {dialog?.kind === 'edit' && <WorkletFormDialog worklet={dialog.worklet} onClose={() => setDialog(null)} />}
       {dialog?.kind === 'team' && <TeamDialog worklet={dialog.worklet} onClose={() => setDialog(null)} />}
@@ -94,7 +144,20 @@ function MentorFilter({ value, onChange }: { value: string | null; onChange: (id
   );
 }
 
-function WorkletCard({ worklet, onOpen }: { worklet: Worklet; onOpen: (kind: 'edit' | 'team' | 'mentors') => void }) {
+const primaryNeedTitle = (count: number) =>
+  count === 1 ? '1 open worklet needs a new Primary mentor' : `${count} open worklets need a new Primary mentor`;
+
+/** Why the worklet needs a new Primary. */
+function PrimaryNeed({ worklet }: { worklet: WorkletNeedingPrimary }) {
+  const { primary } = worklet.needs_primary;
+  return (
+    <Text size="sm" c="orange.8" fw={500}>
+      {primary ? `Its Primary, ${primary.name}, is disabled` : 'No Primary mentor'}
+    </Text>
+  );
+}
+
+function WorkletCard({ worklet, onOpen, need }: { worklet: Worklet; onOpen: (kind: 'edit' | 'team' | 'mentors') => void; need?: React.ReactNode }) {
   return (
     <Card withBorder radius="md" padding="lg" role="listitem" aria-label={`${worklet.cert_id} ${worklet.title}`}>
       <Stack gap="sm" h="100%">
@@ -118,6 +181,7 @@ function WorkletCard({ worklet, onOpen }: { worklet: Worklet; onOpen: (kind: 'ed
             </Menu>
           }
         />
+        {need}
         <MentorBadges mentors={worklet.mentors} />
         <Group justify="space-between" mt="auto" pt="xs" wrap="nowrap">
           <Text size="sm" c="dimmed">
