@@ -19,7 +19,7 @@ import path from 'node:path';
 import type { Config } from './config.ts';
 import type { DatabaseConnection } from './db/database.ts';
 import { commonErrors, registerErrorHandling, sendError } from './http/errors.ts';
-import { registerSecurity } from './http/security.ts';
+import { createOriginPolicy, registerSecurity } from './http/security.ts';
 import { responseSerializer } from './http/serializer.ts';
 import { createActorResolver, type Actor } from './modules/auth/auth.guard.ts';
 import { createAuth, resolveAuthSecret } from './modules/auth/auth.ts';
@@ -71,10 +71,12 @@ export const webDistDir = path.resolve(import.meta.dirname, '../../dist/web');
 /** Builds the whole HTTP application around an open database; `main.ts` and the tests share it. */
 export async function buildApp(config: Config, database: DatabaseConnection) {
   const authSecret = resolveAuthSecret(config.authSecret, config.dataDir, config.isProduction);
+  const origins = createOriginPolicy({ isProduction: config.isProduction, publicUrl: config.publicUrl });
   const auth = createAuth({
     db: database.db,
     secret: authSecret,
     baseUrl: config.publicUrl,
+    trustsOrigin: origins.trusts,
     secureCookies: config.isProduction,
   });
   const storage = createStorage(config.storage);
@@ -101,7 +103,7 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
   app.setSerializerCompiler(responseSerializer({ checked: !config.isProduction }));
 
   registerErrorHandling(app);
-  registerSecurity(app, { isProduction: config.isProduction, trustedOrigins: [config.publicUrl] });
+  registerSecurity(app, { isProduction: config.isProduction, origins });
 
   const resolveActor = createActorResolver(database.db, authSecret, sessions);
   app.decorateRequest('actor', null);

@@ -20,6 +20,8 @@ export type AuthOptions = {
   db: Database;
   secret: string;
   baseUrl: string;
+  /** The origin policy our CSRF check applies (`http/security.ts`): better-auth asks the same one. */
+  trustsOrigin: (origin: string) => boolean;
   secureCookies: boolean;
 };
 
@@ -31,12 +33,17 @@ export const sessionLifetimeSeconds = 60 * 60 * 24 * 7;
  * better-auth's AsyncLocalStorage on only while it runs (decision 011): the rest of the API never
  * calls it, and a request resolves its caller in `auth.guard.ts`.
  */
-export function createAuth({ db, secret, baseUrl, secureCookies }: AuthOptions) {
+export function createAuth({ db, secret, baseUrl, trustsOrigin, secureCookies }: AuthOptions) {
   const auth = betterAuth({
     secret,
     baseURL: baseUrl,
     basePath: '/api/auth',
-    trustedOrigins: [baseUrl],
+    // The request's own origin when the policy trusts it; better-auth adds baseURL itself.
+    trustedOrigins: (request) => {
+      const claimed = request?.headers.get('origin') ?? request?.headers.get('referer');
+      const origin = claimed ? originOf(claimed) : undefined;
+      return origin && trustsOrigin(origin) ? [origin] : [];
+    },
     database: drizzleAdapter(db, {
       provider: 'pg',
       schema: { users, authSessions, authAccounts, authVerifications },
@@ -58,14 +65,20 @@ export function createAuth({ db, secret, baseUrl, secureCookies }: AuthOptions) 
     advanced: {
       database: { generateId: 'uuid' },
       useSecureCookies: secureCookies,
+      // Checked in tests too (better-auth skips it under NODE_ENV=test), as in development and production.
+      disableOriginCheck: false,
       defaultCookieAttributes: { httpOnly: true, sameSite: 'lax', secure: secureCookies },
     },
     databaseHooks: {
       session: {
         create: {
           before: async (session) => {
+            // Reached only with the right password, so it tells nothing to whoever guesses (decision 034).
             if (await isUserDisabled(db, session.userId)) {
-              throw new APIError('UNAUTHORIZED', { message: 'Invalid email or password', code: 'INVALID_EMAIL_OR_PASSWORD' });
+              throw new APIError('FORBIDDEN', {
+                message: 'This account is disabled. Ask your programme team to enable it again.',
+                code: 'ACCOUNT_DISABLED',
+              });
             }
           },
         },
@@ -87,6 +100,14 @@ const betterAuthStores = async () => [
 ];
 
 export type Auth = ReturnType<typeof createAuth>;
+
+function originOf(url: string) {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
 
 /** AUTH_SECRET in production; elsewhere a secret generated once and kept in the data dir. */
 export function resolveAuthSecret(configured: string | undefined, dataDir: string, isProduction: boolean): string {
