@@ -19,6 +19,7 @@ import path from 'node:path';
 import type { Config } from './config.ts';
 import type { DatabaseConnection } from './db/database.ts';
 import { commonErrors, registerErrorHandling, sendError } from './http/errors.ts';
+import { loggerOptions } from './http/logging.ts';
 import { createOriginPolicy, registerSecurity } from './http/security.ts';
 import { responseSerializer } from './http/serializer.ts';
 import { createActorResolver, type Actor } from './modules/auth/auth.guard.ts';
@@ -85,7 +86,7 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
   const context: AppContext = { config, database, db: database.db, auth, sessions, storage, storageIdentity };
 
   const app = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    ...(await loggerOptions(config)),
     bodyLimit: 1024 * 1024,
     trustProxy: trustedProxies(config.trustProxy),
   }).withTypeProvider<ZodTypeProvider>();
