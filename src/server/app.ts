@@ -77,7 +77,6 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
     db: database.db,
     secret: authSecret,
     baseUrl: config.publicUrl,
-    trustsOrigin: origins.trusts,
     secureCookies: config.isProduction,
   });
   const storage = createStorage(config.storage);

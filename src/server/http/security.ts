@@ -109,10 +109,11 @@ function reachableHosts(address: string): string[] {
 }
 
 /**
- * Security headers on every response, and CSRF protection: a state-changing request that carries
- * cookies must come from a trusted origin (`Origin`, or `Sec-Fetch-Site: same-origin` when a browser
- * names none), and so must a browser's sign-in (it names its Origin), which carries no cookie yet.
- * Bearer-token clients carry no ambient credentials and are not checked.
+ * Security headers on every response, and the one CSRF check (better-auth's own is off): a
+ * state-changing request that carries cookies must come from a trusted origin (`Origin`, or
+ * `Sec-Fetch-Site: same-origin` when a browser names none), and so must a browser's sign-in, which
+ * carries no cookie yet (a browser says where it comes from, in `Origin` or `Sec-Fetch-Site`; an API
+ * client such as curl says nothing). Bearer-token calls carry no ambient credentials and are not checked.
  */
 export function registerSecurity(app: FastifyInstance, options: { isProduction: boolean; origins: OriginPolicy }) {
   app.addHook('onSend', (request, reply, payload, done) => {
@@ -124,9 +125,11 @@ export function registerSecurity(app: FastifyInstance, options: { isProduction: 
     if (!unsafeMethods.has(request.method)) return done();
     if (request.headers.authorization?.toLowerCase().startsWith('bearer ')) return done();
     const origin = typeof request.headers.origin === 'string' && request.headers.origin !== 'null' ? request.headers.origin : undefined;
+    const fetchSite = request.headers['sec-fetch-site'];
+    const fromBrowser = origin !== undefined || (typeof fetchSite === 'string' && fetchSite !== 'none');
     const signingIn = request.url.startsWith('/api/auth/');
-    if (!request.headers.cookie && !(signingIn && origin)) return done();
-    if (origin ? options.origins.trusts(origin) : request.headers['sec-fetch-site'] === 'same-origin') return done();
+    if (!request.headers.cookie && !(signingIn && fromBrowser)) return done();
+    if (origin ? options.origins.trusts(origin) : fetchSite === 'same-origin') return done();
     done(options.origins.refusal(origin));
   });
 

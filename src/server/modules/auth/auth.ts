@@ -20,8 +20,6 @@ export type AuthOptions = {
   db: Database;
   secret: string;
   baseUrl: string;
-  /** The origin policy our CSRF check applies (`http/security.ts`): better-auth asks the same one. */
-  trustsOrigin: (origin: string) => boolean;
   secureCookies: boolean;
 };
 
@@ -33,17 +31,12 @@ export const sessionLifetimeSeconds = 60 * 60 * 24 * 7;
  * better-auth's AsyncLocalStorage on only while it runs (decision 011): the rest of the API never
  * calls it, and a request resolves its caller in `auth.guard.ts`.
  */
-export function createAuth({ db, secret, baseUrl, trustsOrigin, secureCookies }: AuthOptions) {
+export function createAuth({ db, secret, baseUrl, secureCookies }: AuthOptions) {
   const auth = betterAuth({
     secret,
     baseURL: baseUrl,
     basePath: '/api/auth',
-    // The request's own origin when the policy trusts it; better-auth adds baseURL itself.
-    trustedOrigins: (request) => {
-      const claimed = request?.headers.get('origin') ?? request?.headers.get('referer');
-      const origin = claimed ? originOf(claimed) : undefined;
-      return origin && trustsOrigin(origin) ? [origin] : [];
-    },
+    trustedOrigins: [baseUrl],
     database: drizzleAdapter(db, {
       provider: 'pg',
       schema: { users, authSessions, authAccounts, authVerifications },
@@ -65,7 +58,11 @@ export function createAuth({ db, secret, baseUrl, trustsOrigin, secureCookies }:
     advanced: {
       database: { generateId: 'uuid' },
       useSecureCookies: secureCookies,
-      // Checked in tests too (better-auth skips it under NODE_ENV=test), as in development and production.
+      // Where a request may come from is decided once, for every route, by our onRequest check
+      // (http/security.ts, decision 035): it has run before this handler. better-auth's own check
+      // would judge by another list; its validation of callback URLs stays on, in tests too (it
+      // turns itself off when it finds NODE_ENV=test or VITEST).
+      disableCSRFCheck: true,
       disableOriginCheck: false,
       defaultCookieAttributes: { httpOnly: true, sameSite: 'lax', secure: secureCookies },
     },
@@ -101,13 +98,6 @@ const betterAuthStores = async () => [
 
 export type Auth = ReturnType<typeof createAuth>;
 
-function originOf(url: string) {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return undefined;
-  }
-}
 
 /** AUTH_SECRET in production; elsewhere a secret generated once and kept in the data dir. */
 export function resolveAuthSecret(configured: string | undefined, dataDir: string, isProduction: boolean): string {
