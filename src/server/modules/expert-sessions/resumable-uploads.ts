@@ -14,7 +14,8 @@ import { s3ClientConfig } from '../storage/s3-storage.ts';
 import type { Storage } from '../storage/storage.ts';
 import { notAVideo, uploadIncomplete, uploadInUse, uploadNotFound } from './expert-sessions.errors.ts';
 import { consumeUploadClaim, findLeftoverClaims, findUploadClaim, releaseUploadClaim, takeUploadClaim } from './upload-claims.repository.ts';
-import { inspectStoredVideo, inspectVideoFile, ruledOutAsVideo, sniffBytes, type StagedVideo, type VideoSource } from './video-file.ts';
+import { ruledOutAsVideo, sniffBytes } from '../../../shared/video-signature.ts';
+import { inspectStoredVideo, inspectVideoFile, type StagedVideo, type VideoSource } from './video-file.ts';
 
 export const resumableUploadsPath = '/api/admin/job-readiness/expert-sessions/uploads';
 

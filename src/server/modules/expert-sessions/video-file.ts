@@ -10,9 +10,10 @@ import { promisify } from 'node:util';
 import ffprobe from '@ffprobe-installer/ffprobe';
 import type { Database } from '../../db/database.ts';
 import type { Storage } from '../storage/storage.ts';
+import { sniffBytes, sniffVideoType, type VideoMediaType } from '../../../shared/video-signature.ts';
 import { notAVideo, unreadableVideo, uploadNotFound, videoTooLarge } from './expert-sessions.errors.ts';
 
-export type VideoMediaType = 'video/mp4' | 'video/webm' | 'video/quicktime';
+
 
 /** Where a staged video's bytes are: a file on local disk, or an object already in storage (a resumable upload in the bucket). */
 export type VideoSource = { file: string } | { object: string };
@@ -41,36 +42,6 @@ export class StagedVideo {
   async discard() {
     if ('file' in this.source) await fsp.rm(this.source.file, { force: true });
   }
-}
-
-/** Enough leading bytes to recognise the container (an EBML header names its doc type within a few dozen). */
-export const sniffBytes = 64;
-
-/** The first box of an MP4 (`ftyp`) or of a QuickTime movie (older ones start with another top-level atom). */
-const firstBoxTypes = ['ftyp', 'moov', 'mdat', 'wide', 'free', 'skip'];
-const ebmlMagic = Buffer.from([0x1a, 0x45, 0xdf, 0xa3]);
-
-/** The container, recognised from the file's first bytes rather than from what the client claims. */
-export function sniffVideoType(head: Buffer): VideoMediaType | undefined {
-  const boxType = head.toString('latin1', 4, 8);
-  if (boxType === 'ftyp') return head.toString('latin1', 8, 12) === 'qt  ' ? 'video/quicktime' : 'video/mp4';
-  if (firstBoxTypes.includes(boxType)) return 'video/quicktime';
-  const isEbml = head.subarray(0, 4).equals(ebmlMagic);
-  if (isEbml && head.includes('webm', 4, 'latin1')) return 'video/webm';
-  return undefined;
-}
-
-/**
- * Whether a file's first bytes, as far as they go, already rule out every container `sniffVideoType`
- * accepts. Fewer bytes than the sniff window may be the start of one (a box's size can be anything; a
- * WebM names its doc type a few dozen bytes in): such a beginning is judged when the whole file is.
- */
-export function ruledOutAsVideo(head: Buffer): boolean {
-  if (head.length >= sniffBytes) return sniffVideoType(head) === undefined;
-  if (ebmlMagic.subarray(0, Math.min(4, head.length)).equals(head.subarray(0, 4))) return false;
-  if (head.length <= 4) return false;
-  const boxType = head.toString('latin1', 4, Math.min(8, head.length));
-  return !firstBoxTypes.some((type) => type.startsWith(boxType));
 }
 
 const run = promisify(execFile);

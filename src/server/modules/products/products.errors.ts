@@ -3,3 +3,4 @@ import { defineError } from '../../http/errors.ts';
 export const productNotFound = defineError('products.not_found', 404, 'No such product.');
 export const unknownProducts = defineError('products.unknown_ids', 400, 'Some product ids do not exist.');
 export const productInUse = defineError('products.in_use', 409, 'Worklets belong to this product; move or remove them first.');
+export const productNameTaken = defineError('products.name_taken', 409, 'Another product of this type already has this name.');
