@@ -6,3 +6,5 @@ export * from '../modules/products/products.table.ts';
 export * from '../modules/expert-sessions/expert-sessions.table.ts';
 export * from '../modules/worklets/worklets.table.ts';
 export * from '../modules/storage/storage.table.ts';
+export * from '../modules/passwords/passwords.table.ts';
+export * from '../modules/mail/mail.table.ts';
