@@ -7,6 +7,7 @@ import type { Actor } from '../auth/auth.guard.ts';
 import { findClientProductIds } from '../clients/clients.repository.ts';
 import { unknownProducts } from '../products/products.errors.ts';
 import { findMissingProductIds } from '../products/products.repository.ts';
+import type { MailQueue } from '../mail/mail-outbox.ts';
 import type { Storage } from '../storage/storage.ts';
 import { captionsLanguage, checkCaptionsFile } from './captions-file.ts';
 import { captionsNotFound, expertSessionNotFound, notYourProduct, posterNotFound, videoNotFound } from './expert-sessions.errors.ts';
@@ -14,8 +15,11 @@ import { audienceOf } from './expert-sessions.policies.ts';
 import * as repository from './expert-sessions.repository.ts';
 import { extensionOf, type StagedVideo } from './video-file.ts';
 
-/** What the write use cases work with; `storage` is read at call time so tests can put a failing one in its place. */
-export type SessionsContext = { db: Database; storage: Storage };
+/**
+ * What the write use cases work with; `storage` is read at call time so tests can put a failing one
+ * in its place. With `mail`, students who newly reach a session are told (decision 036).
+ */
+export type SessionsContext = { db: Database; storage: Storage; mail?: MailQueue };
 
 /** A student has completed a session once they have watched this much of it. */
 export const completionThresholdPercent = 95;
@@ -97,8 +101,10 @@ export async function createSession(
         ...videoColumns(stored, video),
       });
       await replaceProducts(tx, id, input.productIds, input.actorId);
+      await context.mail?.sessionPublished(tx, id, input.productIds, []);
     }),
   );
+  context.mail?.kick();
   return getSession(context.db, id);
 }
 
@@ -123,11 +129,19 @@ export async function updateSession(
       const current = await repository.lockSession(tx, id);
       if (!current) throw expertSessionNotFound();
       await video?.consume?.(tx);
+      const previousProductIds = context.mail?.enabled ? await repository.findSessionProductIds(tx, id) : [];
       await repository.updateSession(tx, id, { ...columns, ...(video && stored ? videoColumns(stored, video) : {}), updatedAt: new Date() });
       if (productIds) await replaceProducts(tx, id, productIds, actorId);
+      // Students who reach it now and did not before: through an added product, or as it is switched on.
+      const visible = (isActive: boolean) => isActive && !current.deletedAt;
+      if (visible(columns.isActive ?? current.isActive) && (productIds || columns.isActive !== undefined)) {
+        const before = visible(current.isActive) ? previousProductIds : [];
+        await context.mail?.sessionPublished(tx, id, productIds ?? previousProductIds, before);
+      }
       return [current.videoStorageKey, current.posterStorageKey];
     });
   const previousKeys = stored ? await withStoredFiles(context, storedKeys(stored), write) : await write();
+  context.mail?.kick();
   // The session no longer refers to them; a failed delete leaves an orphan file, never a broken session.
   if (stored) await deleteFiles(context, previousKeys);
   return getSession(context.db, id);
