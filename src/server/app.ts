@@ -18,7 +18,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config.ts';
 import type { DatabaseConnection } from './db/database.ts';
-import { commonErrors, registerErrorHandling, sendError } from './http/errors.ts';
+import { commonErrors, frameworkErrorOptions, registerErrorHandling, sendError } from './http/errors.ts';
+import { refuseEncodedBodies } from './http/content-encoding.ts';
+import { malformedRequestServerOptions, refuseMalformedRequests } from './http/malformed-requests.ts';
 import { registerSecurity } from './http/security.ts';
 import { responseSerializer } from './http/serializer.ts';
 import { createActorResolver, type SignedInActor } from './modules/auth/auth.guard.ts';
@@ -27,18 +29,23 @@ import { registerAuthRoutes } from './modules/auth/auth.routes.ts';
 import { listenForRevocations } from './modules/auth/revocations.ts';
 import { createSessionCache, type SessionCache } from './modules/auth/session-cache.ts';
 import { createSignInThrottle } from './modules/auth/sign-in-throttle.ts';
+import { clientConstraints } from './modules/clients/clients.errors.ts';
 import { registerClientRoutes } from './modules/clients/clients.routes.ts';
+import { expertSessionConstraints } from './modules/expert-sessions/expert-sessions.errors.ts';
 import { registerExpertSessionRoutes } from './modules/expert-sessions/expert-sessions.routes.ts';
 import { registerHealthRoutes } from './modules/health/health.routes.ts';
 import { createMailOutbox, type MailOutbox } from './modules/mail/mail-outbox.ts';
 import { registerMailRoutes } from './modules/mail/mail.routes.ts';
+import { registerImportRoutes } from './modules/import/import.routes.ts';
 import { registerMeRoutes } from './modules/me/me.routes.ts';
 import { registerPasswordRoutes } from './modules/passwords/passwords.routes.ts';
 import { recheckPasswordAtSignIn } from './modules/passwords/passwords.usecases.ts';
 import { registerProductRoutes } from './modules/products/products.routes.ts';
 import { createStorage, type Storage } from './modules/storage/storage.ts';
 import { ensureStorageIdentity, type StorageIdentity } from './modules/storage/storage-identity.ts';
+import { userConstraints } from './modules/users/users.errors.ts';
 import { registerUserRoutes } from './modules/users/users.routes.ts';
+import { workletConstraints } from './modules/worklets/worklets.errors.ts';
 import { registerWorkletRoutes } from './modules/worklets/worklets.routes.ts';
 
 export type AppContext = {
@@ -92,6 +99,8 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     bodyLimit: 1024 * 1024,
     trustProxy: trustedProxies(config.trustProxy),
+    ...frameworkErrorOptions,
+    ...malformedRequestServerOptions,
   }).withTypeProvider<ZodTypeProvider>();
   const mail = createMailOutbox(database.db, config, app.log);
   app.addHook('onClose', () => mail.close());
@@ -109,8 +118,12 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(responseSerializer({ checked: !config.isProduction }));
 
-  registerErrorHandling(app);
+  registerErrorHandling(app, {
+    constraints: { ...clientConstraints, ...userConstraints, ...workletConstraints, ...expertSessionConstraints },
+  });
   registerSecurity(app, { isProduction: config.isProduction, trustedOrigins: [config.publicUrl] });
+  refuseEncodedBodies(app);
+  refuseMalformedRequests(app);
 
   const resolveActor = createActorResolver(database.db, authSecret, sessions);
   app.decorateRequest('actor', null);
@@ -169,6 +182,7 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
   registerProductRoutes(typedApp);
   registerExpertSessionRoutes(typedApp);
   registerWorkletRoutes(typedApp);
+  registerImportRoutes(typedApp);
 
   await registerWebApp(app);
   return typedApp;

@@ -43,15 +43,7 @@ export async function createTestApp<Spec extends SeedSpec>(
   const { sharedWith } = options;
   const ownDataDir = options.env?.DATA_DIR === undefined;
   const dataDir = options.env?.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-test-'));
-  const environment = {
-    NODE_ENV: 'test',
-    DATA_DIR: dataDir,
-    AUTH_SECRET: 'test-secret-test-secret-test-secret-0123',
-    LOG_LEVEL: 'silent',
-    // Long enough that no test depends on timing; whatever fails to forget a changed user shows.
-    SESSION_CACHE_SECONDS: '300',
-    ...options.env,
-  };
+  const environment = testEnvironment(dataDir, options.env);
   const database = sharedWith?.database ?? (await createTestDatabase({ connectVia: options.connectVia }));
   const app = await buildApp(loadConfig(environment), database).catch(async (error: unknown) => {
     if (!sharedWith) await database.close();
@@ -116,6 +108,38 @@ export async function createTestApp<Spec extends SeedSpec>(
       await app.close();
       if (!sharedWith) await database.close();
       if (ownDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The settings of every test app: a data dir of its own, a fixed secret, no logs. */
+function testEnvironment(dataDir: string, env: Record<string, string> = {}) {
+  return {
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    AUTH_SECRET: 'test-secret-test-secret-test-secret-0123',
+    LOG_LEVEL: 'silent',
+    // Long enough that no test depends on timing; whatever fails to forget a changed user shows.
+    SESSION_CACHE_SECONDS: '300',
+    ...env,
+  };
+}
+
+/**
+ * The whole app in-process on a database the test has prepared itself (e.g. by an import), with
+ * a data dir of its own (local video storage included) that `close` removes; the database stays open.
+ */
+export async function buildTestApp(database: DatabaseConnection, options: { env?: Record<string, string> } = {}) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-test-'));
+  const config = loadConfig(testEnvironment(dataDir, options.env));
+  const app = await buildApp(config, database);
+  return {
+    app,
+    config,
+    dataDir,
+    async close() {
+      await app.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,4 +1,4 @@
-type DriverError = { code?: unknown; constraint?: string; message?: unknown; cause?: unknown };
+type DriverError = { code?: unknown; constraint?: string; column?: string; detail?: string; message?: unknown; cause?: unknown };
 
 /** The error and those it wraps: drizzle wraps the driver's error in `cause`. */
 function* errorAndCauses(error: unknown): Generator<DriverError> {
@@ -9,11 +9,14 @@ function* errorAndCauses(error: unknown): Generator<DriverError> {
   }
 }
 
-/** PostgreSQL error codes the repositories turn into domain errors. */
-function postgresError(error: unknown): { code?: string; constraint?: string } | undefined {
+/** What PostgreSQL tells about a failed statement, pg and PGlite alike (fields of the protocol's ErrorResponse). */
+export type PostgresError = { code: string; constraint?: string; column?: string; detail?: string };
+
+/** The PostgreSQL error behind `error`, if any. */
+export function postgresError(error: unknown): PostgresError | undefined {
   for (const candidate of errorAndCauses(error)) {
     if (typeof candidate.code === 'string' && /^[0-9A-Z]{5}$/.test(candidate.code)) {
-      return { code: candidate.code, constraint: candidate.constraint };
+      return { code: candidate.code, constraint: candidate.constraint || undefined, column: candidate.column || undefined, detail: candidate.detail || undefined };
     }
   }
   return undefined;
@@ -22,12 +25,6 @@ function postgresError(error: unknown): { code?: string; constraint?: string } |
 export function isUniqueViolation(error: unknown, constraint?: string) {
   const found = postgresError(error);
   return found?.code === '23505' && (!constraint || found.constraint === constraint);
-}
-
-/** A foreign key refused the write (23503), or ON DELETE RESTRICT refused a delete (23001 on PostgreSQL 18). */
-export function isForeignKeyViolation(error: unknown) {
-  const code = postgresError(error)?.code;
-  return code === '23503' || code === '23001';
 }
 
 export function isSerializationFailure(error: unknown) {

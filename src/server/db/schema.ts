@@ -8,3 +8,4 @@ export * from '../modules/worklets/worklets.table.ts';
 export * from '../modules/storage/storage.table.ts';
 export * from '../modules/passwords/passwords.table.ts';
 export * from '../modules/mail/mail.table.ts';
+export * from '../modules/import/import.table.ts';

@@ -94,7 +94,7 @@ it('lets a generated student sign in and see their sessions with the progress ge
   };
   const generated = await rowsOf<{ id: string; completion_percentage: number; is_completed: boolean }>(
     t.db,
-    sql`select p.expert_session_id as id, p.completion_percentage, p.is_completed
+    sql`select p.expert_session_id as id, p.completion_percentage::float8 as completion_percentage, p.is_completed
       from job_readiness_expert_session_progress p join users u on u.id = p.student_id
       where u.email = 'student1@scale.test'`,
   );

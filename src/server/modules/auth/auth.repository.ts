@@ -2,7 +2,7 @@ import { and, eq, gt, inArray, lte, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
 import { users } from '../users/users.table.ts';
-import { authSessions, signInAttempts } from './auth.table.ts';
+import { authAccounts, authSessions, signInAttempts } from './auth.table.ts';
 
 /** The signed-in user behind a session token and when the session ends, in one statement; disabled users have none. */
 export async function findActorBySessionToken(db: Database, token: string) {
@@ -90,4 +90,12 @@ export async function deleteEndedSignInWindows(db: Database) {
     .for('update', { skipLocked: true });
   const deleted = await db.delete(signInAttempts).where(inArray(signInAttempts.key, ended)).returning({ key: signInAttempts.key });
   return deleted.length;
+}
+
+/** Replaces one stored password hash with another (an imported hash by ours, once its password was given). */
+export async function replacePasswordHash(db: Database, oldHash: string, newHash: string) {
+  await db
+    .update(authAccounts)
+    .set({ password: newHash })
+    .where(and(eq(authAccounts.providerId, 'credential'), eq(authAccounts.password, oldHash)));
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, sendError } from '../../http/errors.ts';
+import { AppError, commonErrors, sendError } from '../../http/errors.ts';
+import { hasControlCharacters } from '../../http/schemas.ts';
 import type { Actor } from './auth.guard.ts';
 import type { Auth } from './auth.ts';
 import type { SessionCache } from './session-cache.ts';
@@ -24,6 +25,12 @@ export function registerAuthRoutes(app: FastifyInstance, { auth, throttle, resol
     url: '/api/auth/*',
     schema: { hide: true },
     async handler(request, reply) {
+      const tooDeep = fieldNestedTooDeeply(request.body);
+      if (tooDeep) return sendError(reply, commonErrors.validation({ fields: [{ path: tooDeep, message: `Must not be nested more than ${maxDepth} levels deep` }] }));
+      const refused = fieldsWithControlCharacters(request.body);
+      if (refused.length) {
+        return sendError(reply, commonErrors.validation({ fields: refused.map((path) => ({ path, message: 'Must not contain control characters' })) }));
+      }
       const isSignIn = request.method === 'POST' && request.url.split('?')[0] === '/api/auth/sign-in/email';
       const email = isSignIn ? String((request.body as { email?: unknown } | undefined)?.email ?? '') : '';
       const attempt = isSignIn ? await throttle.attempt(email, request.ip) : undefined;
@@ -48,6 +55,24 @@ export function registerAuthRoutes(app: FastifyInstance, { auth, throttle, resol
   });
 }
 
+/** better-auth reads flat JSON objects: anything deeper is refused before it is passed on. */
+const maxDepth = 16;
+
+/**
+ * The top-level field of a body nested more than `maxDepth` levels deep: re-serializing one
+ * thousands of levels deep for better-auth overflowed the stack (500). Walked without recursion.
+ */
+function fieldNestedTooDeeply(body: unknown): string | undefined {
+  const pending = [{ value: body, path: 'body', depth: 0 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { value, path, depth } = next;
+    if (!value || typeof value !== 'object') continue;
+    if (depth >= maxDepth) return path;
+    for (const [key, item] of Object.entries(value)) pending.push({ value: item, path: depth === 0 ? `body.${key}` : path, depth: depth + 1 });
+  }
+  return undefined;
+}
+
 function toFetchRequest(request: FastifyRequest): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) {
@@ -61,21 +86,43 @@ function toFetchRequest(request: FastifyRequest): Request {
 
 async function forward(response: Response, reply: FastifyReply) {
   response.headers.forEach((value, name) => {
-    // An error's body is reshaped into ours below, which is JSON whatever better-auth's was
-    // (a disabled path answers a plain-text 404).
-    const reshaped = !response.ok && name === 'content-type';
-    if (name !== 'set-cookie' && name !== 'content-length' && !reshaped) reply.header(name, value);
+    // An error leaves in our shape, as JSON, whatever type better-auth gave its own body.
+    const keep = name !== 'set-cookie' && name !== 'content-length' && (response.ok || name !== 'content-type');
+    if (keep) reply.header(name, value);
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length) reply.header('set-cookie', cookies);
   const text = await response.text();
-  if (response.ok || !text) return reply.status(response.status).send(text || undefined);
+  if (response.status < 400) return reply.status(response.status).send(text || undefined);
+  // better-auth's errors without a body (an unknown endpoint, a failure of its own) get ours.
+  if (!text) {
+    if (response.status === 404) return sendError(reply, commonErrors.routeNotFound());
+    if (response.status >= 500) return sendError(reply, commonErrors.internal());
+  }
   let upstream: { code?: string; message?: string } = {};
   try {
     upstream = JSON.parse(text);
   } catch {
-    upstream = { message: text };
+    if (text) upstream = { message: text };
   }
+  // A disabled path (auth.ts) answers a plain-text "Not Found".
+  if (response.status === 404 && !upstream.code) return sendError(reply, commonErrors.routeNotFound());
   const code = `auth.${(upstream.code ?? 'failed').toLowerCase()}`;
-  return sendError(reply, new AppError(code, response.status, upstream.message ?? 'Authentication failed.'));
+  return sendError(reply, new AppError(code, response.status, upstream.message || 'Authentication failed.'));
+}
+
+/**
+ * The paths of the body's strings holding control characters, which better-auth would hand to
+ * PostgreSQL (a NUL there is a 500): names, emails, tokens. Passwords are only hashed, and their
+ * rules are the password policy's. Walked without recursion, at most 1000 values.
+ */
+function fieldsWithControlCharacters(body: unknown) {
+  const found: string[] = [];
+  const pending: [string, unknown][] = [['body', body]];
+  for (let visited = 0; pending.length && visited < 1000; visited += 1) {
+    const [path, value] = pending.pop()!;
+    if (typeof value === 'string' && hasControlCharacters(value) && !/password$/i.test(path)) found.push(path);
+    else if (value && typeof value === 'object') for (const [key, item] of Object.entries(value)) pending.push([`${path}.${key}`, item]);
+  }
+  return found.sort();
 }

@@ -117,6 +117,33 @@ describe('sessions', () => {
     expect(after.statusCode).toBe(401);
   });
 
+  it('answers a path better-auth does not serve with a coded 404; users cannot rename themselves through it', async () => {
+    const headers = await t.signIn('student');
+    for (const [method, url] of [
+      ['GET', '/api/auth/nope'],
+      ['POST', '/api/auth/forget-password'],
+      ['POST', '/api/auth/update-user'],
+    ] as const) {
+      const response = await t.app.inject({ method, url, headers, payload: method === 'POST' ? { name: 'Renamed' } : undefined });
+      expect(response.statusCode, url).toBe(404);
+      expect(response.json()).toEqual({ error: { code: 'routes.not_found', message: expect.any(String) } });
+    }
+    const me = await t.app.inject({ method: 'GET', url: '/api/me', headers });
+    expect(me.json().user.name).toBe('Student');
+  });
+
+  it('refuses a NUL character or a deeply nested body before better-auth sees it (it answered 500)', async () => {
+    const deep = `{"email":${'['.repeat(20_000)}${']'.repeat(20_000)},"password":"x"}`;
+    for (const [url, payload, path] of [
+      ['/api/auth/reset-password', JSON.stringify({ token: 'a\u0000b', newPassword: 'a-new-long-password' }), 'body.token'],
+      ['/api/auth/sign-in/email', deep, 'body.email'],
+    ] as const) {
+      const response = await t.app.inject({ method: 'POST', url, payload, headers: { 'content-type': 'application/json' } });
+      expect(response.statusCode, url).toBe(400);
+      expect(response.json().error).toMatchObject({ code: 'validation.failed', details: { fields: [{ path }] } });
+    }
+  });
+
   it('signs out', async () => {
     const cookie = sessionCookie(await signIn('student@test.dev', testPassword)).split(';')[0]!;
     expect((await t.app.inject({ method: 'GET', url: '/api/me', headers: { cookie } })).statusCode).toBe(200);
@@ -221,6 +248,26 @@ describe('HTTP conventions', () => {
     const response = await t.app.inject({ method: 'GET', url: '/api/nowhere' });
     expect(response.statusCode).toBe(404);
     expect(response.json()).toEqual({ error: { code: 'routes.not_found', message: expect.any(String) } });
+  });
+
+  it("answers better-auth's unknown endpoints and bodiless errors in the error shape", async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/api/auth/no-such-endpoint' });
+    expect([response.statusCode, response.json()]).toEqual([404, { error: { code: 'routes.not_found', message: expect.any(String) } }]);
+  });
+
+  it('refuses control characters in what better-auth would store or look up, naming the field, and changes nothing', async () => {
+    const headers = await t.signIn('shifter');
+    const renamed = await t.app.inject({ method: 'POST', url: '/api/auth/update-user', headers, payload: { name: 'Shifter\u0000' } });
+    const revoked = await t.app.inject({ method: 'POST', url: '/api/auth/revoke-session', headers, payload: { token: 'a\u0000b' } });
+    const signedIn = await signIn('shifter@test.dev\u0000', testPassword);
+    for (const [response, path] of [[renamed, 'body.name'], [revoked, 'body.token'], [signedIn, 'body.email']] as const) {
+      expect([response.statusCode, response.json().error]).toEqual([
+        400,
+        { code: 'validation.failed', message: expect.any(String), details: { fields: [{ path, message: 'Must not contain control characters' }] } },
+      ]);
+    }
+    const { rows } = (await t.db.execute(sql`select name from users where email = 'shifter@test.dev'`)) as unknown as { rows: unknown[] };
+    expect(rows).toEqual([{ name: 'Shifter' }]);
   });
 
   it('answers malformed JSON, oversized bodies and wrong media types in the error shape', async () => {

@@ -15,6 +15,7 @@ import type { Database } from '../../db/database.ts';
 import { users } from '../users/users.table.ts';
 import { authAccounts, authSessions, authVerifications } from './auth.table.ts';
 import { isUserDisabled } from './auth.repository.ts';
+import { createPasswordVerifier } from './imported-passwords.ts';
 
 export type AuthOptions = {
   db: Database;
@@ -53,7 +54,14 @@ export function createAuth({ db, secret, baseUrl, secureCookies, afterPasswordSi
     verification: { modelName: 'authVerifications' },
     // Existing passwords of 8 characters and more still sign in; new ones meet the password policy,
     // set only through our own endpoints (/api/me/password, /api/admin/users/:id/password).
-    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8, maxPasswordLength: 128 },
+    emailAndPassword: {
+      enabled: true,
+      disableSignUp: true,
+      minPasswordLength: 8,
+      maxPasswordLength: 128,
+      // Hashes imported from another system (bcrypt) are checked as they are, then replaced by ours.
+      password: { verify: createPasswordVerifier(db) },
+    },
     // Replaced by /api/me/password and PATCH /api/me, which apply the password policy, keep the
     // caller's session and end the others; and by /api/password-resets, whose links are kept hashed,
     // mailed after the commit and judged by the policy (decision 037). Its `GET /reset-password/:token`

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pagingQuery } from '../../http/paging.ts';
-import { idSet, iso, requiredText, timestamp } from '../../http/schemas.ts';
+import { idSet, iso, requiredText, searchText, timestamp } from '../../http/schemas.ts';
 import { productSummary } from '../products/products.schemas.ts';
 import type { ClientWithProducts } from './clients.repository.ts';
 
@@ -16,7 +16,7 @@ export const clientSchema = z
   })
   .meta({ id: 'Client' });
 
-export const clientListQuery = z.object({ ...pagingQuery, search: z.string().trim().max(200).optional() });
+export const clientListQuery = z.object({ ...pagingQuery, search: searchText });
 
 export const createClientBody = z.object({
   name: requiredText(200),

@@ -1,5 +1,5 @@
 import { boolean, index, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, id, updatedAt } from '../../db/columns.ts';
+import { createdAt, id, legacy, updatedAt } from '../../db/columns.ts';
 import { products } from '../products/products.table.ts';
 
 /** Organisations that buy programmes; their students see the products assigned to them. */
@@ -9,6 +9,7 @@ export const clients = pgTable('clients', {
   isActive: boolean('is_active').notNull().default(true),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
+  legacy: legacy(),
 });
 
 export const clientProductAssignments = pgTable(

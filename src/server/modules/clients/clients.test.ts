@@ -1,5 +1,8 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tableRowCounts } from '../../../../test/support/row-counts.ts';
 import { createTestApp, testPassword, type TestApp } from '../../../../test/support/test-app.ts';
+import { testEngine } from '../../../../test/support/test-database.ts';
 
 const spec = {
   products: {
@@ -110,3 +113,80 @@ describe('clients API', () => {
     expect(response.statusCode).toBe(403);
   });
 });
+
+describe('a product deleted while a client\'s product set is replaced', () => {
+  const productIdsOfClient = async (id: string) =>
+    productIdsOf((await t.request({ method: 'GET', url: `/api/admin/clients/${id}`, as: 'admin' })).json());
+  const expectUnknownProduct = (response: { statusCode: number; json(): { error: unknown } }) => {
+    expect([response.statusCode, response.json().error]).toEqual([
+      400,
+      { code: 'products.unknown_ids', message: 'Some product ids do not exist.', details: { fields: [{ path: 'body.product_ids', message: 'Does not exist' }] } },
+    ]);
+  };
+
+  // The deletion lands between the check of the ids and the write of the links: here a trigger
+  // deletes the product just before its link is inserted, on both engines.
+  it('answers 400 products.unknown_ids naming product_ids, and writes nothing', async () => {
+    const doomed = (await t.request({ method: 'POST', url: '/api/admin/products', as: 'admin', payload: { name: 'Doomed', type: 'COURSE' } })).json().product.id;
+    await t.db.execute(sql`create function delete_product_first() returns trigger language plpgsql as $$
+      begin delete from products where id = new.product_id; return new; end $$`);
+    await t.db.execute(sql`create trigger delete_product_first before insert on client_product_assignments
+      for each row when (new.product_id = ${sql.raw(`'${doomed}'`)}::uuid) execute function delete_product_first()`);
+    try {
+      const before = await tableRowCounts(t.db);
+      const response = await t.request({
+        method: 'PUT',
+        url: `/api/admin/clients/${t.ids.clients.empty}/products`,
+        as: 'admin',
+        payload: { product_ids: [t.ids.products.digital, doomed] },
+      });
+      expectUnknownProduct(response);
+      expect(await tableRowCounts(t.db)).toEqual(before);
+      expect(await productIdsOfClient(t.ids.clients.empty)).toEqual([]);
+    } finally {
+      await t.db.execute(sql`drop trigger delete_product_first on client_product_assignments`);
+      await t.db.execute(sql`drop function delete_product_first()`);
+    }
+  });
+
+  // Needs a second connection holding an open transaction, which PGlite (one connection) cannot have.
+  if (testEngine === 'postgres') {
+    it('answers the same when another connection deletes the product and commits mid-request', async () => {
+      const doomed = (await t.request({ method: 'POST', url: '/api/admin/products', as: 'admin', payload: { name: 'Raced', type: 'COURSE' } })).json().product.id;
+      let commit!: () => void;
+      const committed = new Promise<void>((resolve) => (commit = resolve));
+      let deleted!: () => void;
+      const deletedYet = new Promise<void>((resolve) => (deleted = resolve));
+      const deleter = t.db.transaction(async (tx) => {
+        await tx.execute(sql`delete from products where id = ${doomed}`);
+        deleted();
+        await committed;
+      });
+      await deletedYet;
+      // The request still sees the product (the delete is not committed), then its link waits for the row lock.
+      const request = t.request({
+        method: 'PUT',
+        url: `/api/admin/clients/${t.ids.clients.empty}/products`,
+        as: 'admin',
+        payload: { product_ids: [t.ids.products.digital, doomed] },
+      });
+      await waitForLockWait();
+      commit();
+      await deleter;
+      expectUnknownProduct(await request);
+      expect(await productIdsOfClient(t.ids.clients.empty)).toEqual([]);
+    });
+  }
+});
+
+/** Until a backend of the test's database waits on a lock (PostgreSQL only). */
+async function waitForLockWait() {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const { rows } = (await t.db.execute(
+      sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+    )) as unknown as { rows: { n: number }[] };
+    if (rows[0]!.n > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('No backend ever waited on a lock');
+}

@@ -1,15 +1,14 @@
 import type { Database } from '../../db/database.ts';
-import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.ts';
 import { decodeCursor, toPage } from '../../http/paging.ts';
 import type { Actor } from '../auth/auth.guard.ts';
 import { unknownProducts } from '../products/products.errors.ts';
 import { findMissingProductIds } from '../products/products.repository.ts';
 import { conflictDetails, findTeamsLosingProducts, removeClientStudents } from '../worklets/memberships.usecases.ts';
-import { clientHasStudents, clientNameTaken, clientNotFound, productsInUse } from './clients.errors.ts';
+import { clientNotFound, productsInUse } from './clients.errors.ts';
 import * as repository from './clients.repository.ts';
 
 export async function listClients(db: Database, query: { limit: number; cursor?: string; search?: string }) {
-  const rows = await repository.listClients(db, { ...query, cursor: decodeCursor(query.cursor) });
+  const rows = await repository.listClients(db, { ...query, cursor: decodeCursor(query.cursor, 'name') });
   return toPage(rows, query.limit, (client) => ({ sortValue: client.name, id: client.id }));
 }
 
@@ -21,7 +20,7 @@ export async function getClient(db: Database, id: string) {
 
 export async function createClient(db: Database, input: { name: string; isActive?: boolean; productIds?: string[] }) {
   const id = await db.transaction(async (tx) => {
-    const clientId = await withNameCheck(() => repository.insertClient(tx, input));
+    const clientId = await repository.insertClient(tx, input);
     if (input.productIds?.length) await replaceProducts(tx, clientId, input.productIds);
     return clientId;
   });
@@ -29,18 +28,14 @@ export async function createClient(db: Database, input: { name: string; isActive
 }
 
 export async function updateClient(db: Database, id: string, changes: { name?: string; isActive?: boolean }) {
-  const updated = await withNameCheck(() => repository.updateClient(db, id, changes));
+  const updated = await repository.updateClient(db, id, changes);
   if (!updated) throw clientNotFound();
   return getClient(db, id);
 }
 
+/** Refused while students belong to it (`clients.has_students`, from the foreign key). */
 export async function deleteClient(db: Database, id: string) {
-  try {
-    if (!(await repository.deleteClient(db, id))) throw clientNotFound();
-  } catch (error) {
-    if (isForeignKeyViolation(error)) throw clientHasStudents();
-    throw error;
-  }
+  if (!(await repository.deleteClient(db, id))) throw clientNotFound();
 }
 
 /**
@@ -77,13 +72,4 @@ async function replaceProducts(tx: Database, clientId: string, productIds: strin
   if (removed.length) await beforeRemoving?.(removed);
   await repository.removeClientProducts(tx, clientId, removed);
   await repository.addClientProducts(tx, clientId, [...wanted].filter((id) => !current.has(id)));
-}
-
-async function withNameCheck<T>(write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    if (isUniqueViolation(error)) throw clientNameTaken();
-    throw error;
-  }
 }

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { ByteRange } from '../storage/storage.ts';
 
 /**
@@ -18,4 +19,23 @@ export function parseByteRange(header: string | undefined, size: number): ByteRa
   if (last !== '' && Number(last) < start) return undefined;
   if (start >= size) return 'unsatisfiable';
   return { start, end: last === '' ? size - 1 : Math.min(Number(last), size - 1) };
+}
+
+/**
+ * The video's strong entity tag. The bytes under a storage key never change (a new video is stored
+ * under a new random key), so the key and the size name them exactly; hashed, so the tag does not
+ * tell where the file is kept.
+ */
+export function entityTagOf(storageKey: string, size: number) {
+  return `"${crypto.createHash('sha256').update(`${storageKey}\n${size}`).digest('base64url').slice(0, 27)}"`;
+}
+
+/**
+ * Whether a Range is to be honoured (RFC 9110 §13.1.5): always without `If-Range`; with one, only
+ * when it names the current representation by its strong entity tag. A weak tag never matches;
+ * nor does a date, as no `Last-Modified` is sent (clients given an entity tag send that). Otherwise
+ * the whole video is sent, 200.
+ */
+export function rangeApplies(ifRange: string | undefined, entityTag: string) {
+  return ifRange === undefined || ifRange.trim() === entityTag;
 }

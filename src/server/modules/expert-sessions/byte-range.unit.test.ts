@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseByteRange } from './byte-range.ts';
+import { entityTagOf, parseByteRange, rangeApplies } from './byte-range.ts';
 
 describe('parseByteRange', () => {
   it.each([
@@ -17,5 +17,31 @@ describe('parseByteRange', () => {
     [undefined, undefined],
   ] as const)('%s of 100 bytes → %j', (header, expected) => {
     expect(parseByteRange(header, 100)).toEqual(expected);
+  });
+});
+
+describe('rangeApplies (If-Range, RFC 9110 §13.1.5)', () => {
+  const tag = entityTagOf('expert-sessions/a/b.mp4', 100);
+  it.each([
+    ['no If-Range', undefined, true],
+    ['the current entity tag', tag, true],
+    ['the current entity tag, spaced', ` ${tag} `, true],
+    ['the same tag marked weak', `W/${tag}`, false],
+    ['another tag', '"another"', false],
+    ['the tag without its quotes', tag.slice(1, -1), false],
+    ['a date (no Last-Modified is sent)', 'Mon, 07 Dec 2026 10:00:00 GMT', false],
+    ['an empty value', '', false],
+  ] as const)('%s → %s', (_label, ifRange, expected) => {
+    expect(rangeApplies(ifRange, tag)).toBe(expected);
+  });
+});
+
+describe('entityTagOf', () => {
+  it('is a strong tag that changes with the key or the size', () => {
+    const tag = entityTagOf('expert-sessions/a/b.mp4', 100);
+    expect(tag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
+    expect(entityTagOf('expert-sessions/a/b.mp4', 100)).toBe(tag);
+    expect(entityTagOf('expert-sessions/a/c.mp4', 100)).not.toBe(tag);
+    expect(entityTagOf('expert-sessions/a/b.mp4', 101)).not.toBe(tag);
   });
 });

@@ -1,4 +1,5 @@
-import { defineError } from '../../http/errors.ts';
+import { defineError, type ConstraintMeanings } from '../../http/errors.ts';
+import { unknownProducts } from '../products/products.errors.ts';
 
 export const expertSessionNotFound = defineError('expert_sessions.not_found', 404, 'No such expert session.');
 export const videoNotFound = defineError('expert_sessions.video_not_found', 404, 'This session has no video to show.');
@@ -27,3 +28,9 @@ export const captionsInvalid = defineError(
   'The captions file is not valid WebVTT; `details.problems` lists each problem with its line.',
 );
 export const captionsLanguageInvalid = defineError('expert_sessions.captions_language_invalid', 400, 'The language is not a BCP 47 tag we know.');
+
+/** What this module's constraints mean to a caller, for the one error handler (decision 024). */
+export const expertSessionConstraints: ConstraintMeanings = {
+  // A product deleted between the check of the ids and the write of the links.
+  job_readiness_expert_session_products_product_id_products_id_fk: { field: 'body.product_ids', error: unknownProducts },
+};

@@ -85,6 +85,34 @@ describe('a failure at any step of creating a session leaves nothing behind', ()
   });
 });
 
+describe('a malformed multipart body answers 400 and leaves nothing behind', () => {
+  const form = () => multipart({ title: 'Cut off', product_ids: JSON.stringify([t.ids.products.interview]) }, { bytes: sampleMp4 });
+  const cutAt = (payload: Buffer, marker: string, offset = 0) => payload.subarray(0, payload.indexOf(marker) + offset);
+  const bodies: { label: string; body: () => { payload: Buffer; headers: Record<string, string> } }[] = [
+    { label: 'without a boundary', body: () => ({ payload: form().payload, headers: { 'content-type': 'multipart/form-data' } }) },
+    { label: 'cut off in a text field', body: () => ({ ...form(), payload: cutAt(form().payload, 'Cut off', 3) }) },
+    { label: 'cut off after the video part’s headers', body: () => ({ ...form(), payload: cutAt(form().payload, 'video/mp4', 13) }) },
+    { label: 'cut off halfway through the video', body: () => ({ ...form(), payload: form().payload.subarray(0, form().payload.length - sampleMp4.length / 2) }) },
+    { label: 'without its closing boundary', body: () => ({ ...form(), payload: form().payload.subarray(0, form().payload.length - 8) }) },
+  ];
+
+  it.each(bodies)('$label: 400 request.malformed_multipart, no row, no file', async ({ body }) => {
+    const existing = await createSession(t, { title: 'Existing' });
+    const before = await state();
+    const { payload, headers } = body();
+    const created = await t.request({ method: 'POST', url: adminUrl, as: 'admin', payload, headers });
+    const changed = await t.request({ method: 'PATCH', url: `${adminUrl}/${existing.id}`, as: 'admin', payload, headers });
+    for (const response of [created, changed]) {
+      expect([response.statusCode, response.json()]).toEqual([
+        400,
+        { error: { code: 'request.malformed_multipart', message: 'The multipart body is malformed or incomplete.' } },
+      ]);
+    }
+    expect(await state()).toEqual(before);
+    expect(stagedFiles(t)).toEqual([]);
+  });
+});
+
 describe('a failure at any step of a PATCH leaves the previous state exactly', () => {
   const replacement = () =>
     multipart(
@@ -172,6 +200,7 @@ describe('concurrency', () => {
     const { progress } = await sessionTables(t.db);
     const rows = progress.filter((row) => row.expert_session_id === session.id);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ watch_time_seconds: 4, completion_percentage: 100, is_completed: true, last_milestone_reached: 100 });
+    // Seconds to the millisecond and percentages to the hundredth, as PostgreSQL writes numerics.
+    expect(rows[0]).toMatchObject({ watch_time_seconds: '4.000', completion_percentage: '100.00', is_completed: true, last_milestone_reached: 100 });
   });
 });

@@ -81,7 +81,7 @@ function selectAdminSessions(db: Database, where: SQL | undefined, limit?: Place
       ) order by ${qualified(captions.label)}, ${qualified(captions.language)})
       from ${captions} where ${qualified(captions.expertSessionId)} = ${page.id}
     ), '[]'::json),
-    'video_duration', ${page.videoDuration},
+    'video_duration', trim_scale(${page.videoDuration}),
     'video_size_bytes', ${page.videoSizeBytes},
     'video_media_type', ${page.videoMediaType},
     'is_active', ${page.isActive},
@@ -419,14 +419,14 @@ type ProgressColumns = Record<keyof typeof progressColumns, SQLWrapper>;
 function progressJson<Json extends string | null = string | null>(progress: ProgressColumns) {
   const { watchTimeSeconds, lastPositionSeconds, completionPercentage, isCompleted, completedAt, lastMilestoneReached } = progress;
   const canResume = sql`(not ${isCompleted} and ${lastPositionSeconds} > 0)`;
-  return sql<Json>`'{"watch_time_seconds":' || ${watchTimeSeconds}
-    || ',"last_position_seconds":' || ${lastPositionSeconds}
-    || ',"completion_percentage":' || ${completionPercentage}
+  return sql<Json>`'{"watch_time_seconds":' || trim_scale(${watchTimeSeconds})
+    || ',"last_position_seconds":' || trim_scale(${lastPositionSeconds})
+    || ',"completion_percentage":' || trim_scale(${completionPercentage})
     || ',"is_completed":' || ${isCompleted}
     || ',"completed_at":' || coalesce('"' || ${isoText(completedAt)} || '"', 'null')
     || ',"last_milestone_reached":' || ${lastMilestoneReached}
     || ',"can_resume":' || ${canResume}
-    || ',"resume_position_seconds":' || case when ${canResume} then ${lastPositionSeconds} else 0 end
+    || ',"resume_position_seconds":' || case when ${canResume} then trim_scale(${lastPositionSeconds}) else 0 end
     || '}'`;
 }
 
@@ -470,7 +470,8 @@ export async function listVisibleSessions(db: Database, studentId: string, audie
  * one round trip and concurrent saves cannot lose an update. Nothing is saved, and undefined is
  * returned, when the session is not one `audience` may see. Values are clamped to the stored
  * duration (never the client's idea of it); the percentage is the share of the video watched and
- * `completedAt` is set once it reaches `completionThreshold`; a milestone cannot run ahead of it.
+ * `completedAt` is set once it reaches `completionThreshold`; a milestone (one of `progressMilestones`)
+ * cannot run ahead of it.
  * Merged with an existing row, watch time, percentage and milestone only grow, `completed_at` keeps
  * the first completion, and the position follows the latest save that names one.
  */
@@ -485,6 +486,7 @@ export async function saveProgress(
     milestone: number;
   },
   completionThreshold: number,
+  progressMilestones: readonly number[],
 ) {
   const table = expertSessionProgress;
   const { audience, ...given } = values;
@@ -492,10 +494,15 @@ export async function saveProgress(
   const name = ['expert_session_progress_save', audienceName(audience), keepsPosition && 'keeping_position'];
   const [row] = await prepared(db, name, (db) => {
     const duration = qualified(expertSessions.videoDuration);
-    const clamped = (seconds: 'watchTimeSeconds' | 'lastPositionSeconds') => sql`least(${sql.placeholder(seconds)}::integer, ${duration})`;
-    // Integer division: the share watched, rounded down.
-    const percentage = sql`(case when ${duration} > 0 then least(100, 100 * ${clamped('watchTimeSeconds')} / ${duration}) else 0 end)`;
+    // Seconds to the millisecond, as stored; never beyond the video's duration.
+    const clamped = (seconds: 'watchTimeSeconds' | 'lastPositionSeconds') => sql`least(round(${sql.placeholder(seconds)}::numeric, 3), ${duration})`;
+    // The share watched in hundredths of a percent, rounded down: it reaches the threshold exactly
+    // when that share of the duration has been watched (decision 028).
+    const percentage = sql`(case when ${duration} > 0 then least(100, floor(10000 * ${clamped('watchTimeSeconds')} / ${duration}) / 100) else 0 end)`;
     const completes = sql`${percentage} >= ${sql.raw(String(completionThreshold))}`;
+    // The largest of the milestones that the client reports and the watched share has reached.
+    const milestone = sql`(select coalesce(max(m), 0) from unnest(${sql.raw(`array[${progressMilestones.join(', ')}]`)}) m
+      where m <= least(${sql.placeholder('milestone')}::integer, ${percentage}))`;
     // Every column of the table, in its order and named, as an insert from a select requires.
     const fromSession = db
       .select({
@@ -507,9 +514,10 @@ export async function saveProgress(
         completionPercentage: percentage.as('completion_percentage'),
         isCompleted: completes.as('is_completed'),
         completedAt: sql`case when ${completes} then now() end`.as('completed_at'),
-        lastMilestoneReached: sql`least(${sql.placeholder('milestone')}::integer, ${percentage})`.as('last_milestone_reached'),
+        lastMilestoneReached: milestone.as('last_milestone_reached'),
         createdAt: sql`now()`.as('created_at'),
         updatedAt: sql`now()`.as('updated_at'),
+        legacy: sql`null::jsonb`.as('legacy'),
       })
       .from(expertSessions)
       .where(and(eq(expertSessions.id, sql.placeholder('expertSessionId')), visibleTo(audience)));

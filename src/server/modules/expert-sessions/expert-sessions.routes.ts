@@ -6,7 +6,7 @@ import type { AppInstance } from '../../app.ts';
 import { securityHeaders } from '../../http/security.ts';
 import { errorResponse, errorResponses } from '../../http/schemas.ts';
 import { actorOf, allow } from '../auth/auth.guard.ts';
-import { parseByteRange } from './byte-range.ts';
+import { entityTagOf, parseByteRange, rangeApplies } from './byte-range.ts';
 import { maxCaptionBytes } from './captions-file.ts';
 import { captionsNotFound, posterNotFound, rangeNotSatisfiable, videoNotFound } from './expert-sessions.errors.ts';
 import { readSessionForm } from './expert-sessions.form.ts';
@@ -342,10 +342,14 @@ export function registerExpertSessionRoutes(app: AppInstance) {
           summary: 'Stream the video of a session the caller may watch (supports Range)',
           description:
             'Admins and staff may watch any session; students active sessions of their products (else 404, no bytes). ' +
-            '`Range: bytes=…` answers 206 with `Content-Range`, 416 beyond the end. With the S3 driver the answer is a ' +
+            '`Range: bytes=…` answers 206 with `Content-Range`, 416 beyond the end; with `If-Range`, only when it is the ' +
+            'video’s current `ETag` (else the whole video, 200). With the S3 driver the answer is a ' +
             `302 to a presigned URL valid for ${signedUrlSeconds} s.`,
           params: sessionIdParams,
-          headers: z.object({ range: z.string().optional().meta({ example: 'bytes=0-1048575' }) }),
+          headers: z.object({
+            range: z.string().optional().meta({ example: 'bytes=0-1048575' }),
+            'if-range': z.string().optional().meta({ description: 'The `ETag` of an earlier answer: the Range applies only to that same video.' }),
+          }),
           response: {
             200: { description: 'The whole video', content: { 'video/mp4': { schema: z.string().meta({ format: 'binary' }) } } },
             206: { description: 'The requested bytes', content: { 'video/mp4': { schema: z.string().meta({ format: 'binary' }) } } },
@@ -362,7 +366,8 @@ export function registerExpertSessionRoutes(app: AppInstance) {
         if (signedUrl) return reply.redirect(signedUrl, 302);
         const stats = await storage.stat(key);
         if (!stats) throw videoNotFound();
-        const range = parseByteRange(request.headers.range, stats.size);
+        const entityTag = entityTagOf(key, stats.size);
+        const range = rangeApplies(request.headers['if-range'], entityTag) ? parseByteRange(request.headers.range, stats.size) : undefined;
         if (range === 'unsatisfiable') {
           reply.header('content-range', `bytes */${stats.size}`);
           throw rangeNotSatisfiable();
@@ -371,7 +376,7 @@ export function registerExpertSessionRoutes(app: AppInstance) {
         if (!object) throw videoNotFound();
         // The response schemas above only document the body; a stream is sent as it is.
         const streaming = reply as FastifyReply;
-        streaming.header('accept-ranges', 'bytes').type(object.contentType);
+        streaming.header('accept-ranges', 'bytes').header('etag', entityTag).type(object.contentType);
         if (!range) return streaming.header('content-length', stats.size).send(object.stream);
         return streaming
           .status(206)

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pagingQuery } from '../../http/paging.ts';
-import { idSet, optionalText, requiredText, timestamp } from '../../http/schemas.ts';
+import { idSet, optionalText, requiredText, searchText, timestamp } from '../../http/schemas.ts';
 import { jsonText, withFields } from '../../http/serializer.ts';
 import { productSummary } from '../products/products.schemas.ts';
 import type { AdminSessionJson, StudentSessionRow } from './expert-sessions.repository.ts';
@@ -40,7 +40,7 @@ export const captionsResponse = z
 
 /**
  * Where a session's video, poster and captions are served: this, its id, then `/video`, `/poster` or
- * `/captions/{language}` (written out in migrations 0017 and 0023 too).
+ * `/captions/{language}` (written out in migrations 0017 and 0024 too).
  */
 export const mediaPath = '/api/app/job-readiness/expert-sessions/';
 export const mediaUrlOf = (id: string, file: string) => `${mediaPath}${id}/${file}`;
@@ -85,7 +85,7 @@ export const adminSessionSchema = z
     video_url: z.string().nullable(),
     poster_url: posterUrl,
     captions: z.array(adminCaptionsSchema).meta({ description: 'One WebVTT file per language, by label.' }),
-    video_duration: z.number().int().meta({ description: 'Seconds, measured on the server from the file.' }),
+    video_duration: z.number().meta({ description: 'Seconds (to the millisecond), measured on the server from the file.' }),
     video_size_bytes: z.number().int().nullable(),
     video_media_type: z.string().nullable(),
     is_active: z.boolean(),
@@ -125,7 +125,7 @@ export const sessionStatus = z.enum(['active', 'inactive', 'deleted']);
 export const adminListQuery = z.object({
   ...pagingQuery,
   productId: z.uuid().optional().meta({ example: exampleProductId }),
-  search: z.string().trim().max(200).optional().meta({ example: 'interview' }),
+  search: searchText.meta({ example: 'interview' }),
   status: sessionStatus.optional().meta({ description: 'Default: active and inactive, not deleted.' }),
 });
 
@@ -152,7 +152,7 @@ export function presentSummary(summary: { sessions: number; active: number; stud
 }
 
 const title = requiredText(200).meta({ example: 'Answering behavioural questions' });
-const description = optionalText(5000).meta({ example: 'A recruiter walks through the STAR method.' });
+const description = optionalText(5000, 'lines').meta({ example: 'A recruiter walks through the STAR method.' });
 
 /** Only a multipart form can carry one: the handler streams the file part to disk before validation. */
 const videoFile = z.instanceof(StagedVideo).meta({
@@ -252,14 +252,14 @@ export function presentRemovalImpact(impact: { removedProducts: unknown[]; start
 
 export const progressSchema = z
   .object({
-    watch_time_seconds: z.number().int(),
-    last_position_seconds: z.number().int(),
-    completion_percentage: z.number().int(),
+    watch_time_seconds: z.number(),
+    last_position_seconds: z.number(),
+    completion_percentage: z.number().meta({ description: 'The share watched, rounded down to hundredths.' }),
     is_completed: z.boolean(),
     completed_at: timestamp.nullable(),
     last_milestone_reached: z.number().int(),
     can_resume: z.boolean(),
-    resume_position_seconds: z.number().int(),
+    resume_position_seconds: z.number(),
   })
   .meta({
     id: 'ExpertSessionProgress',
@@ -274,7 +274,7 @@ export const studentSessionSchema = z
     video_url: z.string().nullable(),
     poster_url: posterUrl,
     captions: z.array(captionsSchema),
-    video_duration: z.number().int(),
+    video_duration: z.number(),
     created_at: timestamp,
     progress: progressSchema,
   })
@@ -310,14 +310,15 @@ export const studentListResponse = z
     },
   });
 
-const seconds = z.number().min(0).max(1_000_000).transform(Math.floor);
+/** Seconds as the player reports them, kept to the millisecond (decision 028). */
+const seconds = z.number().min(0).max(1_000_000).transform((value) => Math.round(value * 1000) / 1000);
 
 export const progressBody = z
   .object({
     watch_time_seconds: seconds,
     last_position_seconds: seconds.optional(),
     trigger_type: z.enum(['milestone', 'pause', 'seek', 'completion', 'unload', 'resume']).optional(),
-    milestone: z.number().int().min(0).max(100).optional(),
+    milestone: z.number().int().min(0).max(100).optional().meta({ description: 'The milestone the player just passed: 10, 25, 50, 75, 90, 95 or 100.' }),
   })
   .meta({ example: { watch_time_seconds: 600, last_position_seconds: 640, trigger_type: 'milestone', milestone: 25 } });
 

@@ -5,6 +5,7 @@ import { rowsOf } from '../../../../test/support/test-database.ts';
 import {
   adminUrl,
   createSession,
+  multipart,
   sampleMp4,
   spec,
   studentUrl,
@@ -105,6 +106,30 @@ describe('video streaming', () => {
     expect(response.headers['content-range']).toBe(`bytes */${sampleMp4.length}`);
   });
 
+  it('honours If-Range: the range of the video named by its current ETag, else the whole video (200)', async () => {
+    const { etag } = (await video(interviewTalk.id)).headers;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+    const ranged = await video(interviewTalk.id, { range: 'bytes=100-199', 'if-range': String(etag) });
+    expect([ranged.statusCode, ranged.headers['content-range'], ranged.headers.etag]).toEqual([206, `bytes 100-199/${sampleMp4.length}`, etag]);
+    for (const ifRange of ['"another-video"', `W/${etag}`, 'Mon, 07 Dec 2026 10:00:00 GMT']) {
+      const whole = await video(interviewTalk.id, { range: 'bytes=100-199', 'if-range': ifRange });
+      expect([ifRange, whole.statusCode, whole.headers['content-range'], whole.headers['content-length']]).toEqual([ifRange, 200, undefined, String(sampleMp4.length)]);
+      expect(whole.rawPayload.equals(sampleMp4)).toBe(true);
+    }
+    // A mismatched validator also sends the whole video where the range alone would be unsatisfiable.
+    expect((await video(interviewTalk.id, { range: `bytes=${sampleMp4.length}-`, 'if-range': '"another-video"' })).statusCode).toBe(200);
+  });
+
+  it('gives a replaced video a new ETag, so a range of the old one gets the whole new video', async () => {
+    // Linked to no product, so that the students' lists stay as the other tests expect; an admin watches it.
+    const talk = await createSession(t, { title: 'Replaced talk' });
+    const { etag: before } = (await video(talk.id, {}, 'admin')).headers;
+    const replaced = await t.request({ method: 'PATCH', url: `${adminUrl}/${talk.id}`, as: 'admin', ...multipart({}, { bytes: sampleMp4 }) });
+    expect(replaced.statusCode, replaced.body).toBe(200);
+    const resumed = await video(talk.id, { range: 'bytes=100-', 'if-range': String(before) }, 'admin');
+    expect([resumed.statusCode, resumed.headers.etag === before]).toEqual([200, false]);
+  });
+
   it('answers 404 without a byte of video for sessions the student may not see', async () => {
     for (const id of [digitalTalk.id, inactiveTalk.id, '00000000-0000-4000-8000-000000000077']) {
       const response = await video(id, { range: 'bytes=0-' });
@@ -123,13 +148,13 @@ describe('watch progress', () => {
     expect(first.statusCode).toBe(200);
     expect(first.json().progress).toMatchObject({
       watch_time_seconds: 2,
-      last_position_seconds: 2,
+      last_position_seconds: 2.7,
       completion_percentage: 50,
       is_completed: false,
       completed_at: null,
       last_milestone_reached: 25,
       can_resume: true,
-      resume_position_seconds: 2,
+      resume_position_seconds: 2.7,
     });
     const progressListed = async () => (await list()).json().sessions.find((session: { id: string }) => session.id === id).progress;
     expect(await progressListed()).toEqual(first.json().progress);
@@ -152,6 +177,36 @@ describe('watch progress', () => {
 
     expect(await progressListed()).toEqual(backwards);
     expect((await list()).json().overall_progress).toEqual({ completed_sessions_count: 1, total_sessions: 2, progress_percentage: 50 });
+  });
+
+  it('keeps fractional seconds and computes completion exactly: 3.8 s of a 4 s video is 95 %, 3.79 s is not', async () => {
+    const session = await createSession(t, { title: 'Exact talk', productIds: [t.ids.products.interview] });
+    const almost = (await save(session.id, { watch_time_seconds: 3.79, last_position_seconds: 3.7915 })).json().progress;
+    expect(almost).toMatchObject({ watch_time_seconds: 3.79, last_position_seconds: 3.792, completion_percentage: 94.75, is_completed: false });
+    const done = (await save(session.id, { watch_time_seconds: 3.8 })).json().progress;
+    expect(done).toMatchObject({ watch_time_seconds: 3.8, completion_percentage: 95, is_completed: true });
+    expect(done.completed_at).not.toBeNull();
+  });
+
+  it('completes a video of a fractional duration on its last second', async () => {
+    const session = await createSession(t, { title: 'Short talk', productIds: [t.ids.products.interview] });
+    // As ffprobe measures a 5.6 s file: rounded to 6 s, watching it to the end gave 5 of 6 s (83 %).
+    await t.db.execute(sql`update job_readiness_expert_sessions set video_duration = 5.6 where id = ${session.id}`);
+    const listed = (await list()).json().sessions.find((listedSession: { id: string }) => listedSession.id === session.id);
+    expect(listed.video_duration).toBe(5.6);
+    const progress = (await save(session.id, { watch_time_seconds: 5.6, last_position_seconds: 5.6, milestone: 100 })).json().progress;
+    expect(progress).toMatchObject({ watch_time_seconds: 5.6, completion_percentage: 100, is_completed: true, last_milestone_reached: 100 });
+  });
+
+  it('records the milestones 10, 25, 50, 75, 90, 95 and 100 %, the largest the watched share has reached', async () => {
+    const session = await createSession(t, { title: 'Milestone talk', productIds: [t.ids.products.interview] });
+    const milestoneAfter = async (watched: number, milestone: number) =>
+      (await save(session.id, { watch_time_seconds: watched, milestone })).json().progress.last_milestone_reached;
+    expect(await milestoneAfter(0.5, 10)).toBe(10);
+    // 30 is no milestone: the one below it is recorded.
+    expect(await milestoneAfter(1.2, 30)).toBe(25);
+    expect(await milestoneAfter(3.61, 90)).toBe(90);
+    expect(await milestoneAfter(3.6, 95)).toBe(90);
   });
 
   it('does not let a milestone run ahead of the watched share', async () => {

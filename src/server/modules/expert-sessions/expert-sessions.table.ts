@@ -1,8 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, index, integer, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, id, updatedAt } from '../../db/columns.ts';
+import { bigint, boolean, check, index, integer, numeric, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, id, legacy, updatedAt } from '../../db/columns.ts';
 import { products } from '../products/products.table.ts';
 import { users } from '../users/users.table.ts';
+
+/** Seconds kept to the millisecond: watch time, positions and durations are compared exactly (decision 028). */
+const seconds = (name: string) => numeric(name, { precision: 10, scale: 3, mode: 'number' }).notNull().default(0);
 
 /** An expert-talk video; reaches students through the products it is linked to. */
 export const expertSessions = pgTable(
@@ -12,7 +15,8 @@ export const expertSessions = pgTable(
     title: text('title').notNull(),
     description: text('description'),
     videoStorageKey: text('video_storage_key'),
-    videoDuration: integer('video_duration').notNull().default(0),
+    /** Seconds to the millisecond, as ffprobe measures the file (decision 028). */
+    videoDuration: seconds('video_duration'),
     videoSizeBytes: bigint('video_size_bytes', { mode: 'number' }),
     videoMediaType: text('video_media_type'),
     /** A JPEG frame of the video, taken when the video was stored; null when none could be taken. */
@@ -22,6 +26,7 @@ export const expertSessions = pgTable(
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    legacy: legacy(),
     /**
      * The session as a student's list writes it (`studentSessionSchema`, less the student's own
      * progress), rewritten by a trigger whenever a field in it changes (migration 0017, decision 016).
@@ -87,14 +92,16 @@ export const expertSessionProgress = pgTable(
     expertSessionId: uuid('expert_session_id')
       .notNull()
       .references(() => expertSessions.id, { onDelete: 'cascade' }),
-    watchTimeSeconds: integer('watch_time_seconds').notNull().default(0),
-    lastPositionSeconds: integer('last_position_seconds').notNull().default(0),
-    completionPercentage: integer('completion_percentage').notNull().default(0),
+    watchTimeSeconds: seconds('watch_time_seconds'),
+    lastPositionSeconds: seconds('last_position_seconds'),
+    /** The share watched, rounded down to hundredths of a percent (decision 028). */
+    completionPercentage: numeric('completion_percentage', { precision: 5, scale: 2, mode: 'number' }).notNull().default(0),
     isCompleted: boolean('is_completed').notNull().default(false),
     completedAt: timestamp('completed_at', { withTimezone: true }),
     lastMilestoneReached: integer('last_milestone_reached').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    legacy: legacy(),
   },
   (table) => [
     unique('job_readiness_expert_session_progress_student_session_unique').on(table.studentId, table.expertSessionId),
@@ -120,8 +127,8 @@ export const expertSessionStats = pgTable('job_readiness_expert_session_stats', 
   eligibleStudents: integer('eligible_students').notNull().default(0),
   viewers: integer('viewers').notNull().default(0),
   completedStudents: integer('completed_students').notNull().default(0),
-  completionPercentageSum: bigint('completion_percentage_sum', { mode: 'number' }).notNull().default(0),
-  watchTimeSecondsSum: bigint('watch_time_seconds_sum', { mode: 'number' }).notNull().default(0),
+  completionPercentageSum: numeric('completion_percentage_sum', { mode: 'number' }).notNull().default(0),
+  watchTimeSecondsSum: numeric('watch_time_seconds_sum', { mode: 'number' }).notNull().default(0),
 });
 
 /**

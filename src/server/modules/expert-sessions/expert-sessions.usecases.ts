@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Database } from '../../db/database.ts';
-import { isForeignKeyViolation } from '../../db/errors.ts';
 import { decodeCursor, toPage } from '../../http/paging.ts';
 import type { Actor } from '../auth/auth.guard.ts';
 import { findClientProductIds } from '../clients/clients.repository.ts';
@@ -24,11 +23,14 @@ export type SessionsContext = { db: Database; storage: Storage; mail?: MailQueue
 /** A student has completed a session once they have watched this much of it. */
 export const completionThresholdPercent = 95;
 
+/** The shares of a session (percent) recorded as milestones, the seed's set (decision 028). */
+export const progressMilestones = [10, 25, 50, 75, 90, 95, 100] as const;
+
 export async function listSessions(
   db: Database,
   query: { limit: number; cursor?: string; productId?: string; search?: string; status?: repository.SessionStatus },
 ) {
-  const rows = await repository.listSessions(db, { ...query, cursor: decodeCursor(query.cursor) });
+  const rows = await repository.listSessions(db, { ...query, cursor: decodeCursor(query.cursor, 'timestamp') });
   return toPage(rows, query.limit, (row) => ({ sortValue: row.createdAtExact, id: row.id }));
 }
 
@@ -217,15 +219,9 @@ async function assertJobReadinessProducts(db: Database, productIds: string[]) {
 async function replaceProducts(tx: Database, sessionId: string, productIds: string[], actorId: string) {
   const current = new Set(await repository.findSessionProductIds(tx, sessionId));
   const wanted = new Set(productIds);
-  const added = [...wanted].filter((id) => !current.has(id));
   await repository.removeSessionProducts(tx, sessionId, [...current].filter((id) => !wanted.has(id)));
-  try {
-    await repository.addSessionProducts(tx, sessionId, added, actorId);
-  } catch (error) {
-    // A product deleted since the check.
-    if (isForeignKeyViolation(error)) throw unknownProducts({ product_ids: added });
-    throw error;
-  }
+  // A product deleted since the check: the foreign key refuses, answered as an unknown id (expertSessionConstraints).
+  await repository.addSessionProducts(tx, sessionId, [...wanted].filter((id) => !current.has(id)), actorId);
 }
 
 /** The student's sessions (of one of their products, or all of them), oldest first, with progress. */
@@ -287,6 +283,7 @@ export async function recordProgress(
       milestone: input.milestone ?? 0,
     },
     completionThresholdPercent,
+    progressMilestones,
   );
   if (!saved) throw expertSessionNotFound();
   return saved;

@@ -69,14 +69,14 @@ export function sniffVideoType(head: Buffer): VideoMediaType | undefined {
 
 const run = promisify(execFile);
 
-/** Duration in whole seconds, measured by ffprobe from the file itself (a path, or a URL it reads by ranges). */
+/** Duration in seconds, to the millisecond, measured by ffprobe from the file itself (a path, or a URL it reads by ranges; decision 028). */
 export async function measureDuration(file: string): Promise<number> {
   try {
     const { stdout } = await run(ffprobe.path, ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], {
       timeout: 60_000,
     });
     const seconds = Number.parseFloat(stdout.trim());
-    if (Number.isFinite(seconds) && seconds > 0) return Math.max(1, Math.round(seconds));
+    if (Number.isFinite(seconds) && seconds > 0) return Math.max(0.001, Math.round(seconds * 1000) / 1000);
   } catch {
     // ffprobe could not read it: treated like a file without a duration.
   }

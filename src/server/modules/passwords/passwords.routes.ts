@@ -42,7 +42,7 @@ export function registerPasswordRoutes(app: AppInstance) {
         response: { 200: strengthSchema, ...errorResponses },
       },
     },
-    async (request) => assessPassword(request.body.password, request.body),
+    async (request) => assessPassword(request.body.password, { email: request.body.email ?? undefined, name: request.body.name ?? undefined }),
   );
 
   app.post(

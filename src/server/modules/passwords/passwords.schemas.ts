@@ -1,12 +1,15 @@
 import { z } from 'zod';
-import { timestamp } from '../../http/schemas.ts';
+import { hasControlCharacters, optionalText, timestamp } from '../../http/schemas.ts';
 import { passwordMaxLength, passwordMinLength } from './password-policy.ts';
 
 /** A password being set: the policy's length here, its strength in the use case (decision 026). */
+const noControlCharacters = { message: 'Must not contain control characters (such as NUL, tab or a line break)' };
+
 export const newPassword = z
   .string()
   .min(passwordMinLength)
   .max(passwordMaxLength)
+  .refine((value) => !hasControlCharacters(value), noControlCharacters)
   .meta({ description: `At least ${passwordMinLength} characters and hard to guess: common passwords, the product's name and the user's own email or name are refused (passwords.too_weak).` });
 
 export const setPasswordBody = z.object({
@@ -18,9 +21,12 @@ export const setPasswordBody = z.object({
 });
 
 export const strengthBody = z.object({
-  password: z.string().max(passwordMaxLength),
-  email: z.string().max(254).optional().meta({ description: 'The email of the account the password is for' }),
-  name: z.string().max(200).optional().meta({ description: 'The name of the person the password is for' }),
+  password: z
+    .string()
+    .max(passwordMaxLength)
+    .refine((value) => !hasControlCharacters(value), noControlCharacters),
+  email: optionalText(254).meta({ description: 'The email of the account the password is for' }),
+  name: optionalText(200).meta({ description: 'The name of the person the password is for' }),
 });
 
 export const strengthSchema = z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { iso, optionalText, requiredText, timestamp } from '../../http/schemas.ts';
+import { iso, optionalText, requiredText, searchText, timestamp } from '../../http/schemas.ts';
 import { pagingQuery } from '../../http/paging.ts';
 import type { Product } from './products.repository.ts';
 import { productTypes } from './products.table.ts';
@@ -23,11 +23,11 @@ export const productSchema = z
 
 export const productListQuery = z.object({
   ...pagingQuery,
-  search: z.string().trim().max(200).optional(),
+  search: searchText,
   type: productType.optional(),
 });
 
-const productFields = { name: requiredText(200), description: optionalText(5000), type: productType };
+const productFields = { name: requiredText(200), description: optionalText(5000, 'lines'), type: productType };
 
 export const createProductBody = z.object({ ...productFields, type: productType.default('JOB_READINESS') });
 

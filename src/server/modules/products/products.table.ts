@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { check, json, pgTable, text } from 'drizzle-orm/pg-core';
-import { createdAt, id, updatedAt } from '../../db/columns.ts';
+import { createdAt, id, legacy, updatedAt } from '../../db/columns.ts';
 
 export const productTypes = ['JOB_READINESS', 'COURSE', 'ASSESSMENT'] as const;
 export type ProductType = (typeof productTypes)[number];
@@ -15,6 +15,7 @@ export const products = pgTable(
     type: text('type', { enum: productTypes }).notNull().default('JOB_READINESS'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    legacy: legacy(),
     /**
      * The product as lists show it, `{ id, name, type }`, written by PostgreSQL when the row is:
      * aggregating it costs a fraction of building it with json_build_object for every row read.

@@ -1,7 +1,6 @@
 import type { Database } from '../../db/database.ts';
 import { decodeCursor, toPage } from '../../http/paging.ts';
-import { isForeignKeyViolation } from '../../db/errors.ts';
-import { productInUse, productNotFound } from './products.errors.ts';
+import { productNotFound } from './products.errors.ts';
 import * as repository from './products.repository.ts';
 import type { ProductType } from './products.table.ts';
 
@@ -9,7 +8,7 @@ export async function listProducts(
   db: Database,
   query: { limit: number; cursor?: string; search?: string; type?: ProductType },
 ) {
-  const rows = await repository.listProducts(db, { ...query, cursor: decodeCursor(query.cursor) });
+  const rows = await repository.listProducts(db, { ...query, cursor: decodeCursor(query.cursor, 'name') });
   return toPage(rows, query.limit, (product) => ({ sortValue: product.name, id: product.id }));
 }
 
@@ -33,12 +32,10 @@ export async function updateProduct(
   return product;
 }
 
-/** Removes the product and, by cascade, its client and session links; refused while worklets belong to it. */
+/**
+ * Removes the product and, by cascade, its client and session links; refused while worklets belong
+ * to it (`products.in_use`, from the foreign key).
+ */
 export async function deleteProduct(db: Database, id: string) {
-  try {
-    if (!(await repository.deleteProduct(db, id))) throw productNotFound();
-  } catch (error) {
-    if (isForeignKeyViolation(error)) throw productInUse();
-    throw error;
-  }
+  if (!(await repository.deleteProduct(db, id))) throw productNotFound();
 }

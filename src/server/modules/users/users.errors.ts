@@ -1,4 +1,5 @@
-import { defineError } from '../../http/errors.ts';
+import { defineError, type ConstraintMeanings } from '../../http/errors.ts';
+import { clientHasStudents } from '../clients/clients.errors.ts';
 
 export const userNotFound = defineError('users.not_found', 404, 'No such user.');
 export const emailTaken = defineError('users.email_taken', 409, 'A user with this email already exists.');
@@ -15,3 +16,10 @@ export const roleChangeBlocked = defineError(
   409,
   'The new role cannot keep this user on their worklets (listed in details.worklets). Send "leave_worklets": true to change it and take them off those teams or end those assignments.',
 );
+
+/** What this module's constraints mean to a caller, for the one error handler (decision 024). */
+export const userConstraints: ConstraintMeanings = {
+  users_email_unique: { field: 'body.email', error: emailTaken },
+  users_client_id_clients_id_fk: { field: 'body.client_id', error: unknownClient, inUse: clientHasStudents },
+  users_student_has_client: { field: 'body.client_id', error: studentNeedsClient },
+};

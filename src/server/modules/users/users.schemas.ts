@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pagingQuery } from '../../http/paging.ts';
-import { iso, requiredText, timestamp } from '../../http/schemas.ts';
+import { iso, requiredText, searchText, timestamp } from '../../http/schemas.ts';
 import type { UserRow } from './users.repository.ts';
 import { newPassword } from '../passwords/passwords.schemas.ts';
 import { passwordChangeReasons, userRoles } from './users.table.ts';
@@ -27,7 +27,7 @@ export const userSchema = z
 
 export const userListQuery = z.object({
   ...pagingQuery,
-  search: z.string().trim().max(200).optional(),
+  search: searchText,
   role: userRole.optional(),
   client_id: z.uuid().optional(),
 });

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { boolean, check, index, json, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, id, updatedAt } from '../../db/columns.ts';
+import { createdAt, id, legacy, updatedAt } from '../../db/columns.ts';
 import { clients } from '../clients/clients.table.ts';
 
 export const userRoles = ['admin', 'staff', 'mentor', 'student'] as const;
@@ -28,6 +28,7 @@ export const users = pgTable(
     passwordChangeReason: text('password_change_reason', { enum: passwordChangeReasons }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    legacy: legacy(),
     /** The person as lists show them, `{ id, name }`, written by PostgreSQL when the row is (as `products.summary`). */
     summary: json('summary')
       .$type<{ id: string; name: string }>()

@@ -1,5 +1,4 @@
 import type { Database } from '../../db/database.ts';
-import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.ts';
 import { decodeCursor, toPage } from '../../http/paging.ts';
 import type { Actor } from '../auth/auth.guard.ts';
 import { clientExists, findClientName } from '../clients/clients.repository.ts';
@@ -23,7 +22,7 @@ export async function listUsers(
   db: Database,
   query: { limit: number; cursor?: string; search?: string; role?: UserRole; clientId?: string },
 ) {
-  const rows = await repository.listUsers(db, { ...query, cursor: decodeCursor(query.cursor) });
+  const rows = await repository.listUsers(db, { ...query, cursor: decodeCursor(query.cursor, 'timestamp') });
   return toPage(rows, query.limit, (user) => ({ sortValue: user.sortKey, id: user.id }));
 }
 
@@ -44,12 +43,7 @@ export async function createUser(
   const passwordHash = await hashPassword(input.password);
   const id = await db.transaction(async (tx) => {
     if (clientId && !(await clientExists(tx, clientId))) throw unknownClient({ client_id: clientId });
-    try {
-      return await repository.insertUserWithPassword(tx, { ...input, clientId: clientId ?? null }, passwordHash);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw emailTaken();
-      throw error;
-    }
+    return repository.insertUserWithPassword(tx, { ...input, clientId: clientId ?? null }, passwordHash);
   });
   return getUser(db, id);
 }
@@ -86,12 +80,7 @@ export async function updateUser(
     if (left.length && !changes.leaveWorklets) {
       throw (role === current.role ? clientChangeBlocked : roleChangeBlocked)(conflictDetails(left));
     }
-    try {
-      await repository.updateUser(tx, id, { name: changes.name, role: changes.role, clientId: changes.clientId, banned: changes.disabled });
-    } catch (error) {
-      if (isForeignKeyViolation(error)) throw unknownClient();
-      throw error;
-    }
+    await repository.updateUser(tx, id, { name: changes.name, role: changes.role, clientId: changes.clientId, banned: changes.disabled });
     await leaveWorklets(tx, current, next, left, actor);
     if (changes.disabled) await repository.deleteSessionsOf(tx, id);
   });

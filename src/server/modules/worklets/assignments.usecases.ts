@@ -1,5 +1,4 @@
 import type { Database } from '../../db/database.ts';
-import { isUniqueViolation } from '../../db/errors.ts';
 import type { AppError } from '../../http/errors.ts';
 import { decodeCursor, toPage } from '../../http/paging.ts';
 import type { Actor } from '../auth/auth.guard.ts';
@@ -35,7 +34,7 @@ export async function listMentors(db: Database, workletId: string, viewer: Viewe
 
 export async function listHistory(db: Database, workletId: string, viewer: Viewer, query: { limit: number; cursor?: string }) {
   await requireVisible(db, workletId, viewer);
-  const rows = await repository.listHistory(db, workletId, { limit: query.limit, cursor: decodeCursor(query.cursor) });
+  const rows = await repository.listHistory(db, workletId, { limit: query.limit, cursor: decodeCursor(query.cursor, 'timestamp') });
   return toPage(rows, query.limit, (entry) => ({ sortValue: entry.sortKey, id: entry.id }));
 }
 
@@ -285,7 +284,7 @@ export async function findActiveAssignmentsOf(db: Database, mentorId: string) {
  * Runs a change of mentors with the mentors it names and then the worklets locked, so writers of
  * one worklet take turns, and a change of a mentor's role or disabled state waits for them. The
  * database's unique indexes stay the last word: a write that slips past the checks (another
- * writer outside this code) still answers the same 409 as the checks, never a 500.
+ * writer outside this code) still answers the same 409 as the checks (workletConstraints), never a 500.
  */
 async function writeMentors<T>(
   db: Database,
@@ -295,21 +294,15 @@ async function writeMentors<T>(
   work: (tx: Database, people: Map<string, LockedPerson>) => Promise<T>,
   missingError: (missing: string[]) => AppError = () => workletNotFound(),
 ): Promise<T> {
-  try {
-    const written = await db.transaction(async (tx) => {
-      // The mentors before the worklets: the order every writer locks them in (`lockPeople`).
-      const people = new Map((await lockPeople(tx, mentorIds)).map((person) => [person.id, person]));
-      const found = new Set((await lockWorklets(tx, workletIds)).map((row) => row.id));
-      const missing = workletIds.filter((id) => !found.has(id));
-      if (missing.length) throw missingError(missing);
-      return work(tx, people);
-    });
-    // Mail queued by the write goes now that it has committed.
-    mail?.kick();
-    return written;
-  } catch (error) {
-    if (isUniqueViolation(error, 'mentor_worklet_assignments_one_active_primary')) throw primaryTaken();
-    if (isUniqueViolation(error, 'unique_mentor_worklet')) throw alreadyAssigned();
-    throw error;
-  }
+  const written = await db.transaction(async (tx) => {
+    // The mentors before the worklets: the order every writer locks them in (`lockPeople`).
+    const people = new Map((await lockPeople(tx, mentorIds)).map((person) => [person.id, person]));
+    const found = new Set((await lockWorklets(tx, workletIds)).map((row) => row.id));
+    const missing = workletIds.filter((id) => !found.has(id));
+    if (missing.length) throw missingError(missing);
+    return work(tx, people);
+  });
+  // Mail queued by the write goes now that it has committed.
+  mail?.kick();
+  return written;
 }

@@ -81,7 +81,8 @@ async function expectMigrated({ db }: DatabaseConnection) {
   expect(maya.map((w) => w.cert_id)).toEqual(['L2', 'L1']);
 }
 
-describe('the legacy worklets.mentor_id migration', () => {
+// Each test builds a legacy database and runs every migration after it: over 30 s on a busy machine.
+describe('the legacy worklets.mentor_id migration', { timeout: 120_000 }, () => {
   it('turns each mentor_id into an active Primary assignment with history, then drops the column', async () => {
     const legacy = await legacyDatabase({ journaled: true });
     await insertLegacyWorklets(legacy);

@@ -1,4 +1,5 @@
-import { defineError } from '../../http/errors.ts';
+import { defineError, type ConstraintMeanings } from '../../http/errors.ts';
+import { productInUse, unknownProducts } from '../products/products.errors.ts';
 
 export const workletNotFound = defineError('worklets.not_found', 404, 'No such worklet.');
 export const certIdTaken = defineError('worklets.cert_id_taken', 409, 'A worklet with this cert_id already exists.');
@@ -32,3 +33,14 @@ export const primaryTaken = defineError(
 );
 export const duplicateMentors = defineError('worklets.duplicate_mentors', 422, 'Each mentor may appear only once.');
 export const severalPrimaries = defineError('worklets.several_primaries', 422, 'A worklet has at most one Primary mentor.');
+
+/** What this module's constraints mean to a caller, for the one error handler (decision 024). */
+export const workletConstraints: ConstraintMeanings = {
+  worklets_cert_id_unique: { field: 'body.cert_id', error: certIdTaken },
+  worklets_product_id_products_id_fk: { field: 'body.product_id', error: unknownProducts, inUse: productInUse },
+  worklets_dates_check: { field: 'body.end_date', error: endBeforeStart },
+  worklet_students_student_id_users_id_fk: { field: 'body.student_ids', error: notStudents },
+  // The database's unique indexes are the last word on a write that slipped past the checks.
+  unique_mentor_worklet: { field: 'body.mentor_id', error: alreadyAssigned },
+  mentor_worklet_assignments_one_active_primary: { field: 'body.role_type', error: primaryTaken },
+};

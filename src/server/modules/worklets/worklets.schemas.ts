@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { pagingQuery } from '../../http/paging.ts';
 import { jsonText, withFields } from '../../http/serializer.ts';
-import { idSet, iso, optionalText, requiredText, timestamp } from '../../http/schemas.ts';
+import { calendarDate, idSet, iso, optionalText, requiredText, searchText, timestamp } from '../../http/schemas.ts';
 import { productSummary } from '../products/products.schemas.ts';
 import type { AssignmentRow, HistoryRow } from './assignments.repository.ts';
 import type { MentorOverview } from './assignments.usecases.ts';
@@ -10,7 +10,7 @@ import { assignmentActions, mentorRoles, teamActions, workletStatuses } from './
 
 const workletStatus = z.enum(workletStatuses);
 const mentorRole = z.enum(mentorRoles);
-const date = z.iso.date().meta({ example: '2026-01-12' });
+const date = calendarDate.meta({ example: '2026-01-12' });
 const person = z.object({ id: z.uuid(), name: z.string() });
 
 const example = {
@@ -98,10 +98,10 @@ export const workletListQuery = z.object({
   ...pagingQuery,
   status: workletStatus.optional(),
   mentor_id: z.uuid().optional(),
-  search: z.string().trim().max(200).optional(),
+  search: searchText,
 });
 
-export const peopleQuery = z.object({ ...pagingQuery, search: z.string().trim().max(200).optional() });
+export const peopleQuery = z.object({ ...pagingQuery, search: searchText });
 
 export const mentorCandidateSchema = z
   .object({ id: z.uuid(), name: z.string(), email: z.string(), active_worklets: z.number().int() })
@@ -127,7 +127,7 @@ export const mentorWorkletsQuery = z.object({ ...pagingQuery, role: mentorRole.o
 const workletBodyFields = {
   cert_id: requiredText(50).meta({ example: '25TST04WT' }),
   title: requiredText(200),
-  description: optionalText(5000),
+  description: optionalText(5000, 'lines'),
   status: workletStatus,
   start_date: date.nullable(),
   end_date: date.nullable(),
@@ -205,25 +205,25 @@ const handover = z
   .meta({ description: 'Making someone Primary while another mentor is: demote that one to Secondary instead of answering 409.' });
 
 export const assignMentorBody = z
-  .object({ mentor_id: z.uuid(), role_type: mentorRole, notes: optionalText(2000), handover })
+  .object({ mentor_id: z.uuid(), role_type: mentorRole, notes: optionalText(2000, 'lines'), handover })
   .meta({ example: { mentor_id: example.maya.id, role_type: 'Primary', notes: 'Leads the weekly reviews.' } });
 
 export const mentorParams = z.object({ id: z.uuid(), mentorId: z.uuid() });
 export const mentorIdParams = z.object({ mentorId: z.uuid() });
 
 export const changeAssignmentBody = z
-  .object({ role_type: mentorRole.optional(), is_active: z.boolean().optional(), reason: optionalText(2000), handover })
+  .object({ role_type: mentorRole.optional(), is_active: z.boolean().optional(), reason: optionalText(2000, 'lines'), handover })
   .refine((body) => body.role_type !== undefined || body.is_active !== undefined, {
     message: 'Name role_type or is_active',
   })
   .meta({ example: { role_type: 'Primary', handover: true, reason: 'Maya leaves for parental leave.' } });
 
-export const deactivateQuery = z.object({ reason: optionalText(2000) });
+export const deactivateQuery = z.object({ reason: optionalText(2000, 'lines') });
 
 export const setMentorsBody = z
   .object({
-    mentors: z.array(z.object({ mentor_id: z.uuid(), role_type: mentorRole, notes: optionalText(2000) })).max(100),
-    reason: optionalText(2000),
+    mentors: z.array(z.object({ mentor_id: z.uuid(), role_type: mentorRole, notes: optionalText(2000, 'lines') })).max(100),
+    reason: optionalText(2000, 'lines'),
   })
   .meta({
     example: {
@@ -240,7 +240,7 @@ export const bulkAssignBody = z
     worklet_ids: idSet.pipe(z.array(z.uuid()).min(1)),
     mentor_id: z.uuid(),
     role_type: mentorRole,
-    notes: optionalText(2000),
+    notes: optionalText(2000, 'lines'),
     handover,
   })
   .meta({ example: { worklet_ids: [example.workletId], mentor_id: example.omar.id, role_type: 'Collaborator' } });

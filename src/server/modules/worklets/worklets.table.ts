@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, date, index, json, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, id, updatedAt } from '../../db/columns.ts';
+import { createdAt, id, legacy, updatedAt } from '../../db/columns.ts';
 import { products } from '../products/products.table.ts';
 import { users } from '../users/users.table.ts';
 
@@ -10,7 +10,8 @@ export type WorkletStatus = (typeof workletStatuses)[number];
 export const mentorRoles = ['Primary', 'Secondary', 'Collaborator'] as const;
 export type MentorRole = (typeof mentorRoles)[number];
 
-export const assignmentActions = ['assigned', 'role_changed', 'deactivated', 'reactivated'] as const;
+/** `imported`: the assignment as it stood in the system it was imported from (decision 027). */
+export const assignmentActions = ['assigned', 'role_changed', 'deactivated', 'reactivated', 'imported'] as const;
 export type AssignmentAction = (typeof assignmentActions)[number];
 
 export const teamActions = ['added', 'removed'] as const;
@@ -35,6 +36,7 @@ export const worklets = pgTable(
       .references(() => products.id, { onDelete: 'restrict' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    legacy: legacy(),
     // The roster as lists show it, kept by triggers on the students, the assignments and people's
     // names (migration 0013, decision 014): listing worklets reads it instead of joining per worklet.
     /** The students by name. */
@@ -71,6 +73,7 @@ export const workletStudents = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     createdAt: createdAt(),
+    legacy: legacy(),
   },
   (table) => [
     primaryKey({ columns: [table.workletId, table.studentId] }),
@@ -97,6 +100,7 @@ export const mentorWorkletAssignments = pgTable(
     updatedAt: updatedAt(),
     deactivatedAt: timestamp('deactivated_at', { withTimezone: true }),
     deactivatedBy: uuid('deactivated_by').references(() => users.id, { onDelete: 'set null' }),
+    legacy: legacy(),
   },
   (table) => [
     unique('unique_mentor_worklet').on(table.mentorId, table.workletId),
@@ -137,7 +141,7 @@ export const mentorAssignmentHistory = pgTable(
   (table) => [
     check(
       'mentor_assignment_history_action_check',
-      sql`${table.action} in ('assigned', 'role_changed', 'deactivated', 'reactivated')`,
+      sql`${table.action} in ('assigned', 'role_changed', 'deactivated', 'reactivated', 'imported')`,
     ),
     index('mentor_assignment_history_worklet_idx').on(table.workletId, table.createdAt),
   ],

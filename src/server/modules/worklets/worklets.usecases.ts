@@ -1,9 +1,8 @@
 import type { Database } from '../../db/database.ts';
-import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.ts';
 import { decodeCursor, toPage } from '../../http/paging.ts';
 import type { Actor } from '../auth/auth.guard.ts';
 import { unknownProducts } from '../products/products.errors.ts';
-import { certIdTaken, endBeforeStart, notStudents, studentsWithoutProduct, workletNotFound } from './worklets.errors.ts';
+import { endBeforeStart, notStudents, studentsWithoutProduct, workletNotFound } from './worklets.errors.ts';
 import * as repository from './worklets.repository.ts';
 import type { Viewer, WorkletValues } from './worklets.repository.ts';
 import type { MentorRole, WorkletStatus } from './worklets.table.ts';
@@ -19,7 +18,7 @@ type WorkletListQuery = {
 };
 
 export async function listWorklets(db: Database, viewer: Viewer, query: WorkletListQuery) {
-  const rows = await repository.listWorklets(db, viewer, { ...query, cursor: decodeCursor(query.cursor) });
+  const rows = await repository.listWorklets(db, viewer, { ...query, cursor: decodeCursor(query.cursor, 'timestamp') });
   return toPage(rows, query.limit, (worklet) => ({ sortValue: worklet.sortKey, id: worklet.id }));
 }
 
@@ -38,7 +37,7 @@ type WorkletFields = Omit<WorkletValues, 'id' | 'createdAt' | 'updatedAt'>;
 
 export async function createWorklet(db: Database, input: WorkletFields) {
   checkDates(input);
-  const id = await withWriteChecks(input.productId, () => repository.insertWorklet(db, input));
+  const id = await repository.insertWorklet(db, input);
   return getWorklet(db, id);
 }
 
@@ -48,7 +47,7 @@ export async function updateWorklet(db: Database, id: string, changes: Partial<O
     const [current] = await repository.lockWorklets(tx, [id]);
     if (!current) throw workletNotFound();
     checkDates({ startDate: changes.startDate ?? current.startDate, endDate: changes.endDate ?? current.endDate });
-    await withWriteChecks(undefined, () => repository.updateWorklet(tx, id, changes));
+    await repository.updateWorklet(tx, id, changes);
   });
   return getWorklet(db, id);
 }
@@ -101,14 +100,14 @@ export async function removeFromTeams(tx: Database, removals: { workletId: strin
 
 export async function listTeamHistory(db: Database, workletId: string, viewer: Viewer, query: { limit: number; cursor?: string }) {
   await requireVisible(db, workletId, viewer);
-  const rows = await repository.listTeamHistory(db, workletId, { limit: query.limit, cursor: decodeCursor(query.cursor) });
+  const rows = await repository.listTeamHistory(db, workletId, { limit: query.limit, cursor: decodeCursor(query.cursor, 'timestamp') });
   return toPage(rows, query.limit, (entry) => ({ sortValue: entry.sortKey, id: entry.id }));
 }
 
 /** Open worklets without a Primary who can act (none, or a disabled one), newest first, and how many there are. */
 export async function listWorkletsNeedingPrimary(db: Database, query: { limit: number; cursor?: string }) {
   const [rows, total] = await Promise.all([
-    repository.listWorkletsNeedingPrimary(db, { limit: query.limit, cursor: decodeCursor(query.cursor) }),
+    repository.listWorkletsNeedingPrimary(db, { limit: query.limit, cursor: decodeCursor(query.cursor, 'timestamp') }),
     repository.countWorkletsNeedingPrimary(db),
   ]);
   return { ...toPage(rows, query.limit, (worklet) => ({ sortValue: worklet.sortKey, id: worklet.id })), total };
@@ -119,13 +118,13 @@ const byName = (person: { id: string; name: string }) => ({ sortValue: person.na
 
 /** Mentors to choose from, with their current load. */
 export async function listMentorCandidates(db: Database, query: PeopleQuery) {
-  const rows = await repository.listMentorCandidates(db, { ...query, cursor: decodeCursor(query.cursor) });
+  const rows = await repository.listMentorCandidates(db, { ...query, cursor: decodeCursor(query.cursor, 'name') });
   return toPage(rows, query.limit, byName);
 }
 
 /** Students who may join the worklet's team: those of clients that have its product. */
 export async function listStudentCandidates(db: Database, workletId: string, query: PeopleQuery) {
-  const cursor = decodeCursor(query.cursor);
+  const cursor = decodeCursor(query.cursor, 'name');
   const worklet = await getWorklet(db, workletId);
   const rows = await repository.listStudentCandidates(db, worklet.productId, { ...query, cursor });
   return toPage(rows, query.limit, byName);
@@ -133,14 +132,4 @@ export async function listStudentCandidates(db: Database, workletId: string, que
 
 function checkDates({ startDate, endDate }: { startDate?: string | null; endDate?: string | null }) {
   if (startDate && endDate && endDate < startDate) throw endBeforeStart({ start_date: startDate, end_date: endDate });
-}
-
-async function withWriteChecks<T>(productId: string | undefined, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    if (isUniqueViolation(error)) throw certIdTaken();
-    if (productId && isForeignKeyViolation(error)) throw unknownProducts({ product_ids: [productId] });
-    throw error;
-  }
 }

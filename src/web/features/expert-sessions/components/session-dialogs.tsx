@@ -2,6 +2,7 @@ import { Alert, Button, Group, Modal, Stack, Switch, Text, Textarea, TextInput }
 import { type FormEvent, useState } from 'react';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { FormDialog } from '../../../components/form-dialog.tsx';
+import { ImportedData } from '../../../components/imported-data.tsx';
 import { isBlank, useForm } from '../../../lib/form.ts';
 import {
   type ExpertSession,
@@ -18,7 +19,7 @@ import { VideoDropField } from './video-drop-field.tsx';
 export const formatDuration = (seconds: number) => {
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);
-  const s = String(seconds % 60).padStart(2, '0');
+  const s = String(Math.floor(seconds % 60)).padStart(2, '0');
   return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 };
 
@@ -152,6 +153,7 @@ export function EditSessionDialog({ session, onClose }: { session: ExpertSession
         checked={form.values.is_active}
         onChange={(event) => form.setValue('is_active', event.currentTarget.checked)}
       />
+      <ImportedData table="job_readiness_expert_sessions" id={session.id} />
     </FormDialog>
   );
 }

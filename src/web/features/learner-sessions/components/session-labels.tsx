@@ -2,7 +2,7 @@ import { Badge } from '@mantine/core';
 import type { SessionProgress } from '../api/learner-sessions.ts';
 
 /** Students think of talks in minutes; seconds only for the very short ones. */
-export const lengthLabel = (seconds: number) => (seconds < 60 ? `${seconds} s` : `${Math.round(seconds / 60)} min`);
+export const lengthLabel = (seconds: number) => (seconds < 60 ? `${Math.round(seconds)} s` : `${Math.round(seconds / 60)} min`);
 
 /** Where a resumed session starts, as a share of the video. */
 export const resumePercent = (progress: SessionProgress, durationSeconds: number) =>

@@ -9,7 +9,8 @@ import {
   type SessionProgress,
 } from '../api/learner-sessions.ts';
 
-const milestones = [25, 50, 75, 100];
+/** The server's milestones (decision 028). */
+const milestones = [10, 25, 50, 75, 90, 95, 100];
 
 type SaveState = { status: 'idle' | 'saving' | 'saved' } | { status: 'failed'; error: unknown };
 type Snapshot = Pick<ProgressSave, 'watch_time_seconds' | 'last_position_seconds'>;
@@ -18,8 +19,8 @@ type Snapshot = Pick<ProgressSave, 'watch_time_seconds' | 'last_position_seconds
 const saveKey = (save: Snapshot & { milestone?: number }) => `${save.watch_time_seconds}/${save.last_position_seconds}/${save.milestone ?? ''}`;
 
 /**
- * Tracks what the student actually watches of `session` in a <video> and saves it: at the 25/50/75/100 %
- * milestones, on pause, after a seek, at the end and when the page is left. Watch time is the
+ * Tracks what the student actually watches of `session` in a <video> and saves it: at the
+ * 10/25/50/75/90/95/100 % milestones, on pause, after a seek, at the end and when the page is left. Watch time is the
  * time played (the video's `played` ranges, so skipping ahead or replaying a part does not count
  * twice) added to what was saved before this visit; the server keeps the largest values and
  * decides completion (95 %).
@@ -44,11 +45,12 @@ export function useWatchProgress(session: LearnerSession) {
     if (!element) return latest.current;
     let played = 0;
     for (let index = 0; index < element.played.length; index += 1) played += element.played.end(index) - element.played.start(index);
-    // In the server's seconds: its duration is measured from the file and rounded.
+    // In the server's seconds (its duration is measured from the file), to the millisecond.
     const scale = Number.isFinite(element.duration) && element.duration > 0 ? duration / element.duration : 1;
+    const exact = (seconds: number) => Math.round(seconds * 1000) / 1000;
     latest.current = {
-      watch_time_seconds: Math.min(duration, Math.round(before.watch_time_seconds + played * scale)),
-      last_position_seconds: Math.round(element.currentTime * scale),
+      watch_time_seconds: Math.min(duration, exact(before.watch_time_seconds + played * scale)),
+      last_position_seconds: exact(element.currentTime * scale),
     };
     return latest.current;
   }
@@ -104,7 +106,7 @@ export function useWatchProgress(session: LearnerSession) {
     onTimeUpdate: () => {
       const snapshot = measure();
       if (!snapshot || !duration) return;
-      const percent = Math.min(100, Math.floor((100 * snapshot.watch_time_seconds) / duration));
+      const percent = Math.min(100, Math.floor((10000 * snapshot.watch_time_seconds) / duration) / 100);
       setWatchedPercent((previous) => Math.max(previous, percent));
       const reached = milestones.filter((value) => value <= percent && value > milestone.current).pop();
       if (reached) {

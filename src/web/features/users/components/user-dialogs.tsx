@@ -3,6 +3,7 @@ import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { FormDialog } from '../../../components/form-dialog.tsx';
 import { conflictOf, WorkletConflict } from '../../../components/worklet-conflict.tsx';
 import { NewPasswordInput } from '../../../components/new-password-input.tsx';
+import { ImportedData } from '../../../components/imported-data.tsx';
 import type { Role } from '../../../lib/auth.ts';
 import { formLevelError, isBlank, useForm } from '../../../lib/form.ts';
 import { roleLabel } from '../../../lib/labels.ts';
@@ -154,6 +155,7 @@ export function UserFormDialog({ user, onClose }: { user?: User; onClose: () => 
           )}
         </>
       )}
+      {user && <ImportedData table="users" id={user.id} />}
     </FormDialog>
   );
 }

@@ -45,7 +45,7 @@ export type Assignment = {
 
 export type HistoryEntry = {
   id: string;
-  action: 'assigned' | 'role_changed' | 'deactivated' | 'reactivated';
+  action: 'assigned' | 'role_changed' | 'deactivated' | 'reactivated' | 'imported';
   mentor: Person;
   from_role: MentorRole | null;
   to_role: MentorRole | null;

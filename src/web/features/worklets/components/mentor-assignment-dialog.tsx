@@ -427,8 +427,9 @@ const actionText: Record<HistoryEntry['action'], (entry: HistoryEntry) => string
   role_changed: (entry) => `${entry.mentor.name}: ${entry.from_role} → ${entry.to_role}`,
   deactivated: (entry) => `${entry.mentor.name} deactivated (was ${entry.from_role})`,
   reactivated: (entry) => `${entry.mentor.name} reactivated as ${entry.to_role}`,
+  imported: (entry) => `${entry.mentor.name} imported as ${entry.to_role}`,
 };
-const actionColor: Record<HistoryEntry['action'], string> = { assigned: 'brand', role_changed: 'indigo', deactivated: 'red', reactivated: 'teal' };
+const actionColor: Record<HistoryEntry['action'], string> = { assigned: 'brand', role_changed: 'indigo', deactivated: 'red', reactivated: 'teal', imported: 'gray' };
 
 /** The assignment history, oldest first, as the API keeps it. */
 function TimelinePanel({ worklet }: { worklet: Worklet }) {

@@ -2,6 +2,7 @@ import { Button, MultiSelect, ScrollArea, Select, SimpleGrid, Stack, Text, Texta
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { FormDialog } from '../../../components/form-dialog.tsx';
+import { ImportedData } from '../../../components/imported-data.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
 import { isBlank, useForm } from '../../../lib/form.ts';
 import { formatDate } from '../../../lib/labels.ts';
@@ -113,6 +114,7 @@ export function WorkletFormDialog({ worklet, onClose }: { worklet?: Worklet; onC
         <TextInput type="date" label="Start date" {...form.text('start_date')} />
         <TextInput type="date" label="End date" {...form.text('end_date')} />
       </SimpleGrid>
+      {worklet && <ImportedData table="worklets" id={worklet.id} />}
     </FormDialog>
   );
 }

@@ -48,7 +48,7 @@ CREATE INDEX "mail_outbox_user_idx" ON "mail_outbox" USING btree ("user_id");-->
 -- The student's list shows the session's poster and captions (decision 016 keeps that JSON on
 -- write): the function gains them, the session's trigger listens to its poster too, and a change
 -- of captions rewrites the JSON of their session. The addresses are those `mediaPath`
--- (expert-sessions.schemas.ts) gives.
+-- (expert-sessions.schemas.ts) gives; the duration as migration 0023 writes it.
 CREATE OR REPLACE FUNCTION expert_session_student_json(s job_readiness_expert_sessions) RETURNS text
 LANGUAGE sql STABLE AS $$
   SELECT json_build_object(
@@ -65,7 +65,7 @@ LANGUAGE sql STABLE AS $$
       ) ORDER BY c.label, c.language)
       FROM job_readiness_expert_session_captions c WHERE c.expert_session_id = s.id
     ), '[]'::json),
-    'video_duration', s.video_duration,
+    'video_duration', trim_scale(s.video_duration),
     'created_at', to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
   )::text
 $$;

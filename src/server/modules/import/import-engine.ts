@@ -1,0 +1,142 @@
+import crypto from 'node:crypto';
+import type { Database } from '../../db/database.ts';
+import * as repository from './import.repository.ts';
+import type { ImportSource } from './import.table.ts';
+
+/** A source row that is not brought over (`skipped`), or is brought over changed (`adjusted`), and why. */
+export type Problem = { sourceTable: string; sourceId: string; kind: 'skipped' | 'adjusted'; reason: string };
+
+/** One row to write here, planned from one source row (and maybe folded together with others). */
+export type PlannedRow<Values> = {
+  sourceTable: string;
+  sourceId: string;
+  /** Further source rows this one also stands for (a Prism mentor's `mentors` row beside their `users` row). */
+  alsoFrom?: Array<{ sourceTable: string; sourceId: string }>;
+  /** The id it gets when created: the source's UUID, or UUID v5 of a source integer; `a:b` for link tables. */
+  targetId: string;
+  values: Values;
+};
+
+export type Plan<Values> = { rows: PlannedRow<Values>[]; problems: Problem[] };
+
+/** What a step writes with; every method runs inside the batch's transaction. */
+export type TableWriter<Values> = {
+  table: string;
+  insert(tx: Database, rows: Array<PlannedRow<Values>>): Promise<void>;
+  update(tx: Database, rows: Array<PlannedRow<Values>>): Promise<void>;
+  /** A row already here that was not imported but is the same thing (same email, name, cert id): it is linked, not created. */
+  findExisting?(db: Database, rows: Array<PlannedRow<Values>>): Promise<Map<string, string>>;
+  /** What linking to such a row writes besides the id map (nothing by default). */
+  link?(tx: Database, rows: Array<PlannedRow<Values>>): Promise<void>;
+  /** Of these ids, those whose row still exists here (a row deleted here since is created again). */
+  existingIds(db: Database, ids: string[]): Promise<Set<string>>;
+};
+
+export type Step<Values> = {
+  writer: TableWriter<Values>;
+  plan(ids: IdResolver): Plan<Values> | Promise<Plan<Values>>;
+};
+
+export type Action = 'create' | 'update' | 'link' | 'unchanged';
+export type StepReport = { table: string; counts: Record<Action | 'skip', number>; problems: Problem[] };
+
+export type ProgressListener = (table: string, done: number, total: number) => void;
+
+/** Our id of an imported (or, in a dry run, planned) source row, for the steps that refer to it. */
+export class IdResolver {
+  private readonly ids = new Map<string, string>();
+  record(sourceTable: string, sourceId: string, targetId: string) {
+    this.ids.set(`${sourceTable}\u0000${sourceId}`, targetId);
+  }
+  get(sourceTable: string, sourceId: unknown): string | undefined {
+    return sourceId === null || sourceId === undefined ? undefined : this.ids.get(`${sourceTable}\u0000${String(sourceId)}`);
+  }
+}
+
+/** Rows written per transaction: an interrupted import loses at most one batch, and keeps what it committed. */
+export const batchSize = 500;
+
+/**
+ * Plans one step against what earlier imports recorded, and (unless `dryRun`) writes it: new rows
+ * created, rows whose source changed since updated, rows already here under the same unique key
+ * linked, the rest left alone. Each batch and its id-map entries commit together.
+ */
+export async function runStep<Values>(
+  db: Database,
+  source: ImportSource,
+  step: Step<Values>,
+  ids: IdResolver,
+  { dryRun, blankTarget, onProgress }: { dryRun: boolean; blankTarget: boolean; onProgress?: ProgressListener },
+): Promise<StepReport> {
+  const { writer } = step;
+  const plan = await step.plan(ids);
+  // A dry run against a database not migrated yet plans against an empty one.
+  const mapped = blankTarget ? new Map<string, never>() : await repository.findMapped(db, source, [...new Set(plan.rows.map((row) => row.sourceTable))]);
+  const stillThere = blankTarget ? new Set<string>() : await writer.existingIds(db, [...new Set([...mapped.values()].map((entry) => entry.targetId))]);
+  const fresh = plan.rows.filter((row) => !stillThere.has(mapped.get(keyOf(row))?.targetId ?? ''));
+  const existing = writer.findExisting && !blankTarget ? await writer.findExisting(db, fresh) : new Map<string, string>();
+
+  const counts: StepReport['counts'] = { create: 0, update: 0, link: 0, unchanged: 0, skip: 0 };
+  const work: Array<{ row: PlannedRow<Values>; action: Exclude<Action, 'unchanged'>; fingerprint: string }> = [];
+  for (const row of plan.rows) {
+    const fingerprint = fingerprintOf(row.values);
+    const previous = mapped.get(keyOf(row));
+    let action: Action;
+    if (previous && stillThere.has(previous.targetId)) {
+      row.targetId = previous.targetId;
+      action = previous.fingerprint === fingerprint ? 'unchanged' : 'update';
+    } else if (existing.has(row.targetId)) {
+      row.targetId = existing.get(row.targetId)!;
+      action = 'link';
+    } else {
+      action = 'create';
+    }
+    counts[action] += 1;
+    for (const from of [row, ...(row.alsoFrom ?? [])]) ids.record(from.sourceTable, from.sourceId, row.targetId);
+    if (action !== 'unchanged') work.push({ row, action, fingerprint });
+  }
+  counts.skip = plan.problems.filter((problem) => problem.kind === 'skipped').length;
+
+  if (!dryRun) {
+    for (let start = 0; start < work.length; start += batchSize) {
+      const batch = work.slice(start, start + batchSize);
+      await db.transaction(async (tx) => {
+        const rowsDoing = (action: Action) => batch.filter((item) => item.action === action).map((item) => item.row);
+        if (rowsDoing('create').length) await writer.insert(tx, rowsDoing('create'));
+        if (rowsDoing('update').length) await writer.update(tx, rowsDoing('update'));
+        if (rowsDoing('link').length && writer.link) await writer.link(tx, rowsDoing('link'));
+        await repository.recordMapped(
+          tx,
+          batch.flatMap(({ row, fingerprint }) =>
+            [row, ...(row.alsoFrom ?? [])].map((from) => ({
+              source,
+              sourceTable: from.sourceTable,
+              sourceId: from.sourceId,
+              targetTable: writer.table,
+              targetId: row.targetId,
+              fingerprint,
+            })),
+          ),
+        );
+      });
+      onProgress?.(writer.table, Math.min(start + batchSize, work.length), work.length);
+    }
+  }
+  return { table: writer.table, counts, problems: plan.problems };
+}
+
+const keyOf = (row: { sourceTable: string; sourceId: string }) => `${row.sourceTable}\u0000${row.sourceId}`;
+
+/** A hash of what a row is written from, keys sorted, so that the same source row gives the same hash on every run. */
+export function fingerprintOf(values: unknown): string {
+  return crypto.createHash('sha256').update(stableJson(values)).digest('base64url');
+}
+
+function stableJson(value: unknown): string {
+  if (value === undefined) return 'null';
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${stableJson(item)}`).join(',')}}`;
+}

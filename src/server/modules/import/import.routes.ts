@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import type { AppInstance } from '../../app.ts';
+import { errorResponses } from '../../http/schemas.ts';
+import { allow } from '../auth/auth.guard.ts';
+import { importedRowNotFound } from './import.errors.ts';
+import * as repository from './import.repository.ts';
+import { importedParams, importedRecordSchema, presentImportedRecord } from './import.schemas.ts';
+
+export function registerImportRoutes(app: AppInstance) {
+  const { db } = app.context;
+
+  app.get(
+    '/api/admin/imported/:table/:id',
+    {
+      onRequest: allow('admin'),
+      schema: {
+        tags: ['Import'],
+        summary: 'Where a row came from, and what its source had that no column here holds',
+        description: 'For rows brought over by `npm run import` (docs/import.md); a row created here has no sources and no legacy.',
+        params: importedParams,
+        response: { 200: z.object({ imported: importedRecordSchema }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { table, id } = request.params;
+      const record = await repository.findImportedRecord(db, table, id);
+      if (!record.exists) throw importedRowNotFound();
+      return { imported: presentImportedRecord(table, id, record) };
+    },
+  );
+}
