@@ -4,7 +4,7 @@ import { AppError } from './errors.ts';
 /** Keyset paging: the cursor is the (sort value, id) of the last row of the previous page. */
 export type Cursor = { sortValue: string; id: string };
 
-export function encodeCursor(cursor: Cursor): string {
+function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify([cursor.sortValue, cursor.id])).toString('base64url');
 }
 

@@ -16,7 +16,7 @@ import { extensionOf, type StagedVideo } from './video-file.ts';
 export type SessionsContext = { db: Database; storage: Storage };
 
 /** A student has completed a session once they have watched this much of it. */
-export const completionThresholdPercent = 95;
+const completionThresholdPercent = 95;
 
 export async function listSessions(
   db: Database,

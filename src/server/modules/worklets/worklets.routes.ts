@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppInstance } from '../../app.ts';
+import type { AppInstance } from '../../http/app-instance.ts';
 import { pagingQuery } from '../../http/paging.ts';
 import { errorResponse, errorResponses, idParams } from '../../http/schemas.ts';
 import { actorOf, allow, signedIn } from '../auth/auth.guard.ts';
