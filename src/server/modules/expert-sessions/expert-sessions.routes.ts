@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppInstance } from '../../http/app-instance.ts';
+import { pagedResponse } from '../../http/paging.ts';
 import { securityHeaders } from '../../http/security.ts';
 import { errorResponse, errorResponses } from '../../http/schemas.ts';
 import { actorOf, allow } from '../auth/auth.guard.ts';
@@ -170,7 +171,7 @@ export function registerExpertSessionRoutes(app: AppInstance) {
           tags,
           summary: 'List expert sessions, newest first, with their products and completion statistics',
           querystring: adminListQuery,
-          response: { 200: z.object({ sessions: z.array(adminSessionSchema), next_cursor: z.string().nullable() }), ...errorResponses },
+          response: { 200: pagedResponse('sessions', adminSessionSchema), ...errorResponses },
         },
       },
       async (request) => {
