@@ -1,8 +1,7 @@
-import { useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client.ts';
 import type { ProductType } from '../../../lib/auth.ts';
 import { useWrite } from '../../../lib/mutation.ts';
-import { fetchAllPages, usePagedList } from '../../../lib/paging.ts';
+import { usePagedList } from '../../../lib/paging.ts';
 
 export type ProductSummary = { id: string; name: string; type: ProductType };
 
@@ -20,14 +19,6 @@ const clientsKey = ['clients'] as const;
 
 export function useClients(search: string) {
   return usePagedList<Client, 'clients'>({ queryKey: clientsKey, path: '/api/admin/clients', itemsKey: 'clients', query: { search } });
-}
-
-/** Every product, for choosing a client's set (the API pages at 100; programmes number in the tens). */
-export function useProductChoices() {
-  return useQuery({
-    queryKey: ['products', 'choices'],
-    queryFn: () => fetchAllPages<ProductSummary, 'products'>('/api/admin/products', 'products'),
-  });
 }
 
 export const useCreateClient = () =>

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client.ts';
 import type { ProductType } from '../../../lib/auth.ts';
 import { useWrite } from '../../../lib/mutation.ts';
-import { fetchAllPages, usePagedList } from '../../../lib/paging.ts';
+import { usePagedList } from '../../../lib/paging.ts';
 
 export const adminSessionsPath = '/api/admin/job-readiness/expert-sessions';
 
@@ -46,14 +46,6 @@ export function useSessionSummary(filters: SessionFilters) {
     queryKey: [...sessionsKey, 'summary', filters],
     queryFn: () => api<{ summary: SessionSummary }>(`${adminSessionsPath}/summary`, { query: filters }),
     select: (data) => data.summary,
-  });
-}
-
-/** Sessions belong to JOB_READINESS products only. */
-export function useJobReadinessProducts() {
-  return useQuery({
-    queryKey: ['products', 'choices', 'JOB_READINESS'],
-    queryFn: () => fetchAllPages<{ id: string; name: string }, 'products'>('/api/admin/products', 'products', { type: 'JOB_READINESS' }),
   });
 }
 

@@ -2,6 +2,7 @@ import { Alert, Button, Group, Modal, Stack, Switch, Text, Textarea, TextInput }
 import { type FormEvent, useState } from 'react';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { FormDialog } from '../../../components/form-dialog.tsx';
+import { ProductMultiSelect } from '../../../components/product-multi-select.tsx';
 import { isBlank, useForm } from '../../../lib/form.ts';
 import {
   type ExpertSession,
@@ -12,7 +13,6 @@ import {
   useUpdateSession,
 } from '../api/expert-sessions.ts';
 import { useResumableUpload } from '../api/resumable-upload.ts';
-import { ProductPicker } from './product-picker.tsx';
 import { VideoDropField } from './video-drop-field.tsx';
 
 export const formatDuration = (seconds: number) => {
@@ -21,6 +21,11 @@ export const formatDuration = (seconds: number) => {
   const s = String(seconds % 60).padStart(2, '0');
   return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 };
+
+/** The JOB_READINESS products a session can belong to. */
+const SessionProductsSelect = (props: { value: string[]; onChange: (ids: string[]) => void; error?: string }) => (
+  <ProductMultiSelect {...props} type="JOB_READINESS" required description="Students of clients with any of these products can watch the session." />
+);
 
 type Fields = { title: string; description: string; product_ids: string[] };
 
@@ -71,7 +76,7 @@ export function CreateSessionDialog({ onClose }: { onClose: () => void }) {
     <FormDialog title="New expert session" submitLabel="Create session" pending={create.isPending} error={create.error} onSubmit={submit} onClose={onClose} size="lg">
       <TextInput label="Title" required data-autofocus {...form.text('title')} />
       <Textarea label="Description" autosize minRows={2} maxRows={6} {...form.text('description')} />
-      <ProductPicker value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
+      <SessionProductsSelect value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
       <VideoDropField upload={upload} onChosen={() => setVideoError(undefined)} error={videoError} />
     </FormDialog>
   );
@@ -116,7 +121,7 @@ export function EditSessionDialog({ session, onClose }: { session: ExpertSession
     <FormDialog title={`Edit ${session.title}`} submitLabel="Save changes" pending={update.isPending} error={update.error} onSubmit={submit} onClose={onClose} size="lg">
       <TextInput label="Title" required data-autofocus {...form.text('title')} />
       <Textarea label="Description" autosize minRows={2} maxRows={6} {...form.text('description')} />
-      <ProductPicker value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
+      <SessionProductsSelect value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
       {removed.length > 0 && (
         <Alert
           color={nobodyLoses ? 'blue' : 'orange'}

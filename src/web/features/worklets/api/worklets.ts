@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client.ts';
 import type { ProductType } from '../../../lib/auth.ts';
 import { useWrite } from '../../../lib/mutation.ts';
-import { fetchAllPages, usePagedList } from '../../../lib/paging.ts';
+import { usePagedList } from '../../../lib/paging.ts';
 
 export const workletStatuses = ['draft', 'ongoing', 'completed', 'cancelled'] as const;
 export type WorkletStatus = (typeof workletStatuses)[number];
@@ -186,11 +186,3 @@ export const useChangeAssignment = () =>
       api<{ assignment: Assignment }>(`/api/worklets/${id}/mentors/${mentorId}`, { method: 'PATCH', body: changes }),
     refresh,
   );
-
-/** Every product, to choose a new worklet's from (the API pages at 100; programmes number in the tens). */
-export function useProductOptions() {
-  return useQuery({
-    queryKey: ['products', 'choices'],
-    queryFn: () => fetchAllPages<{ id: string; name: string; type: ProductType }, 'products'>('/api/admin/products', 'products'),
-  });
-}
