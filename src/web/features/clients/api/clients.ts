@@ -1,19 +1,10 @@
 import { api } from '../../../lib/api-client.ts';
-import type { ProductType } from '../../../lib/auth.ts';
+import type { BodyOf, ResponseOf, Schema } from '../../../lib/api-shapes.ts';
 import { useWrite } from '../../../lib/mutation.ts';
 import { usePagedList } from '../../../lib/paging.ts';
 
-export type ProductSummary = { id: string; name: string; type: ProductType };
-
-export type Client = {
-  id: string;
-  name: string;
-  is_active: boolean;
-  products: ProductSummary[];
-  student_count: number;
-  created_at: string;
-  updated_at: string;
-};
+export type Client = Schema<'Client'>;
+type ClientResponse = ResponseOf<'/api/admin/clients/{id}', 'get'>;
 
 const clientsKey = ['clients'] as const;
 
@@ -22,12 +13,12 @@ export function useClients(search: string) {
 }
 
 export const useCreateClient = () =>
-  useWrite((input: { name: string; product_ids: string[] }) => api<{ client: Client }>('/api/admin/clients', { method: 'POST', body: input }), [clientsKey]);
+  useWrite((input: BodyOf<'/api/admin/clients', 'post'>) => api<ClientResponse>('/api/admin/clients', { method: 'POST', body: input }), [clientsKey]);
 
 export const useUpdateClient = () =>
   useWrite(
-    ({ id, ...changes }: { id: string; name?: string; is_active?: boolean }) =>
-      api<{ client: Client }>(`/api/admin/clients/${id}`, { method: 'PATCH', body: changes }),
+    ({ id, ...changes }: BodyOf<'/api/admin/clients/{id}', 'patch'> & { id: string }) =>
+      api<ClientResponse>(`/api/admin/clients/${id}`, { method: 'PATCH', body: changes }),
     // Expert-session statistics count only active clients' students.
     [clientsKey, ['expert-sessions']],
   );
@@ -37,7 +28,7 @@ export const useDeleteClient = () => useWrite((id: string) => api<void>(`/api/ad
 export const useSetClientProducts = () =>
   useWrite(
     ({ id, productIds, leaveWorklets }: { id: string; productIds: string[]; leaveWorklets?: boolean }) =>
-      api<{ client: Client }>(`/api/admin/clients/${id}/products`, {
+      api<ClientResponse>(`/api/admin/clients/${id}/products`, {
         method: 'PUT',
         body: { product_ids: productIds, ...(leaveWorklets ? { leave_worklets: true } : {}) },
       }),
