@@ -2879,7 +2879,7 @@ export type paths = {
   };
   "/api/admin/job-readiness/expert-sessions/{id}/removal-impact": {
     /**
-     * Learner-impact preview: who would lose the session if only the given products stayed linked
+     * Student-impact preview: who would lose the session if only the given products stayed linked
      * @description For the edit screen, before a PATCH that removes products: the products that would go, and how many students with progress on the session (started, completed) would no longer reach it through any remaining product.
      */
     get: {

@@ -9,12 +9,12 @@ export type ProductType = Schema<'Product'>['type'];
 export type PasswordChangeReason = NonNullable<Me['password_change_reason']>;
 
 /** Each role works in one area of the app. */
-export type Area = 'admin' | 'learner' | 'mentor';
+export type Area = 'admin' | 'student' | 'mentor';
 
 export const areaOf = (role: Role): Area =>
-  role === 'admin' || role === 'staff' ? 'admin' : role === 'mentor' ? 'mentor' : 'learner';
+  role === 'admin' || role === 'staff' ? 'admin' : role === 'mentor' ? 'mentor' : 'student';
 
-export const areaHome: Record<Area, string> = { admin: '/admin/clients', learner: '/learn', mentor: '/mentor' };
+export const areaHome: Record<Area, string> = { admin: '/admin/clients', student: '/learn', mentor: '/mentor' };
 
 export const meQueryKey = ['me'] as const;
 

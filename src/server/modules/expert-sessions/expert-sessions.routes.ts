@@ -210,7 +210,7 @@ export function registerExpertSessionRoutes(app: AppInstance) {
         onRequest: manageContent,
         schema: {
           tags,
-          summary: 'Learner-impact preview: who would lose the session if only the given products stayed linked',
+          summary: 'Student-impact preview: who would lose the session if only the given products stayed linked',
           description:
             'For the edit screen, before a PATCH that removes products: the products that would go, and how many students ' +
             'with progress on the session (started, completed) would no longer reach it through any remaining product.',

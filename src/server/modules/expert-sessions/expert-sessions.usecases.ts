@@ -197,7 +197,7 @@ export async function recordProgress(
   return saved;
 }
 
-/** Who would lose the session if only `remainingProductIds` stayed linked (the learner-impact preview of an edit). */
+/** Who would lose the session if only `remainingProductIds` stayed linked (the student-impact preview of an edit). */
 export async function getRemovalImpact(db: Database, id: string, remainingProductIds: string[]) {
   const impact = await repository.findRemovalImpact(db, id, remainingProductIds);
   if (!impact) throw expertSessionNotFound();

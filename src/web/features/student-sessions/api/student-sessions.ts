@@ -14,7 +14,7 @@ export type SessionProgress = {
   resume_position_seconds: number;
 };
 
-export type LearnerSession = {
+export type StudentSession = {
   id: string;
   title: string;
   description: string | null;
@@ -26,14 +26,14 @@ export type LearnerSession = {
 
 export type OverallProgress = { completed_sessions_count: number; total_sessions: number; progress_percentage: number };
 
-export const learnerSessionsKey = ['learner-sessions'] as const;
+export const studentSessionsKey = ['student-sessions'] as const;
 
 /** The student's sessions of one product (or of all their products when `productId` is null), with progress. */
-export function useLearnerSessions(productId: string | null) {
+export function useStudentSessions(productId: string | null) {
   return useQuery({
-    queryKey: [...learnerSessionsKey, productId ?? 'all'],
+    queryKey: [...studentSessionsKey, productId ?? 'all'],
     queryFn: () =>
-      api<{ sessions: LearnerSession[]; overall_progress: OverallProgress }>(sessionsPath, { query: { productId } }),
+      api<{ sessions: StudentSession[]; overall_progress: OverallProgress }>(sessionsPath, { query: { productId } }),
   });
 }
 

@@ -5,18 +5,18 @@ import { Link, useSearchParams } from 'react-router';
 import { PageHeader } from '../../../components/page-header.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../../components/states.tsx';
 import { type Me, useMe } from '../../../lib/auth.ts';
-import { type LearnerSession, type OverallProgress, useLearnerSessions } from '../api/learner-sessions.ts';
+import { type StudentSession, type OverallProgress, useStudentSessions } from '../api/student-sessions.ts';
 import { CompletionBadge, lengthLabel, resumePercent, type WatchStatus, watchStatusOf } from './session-labels.tsx';
 
 const allProducts = 'all';
 
 /** The student's expert sessions: a switcher between their programmes, overall progress, one card per session. */
-export function LearnerSessionsPage() {
+export function StudentSessionsPage() {
   const me = useMe().data!;
   const products = me.products.filter((product) => product.type === 'JOB_READINESS');
   const [params, setParams] = useSearchParams();
   const chosen = products.find((product) => product.id === params.get('product'))?.id ?? null;
-  const sessions = useLearnerSessions(chosen);
+  const sessions = useStudentSessions(chosen);
 
   return (
     <>
@@ -74,7 +74,7 @@ function ProductSwitcher({ products, value, onChange }: { products: Me['products
   );
 }
 
-function OverallProgressCard({ overall, sessions }: { overall: OverallProgress; sessions: LearnerSession[] }) {
+function OverallProgressCard({ overall, sessions }: { overall: OverallProgress; sessions: StudentSession[] }) {
   const { completed_sessions_count: completed, total_sessions: total, progress_percentage: percent } = overall;
   const count = (status: WatchStatus) => sessions.filter((session) => watchStatusOf(session.progress) === status).length;
   const inProgress = count('in-progress');
@@ -115,7 +115,7 @@ function OverallProgressCard({ overall, sessions }: { overall: OverallProgress; 
   );
 }
 
-function SessionCard({ session }: { session: LearnerSession }) {
+function SessionCard({ session }: { session: StudentSession }) {
   const { progress } = session;
   const action = progress.is_completed ? 'Watch again' : progress.can_resume ? `Resume at ${resumePercent(progress, session.video_duration)}%` : 'Start watching';
   const titleId = `session-${session.id}`;
