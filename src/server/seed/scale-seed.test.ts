@@ -9,7 +9,7 @@ import { loadScale, scalePassword, scaleSizes } from './scale-seed.ts';
 
 // Size S through the generator's own loader, on the engine under test: what `npm run seed:scale`
 // writes, and what the benchmark's users then see through the API.
-let t: TestApp<{}>;
+let t: TestApp<Record<never, never>>;
 beforeAll(async () => {
   t = await createTestApp({});
   await loadSizeS();

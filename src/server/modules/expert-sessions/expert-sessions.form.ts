@@ -23,7 +23,7 @@ export async function readSessionForm(request: FastifyRequest, stagingDirectory:
         if (part.fieldname !== 'video_file' || video) throw commonErrors.validation({ fields: [{ path: `body.${part.fieldname}`, message: 'Unexpected file' }] });
         video = await stageVideo(part.file, stagingDirectory, maxVideoBytes);
       } else {
-        (fields[part.fieldname] ??= []).push(String(part.value));
+        fields[part.fieldname] = [...(fields[part.fieldname] ?? []), String(part.value)];
       }
     }
   } catch (error) {

@@ -135,6 +135,7 @@ export function EditSessionDialog({ session, onClose }: { session: ExpertSession
         </Alert>
       )}
       {session.video_url && (
+        // biome-ignore lint/a11y/useMediaCaption: the admin's check of which file is stored; uploads carry no captions yet
         <video
           src={session.video_url}
           controls
