@@ -25,4 +25,7 @@ export const requiredText = (max: number) => z.string().trim().min(1).max(max);
 export const optionalText = (max: number) => z.string().trim().max(max).nullable().optional();
 
 /** Ids in a set, with repeats folded ("a repeated id yields one link"). */
-export const idSet = z.array(z.uuid()).max(1000).transform((ids) => [...new Set(ids)]);
+export const idSet = z
+  .array(z.uuid())
+  .max(1000)
+  .transform((ids) => [...new Set(ids)]);

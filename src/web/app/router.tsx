@@ -51,7 +51,9 @@ function WithUser({ children }: { children: (user: Me) => React.ReactNode }) {
 function AreaRoute({ area }: { area: Area }) {
   return (
     <WithUser>
-      {(user) => (areaOf(user.role) === area ? <AppLayout area={area} user={user} /> : <Navigate to={areaHome[areaOf(user.role)]} replace />)}
+      {(user) =>
+        areaOf(user.role) === area ? <AppLayout area={area} user={user} /> : <Navigate to={areaHome[areaOf(user.role)]} replace />
+      }
     </WithUser>
   );
 }
@@ -89,7 +91,25 @@ export const router = createBrowserRouter([
       { path: '*', element: <NotFoundPage /> },
     ],
   },
-  { path: '/learn', element: <AreaRoute area="student" />, children: [{ index: true, element: <StudentHome /> }, { path: 'expert-sessions', element: <StudentSessionsPage /> }, { path: 'expert-sessions/:id', element: <SessionPlayerPage /> }, { path: 'worklets', element: <StudentWorkletsPage /> }, { path: '*', element: <NotFoundPage /> }] },
-  { path: '/mentor', element: <AreaRoute area="mentor" />, children: [{ index: true, element: <MentorHome /> }, { path: 'worklets', element: <MentorWorkletsPage /> }, { path: '*', element: <NotFoundPage /> }] },
+  {
+    path: '/learn',
+    element: <AreaRoute area="student" />,
+    children: [
+      { index: true, element: <StudentHome /> },
+      { path: 'expert-sessions', element: <StudentSessionsPage /> },
+      { path: 'expert-sessions/:id', element: <SessionPlayerPage /> },
+      { path: 'worklets', element: <StudentWorkletsPage /> },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+  {
+    path: '/mentor',
+    element: <AreaRoute area="mentor" />,
+    children: [
+      { index: true, element: <MentorHome /> },
+      { path: 'worklets', element: <MentorWorkletsPage /> },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
   { path: '*', element: <NotFoundPage /> },
 ]);

@@ -30,10 +30,7 @@ export function registerAuthRoutes(app: FastifyInstance, { auth, throttle, resol
       if (attempt && attempt.retryAfterSeconds > 0) {
         const wait = attempt.retryAfterSeconds;
         reply.header('retry-after', String(wait));
-        return sendError(
-          reply,
-          new AppError('auth.too_many_attempts', 429, `Too many failed sign-ins. Try again in ${wait} seconds.`),
-        );
+        return sendError(reply, new AppError('auth.too_many_attempts', 429, `Too many failed sign-ins. Try again in ${wait} seconds.`));
       }
       const caller = request.method === 'POST' && !isSignIn ? await resolveActor(request) : null;
       const response = await auth.handler(toFetchRequest(request)).catch(async (error: unknown) => {

@@ -164,7 +164,9 @@ describe('a session changed behind the server’s back (SQL by hand)', () => {
   it('is refused at once when deleted: PostgreSQL announces it to every process', async () => {
     const headers = await t.signIn('student');
     await t.db.execute(sql`delete from auth_sessions where user_id = ${t.ids.users.student}`);
-    await expect.poll(async () => (await t.app.inject({ method: 'GET', url: '/api/me', headers })).statusCode, { timeout: 1_000 }).toBe(401);
+    await expect
+      .poll(async () => (await t.app.inject({ method: 'GET', url: '/api/me', headers })).statusCode, { timeout: 1_000 })
+      .toBe(401);
   });
 
   it('is honoured once the cached copy is a second old when nothing announces the change (an expiry moved by hand)', async () => {

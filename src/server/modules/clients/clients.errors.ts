@@ -10,5 +10,5 @@ export const clientHasStudents = defineError(
 export const productsInUse = defineError(
   'clients.products_in_use',
   409,
-  "This client's students are on worklets of the products you are removing (listed in details.worklets). Send \"leave_worklets\": true to remove the products and take those students off those teams.",
+  'This client\'s students are on worklets of the products you are removing (listed in details.worklets). Send "leave_worklets": true to remove the products and take those students off those teams.',
 );

@@ -41,9 +41,7 @@ describe('clients API', () => {
   it('pages with a cursor', async () => {
     const first = (await t.request({ method: 'GET', url: '/api/admin/clients?limit=1', as: 'admin' })).json();
     expect(first.clients).toHaveLength(1);
-    const second = (
-      await t.request({ method: 'GET', url: `/api/admin/clients?limit=1&cursor=${first.next_cursor}`, as: 'admin' })
-    ).json();
+    const second = (await t.request({ method: 'GET', url: `/api/admin/clients?limit=1&cursor=${first.next_cursor}`, as: 'admin' })).json();
     expect(second.clients.map((c: { name: string }) => c.name)).toEqual(['Northwind']);
     expect(second.next_cursor).toBeNull();
   });

@@ -20,7 +20,8 @@ export async function readSessionForm(request: FastifyRequest, stagingDirectory:
   try {
     for await (const part of request.parts()) {
       if (part.type === 'file') {
-        if (part.fieldname !== 'video_file' || video) throw commonErrors.validation({ fields: [{ path: `body.${part.fieldname}`, message: 'Unexpected file' }] });
+        if (part.fieldname !== 'video_file' || video)
+          throw commonErrors.validation({ fields: [{ path: `body.${part.fieldname}`, message: 'Unexpected file' }] });
         video = await stageVideo(part.file, stagingDirectory, maxVideoBytes);
       } else {
         fields[part.fieldname] = [...(fields[part.fieldname] ?? []), String(part.value)];

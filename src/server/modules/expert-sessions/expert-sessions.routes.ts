@@ -194,12 +194,16 @@ export function registerExpertSessionRoutes(app: AppInstance) {
       async (request) => ({ summary: presentSummary(await usecases.summarizeSessions(db, request.query)) }),
     );
 
-
     scoped.get(
       `${adminPath}/:id`,
       {
         onRequest: manageContent,
-        schema: { tags, summary: 'Get an expert session (deleted ones too)', params: sessionIdParams, response: { 200: sessionResponse, ...errorResponses } },
+        schema: {
+          tags,
+          summary: 'Get an expert session (deleted ones too)',
+          params: sessionIdParams,
+          response: { 200: sessionResponse, ...errorResponses },
+        },
       },
       async (request) => ({ session: presentAdminSession(await usecases.getSession(db, request.params.id)) }),
     );
@@ -222,7 +226,6 @@ export function registerExpertSessionRoutes(app: AppInstance) {
       async (request) => presentRemovalImpact(await usecases.getRemovalImpact(db, request.params.id, request.query.product_ids)),
     );
 
-
     scoped.delete(
       `${adminPath}/:id`,
       {
@@ -244,7 +247,12 @@ export function registerExpertSessionRoutes(app: AppInstance) {
       `${adminPath}/:id/restore`,
       {
         onRequest: manageContent,
-        schema: { tags, summary: 'Restore a soft-deleted session', params: sessionIdParams, response: { 200: sessionResponse, ...errorResponses } },
+        schema: {
+          tags,
+          summary: 'Restore a soft-deleted session',
+          params: sessionIdParams,
+          response: { 200: sessionResponse, ...errorResponses },
+        },
       },
       async (request) => ({ session: presentAdminSession(await usecases.restoreSession(db, request.params.id)) }),
     );
@@ -259,7 +267,10 @@ export function registerExpertSessionRoutes(app: AppInstance) {
         onRequest: manageContent,
         schema: {
           tags,
-          summary: url === resumableUploadsPath ? 'Create a resumable upload (tus 1.0)' : 'Resume, inspect or terminate a resumable upload (tus 1.0)',
+          summary:
+            url === resumableUploadsPath
+              ? 'Create a resumable upload (tus 1.0)'
+              : 'Resume, inspect or terminate a resumable upload (tus 1.0)',
           description:
             'tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` ' +
             'creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, ' +

@@ -69,11 +69,23 @@ describe('student list', () => {
     });
     expect(edit.statusCode, edit.body).toBe(200);
     const shown = (await list()).json().sessions.find((s: { id: string }) => s.id === careerTalk.id);
-    expect(shown).toMatchObject({ title: 'Career talk, "revised"', description: 'Now with a Q&A', video_url: `${studentUrl}/${careerTalk.id}/video` });
-    const drifted = await rowsOf(t.db, sql`
-      select id from job_readiness_expert_sessions as s where student_json <> expert_session_student_json(s)`);
+    expect(shown).toMatchObject({
+      title: 'Career talk, "revised"',
+      description: 'Now with a Q&A',
+      video_url: `${studentUrl}/${careerTalk.id}/video`,
+    });
+    const drifted = await rowsOf(
+      t.db,
+      sql`
+      select id from job_readiness_expert_sessions as s where student_json <> expert_session_student_json(s)`,
+    );
     expect(drifted).toEqual([]);
-    await t.request({ method: 'PATCH', url: `${adminUrl}/${careerTalk.id}`, as: 'admin', payload: { title: 'Career talk', description: null } });
+    await t.request({
+      method: 'PATCH',
+      url: `${adminUrl}/${careerTalk.id}`,
+      as: 'admin',
+      payload: { title: 'Career talk', description: null },
+    });
   });
 });
 
@@ -81,7 +93,11 @@ describe('video streaming', () => {
   it('sends the whole video with its type and length', async () => {
     const response = await video(interviewTalk.id);
     expect(response.statusCode).toBe(200);
-    expect(response.headers).toMatchObject({ 'content-type': 'video/mp4', 'accept-ranges': 'bytes', 'content-length': String(sampleMp4.length) });
+    expect(response.headers).toMatchObject({
+      'content-type': 'video/mp4',
+      'accept-ranges': 'bytes',
+      'content-length': String(sampleMp4.length),
+    });
     expect(response.rawPayload.equals(sampleMp4)).toBe(true);
   });
 
@@ -170,9 +186,11 @@ describe('watch progress', () => {
   it('validates the body', async () => {
     const response = await save(careerTalk.id, { watch_time_seconds: -1, trigger_type: 'rewind' });
     expect(response.statusCode).toBe(400);
-    expect(response.json().error.details.fields.map((f: { path: string }) => f.path).sort()).toEqual([
-      'body.trigger_type',
-      'body.watch_time_seconds',
-    ]);
+    expect(
+      response
+        .json()
+        .error.details.fields.map((f: { path: string }) => f.path)
+        .sort(),
+    ).toEqual(['body.trigger_type', 'body.watch_time_seconds']);
   });
 });

@@ -99,7 +99,11 @@ export async function updateSession(
       const current = await repository.lockSession(tx, id);
       if (!current) throw expertSessionNotFound();
       await video?.consume?.(tx);
-      await repository.updateSession(tx, id, { ...columns, ...(video && newKey ? videoColumns(newKey, video) : {}), updatedAt: new Date() });
+      await repository.updateSession(tx, id, {
+        ...columns,
+        ...(video && newKey ? videoColumns(newKey, video) : {}),
+        updatedAt: new Date(),
+      });
       if (productIds) await replaceProducts(tx, id, productIds, actorId);
       return current.videoStorageKey;
     });
@@ -140,7 +144,11 @@ async function replaceProducts(tx: Database, sessionId: string, productIds: stri
   const current = new Set(await repository.findSessionProductIds(tx, sessionId));
   const wanted = new Set(productIds);
   const added = [...wanted].filter((id) => !current.has(id));
-  await repository.removeSessionProducts(tx, sessionId, [...current].filter((id) => !wanted.has(id)));
+  await repository.removeSessionProducts(
+    tx,
+    sessionId,
+    [...current].filter((id) => !wanted.has(id)),
+  );
   try {
     await repository.addSessionProducts(tx, sessionId, added, actorId);
   } catch (error) {

@@ -6,7 +6,9 @@ export const newPassword = z
   .string()
   .min(passwordMinLength)
   .max(passwordMaxLength)
-  .meta({ description: `At least ${passwordMinLength} characters and hard to guess: common passwords, the product's name and the user's own email or name are refused (passwords.too_weak).` });
+  .meta({
+    description: `At least ${passwordMinLength} characters and hard to guess: common passwords, the product's name and the user's own email or name are refused (passwords.too_weak).`,
+  });
 
 export const setPasswordBody = z.object({
   password: newPassword,

@@ -72,10 +72,7 @@ export const workletStudents = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     createdAt: createdAt(),
   },
-  (table) => [
-    primaryKey({ columns: [table.workletId, table.studentId] }),
-    index('worklet_students_student_id_idx').on(table.studentId),
-  ],
+  (table) => [primaryKey({ columns: [table.workletId, table.studentId] }), index('worklet_students_student_id_idx').on(table.studentId)],
 );
 
 /** The seed's junction: many mentors per worklet, each with a role; deactivated, never deleted. */
@@ -135,10 +132,7 @@ export const mentorAssignmentHistory = pgTable(
     createdAt: createdAt(),
   },
   (table) => [
-    check(
-      'mentor_assignment_history_action_check',
-      sql`${table.action} in ('assigned', 'role_changed', 'deactivated', 'reactivated')`,
-    ),
+    check('mentor_assignment_history_action_check', sql`${table.action} in ('assigned', 'role_changed', 'deactivated', 'reactivated')`),
     index('mentor_assignment_history_worklet_idx').on(table.workletId, table.createdAt),
   ],
 );

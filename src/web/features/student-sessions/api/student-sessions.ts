@@ -32,8 +32,7 @@ export const studentSessionsKey = ['student-sessions'] as const;
 export function useStudentSessions(productId: string | null) {
   return useQuery({
     queryKey: [...studentSessionsKey, productId ?? 'all'],
-    queryFn: () =>
-      api<{ sessions: StudentSession[]; overall_progress: OverallProgress }>(sessionsPath, { query: { productId } }),
+    queryFn: () => api<{ sessions: StudentSession[]; overall_progress: OverallProgress }>(sessionsPath, { query: { productId } }),
   });
 }
 

@@ -24,7 +24,8 @@ export function SessionPlayerPage() {
   const { id } = useParams();
   const sessions = useStudentSessions(null);
   if (sessions.isPending) return <LoadingState label="Loading the session…" />;
-  if (sessions.isError) return <ErrorState error={sessions.error} onRetry={() => void sessions.refetch()} title="This session could not be loaded" />;
+  if (sessions.isError)
+    return <ErrorState error={sessions.error} onRetry={() => void sessions.refetch()} title="This session could not be loaded" />;
   const session = sessions.data.sessions.find((candidate) => candidate.id === id);
   if (!session) return <SessionNotFound />;
   // A fresh player (and fresh tracking) per session.
@@ -41,9 +42,7 @@ function SessionNotFound() {
         <Title order={1} fz={24}>
           This session is not available
         </Title>
-        <Text c="dimmed">
-          It may have been removed, or it is not part of your programmes.
-        </Text>
+        <Text c="dimmed">It may have been removed, or it is not part of your programmes.</Text>
         <Button component={Link} to={listPath} mt="sm">
           Back to expert sessions
         </Button>
@@ -109,7 +108,13 @@ function SessionPlayer({ session }: { session: StudentSession }) {
         <Grid.Col span={{ base: 12, lg: 4 }}>
           <Stack gap="md">
             {progress.is_completed && (
-              <Alert color="green" variant="light" icon={<IconCheck />} title={completedNow ? 'Session completed — well done!' : 'Session completed'} role="status">
+              <Alert
+                color="green"
+                variant="light"
+                icon={<IconCheck />}
+                title={completedNow ? 'Session completed — well done!' : 'Session completed'}
+                role="status"
+              >
                 {progress.completed_at ? `Completed on ${formatDate(progress.completed_at)}. ` : ''}
                 It counts towards your programme; watch it again whenever you like.
               </Alert>
@@ -123,7 +128,11 @@ function SessionPlayer({ session }: { session: StudentSession }) {
                   {saveState.status === 'idle' && (resumeAt ? `Resumes at ${resumeAt}%` : '')}
                 </Text>
               </Group>
-              <Progress value={watchedPercent} color={progress.is_completed ? 'green' : 'brand'} aria-label={`${watchedPercent}% watched`} />
+              <Progress
+                value={watchedPercent}
+                color={progress.is_completed ? 'green' : 'brand'}
+                aria-label={`${watchedPercent}% watched`}
+              />
               <Text size="sm" c="dimmed" mt="sm">
                 {progress.is_completed
                   ? 'You have completed this session.'

@@ -20,7 +20,10 @@ export function StudentSessionsPage() {
 
   return (
     <>
-      <PageHeader title="Expert sessions" description="Recorded talks from recruiters and hiring managers. Watch at your own pace: we remember where you stopped." />
+      <PageHeader
+        title="Expert sessions"
+        description="Recorded talks from recruiters and hiring managers. Watch at your own pace: we remember where you stopped."
+      />
       {products.length > 1 && (
         <ProductSwitcher
           products={products}
@@ -117,7 +120,11 @@ function OverallProgressCard({ overall, sessions }: { overall: OverallProgress; 
 
 function SessionCard({ session }: { session: StudentSession }) {
   const { progress } = session;
-  const action = progress.is_completed ? 'Watch again' : progress.can_resume ? `Resume at ${resumePercent(progress, session.video_duration)}%` : 'Start watching';
+  const action = progress.is_completed
+    ? 'Watch again'
+    : progress.can_resume
+      ? `Resume at ${resumePercent(progress, session.video_duration)}%`
+      : 'Start watching';
   const titleId = `session-${session.id}`;
   return (
     <Card withBorder radius="md" padding="lg" role="listitem" aria-labelledby={titleId}>
