@@ -16,7 +16,8 @@ const fatima = { email: 'fatima@fabrikam.test', name: 'Fatima Haddad' };
 
 const navigateTo = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name }).click();
 const sessionRow = (page: Page) => page.getByRole('row').filter({ has: page.getByText(title, { exact: true }) });
-const sessionCard = (page: Page, name = title) => page.getByRole('listitem', { name });
+// The list of all sessions (a session may also show under "Continue watching" or "New" above it).
+const sessionCard = (page: Page, name = title) => page.getByRole('list', { name: 'Sessions', exact: true }).getByRole('listitem', { name });
 const video = (page: Page) => page.locator('video');
 const currentTime = (page: Page) => video(page).evaluate((element: HTMLVideoElement) => element.currentTime);
 /** Plays until the position reaches `seconds`. */

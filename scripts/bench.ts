@@ -4,6 +4,7 @@
 // app made, on a pool of the app's size), Fastify making them (the framework's own cost), the seed
 // system's queries for the same screens (the baseline), and pgbench running the statements
 // (PostgreSQL alone). Writes are undone after every run, so each run reads the same inputs.
+import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -162,8 +163,21 @@ async function pickInputs(rows: Rows) {
   const patchSessions = await rows<{ id: string }>(sql`
     select id from job_readiness_expert_sessions where title like 'Expert talk%' order by created_at limit ${connections}`);
   const productIds = (await rows<{ id: string }>(sql`select id from products where name like 'Scale Programme%' order by name limit 6`)).map((row) => row.id);
-  if (!product || !worklet || students.length < connections) throw new Error('Load the data first: npm run seed:scale -- --size L');
-  return { product: product.id, students, worklet, patchSessions, productIds };
+  // The progress screens: the product whose report covers the most (student, session) pairs, its
+  // session with the most eligible students, and a session to give every product for the export.
+  const [largest] = await rows<{ id: string }>(sql`
+    select p.id from products p
+    order by (select count(*) from job_readiness_expert_session_products l join job_readiness_expert_sessions e on e.id = l.expert_session_id
+        where l.product_id = p.id and e.is_active and e.deleted_at is null)
+      * (select coalesce(sum(s.students), 0) from client_product_assignments a join clients c on c.id = a.client_id and c.is_active
+        join progress_insight_client_students s on s.client_id = a.client_id where a.product_id = p.id) desc, p.id
+    limit 1`);
+  const [drilled] = await rows<{ id: string }>(sql`
+    select s.expert_session_id as id from job_readiness_expert_session_stats s
+    join job_readiness_expert_session_products l on l.expert_session_id = s.expert_session_id and l.product_id = ${product?.id ?? null}
+    order by s.eligible_students desc, s.expert_session_id limit 1`);
+  if (!product || !worklet || !largest || !drilled || students.length < connections) throw new Error('Load the data first: npm run seed:scale -- --size L');
+  return { product: product.id, students, worklet, patchSessions, productIds, largestProduct: largest.id, drilledSession: drilled.id };
 }
 type Inputs = Awaited<ReturnType<typeof pickInputs>>;
 
@@ -272,6 +286,45 @@ function printTables(results: Measured[]) {
   }
 }
 
+const exportName = "CSV export of a session's eligible students";
+
+/** The server's resident memory (kB), from /proc. */
+const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+
+/**
+ * One download of the drill-down's CSV for a session given every product for the time of the run (so
+ * that every active client's students are eligible), timed, with the server's RSS sampled every 20 ms;
+ * the session's own products are put back after it.
+ */
+async function measureExport(inputs: Inputs, token: string) {
+  const session = inputs.drilledSession;
+  const own = await rows<{ product_id: string }>(sql`select product_id from job_readiness_expert_session_products where expert_session_id = ${session}`);
+  await database.db.execute(sql`
+    insert into job_readiness_expert_session_products (expert_session_id, product_id) select ${session}, id from products on conflict do nothing`);
+  try {
+    const [eligible] = await rows<{ n: number }>(sql`select eligible_students as n from job_readiness_expert_session_stats where expert_session_id = ${session}`);
+    agent.destroy();
+    agent = newAgent();
+    const before = rssOf(server.pid);
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssOf(server.pid))), 20);
+    const started = performance.now();
+    const response = await send({ method: 'GET', path: `/api/admin/progress/sessions/${session}/students.csv`, token });
+    const seconds = (performance.now() - started) / 1000;
+    clearInterval(sampler);
+    if (response.status !== 200) throw new Error(`${exportName}: ${response.status} ${response.body.slice(0, 200)}`);
+    const lines = response.body.split('\r\n').length - 2; // the header, and the empty line after the last record
+    console.log(
+      `\n${exportName}: ${lines} rows (${eligible?.n} eligible by the session statistics), ${(response.body.length / 1e6).toFixed(1)} MB in ${seconds.toFixed(2)} s; ` +
+        `server RSS ${(before / 1024).toFixed(0)} MB before, peak ${(peak / 1024).toFixed(0)} MB (+${((peak - before) / 1024).toFixed(0)} MB)`,
+    );
+  } finally {
+    await database.db.execute(sql`
+      delete from job_readiness_expert_session_products
+      where expert_session_id = ${session} and not (product_id = any(${uuidArray(own.map((row) => row.product_id))}::uuid[]))`);
+  }
+}
+
 const server = await startApp(environment);
 const port = server.port;
 const database = await openDatabase({ url: databaseUrl, poolSize: connections });
@@ -314,6 +367,44 @@ try {
           seedCall: { kind: 'student list', studentId: student.id, productId: student.product_id },
         };
       }),
+    },
+    {
+      name: 'student list page (in progress, 20)',
+      kind: 'read',
+      requests: perLoop((loop) => ({
+        method: 'GET',
+        path: `/api/app/job-readiness/expert-sessions?status=in_progress&limit=20`,
+        token: studentTokens[loop]!,
+      })),
+    },
+    {
+      name: 'student list highlights',
+      kind: 'read',
+      requests: perLoop((loop) => ({ method: 'GET', path: '/api/app/job-readiness/expert-sessions/highlights', token: studentTokens[loop]! })),
+    },
+    {
+      name: 'drill-down page (50, in progress)',
+      kind: 'read',
+      requests: perLoop(() => ({
+        method: 'GET',
+        path: `/api/admin/progress/sessions/${inputs.drilledSession}/students?status=in_progress&sort=last_watched&limit=50`,
+        token: staff,
+      })),
+    },
+    {
+      name: 'drill-down cards',
+      kind: 'read',
+      requests: perLoop(() => ({ method: 'GET', path: `/api/admin/progress/sessions/${inputs.drilledSession}`, token: staff })),
+    },
+    {
+      name: 'programme report (largest product)',
+      kind: 'read',
+      requests: perLoop(() => ({ method: 'GET', path: `/api/admin/progress/report?product_id=${inputs.largestProduct}`, token: staff })),
+    },
+    {
+      name: "mentor's worklet progress",
+      kind: 'read',
+      requests: perLoop(() => ({ method: 'GET', path: `/api/worklets/${inputs.worklet.id}/session-progress`, token: mentor })),
     },
     {
       name: 'watch-progress save',
@@ -447,6 +538,7 @@ try {
     console.log(`${scenario.name}: measured`);
   }
   if (results.length) printTables(results);
+  if (!options.explain && (!options.only || exportName.includes(options.only))) await measureExport(inputs, staff);
   const checksumAfter = await inputsChecksum(rows, inputs);
   if (!options.explain) console.log(`\ninputs checksum ${checksumAfter}${checksumAfter === checksumBefore ? ' (unchanged)' : ' — CHANGED: a write was not undone'}`);
   await inProcess.close();

@@ -39,6 +39,7 @@ import { registerMeRoutes } from './modules/me/me.routes.ts';
 import { registerPasswordRoutes } from './modules/passwords/passwords.routes.ts';
 import { recheckPasswordAtSignIn } from './modules/passwords/passwords.usecases.ts';
 import { registerProductRoutes } from './modules/products/products.routes.ts';
+import { registerProgressInsightRoutes } from './modules/progress-insight/progress-insight.routes.ts';
 import { createStorage, type Storage } from './modules/storage/storage.ts';
 import { ensureStorageIdentity, type StorageIdentity } from './modules/storage/storage-identity.ts';
 import { userConstraints } from './modules/users/users.errors.ts';
@@ -175,6 +176,7 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
   registerProductRoutes(typedApp);
   registerExpertSessionRoutes(typedApp);
   registerWorkletRoutes(typedApp);
+  registerProgressInsightRoutes(typedApp);
   registerImportRoutes(typedApp);
 
   await registerWebApp(app);

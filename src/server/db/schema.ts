@@ -6,4 +6,5 @@ export * from '../modules/products/products.table.ts';
 export * from '../modules/expert-sessions/expert-sessions.table.ts';
 export * from '../modules/worklets/worklets.table.ts';
 export * from '../modules/storage/storage.table.ts';
+export * from '../modules/progress-insight/progress-insight.table.ts';
 export * from '../modules/import/import.table.ts';

@@ -8,9 +8,10 @@ export type Cursor = { sortValue: string; id: string };
 /**
  * What a list sorts by, so a cursor's sort value can be checked before it reaches SQL: a
  * timestamp as PostgreSQL writes `timestamptz::text` (`2026-12-07 10:11:12.123456+00`; ISO 8601 with
- * `T` and `Z` is read too), or a name (text of at most 1000 characters, no control characters).
+ * `T` and `Z` is read too), a name (text of at most 1000 characters, no control characters), or a
+ * number (decimal, as PostgreSQL writes `numeric::text`).
  */
-export type SortKind = 'timestamp' | 'name';
+export type SortKind = 'timestamp' | 'name' | 'number';
 
 /** A forged, damaged or foreign cursor: the caller starts again from the first page (decision 024). */
 export const invalidCursor = defineError('pagination.invalid_cursor', 400, 'The paging cursor is not valid; start again from the first page.');
@@ -39,6 +40,7 @@ export function isCursorTimestamp(value: string) {
 const sortValueIsValid: Record<SortKind, (value: string) => boolean> = {
   timestamp: isCursorTimestamp,
   name: (value) => value.length <= maxNameLength && !hasControlCharacters(value),
+  number: (value) => /^-?\d{1,20}(\.\d{1,20})?$/.test(value),
 };
 
 /**

@@ -86,7 +86,7 @@ async function signIn(email: string) {
 }
 
 it('lets a generated student sign in and see their sessions with the progress generated for them', async () => {
-  const response = await t.app.inject({ method: 'GET', url: '/api/app/job-readiness/expert-sessions', headers: await signIn('student1@scale.test') });
+  const response = await t.app.inject({ method: 'GET', url: '/api/app/job-readiness/expert-sessions?limit=100', headers: await signIn('student1@scale.test') });
   expect(response.statusCode).toBe(200);
   const { sessions, overall_progress } = response.json() as {
     sessions: { id: string; progress: { completion_percentage: number; is_completed: boolean } }[];

@@ -155,6 +155,7 @@ function scaleSteps(size: ScaleSize, passwordHash: string): Step[] {
         await db.execute(sql`analyze`);
         await db.execute(sql`select job_readiness_refresh_expert_session_stats(array(select id from job_readiness_expert_sessions))`);
         await db.execute(sql`select job_readiness_recount_expert_session_student_starts()`);
+        await db.execute(sql`select progress_insight_recount()`);
       },
     },
     // A worklet runs on one of its client's products with four of the client's students.

@@ -1,22 +1,30 @@
 import { Center, Loader } from '@mantine/core';
+import { lazy, Suspense } from 'react';
 import { createBrowserRouter, Navigate, useLocation } from 'react-router';
-import { ErrorState } from '../components/states.tsx';
+import { ErrorState, LoadingState } from '../components/states.tsx';
 import { SignInPage } from '../features/auth/components/sign-in-page.tsx';
 import { ClientsPage } from '../features/clients/components/clients-page.tsx';
 import { ExpertSessionsPage } from '../features/expert-sessions/components/expert-sessions-page.tsx';
 import { LearnerHome } from '../features/learner/components/learner-home.tsx';
-import { LearnerSessionsPage } from '../features/learner-sessions/components/learner-sessions-page.tsx';
+import { LearnerProgrammePage, LearnerSessionsPage } from '../features/learner-sessions/components/learner-sessions-page.tsx';
 import { SessionPlayerPage } from '../features/learner-sessions/components/session-player-page.tsx';
 import { MentorHome } from '../features/mentor/components/mentor-home.tsx';
 import { PasswordChangeRequiredPage } from '../features/profile/components/password-change-required-page.tsx';
 import { ProfilePage } from '../features/profile/components/profile-page.tsx';
 import { ProductsPage } from '../features/products/components/products-page.tsx';
+import { MentorProgrammePage } from '../features/progress-insight/components/mentor-programme-page.tsx';
+import { SessionProgressPage } from '../features/progress-insight/components/session-progress-page.tsx';
+import { StudentProgressPage } from '../features/progress-insight/components/student-progress-page.tsx';
+import { WorkletProgressPage } from '../features/progress-insight/components/worklet-progress-page.tsx';
 import { UsersPage } from '../features/users/components/users-page.tsx';
 import { MentorWorkletsPage, StudentWorkletsPage } from '../features/worklets/components/my-worklets.tsx';
 import { WorkletsPage } from '../features/worklets/components/worklets-page.tsx';
 import { type Area, areaHome, areaOf, type Me, type Role, useMe } from '../lib/auth.ts';
 import { AppLayout } from './layout/app-layout.tsx';
 import { NotFoundPage } from './not-found-page.tsx';
+
+// The report brings the charts library: loaded when the report is first opened, not with the app.
+const ProgrammeReportPage = lazy(() => import('../features/progress-insight/components/programme-report-page.tsx').then((module) => ({ default: module.ProgrammeReportPage })));
 
 /**
  * Renders `children(user)` for a signed-in user; otherwise the loader, the error or the sign-in page,
@@ -77,7 +85,18 @@ export const router = createBrowserRouter([
       { path: 'clients', element: <ClientsPage /> },
       { path: 'products', element: <ProductsPage /> },
       { path: 'expert-sessions', element: <ExpertSessionsPage /> },
+      { path: 'expert-sessions/:id/progress', element: <SessionProgressPage /> },
       { path: 'worklets', element: <WorkletsPage /> },
+      { path: 'worklets/:id/progress', element: <WorkletProgressPage area="admin" /> },
+      { path: 'students/:id', element: <StudentProgressPage /> },
+      {
+        path: 'reports',
+        element: (
+          <Suspense fallback={<LoadingState label="Loading the report…" />}>
+            <ProgrammeReportPage />
+          </Suspense>
+        ),
+      },
       {
         path: 'users',
         element: (
@@ -89,7 +108,7 @@ export const router = createBrowserRouter([
       { path: '*', element: <NotFoundPage /> },
     ],
   },
-  { path: '/learn', element: <AreaRoute area="learner" />, children: [{ index: true, element: <LearnerHome /> }, { path: 'expert-sessions', element: <LearnerSessionsPage /> }, { path: 'expert-sessions/:id', element: <SessionPlayerPage /> }, { path: 'worklets', element: <StudentWorkletsPage /> }, { path: '*', element: <NotFoundPage /> }] },
-  { path: '/mentor', element: <AreaRoute area="mentor" />, children: [{ index: true, element: <MentorHome /> }, { path: 'worklets', element: <MentorWorkletsPage /> }, { path: '*', element: <NotFoundPage /> }] },
+  { path: '/learn', element: <AreaRoute area="learner" />, children: [{ index: true, element: <LearnerHome /> }, { path: 'expert-sessions', element: <LearnerSessionsPage /> }, { path: 'expert-sessions/:id', element: <SessionPlayerPage /> }, { path: 'programmes/:productId', element: <LearnerProgrammePage /> }, { path: 'worklets', element: <StudentWorkletsPage /> }, { path: '*', element: <NotFoundPage /> }] },
+  { path: '/mentor', element: <AreaRoute area="mentor" />, children: [{ index: true, element: <MentorHome /> }, { path: 'worklets', element: <MentorWorkletsPage /> }, { path: 'worklets/:id/progress', element: <WorkletProgressPage area="mentor" /> }, { path: 'programmes/:productId', element: <MentorProgrammePage /> }, { path: '*', element: <NotFoundPage /> }] },
   { path: '*', element: <NotFoundPage /> },
 ]);

@@ -1,13 +1,15 @@
 import { Badge, Card, Group, SimpleGrid, Text, ThemeIcon } from '@mantine/core';
+import { Link } from 'react-router';
 import type { Me } from '../lib/auth.ts';
 import { productTypeLabel } from '../lib/labels.ts';
 import { IconPackage } from './icons.tsx';
 
-export function ProductCards({ products }: { products: Me['products'] }) {
+/** One card per programme, each leading to the programme's own page (`linkTo`). */
+export function ProductCards({ products, linkTo }: { products: Me['products']; linkTo: (productId: string) => string }) {
   return (
     <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md">
       {products.map((product) => (
-        <Card key={product.id} withBorder radius="md" padding="lg" component="article">
+        <Card key={product.id} withBorder radius="md" padding="lg" component={Link} to={linkTo(product.id)} aria-label={`Open ${product.name}`}>
           <Group justify="space-between" align="flex-start" wrap="nowrap" mb="sm">
             <ThemeIcon variant="light" size={40} radius="md" aria-hidden>
               <IconPackage size={22} />

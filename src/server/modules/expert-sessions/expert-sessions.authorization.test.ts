@@ -107,6 +107,16 @@ const matrix: { endpoint: string; request: () => InjectOptions; expected: Record
     expected: { anonymous: 401, student: 200, outsider: 200, mentor: 403, staff: 403, admin: 403 },
   },
   {
+    endpoint: 'GET student highlights',
+    request: () => ({ method: 'GET', url: `${studentUrl}/highlights` }),
+    expected: { anonymous: 401, student: 200, outsider: 200, mentor: 403, staff: 403, admin: 403 },
+  },
+  {
+    endpoint: 'GET one student session',
+    request: () => ({ method: 'GET', url: `${studentUrl}/${session.id}` }),
+    expected: { anonymous: 401, student: 200, outsider: 404, mentor: 403, staff: 403, admin: 403 },
+  },
+  {
     endpoint: 'GET video',
     request: () => ({ method: 'GET', url: `${studentUrl}/${session.id}/video` }),
     expected: { anonymous: 401, student: 200, outsider: 404, mentor: 403, staff: 200, admin: 200 },

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, getTableColumns, ilike, inArray, isNotNull, isNull, sql, type Placeholder, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
-import { cursorValues, isoText, qualified } from '../../db/sql.ts';
+import { afterCursor, cursorValues, isoText, qualified } from '../../db/sql.ts';
 import type { Cursor } from '../../http/paging.ts';
 import { clientProductAssignments, clients } from '../clients/clients.table.ts';
 import { escapeLike, productSummaryJson } from '../products/products.repository.ts';
@@ -385,30 +385,114 @@ function progressJson<Json extends string | null = string | null>(progress: Prog
  */
 const studentProgress = (db: Database) =>
   db
-    .select({ expertSessionId: expertSessionProgress.expertSessionId, ...progressColumns })
+    .select({ expertSessionId: expertSessionProgress.expertSessionId, updatedAt: expertSessionProgress.updatedAt, ...progressColumns })
     .from(expertSessionProgress)
     .where(eq(expertSessionProgress.studentId, sql.placeholder('studentId')))
     .offset(sql.placeholder('fence'))
     .as('student_progress');
 
-export type StudentSessionRow = Awaited<ReturnType<typeof listVisibleSessions>>[number];
+export type StudentSessionRow = { json: string; progressJson: string | null };
 
-/** The sessions a student sees, oldest first, each with the student's progress (or null). */
-export async function listVisibleSessions(db: Database, studentId: string, audience: Audience) {
-  return prepared(db, `expert_sessions_visible_to_${audienceName(audience)}`, (db) => {
+/** A student's own state on a session: not started (no progress row), in progress, completed. */
+export type WatchStatus = 'not_started' | 'in_progress' | 'completed';
+
+/** The student's list, beyond its audience: a status, a search of the title, a page after the cursor. */
+export type StudentListFilters = { status?: WatchStatus; search?: string };
+
+/**
+ * The sessions a student sees (`visibleTo`) left-joined to their progress, and the statement-name parts
+ * and conditions of the filters. `progress.isCompleted` is NULL for a session not started.
+ */
+function visibleWithProgress(db: Database, audience: Audience) {
+  const progress = studentProgress(db);
+  const status: Record<WatchStatus, SQL> = {
+    not_started: sql`${progress.isCompleted} is null`,
+    in_progress: sql`not ${progress.isCompleted}`,
+    completed: sql`${progress.isCompleted}`,
+  };
+  const query = db
+    .select({
+      // The session as the list writes it, kept on write (decision 016), and the student's progress.
+      json: expertSessions.studentJson,
+      progressJson: progressJson(progress),
+      id: expertSessions.id,
+      // The exact timestamp (microseconds) as text: the keyset cursor must not lose precision.
+      createdAtExact: sql<string>`${expertSessions.createdAt}::text`,
+    })
+    .from(expertSessions)
+    .leftJoin(progress, eq(progress.expertSessionId, expertSessions.id))
+    .$dynamic();
+  return { query, progress, status, visible: visibleTo(audience) };
+}
+
+/** The sessions a student sees, oldest first, each with the student's progress (or null): a page of `limit` after the cursor. */
+export async function listVisibleSessions(
+  db: Database,
+  studentId: string,
+  audience: Audience,
+  page: StudentListFilters & { limit: number; cursor?: Cursor },
+) {
+  const name = ['expert_sessions_visible_to', audienceName(audience), page.status, page.search && 'search', page.cursor && 'after'];
+  return prepared(db, name, (db) => {
+    const { query, status, visible } = visibleWithProgress(db, audience);
+    return query
+      .where(
+        and(
+          visible,
+          page.status ? status[page.status] : undefined,
+          page.search ? ilike(expertSessions.title, sql.placeholder('pattern')) : undefined,
+          afterCursor(page.cursor, expertSessions.createdAt, expertSessions.id, 'asc'),
+        ),
+      )
+      .orderBy(asc(expertSessions.createdAt), asc(expertSessions.id))
+      .limit(sql.placeholder('limit'));
+  }).execute({ studentId, ...audience, fence: 0, pattern: page.search && `%${escapeLike(page.search)}%`, ...cursorValues(page.cursor), limit: page.limit });
+}
+
+/** How many sessions the student sees, and how many of them they completed and have in progress. */
+export async function countVisibleSessions(db: Database, studentId: string, audience: Audience) {
+  const [row] = await prepared(db, `expert_sessions_counted_for_${audienceName(audience)}`, (db) => {
     const progress = studentProgress(db);
     return db
       .select({
-        // The session as the list writes it, kept on write (decision 016), and the student's progress.
-        json: expertSessions.studentJson,
-        progressJson: progressJson(progress),
-        isCompleted: progress.isCompleted,
+        total: sql<number>`count(*)::int`,
+        completed: sql<number>`(count(*) filter (where ${progress.isCompleted}))::int`,
+        inProgress: sql<number>`(count(*) filter (where not ${progress.isCompleted}))::int`,
       })
       .from(expertSessions)
       .leftJoin(progress, eq(progress.expertSessionId, expertSessions.id))
-      .where(visibleTo(audience))
-      .orderBy(asc(expertSessions.createdAt), asc(expertSessions.id));
+      .where(visibleTo(audience));
   }).execute({ studentId, ...audience, fence: 0 });
+  return row!;
+}
+
+/** What a student's list shows on top: what they are watching (latest first) and what was added lately (newest first). */
+export async function listHighlights(db: Database, studentId: string, audience: Audience, options: { limit: number; newSinceDays: number }) {
+  const values = { studentId, ...audience, fence: 0, limit: options.limit };
+  const watching = await prepared(db, `expert_sessions_watching_${audienceName(audience)}`, (db) => {
+    const { query, progress, status, visible } = visibleWithProgress(db, audience);
+    return query
+      .where(and(visible, status.in_progress))
+      .orderBy(desc(sql`${progress.updatedAt}`), asc(expertSessions.id))
+      .limit(sql.placeholder('limit'));
+  }).execute(values);
+  const added = await prepared(db, `expert_sessions_new_${audienceName(audience)}`, (db) => {
+    const { query, visible } = visibleWithProgress(db, audience);
+    return query
+      .where(and(visible, sql`${expertSessions.createdAt} > now() - make_interval(days => ${sql.placeholder('days')}::int)`))
+      .orderBy(desc(expertSessions.createdAt), desc(expertSessions.id))
+      .limit(sql.placeholder('limit'));
+  }).execute({ ...values, days: options.newSinceDays });
+  return { watching, added };
+}
+
+/** One session the student sees, with their progress; undefined when they do not see it. */
+export async function findVisibleSessionOf(db: Database, studentId: string, audience: Audience, id: string) {
+  const [row] = await prepared(db, `expert_session_visible_to_${audienceName(audience)}`, (db) => {
+    const { query, visible } = visibleWithProgress(db, audience);
+    return query.where(and(visible, eq(expertSessions.id, sql.placeholder('id'))));
+  }).execute({ studentId, ...audience, fence: 0, id });
+  return row;
 }
 
 /**

@@ -24,8 +24,11 @@ import {
   removalImpactResponse,
   sessionIdParams,
   sessionResponse,
+  studentHighlightsQuery,
+  studentHighlightsResponse,
   studentListQuery,
   studentListResponse,
+  studentSessionResponse,
   summaryQuery,
   summaryResponse,
   updateBody,
@@ -308,23 +311,59 @@ export function registerExpertSessionRoutes(app: AppInstance) {
         onRequest: allow('student'),
         schema: {
           tags,
-          summary: "The student's expert sessions, oldest first, with their progress",
-          description: 'Active sessions linked to `productId` (which must be one of the student’s products; else 403) or to any of them.',
+          summary: "The student's expert sessions, oldest first, with their progress, keyset-paged",
+          description:
+            'Active sessions linked to `productId` (which must be one of the student’s products; else 403) or to any of them. ' +
+            '`status` and `search` (the title) filter the page; `overall_progress` counts every session, whatever the filters.',
           querystring: studentListQuery,
           response: { 200: studentListResponse, ...errorResponses },
         },
       },
       async (request) => {
-        const { rows, overall } = await usecases.listStudentSessions(db, actorOf(request), request.query.productId);
+        const { page, overall } = await usecases.listStudentSessions(db, actorOf(request), request.query);
         return {
-          sessions: rows.map(presentStudentSession),
+          sessions: page.items.map(presentStudentSession),
+          next_cursor: page.nextCursor,
           overall_progress: {
             completed_sessions_count: overall.completedSessionsCount,
+            in_progress_sessions_count: overall.inProgressSessionsCount,
             total_sessions: overall.totalSessions,
             progress_percentage: overall.progressPercentage,
           },
         };
       },
+    );
+
+    scoped.get(
+      `${studentPath}/highlights`,
+      {
+        onRequest: allow('student'),
+        schema: {
+          tags,
+          summary: 'What the top of the student’s list shows: continue watching, and sessions new in the last 14 days',
+          description: 'Of `productId` (one of the student’s products; else 403) or of all of them; `limit` of each.',
+          querystring: studentHighlightsQuery,
+          response: { 200: studentHighlightsResponse, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const { watching, added } = await usecases.listStudentHighlights(db, actorOf(request), request.query);
+        return { continue_watching: watching.map(presentStudentSession), new_sessions: added.map(presentStudentSession) };
+      },
+    );
+
+    scoped.get(
+      `${studentPath}/:id`,
+      {
+        onRequest: allow('student'),
+        schema: {
+          tags,
+          summary: 'One of the student’s sessions with their progress (404 for any session they do not see)',
+          params: sessionIdParams,
+          response: { 200: studentSessionResponse, ...errorResponses },
+        },
+      },
+      async (request) => ({ session: presentStudentSession(await usecases.getStudentSession(db, actorOf(request), request.params.id)) }),
     );
 
     scoped.get(

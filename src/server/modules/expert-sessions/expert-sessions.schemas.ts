@@ -246,33 +246,57 @@ export const studentSessionSchema = z
   })
   .meta({ id: 'StudentExpertSession' });
 
-export const studentListQuery = z.object({ productId: z.uuid().optional().meta({ example: exampleProductId }) });
+export const watchStatus = z.enum(['not_started', 'in_progress', 'completed']);
+
+export const studentListQuery = z.object({
+  ...pagingQuery,
+  productId: z.uuid().optional().meta({ example: exampleProductId }),
+  search: z.string().trim().max(200).optional().meta({ description: 'Part of the title.', example: 'interview' }),
+  status: watchStatus.optional(),
+});
+
+export const studentHighlightsQuery = z.object({
+  productId: z.uuid().optional().meta({ example: exampleProductId }),
+  limit: z.coerce.number().int().min(1).max(12).default(4),
+});
+
+const exampleStudentSession = {
+  id: exampleId,
+  title: 'Answering behavioural questions',
+  description: 'A recruiter walks through the STAR method.',
+  video_url: videoUrlOf(exampleId),
+  video_duration: 1260,
+  created_at: exampleTime,
+  progress: exampleProgress,
+};
 
 export const studentListResponse = z
   .object({
     sessions: z.array(studentSessionSchema),
-    overall_progress: z.object({
-      completed_sessions_count: z.number().int(),
-      total_sessions: z.number().int(),
-      progress_percentage: z.number().int(),
-    }),
+    next_cursor: z.string().nullable(),
+    overall_progress: z
+      .object({
+        completed_sessions_count: z.number().int(),
+        in_progress_sessions_count: z.number().int(),
+        total_sessions: z.number().int(),
+        progress_percentage: z.number().int(),
+      })
+      .meta({ description: 'Over every session of the programme (or of all the student’s programmes), whatever the page and filters.' }),
   })
   .meta({
     example: {
-      sessions: [
-        {
-          id: exampleId,
-          title: 'Answering behavioural questions',
-          description: 'A recruiter walks through the STAR method.',
-          video_url: videoUrlOf(exampleId),
-          video_duration: 1260,
-          created_at: exampleTime,
-          progress: exampleProgress,
-        },
-      ],
-      overall_progress: { completed_sessions_count: 0, total_sessions: 1, progress_percentage: 0 },
+      sessions: [exampleStudentSession],
+      next_cursor: null,
+      overall_progress: { completed_sessions_count: 0, in_progress_sessions_count: 1, total_sessions: 1, progress_percentage: 0 },
     },
   });
+
+export const studentHighlightsResponse = z.object({
+  continue_watching: z.array(studentSessionSchema).meta({ description: 'Started and not completed, the latest watched first.' }),
+  new_sessions: z.array(studentSessionSchema).meta({ description: 'Added in the last 14 days, the newest first.' }),
+});
+
+export const studentSessionResponse = z.object({ session: studentSessionSchema });
 
 /** Seconds as the player reports them, kept to the millisecond (decision 028). */
 const seconds = z.number().min(0).max(1_000_000).transform((value) => Math.round(value * 1000) / 1000);

@@ -46,7 +46,8 @@ describe('student list', () => {
       video_duration: 4,
       progress: { watch_time_seconds: 0, is_completed: false, completed_at: null, can_resume: false, resume_position_seconds: 0 },
     });
-    expect(body.overall_progress).toEqual({ completed_sessions_count: 0, total_sessions: 2, progress_percentage: 0 });
+    expect(body.overall_progress).toEqual({ completed_sessions_count: 0, in_progress_sessions_count: 0, total_sessions: 2, progress_percentage: 0 });
+    expect(body.next_cursor).toBeNull();
   });
 
   it('narrows to one of the student’s products; another product is 403', async () => {
@@ -75,6 +76,53 @@ describe('student list', () => {
       select id from job_readiness_expert_sessions as s where student_json <> expert_session_student_json(s)`);
     expect(drifted).toEqual([]);
     await t.request({ method: 'PATCH', url: `${adminUrl}/${careerTalk.id}`, as: 'admin', payload: { title: 'Career talk', description: null } });
+  });
+});
+
+describe('student list that scales', () => {
+  const titles = (body: { sessions: { title: string }[] }) => body.sessions.map((session) => session.title);
+
+  it('pages oldest first with a cursor, keeping the overall counts over every session', async () => {
+    const first = (await list('?limit=1')).json();
+    expect(titles(first)).toEqual(['Interview talk']);
+    expect(first.overall_progress.total_sessions).toBe(2);
+    const second = (await list(`?limit=1&cursor=${first.next_cursor}`)).json();
+    expect(titles(second)).toEqual(['Career talk']);
+    expect(second.next_cursor).toBeNull();
+    expect((await list('?cursor=not-a-cursor')).statusCode).toBe(400);
+  });
+
+  it('searches titles and filters by status, the overall counts unchanged', async () => {
+    expect(titles((await list('?search=CAREER')).json())).toEqual(['Career talk']);
+    await save(careerTalk.id, { watch_time_seconds: 1, last_position_seconds: 1 });
+    const inProgress = (await list('?status=in_progress')).json();
+    expect(titles(inProgress)).toEqual(['Career talk']);
+    expect(inProgress.overall_progress).toMatchObject({ in_progress_sessions_count: 1, total_sessions: 2 });
+    expect(titles((await list('?status=not_started')).json())).toEqual(['Interview talk']);
+    expect(titles((await list('?status=completed')).json())).toEqual([]);
+    expect((await list('?status=watching')).statusCode).toBe(400);
+  });
+
+  it('puts what the student is watching and what is new on top', async () => {
+    const highlights = await t.request({ method: 'GET', url: `${studentUrl}/highlights`, as: 'student' });
+    expect(highlights.statusCode).toBe(200);
+    const body = highlights.json();
+    expect(body.continue_watching.map((session: { title: string }) => session.title)).toEqual(['Career talk']);
+    expect(body.new_sessions.map((session: { title: string }) => session.title)).toEqual(['Career talk', 'Interview talk']);
+    await t.db.execute(sql`update job_readiness_expert_sessions set created_at = now() - interval '15 days' where id = ${interviewTalk.id}`);
+    const later = (await t.request({ method: 'GET', url: `${studentUrl}/highlights?productId=${t.ids.products.interview}`, as: 'student' })).json();
+    expect(later).toEqual({ continue_watching: [], new_sessions: [] });
+    expect((await t.request({ method: 'GET', url: `${studentUrl}/highlights?productId=${t.ids.products.digital}`, as: 'student' })).statusCode).toBe(403);
+  });
+
+  it('gives the player one session with its progress, and 404 for any the student does not see', async () => {
+    const own = await t.request({ method: 'GET', url: `${studentUrl}/${careerTalk.id}`, as: 'student' });
+    expect(own.statusCode).toBe(200);
+    expect(own.json().session).toMatchObject({ id: careerTalk.id, title: 'Career talk', progress: { watch_time_seconds: 1 } });
+    for (const id of [digitalTalk.id, inactiveTalk.id]) {
+      expect((await t.request({ method: 'GET', url: `${studentUrl}/${id}`, as: 'student' })).statusCode).toBe(404);
+    }
+    expect((await t.request({ method: 'GET', url: `${studentUrl}/${careerTalk.id}`, as: 'admin' })).statusCode).toBe(403);
   });
 });
 
@@ -176,7 +224,7 @@ describe('watch progress', () => {
     });
 
     expect(await progressListed()).toEqual(backwards);
-    expect((await list()).json().overall_progress).toEqual({ completed_sessions_count: 1, total_sessions: 2, progress_percentage: 50 });
+    expect((await list()).json().overall_progress).toEqual({ completed_sessions_count: 1, in_progress_sessions_count: 0, total_sessions: 2, progress_percentage: 50 });
   });
 
   it('keeps fractional seconds and computes completion exactly: 3.8 s of a 4 s video is 95 %, 3.79 s is not', async () => {

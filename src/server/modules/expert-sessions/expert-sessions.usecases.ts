@@ -146,20 +146,51 @@ async function replaceProducts(tx: Database, sessionId: string, productIds: stri
   await repository.addSessionProducts(tx, sessionId, [...wanted].filter((id) => !current.has(id)), actorId);
 }
 
-/** The student's sessions (of one of their products, or all of them), oldest first, with progress. */
-export async function listStudentSessions(db: Database, student: Actor, productId: string | undefined) {
+/** Whose sessions the student list serves: the student's client, narrowed to one of its products (else 403). */
+async function studentAudience(db: Database, student: Actor, productId: string | undefined) {
   const audience = { ...audienceOf(student)!, productId };
   if (productId && !(await findClientProductIds(db, audience.clientId)).includes(productId)) throw notYourProduct();
-  const rows = await repository.listVisibleSessions(db, student.id, audience);
-  const completed = rows.filter((row) => row.isCompleted).length;
+  return audience;
+}
+
+/**
+ * A page of the student's sessions (of one of their products, or all of them), oldest first, with
+ * progress, filtered by status and title; and the counts over all of them, whatever the filters.
+ */
+export async function listStudentSessions(
+  db: Database,
+  student: Actor,
+  query: repository.StudentListFilters & { productId?: string; limit: number; cursor?: string },
+) {
+  const audience = await studentAudience(db, student, query.productId);
+  const rows = await repository.listVisibleSessions(db, student.id, audience, { ...query, cursor: decodeCursor(query.cursor, 'timestamp'), limit: query.limit + 1 });
+  const page = toPage(rows, query.limit, (row) => ({ sortValue: row.createdAtExact, id: row.id }));
+  const counts = await repository.countVisibleSessions(db, student.id, audience);
   return {
-    rows,
+    page,
     overall: {
-      completedSessionsCount: completed,
-      totalSessions: rows.length,
-      progressPercentage: rows.length ? Math.round((100 * completed) / rows.length) : 0,
+      completedSessionsCount: counts.completed,
+      inProgressSessionsCount: counts.inProgress,
+      totalSessions: counts.total,
+      progressPercentage: counts.total ? Math.round((100 * counts.completed) / counts.total) : 0,
     },
   };
+}
+
+/** A session counts as new on the student's list for this many days after it was added. */
+export const newSessionDays = 14;
+
+/** "Continue watching" and "New" for the top of the student's list. */
+export async function listStudentHighlights(db: Database, student: Actor, query: { productId?: string; limit: number }) {
+  const audience = await studentAudience(db, student, query.productId);
+  return repository.listHighlights(db, student.id, audience, { limit: query.limit, newSinceDays: newSessionDays });
+}
+
+/** One session the student sees, with their progress (the player); 404 for any other. */
+export async function getStudentSession(db: Database, student: Actor, id: string) {
+  const row = await repository.findVisibleSessionOf(db, student.id, audienceOf(student)!, id);
+  if (!row) throw expertSessionNotFound();
+  return row;
 }
 
 /** The storage key of a session's video, once the caller is known to be allowed to watch it. */

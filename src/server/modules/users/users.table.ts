@@ -42,6 +42,11 @@ export const users = pgTable(
     // A client's students, read from the index alone (eligibility and statistics).
     index('users_students_by_client_idx').on(table.clientId, table.id).where(sql`${table.role} = 'student'`),
     index('users_role_created_idx').on(table.role, table.createdAt),
+    // A client's counted students (enabled) with what the progress drill-down shows and searches of them,
+    // read from the index alone (decision 032): 1,254 buffers for a session at L instead of 5,074.
+    index('users_counted_students_idx')
+      .on(table.clientId, table.name, table.id, table.email)
+      .where(sql`${table.role} = 'student' and not ${table.banned}`),
     // The few disabled people: whose Primary roles need a successor (decision 025).
     index('users_disabled_idx').on(table.id).where(sql`${table.banned}`),
   ],

@@ -5,6 +5,7 @@ import { NavLink as RouterNavLink, Outlet, useNavigate } from 'react-router';
 import {
   IconBriefcase,
   IconBuilding,
+  IconChart,
   IconCompass,
   IconHome,
   IconLogout,
@@ -25,6 +26,7 @@ const navigation: Record<Area, NavItem[]> = {
     { to: '/admin/products', label: 'Products', icon: IconPackage },
     { to: '/admin/expert-sessions', label: 'Expert sessions', icon: IconVideo },
     { to: '/admin/worklets', label: 'Worklets', icon: IconBriefcase },
+    { to: '/admin/reports', label: 'Progress report', icon: IconChart },
     { to: '/admin/users', label: 'Users', icon: IconUsers, roles: ['admin'] },
   ],
   learner: [

@@ -1,5 +1,6 @@
-import { ActionIcon, Badge, Button, Group, Menu, Paper, Progress, Select, SimpleGrid, Text } from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Button, Group, Menu, Paper, Progress, Select, SimpleGrid, Text } from '@mantine/core';
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { DataTable } from '../../../components/data-table.tsx';
 import { IconDots, IconPencil, IconPlus, IconTrash } from '../../../components/icons.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
@@ -85,7 +86,9 @@ export function ExpertSessionsPage() {
               header: 'Session',
               cell: (session) => (
                 <>
-                  <Text fw={600}>{session.title}</Text>
+                  <Anchor component={Link} to={`/admin/expert-sessions/${session.id}/progress`} fw={600} aria-label={`Progress of ${session.title}`}>
+                    {session.title}
+                  </Anchor>
                   <Text size="sm" c="dimmed" lineClamp={1} maw={320}>
                     {session.description || 'No description'}
                   </Text>

@@ -1,5 +1,5 @@
-import { useQuery } from '@tanstack/react-query';
-import { api } from '../../../lib/api-client.ts';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { ApiError, api } from '../../../lib/api-client.ts';
 
 const sessionsPath = '/api/app/job-readiness/expert-sessions';
 
@@ -24,16 +24,49 @@ export type LearnerSession = {
   progress: SessionProgress;
 };
 
-export type OverallProgress = { completed_sessions_count: number; total_sessions: number; progress_percentage: number };
+export type OverallProgress = {
+  completed_sessions_count: number;
+  in_progress_sessions_count: number;
+  total_sessions: number;
+  progress_percentage: number;
+};
+
+export type WatchFilter = 'not_started' | 'in_progress' | 'completed';
 
 export const learnerSessionsKey = ['learner-sessions'] as const;
 
-/** The student's sessions of one product (or of all their products when `productId` is null), with progress. */
-export function useLearnerSessions(productId: string | null) {
+type SessionsPage = { sessions: LearnerSession[]; next_cursor: string | null; overall_progress: OverallProgress };
+
+/**
+ * The student's sessions of one product (or of all their products when `productId` is null), oldest
+ * first, a page at a time ("Load more"), with their progress; and the overall counts of them all.
+ */
+export function useLearnerSessions(productId: string | null, filters: { search: string; status: WatchFilter | null }) {
+  const query = { productId, search: filters.search, status: filters.status, limit: 24 };
+  const result = useInfiniteQuery({
+    queryKey: [...learnerSessionsKey, 'list', query],
+    queryFn: ({ pageParam }) => api<SessionsPage>(sessionsPath, { query: { ...query, cursor: pageParam } }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.next_cursor ?? undefined,
+  });
+  const items = result.data?.pages.flatMap((page) => page.sessions) ?? [];
+  return { ...result, items, overall: result.data?.pages[0]?.overall_progress };
+}
+
+/** What the top of the list shows: sessions to continue, and sessions added in the last 14 days. */
+export function useLearnerHighlights(productId: string | null) {
   return useQuery({
-    queryKey: [...learnerSessionsKey, productId ?? 'all'],
-    queryFn: () =>
-      api<{ sessions: LearnerSession[]; overall_progress: OverallProgress }>(sessionsPath, { query: { productId } }),
+    queryKey: [...learnerSessionsKey, 'highlights', productId ?? 'all'],
+    queryFn: () => api<{ continue_watching: LearnerSession[]; new_sessions: LearnerSession[] }>(`${sessionsPath}/highlights`, { query: { productId } }),
+  });
+}
+
+/** One session of the student's, with their progress (the player); a 404 when it is not theirs. */
+export function useLearnerSession(id: string) {
+  return useQuery({
+    queryKey: [...learnerSessionsKey, 'one', id],
+    queryFn: () => api<{ session: LearnerSession }>(`${sessionsPath}/${id}`).then((body) => body.session),
+    retry: (count, error) => !(error instanceof ApiError && error.status === 404) && count < 2,
   });
 }
 

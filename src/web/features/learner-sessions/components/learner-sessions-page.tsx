@@ -1,22 +1,22 @@
-import { Button, Card, Group, Paper, Progress, RingProgress, SegmentedControl, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Button, Card, Group, Paper, Progress, RingProgress, SegmentedControl, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
-import { useId } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { useId, useState } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { PageHeader } from '../../../components/page-header.tsx';
-import { EmptyState, ErrorState, LoadingState } from '../../../components/states.tsx';
+import { useSearchField } from '../../../components/search-field.tsx';
+import { EmptyState, ErrorState, LoadingState, PagedListView } from '../../../components/states.tsx';
 import { type Me, useMe } from '../../../lib/auth.ts';
-import { type LearnerSession, type OverallProgress, useLearnerSessions } from '../api/learner-sessions.ts';
-import { CompletionBadge, lengthLabel, resumePercent, type WatchStatus, watchStatusOf } from './session-labels.tsx';
+import { type LearnerSession, type OverallProgress, useLearnerHighlights, useLearnerSessions, type WatchFilter } from '../api/learner-sessions.ts';
+import { CompletionBadge, lengthLabel, resumePercent } from './session-labels.tsx';
 
 const allProducts = 'all';
 
-/** The student's expert sessions: a switcher between their programmes, overall progress, one card per session. */
+/** The student's expert sessions: a switcher between their programmes, then the programme's sessions. */
 export function LearnerSessionsPage() {
   const me = useMe().data!;
   const products = me.products.filter((product) => product.type === 'JOB_READINESS');
   const [params, setParams] = useSearchParams();
   const chosen = products.find((product) => product.id === params.get('product'))?.id ?? null;
-  const sessions = useLearnerSessions(chosen);
 
   return (
     <>
@@ -28,28 +28,104 @@ export function LearnerSessionsPage() {
           onChange={(value) => setParams(value === allProducts ? {} : { product: value }, { replace: true })}
         />
       )}
-      {sessions.isPending ? (
-        <LoadingState label="Loading your sessions…" />
-      ) : sessions.isError ? (
-        <ErrorState error={sessions.error} onRetry={() => void sessions.refetch()} title="Your sessions could not be loaded" />
-      ) : sessions.data.sessions.length === 0 ? (
-        <EmptyState title="No expert sessions yet">
-          {products.length
-            ? 'Your programme team has not shared a session here yet. New sessions appear on this page as soon as they do.'
-            : `${me.client?.name ?? 'Your organisation'} has not been given a programme yet.`}
-        </EmptyState>
-      ) : (
-        <Stack gap="lg">
-          <OverallProgressCard overall={sessions.data.overall_progress} sessions={sessions.data.sessions} />
-          <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md" role="list" aria-label="Sessions">
-            {sessions.data.sessions.map((session) => (
-              <SessionCard key={session.id} session={session} />
-            ))}
-          </SimpleGrid>
-        </Stack>
-      )}
+      <SessionBrowser productId={chosen} />
     </>
   );
+}
+
+/** One programme of the student's (a card of their home page leads here): its details, then its sessions. */
+export function LearnerProgrammePage() {
+  const me = useMe().data!;
+  const { productId } = useParams();
+  const product = me.products.find((candidate) => candidate.id === productId);
+  if (!product) {
+    return <EmptyState title="This programme is not one of yours">Your programmes are on your home page.</EmptyState>;
+  }
+  return (
+    <>
+      <Anchor component={Link} to="/learn" size="sm" fw={500}>
+        ← Home
+      </Anchor>
+      <PageHeader title={product.name} description={product.description ?? 'Expert sessions of this programme.'} />
+      <SessionBrowser productId={product.id} />
+    </>
+  );
+}
+
+const filterOptions: { value: WatchFilter; label: string }[] = [
+  { value: 'in_progress', label: 'In progress' },
+  { value: 'not_started', label: 'Not started' },
+  { value: 'completed', label: 'Completed' },
+];
+
+/**
+ * The sessions of a programme (or of all the student's): overall progress, what to continue and what
+ * is new on top, then every session, searched and filtered, a page at a time.
+ */
+function SessionBrowser({ productId }: { productId: string | null }) {
+  const me = useMe().data!;
+  const search = useSearchField('Search', 'Session title');
+  const [status, setStatus] = useState<WatchFilter | null>(null);
+  const sessions = useLearnerSessions(productId, { search: search.term, status });
+  const filtered = Boolean(search.term || status);
+
+  if (sessions.isPending) return <LoadingState label="Loading your sessions…" />;
+  if (sessions.isError) return <ErrorState error={sessions.error} onRetry={() => void sessions.refetch()} title="Your sessions could not be loaded" />;
+  if (!filtered && sessions.overall?.total_sessions === 0) {
+    return (
+      <EmptyState title="No expert sessions yet">
+        {me.products.length
+          ? 'Your programme team has not shared a session here yet. New sessions appear on this page as soon as they do.'
+          : `${me.client?.name ?? 'Your organisation'} has not been given a programme yet.`}
+      </EmptyState>
+    );
+  }
+  return (
+    <Stack gap="lg">
+      {sessions.overall && <OverallProgressCard overall={sessions.overall} />}
+      <Highlights productId={productId} />
+      <section aria-label="All sessions">
+        <Title order={2} fz="lg" mb="sm">
+          All sessions
+        </Title>
+        <SimpleGrid cols={{ base: 1, sm: 2 }} maw={640} mb="md" spacing="sm">
+          {search.field}
+          <Select label="Show" placeholder="All sessions" data={filterOptions} value={status} onChange={(value) => setStatus(value as WatchFilter | null)} clearable />
+        </SimpleGrid>
+        <PagedListView list={sessions} noun="sessions" empty={{ title: 'No session matches', text: 'Try another word, or show all sessions.' }}>
+          {(items) => (
+            <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md" role="list" aria-label="Sessions">
+              {items.map((session) => (
+                <SessionCard key={session.id} session={session} />
+              ))}
+            </SimpleGrid>
+          )}
+        </PagedListView>
+      </section>
+    </Stack>
+  );
+}
+
+/** "Continue watching" and "New", each shown only when it has something. */
+function Highlights({ productId }: { productId: string | null }) {
+  const highlights = useLearnerHighlights(productId);
+  if (!highlights.data) return null;
+  const rows = [
+    { label: 'Continue watching', sessions: highlights.data.continue_watching },
+    { label: 'New in the last 14 days', sessions: highlights.data.new_sessions },
+  ].filter((row) => row.sessions.length > 0);
+  return rows.map((row) => (
+    <section key={row.label} aria-label={row.label}>
+      <Title order={2} fz="lg" mb="sm">
+        {row.label}
+      </Title>
+      <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md" role="list" aria-label={row.label}>
+        {row.sessions.map((session) => (
+          <SessionCard key={session.id} session={session} compact />
+        ))}
+      </SimpleGrid>
+    </section>
+  ));
 }
 
 function ProductSwitcher({ products, value, onChange }: { products: Me['products']; value: string; onChange: (value: string) => void }) {
@@ -74,11 +150,9 @@ function ProductSwitcher({ products, value, onChange }: { products: Me['products
   );
 }
 
-function OverallProgressCard({ overall, sessions }: { overall: OverallProgress; sessions: LearnerSession[] }) {
-  const { completed_sessions_count: completed, total_sessions: total, progress_percentage: percent } = overall;
-  const count = (status: WatchStatus) => sessions.filter((session) => watchStatusOf(session.progress) === status).length;
-  const inProgress = count('in-progress');
-  const notStarted = count('not-started');
+function OverallProgressCard({ overall }: { overall: OverallProgress }) {
+  const { completed_sessions_count: completed, in_progress_sessions_count: inProgress, total_sessions: total, progress_percentage: percent } = overall;
+  const notStarted = total - completed - inProgress;
   const breakdown = [inProgress ? `${inProgress} in progress` : '', notStarted ? `${notStarted} not started` : ''].filter(Boolean);
   return (
     <Paper withBorder radius="md" p={{ base: 'md', sm: 'lg' }} aria-label="Overall progress" component="section">
@@ -115,10 +189,10 @@ function OverallProgressCard({ overall, sessions }: { overall: OverallProgress; 
   );
 }
 
-function SessionCard({ session }: { session: LearnerSession }) {
+function SessionCard({ session, compact = false }: { session: LearnerSession; compact?: boolean }) {
   const { progress } = session;
   const action = progress.is_completed ? 'Watch again' : progress.can_resume ? `Resume at ${resumePercent(progress, session.video_duration)}%` : 'Start watching';
-  const titleId = `session-${session.id}`;
+  const titleId = useId();
   return (
     <Card withBorder radius="md" padding="lg" role="listitem" aria-labelledby={titleId}>
       <Group justify="space-between" mb="xs" wrap="nowrap">
@@ -130,9 +204,11 @@ function SessionCard({ session }: { session: LearnerSession }) {
       <Title order={3} fz="lg" id={titleId}>
         {session.title}
       </Title>
-      <Text size="sm" c="dimmed" mt={4} lineClamp={3} style={{ flexGrow: 1 }}>
-        {session.description || 'No description yet.'}
-      </Text>
+      {!compact && (
+        <Text size="sm" c="dimmed" mt={4} lineClamp={3} style={{ flexGrow: 1 }}>
+          {session.description || 'No description yet.'}
+        </Text>
+      )}
       <Progress
         value={progress.completion_percentage}
         color={progress.is_completed ? 'green' : 'brand'}

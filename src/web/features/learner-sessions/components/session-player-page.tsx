@@ -3,9 +3,9 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { IconAlert, IconCheck, IconVideo } from '../../../components/icons.tsx';
 import { ErrorState, LoadingState } from '../../../components/states.tsx';
-import { errorMessage } from '../../../lib/api-client.ts';
+import { ApiError, errorMessage } from '../../../lib/api-client.ts';
 import { formatDate } from '../../../lib/labels.ts';
-import { type LearnerSession, useLearnerSessions } from '../api/learner-sessions.ts';
+import { type LearnerSession, useLearnerSession } from '../api/learner-sessions.ts';
 import { CompletionBadge, lengthLabel, resumePercent } from './session-labels.tsx';
 import { useWatchProgress } from './use-watch-progress.ts';
 
@@ -22,13 +22,12 @@ function BackLink() {
 /** One session to watch: only sessions in the student's own list exist here; anything else is a friendly not-found. */
 export function SessionPlayerPage() {
   const { id } = useParams();
-  const sessions = useLearnerSessions(null);
-  if (sessions.isPending) return <LoadingState label="Loading the session…" />;
-  if (sessions.isError) return <ErrorState error={sessions.error} onRetry={() => void sessions.refetch()} title="This session could not be loaded" />;
-  const session = sessions.data.sessions.find((candidate) => candidate.id === id);
-  if (!session) return <SessionNotFound />;
+  const session = useLearnerSession(id ?? '');
+  if (session.isPending) return <LoadingState label="Loading the session…" />;
+  if (session.error instanceof ApiError && session.error.status === 404) return <SessionNotFound />;
+  if (session.isError) return <ErrorState error={session.error} onRetry={() => void session.refetch()} title="This session could not be loaded" />;
   // A fresh player (and fresh tracking) per session.
-  return <SessionPlayer key={session.id} session={session} />;
+  return <SessionPlayer key={session.data.id} session={session.data} />;
 }
 
 function SessionNotFound() {

@@ -19,7 +19,7 @@ export function LearnerHome() {
         Your programmes
       </Title>
       {user.products.length ? (
-        <ProductCards products={user.products} />
+        <ProductCards products={user.products} linkTo={(id) => `/learn/programmes/${id}`} />
       ) : (
         <EmptyState title="No programmes yet">
           {user.client?.name ?? 'Your organisation'} has not been given a programme yet. Your programme team will let you know.

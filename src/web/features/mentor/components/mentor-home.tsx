@@ -18,7 +18,7 @@ export function MentorHome() {
         Programmes you mentor in
       </Title>
       {user.products.length ? (
-        <ProductCards products={user.products} />
+        <ProductCards products={user.products} linkTo={(id) => `/mentor/programmes/${id}`} />
       ) : (
         <EmptyState title="No worklets assigned yet">
           When the programme team assigns you to a worklet, its programme shows up here.

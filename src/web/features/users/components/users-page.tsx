@@ -1,5 +1,6 @@
-import { ActionIcon, Badge, Button, Group, Menu, Select, SimpleGrid, Text } from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Button, Group, Menu, Select, SimpleGrid, Text } from '@mantine/core';
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { DataTable } from '../../../components/data-table.tsx';
 import { IconDots, IconPencil, IconPlus } from '../../../components/icons.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
@@ -57,7 +58,13 @@ export function UsersPage() {
               header: 'User',
               cell: (user) => (
                 <>
-                  <Text fw={600}>{user.name}</Text>
+                  {user.role === 'student' ? (
+                    <Anchor component={Link} to={`/admin/students/${user.id}`} fw={600}>
+                      {user.name}
+                    </Anchor>
+                  ) : (
+                    <Text fw={600}>{user.name}</Text>
+                  )}
                   <Text size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
                     {user.email}
                   </Text>

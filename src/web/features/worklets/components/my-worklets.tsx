@@ -1,5 +1,6 @@
-import { Badge, Card, Group, Paper, Select, SimpleGrid, Stack, Tabs, Text } from '@mantine/core';
+import { Badge, Button, Card, Group, Paper, Select, SimpleGrid, Stack, Tabs, Text } from '@mantine/core';
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { PageHeader } from '../../../components/page-header.tsx';
 import { ErrorState, PagedListView } from '../../../components/states.tsx';
 import { useMe } from '../../../lib/auth.ts';
@@ -136,6 +137,11 @@ function MentorWorkletCard({ worklet, mentorId }: { worklet: MentorWorklet; ment
             </Text>
           )}
         </Section>
+        <Group justify="flex-end">
+          <Button component={Link} to={`/mentor/worklets/${worklet.id}/progress`} size="xs" variant="light" aria-label={`Students' progress: ${worklet.title}`}>
+            Students' progress
+          </Button>
+        </Group>
       </Stack>
     </Card>
   );

@@ -1,6 +1,7 @@
 import { ActionIcon, Alert, Button, Card, Group, Menu, Select, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { IconAlert, IconDots, IconPencil, IconPlus, IconUsers } from '../../../components/icons.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
 import { useSearchField } from '../../../components/search-field.tsx';
@@ -188,6 +189,9 @@ function WorkletCard({ worklet, onOpen, need }: { worklet: Worklet; onOpen: (kin
             {studentCount(worklet.student_count)}
           </Text>
           <Group gap="xs" wrap="nowrap">
+            <Button size="xs" variant="default" component={Link} to={`/admin/worklets/${worklet.id}/progress`} aria-label={`Progress of ${worklet.title}`}>
+              Progress
+            </Button>
             <Button size="xs" variant="default" onClick={() => onOpen('team')} aria-label={`Team of ${worklet.title}`}>
               Team
             </Button>

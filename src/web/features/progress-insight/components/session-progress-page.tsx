@@ -1,0 +1,159 @@
+import { Anchor, Badge, Group, Paper, Select, SimpleGrid, Stack, Text } from '@mantine/core';
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { DataTable } from '../../../components/data-table.tsx';
+import { PageHeader } from '../../../components/page-header.tsx';
+import { useSearchField } from '../../../components/search-field.tsx';
+import { ErrorState, LoadingState, PagedListView } from '../../../components/states.tsx';
+import { csvUrl, type SessionSummary, sessionStudentsPath, type WatchStatus, useSessionStudents, useSessionSummary } from '../api/progress.ts';
+import { DownloadCsv, formatDateTime, formatWatchTime, PercentBar, StatCards, StatusBadge, statusOptions } from './progress-labels.tsx';
+
+const sortOptions = [
+  { value: 'name', label: 'Name, A–Z' },
+  { value: 'progress', label: 'Progress, highest first' },
+  { value: 'last_watched', label: 'Last watched, latest first' },
+];
+
+/** One session's eligible students: stat cards and clients on top, then every student, filtered and paged. */
+export function SessionProgressPage() {
+  const { id = '' } = useParams();
+  const search = useSearchField('Search', 'Name or email');
+  const [clientId, setClientId] = useState<string | null>(null);
+  const [productId, setProductId] = useState<string | null>(null);
+  const [status, setStatus] = useState<WatchStatus | null>(null);
+  const [sort, setSort] = useState<'name' | 'progress' | 'last_watched'>('name');
+  const scope = { client_id: clientId, product_id: productId };
+  const filters = { ...scope, status, search: search.term, sort };
+  const summary = useSessionSummary(id, scope);
+  const students = useSessionStudents(id, filters);
+
+  if (summary.isPending) return <LoadingState label="Loading the session's progress…" />;
+  if (summary.isError) return <ErrorState error={summary.error} onRetry={() => void summary.refetch()} title="This session's progress could not be loaded" />;
+  const { session, totals } = summary.data;
+
+  return (
+    <>
+      <Anchor component={Link} to="/admin/expert-sessions" size="sm" fw={500}>
+        ← All expert sessions
+      </Anchor>
+      <PageHeader
+        title={session.title}
+        description={
+          <Group gap={6} component="span">
+            {session.deleted_at ? <Badge color="red" variant="light" tt="none">Deleted</Badge> : !session.is_active && <Badge color="gray" variant="light" tt="none">Inactive</Badge>}
+            {session.products.map((product) => (
+              <Badge key={product.id} variant="light" tt="none">
+                {product.name}
+              </Badge>
+            ))}
+          </Group>
+        }
+        actions={<DownloadCsv href={csvUrl(sessionStudentsPath(id), filters)} />}
+      />
+      <StatCards
+        label="Totals"
+        stats={[
+          { label: 'Eligible', value: totals.eligible_students, hint: 'students who reach it' },
+          { label: 'Not started', value: totals.not_started },
+          { label: 'In progress', value: totals.in_progress },
+          { label: 'Completed', value: totals.completed, hint: `${Math.round(totals.completion_rate)}% of eligible` },
+          { label: 'Average', value: `${Math.round(totals.average_completion_percentage)}%`, hint: `watched, by those who started · ${formatWatchTime(totals.average_watch_time_seconds)}` },
+        ]}
+      />
+      <ClientsBehind clients={summary.data.clients} onPick={setClientId} />
+      <SimpleGrid cols={{ base: 1, sm: 2, lg: 5 }} mb="md" spacing="sm">
+        {search.field}
+        <Select
+          label="Client"
+          placeholder="All clients"
+          data={summary.data.clients.map((client) => ({ value: client.id, label: client.name }))}
+          value={clientId}
+          onChange={setClientId}
+          clearable
+          searchable
+        />
+        <Select
+          label="Through product"
+          placeholder="Any product"
+          data={session.products.map((product) => ({ value: product.id, label: product.name }))}
+          value={productId}
+          onChange={setProductId}
+          clearable
+        />
+        <Select label="Status" placeholder="Any status" data={statusOptions} value={status} onChange={(value) => setStatus(value as WatchStatus | null)} clearable />
+        <Select label="Sort" data={sortOptions} value={sort} onChange={(value) => value && setSort(value as typeof sort)} allowDeselect={false} />
+      </SimpleGrid>
+      <PagedListView list={students} noun="students" empty={{ title: 'No student matches these filters' }}>
+        {(items) => (
+          <DataTable
+            label="Students"
+            rows={items}
+            rowKey={(row) => row.student.id}
+            title={{
+              header: 'Student',
+              cell: (row) => (
+                <>
+                  <Anchor component={Link} to={`/admin/students/${row.student.id}`} fw={600}>
+                    {row.student.name}
+                  </Anchor>
+                  <Text size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+                    {row.student.email}
+                  </Text>
+                </>
+              ),
+            }}
+            columns={[
+              { header: 'Client', cell: (row) => <Text size="sm">{row.client.name}</Text> },
+              {
+                header: 'Through',
+                cell: (row) => (
+                  <Group gap={4}>
+                    {row.products.map((product) => (
+                      <Badge key={product.id} variant="light" tt="none" size="sm">
+                        {product.name}
+                      </Badge>
+                    ))}
+                  </Group>
+                ),
+              },
+              { header: 'Status', cell: (row) => <StatusBadge status={row.status} /> },
+              {
+                header: 'Watched',
+                cell: (row) => <PercentBar value={row.completion_percentage} completed={row.status === 'completed'} detail={formatWatchTime(row.watch_time_seconds)} label={`${row.student.name}: ${row.completion_percentage}% watched`} />,
+              },
+              { header: 'Last watched', nowrap: true, cell: (row) => <Text size="sm">{formatDateTime(row.last_watched_at)}</Text> },
+            ]}
+          />
+        )}
+      </PagedListView>
+    </>
+  );
+}
+
+/** The clients reaching the session, the least completed first: who is behind. */
+function ClientsBehind({ clients, onPick }: { clients: SessionSummary['clients']; onPick: (id: string) => void }) {
+  if (clients.length < 2) return null;
+  const behind = [...clients].sort((a, b) => a.completion_rate - b.completion_rate || a.name.localeCompare(b.name)).slice(0, 5);
+  return (
+    <Paper withBorder radius="md" p="md" mb="lg" component="section" aria-label="Clients, least completed first">
+      <Text fw={600} mb="xs">
+        Clients, least completed first
+      </Text>
+      <Stack gap="sm" role="list" aria-label="Clients">
+        {behind.map((client) => (
+          <SimpleGrid key={client.id} cols={{ base: 1, sm: 2 }} spacing={4} role="listitem">
+            <Group justify="space-between" wrap="nowrap" gap="xs">
+              <Anchor component="button" type="button" size="sm" ta="left" onClick={() => onPick(client.id)}>
+                {client.name}
+              </Anchor>
+              <Text size="sm" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                {client.completed} of {client.eligible_students}
+              </Text>
+            </Group>
+            <PercentBar value={client.completion_rate} label={`${client.name}: ${client.completion_rate}% completed`} detail="completed" />
+          </SimpleGrid>
+        ))}
+      </Stack>
+    </Paper>
+  );
+}
