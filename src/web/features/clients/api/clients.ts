@@ -1,6 +1,7 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client.ts';
 import type { ProductType } from '../../../lib/auth.ts';
+import { deleteWithUndo } from '../../../lib/feedback.tsx';
 import { useWrite } from '../../../lib/mutation.ts';
 import { fetchAllPages, usePagedList } from '../../../lib/paging.ts';
 
@@ -41,7 +42,16 @@ export const useUpdateClient = () =>
     [clientsKey, ['expert-sessions']],
   );
 
-export const useDeleteClient = () => useWrite((id: string) => api<void>(`/api/admin/clients/${id}`, { method: 'DELETE' }), [clientsKey]);
+/** Deletes a client once its Undo has run out (lib/feedback.tsx); the list leaves it out meanwhile. */
+export function useDeleteClient() {
+  const queryClient = useQueryClient();
+  return (client: Client) =>
+    deleteWithUndo({
+      id: client.id,
+      name: client.name,
+      send: () => api<void>(`/api/admin/clients/${client.id}`, { method: 'DELETE' }).finally(() => queryClient.invalidateQueries({ queryKey: clientsKey })),
+    });
+}
 
 export const useSetClientProducts = () =>
   useWrite(

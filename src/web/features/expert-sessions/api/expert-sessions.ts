@@ -49,6 +49,16 @@ export function useSessionSummary(filters: SessionFilters) {
   });
 }
 
+/** One session, deleted ones too (a form reopened from the uploads tray). */
+export function useExpertSession(id: string | null) {
+  return useQuery({
+    queryKey: [...sessionsKey, 'one', id],
+    queryFn: () => api<{ session: ExpertSession }>(`${adminSessionsPath}/${id}`),
+    select: (data) => data.session,
+    enabled: id !== null,
+  });
+}
+
 /** Sessions belong to JOB_READINESS products only. */
 export function useJobReadinessProducts() {
   return useQuery({

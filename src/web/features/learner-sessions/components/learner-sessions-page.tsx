@@ -92,7 +92,14 @@ function SessionBrowser({ productId }: { productId: string | null }) {
           {search.field}
           <Select label="Show" placeholder="All sessions" data={filterOptions} value={status} onChange={(value) => setStatus(value as WatchFilter | null)} clearable />
         </SimpleGrid>
-        <PagedListView list={sessions} noun="sessions" empty={{ title: 'No session matches', text: 'Try another word, or show all sessions.' }}>
+        <PagedListView list={sessions} noun="sessions" empty={{
+            title: 'No session matches',
+            text: 'Try another word, or show all sessions.',
+            onClear: () => {
+              search.clear();
+              setStatus(null);
+            },
+          }}>
           {(items) => (
             <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md" role="list" aria-label="Sessions">
               {items.map((session) => (

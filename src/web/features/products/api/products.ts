@@ -1,5 +1,7 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client.ts';
 import type { ProductType } from '../../../lib/auth.ts';
+import { deleteWithUndo } from '../../../lib/feedback.tsx';
 import { useWrite } from '../../../lib/mutation.ts';
 import { usePagedList } from '../../../lib/paging.ts';
 
@@ -32,4 +34,16 @@ export const useUpdateProduct = () =>
     refresh,
   );
 
-export const useDeleteProduct = () => useWrite((id: string) => api<void>(`/api/admin/products/${id}`, { method: 'DELETE' }), refresh);
+/** Deletes a product once its Undo has run out (lib/feedback.tsx); the lists leave it out meanwhile. */
+export function useDeleteProduct() {
+  const queryClient = useQueryClient();
+  return (product: Product) =>
+    deleteWithUndo({
+      id: product.id,
+      name: product.name,
+      send: () =>
+        api<void>(`/api/admin/products/${product.id}`, { method: 'DELETE' }).finally(() =>
+          Promise.all(refresh.map((queryKey) => queryClient.invalidateQueries({ queryKey }))),
+        ),
+    });
+}

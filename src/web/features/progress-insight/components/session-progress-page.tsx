@@ -83,7 +83,15 @@ export function SessionProgressPage() {
         <Select label="Status" placeholder="Any status" data={statusOptions} value={status} onChange={(value) => setStatus(value as WatchStatus | null)} clearable />
         <Select label="Sort" data={sortOptions} value={sort} onChange={(value) => value && setSort(value as typeof sort)} allowDeselect={false} />
       </SimpleGrid>
-      <PagedListView list={students} noun="students" empty={{ title: 'No student matches these filters' }}>
+      <PagedListView list={students} noun="students" empty={{
+          title: 'No student matches these filters',
+          onClear: (search.term || clientId || productId || status) ? () => {
+            search.clear();
+            setClientId(null);
+            setProductId(null);
+            setStatus(null);
+          } : undefined,
+        }}>
         {(items) => (
           <DataTable
             label="Students"

@@ -75,7 +75,13 @@ export function StudentProgressPage() {
         {search.field}
         <Select label="Status" placeholder="Any status" data={statusOptions} value={status} onChange={(value) => setStatus(value as WatchStatus | null)} clearable />
       </SimpleGrid>
-      <PagedListView list={sessions} noun="sessions" empty={{ title: 'No session matches these filters' }}>
+      <PagedListView list={sessions} noun="sessions" empty={{
+          title: 'No session matches these filters',
+          onClear: (search.term || status) ? () => {
+            search.clear();
+            setStatus(null);
+          } : undefined,
+        }}>
         {(items) => (
           <DataTable
             label="Sessions"

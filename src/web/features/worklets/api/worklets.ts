@@ -26,7 +26,9 @@ export type Worklet = {
   created_at: string;
   updated_at: string;
 };
-export type WorkletDetail = Worklet & { students: Person[] };
+/** A student on the team; `disabled`: their account is disabled (they cannot sign in). */
+export type TeamMember = Person & { email: string; disabled: boolean };
+export type WorkletDetail = Worklet & { students: TeamMember[] };
 /** `assigned_at`: when the mentor joined the worklet; a mentor's list shows the latest first. */
 export type MentorWorklet = WorkletDetail & { role_type: MentorRole; assigned_at: string };
 
@@ -36,8 +38,12 @@ export type Assignment = {
   mentor: Person & { email: string; disabled: boolean };
   role_type: MentorRole;
   is_active: boolean;
+  /** The first assignment, kept through deactivations and reactivations. */
   assigned_at: string;
   assigned_by: Person | null;
+  /** The latest reactivation, if the mentor was reactivated. */
+  reactivated_at: string | null;
+  reactivated_by: Person | null;
   notes: string | null;
   deactivated_at: string | null;
   deactivated_by: Person | null;

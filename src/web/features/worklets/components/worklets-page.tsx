@@ -97,7 +97,11 @@ export function WorkletsPage() {
           <PagedListView
             list={worklets}
             noun="worklets"
-            empty={filtered ? { title: 'No worklet matches these filters' } : { title: 'No worklets yet', text: 'Create the first worklet, then give it a team and mentors.' }}
+            empty={filtered ? { title: 'No worklet matches these filters', onClear: () => {
+              search.clear();
+              setStatus(null);
+              setMentorId(null);
+            } } : { title: 'No worklets yet', text: 'Create the first worklet, then give it a team and mentors.' }}
           >
             {(items) => (
               <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }} spacing="md" role="list" aria-label="Worklets">
