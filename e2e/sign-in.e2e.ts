@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { hasBrowser } from './support/browser.ts';
 import { captureScreens } from './support/screens.ts';
@@ -24,6 +25,19 @@ describe.skipIf(!hasBrowser)('signing in and out', () => {
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('Invalid email or password');
     expect(new URL(page.url()).pathname).toBe('/sign-in');
     await page.close();
+  });
+
+  test('in development, sign-in works through 127.0.0.1 and the machine’s network address as through localhost', async () => {
+    const network = Object.values(os.networkInterfaces())
+      .flat()
+      .find((entry) => entry && entry.family === 'IPv4' && !entry.internal)?.address;
+    for (const host of ['127.0.0.1', ...(network ? [network] : [])]) {
+      const page = await suite.browser.newPage();
+      await signIn(page, `http://${host}:${suite.app.port}`, demoUsers.admin.email);
+      await page.getByRole('heading', { name: 'Clients', level: 1 }).waitFor();
+      expect(new URL(page.url()).host).toBe(`${host}:${suite.app.port}`);
+      await page.close();
+    }
   });
 
   test('after repeated failures the page says how long to wait', async () => {

@@ -38,7 +38,7 @@ export function DataTable<Row>(props: {
             scrolledTo.current = rowKey(row);
             element.scrollIntoView({ block: 'center', behavior: 'smooth' });
           },
-          style: { background: 'var(--mantine-color-yellow-0)', boxShadow: 'inset 4px 0 0 var(--mantine-color-yellow-5)' },
+          style: { background: 'var(--mantine-color-yellow-1)', outline: '2px solid var(--mantine-color-yellow-5)', outlineOffset: -2 },
         }
       : {};
   const wide = useMediaQuery('(min-width: 48em)', true, { getInitialValueInEffect: false });
