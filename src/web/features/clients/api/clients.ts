@@ -49,7 +49,7 @@ export function useDeleteClient() {
     deleteWithUndo({
       id: client.id,
       name: client.name,
-      send: () => api<void>(`/api/admin/clients/${client.id}`, { method: 'DELETE' }).finally(() => queryClient.invalidateQueries({ queryKey: clientsKey })),
+      send: () => api<void>(`/api/admin/clients/${client.id}`, { method: 'DELETE', keepalive: true }).finally(() => queryClient.invalidateQueries({ queryKey: clientsKey })),
     });
 }
 

@@ -42,7 +42,7 @@ export function useDeleteProduct() {
       id: product.id,
       name: product.name,
       send: () =>
-        api<void>(`/api/admin/products/${product.id}`, { method: 'DELETE' }).finally(() =>
+        api<void>(`/api/admin/products/${product.id}`, { method: 'DELETE', keepalive: true }).finally(() =>
           Promise.all(refresh.map((queryKey) => queryClient.invalidateQueries({ queryKey }))),
         ),
     });
