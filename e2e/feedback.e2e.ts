@@ -152,12 +152,13 @@ describe.skipIf(!hasBrowser)('feedback and safety', () => {
     };
     await remove();
     const undo = notification(page, `“${title}” deleted`);
-    await captureScreens(page, 'admin-undo-delete', (p) => notification(p, `“${title}” deleted`).waitFor(), { mobileFullPage: false });
+    await captureScreens(page, 'admin-undo-delete', (p) => notification(p, `“${title}” deleted`).waitFor(), { mobileFullPage: false, notifications: true });
     await undo.getByRole('button', { name: 'Undo' }).click();
     await notification(page, `“${title}” restored`).waitFor();
     await row(page, title).waitFor();
 
     // Later, under the Deleted filter: the cards count no deleted session as active, and Restore shows the row where it went.
+    await dismissNotifications(page);
     await remove();
     await page.getByRole('combobox', { name: 'Status' }).click();
     await page.getByRole('option', { name: 'Deleted' }).click();

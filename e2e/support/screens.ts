@@ -15,7 +15,8 @@ export async function captureScreens(
   name: string,
   ready: (page: Page) => Promise<unknown>,
   // A full-screen dialog on a phone: the viewport is the screen; a whole-page shot would add the page behind it.
-  { mobileFullPage = true }: { mobileFullPage?: boolean } = {},
+  // The notifications of earlier steps are left out, unless they are what the screen shows.
+  { mobileFullPage = true, notifications = false }: { mobileFullPage?: boolean; notifications?: boolean } = {},
 ) {
   fs.mkdirSync(screenshotDir, { recursive: true });
   try {
@@ -26,7 +27,12 @@ export async function captureScreens(
       await page.setViewportSize(viewport);
       await ready(page);
       await page.evaluate(() => document.fonts.ready);
-      await page.screenshot({ path: path.join(screenshotDir, `${name}-${label}.png`), fullPage: label === 'mobile' && mobileFullPage, animations: 'disabled' });
+      await page.screenshot({
+        path: path.join(screenshotDir, `${name}-${label}.png`),
+        fullPage: label === 'mobile' && mobileFullPage,
+        animations: 'disabled',
+        style: notifications ? undefined : '.mantine-Notifications-root { display: none !important; }',
+      });
     }
   } finally {
     await page.setViewportSize(desktop);
