@@ -36,7 +36,7 @@ export async function readSessionForm(request: FastifyRequest, stagingDirectory:
           throw fileFailed ? commonErrors.malformedMultipart() : error;
         });
       } else {
-        (fields[part.fieldname] ??= []).push(String(part.value));
+        fields[part.fieldname] = [...(fields[part.fieldname] ?? []), String(part.value)];
       }
     }
   } catch (error) {

@@ -14,7 +14,7 @@ export type SessionProgress = {
   resume_position_seconds: number;
 };
 
-export type LearnerSession = {
+export type StudentSession = {
   id: string;
   title: string;
   description: string | null;
@@ -33,18 +33,18 @@ export type OverallProgress = {
 
 export type WatchFilter = 'not_started' | 'in_progress' | 'completed';
 
-export const learnerSessionsKey = ['learner-sessions'] as const;
+export const studentSessionsKey = ['student-sessions'] as const;
 
-type SessionsPage = { sessions: LearnerSession[]; next_cursor: string | null; overall_progress: OverallProgress };
+type SessionsPage = { sessions: StudentSession[]; next_cursor: string | null; overall_progress: OverallProgress };
 
 /**
  * The student's sessions of one product (or of all their products when `productId` is null), oldest
  * first, a page at a time ("Load more"), with their progress; and the overall counts of them all.
  */
-export function useLearnerSessions(productId: string | null, filters: { search: string; status: WatchFilter | null }) {
+export function useStudentSessions(productId: string | null, filters: { search: string; status: WatchFilter | null }) {
   const query = { productId, search: filters.search, status: filters.status, limit: 24 };
   const result = useInfiniteQuery({
-    queryKey: [...learnerSessionsKey, 'list', query],
+    queryKey: [...studentSessionsKey, 'list', query],
     queryFn: ({ pageParam }) => api<SessionsPage>(sessionsPath, { query: { ...query, cursor: pageParam } }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (page) => page.next_cursor ?? undefined,
@@ -54,18 +54,18 @@ export function useLearnerSessions(productId: string | null, filters: { search: 
 }
 
 /** What the top of the list shows: sessions to continue, and sessions added in the last 14 days. */
-export function useLearnerHighlights(productId: string | null) {
+export function useStudentHighlights(productId: string | null) {
   return useQuery({
-    queryKey: [...learnerSessionsKey, 'highlights', productId ?? 'all'],
-    queryFn: () => api<{ continue_watching: LearnerSession[]; new_sessions: LearnerSession[] }>(`${sessionsPath}/highlights`, { query: { productId } }),
+    queryKey: [...studentSessionsKey, 'highlights', productId ?? 'all'],
+    queryFn: () => api<{ continue_watching: StudentSession[]; new_sessions: StudentSession[] }>(`${sessionsPath}/highlights`, { query: { productId } }),
   });
 }
 
 /** One session of the student's, with their progress (the player); a 404 when it is not theirs. */
-export function useLearnerSession(id: string) {
+export function useStudentSession(id: string) {
   return useQuery({
-    queryKey: [...learnerSessionsKey, 'one', id],
-    queryFn: () => api<{ session: LearnerSession }>(`${sessionsPath}/${id}`).then((body) => body.session),
+    queryKey: [...studentSessionsKey, 'one', id],
+    queryFn: () => api<{ session: StudentSession }>(`${sessionsPath}/${id}`).then((body) => body.session),
     retry: (count, error) => !(error instanceof ApiError && error.status === 404) && count < 2,
   });
 }
