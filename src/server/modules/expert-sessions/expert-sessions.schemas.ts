@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pagingQuery } from '../../http/paging.ts';
+import { pagedResponse, pagingQuery } from '../../http/paging.ts';
 import { idSet, optionalText, requiredText, searchText, timestamp } from '../../http/schemas.ts';
 import { jsonText, withFields } from '../../http/serializer.ts';
 import { productSummary } from '../products/products.schemas.ts';
@@ -267,10 +267,8 @@ const exampleStudentSession = {
   progress: exampleProgress,
 };
 
-export const studentListResponse = z
-  .object({
-    sessions: z.array(studentSessionSchema),
-    next_cursor: z.string().nullable(),
+export const studentListResponse = pagedResponse('sessions', studentSessionSchema)
+  .extend({
     overall_progress: z
       .object({
         completed_sessions_count: z.number().int(),
