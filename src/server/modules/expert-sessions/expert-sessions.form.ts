@@ -1,4 +1,3 @@
-import fsp from 'node:fs/promises';
 import type { Multipart } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { commonErrors } from '../../http/errors.ts';

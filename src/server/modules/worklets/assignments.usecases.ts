@@ -5,7 +5,7 @@ import type { Actor } from '../auth/auth.guard.ts';
 import * as repository from './assignments.repository.ts';
 import type { AssignmentState } from './assignments.repository.ts';
 import { planMentorChanges, requireOneEntryEach, type PlanContext, type WantedMentors } from './assignments.plan.ts';
-import { alreadyAssigned, inactiveNotAllowed, mentorNotFound, otherMentor, primaryTaken, unknownWorklets, workletNotFound } from './worklets.errors.ts';
+import { inactiveNotAllowed, mentorNotFound, otherMentor, unknownWorklets, workletNotFound } from './worklets.errors.ts';
 import { lockPeople, lockWorklets, type LockedPerson, type Viewer } from './worklets.repository.ts';
 import { managesWorklets, mayViewMentor } from './worklets.policies.ts';
 import { mentorRoles, workletStatuses, type MentorRole, type WorkletStatus } from './worklets.table.ts';
