@@ -22,8 +22,12 @@ export async function runStep<Values>(
   const { writer } = step;
   const plan = await step.plan(ids);
   // A dry run against a database not migrated yet plans against an empty one.
-  const mapped = blankTarget ? new Map<string, never>() : await repository.findMapped(db, source, [...new Set(plan.rows.map((row) => row.sourceTable))]);
-  const stillThere = blankTarget ? new Set<string>() : await writer.existingIds(db, [...new Set([...mapped.values()].map((entry) => entry.targetId))]);
+  const mapped = blankTarget
+    ? new Map<string, never>()
+    : await repository.findMapped(db, source, [...new Set(plan.rows.map((row) => row.sourceTable))]);
+  const stillThere = blankTarget
+    ? new Set<string>()
+    : await writer.existingIds(db, [...new Set([...mapped.values()].map((entry) => entry.targetId))]);
   const fresh = plan.rows.filter((row) => !stillThere.has(mapped.get(keyOf(row))?.targetId ?? ''));
   const existing = writer.findExisting && !blankTarget ? await writer.findExisting(db, fresh) : new Map<string, string>();
 

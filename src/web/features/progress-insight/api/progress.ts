@@ -20,7 +20,8 @@ export type SessionStudentFilters = Filters<Omit<QueryOf<'/api/admin/progress/se
 /** A CSV download's address: the list's path with `.csv` and the same filters. */
 export function csvUrl(path: string, query: Query = {}) {
   const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) if (value !== undefined && value !== null && value !== '') params.set(name, String(value));
+  for (const [name, value] of Object.entries(query))
+    if (value !== undefined && value !== null && value !== '') params.set(name, String(value));
   const search = params.toString();
   return `${path}.csv${search ? `?${search}` : ''}`;
 }
@@ -51,11 +52,15 @@ export const studentSessionsPath = (studentId: string) => `${base}/students/${st
 export function useStudentProfile(studentId: string) {
   return useQuery({
     queryKey: ['progress', 'student', studentId],
-    queryFn: () => api<ResponseOf<'/api/admin/progress/students/{id}', 'get'>>(`${base}/students/${studentId}`).then((body) => body.student),
+    queryFn: () =>
+      api<ResponseOf<'/api/admin/progress/students/{id}', 'get'>>(`${base}/students/${studentId}`).then((body) => body.student),
   });
 }
 
-export function useStudentSessions(studentId: string, filters: Filters<Omit<QueryOf<'/api/admin/progress/students/{id}/sessions', 'get'>, 'limit' | 'cursor'>>) {
+export function useStudentSessions(
+  studentId: string,
+  filters: Filters<Omit<QueryOf<'/api/admin/progress/students/{id}/sessions', 'get'>, 'limit' | 'cursor'>>,
+) {
   return usePagedList<StudentSession, 'sessions'>({
     queryKey: ['progress', 'student-sessions', studentId],
     path: studentSessionsPath(studentId),

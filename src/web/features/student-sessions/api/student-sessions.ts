@@ -32,7 +32,8 @@ export function useStudentSessions(productId: string | null, filters: { search: 
 export function useStudentHighlights(productId: string | null) {
   return useQuery({
     queryKey: [...studentSessionsKey, 'highlights', productId ?? 'all'],
-    queryFn: () => api<ResponseOf<'/api/app/job-readiness/expert-sessions/highlights', 'get'>>(`${sessionsPath}/highlights`, { query: { productId } }),
+    queryFn: () =>
+      api<ResponseOf<'/api/app/job-readiness/expert-sessions/highlights', 'get'>>(`${sessionsPath}/highlights`, { query: { productId } }),
   });
 }
 
@@ -40,7 +41,8 @@ export function useStudentHighlights(productId: string | null) {
 export function useStudentSession(id: string) {
   return useQuery({
     queryKey: [...studentSessionsKey, 'one', id],
-    queryFn: () => api<ResponseOf<'/api/app/job-readiness/expert-sessions/{id}', 'get'>>(`${sessionsPath}/${id}`).then((body) => body.session),
+    queryFn: () =>
+      api<ResponseOf<'/api/app/job-readiness/expert-sessions/{id}', 'get'>>(`${sessionsPath}/${id}`).then((body) => body.session),
     retry: (count, error) => !(error instanceof ApiError && error.status === 404) && count < 2,
   });
 }
@@ -50,7 +52,10 @@ export type ProgressSave = BodyOf<'/api/app/job-readiness/expert-sessions/{id}/w
 const progressPath = (id: string) => `${sessionsPath}/${id}/watch-progress`;
 
 export const saveProgress = (id: string, save: ProgressSave) =>
-  api<ResponseOf<'/api/app/job-readiness/expert-sessions/{id}/watch-progress', 'post'>>(progressPath(id), { method: 'POST', body: save }).then((data) => data.progress);
+  api<ResponseOf<'/api/app/job-readiness/expert-sessions/{id}/watch-progress', 'post'>>(progressPath(id), {
+    method: 'POST',
+    body: save,
+  }).then((data) => data.progress);
 
 /**
  * A save while the page is going away: `keepalive` lets the request outlive the page, and being a
