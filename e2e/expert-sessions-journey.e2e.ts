@@ -110,7 +110,7 @@ describe.skipIf(!hasBrowser)('scenario 1: an expert session shared by several pr
     await page.keyboard.press('ArrowLeft');
     await sessionCard(page, 'Answering behavioural questions with STAR').waitFor();
     expect(await sessionCard(page).getByText('Not started').count()).toBe(1);
-    await captureScreens(page, 'learner-expert-sessions', (p) => sessionCard(p).waitFor());
+    await captureScreens(page, 'student-expert-sessions', (p) => sessionCard(p).waitFor());
 
     const start = sessionCard(page).getByRole('link', { name: `Start watching: ${title}` });
     playerPath = (await start.getAttribute('href'))!;
@@ -143,7 +143,7 @@ describe.skipIf(!hasBrowser)('scenario 1: an expert session shared by several pr
     await page.getByRole('status').filter({ hasText: 'Session completed — well done!' }).waitFor({ timeout: 15_000 });
     await expect.poll(() => video(page).evaluate((element: HTMLVideoElement) => element.ended)).toBe(true);
     await expect.poll(() => saveTriggers).toContain('completion');
-    await captureScreens(page, 'learner-expert-session-player', (p) => p.getByText('Session completed').waitFor());
+    await captureScreens(page, 'student-expert-session-player', (p) => p.getByText('Session completed').waitFor());
 
     await page.reload();
     await page.getByRole('status').filter({ hasText: 'Session completed' }).waitFor();

@@ -47,7 +47,7 @@ export class StagedVideo {
 const run = promisify(execFile);
 
 /** Duration in seconds, to the millisecond, measured by ffprobe from the file itself (a path, or a URL it reads by ranges; decision 028). */
-export async function measureDuration(file: string): Promise<number> {
+async function measureDuration(file: string): Promise<number> {
   try {
     const { stdout } = await run(ffprobe.path, ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], {
       timeout: 60_000,

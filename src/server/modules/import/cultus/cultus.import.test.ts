@@ -10,7 +10,7 @@ import { createTestDatabase, rowsOf } from '../../../../../test/support/test-dat
 import type { DatabaseConnection } from '../../../db/database.ts';
 import { createS3Storage } from '../../storage/s3-storage.ts';
 import { startS3TestServer } from '../../storage/s3-test-server.ts';
-import type { StepReport } from '../import-engine.ts';
+import type { StepReport } from '../import-plan.ts';
 import { runImport, type ImportContext, type ImportReport } from '../run-import.ts';
 import { objectKeyOf } from '../videos.ts';
 import { snapshotOf, stepCounts, sourceRows, type Snapshot } from '../import.test-support.ts';

@@ -8,13 +8,13 @@ import { useSearchField } from '../../../components/search-field.tsx';
 import { PagedListView } from '../../../components/states.tsx';
 import { notifyDone, notifyFailed } from '../../../lib/feedback.tsx';
 import { formatDate } from '../../../lib/labels.ts';
+import { useProductChoices } from '../../../lib/product-choices.ts';
 import {
   type ExpertSession,
   type SessionStatus,
   type SessionSummary,
   useExpertSession,
   useExpertSessions,
-  useJobReadinessProducts,
   useRestoreSession,
   useSessionSummary,
 } from '../api/expert-sessions.ts';
@@ -39,7 +39,7 @@ export function ExpertSessionsPage() {
   const filters = { search: search.term, productId, status };
   const sessions = useExpertSessions(filters);
   const summary = useSessionSummary(filters);
-  const products = useJobReadinessProducts();
+  const products = useProductChoices('JOB_READINESS');
   const restore = useRestoreSession();
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const close = () => setDialog(null);

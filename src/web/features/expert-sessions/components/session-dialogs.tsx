@@ -4,6 +4,7 @@ import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { FormDialog } from '../../../components/form-dialog.tsx';
 import { ImportedData } from '../../../components/imported-data.tsx';
 import { notifyDone, notifyFailed, notifyUndoable } from '../../../lib/feedback.tsx';
+import { ProductMultiSelect } from '../../../components/product-multi-select.tsx';
 import { isBlank, useForm } from '../../../lib/form.ts';
 import {
   type ExpertSession,
@@ -15,7 +16,6 @@ import {
   useUpdateSession,
 } from '../api/expert-sessions.ts';
 import { type DraftValues, isInFlight, type UploadDraft, type UploadState, uploadDrafts, useUploadDraft } from '../api/resumable-upload.ts';
-import { ProductPicker } from './product-picker.tsx';
 import { VideoDropField } from './video-drop-field.tsx';
 
 export const formatDuration = (seconds: number) => {
@@ -24,6 +24,11 @@ export const formatDuration = (seconds: number) => {
   const s = String(Math.floor(seconds % 60)).padStart(2, '0');
   return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 };
+
+/** The JOB_READINESS products a session can belong to. */
+const SessionProductsSelect = (props: { value: string[]; onChange: (ids: string[]) => void; error?: string }) => (
+  <ProductMultiSelect {...props} type="JOB_READINESS" required description="Students of clients with any of these products can watch the session." />
+);
 
 type Fields = { title: string; description: string; product_ids: string[] };
 
@@ -42,6 +47,7 @@ function useUploadForm(key: string, target: UploadDraft['target'], values: () =>
   const [asking, setAsking] = useState(false);
   const latest = useRef(values);
   latest.current = values;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a draft's target is fixed by its key; a new key is a new draft
   useEffect(() => {
     uploadDrafts.ensure(key, target);
     uploadDrafts.toForeground(key);
@@ -140,7 +146,7 @@ export function CreateSessionDialog({ draftKey, onClose, onCreated }: { draftKey
     <FormDialog title="New expert session" submitLabel="Create session" pending={create.isPending} error={create.error} onSubmit={submit} onClose={requestClose} size="lg">
       <TextInput label="Title" required data-autofocus {...form.text('title')} />
       <Textarea label="Description" autosize minRows={2} maxRows={6} {...form.text('description')} />
-      <ProductPicker value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
+      <SessionProductsSelect value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
       <VideoDropField draftKey={key} state={state} fileName={draft?.fileName ?? null} onChosen={() => setVideoError(undefined)} error={videoError} />
     </FormDialog>
   );
@@ -195,7 +201,7 @@ export function EditSessionDialog({ session, draftKey, onClose }: { session: Exp
     <FormDialog title={`Edit ${session.title}`} submitLabel="Save changes" pending={update.isPending} error={update.error} onSubmit={submit} onClose={requestClose} size="lg">
       <TextInput label="Title" required data-autofocus {...form.text('title')} />
       <Textarea label="Description" autosize minRows={2} maxRows={6} {...form.text('description')} />
-      <ProductPicker value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
+      <SessionProductsSelect value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
       {removed.length > 0 && (
         <Alert
           color={nobodyLoses ? 'blue' : 'orange'}
@@ -209,6 +215,7 @@ export function EditSessionDialog({ session, draftKey, onClose }: { session: Exp
         </Alert>
       )}
       {session.video_url && (
+        // biome-ignore lint/a11y/useMediaCaption: the admin's check of which file is stored; uploads carry no captions yet
         <video
           src={session.video_url}
           controls
