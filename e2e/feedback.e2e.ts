@@ -17,10 +17,16 @@ const row = (page: Page, text: string) => page.getByRole('row').filter({ has: pa
 const notification = (page: Page, text: string | RegExp) => page.locator('.mantine-Notification-root').filter({ hasText: text });
 /** Closes the notifications still showing, so that a screenshot shows only what it is about. */
 async function dismissNotifications(page: Page) {
-  for (const close of await page.locator('.mantine-Notification-root button.mantine-Notification-closeButton').all()) await close.click().catch(() => {});
-  await page.locator('.mantine-Notification-root').first().waitFor({ state: 'detached' }).catch(() => {});
+  for (const close of await page.locator('.mantine-Notification-root button.mantine-Notification-closeButton').all())
+    await close.click().catch(() => {});
+  await page
+    .locator('.mantine-Notification-root')
+    .first()
+    .waitFor({ state: 'detached' })
+    .catch(() => {});
 }
-const navigateTo = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name }).click();
+const navigateTo = (page: Page, name: string) =>
+  page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name }).click();
 
 async function chooseProduct(page: Page, dialog: ReturnType<Page['getByRole']>, name: string) {
   await dialog.getByRole('combobox', { name: /^Products/ }).click();
@@ -53,9 +59,14 @@ describe.skipIf(!hasBrowser)('feedback and safety', () => {
       const dialog = page.getByRole('dialog', { name: 'New expert session' });
       await dialog.getByLabel('Video file').setInputFiles(fake);
       await dialog.getByRole('alert').getByText('talk.mp4 is not a video: choose an MP4, WebM or QuickTime file.').waitFor();
-      await captureScreens(page, 'admin-expert-session-not-a-video', (p) => p.getByText('talk.mp4 is not a video', { exact: false }).waitFor(), {
-        mobileFullPage: false,
-      });
+      await captureScreens(
+        page,
+        'admin-expert-session-not-a-video',
+        (p) => p.getByText('talk.mp4 is not a video', { exact: false }).waitFor(),
+        {
+          mobileFullPage: false,
+        },
+      );
       expect(uploads.map((request) => request.method())).toEqual([]);
       // Nothing is uploading: the form closes without asking.
       await dialog.getByRole('button', { name: 'Cancel' }).click();
@@ -105,9 +116,14 @@ describe.skipIf(!hasBrowser)('feedback and safety', () => {
       const question = page.getByRole('dialog', { name: 'The video is still uploading' });
       await question.getByText(/background-talk\.mp4 is at \d+%/).waitFor();
       await dismissNotifications(page);
-      await captureScreens(page, 'admin-expert-session-close-uploading', (p) => p.getByRole('dialog', { name: 'The video is still uploading' }).waitFor(), {
-        mobileFullPage: false,
-      });
+      await captureScreens(
+        page,
+        'admin-expert-session-close-uploading',
+        (p) => p.getByRole('dialog', { name: 'The video is still uploading' }).waitFor(),
+        {
+          mobileFullPage: false,
+        },
+      );
       await question.getByRole('button', { name: 'Back to the form' }).click();
       await expect.poll(() => dialog.getByLabel(/^Title/).inputValue()).toBe('Background talk');
       await dialog.getByRole('button', { name: 'Cancel' }).click();
@@ -145,14 +161,22 @@ describe.skipIf(!hasBrowser)('feedback and safety', () => {
     const title = 'Your CV in six seconds';
     await page.goto(`${suite.app.url}/admin/expert-sessions`);
     const remove = async () => {
-      await row(page, title).getByRole('button', { name: `Actions for ${title}` }).click();
+      await row(page, title)
+        .getByRole('button', { name: `Actions for ${title}` })
+        .click();
       await page.getByRole('menuitem', { name: 'Delete' }).click();
-      await page.getByRole('dialog', { name: `Delete ${title}?` }).getByRole('button', { name: 'Delete session' }).click();
+      await page
+        .getByRole('dialog', { name: `Delete ${title}?` })
+        .getByRole('button', { name: 'Delete session' })
+        .click();
       await row(page, title).waitFor({ state: 'detached' });
     };
     await remove();
     const undo = notification(page, `“${title}” deleted`);
-    await captureScreens(page, 'admin-undo-delete', (p) => notification(p, `“${title}” deleted`).waitFor(), { mobileFullPage: false, notifications: true });
+    await captureScreens(page, 'admin-undo-delete', (p) => notification(p, `“${title}” deleted`).waitFor(), {
+      mobileFullPage: false,
+      notifications: true,
+    });
     await undo.getByRole('button', { name: 'Undo' }).click();
     await notification(page, `“${title}” restored`).waitFor();
     await row(page, title).waitFor();
@@ -207,22 +231,32 @@ describe.skipIf(!hasBrowser)('feedback and safety', () => {
 
   test('a client with students cannot be deleted: the dialog says what to do instead, with no Delete button', async () => {
     await navigateTo(page, 'Clients');
-    await row(page, 'Contoso Institute of Technology').getByRole('button', { name: 'More actions for Contoso Institute of Technology' }).click();
+    await row(page, 'Contoso Institute of Technology')
+      .getByRole('button', { name: 'More actions for Contoso Institute of Technology' })
+      .click();
     await page.getByRole('menuitem', { name: 'Delete' }).click();
     const dialog = page.getByRole('dialog', { name: 'Contoso Institute of Technology cannot be deleted' });
     await dialog.getByText(/still has 3 students\. Move them to another client/).waitFor();
     await dismissNotifications(page);
     expect(await dialog.getByRole('button', { name: /delete/i }).count()).toBe(0);
-    await captureScreens(page, 'admin-client-cannot-delete', (p) => p.getByRole('dialog').getByRole('button', { name: 'Deactivate instead' }).waitFor(), {
-      mobileFullPage: false,
-    });
+    await captureScreens(
+      page,
+      'admin-client-cannot-delete',
+      (p) => p.getByRole('dialog').getByRole('button', { name: 'Deactivate instead' }).waitFor(),
+      {
+        mobileFullPage: false,
+      },
+    );
     await dialog.getByRole('button', { name: 'Close', exact: true }).click();
     await dialog.waitFor({ state: 'detached' });
   });
 
   test('reactivating a mentor keeps who assigned them first, and says who reactivated them', async () => {
     await navigateTo(page, 'Worklets');
-    await page.getByRole('listitem', { name: /^25NWD01WT / }).getByRole('button', { name: 'Mentors of Mock-interview coach bot' }).click();
+    await page
+      .getByRole('listitem', { name: /^25NWD01WT / })
+      .getByRole('button', { name: 'Mentors of Mock-interview coach bot' })
+      .click();
     const dialog = page.getByRole('dialog', { name: 'Mentors of Mock-interview coach bot' });
     await dialog.getByRole('tab', { name: 'Assignments' }).click();
     const omar = dialog.locator('[data-assignment="Omar Mentor"]');
@@ -240,9 +274,14 @@ describe.skipIf(!hasBrowser)('feedback and safety', () => {
   test('a disabled student is marked on their mentor’s worklet, and told at sign-in that the account is disabled', async () => {
     const { liam, mentorMaya } = demoData.users;
     await navigateTo(page, 'Users');
-    await row(page, liam.name).getByRole('button', { name: `Actions for ${liam.name}` }).click();
+    await row(page, liam.name)
+      .getByRole('button', { name: `Actions for ${liam.name}` })
+      .click();
     await page.getByRole('menuitem', { name: 'Disable' }).click();
-    await page.getByRole('dialog', { name: `Disable ${liam.name}?` }).getByRole('button', { name: 'Disable' }).click();
+    await page
+      .getByRole('dialog', { name: `Disable ${liam.name}?` })
+      .getByRole('button', { name: 'Disable' })
+      .click();
     await notification(page, `${liam.name} disabled and signed out everywhere`).waitFor();
     await signOut(page);
 
@@ -252,8 +291,15 @@ describe.skipIf(!hasBrowser)('feedback and safety', () => {
     const liamEntry = students.locator(`[data-student="${liam.email}"]`);
     await liamEntry.getByText('Disabled').waitFor();
     await dismissNotifications(page);
-    expect(await liamEntry.getByRole('link', { name: `Email ${liam.name}: ${liam.email}` }).getAttribute('href')).toBe(`mailto:${liam.email}`);
-    await captureScreens(page, 'mentor-worklets-disabled-student', (p) => p.getByRole('listitem', { name: /^25NWD01WT / }).getByText('Disabled').waitFor());
+    expect(await liamEntry.getByRole('link', { name: `Email ${liam.name}: ${liam.email}` }).getAttribute('href')).toBe(
+      `mailto:${liam.email}`,
+    );
+    await captureScreens(page, 'mentor-worklets-disabled-student', (p) =>
+      p
+        .getByRole('listitem', { name: /^25NWD01WT / })
+        .getByText('Disabled')
+        .waitFor(),
+    );
     await signOut(page);
 
     await page.getByLabel('Email').fill(liam.email);

@@ -87,7 +87,10 @@ describe.skipIf(!hasBrowser)('scenario 3: a resumable upload interrupted mid-way
     expect(Math.min(...patchOffsets.slice(beforeResume))).toBeGreaterThanOrEqual(interruptedAt);
 
     await dialog.getByRole('button', { name: 'Create session' }).click();
-    await page.locator('.mantine-Notification-root').filter({ hasText: /created: \d+:\d\d long/ }).waitFor();
+    await page
+      .locator('.mantine-Notification-root')
+      .filter({ hasText: /created: \d+:\d\d long/ })
+      .waitFor();
     await page.getByRole('dialog').waitFor({ state: 'detached' });
 
     const expected = fs.readFileSync(video);

@@ -94,7 +94,12 @@ describe.skipIf(!hasBrowser)('signing in and out', () => {
     const programmes = page.getByRole('link', { name: /^Open / });
     await programmes.first().waitFor();
     expect(await programmes.locator('h3').allTextContents()).toEqual(['Career Launchpad', 'Interview Ready']);
-    await captureScreens(page, 'student-home', (p) => p.getByRole('link', { name: /^Open / }).first().waitFor());
+    await captureScreens(page, 'student-home', (p) =>
+      p
+        .getByRole('link', { name: /^Open / })
+        .first()
+        .waitFor(),
+    );
 
     for (const elsewhere of ['/admin/clients', '/mentor']) {
       await page.goto(`${suite.app.url}${elsewhere}`);

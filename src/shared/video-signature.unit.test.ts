@@ -16,7 +16,8 @@ describe('video signatures', () => {
   it('rule out what cannot begin a video, however few bytes there are, and never the start of one', () => {
     for (const name of ['sample.mp4', 'sample.webm', 'sample.mov']) {
       const video = fixture(name);
-      for (let length = 0; length <= sniffBytes; length += 1) expect(ruledOutAsVideo(video.subarray(0, length)), `${name}, ${length} bytes`).toBe(false);
+      for (let length = 0; length <= sniffBytes; length += 1)
+        expect(ruledOutAsVideo(video.subarray(0, length)), `${name}, ${length} bytes`).toBe(false);
     }
     expect(ruledOutAsVideo(text('hello'))).toBe(true);
     expect(ruledOutAsVideo(text('<!doctype html>'))).toBe(true);

@@ -9,7 +9,9 @@ import { createTestDatabase, rowsOf, type TestDatabase } from '../../../test/sup
 import { defaultMigrationsFolder } from './database.ts';
 import { migrateDatabase, migrationsUpTo } from './migrate.ts';
 
-const journal: { entries: { tag: string }[] } = JSON.parse(fs.readFileSync(path.join(defaultMigrationsFolder, 'meta/_journal.json'), 'utf8'));
+const journal: { entries: { tag: string }[] } = JSON.parse(
+  fs.readFileSync(path.join(defaultMigrationsFolder, 'meta/_journal.json'), 'utf8'),
+);
 const ours = journal.entries.findIndex((entry) => entry.tag.endsWith('_feedback_and_defects'));
 const before = journal.entries[ours - 1]!.tag;
 
@@ -56,11 +58,15 @@ beforeAll(async () => {
   }
   await db.execute(sql`insert into client_product_assignments (client_id, product_id) values (${id.client}, ${id.career})`);
   await db.execute(sql`insert into job_readiness_expert_sessions (id, title, video_duration) values (${id.session}, 'CVs', 100)`);
-  await db.execute(sql`insert into job_readiness_expert_session_products (expert_session_id, product_id) values (${id.session}, ${id.career})`);
+  await db.execute(
+    sql`insert into job_readiness_expert_session_products (expert_session_id, product_id) values (${id.session}, ${id.career})`,
+  );
   await db.execute(sql`insert into job_readiness_expert_session_progress (student_id, expert_session_id, watch_time_seconds, completion_percentage, is_completed)
     values (${id.student}, ${id.session}, 100, 100, true), (${id.leaver}, ${id.session}, 40, 40, false)`);
   await db.execute(sql`insert into worklets (id, cert_id, title, product_id) values (${id.worklet}, 'W1', 'Chatbot', ${id.career})`);
-  await db.execute(sql`insert into worklet_students (worklet_id, student_id) values (${id.worklet}, ${id.student}), (${id.worklet}, ${id.leaver})`);
+  await db.execute(
+    sql`insert into worklet_students (worklet_id, student_id) values (${id.worklet}, ${id.student}), (${id.worklet}, ${id.leaver})`,
+  );
   // Maya: assigned by Sam on 5 January, deactivated, reactivated by Ada on 9 January (as the app wrote it:
   // the reactivation renewed assigned_at and assigned_by).
   await db.execute(sql`insert into mentor_worklet_assignments (id, mentor_id, worklet_id, role_type, assigned_at, assigned_by)
@@ -84,7 +90,9 @@ describe('the feedback-and-defects migration on existing data', () => {
       { id: id.careerLower, name: 'career launchpad (3)' },
       { id: id.careerCourse, name: 'Career Launchpad' },
     ]);
-    await expect(database.db.execute(sql`insert into products (name, type) values ('CAREER LAUNCHPAD', 'JOB_READINESS')`)).rejects.toThrow();
+    await expect(
+      database.db.execute(sql`insert into products (name, type) values ('CAREER LAUNCHPAD', 'JOB_READINESS')`),
+    ).rejects.toThrow();
   });
 
   it('gives a reactivated assignment its first assignment back from the timeline', async () => {
@@ -106,7 +114,12 @@ describe('the feedback-and-defects migration on existing data', () => {
 
   it('leaves disabled students out of the statistics, and counts them again once enabled', async () => {
     const stats = async () =>
-      (await rowsOf(database.db, sql`select eligible_students, viewers, completed_students from job_readiness_expert_session_stats where expert_session_id = ${id.session}`))[0];
+      (
+        await rowsOf(
+          database.db,
+          sql`select eligible_students, viewers, completed_students from job_readiness_expert_session_stats where expert_session_id = ${id.session}`,
+        )
+      )[0];
     expect(await stats()).toEqual({ eligible_students: 1, viewers: 1, completed_students: 1 });
     await database.db.execute(sql`update users set banned = false where id = ${id.leaver}`);
     expect(await stats()).toEqual({ eligible_students: 2, viewers: 2, completed_students: 1 });

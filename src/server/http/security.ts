@@ -66,7 +66,9 @@ export function createOriginPolicy({ isProduction, publicUrl }: { isProduction: 
     listeningOn(addresses: Array<AddressInfo | string>) {
       if (isProduction) return;
       // A string is a Unix socket or a pipe: no origin of its own.
-      for (const address of addresses) if (typeof address !== 'string') for (const host of reachableHosts(address.address)) listening.add(`http://${host}:${address.port}`);
+      for (const address of addresses)
+        if (typeof address !== 'string')
+          for (const host of reachableHosts(address.address)) listening.add(`http://${host}:${address.port}`);
     },
     /** The refusal of a request from `origin`, naming the setting that decides. */
     refusal(origin: string | undefined) {
@@ -74,7 +76,9 @@ export function createOriginPolicy({ isProduction, publicUrl }: { isProduction: 
       const accepted = isProduction
         ? `this server accepts sign-ins and changes only from its PUBLIC_URL, ${publicOrigin}`
         : `in development this server accepts them from localhost, 127.0.0.1 and [::1], from the addresses it listens on${listening.size ? ` (${[...listening].join(', ')})` : ''} and from PUBLIC_URL (${publicOrigin})`;
-      const fix = origin ? `Open the app at ${publicOrigin}, or set PUBLIC_URL=${origin} if that is the address people use.` : `Open the app at ${publicOrigin}.`;
+      const fix = origin
+        ? `Open the app at ${publicOrigin}, or set PUBLIC_URL=${origin} if that is the address people use.`
+        : `Open the app at ${publicOrigin}.`;
       return new AppError('csrf.origin_mismatch', 403, `${from}: ${accepted}. ${fix}`, {
         origin: origin ?? null,
         setting: 'PUBLIC_URL',

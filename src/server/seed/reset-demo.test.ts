@@ -22,7 +22,9 @@ afterAll(() => {
 });
 
 const configFor = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'silent', ...env });
-const demoEmails = Object.values(demoData.users).map((user) => user.email).sort();
+const demoEmails = Object.values(demoData.users)
+  .map((user) => user.email)
+  .sort();
 const emailsIn = async (db: Parameters<typeof rowsOf>[0]) =>
   (await rowsOf<{ email: string }>(db, sql`select email from users order by email`)).map((row) => row.email);
 
@@ -88,14 +90,19 @@ describe('npm run reset-demo', () => {
       const database = await createTestDatabase();
       try {
         await database.db.execute(sql`create table leftover (id int)`);
-        await database.db.execute(sql`insert into users (id, name, email, role) values (gen_random_uuid(), 'Stranger', 'stranger@test.dev', 'admin')`);
+        await database.db.execute(
+          sql`insert into users (id, name, email, role) values (gen_random_uuid(), 'Stranger', 'stranger@test.dev', 'admin')`,
+        );
         const config = configFor({ DATA_DIR: newDataDir(), DATABASE_URL: database.url! });
         await expect(resetDemo(config, { log: () => {} })).rejects.toBeInstanceOf(ResetRefusedError);
         expect(await emailsIn(database.db)).toEqual(['stranger@test.dev']);
 
         await resetDemo(config, { force: true, log: () => {} });
         expect(await emailsIn(database.db)).toEqual(demoEmails);
-        const [leftover] = await rowsOf<{ n: number }>(database.db, sql`select count(*)::int as n from pg_tables where tablename = 'leftover'`);
+        const [leftover] = await rowsOf<{ n: number }>(
+          database.db,
+          sql`select count(*)::int as n from pg_tables where tablename = 'leftover'`,
+        );
         expect(leftover!.n).toBe(0);
       } finally {
         await database.close();

@@ -12,8 +12,14 @@ import { bootstrapData } from './bootstrap.ts';
 export function resetRisks(config: Config): string[] {
   const risks: string[] = [];
   if (config.isProduction) risks.push('NODE_ENV is production');
-  if (config.databaseUrl) risks.push(`DATABASE_URL points at a PostgreSQL server (${new URL(config.databaseUrl).host}): every table in its database would be dropped`);
-  if (config.storage.driver === 's3') risks.push(`STORAGE_DRIVER=s3: the videos in bucket ${config.storage.bucket} would belong to no session (the sweeper then deletes them)`);
+  if (config.databaseUrl)
+    risks.push(
+      `DATABASE_URL points at a PostgreSQL server (${new URL(config.databaseUrl).host}): every table in its database would be dropped`,
+    );
+  if (config.storage.driver === 's3')
+    risks.push(
+      `STORAGE_DRIVER=s3: the videos in bucket ${config.storage.bucket} would belong to no session (the sweeper then deletes them)`,
+    );
   return risks;
 }
 
@@ -30,14 +36,19 @@ export class ResetRefusedError extends Error {
  * The server must be stopped (the data-dir lock says so for the embedded database). Then migrates
  * and seeds as a first start does, and prints the sign-ins.
  */
-export async function resetDemo(config: Config, { force = false, log = console.log }: { force?: boolean; log?: (line: string) => void } = {}) {
+export async function resetDemo(
+  config: Config,
+  { force = false, log = console.log }: { force?: boolean; log?: (line: string) => void } = {},
+) {
   const risks = resetRisks(config);
   if (risks.length > 0 && !force) throw new ResetRefusedError(risks);
   const releaseLock = config.databaseUrl ? () => {} : acquireDataDirLock(config.dataDir);
   try {
     const folders = [...(config.databaseUrl ? [] : ['pglite']), ...(config.storage.driver === 'local' ? ['storage', 'uploads'] : [])];
     for (const folder of folders) await fsp.rm(path.join(config.dataDir, folder), { recursive: true, force: true });
-    const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl, poolSize: 2 } : { dataDir: path.join(config.dataDir, 'pglite') });
+    const database = await openDatabase(
+      config.databaseUrl ? { url: config.databaseUrl, poolSize: 2 } : { dataDir: path.join(config.dataDir, 'pglite') },
+    );
     try {
       if (config.databaseUrl) {
         log(`Dropping every table of ${new URL(config.databaseUrl).pathname.slice(1)}.`);

@@ -13,8 +13,6 @@ import type { Storage } from '../storage/storage.ts';
 import { sniffBytes, sniffVideoType, type VideoMediaType } from '../../../shared/video-signature.ts';
 import { notAVideo, unreadableVideo, uploadNotFound, videoTooLarge } from './expert-sessions.errors.ts';
 
-
-
 /** Where a staged video's bytes are: a file on local disk, or an object already in storage (a resumable upload in the bucket). */
 export type VideoSource = { file: string } | { object: string };
 

@@ -43,7 +43,8 @@ describe('products API', () => {
   });
 
   it('keeps names unique per type whatever their case: 409 naming the field, nothing written', async () => {
-    const create = (name: string, type?: string) => t.request({ method: 'POST', url: '/api/admin/products', as: 'admin', payload: { name, type } });
+    const create = (name: string, type?: string) =>
+      t.request({ method: 'POST', url: '/api/admin/products', as: 'admin', payload: { name, type } });
     for (const name of ['Interview Ready', 'interview ready', '  INTERVIEW READY ']) {
       const taken = await create(name);
       expect(taken.statusCode, name).toBe(409);
@@ -56,13 +57,28 @@ describe('products API', () => {
     // Another type may have it.
     const course = await create('Interview Ready', 'COURSE');
     expect(course.statusCode).toBe(201);
-    const renamed = await t.request({ method: 'PATCH', url: `/api/admin/products/${t.ids.products.career}`, as: 'admin', payload: { name: 'interview ready' } });
+    const renamed = await t.request({
+      method: 'PATCH',
+      url: `/api/admin/products/${t.ids.products.career}`,
+      as: 'admin',
+      payload: { name: 'interview ready' },
+    });
     expect(renamed.statusCode).toBe(409);
-    const retyped = await t.request({ method: 'PATCH', url: `/api/admin/products/${course.json().product.id}`, as: 'admin', payload: { type: 'JOB_READINESS' } });
+    const retyped = await t.request({
+      method: 'PATCH',
+      url: `/api/admin/products/${course.json().product.id}`,
+      as: 'admin',
+      payload: { type: 'JOB_READINESS' },
+    });
     expect(retyped.statusCode).toBe(409);
     const names = (await t.request({ method: 'GET', url: '/api/admin/products?search=interview', as: 'admin' })).json().products;
-    expect(names.map((p: { name: string; type: string }) => `${p.name} ${p.type}`).sort()).toEqual(['Interview Ready COURSE', 'Interview Ready JOB_READINESS']);
-    expect((await t.request({ method: 'DELETE', url: `/api/admin/products/${course.json().product.id}`, as: 'admin' })).statusCode).toBe(204);
+    expect(names.map((p: { name: string; type: string }) => `${p.name} ${p.type}`).sort()).toEqual([
+      'Interview Ready COURSE',
+      'Interview Ready JOB_READINESS',
+    ]);
+    expect((await t.request({ method: 'DELETE', url: `/api/admin/products/${course.json().product.id}`, as: 'admin' })).statusCode).toBe(
+      204,
+    );
   });
 
   it('rejects an unknown type and an empty change', async () => {
@@ -73,7 +89,7 @@ describe('products API', () => {
     expect(empty.statusCode).toBe(400);
   });
 
-  it("lists a changed product by its new name and type (its summary is stored with it)", async () => {
+  it('lists a changed product by its new name and type (its summary is stored with it)', async () => {
     const url = `/api/admin/products/${t.ids.products.interview}`;
     await t.request({ method: 'PATCH', url, as: 'admin', payload: { name: 'Interview Lab', type: 'COURSE' } });
     const client = (await t.request({ method: 'GET', url: `/api/admin/clients/${t.ids.clients.acme}`, as: 'admin' })).json();
@@ -82,7 +98,9 @@ describe('products API', () => {
   });
 
   it('removes client links when a product is deleted', async () => {
-    expect((await t.request({ method: 'DELETE', url: `/api/admin/products/${t.ids.products.interview}`, as: 'admin' })).statusCode).toBe(204);
+    expect((await t.request({ method: 'DELETE', url: `/api/admin/products/${t.ids.products.interview}`, as: 'admin' })).statusCode).toBe(
+      204,
+    );
     const client = (await t.request({ method: 'GET', url: `/api/admin/clients/${t.ids.clients.acme}`, as: 'admin' })).json();
     expect(client.client.products).toEqual([]);
   });

@@ -141,7 +141,10 @@ const statementTime = sql`clock_timestamp()`;
 type AssignmentValues = Omit<typeof assignments.$inferInsert, 'assignedAt' | 'deactivatedAt' | 'firstAssignedAt' | 'firstAssignedBy'>;
 
 export async function insertAssignment(db: Database, values: AssignmentValues) {
-  const [row] = await db.insert(assignments).values({ ...values, assignedAt: statementTime }).returning({ id: assignments.id });
+  const [row] = await db
+    .insert(assignments)
+    .values({ ...values, assignedAt: statementTime })
+    .returning({ id: assignments.id });
   return row!.id;
 }
 
@@ -164,7 +167,10 @@ export async function updateAssignment(db: Database, id: string, values: Partial
       : values.isActive === false
         ? { deactivatedAt: statementTime }
         : {};
-  await db.update(assignments).set({ ...values, ...times }).where(eq(assignments.id, id));
+  await db
+    .update(assignments)
+    .set({ ...values, ...times })
+    .where(eq(assignments.id, id));
 }
 
 export type HistoryEntry = {
@@ -221,7 +227,10 @@ export async function countMentorWorklets(db: Database, mentorId: string) {
 
 export async function userExists(db: Database, id: string) {
   const [row] = await prepared(db, 'user_exists', (db) =>
-    db.select({ id: users.id }).from(users).where(eq(users.id, sql.placeholder('id'))),
+    db
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.id, sql.placeholder('id'))),
   ).execute({ id });
   return Boolean(row);
 }

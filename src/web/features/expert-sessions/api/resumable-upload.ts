@@ -90,7 +90,8 @@ export const uploadDrafts = {
       retryDelays: [0, 1000, 3000, 5000, 10000, 20000],
       metadata: { filename: file.name, filetype: file.type },
       removeFingerprintOnSuccess: true,
-      onProgress: (sent, total) => setState(key, (previous) => (previous.status === 'paused' ? previous : { status: 'uploading', sent, total })),
+      onProgress: (sent, total) =>
+        setState(key, (previous) => (previous.status === 'paused' ? previous : { status: 'uploading', sent, total })),
       onSuccess: () => setState(key, { status: 'done', uploadId: upload.url!.split('/').pop()!, total: file.size }),
       onError: (error) =>
         setState(key, (previous) =>
@@ -114,7 +115,11 @@ export const uploadDrafts = {
   },
 
   resume(key: string) {
-    setState(key, (previous) => (previous.status === 'paused' || previous.status === 'failed' ? { status: 'uploading', sent: previous.sent, total: previous.total } : previous));
+    setState(key, (previous) =>
+      previous.status === 'paused' || previous.status === 'failed'
+        ? { status: 'uploading', sent: previous.sent, total: previous.total }
+        : previous,
+    );
     uploads.get(key)?.start();
   },
 

@@ -69,7 +69,11 @@ export function ExpertSessionsPage() {
     const key = uploadDrafts.takeRequest();
     const draft = key ? uploadDrafts.get(key) : undefined;
     if (!key || !draft) return;
-    setDialog(draft.target.kind === 'create' ? { kind: 'create', draftKey: key } : { kind: 'edit-draft', sessionId: draft.target.sessionId, draftKey: key });
+    setDialog(
+      draft.target.kind === 'create'
+        ? { kind: 'create', draftKey: key }
+        : { kind: 'edit-draft', sessionId: draft.target.sessionId, draftKey: key },
+    );
   }, [requested]);
 
   return (
@@ -123,7 +127,12 @@ export function ExpertSessionsPage() {
               header: 'Session',
               cell: (session) => (
                 <>
-                  <Anchor component={Link} to={`/admin/expert-sessions/${session.id}/progress`} fw={600} aria-label={`Progress of ${session.title}`}>
+                  <Anchor
+                    component={Link}
+                    to={`/admin/expert-sessions/${session.id}/progress`}
+                    fw={600}
+                    aria-label={`Progress of ${session.title}`}
+                  >
                     {session.title}
                   </Anchor>
                   <Text size="sm" c="dimmed" lineClamp={1} maw={320}>
@@ -168,7 +177,12 @@ export function ExpertSessionsPage() {
             ]}
             actions={(session) =>
               session.deleted_at ? (
-                <Button size="xs" variant="default" loading={restore.isPending && restore.variables === session.id} onClick={() => onRestore(session)}>
+                <Button
+                  size="xs"
+                  variant="default"
+                  loading={restore.isPending && restore.variables === session.id}
+                  onClick={() => onRestore(session)}
+                >
                   Restore
                 </Button>
               ) : (
@@ -192,7 +206,9 @@ export function ExpertSessionsPage() {
           />
         )}
       </PagedListView>
-      {dialog?.kind === 'create' && <CreateSessionDialog draftKey={dialog.draftKey} onClose={close} onCreated={(session) => setShown(session.id)} />}
+      {dialog?.kind === 'create' && (
+        <CreateSessionDialog draftKey={dialog.draftKey} onClose={close} onCreated={(session) => setShown(session.id)} />
+      )}
       {dialog?.kind === 'edit' && <EditSessionDialog session={dialog.session} onClose={close} />}
       {dialog?.kind === 'edit-draft' && <EditDraftDialog sessionId={dialog.sessionId} draftKey={dialog.draftKey} onClose={close} />}
       {dialog?.kind === 'delete' && <DeleteSessionDialog session={dialog.session} onClose={close} />}
@@ -212,7 +228,12 @@ function EditDraftDialog({ sessionId, draftKey, onClose }: { sessionId: string; 
 }
 
 function StatusBadge({ session }: { session: ExpertSession }) {
-  if (session.deleted_at) return <Badge color="red" variant="light" tt="none">Deleted</Badge>;
+  if (session.deleted_at)
+    return (
+      <Badge color="red" variant="light" tt="none">
+        Deleted
+      </Badge>
+    );
   return session.is_active ? (
     <Badge color="green" variant="dot" tt="none">
       Active

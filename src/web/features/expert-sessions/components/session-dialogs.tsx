@@ -27,7 +27,12 @@ export const formatDuration = (seconds: number) => {
 
 /** The JOB_READINESS products a session can belong to. */
 const SessionProductsSelect = (props: { value: string[]; onChange: (ids: string[]) => void; error?: string }) => (
-  <ProductMultiSelect {...props} type="JOB_READINESS" required description="Students of clients with any of these products can watch the session." />
+  <ProductMultiSelect
+    {...props}
+    type="JOB_READINESS"
+    required
+    description="Students of clients with any of these products can watch the session."
+  />
 );
 
 type Fields = { title: string; description: string; product_ids: string[] };
@@ -67,7 +72,11 @@ function useUploadForm(key: string, target: UploadDraft['target'], values: () =>
       onBack={() => setAsking(false)}
       onKeep={() => {
         uploadDrafts.toBackground(key, latest.current());
-        notifyDone(state.status === 'done' ? 'The video is kept in Uploads until you finish the form' : 'The upload continues in the background: see Uploads');
+        notifyDone(
+          state.status === 'done'
+            ? 'The video is kept in Uploads until you finish the form'
+            : 'The upload continues in the background: see Uploads',
+        );
         onClose();
       }}
       onDiscard={() => {
@@ -80,12 +89,24 @@ function useUploadForm(key: string, target: UploadDraft['target'], values: () =>
   return { draft, state, requestClose, question };
 }
 
-function CloseWithUploadQuestion(props: { fileName: string; state: UploadState; onBack: () => void; onKeep: () => void; onDiscard: () => void }) {
+function CloseWithUploadQuestion(props: {
+  fileName: string;
+  state: UploadState;
+  onBack: () => void;
+  onKeep: () => void;
+  onDiscard: () => void;
+}) {
   const { fileName, state } = props;
   const percent = 'sent' in state && state.total ? Math.floor((state.sent / state.total) * 100) : 0;
   const uploading = state.status !== 'done';
   return (
-    <Modal opened onClose={props.onBack} title={uploading ? 'The video is still uploading' : 'The video is not used yet'} centered size="lg">
+    <Modal
+      opened
+      onClose={props.onBack}
+      title={uploading ? 'The video is still uploading' : 'The video is not used yet'}
+      centered
+      size="lg"
+    >
       <Stack>
         <Text size="sm">
           {uploading
@@ -110,18 +131,35 @@ function CloseWithUploadQuestion(props: { fileName: string; state: UploadState; 
   );
 }
 
-export function CreateSessionDialog({ draftKey, onClose, onCreated }: { draftKey?: string; onClose: () => void; onCreated?: (session: ExpertSession) => void }) {
+export function CreateSessionDialog({
+  draftKey,
+  onClose,
+  onCreated,
+}: {
+  draftKey?: string;
+  onClose: () => void;
+  onCreated?: (session: ExpertSession) => void;
+}) {
   const [key] = useState(() => draftKey ?? uploadDrafts.create({ kind: 'create' }));
   const create = useCreateSession();
   const [videoError, setVideoError] = useState<string>();
   const kept = uploadDrafts.get(key)?.values;
-  const form = useForm<Fields>({ title: kept?.title ?? '', description: kept?.description ?? '', product_ids: kept?.product_ids ?? [] }, validateFields);
+  const form = useForm<Fields>(
+    { title: kept?.title ?? '', description: kept?.description ?? '', product_ids: kept?.product_ids ?? [] },
+    validateFields,
+  );
   const { draft, state, requestClose, question } = useUploadForm(key, { kind: 'create' }, () => form.values, onClose);
 
   if (question) return question;
 
   const submit = (event: FormEvent) => {
-    setVideoError(state.status === 'done' ? undefined : state.status === 'idle' || state.status === 'refused' ? 'Add the video' : 'Wait for the upload to finish');
+    setVideoError(
+      state.status === 'done'
+        ? undefined
+        : state.status === 'idle' || state.status === 'refused'
+          ? 'Add the video'
+          : 'Wait for the upload to finish',
+    );
     form.onSubmit((values) => {
       if (state.status !== 'done') return;
       const { title, description, product_ids } = values;
@@ -143,11 +181,29 @@ export function CreateSessionDialog({ draftKey, onClose, onCreated }: { draftKey
   };
 
   return (
-    <FormDialog title="New expert session" submitLabel="Create session" pending={create.isPending} error={create.error} onSubmit={submit} onClose={requestClose} size="lg">
+    <FormDialog
+      title="New expert session"
+      submitLabel="Create session"
+      pending={create.isPending}
+      error={create.error}
+      onSubmit={submit}
+      onClose={requestClose}
+      size="lg"
+    >
       <TextInput label="Title" required data-autofocus {...form.text('title')} />
       <Textarea label="Description" autosize minRows={2} maxRows={6} {...form.text('description')} />
-      <SessionProductsSelect value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
-      <VideoDropField draftKey={key} state={state} fileName={draft?.fileName ?? null} onChosen={() => setVideoError(undefined)} error={videoError} />
+      <SessionProductsSelect
+        value={form.values.product_ids}
+        onChange={(ids) => form.setValue('product_ids', ids)}
+        error={form.errors.product_ids}
+      />
+      <VideoDropField
+        draftKey={key}
+        state={state}
+        fileName={draft?.fileName ?? null}
+        onChosen={() => setVideoError(undefined)}
+        error={videoError}
+      />
     </FormDialog>
   );
 }
@@ -189,7 +245,11 @@ export function EditSessionDialog({ session, draftKey, onClose }: { session: Exp
         {
           onSuccess: ({ session: saved }) => {
             uploadDrafts.used(key);
-            notifyDone(state.status === 'done' ? `“${saved.title}” saved with its new video (${formatDuration(saved.video_duration)})` : `“${saved.title}” saved`);
+            notifyDone(
+              state.status === 'done'
+                ? `“${saved.title}” saved with its new video (${formatDuration(saved.video_duration)})`
+                : `“${saved.title}” saved`,
+            );
             onClose();
           },
           onError: form.showApiError,
@@ -198,10 +258,22 @@ export function EditSessionDialog({ session, draftKey, onClose }: { session: Exp
     })(event);
   };
   return (
-    <FormDialog title={`Edit ${session.title}`} submitLabel="Save changes" pending={update.isPending} error={update.error} onSubmit={submit} onClose={requestClose} size="lg">
+    <FormDialog
+      title={`Edit ${session.title}`}
+      submitLabel="Save changes"
+      pending={update.isPending}
+      error={update.error}
+      onSubmit={submit}
+      onClose={requestClose}
+      size="lg"
+    >
       <TextInput label="Title" required data-autofocus {...form.text('title')} />
       <Textarea label="Description" autosize minRows={2} maxRows={6} {...form.text('description')} />
-      <SessionProductsSelect value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
+      <SessionProductsSelect
+        value={form.values.product_ids}
+        onChange={(ids) => form.setValue('product_ids', ids)}
+        error={form.errors.product_ids}
+      />
       {removed.length > 0 && (
         <Alert
           color={nobodyLoses ? 'blue' : 'orange'}

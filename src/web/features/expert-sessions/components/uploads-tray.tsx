@@ -96,11 +96,23 @@ function TrayItem({ draft, onOpen }: { draft: UploadDraft; onOpen: () => void })
             {state.status === 'done' ? 'Finish' : 'Open form'}
           </Button>
           {confirming ? (
-            <Button size="compact-xs" color="red" onClick={() => uploadDrafts.discard(draft.key)} autoFocus onBlur={() => setConfirming(false)}>
+            <Button
+              size="compact-xs"
+              color="red"
+              onClick={() => uploadDrafts.discard(draft.key)}
+              autoFocus
+              onBlur={() => setConfirming(false)}
+            >
               Discard?
             </Button>
           ) : (
-            <ActionIcon size="sm" variant="subtle" color="gray" aria-label={`Discard the upload of ${draft.fileName}`} onClick={() => setConfirming(true)}>
+            <ActionIcon
+              size="sm"
+              variant="subtle"
+              color="gray"
+              aria-label={`Discard the upload of ${draft.fileName}`}
+              onClick={() => setConfirming(true)}
+            >
               ×
             </ActionIcon>
           )}

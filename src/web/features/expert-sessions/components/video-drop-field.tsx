@@ -5,7 +5,11 @@ import { uploadDrafts, type UploadState } from '../api/resumable-upload.ts';
 const accepted = 'video/mp4,video/webm,video/quicktime,.mp4,.m4v,.webm,.mov';
 
 export const formatBytes = (bytes: number) =>
-  bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : bytes >= 1024 ** 2 ? `${(bytes / 1024 ** 2).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} kB`;
+  bytes >= 1024 ** 3
+    ? `${(bytes / 1024 ** 3).toFixed(1)} GB`
+    : bytes >= 1024 ** 2
+      ? `${(bytes / 1024 ** 2).toFixed(1)} MB`
+      : `${Math.ceil(bytes / 1024)} kB`;
 
 /**
  * Drop a video (or choose one); it uploads at once, with progress, pause and resume. A replacement
@@ -85,7 +89,11 @@ export function VideoDropField(props: {
                 {fileName}
               </Text>
               <Text size="sm" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
-                {'sent' in state ? `${formatBytes(state.sent)} of ${formatBytes(state.total)}` : 'total' in state ? formatBytes(state.total) : ''}
+                {'sent' in state
+                  ? `${formatBytes(state.sent)} of ${formatBytes(state.total)}`
+                  : 'total' in state
+                    ? formatBytes(state.total)
+                    : ''}
               </Text>
             </Group>
             <Progress
@@ -95,7 +103,11 @@ export function VideoDropField(props: {
               aria-label="Upload progress"
             />
             <Group justify="space-between" gap="xs" aria-live="polite">
-              <Text size="sm" c={state.status === 'failed' || state.status === 'refused' ? 'red' : 'dimmed'} role={state.status === 'refused' ? 'alert' : undefined}>
+              <Text
+                size="sm"
+                c={state.status === 'failed' || state.status === 'refused' ? 'red' : 'dimmed'}
+                role={state.status === 'refused' ? 'alert' : undefined}
+              >
                 {state.status === 'checking' && 'Checking the file…'}
                 {state.status === 'refused' && state.message}
                 {state.status === 'uploading' && `Uploading… ${percent}%`}

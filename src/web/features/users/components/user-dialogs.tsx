@@ -77,10 +77,22 @@ export function UserFormDialog({ user, onClose }: { user?: User; onClose: () => 
           await setPassword.mutateAsync({ id: user.id, password: values.password, change_at_next_sign_in: values.change_at_next_sign_in });
           form.setValue('password', ''); // set: a second Save (after a conflict) does not set it again
         }
-        await update.mutateAsync({ id: user.id, name, role: values.role, client_id: values.client_id, ...(conflict ? { leave_worklets: true } : {}) });
+        await update.mutateAsync({
+          id: user.id,
+          name,
+          role: values.role,
+          client_id: values.client_id,
+          ...(conflict ? { leave_worklets: true } : {}),
+        });
         notifyDone(`${name} saved`);
       } else {
-        await create.mutateAsync({ name, email: values.email.trim(), password: values.password, role: values.role, client_id: values.client_id });
+        await create.mutateAsync({
+          name,
+          email: values.email.trim(),
+          password: values.password,
+          role: values.role,
+          client_id: values.client_id,
+        });
         notifyDone(`${name} created: they can sign in with ${values.email.trim()}`);
       }
       onClose();

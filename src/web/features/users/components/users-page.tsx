@@ -41,7 +41,14 @@ export function UsersPage() {
       />
       <SimpleGrid cols={{ base: 1, sm: 3 }} maw={900} mb="md" spacing="sm">
         {search.field}
-        <Select label="Role" placeholder="All roles" data={roleOptions} value={role} onChange={(value) => setRole(value as Role | null)} clearable />
+        <Select
+          label="Role"
+          placeholder="All roles"
+          data={roleOptions}
+          value={role}
+          onChange={(value) => setRole(value as Role | null)}
+          clearable
+        />
         <Select
           label="Client"
           placeholder="All clients"
@@ -53,7 +60,11 @@ export function UsersPage() {
           nothingFoundMessage="No client matches"
         />
       </SimpleGrid>
-      <PagedListView list={users} noun="users" empty={filtered ? { title: 'No user matches these filters', onClear: clearFilters } : { title: 'No users yet' }}>
+      <PagedListView
+        list={users}
+        noun="users"
+        empty={filtered ? { title: 'No user matches these filters', onClear: clearFilters } : { title: 'No users yet' }}
+      >
         {(items) => (
           <DataTable
             label="Users"
