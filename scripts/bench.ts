@@ -146,7 +146,8 @@ const rowsOf =
 async function pickInputs(rows: Rows) {
   const [product] = await rows<{ id: string }>(sql`
     select product_id as id from job_readiness_expert_session_products group by product_id order by count(*) desc, product_id limit 1`);
-  // Each student with the programme of theirs that has the most sessions (what the UI sends as productId).
+  // Each student, of an active client (an inactive one's students see nothing), with the programme
+  // of theirs that has the most sessions (what the UI sends as productId).
   const students = await rows<{ id: string; email: string; session_id: string; product_id: string }>(sql`
     select u.id, u.email,
       (select p.expert_session_id from job_readiness_expert_session_progress p
@@ -155,7 +156,8 @@ async function pickInputs(rows: Rows) {
       (select a.product_id from client_product_assignments a
        join job_readiness_expert_session_products sp on sp.product_id = a.product_id
        where a.client_id = u.client_id group by a.product_id order by count(*) desc, a.product_id limit 1) as product_id
-    from users u where u.email like 'student%@scale.test' order by u.email limit ${connections}`);
+    from users u join clients c on c.id = u.client_id and c.is_active
+    where u.email like 'student%@scale.test' order by u.email limit ${connections}`);
   const [worklet] = await rows<{ id: string; mentor_email: string; mentor_id: string }>(sql`
     select w.id, u.email as mentor_email, u.id as mentor_id from worklets w
     join mentor_worklet_assignments a on a.worklet_id = w.id and a.is_active and a.role_type = 'Primary'
@@ -499,6 +501,7 @@ try {
     const recorded: RecordedResponse[] = [];
     for (const request of scenario.requests) {
       const { status, headers, body } = await send(request);
+      if (status >= 400) throw new Error(`${scenario.name}: ${request.method} ${request.path} answered ${status}: ${body.slice(0, 200)}`);
       const kept = Object.entries(headers).filter(([name]) => !['date', 'connection', 'keep-alive'].includes(name));
       recorded.push({
         method: request.method,
