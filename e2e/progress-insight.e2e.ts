@@ -98,7 +98,7 @@ describe.skipIf(!hasBrowser)('progress insight: drill-down, student page, report
     await continuing.getByRole('listitem', { name: cv }).waitFor();
     const all = page.getByRole('list', { name: 'Sessions', exact: true });
     await expect.poll(() => all.getByRole('listitem').count()).toBe(2);
-    await captureScreens(page, 'learner-programme', (p) => p.getByRole('list', { name: 'Continue watching' }).waitFor());
+    await captureScreens(page, 'student-programme', (p) => p.getByRole('list', { name: 'Continue watching' }).waitFor());
     await page.getByRole('searchbox', { name: 'Search' }).fill('salary');
     await expect.poll(() => all.getByRole('listitem').count()).toBe(1);
     await page.getByRole('searchbox', { name: 'Search' }).fill('');

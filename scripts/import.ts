@@ -10,7 +10,7 @@ import { openDatabase } from '../src/server/db/database.ts';
 import { migrateDatabase } from '../src/server/db/migrate.ts';
 import { importSources, type ImportSource } from '../src/server/modules/import/import.table.ts';
 import { formatReport, runImport } from '../src/server/modules/import/run-import.ts';
-import { createStorage } from '../src/server/modules/storage/storage.ts';
+import { createStorage } from '../src/server/modules/storage/create-storage.ts';
 
 const usage = `Usage: npm run import -- <cultus|prism> --from URL [options]
   --from URL               the source database: postgres://… (cultus) or mysql://… (prism); only read

@@ -232,6 +232,7 @@ if (testEngine === 'postgres') {
 }
 
 type ErrorBody = { error: { code: string } };
+// biome-ignore lint/suspicious/noExplicitAny: a parsed JSON body, read field by field in the assertions
 type Answer = { status: number; headers: Headers; body: any };
 
 /** One HTTP request to `server`, its JSON body parsed. */

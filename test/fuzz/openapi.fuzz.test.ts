@@ -10,8 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, roles, stateChanges, stateReader, type Role, type WorldState } from './fuzz-world.ts';
 import { literalSegmentsOf, methodsByPath, operationsOf, type Operation } from './operations.ts';
-import { casesFor, describeRequest, type FuzzCase, type Wire } from './requests.ts';
+import { casesFor, describeRequest, fuzzCase, type FuzzCase, type Wire } from './requests.ts';
 import type { GeneratorContext } from './values.ts';
+import { counterexamples } from './counterexamples.ts';
 import { authCases, tusCases } from './hand-written.ts';
 import { describeRaw, rawCases, sendRaw, type RawCase } from './raw-http.ts';
 
@@ -177,6 +178,17 @@ describe(`fuzz: every operation of the OpenAPI document, as every role (FUZZ_RUN
       `fuzz: ${planned} generated requests planned, ${requestsSent} sent (shrinking included) over ${operations.length} operations × ` +
         `${roles.length} roles, tus and better-auth; ${((user + system) / 1e6).toFixed(1)} s of this process's CPU, setup included`,
     );
+  });
+
+  it('replays the counterexamples found so far, one per class of failure', async () => {
+    const failures: string[] = [];
+    for (const { found, role, request } of counterexamples(world.pools)) {
+      const headers = { ...(await world.headersOf(role)), ...request.headers };
+      await exchange(fuzzCase({ role, operation: found, changes: [`found: ${found}`], request: { ...request, headers } })).catch((error: Error) =>
+        failures.push(error.message),
+      );
+    }
+    if (failures.length) throw new Error(failures.join('\n\n'));
   });
 
   for (const operation of operations) {

@@ -243,10 +243,11 @@ if (testEngine === 'postgres') {
         // The pool's one connection is idle and alive as far as the app knows: the server's farewell is held back.
         proxy.holdReplies();
         await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
-        const failing = transaction();
+        // The expectation is attached at once: the rejection may come before the replies are let through.
+        const failing = expect(transaction()).rejects.toSatisfy(isDatabaseUnavailable);
         await new Promise((resolve) => setTimeout(resolve, 100));
         proxy.deliverReplies();
-        await expect(failing).rejects.toSatisfy(isDatabaseUnavailable);
+        await failing;
 
         const started = performance.now();
         expect(await transaction()).toEqual([{ one: 1 }]);

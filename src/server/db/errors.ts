@@ -27,11 +27,6 @@ export function isUniqueViolation(error: unknown, constraint?: string) {
   return found?.code === '23505' && (!constraint || found.constraint === constraint);
 }
 
-export function isSerializationFailure(error: unknown) {
-  const code = postgresError(error)?.code;
-  return code === '40001' || code === '40P01';
-}
-
 /** SQLSTATEs of a connection PostgreSQL refused or closed: class 08, 57P01–57P05 (shutdown, terminated, idle timeout, database dropped), too many connections, no such database. */
 const unavailableStates = /^(08[0-9A-Z]{3}|57P0[1-5]|53300|3D000)$/;
 /** The socket's own failures (a refused, reset or timed-out connection, an unknown or unreachable host). */

@@ -86,7 +86,10 @@ export function prepared<Query extends { prepare(name: string): unknown }>(
   const name = typeof statementName === 'string' ? statementName : statementName.filter(Boolean).join('_');
   const { dialect, _: { session } } = db as unknown as Handle;
   let statements = statementsByDatabase.get(dialect);
-  if (!statements) statementsByDatabase.set(dialect, (statements = new Map()));
+  if (!statements) {
+    statements = new Map();
+    statementsByDatabase.set(dialect, statements);
+  }
   let statement = statements.get(name);
   if (!statement) {
     // Named for PostgreSQL once, when built: calls look the statement up by its full name.

@@ -72,6 +72,12 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** A page of a list as every list endpoint answers it: `{ [key]: Item[], next_cursor }`. */
+export function pagedResponse<Key extends string, Item extends z.ZodType>(key: Key, item: Item) {
+  const shape = { [key]: z.array(item), next_cursor: z.string().nullable() };
+  return z.object(shape as { [K in Key]: z.ZodArray<Item> } & { next_cursor: z.ZodNullable<z.ZodString> });
+}
+
 export const pagingQuery = {
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().optional().meta({ description: 'The `next_cursor` of the previous page.' }),

@@ -2,6 +2,7 @@ import type { SVGProps } from 'react';
 
 // A handful of outline icons (Tabler's shapes), inlined so that nothing is fetched from elsewhere.
 function icon(paths: string[]) {
+  // biome-ignore lint/correctness/noComponentHookFactories: icon() runs once per icon at module level, never while rendering
   return function Icon({ size = 18, ...props }: SVGProps<SVGSVGElement> & { size?: number }) {
     return (
       <svg

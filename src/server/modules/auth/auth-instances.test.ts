@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, testPassword, type TestApp } from '../../../../test/support/test-app.ts';
 import { rowsOf, testEngine } from '../../../../test/support/test-database.ts';
-import type { AppInstance } from '../../app.ts';
+import type { AppInstance } from '../../http/app-instance.ts';
 import { countStatements } from '../../db/database.ts';
 import { listenerApplicationName } from '../../db/notifications.ts';
 import { deleteEndedSignInWindows } from './auth.repository.ts';

@@ -90,7 +90,7 @@ function percentDecoded(value: string): string | undefined {
   }
 }
 
-export const passwordChangeRequired = defineError(
+const passwordChangeRequired = defineError(
   'auth.password_change_required',
   403,
   'Choose a new password before continuing (POST /api/me/password).',

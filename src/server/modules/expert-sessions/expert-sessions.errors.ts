@@ -14,7 +14,6 @@ export const unreadableVideo = defineError(
   'The video could not be read to measure its duration; it may be damaged or incomplete.',
 );
 export const videoTooLarge = defineError('expert_sessions.video_too_large', 413, 'The video is larger than this server accepts.');
-export const videoRequired = defineError('expert_sessions.video_required', 400, 'Attach the video as `video_file`.');
 export const uploadNotFound = defineError('expert_sessions.upload_not_found', 404, 'No finished upload has this id; it may have expired or been used.');
 export const uploadInUse = defineError('expert_sessions.upload_in_use', 409, 'This upload is being saved as a session right now.');
 export const uploadIncomplete = defineError('expert_sessions.upload_incomplete', 409, 'This upload has not received all its bytes yet.');

@@ -57,7 +57,10 @@ async function state() {
 
 describe('a failure at any step of creating a session leaves nothing behind', () => {
   const steps = [
-    { step: 'storing the video', inject: async () => void (t.app.context.storage = storageFailingAt('putFile')) },
+    { step: 'storing the video', inject: async () => {
+        t.app.context.storage = storageFailingAt('putFile');
+      },
+    },
     { step: 'inserting the session row', inject: () => failInDatabase('job_readiness_expert_sessions', 'insert') },
     { step: 'inserting the product links', inject: () => failInDatabase('job_readiness_expert_session_products', 'insert') },
     { step: 'committing', inject: () => failInDatabase('job_readiness_expert_session_products', 'insert', 'commit') },
@@ -119,7 +122,10 @@ describe('a failure at any step of a PATCH leaves the previous state exactly', (
       { bytes: fixture('sample.webm'), filename: 'new.webm' },
     );
   const steps = [
-    { step: 'storing the new video', inject: async () => void (t.app.context.storage = storageFailingAt('putFile')) },
+    { step: 'storing the new video', inject: async () => {
+        t.app.context.storage = storageFailingAt('putFile');
+      },
+    },
     { step: 'updating the session row', inject: () => failInDatabase('job_readiness_expert_sessions', 'update') },
     { step: 'removing links', inject: () => failInDatabase('job_readiness_expert_session_products', 'delete') },
     { step: 'adding links', inject: () => failInDatabase('job_readiness_expert_session_products', 'insert') },

@@ -1,4 +1,3 @@
-import fsp from 'node:fs/promises';
 import type { Multipart } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { commonErrors } from '../../http/errors.ts';
@@ -36,7 +35,7 @@ export async function readSessionForm(request: FastifyRequest, stagingDirectory:
           throw fileFailed ? commonErrors.malformedMultipart() : error;
         });
       } else {
-        (fields[part.fieldname] ??= []).push(String(part.value));
+        fields[part.fieldname] = [...(fields[part.fieldname] ?? []), String(part.value)];
       }
     }
   } catch (error) {

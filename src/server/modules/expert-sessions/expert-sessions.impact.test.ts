@@ -25,7 +25,7 @@ const impactOf = async (remaining: string, id = session.id) => {
 };
 const names = (impact: { removed_products: { name: string }[] }) => impact.removed_products.map((product) => product.name);
 
-describe('removal impact (learner-impact preview)', () => {
+describe('removal impact (student-impact preview)', () => {
   it('counts the students who would reach the session through none of the remaining products', async () => {
     const { interview, digital } = t.ids.products;
     const keepInterview = await impactOf(`?product_ids=${interview}`);

@@ -7,7 +7,6 @@ import { clientProductAssignments, clients } from '../clients/clients.table.ts';
 import { escapeLike, productSummaryJson } from '../products/products.repository.ts';
 import { products } from '../products/products.table.ts';
 import { users } from '../users/users.table.ts';
-import { videoPath } from './expert-sessions.schemas.ts';
 import {
   expertSessionProducts,
   expertSessionProgress,
@@ -15,6 +14,7 @@ import {
   expertSessionStats,
   expertSessionStudentStarts,
 } from './expert-sessions.table.ts';
+import { videoPath } from './video-url.ts';
 
 export type SessionStatus = 'active' | 'inactive' | 'deleted';
 type ProductSummary = { id: string; name: string; type: string };

@@ -2,7 +2,8 @@ import fastifyMultipart from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppInstance } from '../../app.ts';
+import type { AppInstance } from '../../http/app-instance.ts';
+import { pagedResponse } from '../../http/paging.ts';
 import { securityHeaders } from '../../http/security.ts';
 import { errorResponse, errorResponses } from '../../http/schemas.ts';
 import { actorOf, allow } from '../auth/auth.guard.ts';
@@ -173,7 +174,7 @@ export function registerExpertSessionRoutes(app: AppInstance) {
           tags,
           summary: 'List expert sessions, newest first, with their products and completion statistics',
           querystring: adminListQuery,
-          response: { 200: z.object({ sessions: z.array(adminSessionSchema), next_cursor: z.string().nullable() }), ...errorResponses },
+          response: { 200: pagedResponse('sessions', adminSessionSchema), ...errorResponses },
         },
       },
       async (request) => {
@@ -212,7 +213,7 @@ export function registerExpertSessionRoutes(app: AppInstance) {
         onRequest: manageContent,
         schema: {
           tags,
-          summary: 'Learner-impact preview: who would lose the session if only the given products stayed linked',
+          summary: 'Student-impact preview: who would lose the session if only the given products stayed linked',
           description:
             'For the edit screen, before a PATCH that removes products: the products that would go, and how many students ' +
             'with progress on the session (started, completed) would no longer reach it through any remaining product.',

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { pagingQuery } from '../../http/paging.ts';
+import { pagedResponse, pagingQuery } from '../../http/paging.ts';
 import { idSet, optionalText, requiredText, searchText, timestamp } from '../../http/schemas.ts';
 import { jsonText, withFields } from '../../http/serializer.ts';
 import { productSummary } from '../products/products.schemas.ts';
 import type { AdminSessionJson, StudentSessionRow } from './expert-sessions.repository.ts';
 import { StagedVideo } from './video-file.ts';
+import { videoUrlOf } from './video-url.ts';
 
 const exampleId = '3f1c2a9e-8b7d-4c5e-9f10-2a3b4c5d6e7f';
 const exampleProductId = '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d';
@@ -30,11 +31,7 @@ const exampleProgress = {
 
 export const sessionIdParams = z.object({ id: z.uuid().meta({ example: exampleId }) });
 
-/** Where a session's video is streamed: the text before and after its id (written out in migration 0017 too). */
-export const videoPath = { before: '/api/app/job-readiness/expert-sessions/', after: '/video' };
-export const videoUrlOf = (id: string) => `${videoPath.before}${id}${videoPath.after}`;
-
-export const completionStatsSchema = z
+const completionStatsSchema = z
   .object({
     eligible_students: z.number().int(),
     viewers: z.number().int(),
@@ -88,7 +85,7 @@ export const adminSessionSchema = z
 
 export const sessionResponse = z.object({ session: adminSessionSchema });
 
-export const sessionStatus = z.enum(['active', 'inactive', 'deleted']);
+const sessionStatus = z.enum(['active', 'inactive', 'deleted']);
 
 export const adminListQuery = z.object({
   ...pagingQuery,
@@ -270,10 +267,8 @@ const exampleStudentSession = {
   progress: exampleProgress,
 };
 
-export const studentListResponse = z
-  .object({
-    sessions: z.array(studentSessionSchema),
-    next_cursor: z.string().nullable(),
+export const studentListResponse = pagedResponse('sessions', studentSessionSchema)
+  .extend({
     overall_progress: z
       .object({
         completed_sessions_count: z.number().int(),

@@ -2,7 +2,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { testPassword, type TestApp } from '../../../../test/support/test-app.ts';
 import { rowsOf } from '../../../../test/support/test-database.ts';
 import type { Database } from '../../db/database.ts';

@@ -15,7 +15,7 @@ import { extensionOf, type StagedVideo } from './video-file.ts';
 export type SessionsContext = { db: Database; storage: Storage };
 
 /** A student has completed a session once they have watched this much of it. */
-export const completionThresholdPercent = 95;
+const completionThresholdPercent = 95;
 
 /** The shares of a session (percent) recorded as milestones, the seed's set (decision 028). */
 export const progressMilestones = [10, 25, 50, 75, 90, 95, 100] as const;
@@ -225,7 +225,7 @@ export async function recordProgress(
   return saved;
 }
 
-/** Who would lose the session if only `remainingProductIds` stayed linked (the learner-impact preview of an edit). */
+/** Who would lose the session if only `remainingProductIds` stayed linked (the student-impact preview of an edit). */
 export async function getRemovalImpact(db: Database, id: string, remainingProductIds: string[]) {
   const impact = await repository.findRemovalImpact(db, id, remainingProductIds);
   if (!impact) throw expertSessionNotFound();

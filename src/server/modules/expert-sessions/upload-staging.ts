@@ -7,7 +7,7 @@ import path from 'node:path';
 /** How often a live process marks its staging folder. */
 const heartbeatMs = 30_000;
 /** A staging folder unmarked for this long belongs to a process that is gone (10 missed marks; decision 021). */
-export const stagingAbandonedAfterMs = 10 * heartbeatMs;
+const stagingAbandonedAfterMs = 10 * heartbeatMs;
 const heartbeatName = '.heartbeat';
 
 export type UploadStaging = { directory: string; close(): Promise<void> };

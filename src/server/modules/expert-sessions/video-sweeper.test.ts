@@ -72,7 +72,7 @@ describe.each(['local', 's3'] as const)('the sweeper (%s storage)', (driver) => 
     // A day later: the orphan is old enough and the upload has expired.
     const later = Date.now() + Math.max(orphanMinAgeMs, 24 * hour) + hour;
     const dryRun = await sweep({ now: later, dryRun: true });
-    expect(summary(dryRun.files)).toEqual(['expired upload: ' + unfinished.id, 'orphan video: ' + path.basename(orphan)]);
+    expect(summary(dryRun.files)).toEqual([`expired upload: ${unfinished.id}`, `orphan video: ${path.basename(orphan)}`]);
     expect(await storage.stat(orphan)).toBeDefined();
     expect(await headOf(t, unfinished.url)).toBe(200);
 

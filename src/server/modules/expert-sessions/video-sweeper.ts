@@ -1,6 +1,7 @@
 import type { Config } from '../../config.ts';
 import type { DatabaseConnection } from '../../db/database.ts';
-import { createStorage, type ListedObject, type Storage } from '../storage/storage.ts';
+import { createStorage } from '../storage/create-storage.ts';
+import type { ListedObject, Storage } from '../storage/storage.ts';
 import { findReferencedVideoKeys } from './expert-sessions.repository.ts';
 import { createResumableUploads, type ResumableUploads } from './resumable-uploads.ts';
 import { tryTakeSweepLock } from './upload-claims.repository.ts';

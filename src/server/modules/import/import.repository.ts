@@ -15,7 +15,7 @@ import {
   type MentorRole,
   type WorkletStatus,
 } from '../worklets/worklets.table.ts';
-import type { PlannedRow, TableWriter } from './import-engine.ts';
+import type { PlannedRow, TableWriter } from './import-plan.ts';
 import { importIdMap, type ImportSource } from './import.table.ts';
 
 /** A time as the source wrote it, as text with its offset (microseconds kept); NULL where it had none. */

@@ -6,7 +6,7 @@ import { GetObjectCommand, HeadObjectCommand, S3Client, S3ServiceException } fro
 import type { Database } from '../../db/database.ts';
 import { extensionOf, stageVideo } from '../expert-sessions/video-file.ts';
 import type { Storage } from '../storage/storage.ts';
-import type { IdResolver, Problem } from './import-engine.ts';
+import type { IdResolver, Problem } from './import-plan.ts';
 import * as repository from './import.repository.ts';
 import { boolOf, textOf, type SourceRow } from './source-rows.ts';
 
@@ -147,7 +147,7 @@ export async function copyVideos(
       missing(`${key} is not in ${videos.description}`);
       continue;
     }
-    let staged;
+    let staged: Awaited<ReturnType<typeof stageVideo>>;
     try {
       staged = await stageVideo(stream, context.stagingDir, context.maxVideoBytes);
     } catch (error) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppInstance } from '../../app.ts';
+import type { AppInstance } from '../../http/app-instance.ts';
 import { errorResponses, iso } from '../../http/schemas.ts';
 import { actorOf, signedIn, signedInEvenBeforePasswordChange } from '../auth/auth.guard.ts';
 import { changeOwnPassword, hashingOf } from '../passwords/passwords.usecases.ts';

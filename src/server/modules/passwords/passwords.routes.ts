@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppInstance } from '../../app.ts';
+import type { AppInstance } from '../../http/app-instance.ts';
 import { errorResponses, idParams } from '../../http/schemas.ts';
 import { actorOf, allow, signedInEvenBeforePasswordChange } from '../auth/auth.guard.ts';
 import { presentUser, userSchema } from '../users/users.schemas.ts';

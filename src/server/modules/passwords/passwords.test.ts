@@ -223,7 +223,7 @@ describe('an admin setting a user’s password', () => {
       method: 'POST',
       url: `/api/admin/users/${t.ids.users.admin}/password`,
       as: 'admin',
-      payload: { password: testPassword + '-2', change_at_next_sign_in: false },
+      payload: { password: `${testPassword}-2`, change_at_next_sign_in: false },
     });
     expect(response.statusCode).toBe(200);
     expect(response.json().user.password_change_reason).toBeNull();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { AppInstance } from '../../app.ts';
+import type { AppInstance } from '../../http/app-instance.ts';
+import { pagedResponse } from '../../http/paging.ts';
 import { errorResponses, idParams } from '../../http/schemas.ts';
 import { allow } from '../auth/auth.guard.ts';
 import {
@@ -25,7 +26,7 @@ export function registerProductRoutes(app: AppInstance) {
         tags,
         summary: 'List products by name',
         querystring: productListQuery,
-        response: { 200: z.object({ products: z.array(productSchema), next_cursor: z.string().nullable() }), ...errorResponses },
+        response: { 200: pagedResponse('products', productSchema), ...errorResponses },
       },
     },
     async (request) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pagingQuery } from '../../http/paging.ts';
+import { pagedResponse, pagingQuery } from '../../http/paging.ts';
 import { timestamp } from '../../http/schemas.ts';
 import { jsonText } from '../../http/serializer.ts';
 import { productSummary, productType } from '../products/products.schemas.ts';
@@ -98,7 +98,7 @@ export const sessionStudentSchema = z
   })
   .meta({ id: 'SessionStudentProgress' });
 
-export const sessionStudentsResponse = z.object({ students: z.array(sessionStudentSchema), next_cursor: z.string().nullable() });
+export const sessionStudentsResponse = pagedResponse('students', sessionStudentSchema);
 
 // ---------------------------------------------------------------------------------------------------
 // One student
@@ -143,7 +143,7 @@ export const studentSessionRowSchema = z
   })
   .meta({ id: 'StudentSessionProgress' });
 
-export const studentSessionsResponse = z.object({ sessions: z.array(studentSessionRowSchema), next_cursor: z.string().nullable() });
+export const studentSessionsResponse = pagedResponse('sessions', studentSessionRowSchema);
 
 // ---------------------------------------------------------------------------------------------------
 // Programme report
@@ -194,10 +194,7 @@ export const reportSchema = z
       'products, or both. Read from the figures kept per client and session (decision 032).',
   });
 
-export const notStartedResponse = z.object({
-  students: z.array(person.extend({ email: z.string(), client: clientRef })),
-  next_cursor: z.string().nullable(),
-});
+export const notStartedResponse = pagedResponse('students', person.extend({ email: z.string(), client: clientRef }));
 
 // ---------------------------------------------------------------------------------------------------
 // Mentors

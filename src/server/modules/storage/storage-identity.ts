@@ -5,7 +5,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from
 import type { Config } from '../../config.ts';
 import type { Database } from '../../db/database.ts';
 import { s3ClientConfig } from './s3-storage.ts';
-import { findStorageIdentity, recordStorageIdentity } from './storage.repository.ts';
+import { recordStorageIdentity } from './storage.repository.ts';
 
 /** The storage every instance on one database shares, as this instance found it at start (decision 020). */
 export type StorageIdentity = {

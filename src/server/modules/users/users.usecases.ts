@@ -6,7 +6,6 @@ import { conflictDetails, findWorkletsLeftBy, leaveWorklets } from '../worklets/
 import {
   cannotDisableSelf,
   clientChangeBlocked,
-  emailTaken,
   roleChangeBlocked,
   studentNeedsClient,
   unknownClient,

@@ -76,7 +76,7 @@ export const mentorWorkletSchema = z
   })
   .meta({ id: 'MentorWorklet', example: { ...workletExample, role_type: 'Primary', assigned_at: example.at, students: [example.student] } });
 
-export const primaryNeedReasons = ['no_primary', 'primary_disabled'] as const;
+const primaryNeedReasons = ['no_primary', 'primary_disabled'] as const;
 
 export const workletNeedingPrimarySchema = z
   .object({

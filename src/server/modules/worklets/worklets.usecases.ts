@@ -1,7 +1,6 @@
 import type { Database } from '../../db/database.ts';
 import { decodeCursor, toPage } from '../../http/paging.ts';
 import type { Actor } from '../auth/auth.guard.ts';
-import { unknownProducts } from '../products/products.errors.ts';
 import { endBeforeStart, notStudents, studentsWithoutProduct, workletNotFound } from './worklets.errors.ts';
 import * as repository from './worklets.repository.ts';
 import type { Viewer, WorkletValues } from './worklets.repository.ts';

@@ -29,7 +29,7 @@ const navigation: Record<Area, NavItem[]> = {
     { to: '/admin/reports', label: 'Progress report', icon: IconChart },
     { to: '/admin/users', label: 'Users', icon: IconUsers, roles: ['admin'] },
   ],
-  learner: [
+  student: [
     { to: '/learn', label: 'Home', icon: IconHome },
     { to: '/learn/expert-sessions', label: 'Expert sessions', icon: IconVideo },
     { to: '/learn/worklets', label: 'My worklets', icon: IconBriefcase },
@@ -40,7 +40,7 @@ const navigation: Record<Area, NavItem[]> = {
   ],
 };
 
-const areaLabel: Record<Area, string> = { admin: 'Programme admin', learner: 'Learner', mentor: 'Mentor' };
+const areaLabel: Record<Area, string> = { admin: 'Programme admin', student: 'Student', mentor: 'Mentor' };
 
 const initials = (name: string) =>
   name

@@ -10,7 +10,7 @@ import { createTestDatabase, rowsOf } from '../../../../../test/support/test-dat
 import type { DatabaseConnection } from '../../../db/database.ts';
 import { createS3Storage } from '../../storage/s3-storage.ts';
 import { startS3TestServer } from '../../storage/s3-test-server.ts';
-import type { StepReport } from '../import-engine.ts';
+import type { StepReport } from '../import-plan.ts';
 import { runImport, type ImportContext, type ImportReport } from '../run-import.ts';
 import { objectKeyOf } from '../videos.ts';
 import { snapshotOf, stepCounts, sourceRows, type Snapshot } from '../import.test-support.ts';
@@ -217,7 +217,7 @@ describe('cultus-platform import', () => {
     expect(northwind.sessions.map((session: { title: string }) => session.title)).toEqual(['Interview Basics', 'Writing a Resume', 'Networking That Works']);
     expect(northwind.sessions[0].progress).toMatchObject({ is_completed: true, completed_at: '2025-03-03T12:30:45.987Z', last_milestone_reached: 95, completion_percentage: 97.25 });
     expect(northwind.sessions[2].progress).toMatchObject({ is_completed: false, last_milestone_reached: 25, can_resume: true, resume_position_seconds: 1 });
-    expect(northwind.overall_progress).toEqual({ completed_sessions_count: 1, total_sessions: 3, progress_percentage: 33 });
+    expect(northwind.overall_progress).toEqual({ completed_sessions_count: 1, in_progress_sessions_count: 1, total_sessions: 3, progress_percentage: 33 });
 
     // Contoso has Beta: Interview Basics (also on Beta), Salary and Group Discussions; Public Speaking has no video.
     const sara = await signIn('sara@contoso.edu', oldPassword);

@@ -1,6 +1,6 @@
 import type { UserRole } from '../../users/users.table.ts';
 import { productTypes, type ProductType } from '../../products/products.table.ts';
-import type { Plan, PlannedRow, Problem, Step } from '../import-engine.ts';
+import type { Plan, PlannedRow, Problem, Step } from '../import-plan.ts';
 import {
   clientProductWriter,
   clientWriter,
@@ -53,7 +53,7 @@ const problem = (sourceTable: string, sourceId: unknown, reason: string, kind: P
 });
 
 /** The import of a cultus-platform database, table by table, each step referring to the ones before. */
-export function cultusSteps(data: CultusData, options: CultusOptions): Step<any>[] {
+export function cultusSteps(data: CultusData, options: CultusOptions): Step<unknown>[] {
   return [
     { writer: clientWriter, plan: () => planClients(data) },
     { writer: productWriter, plan: () => planProducts(data) },

@@ -1,6 +1,6 @@
 import type { UserRole } from '../../users/users.table.ts';
 import type { MentorRole, WorkletStatus } from '../../worklets/worklets.table.ts';
-import type { IdResolver, Plan, PlannedRow, Problem, Step } from '../import-engine.ts';
+import type { IdResolver, Plan, PlannedRow, Problem, Step } from '../import-plan.ts';
 import {
   assignmentWriter,
   userWriter,
@@ -50,7 +50,7 @@ const problem = (sourceTable: string, sourceId: unknown, reason: string, kind: P
   reason,
 });
 
-export function prismSteps(data: PrismData, options: PrismOptions): Step<any>[] {
+export function prismSteps(data: PrismData, options: PrismOptions): Step<unknown>[] {
   return [
     { writer: userWriter, plan: () => planPeople(data, options) },
     { writer: workletWriter, plan: () => planWorklets(data, options) },

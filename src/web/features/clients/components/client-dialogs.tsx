@@ -1,10 +1,10 @@
 import { TextInput } from '@mantine/core';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { FormDialog } from '../../../components/form-dialog.tsx';
+import { ProductMultiSelect } from '../../../components/product-multi-select.tsx';
 import { conflictOf, WorkletConflict } from '../../../components/worklet-conflict.tsx';
 import { isBlank, useForm } from '../../../lib/form.ts';
 import { type Client, useCreateClient, useDeleteClient, useSetClientProducts, useUpdateClient } from '../api/clients.ts';
-import { ProductMultiSelect } from './product-multi-select.tsx';
 
 export type ClientDialog =
   | { kind: 'create' }
@@ -52,7 +52,12 @@ function ClientFormDialog({ client, onClose }: { client?: Client; onClose: () =>
     >
       <TextInput label="Name" required data-autofocus {...form.text('name')} />
       {!client && (
-        <ProductMultiSelect value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
+        <ProductMultiSelect
+          description="Students of this client see what these products contain."
+          value={form.values.product_ids}
+          onChange={(ids) => form.setValue('product_ids', ids)}
+          error={form.errors.product_ids}
+        />
       )}
     </FormDialog>
   );
@@ -87,6 +92,7 @@ function ClientProductsDialog({ client, onClose }: { client: Client; onClose: ()
         </WorkletConflict>
       )}
       <ProductMultiSelect
+        description="Students of this client see what these products contain."
         value={form.values.product_ids}
         onChange={(ids) => {
           setProducts.reset();

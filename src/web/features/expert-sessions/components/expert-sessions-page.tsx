@@ -7,12 +7,12 @@ import { PageHeader } from '../../../components/page-header.tsx';
 import { useSearchField } from '../../../components/search-field.tsx';
 import { FormError, PagedListView } from '../../../components/states.tsx';
 import { formatDate } from '../../../lib/labels.ts';
+import { useProductChoices } from '../../../lib/product-choices.ts';
 import {
   type ExpertSession,
   type SessionStatus,
   type SessionSummary,
   useExpertSessions,
-  useJobReadinessProducts,
   useRestoreSession,
   useSessionSummary,
 } from '../api/expert-sessions.ts';
@@ -33,7 +33,7 @@ export function ExpertSessionsPage() {
   const filters = { search: search.term, productId, status };
   const sessions = useExpertSessions(filters);
   const summary = useSessionSummary(filters);
-  const products = useJobReadinessProducts();
+  const products = useProductChoices('JOB_READINESS');
   const restore = useRestoreSession();
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const close = () => setDialog(null);

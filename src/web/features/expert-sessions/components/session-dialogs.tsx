@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { FormDialog } from '../../../components/form-dialog.tsx';
 import { ImportedData } from '../../../components/imported-data.tsx';
+import { ProductMultiSelect } from '../../../components/product-multi-select.tsx';
 import { isBlank, useForm } from '../../../lib/form.ts';
 import {
   type ExpertSession,
@@ -13,7 +14,6 @@ import {
   useUpdateSession,
 } from '../api/expert-sessions.ts';
 import { useResumableUpload } from '../api/resumable-upload.ts';
-import { ProductPicker } from './product-picker.tsx';
 import { VideoDropField } from './video-drop-field.tsx';
 
 export const formatDuration = (seconds: number) => {
@@ -22,6 +22,11 @@ export const formatDuration = (seconds: number) => {
   const s = String(Math.floor(seconds % 60)).padStart(2, '0');
   return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 };
+
+/** The JOB_READINESS products a session can belong to. */
+const SessionProductsSelect = (props: { value: string[]; onChange: (ids: string[]) => void; error?: string }) => (
+  <ProductMultiSelect {...props} type="JOB_READINESS" required description="Students of clients with any of these products can watch the session." />
+);
 
 type Fields = { title: string; description: string; product_ids: string[] };
 
@@ -72,7 +77,7 @@ export function CreateSessionDialog({ onClose }: { onClose: () => void }) {
     <FormDialog title="New expert session" submitLabel="Create session" pending={create.isPending} error={create.error} onSubmit={submit} onClose={onClose} size="lg">
       <TextInput label="Title" required data-autofocus {...form.text('title')} />
       <Textarea label="Description" autosize minRows={2} maxRows={6} {...form.text('description')} />
-      <ProductPicker value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
+      <SessionProductsSelect value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
       <VideoDropField upload={upload} onChosen={() => setVideoError(undefined)} error={videoError} />
     </FormDialog>
   );
@@ -117,7 +122,7 @@ export function EditSessionDialog({ session, onClose }: { session: ExpertSession
     <FormDialog title={`Edit ${session.title}`} submitLabel="Save changes" pending={update.isPending} error={update.error} onSubmit={submit} onClose={onClose} size="lg">
       <TextInput label="Title" required data-autofocus {...form.text('title')} />
       <Textarea label="Description" autosize minRows={2} maxRows={6} {...form.text('description')} />
-      <ProductPicker value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
+      <SessionProductsSelect value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
       {removed.length > 0 && (
         <Alert
           color={nobodyLoses ? 'blue' : 'orange'}
@@ -131,6 +136,7 @@ export function EditSessionDialog({ session, onClose }: { session: ExpertSession
         </Alert>
       )}
       {session.video_url && (
+        // biome-ignore lint/a11y/useMediaCaption: the admin's check of which file is stored; uploads carry no captions yet
         <video
           src={session.video_url}
           controls

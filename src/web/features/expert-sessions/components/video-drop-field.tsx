@@ -4,7 +4,7 @@ import type { ResumableUpload } from '../api/resumable-upload.ts';
 
 const accepted = 'video/mp4,video/webm,video/quicktime';
 
-export const formatBytes = (bytes: number) =>
+const formatBytes = (bytes: number) =>
   bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : bytes >= 1024 ** 2 ? `${(bytes / 1024 ** 2).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} kB`;
 
 /**

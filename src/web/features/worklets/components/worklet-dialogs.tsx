@@ -6,9 +6,9 @@ import { ImportedData } from '../../../components/imported-data.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
 import { isBlank, useForm } from '../../../lib/form.ts';
 import { formatDate } from '../../../lib/labels.ts';
+import { useProductChoices } from '../../../lib/product-choices.ts';
 import {
   useCreateWorklet,
-  useProductOptions,
   useSetStudents,
   useStudentCandidates,
   useTeamHistory,
@@ -46,7 +46,7 @@ export function WorkletFormDialog({ worklet, onClose }: { worklet?: Worklet; onC
   const create = useCreateWorklet();
   const update = useUpdateWorklet();
   const mutation = worklet ? update : create;
-  const products = useProductOptions();
+  const products = useProductChoices();
   const form = useForm<Values>(
     {
       cert_id: worklet?.cert_id ?? '',

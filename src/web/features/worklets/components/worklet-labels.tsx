@@ -48,6 +48,7 @@ export function MentorBadges({ mentors, emptyText = 'No mentor yet' }: { mentors
   return (
     <Group gap={6} role="list" aria-label="Mentors">
       {mentors.map((mentor) => (
+        // biome-ignore lint/a11y/useSemanticElements: Mantine's Group lays the badges out in a row; the roles make it a list
         <span role="listitem" key={mentor.id}>
           <RoleBadge role={mentor.role_type}>
             {mentor.name} · {mentor.role_type}

@@ -6,13 +6,13 @@ import { PageHeader } from '../../../components/page-header.tsx';
 import { useSearchField } from '../../../components/search-field.tsx';
 import { EmptyState, ErrorState, LoadingState, PagedListView } from '../../../components/states.tsx';
 import { type Me, useMe } from '../../../lib/auth.ts';
-import { type LearnerSession, type OverallProgress, useLearnerHighlights, useLearnerSessions, type WatchFilter } from '../api/learner-sessions.ts';
+import { type StudentSession, type OverallProgress, useStudentHighlights, useStudentSessions, type WatchFilter } from '../api/student-sessions.ts';
 import { CompletionBadge, lengthLabel, resumePercent } from './session-labels.tsx';
 
 const allProducts = 'all';
 
 /** The student's expert sessions: a switcher between their programmes, then the programme's sessions. */
-export function LearnerSessionsPage() {
+export function StudentSessionsPage() {
   const me = useMe().data!;
   const products = me.products.filter((product) => product.type === 'JOB_READINESS');
   const [params, setParams] = useSearchParams();
@@ -34,7 +34,7 @@ export function LearnerSessionsPage() {
 }
 
 /** One programme of the student's (a card of their home page leads here): its details, then its sessions. */
-export function LearnerProgrammePage() {
+export function StudentProgrammePage() {
   const me = useMe().data!;
   const { productId } = useParams();
   const product = me.products.find((candidate) => candidate.id === productId);
@@ -66,7 +66,7 @@ function SessionBrowser({ productId }: { productId: string | null }) {
   const me = useMe().data!;
   const search = useSearchField('Search', 'Session title');
   const [status, setStatus] = useState<WatchFilter | null>(null);
-  const sessions = useLearnerSessions(productId, { search: search.term, status });
+  const sessions = useStudentSessions(productId, { search: search.term, status });
   const filtered = Boolean(search.term || status);
 
   if (sessions.isPending) return <LoadingState label="Loading your sessions…" />;
@@ -108,7 +108,7 @@ function SessionBrowser({ productId }: { productId: string | null }) {
 
 /** "Continue watching" and "New", each shown only when it has something. */
 function Highlights({ productId }: { productId: string | null }) {
-  const highlights = useLearnerHighlights(productId);
+  const highlights = useStudentHighlights(productId);
   if (!highlights.data) return null;
   const rows = [
     { label: 'Continue watching', sessions: highlights.data.continue_watching },
@@ -189,7 +189,7 @@ function OverallProgressCard({ overall }: { overall: OverallProgress }) {
   );
 }
 
-function SessionCard({ session, compact = false }: { session: LearnerSession; compact?: boolean }) {
+function SessionCard({ session, compact = false }: { session: StudentSession; compact?: boolean }) {
   const { progress } = session;
   const action = progress.is_completed ? 'Watch again' : progress.can_resume ? `Resume at ${resumePercent(progress, session.video_duration)}%` : 'Start watching';
   const titleId = useId();

@@ -1,5 +1,5 @@
 import { Badge } from '@mantine/core';
-import type { SessionProgress } from '../api/learner-sessions.ts';
+import type { SessionProgress } from '../api/student-sessions.ts';
 
 /** Students think of talks in minutes; seconds only for the very short ones. */
 export const lengthLabel = (seconds: number) => (seconds < 60 ? `${Math.round(seconds)} s` : `${Math.round(seconds / 60)} min`);

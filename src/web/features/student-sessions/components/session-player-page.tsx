@@ -5,7 +5,7 @@ import { IconAlert, IconCheck, IconVideo } from '../../../components/icons.tsx';
 import { ErrorState, LoadingState } from '../../../components/states.tsx';
 import { ApiError, errorMessage } from '../../../lib/api-client.ts';
 import { formatDate } from '../../../lib/labels.ts';
-import { type LearnerSession, useLearnerSession } from '../api/learner-sessions.ts';
+import { type StudentSession, useStudentSession } from '../api/student-sessions.ts';
 import { CompletionBadge, lengthLabel, resumePercent } from './session-labels.tsx';
 import { useWatchProgress } from './use-watch-progress.ts';
 
@@ -22,7 +22,7 @@ function BackLink() {
 /** One session to watch: only sessions in the student's own list exist here; anything else is a friendly not-found. */
 export function SessionPlayerPage() {
   const { id } = useParams();
-  const session = useLearnerSession(id ?? '');
+  const session = useStudentSession(id ?? '');
   if (session.isPending) return <LoadingState label="Loading the session…" />;
   if (session.error instanceof ApiError && session.error.status === 404) return <SessionNotFound />;
   if (session.isError) return <ErrorState error={session.error} onRetry={() => void session.refetch()} title="This session could not be loaded" />;
@@ -51,7 +51,7 @@ function SessionNotFound() {
   );
 }
 
-function SessionPlayer({ session }: { session: LearnerSession }) {
+function SessionPlayer({ session }: { session: StudentSession }) {
   const { videoProps, progress, watchedPercent, saveState, completedNow } = useWatchProgress(session);
   const [playbackFailed, setPlaybackFailed] = useState(false);
   const resumeAt = progress.can_resume ? resumePercent(progress, session.video_duration) : 0;
