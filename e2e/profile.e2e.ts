@@ -95,9 +95,18 @@ describe.skipIf(!hasBrowser)('the profile page and password changes', () => {
     await dialog.getByLabel(/^New password/).fill('harbour-lantern-kite');
     await dialog.getByText(/^(Strong|Very strong) password\.$/).waitFor();
     expect(await dialog.getByRole('checkbox', { name: /choose their own password/ }).isChecked()).toBe(true);
-    await captureScreens(page, 'admin-user-set-password', (p) => p.getByRole('dialog').getByText(/^(Strong|Very strong) password\.$/).waitFor(), {
-      mobileFullPage: false,
-    });
+    await captureScreens(
+      page,
+      'admin-user-set-password',
+      (p) =>
+        p
+          .getByRole('dialog')
+          .getByText(/^(Strong|Very strong) password\.$/)
+          .waitFor(),
+      {
+        mobileFullPage: false,
+      },
+    );
     await dialog.getByRole('button', { name: 'Save' }).click();
     await dialog.waitFor({ state: 'detached' });
     await row.getByText('New password due').waitFor();

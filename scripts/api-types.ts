@@ -21,7 +21,13 @@ async function openApiDocument() {
   const database = await openDatabase({ pglite: await PGlite.create() });
   try {
     await migrateDatabase(database);
-    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, AUTH_SECRET: crypto.randomBytes(32).toString('hex'), LOG_LEVEL: 'silent', SESSION_CACHE_SECONDS: '0' });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATA_DIR: dataDir,
+      AUTH_SECRET: crypto.randomBytes(32).toString('hex'),
+      LOG_LEVEL: 'silent',
+      SESSION_CACHE_SECONDS: '0',
+    });
     const app = await buildApp(config, database);
     await app.ready();
     const document = app.swagger() as OpenAPI3;
@@ -40,7 +46,9 @@ if (process.argv.includes('--check')) {
   if (committed !== generated) {
     const scratch = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-api-types-')), 'api-types.ts');
     fs.writeFileSync(scratch, generated);
-    console.error(`${target} is not what the server's API generates now (compare with ${scratch}). Run \`npm run api:types\` and commit it.`);
+    console.error(
+      `${target} is not what the server's API generates now (compare with ${scratch}). Run \`npm run api:types\` and commit it.`,
+    );
     process.exit(1);
   }
   console.log(`${target} matches the server's API.`);

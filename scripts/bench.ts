@@ -82,7 +82,14 @@ function send(request: Request, toPort = port): Promise<Response> {
   return new Promise((resolve, reject) => {
     const { method, path, headers, body } = wireFormOf(request);
     const outgoing = http.request(
-      { agent, host: '127.0.0.1', port: toPort, method, path, headers: { ...headers, ...(body ? { 'content-length': Buffer.byteLength(body) } : {}) } },
+      {
+        agent,
+        host: '127.0.0.1',
+        port: toPort,
+        method,
+        path,
+        headers: { ...headers, ...(body ? { 'content-length': Buffer.byteLength(body) } : {}) },
+      },
       (response) => {
         let body = '';
         response.setEncoding('utf8');
@@ -164,7 +171,9 @@ async function pickInputs(rows: Rows) {
     join users u on u.id = a.mentor_id where w.cert_id like 'SC%' order by w.cert_id limit 1`);
   const patchSessions = await rows<{ id: string }>(sql`
     select id from job_readiness_expert_sessions where title like 'Expert talk%' order by created_at limit ${connections}`);
-  const productIds = (await rows<{ id: string }>(sql`select id from products where name like 'Scale Programme%' order by name limit 6`)).map((row) => row.id);
+  const productIds = (
+    await rows<{ id: string }>(sql`select id from products where name like 'Scale Programme%' order by name limit 6`)
+  ).map((row) => row.id);
   // The progress screens: the product whose report covers the most (student, session) pairs (not
   // the cohort's: one session of one client, its report reads one row), its session with the most
   // eligible students, and the session with the most eligible students of all for the export.
@@ -182,8 +191,18 @@ async function pickInputs(rows: Rows) {
   const [exported] = await rows<{ id: string; eligible: number }>(sql`
     select expert_session_id as id, eligible_students as eligible from job_readiness_expert_session_stats
     order by eligible_students desc, expert_session_id limit 1`);
-  if (!exported || !product || !worklet || !largest || !drilled || students.length < connections) throw new Error('Load the data first: npm run seed:scale -- --size L');
-  return { product: product.id, students, worklet, patchSessions, productIds, largestProduct: largest.id, drilledSession: drilled.id, exported };
+  if (!exported || !product || !worklet || !largest || !drilled || students.length < connections)
+    throw new Error('Load the data first: npm run seed:scale -- --size L');
+  return {
+    product: product.id,
+    students,
+    worklet,
+    patchSessions,
+    productIds,
+    largestProduct: largest.id,
+    drilledSession: drilled.id,
+    exported,
+  };
 }
 type Inputs = Awaited<ReturnType<typeof pickInputs>>;
 
@@ -261,7 +280,16 @@ async function explain(name: string, statements: Statement[]) {
   }
 }
 
-type Measured = { name: string; statements: number; app: Run; ceiling: Run; fastify: Run; seed?: Run; pgbench?: RunFigures; pairs: { app: Run; ceiling: Run }[] };
+type Measured = {
+  name: string;
+  statements: number;
+  app: Run;
+  ceiling: Run;
+  fastify: Run;
+  seed?: Run;
+  pgbench?: RunFigures;
+  pairs: { app: Run; ceiling: Run }[];
+};
 
 const rps = (run: RunFigures) => run.rps.toFixed(0).padStart(7);
 const ms = (value: number) => value.toFixed(1).padStart(6);
@@ -289,7 +317,8 @@ function printTables(results: Measured[]) {
   if (rounds > 1) {
     console.log(`\nRounds, in order                          | ratio to the ceiling | app p95 ms | app CPU µs`);
     for (const { name, pairs } of results) {
-      const column = (pick: (pair: Measured['pairs'][number]) => number, digits: number) => pairs.map((pair) => pick(pair).toFixed(digits)).join(' / ');
+      const column = (pick: (pair: Measured['pairs'][number]) => number, digits: number) =>
+        pairs.map((pair) => pick(pair).toFixed(digits)).join(' / ');
       console.log(
         `${name.padEnd(41)} | ${column((pair) => pair.app.rps / pair.ceiling.rps, 2)} | ${column((pair) => pair.app.p95, 1)} | ${column((pair) => cpuOf(pair.app), 0)}`,
       );
@@ -313,14 +342,20 @@ const exportTarget = 50_000;
  */
 async function measureExport(inputs: Inputs, token: string) {
   const session = inputs.exported.eligible >= exportTarget ? inputs.exported.id : inputs.drilledSession;
-  const own = await rows<{ product_id: string }>(sql`select product_id from job_readiness_expert_session_products where expert_session_id = ${session}`);
+  const own = await rows<{ product_id: string }>(
+    sql`select product_id from job_readiness_expert_session_products where expert_session_id = ${session}`,
+  );
   if (inputs.exported.eligible < exportTarget) {
-    console.log(`\nNo session has ${exportTarget} eligible students (load with --cohort ${exportTarget}): the export's session is given every product.`);
+    console.log(
+      `\nNo session has ${exportTarget} eligible students (load with --cohort ${exportTarget}): the export's session is given every product.`,
+    );
     await database.db.execute(sql`
       insert into job_readiness_expert_session_products (expert_session_id, product_id) select ${session}, id from products on conflict do nothing`);
   }
   try {
-    const [eligible] = await rows<{ n: number }>(sql`select eligible_students as n from job_readiness_expert_session_stats where expert_session_id = ${session}`);
+    const [eligible] = await rows<{ n: number }>(
+      sql`select eligible_students as n from job_readiness_expert_session_stats where expert_session_id = ${session}`,
+    );
     agent.destroy();
     agent = newAgent();
     const before = rssOf(server.pid);
@@ -398,7 +433,11 @@ try {
     {
       name: 'student list highlights',
       kind: 'read',
-      requests: perLoop((loop) => ({ method: 'GET', path: '/api/app/job-readiness/expert-sessions/highlights', token: studentTokens[loop]! })),
+      requests: perLoop((loop) => ({
+        method: 'GET',
+        path: '/api/app/job-readiness/expert-sessions/highlights',
+        token: studentTokens[loop]!,
+      })),
     },
     {
       name: 'drill-down page (50, in progress)',
@@ -458,7 +497,11 @@ try {
       // What the mentor's own screen asks for: a tab of one status, 20 at a time.
       name: 'worklets of a mentor (screen)',
       kind: 'read',
-      requests: perLoop(() => ({ method: 'GET', path: `/api/worklets/mentor/${inputs.worklet.mentor_id}/worklets?status=ongoing&limit=20`, token: mentor })),
+      requests: perLoop(() => ({
+        method: 'GET',
+        path: `/api/worklets/mentor/${inputs.worklet.mentor_id}/worklets?status=ongoing&limit=20`,
+        token: mentor,
+      })),
     },
     {
       name: 'worklet list page (50)',
@@ -487,7 +530,9 @@ try {
 
   if (!options.explain) {
     const generator = withWrk ? 'wrk (a thread per connection)' : 'this process (install wrk for a lighter load generator)';
-    console.log(`\n${connections} connections, ${seconds} s per run, the app's pool of ${poolSize} for every server; load from ${generator}`);
+    console.log(
+      `\n${connections} connections, ${seconds} s per run, the app's pool of ${poolSize} for every server; load from ${generator}`,
+    );
     console.log(`inputs checksum ${checksumBefore}`);
   }
   const results: Measured[] = [];
@@ -559,7 +604,10 @@ try {
   if (results.length) printTables(results);
   if (!options.explain && (!options.only || exportName.includes(options.only))) await measureExport(inputs, staff);
   const checksumAfter = await inputsChecksum(rows, inputs);
-  if (!options.explain) console.log(`\ninputs checksum ${checksumAfter}${checksumAfter === checksumBefore ? ' (unchanged)' : ' — CHANGED: a write was not undone'}`);
+  if (!options.explain)
+    console.log(
+      `\ninputs checksum ${checksumAfter}${checksumAfter === checksumBefore ? ' (unchanged)' : ' — CHANGED: a write was not undone'}`,
+    );
   await inProcess.close();
 } finally {
   await database.close();

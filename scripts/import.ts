@@ -42,7 +42,9 @@ if (values.help || !source || !importSources.includes(source) || !values.from ||
 
 const config = loadConfig();
 const release = config.databaseUrl ? () => {} : acquireDataDirLock(config.dataDir);
-const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl, poolSize: 2 } : { dataDir: `${config.dataDir}/pglite` });
+const database = await openDatabase(
+  config.databaseUrl ? { url: config.databaseUrl, poolSize: 2 } : { dataDir: `${config.dataDir}/pglite` },
+);
 // One progress line, rewritten in place on a terminal; a line per table elsewhere.
 const progress = (table: string, done: number, total: number) => {
   if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${table}: ${done}/${total}`);

@@ -26,7 +26,11 @@ export async function captureScreens(
       await page.setViewportSize(viewport);
       await ready(page);
       await page.evaluate(() => document.fonts.ready);
-      await page.screenshot({ path: path.join(screenshotDir, `${name}-${label}.png`), fullPage: label === 'mobile' && mobileFullPage, animations: 'disabled' });
+      await page.screenshot({
+        path: path.join(screenshotDir, `${name}-${label}.png`),
+        fullPage: label === 'mobile' && mobileFullPage,
+        animations: 'disabled',
+      });
     }
   } finally {
     await page.setViewportSize(desktop);

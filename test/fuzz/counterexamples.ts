@@ -17,8 +17,16 @@ export function counterexamples(pools: IdPools): Counterexample[] {
   const [mentor] = pools.mentors;
   const [product] = pools.products;
   return [
-    { found: '500: a forged paging cursor', role: 'staff', request: { method: 'GET', url: '/api/worklets?cursor=WyJ4IiwieSJd', headers: {} } },
-    { found: '500: NUL in ?search=', role: 'admin', request: { method: 'GET', url: '/api/admin/clients?search=I%00nterview', headers: {} } },
+    {
+      found: '500: a forged paging cursor',
+      role: 'staff',
+      request: { method: 'GET', url: '/api/worklets?cursor=WyJ4IiwieSJd', headers: {} },
+    },
+    {
+      found: '500: NUL in ?search=',
+      role: 'admin',
+      request: { method: 'GET', url: '/api/admin/clients?search=I%00nterview', headers: {} },
+    },
     {
       found: '200 and a write: a control character in ?reason=',
       role: 'staff',
@@ -32,19 +40,42 @@ export function counterexamples(pools: IdPools): Counterexample[] {
     {
       found: '500: a date PostgreSQL cannot store',
       role: 'staff',
-      request: { method: 'POST', url: '/api/worklets', headers: json, payload: JSON.stringify({ cert_id: 'FZ0000', title: 'Year zero', product_id: product, start_date: '0000-01-01' }) },
+      request: {
+        method: 'POST',
+        url: '/api/worklets',
+        headers: json,
+        payload: JSON.stringify({ cert_id: 'FZ0000', title: 'Year zero', product_id: product, start_date: '0000-01-01' }),
+      },
     },
     {
       found: '201: a gzip body read as if plain',
       role: 'staff',
-      request: { method: 'POST', url: '/api/admin/products', headers: { ...json, 'content-encoding': 'gzip' }, payload: zlib.gzipSync('{"name":"Gzipped"}') },
+      request: {
+        method: 'POST',
+        url: '/api/admin/products',
+        headers: { ...json, 'content-encoding': 'gzip' },
+        payload: zlib.gzipSync('{"name":"Gzipped"}'),
+      },
     },
-    { found: "Fastify's 400 outside the error shape: a malformed percent-encoding", role: 'admin', request: { method: 'GET', url: '/api/admin/clients/%zz', headers: {} } },
-    { found: "Fastify's 414 outside the error shape: a path parameter over 100 characters", role: 'staff', request: { method: 'GET', url: `/api/worklets/${'x'.repeat(101)}`, headers: {} } },
+    {
+      found: "Fastify's 400 outside the error shape: a malformed percent-encoding",
+      role: 'admin',
+      request: { method: 'GET', url: '/api/admin/clients/%zz', headers: {} },
+    },
+    {
+      found: "Fastify's 414 outside the error shape: a path parameter over 100 characters",
+      role: 'staff',
+      request: { method: 'GET', url: `/api/worklets/${'x'.repeat(101)}`, headers: {} },
+    },
     {
       found: '500: multipart without a boundary',
       role: 'admin',
-      request: { method: 'POST', url: '/api/admin/job-readiness/expert-sessions', headers: { 'content-type': 'multipart/form-data' }, payload: formStart },
+      request: {
+        method: 'POST',
+        url: '/api/admin/job-readiness/expert-sessions',
+        headers: { 'content-type': 'multipart/form-data' },
+        payload: formStart,
+      },
     },
     {
       found: "500: multipart ending one byte into the video's part",
@@ -59,19 +90,37 @@ export function counterexamples(pools: IdPools): Counterexample[] {
     {
       found: 'tus 404 in plain text',
       role: 'admin',
-      request: { method: 'DELETE', url: '/api/admin/job-readiness/expert-sessions/uploads/0123456789abcdef0123456789abcdef', headers: { 'tus-resumable': '1.0.0' } },
+      request: {
+        method: 'DELETE',
+        url: '/api/admin/job-readiness/expert-sessions/uploads/0123456789abcdef0123456789abcdef',
+        headers: { 'tus-resumable': '1.0.0' },
+      },
     },
     { found: "better-auth's 404 with no body", role: 'mentor', request: { method: 'GET', url: '/api/auth/nope', headers: {} } },
-    { found: "200: better-auth's update-user storing any name", role: 'student', request: { method: 'POST', url: '/api/auth/update-user', headers: json, payload: '{"name":1}' } },
+    {
+      found: "200: better-auth's update-user storing any name",
+      role: 'student',
+      request: { method: 'POST', url: '/api/auth/update-user', headers: json, payload: '{"name":1}' },
+    },
     {
       found: '500: NUL in a reset-password token',
       role: 'mentor',
-      request: { method: 'POST', url: '/api/auth/reset-password', headers: json, payload: JSON.stringify({ token: 'I\u0000nterview', newPassword: 'Interview practice' }) },
+      request: {
+        method: 'POST',
+        url: '/api/auth/reset-password',
+        headers: json,
+        payload: JSON.stringify({ token: 'I\u0000nterview', newPassword: 'Interview practice' }),
+      },
     },
     {
       found: '500: a body 10,000 levels deep to better-auth',
       role: 'anonymous',
-      request: { method: 'POST', url: '/api/auth/sign-in/email', headers: json, payload: `{"email":${'['.repeat(10_000)}${']'.repeat(10_000)},"password":"x"}` },
+      request: {
+        method: 'POST',
+        url: '/api/auth/sign-in/email',
+        headers: json,
+        payload: `{"email":${'['.repeat(10_000)}${']'.repeat(10_000)},"password":"x"}`,
+      },
     },
   ];
 }

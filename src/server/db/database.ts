@@ -77,10 +77,7 @@ export async function captureStatements<T>(work: () => Promise<T>) {
   return { result, statements: log.statements! };
 }
 
-export type DatabaseOptions =
-  | { url: string; poolSize: number }
-  | { dataDir: string }
-  | { pglite: PGlite };
+export type DatabaseOptions = { url: string; poolSize: number } | { dataDir: string } | { pglite: PGlite };
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseConnection> {
   if ('url' in options) return openPostgres(options.url, options.poolSize);

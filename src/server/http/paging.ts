@@ -14,7 +14,11 @@ export type Cursor = { sortValue: string; id: string };
 export type SortKind = 'timestamp' | 'name' | 'number';
 
 /** A forged, damaged or foreign cursor: the caller starts again from the first page (decision 024). */
-export const invalidCursor = defineError('pagination.invalid_cursor', 400, 'The paging cursor is not valid; start again from the first page.');
+export const invalidCursor = defineError(
+  'pagination.invalid_cursor',
+  400,
+  'The paging cursor is not valid; start again from the first page.',
+);
 
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify([cursor.sortValue, cursor.id])).toString('base64url');

@@ -24,7 +24,9 @@ import { AppLayout } from './layout/app-layout.tsx';
 import { NotFoundPage } from './not-found-page.tsx';
 
 // The report brings the charts library: loaded when the report is first opened, not with the app.
-const ProgrammeReportPage = lazy(() => import('../features/progress-insight/components/programme-report-page.tsx').then((module) => ({ default: module.ProgrammeReportPage })));
+const ProgrammeReportPage = lazy(() =>
+  import('../features/progress-insight/components/programme-report-page.tsx').then((module) => ({ default: module.ProgrammeReportPage })),
+);
 
 /**
  * Renders `children(user)` for a signed-in user; otherwise the loader, the error or the sign-in page,
@@ -59,7 +61,9 @@ function WithUser({ children }: { children: (user: Me) => React.ReactNode }) {
 function AreaRoute({ area }: { area: Area }) {
   return (
     <WithUser>
-      {(user) => (areaOf(user.role) === area ? <AppLayout area={area} user={user} /> : <Navigate to={areaHome[areaOf(user.role)]} replace />)}
+      {(user) =>
+        areaOf(user.role) === area ? <AppLayout area={area} user={user} /> : <Navigate to={areaHome[areaOf(user.role)]} replace />
+      }
     </WithUser>
   );
 }
@@ -108,7 +112,28 @@ export const router = createBrowserRouter([
       { path: '*', element: <NotFoundPage /> },
     ],
   },
-  { path: '/learn', element: <AreaRoute area="student" />, children: [{ index: true, element: <StudentHome /> }, { path: 'expert-sessions', element: <StudentSessionsPage /> }, { path: 'expert-sessions/:id', element: <SessionPlayerPage /> }, { path: 'programmes/:productId', element: <StudentProgrammePage /> }, { path: 'worklets', element: <StudentWorkletsPage /> }, { path: '*', element: <NotFoundPage /> }] },
-  { path: '/mentor', element: <AreaRoute area="mentor" />, children: [{ index: true, element: <MentorHome /> }, { path: 'worklets', element: <MentorWorkletsPage /> }, { path: 'worklets/:id/progress', element: <WorkletProgressPage area="mentor" /> }, { path: 'programmes/:productId', element: <MentorProgrammePage /> }, { path: '*', element: <NotFoundPage /> }] },
+  {
+    path: '/learn',
+    element: <AreaRoute area="student" />,
+    children: [
+      { index: true, element: <StudentHome /> },
+      { path: 'expert-sessions', element: <StudentSessionsPage /> },
+      { path: 'expert-sessions/:id', element: <SessionPlayerPage /> },
+      { path: 'programmes/:productId', element: <StudentProgrammePage /> },
+      { path: 'worklets', element: <StudentWorkletsPage /> },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+  {
+    path: '/mentor',
+    element: <AreaRoute area="mentor" />,
+    children: [
+      { index: true, element: <MentorHome /> },
+      { path: 'worklets', element: <MentorWorkletsPage /> },
+      { path: 'worklets/:id/progress', element: <WorkletProgressPage area="mentor" /> },
+      { path: 'programmes/:productId', element: <MentorProgrammePage /> },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
   { path: '*', element: <NotFoundPage /> },
 ]);

@@ -9,7 +9,15 @@ export function ProductCards({ products, linkTo }: { products: Me['products']; l
   return (
     <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md">
       {products.map((product) => (
-        <Card key={product.id} withBorder radius="md" padding="lg" component={Link} to={linkTo(product.id)} aria-label={`Open ${product.name}`}>
+        <Card
+          key={product.id}
+          withBorder
+          radius="md"
+          padding="lg"
+          component={Link}
+          to={linkTo(product.id)}
+          aria-label={`Open ${product.name}`}
+        >
           <Group justify="space-between" align="flex-start" wrap="nowrap" mb="sm">
             <ThemeIcon variant="light" size={40} radius="md" aria-hidden>
               <IconPackage size={22} />

@@ -11,8 +11,7 @@ export type PasswordChangeReason = NonNullable<Me['password_change_reason']>;
 /** Each role works in one area of the app. */
 export type Area = 'admin' | 'student' | 'mentor';
 
-export const areaOf = (role: Role): Area =>
-  role === 'admin' || role === 'staff' ? 'admin' : role === 'mentor' ? 'mentor' : 'student';
+export const areaOf = (role: Role): Area => (role === 'admin' || role === 'staff' ? 'admin' : role === 'mentor' ? 'mentor' : 'student');
 
 export const areaHome: Record<Area, string> = { admin: '/admin/clients', student: '/learn', mentor: '/mentor' };
 
@@ -35,8 +34,7 @@ async function fetchMe(): Promise<Me | null> {
 export function useSignIn() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (credentials: { email: string; password: string }) =>
-      api('/api/auth/sign-in/email', { method: 'POST', body: credentials }),
+    mutationFn: (credentials: { email: string; password: string }) => api('/api/auth/sign-in/email', { method: 'POST', body: credentials }),
     onSuccess: async () => {
       queryClient.removeQueries();
       await queryClient.fetchQuery({ queryKey: meQueryKey, queryFn: fetchMe });

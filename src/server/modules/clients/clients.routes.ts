@@ -3,14 +3,7 @@ import type { AppInstance } from '../../http/app-instance.ts';
 import { pagedResponse } from '../../http/paging.ts';
 import { errorResponses, idParams } from '../../http/schemas.ts';
 import { actorOf, allow } from '../auth/auth.guard.ts';
-import {
-  clientListQuery,
-  clientProductsBody,
-  clientSchema,
-  createClientBody,
-  presentClient,
-  updateClientBody,
-} from './clients.schemas.ts';
+import { clientListQuery, clientProductsBody, clientSchema, createClientBody, presentClient, updateClientBody } from './clients.schemas.ts';
 import * as usecases from './clients.usecases.ts';
 
 const tags = ['Clients'];

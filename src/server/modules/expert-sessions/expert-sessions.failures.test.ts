@@ -57,7 +57,9 @@ async function state() {
 
 describe('a failure at any step of creating a session leaves nothing behind', () => {
   const steps = [
-    { step: 'storing the video', inject: async () => {
+    {
+      step: 'storing the video',
+      inject: async () => {
         t.app.context.storage = storageFailingAt('putFile');
       },
     },
@@ -94,7 +96,10 @@ describe('a malformed multipart body answers 400 and leaves nothing behind', () 
     { label: 'without a boundary', body: () => ({ payload: form().payload, headers: { 'content-type': 'multipart/form-data' } }) },
     { label: 'cut off in a text field', body: () => ({ ...form(), payload: cutAt(form().payload, 'Cut off', 3) }) },
     { label: 'cut off after the video part’s headers', body: () => ({ ...form(), payload: cutAt(form().payload, 'video/mp4', 13) }) },
-    { label: 'cut off halfway through the video', body: () => ({ ...form(), payload: form().payload.subarray(0, form().payload.length - sampleMp4.length / 2) }) },
+    {
+      label: 'cut off halfway through the video',
+      body: () => ({ ...form(), payload: form().payload.subarray(0, form().payload.length - sampleMp4.length / 2) }),
+    },
     { label: 'without its closing boundary', body: () => ({ ...form(), payload: form().payload.subarray(0, form().payload.length - 8) }) },
   ];
 
@@ -122,7 +127,9 @@ describe('a failure at any step of a PATCH leaves the previous state exactly', (
       { bytes: fixture('sample.webm'), filename: 'new.webm' },
     );
   const steps = [
-    { step: 'storing the new video', inject: async () => {
+    {
+      step: 'storing the new video',
+      inject: async () => {
         t.app.context.storage = storageFailingAt('putFile');
       },
     },
@@ -150,7 +157,12 @@ describe('a failure at any step of a PATCH leaves the previous state exactly', (
     const filesBefore = storedFiles(t);
     const response = await t.request({ method: 'PATCH', url: `${adminUrl}/${session.id}`, as: 'staff', ...replacement() });
     expect(response.statusCode).toBe(200);
-    expect(response.json().session).toMatchObject({ title: 'Renamed', is_active: false, video_media_type: 'video/webm', video_duration: 3 });
+    expect(response.json().session).toMatchObject({
+      title: 'Renamed',
+      is_active: false,
+      video_media_type: 'video/webm',
+      video_duration: 3,
+    });
     const filesAfter = storedFiles(t);
     const ofSession = (files: string[]) => files.filter((file) => file.startsWith(`expert-sessions/${session.id}/`));
     expect(ofSession(filesAfter)).toHaveLength(1);
@@ -176,7 +188,9 @@ describe('concurrency', () => {
     await t.db.execute(sql`create function injected_trigger() returns trigger language plpgsql as $$
       begin perform pg_sleep(0.05); return new; end $$`);
     await t.db.execute(
-      sql.raw('create trigger slow_links before insert on job_readiness_expert_session_products for each row execute function injected_trigger()'),
+      sql.raw(
+        'create trigger slow_links before insert on job_readiness_expert_session_products for each row execute function injected_trigger()',
+      ),
     );
     for (let round = 0; round < 5; round += 1) {
       const session = await createSession(t, { title: `Race ${round}`, productIds: [career] });
@@ -204,6 +218,11 @@ describe('concurrency', () => {
     const rows = progress.filter((row) => row.expert_session_id === session.id);
     expect(rows).toHaveLength(1);
     // Seconds to the millisecond and percentages to the hundredth, as PostgreSQL writes numerics.
-    expect(rows[0]).toMatchObject({ watch_time_seconds: '4.000', completion_percentage: '100.00', is_completed: true, last_milestone_reached: 100 });
+    expect(rows[0]).toMatchObject({
+      watch_time_seconds: '4.000',
+      completion_percentage: '100.00',
+      is_completed: true,
+      last_milestone_reached: 100,
+    });
   });
 });

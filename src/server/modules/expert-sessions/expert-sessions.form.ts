@@ -25,7 +25,8 @@ export async function readSessionForm(request: FastifyRequest, stagingDirectory:
     for (let next = await nextPart(parts); !next.done; next = await nextPart(parts)) {
       const part = next.value;
       if (part.type === 'file') {
-        if (part.fieldname !== 'video_file' || video) throw commonErrors.validation({ fields: [{ path: `body.${part.fieldname}`, message: 'Unexpected file' }] });
+        if (part.fieldname !== 'video_file' || video)
+          throw commonErrors.validation({ fields: [{ path: `body.${part.fieldname}`, message: 'Unexpected file' }] });
         // The file's own stream fails when the body ends before the part does, possibly before
         // anything listens to it: its `errored` says so either way.
         let cutOff: unknown;

@@ -197,12 +197,16 @@ export function registerExpertSessionRoutes(app: AppInstance) {
       async (request) => ({ summary: presentSummary(await usecases.summarizeSessions(db, request.query)) }),
     );
 
-
     scoped.get(
       `${adminPath}/:id`,
       {
         onRequest: manageContent,
-        schema: { tags, summary: 'Get an expert session (deleted ones too)', params: sessionIdParams, response: { 200: sessionResponse, ...errorResponses } },
+        schema: {
+          tags,
+          summary: 'Get an expert session (deleted ones too)',
+          params: sessionIdParams,
+          response: { 200: sessionResponse, ...errorResponses },
+        },
       },
       async (request) => ({ session: presentAdminSession(await usecases.getSession(db, request.params.id)) }),
     );
@@ -225,7 +229,6 @@ export function registerExpertSessionRoutes(app: AppInstance) {
       async (request) => presentRemovalImpact(await usecases.getRemovalImpact(db, request.params.id, request.query.product_ids)),
     );
 
-
     scoped.delete(
       `${adminPath}/:id`,
       {
@@ -247,7 +250,12 @@ export function registerExpertSessionRoutes(app: AppInstance) {
       `${adminPath}/:id/restore`,
       {
         onRequest: manageContent,
-        schema: { tags, summary: 'Restore a soft-deleted session', params: sessionIdParams, response: { 200: sessionResponse, ...errorResponses } },
+        schema: {
+          tags,
+          summary: 'Restore a soft-deleted session',
+          params: sessionIdParams,
+          response: { 200: sessionResponse, ...errorResponses },
+        },
       },
       async (request) => ({ session: presentAdminSession(await usecases.restoreSession(db, request.params.id)) }),
     );
@@ -262,7 +270,10 @@ export function registerExpertSessionRoutes(app: AppInstance) {
         onRequest: manageContent,
         schema: {
           tags,
-          summary: url === resumableUploadsPath ? 'Create a resumable upload (tus 1.0)' : 'Resume, inspect or terminate a resumable upload (tus 1.0)',
+          summary:
+            url === resumableUploadsPath
+              ? 'Create a resumable upload (tus 1.0)'
+              : 'Resume, inspect or terminate a resumable upload (tus 1.0)',
           description:
             'tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` ' +
             'creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, ' +
@@ -382,7 +393,10 @@ export function registerExpertSessionRoutes(app: AppInstance) {
           params: sessionIdParams,
           headers: z.object({
             range: z.string().optional().meta({ example: 'bytes=0-1048575' }),
-            'if-range': z.string().optional().meta({ description: 'The `ETag` of an earlier answer: the Range applies only to that same video.' }),
+            'if-range': z
+              .string()
+              .optional()
+              .meta({ description: 'The `ETag` of an earlier answer: the Range applies only to that same video.' }),
           }),
           response: {
             200: { description: 'The whole video', content: { 'video/mp4': { schema: z.string().meta({ format: 'binary' }) } } },

@@ -104,10 +104,18 @@ export const summaryResponse = z.object({
       students_reached: z.number().int().meta({ description: 'Distinct students who started any of these sessions.' }),
       average_completion_percentage: z.number().meta({ description: 'Over those students’ progress on these sessions.' }),
     })
-    .meta({ id: 'ExpertSessionSummary', example: { sessions: 42, active: 38, students_reached: 1250, average_completion_percentage: 57.5 } }),
+    .meta({
+      id: 'ExpertSessionSummary',
+      example: { sessions: 42, active: 38, students_reached: 1250, average_completion_percentage: 57.5 },
+    }),
 });
 
-export function presentSummary(summary: { sessions: number; active: number; studentsReached: number; averageCompletionPercentage: number }) {
+export function presentSummary(summary: {
+  sessions: number;
+  active: number;
+  studentsReached: number;
+  averageCompletionPercentage: number;
+}) {
   return {
     sessions: summary.sessions,
     active: summary.active,
@@ -167,14 +175,22 @@ export const updateBody = z
     upload_id: uploadId.optional(),
   })
   .refine((body) => Object.values(body).some((value) => value !== undefined), { message: 'Name at least one field to change' })
-  .refine((body) => body.video_file === undefined || body.upload_id === undefined, { message: 'Replace the video with a video_file or an upload_id, not both', path: ['upload_id'] })
+  .refine((body) => body.video_file === undefined || body.upload_id === undefined, {
+    message: 'Replace the video with a video_file or an upload_id, not both',
+    path: ['upload_id'],
+  })
   .meta({ example: { title: 'Answering behavioural questions (2026)', is_active: true, product_ids: [exampleProductId] } });
 
 /** `product_ids` repeated (`?product_ids=a&product_ids=b`) or comma-separated (`?product_ids=a,b`); absent: none remain. */
 export const removalImpactQuery = z.object({
   product_ids: z
     .preprocess(
-      (value) => [value].flat().flatMap((item) => String(item).split(',')).map((item) => item.trim()).filter(Boolean),
+      (value) =>
+        [value]
+          .flat()
+          .flatMap((item) => String(item).split(','))
+          .map((item) => item.trim())
+          .filter(Boolean),
       idSet,
     )
     .default([])
@@ -294,14 +310,24 @@ export const studentHighlightsResponse = z.object({
 export const studentSessionResponse = z.object({ session: studentSessionSchema });
 
 /** Seconds as the player reports them, kept to the millisecond (decision 028). */
-const seconds = z.number().min(0).max(1_000_000).transform((value) => Math.round(value * 1000) / 1000);
+const seconds = z
+  .number()
+  .min(0)
+  .max(1_000_000)
+  .transform((value) => Math.round(value * 1000) / 1000);
 
 export const progressBody = z
   .object({
     watch_time_seconds: seconds,
     last_position_seconds: seconds.optional(),
     trigger_type: z.enum(['milestone', 'pause', 'seek', 'completion', 'unload', 'resume']).optional(),
-    milestone: z.number().int().min(0).max(100).optional().meta({ description: 'The milestone the player just passed: 10, 25, 50, 75, 90, 95 or 100.' }),
+    milestone: z
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .optional()
+      .meta({ description: 'The milestone the player just passed: 10, 25, 50, 75, 90, 95 or 100.' }),
   })
   .meta({ example: { watch_time_seconds: 600, last_position_seconds: 640, trigger_type: 'milestone', milestone: 25 } });
 

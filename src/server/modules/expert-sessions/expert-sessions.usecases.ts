@@ -101,7 +101,11 @@ export async function updateSession(
       const current = await repository.lockSession(tx, id);
       if (!current) throw expertSessionNotFound();
       await video?.consume?.(tx);
-      await repository.updateSession(tx, id, { ...columns, ...(video && newKey ? videoColumns(newKey, video) : {}), updatedAt: new Date() });
+      await repository.updateSession(tx, id, {
+        ...columns,
+        ...(video && newKey ? videoColumns(newKey, video) : {}),
+        updatedAt: new Date(),
+      });
       if (productIds) await replaceProducts(tx, id, productIds, actorId);
       return current.videoStorageKey;
     });
@@ -141,9 +145,18 @@ async function assertJobReadinessProducts(db: Database, productIds: string[]) {
 async function replaceProducts(tx: Database, sessionId: string, productIds: string[], actorId: string) {
   const current = new Set(await repository.findSessionProductIds(tx, sessionId));
   const wanted = new Set(productIds);
-  await repository.removeSessionProducts(tx, sessionId, [...current].filter((id) => !wanted.has(id)));
+  await repository.removeSessionProducts(
+    tx,
+    sessionId,
+    [...current].filter((id) => !wanted.has(id)),
+  );
   // A product deleted since the check: the foreign key refuses, answered as an unknown id (expertSessionConstraints).
-  await repository.addSessionProducts(tx, sessionId, [...wanted].filter((id) => !current.has(id)), actorId);
+  await repository.addSessionProducts(
+    tx,
+    sessionId,
+    [...wanted].filter((id) => !current.has(id)),
+    actorId,
+  );
 }
 
 /** Whose sessions the student list serves: the student's client, narrowed to one of its products (else 403). */
@@ -163,7 +176,11 @@ export async function listStudentSessions(
   query: repository.StudentListFilters & { productId?: string; limit: number; cursor?: string },
 ) {
   const audience = await studentAudience(db, student, query.productId);
-  const rows = await repository.listVisibleSessions(db, student.id, audience, { ...query, cursor: decodeCursor(query.cursor, 'timestamp'), limit: query.limit + 1 });
+  const rows = await repository.listVisibleSessions(db, student.id, audience, {
+    ...query,
+    cursor: decodeCursor(query.cursor, 'timestamp'),
+    limit: query.limit + 1,
+  });
   const page = toPage(rows, query.limit, (row) => ({ sortValue: row.createdAtExact, id: row.id }));
   const counts = await repository.countVisibleSessions(db, student.id, audience);
   return {

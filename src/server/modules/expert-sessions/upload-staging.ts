@@ -23,7 +23,11 @@ export function openUploadStaging(uploadsDirectory: string): UploadStaging {
   const heartbeat = path.join(directory, heartbeatName);
   fs.mkdirSync(directory, { recursive: true });
   fs.writeFileSync(heartbeat, '');
-  const beat = () => void fsp.mkdir(directory, { recursive: true }).then(() => fsp.writeFile(heartbeat, '')).catch(() => undefined);
+  const beat = () =>
+    void fsp
+      .mkdir(directory, { recursive: true })
+      .then(() => fsp.writeFile(heartbeat, ''))
+      .catch(() => undefined);
   const timer = setInterval(beat, heartbeatMs).unref();
   return {
     directory,

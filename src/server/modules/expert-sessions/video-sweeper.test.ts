@@ -7,7 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../../test/support/test-app.ts';
 import { rowsOf, testEngine } from '../../../../test/support/test-database.ts';
 import { startS3TestServer } from '../storage/s3-test-server.ts';
-import { adminUrl, createSession, sampleMp4, sessionTables, spec, studentUrl, uploadsUrl, type SessionsTestApp } from './expert-sessions.test-support.ts';
+import {
+  adminUrl,
+  createSession,
+  sampleMp4,
+  sessionTables,
+  spec,
+  studentUrl,
+  uploadsUrl,
+  type SessionsTestApp,
+} from './expert-sessions.test-support.ts';
 import { tryTakeSweepLock } from './upload-claims.repository.ts';
 import { orphanMinAgeMs, sweepOnce, type SweptFile } from './video-sweeper.ts';
 
@@ -15,7 +24,12 @@ const tus = { 'tus-resumable': '1.0.0' };
 const hour = 3600_000;
 
 async function startUpload(t: SessionsTestApp, sent: number) {
-  const created = await t.request({ method: 'POST', url: uploadsUrl, as: 'admin', headers: { ...tus, 'upload-length': String(sampleMp4.length) } });
+  const created = await t.request({
+    method: 'POST',
+    url: uploadsUrl,
+    as: 'admin',
+    headers: { ...tus, 'upload-length': String(sampleMp4.length) },
+  });
   const url = created.headers.location as string;
   const headers = { ...tus, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' };
   expect((await t.request({ method: 'PATCH', url, as: 'admin', headers, payload: sampleMp4.subarray(0, sent) })).statusCode).toBe(204);
@@ -47,7 +61,7 @@ describe.each(['local', 's3'] as const)('the sweeper (%s storage)', (driver) => 
     await s3?.close();
   });
 
-  it('removes a dead process\'s staging files and, once old enough, unreferenced videos and expired uploads; keeps the rest', async () => {
+  it("removes a dead process's staging files and, once old enough, unreferenced videos and expired uploads; keeps the rest", async () => {
     const { storage } = t.app.context;
     const session = await createSession(t, { title: 'Kept', productIds: [t.ids.products.interview] });
     const referenced = (await sessionTables(t.db)).sessions.find((row) => row.id === session.id)!.video_storage_key as string;
@@ -83,7 +97,9 @@ describe.each(['local', 's3'] as const)('the sweeper (%s storage)', (driver) => 
     expect(await headOf(t, unfinished.url)).toBe(404);
     expect(await storage.stat(referenced)).toEqual({ size: sampleMp4.length, contentType: 'video/mp4' });
     expect(fs.existsSync(path.join(liveStaging, 'in-flight.video'))).toBe(true);
-    expect((await t.request({ method: 'GET', url: `${studentUrl}/${session.id}/video`, as: 'student' })).statusCode).toBe(driver === 's3' ? 302 : 200);
+    expect((await t.request({ method: 'GET', url: `${studentUrl}/${session.id}/video`, as: 'student' })).statusCode).toBe(
+      driver === 's3' ? 302 : 200,
+    );
     fs.rmSync(path.join(liveStaging, 'in-flight.video'));
   });
 
@@ -102,7 +118,12 @@ describe.each(['local', 's3'] as const)('the sweeper (%s storage)', (driver) => 
     expect(summary(swept.files)).toEqual([`used upload: ${used.id}`]);
     expect(await rowsOf(t.db, sql`select * from upload_claims`)).toEqual([]);
     expect(await headOf(t, used.url)).toBe(404);
-    const reclaimed = await t.request({ method: 'POST', url: adminUrl, as: 'admin', payload: { title: 'Reclaimed', upload_id: abandoned.id } });
+    const reclaimed = await t.request({
+      method: 'POST',
+      url: adminUrl,
+      as: 'admin',
+      payload: { title: 'Reclaimed', upload_id: abandoned.id },
+    });
     expect(reclaimed.statusCode).toBe(201);
   });
 

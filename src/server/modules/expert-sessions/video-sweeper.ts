@@ -55,7 +55,10 @@ export async function sweepVideoFiles(options: {
     for (const file of staged) files.push({ kind: 'abandoned staging file', name: file.path, bytes: file.bytes });
     let batch: ListedObject[] = [];
     const sweepBatch = async () => {
-      const referenced = await findReferencedVideoKeys(database.db, batch.map((object) => object.key));
+      const referenced = await findReferencedVideoKeys(
+        database.db,
+        batch.map((object) => object.key),
+      );
       for (const object of batch.filter((candidate) => !referenced.has(candidate.key))) {
         files.push({ kind: 'orphan video', name: object.key, bytes: object.size });
         if (remove) await storage.delete(object.key);

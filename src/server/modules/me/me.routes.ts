@@ -66,7 +66,10 @@ export function registerMeRoutes(app: AppInstance) {
     },
     async (request, reply) => {
       const { current_password, new_password } = request.body;
-      await changeOwnPassword(db, { hashing, sessions }, actorOf(request), { currentPassword: current_password, newPassword: new_password });
+      await changeOwnPassword(db, { hashing, sessions }, actorOf(request), {
+        currentPassword: current_password,
+        newPassword: new_password,
+      });
       return reply.status(204).send(null);
     },
   );

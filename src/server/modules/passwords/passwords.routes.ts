@@ -26,7 +26,8 @@ export function registerPasswordRoutes(app: AppInstance) {
         response: { 200: strengthSchema, ...errorResponses },
       },
     },
-    async (request) => assessPassword(request.body.password, { email: request.body.email ?? undefined, name: request.body.name ?? undefined }),
+    async (request) =>
+      assessPassword(request.body.password, { email: request.body.email ?? undefined, name: request.body.name ?? undefined }),
   );
 
   app.post(

@@ -10,7 +10,9 @@ export const newPassword = z
   .min(passwordMinLength)
   .max(passwordMaxLength)
   .refine((value) => !hasControlCharacters(value), noControlCharacters)
-  .meta({ description: `At least ${passwordMinLength} characters and hard to guess: common passwords, the product's name and the user's own email or name are refused (passwords.too_weak).` });
+  .meta({
+    description: `At least ${passwordMinLength} characters and hard to guess: common passwords, the product's name and the user's own email or name are refused (passwords.too_weak).`,
+  });
 
 export const setPasswordBody = z.object({
   password: newPassword,

@@ -3,13 +3,7 @@ import type { AppInstance } from '../../http/app-instance.ts';
 import { pagedResponse } from '../../http/paging.ts';
 import { errorResponses, idParams } from '../../http/schemas.ts';
 import { allow } from '../auth/auth.guard.ts';
-import {
-  createProductBody,
-  presentProduct,
-  productListQuery,
-  productSchema,
-  updateProductBody,
-} from './products.schemas.ts';
+import { createProductBody, presentProduct, productListQuery, productSchema, updateProductBody } from './products.schemas.ts';
 import * as usecases from './products.usecases.ts';
 
 const tags = ['Products'];
@@ -56,7 +50,12 @@ export function registerProductRoutes(app: AppInstance) {
     '/api/admin/products/:id',
     {
       onRequest: manageContent,
-      schema: { tags, summary: 'Get a product', params: idParams, response: { 200: z.object({ product: productSchema }), ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Get a product',
+        params: idParams,
+        response: { 200: z.object({ product: productSchema }), ...errorResponses },
+      },
     },
     async (request) => ({ product: presentProduct(await usecases.getProduct(db, request.params.id)) }),
   );

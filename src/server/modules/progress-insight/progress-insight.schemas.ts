@@ -122,16 +122,31 @@ export const studentProfileSchema = z
         mentors: z.array(person.extend({ role_type: mentorRole })),
       }),
     ),
-    summary: z.object({ sessions: z.number().int(), not_started: z.number().int(), in_progress: z.number().int(), completed: z.number().int() }),
+    summary: z.object({
+      sessions: z.number().int(),
+      not_started: z.number().int(),
+      in_progress: z.number().int(),
+      completed: z.number().int(),
+    }),
   })
   .meta({ id: 'StudentProgressProfile' });
 
-export const studentSessionsQuery = z.object({ ...pagingQuery, status: watchStatus.optional(), search: search.meta({ description: 'Part of the title.' }) });
+export const studentSessionsQuery = z.object({
+  ...pagingQuery,
+  status: watchStatus.optional(),
+  search: search.meta({ description: 'Part of the title.' }),
+});
 export const studentSessionsExportQuery = studentSessionsQuery.omit({ limit: true, cursor: true });
 
 export const studentSessionRowSchema = z
   .object({
-    session: z.object({ id: z.uuid(), title: z.string(), video_duration: z.number(), is_active: z.boolean(), deleted_at: timestamp.nullable() }),
+    session: z.object({
+      id: z.uuid(),
+      title: z.string(),
+      video_duration: z.number(),
+      is_active: z.boolean(),
+      deleted_at: timestamp.nullable(),
+    }),
     products: z.array(productSummary),
     reached: z.boolean().meta({ description: 'False for a session the student has progress on but no longer reaches.' }),
     status: watchStatus,
@@ -182,7 +197,13 @@ export const reportSchema = z
       })
       .meta({ description: 'Over (student, session) pairs: every student in scope with every session in scope.' }),
     average_completion_percentage: percentage,
-    completion_over_time: z.array(z.object({ week: z.string().meta({ format: 'date', description: 'Its Monday (UTC).' }), completions: z.number().int(), cumulative: z.number().int() })),
+    completion_over_time: z.array(
+      z.object({
+        week: z.string().meta({ format: 'date', description: 'Its Monday (UTC).' }),
+        completions: z.number().int(),
+        cumulative: z.number().int(),
+      }),
+    ),
     least_completed: z.array(sessionFigure),
     most_completed: z.array(sessionFigure),
     not_started_students: z.number().int().meta({ description: 'Students in scope who started none of its sessions.' }),

@@ -87,7 +87,10 @@ function targetsOf(states: Map<string, State>, wanted: WantedMentors, context: P
     }
     case 'set': {
       requireOneEntryEach(wanted.mentors);
-      requireMentors(context, wanted.mentors.map((entry) => entry.mentorId));
+      requireMentors(
+        context,
+        wanted.mentors.map((entry) => entry.mentorId),
+      );
       const targets = new Map<string, Target>();
       for (const [mentorId, state] of states) if (state.isActive) targets.set(mentorId, { roleType: state.roleType, isActive: false });
       for (const entry of wanted.mentors) targets.set(entry.mentorId, { roleType: entry.roleType, isActive: true, notes: entry.notes });

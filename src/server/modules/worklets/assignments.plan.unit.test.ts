@@ -74,7 +74,12 @@ describe('assigning a mentor', () => {
   });
 
   it('keeps the notes of a reactivated assignment unless new ones are given', () => {
-    const [withNotes] = plan([inactive(maya, 'Secondary')], { kind: 'assign', mentorId: maya, roleType: 'Secondary', notes: 'Back after leave' });
+    const [withNotes] = plan([inactive(maya, 'Secondary')], {
+      kind: 'assign',
+      mentorId: maya,
+      roleType: 'Secondary',
+      notes: 'Back after leave',
+    });
     expect(withNotes!.set.notes).toBe('Back after leave');
     const [without] = plan([inactive(maya, 'Secondary')], { kind: 'assign', mentorId: maya, roleType: 'Secondary' });
     expect(without!.set).not.toHaveProperty('notes');
@@ -92,7 +97,9 @@ describe('assigning a mentor', () => {
 
 describe('changing one assignment', () => {
   it('writes a new role as `role_changed` from → to, with the reason', () => {
-    expect(plan([active(maya, 'Secondary')], { kind: 'change', mentorId: maya, roleType: 'Collaborator' }, { reason: 'Fewer hours' })).toEqual([
+    expect(
+      plan([active(maya, 'Secondary')], { kind: 'change', mentorId: maya, roleType: 'Collaborator' }, { reason: 'Fewer hours' }),
+    ).toEqual([
       {
         mentorId: maya,
         assignmentId: `a-${maya}`,
@@ -103,7 +110,9 @@ describe('changing one assignment', () => {
   });
 
   it('deactivates instead of deleting: by the caller, with the reason', () => {
-    expect(plan([active(maya, 'Secondary')], { kind: 'change', mentorId: maya, isActive: false }, { reason: 'Left the programme' })).toEqual([
+    expect(
+      plan([active(maya, 'Secondary')], { kind: 'change', mentorId: maya, isActive: false }, { reason: 'Left the programme' }),
+    ).toEqual([
       {
         mentorId: maya,
         assignmentId: `a-${maya}`,
@@ -181,13 +190,26 @@ describe('the Primary rule: at most one active Primary', () => {
   });
 
   it('keeps a Primary named Primary again as they are', () => {
-    expect(plan(led, { kind: 'set', mentors: [{ mentorId: maya, roleType: 'Primary' }, { mentorId: omar, roleType: 'Secondary' }] })).toEqual([]);
+    expect(
+      plan(led, {
+        kind: 'set',
+        mentors: [
+          { mentorId: maya, roleType: 'Primary' },
+          { mentorId: omar, roleType: 'Secondary' },
+        ],
+      }),
+    ).toEqual([]);
   });
 });
 
 describe('replacing the whole set (PUT)', () => {
   it('deactivates missing mentors, assigns new ones, reactivates old ones and changes roles and notes', () => {
-    const current = [active(maya, 'Primary'), active(omar, 'Secondary', 'Mondays'), active(lena, 'Collaborator'), inactive(ravi, 'Secondary')];
+    const current = [
+      active(maya, 'Primary'),
+      active(omar, 'Secondary', 'Mondays'),
+      active(lena, 'Collaborator'),
+      inactive(ravi, 'Secondary'),
+    ];
     const writes = plan(
       current,
       {
@@ -246,15 +268,37 @@ describe('replacing the whole set (PUT)', () => {
   });
 
   it('refuses two Primaries (422) and a mentor named twice (422)', () => {
-    const twoPrimaries = { kind: 'set', mentors: [{ mentorId: maya, roleType: 'Primary' }, { mentorId: omar, roleType: 'Primary' }] } as const;
+    const twoPrimaries = {
+      kind: 'set',
+      mentors: [
+        { mentorId: maya, roleType: 'Primary' },
+        { mentorId: omar, roleType: 'Primary' },
+      ],
+    } as const;
     expect(refusal(() => plan([], twoPrimaries))).toMatchObject({ code: 'worklets.several_primaries', status: 422 });
-    const twice = { kind: 'set', mentors: [{ mentorId: maya, roleType: 'Secondary' }, { mentorId: maya, roleType: 'Collaborator' }] } as const;
-    expect(refusal(() => plan([], twice))).toMatchObject({ code: 'worklets.duplicate_mentors', status: 422, details: { mentor_ids: [maya] } });
+    const twice = {
+      kind: 'set',
+      mentors: [
+        { mentorId: maya, roleType: 'Secondary' },
+        { mentorId: maya, roleType: 'Collaborator' },
+      ],
+    } as const;
+    expect(refusal(() => plan([], twice))).toMatchObject({
+      code: 'worklets.duplicate_mentors',
+      status: 422,
+      details: { mentor_ids: [maya] },
+    });
   });
 
   it('refuses a set naming someone who is not a mentor, whatever else it does (422)', () => {
     const withStudent = new Map([...people, [ravi, { role: 'student', disabled: false } as const]]);
-    const set = { kind: 'set', mentors: [{ mentorId: maya, roleType: 'Primary' }, { mentorId: ravi, roleType: 'Secondary' }] } as const;
+    const set = {
+      kind: 'set',
+      mentors: [
+        { mentorId: maya, roleType: 'Primary' },
+        { mentorId: ravi, roleType: 'Secondary' },
+      ],
+    } as const;
     expect(refusal(() => plan([active(ravi, 'Secondary')], set, { people: withStudent }))).toMatchObject({
       code: 'worklets.not_a_mentor',
       details: { mentor_ids: [ravi] },
@@ -281,7 +325,13 @@ describe('a disabled mentor keeps what they have and takes on nothing new', () =
 
   it('lets them keep their roles in a set, be demoted, deactivated and handed over from', () => {
     const led = [active(maya, 'Primary'), active(omar, 'Secondary')];
-    const kept = { kind: 'set', mentors: [{ mentorId: maya, roleType: 'Primary' }, { mentorId: omar, roleType: 'Secondary' }] } as const;
+    const kept = {
+      kind: 'set',
+      mentors: [
+        { mentorId: maya, roleType: 'Primary' },
+        { mentorId: omar, roleType: 'Secondary' },
+      ],
+    } as const;
     expect(plan(led, kept, withDisabled())).toEqual([]);
     expect(plan(led, { kind: 'change', mentorId: maya, roleType: 'Secondary' }, withDisabled())).toHaveLength(1);
     expect(plan(led, { kind: 'change', mentorId: maya, isActive: false }, withDisabled())).toHaveLength(1);
@@ -294,7 +344,9 @@ describe('a disabled mentor keeps what they have and takes on nothing new', () =
 
   it('refuses to reactivate the assignment of someone who is no longer a mentor (422 not_a_mentor)', () => {
     const formerMentor = new Map([[maya, { role: 'student', disabled: false } as const]]);
-    expect(refusal(() => plan([inactive(maya, 'Secondary')], { kind: 'change', mentorId: maya, isActive: true }, { people: formerMentor }))).toMatchObject({
+    expect(
+      refusal(() => plan([inactive(maya, 'Secondary')], { kind: 'change', mentorId: maya, isActive: true }, { people: formerMentor })),
+    ).toMatchObject({
       code: 'worklets.not_a_mentor',
       details: { mentor_ids: [maya] },
     });
@@ -303,7 +355,13 @@ describe('a disabled mentor keeps what they have and takes on nothing new', () =
 
 describe('ending the assignments of someone who is no longer a mentor', () => {
   it('deactivates an active assignment with the reason, whoever they are now', () => {
-    expect(plan([active(maya, 'Primary')], { kind: 'end', mentorId: maya }, { people: new Map(), reason: 'Role changed from mentor to student' })).toEqual([
+    expect(
+      plan(
+        [active(maya, 'Primary')],
+        { kind: 'end', mentorId: maya },
+        { people: new Map(), reason: 'Role changed from mentor to student' },
+      ),
+    ).toEqual([
       {
         mentorId: maya,
         assignmentId: `a-${maya}`,

@@ -96,7 +96,11 @@ export async function changeAssignment(
 ) {
   const id = await writeMentors(db, [workletId], [mentorId], async (tx, people) => {
     const { roleType, isActive, reason, handover } = changes;
-    const { ids } = await planAndWrite(tx, { kind: 'change', mentorId, roleType, isActive }, { workletId, actorId: actor.id, people, reason, handover });
+    const { ids } = await planAndWrite(
+      tx,
+      { kind: 'change', mentorId, roleType, isActive },
+      { workletId, actorId: actor.id, people, reason, handover },
+    );
     return ids.get(mentorId)!;
   });
   const [assignment] = await repository.findAssignmentsByIds(db, [id]);
@@ -152,7 +156,14 @@ async function planAndWrite(tx: Database, wanted: WantedMentors, context: PlanCo
       ids.set(mentorId, id);
       created.add(mentorId);
     }
-    if (timeline) await repository.insertHistory(tx, { assignmentId: id, workletId: context.workletId, mentorId, actorId: context.actorId, ...timeline });
+    if (timeline)
+      await repository.insertHistory(tx, {
+        assignmentId: id,
+        workletId: context.workletId,
+        mentorId,
+        actorId: context.actorId,
+        ...timeline,
+      });
   }
   return { ids, created };
 }
@@ -163,7 +174,10 @@ async function planAndWrite(tx: Database, wanted: WantedMentors, context: PlanCo
  */
 export async function endAssignments(tx: Database, mentorId: string, actor: Actor, reason: string) {
   const active = await repository.findActiveAssignmentsOf(tx, mentorId);
-  await lockWorklets(tx, active.map((worklet) => worklet.id));
+  await lockWorklets(
+    tx,
+    active.map((worklet) => worklet.id),
+  );
   for (const { id, assignment } of active) {
     await planAndWrite(tx, { kind: 'end', mentorId }, { workletId: id, actorId: actor.id, people: new Map(), reason }, [assignment]);
   }
@@ -171,7 +185,10 @@ export async function endAssignments(tx: Database, mentorId: string, actor: Acto
 
 /** The worklets a mentor is active on, each with their role: what a change of their role would end. */
 export async function findActiveAssignmentsOf(db: Database, mentorId: string) {
-  return (await repository.findActiveAssignmentsOf(db, mentorId)).map(({ assignment, ...worklet }) => ({ ...worklet, roleType: assignment.roleType }));
+  return (await repository.findActiveAssignmentsOf(db, mentorId)).map(({ assignment, ...worklet }) => ({
+    ...worklet,
+    roleType: assignment.roleType,
+  }));
 }
 
 /**

@@ -24,7 +24,10 @@ export function SignInPage() {
   );
 
   return (
-    <Box mih="100dvh" bg="linear-gradient(160deg, var(--mantine-color-brand-0) 0%, var(--mantine-color-gray-0) 55%, var(--mantine-color-blue-0) 100%)">
+    <Box
+      mih="100dvh"
+      bg="linear-gradient(160deg, var(--mantine-color-brand-0) 0%, var(--mantine-color-gray-0) 55%, var(--mantine-color-blue-0) 100%)"
+    >
       <Center mih="100dvh" p="md">
         <Stack w="100%" maw={420} gap="lg">
           <Center>

@@ -13,7 +13,10 @@ export function useClients(search: string) {
 }
 
 export const useCreateClient = () =>
-  useWrite((input: BodyOf<'/api/admin/clients', 'post'>) => api<ClientResponse>('/api/admin/clients', { method: 'POST', body: input }), [clientsKey]);
+  useWrite(
+    (input: BodyOf<'/api/admin/clients', 'post'>) => api<ClientResponse>('/api/admin/clients', { method: 'POST', body: input }),
+    [clientsKey],
+  );
 
 export const useUpdateClient = () =>
   useWrite(

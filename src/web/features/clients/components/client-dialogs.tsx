@@ -6,9 +6,7 @@ import { conflictOf, WorkletConflict } from '../../../components/worklet-conflic
 import { isBlank, useForm } from '../../../lib/form.ts';
 import { type Client, useCreateClient, useDeleteClient, useSetClientProducts, useUpdateClient } from '../api/clients.ts';
 
-export type ClientDialog =
-  | { kind: 'create' }
-  | { kind: 'rename' | 'products' | 'toggle-active' | 'delete'; client: Client };
+export type ClientDialog = { kind: 'create' } | { kind: 'rename' | 'products' | 'toggle-active' | 'delete'; client: Client };
 
 /** The one dialog open on the clients page, if any. */
 export function ClientDialogs({ dialog, onClose }: { dialog: ClientDialog | null; onClose: () => void }) {

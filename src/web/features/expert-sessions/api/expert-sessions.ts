@@ -24,7 +24,8 @@ export function useExpertSessions(filters: SessionFilters) {
 export function useSessionSummary(filters: SessionFilters) {
   return useQuery({
     queryKey: [...sessionsKey, 'summary', filters],
-    queryFn: () => api<ResponseOf<'/api/admin/job-readiness/expert-sessions/summary', 'get'>>(`${adminSessionsPath}/summary`, { query: filters }),
+    queryFn: () =>
+      api<ResponseOf<'/api/admin/job-readiness/expert-sessions/summary', 'get'>>(`${adminSessionsPath}/summary`, { query: filters }),
     select: (data) => data.summary,
   });
 }
@@ -35,7 +36,9 @@ export function useRemovalImpact(sessionId: string, remainingIds: string[], enab
   return useQuery({
     queryKey: [...sessionsKey, sessionId, 'removal-impact', remaining],
     queryFn: () =>
-      api<Schema<'ExpertSessionRemovalImpact'>>(`${adminSessionsPath}/${sessionId}/removal-impact`, { query: remaining ? { product_ids: remaining } : {} }),
+      api<Schema<'ExpertSessionRemovalImpact'>>(`${adminSessionsPath}/${sessionId}/removal-impact`, {
+        query: remaining ? { product_ids: remaining } : {},
+      }),
     select: (data) => data.impact,
     enabled,
   });

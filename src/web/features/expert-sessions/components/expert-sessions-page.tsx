@@ -75,7 +75,11 @@ export function ExpertSessionsPage() {
       <PagedListView
         list={sessions}
         noun="sessions"
-        empty={filtered ? { title: 'No session matches these filters' } : { title: 'No expert sessions yet', text: 'Upload the first recording.' }}
+        empty={
+          filtered
+            ? { title: 'No session matches these filters' }
+            : { title: 'No expert sessions yet', text: 'Upload the first recording.' }
+        }
       >
         {(items) => (
           <DataTable
@@ -86,7 +90,12 @@ export function ExpertSessionsPage() {
               header: 'Session',
               cell: (session) => (
                 <>
-                  <Anchor component={Link} to={`/admin/expert-sessions/${session.id}/progress`} fw={600} aria-label={`Progress of ${session.title}`}>
+                  <Anchor
+                    component={Link}
+                    to={`/admin/expert-sessions/${session.id}/progress`}
+                    fw={600}
+                    aria-label={`Progress of ${session.title}`}
+                  >
                     {session.title}
                   </Anchor>
                   <Text size="sm" c="dimmed" lineClamp={1} maw={320}>
@@ -131,7 +140,12 @@ export function ExpertSessionsPage() {
             ]}
             actions={(session) =>
               session.deleted_at ? (
-                <Button size="xs" variant="default" loading={restore.isPending && restore.variables === session.id} onClick={() => restore.mutate(session.id)}>
+                <Button
+                  size="xs"
+                  variant="default"
+                  loading={restore.isPending && restore.variables === session.id}
+                  onClick={() => restore.mutate(session.id)}
+                >
                   Restore
                 </Button>
               ) : (
@@ -163,7 +177,12 @@ export function ExpertSessionsPage() {
 }
 
 function StatusBadge({ session }: { session: ExpertSession }) {
-  if (session.deleted_at) return <Badge color="red" variant="light" tt="none">Deleted</Badge>;
+  if (session.deleted_at)
+    return (
+      <Badge color="red" variant="light" tt="none">
+        Deleted
+      </Badge>
+    );
   return session.is_active ? (
     <Badge color="green" variant="dot" tt="none">
       Active

@@ -25,7 +25,12 @@ export const formatDuration = (seconds: number) => {
 
 /** The JOB_READINESS products a session can belong to. */
 const SessionProductsSelect = (props: { value: string[]; onChange: (ids: string[]) => void; error?: string }) => (
-  <ProductMultiSelect {...props} type="JOB_READINESS" required description="Students of clients with any of these products can watch the session." />
+  <ProductMultiSelect
+    {...props}
+    type="JOB_READINESS"
+    required
+    description="Students of clients with any of these products can watch the session."
+  />
 );
 
 type Fields = { title: string; description: string; product_ids: string[] };
@@ -47,8 +52,8 @@ export function CreateSessionDialog({ onClose }: { onClose: () => void }) {
       <Modal opened onClose={onClose} title="Session created" centered>
         <Stack>
           <Alert color="green" variant="light" title={session.title}>
-            The video is {formatDuration(session.video_duration)} long. Students of {session.products.map((product) => product.name).join(', ')} can
-            watch it now.
+            The video is {formatDuration(session.video_duration)} long. Students of{' '}
+            {session.products.map((product) => product.name).join(', ')} can watch it now.
           </Alert>
           <Group justify="flex-end">
             <Button onClick={onClose} data-autofocus>
@@ -74,10 +79,22 @@ export function CreateSessionDialog({ onClose }: { onClose: () => void }) {
   };
 
   return (
-    <FormDialog title="New expert session" submitLabel="Create session" pending={create.isPending} error={create.error} onSubmit={submit} onClose={onClose} size="lg">
+    <FormDialog
+      title="New expert session"
+      submitLabel="Create session"
+      pending={create.isPending}
+      error={create.error}
+      onSubmit={submit}
+      onClose={onClose}
+      size="lg"
+    >
       <TextInput label="Title" required data-autofocus {...form.text('title')} />
       <Textarea label="Description" autosize minRows={2} maxRows={6} {...form.text('description')} />
-      <SessionProductsSelect value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
+      <SessionProductsSelect
+        value={form.values.product_ids}
+        onChange={(ids) => form.setValue('product_ids', ids)}
+        error={form.errors.product_ids}
+      />
       <VideoDropField upload={upload} onChosen={() => setVideoError(undefined)} error={videoError} />
     </FormDialog>
   );
@@ -119,10 +136,22 @@ export function EditSessionDialog({ session, onClose }: { session: ExpertSession
     })(event);
   };
   return (
-    <FormDialog title={`Edit ${session.title}`} submitLabel="Save changes" pending={update.isPending} error={update.error} onSubmit={submit} onClose={onClose} size="lg">
+    <FormDialog
+      title={`Edit ${session.title}`}
+      submitLabel="Save changes"
+      pending={update.isPending}
+      error={update.error}
+      onSubmit={submit}
+      onClose={onClose}
+      size="lg"
+    >
       <TextInput label="Title" required data-autofocus {...form.text('title')} />
       <Textarea label="Description" autosize minRows={2} maxRows={6} {...form.text('description')} />
-      <SessionProductsSelect value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
+      <SessionProductsSelect
+        value={form.values.product_ids}
+        onChange={(ids) => form.setValue('product_ids', ids)}
+        error={form.errors.product_ids}
+      />
       {removed.length > 0 && (
         <Alert
           color={nobodyLoses ? 'blue' : 'orange'}

@@ -22,7 +22,8 @@ export const useCreateProduct = () =>
 
 export const useUpdateProduct = () =>
   useWrite(
-    ({ id, ...changes }: ProductInput & { id: string }) => api<ProductResponse>(`/api/admin/products/${id}`, { method: 'PATCH', body: changes }),
+    ({ id, ...changes }: ProductInput & { id: string }) =>
+      api<ProductResponse>(`/api/admin/products/${id}`, { method: 'PATCH', body: changes }),
     refresh,
   );
 

@@ -32,7 +32,8 @@ export function useMySessions() {
 export function useSignOutOtherDevices() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => api<ResponseOf<'/api/me/sessions/sign-out-others', 'post'>>('/api/me/sessions/sign-out-others', { method: 'POST', body: {} }),
+    mutationFn: () =>
+      api<ResponseOf<'/api/me/sessions/sign-out-others', 'post'>>('/api/me/sessions/sign-out-others', { method: 'POST', body: {} }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: sessionsKey }),
   });
 }

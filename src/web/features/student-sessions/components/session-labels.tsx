@@ -11,7 +11,11 @@ export const resumePercent = (progress: SessionProgress, durationSeconds: number
 export type WatchStatus = 'completed' | 'in-progress' | 'not-started';
 
 export const watchStatusOf = (progress: SessionProgress): WatchStatus =>
-  progress.is_completed ? 'completed' : progress.watch_time_seconds > 0 || progress.last_position_seconds > 0 ? 'in-progress' : 'not-started';
+  progress.is_completed
+    ? 'completed'
+    : progress.watch_time_seconds > 0 || progress.last_position_seconds > 0
+      ? 'in-progress'
+      : 'not-started';
 
 const badges: Record<WatchStatus, { label: string; color: string }> = {
   completed: { label: 'Completed', color: 'green' },

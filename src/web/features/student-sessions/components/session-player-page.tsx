@@ -25,7 +25,8 @@ export function SessionPlayerPage() {
   const session = useStudentSession(id ?? '');
   if (session.isPending) return <LoadingState label="Loading the session…" />;
   if (session.error instanceof ApiError && session.error.status === 404) return <SessionNotFound />;
-  if (session.isError) return <ErrorState error={session.error} onRetry={() => void session.refetch()} title="This session could not be loaded" />;
+  if (session.isError)
+    return <ErrorState error={session.error} onRetry={() => void session.refetch()} title="This session could not be loaded" />;
   // A fresh player (and fresh tracking) per session.
   return <SessionPlayer key={session.data.id} session={session.data} />;
 }
@@ -40,9 +41,7 @@ function SessionNotFound() {
         <Title order={1} fz={24}>
           This session is not available
         </Title>
-        <Text c="dimmed">
-          It may have been removed, or it is not part of your programmes.
-        </Text>
+        <Text c="dimmed">It may have been removed, or it is not part of your programmes.</Text>
         <Button component={Link} to={listPath} mt="sm">
           Back to expert sessions
         </Button>
@@ -108,7 +107,13 @@ function SessionPlayer({ session }: { session: StudentSession }) {
         <Grid.Col span={{ base: 12, lg: 4 }}>
           <Stack gap="md">
             {progress.is_completed && (
-              <Alert color="green" variant="light" icon={<IconCheck />} title={completedNow ? 'Session completed — well done!' : 'Session completed'} role="status">
+              <Alert
+                color="green"
+                variant="light"
+                icon={<IconCheck />}
+                title={completedNow ? 'Session completed — well done!' : 'Session completed'}
+                role="status"
+              >
                 {progress.completed_at ? `Completed on ${formatDate(progress.completed_at)}. ` : ''}
                 It counts towards your programme; watch it again whenever you like.
               </Alert>
@@ -122,7 +127,11 @@ function SessionPlayer({ session }: { session: StudentSession }) {
                   {saveState.status === 'idle' && (resumeAt ? `Resumes at ${resumeAt}%` : '')}
                 </Text>
               </Group>
-              <Progress value={watchedPercent} color={progress.is_completed ? 'green' : 'brand'} aria-label={`${watchedPercent}% watched`} />
+              <Progress
+                value={watchedPercent}
+                color={progress.is_completed ? 'green' : 'brand'}
+                aria-label={`${watchedPercent}% watched`}
+              />
               <Text size="sm" c="dimmed" mt="sm">
                 {progress.is_completed
                   ? 'You have completed this session.'

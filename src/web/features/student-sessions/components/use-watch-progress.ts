@@ -16,7 +16,8 @@ type SaveState = { status: 'idle' | 'saving' | 'saved' } | { status: 'failed'; e
 type Snapshot = Pick<ProgressSave, 'watch_time_seconds' | 'last_position_seconds'>;
 
 /** Two saves with the same key would change nothing. */
-const saveKey = (save: Snapshot & { milestone?: number }) => `${save.watch_time_seconds}/${save.last_position_seconds}/${save.milestone ?? ''}`;
+const saveKey = (save: Snapshot & { milestone?: number }) =>
+  `${save.watch_time_seconds}/${save.last_position_seconds}/${save.milestone ?? ''}`;
 
 /**
  * Tracks what the student actually watches of `session` in a <video> and saves it: at the

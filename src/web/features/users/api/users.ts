@@ -28,10 +28,7 @@ export function useClientChoices() {
 const refresh = [usersKey, ['clients'], ['worklets']];
 
 export const useCreateUser = () =>
-  useWrite(
-    (input: BodyOf<'/api/admin/users', 'post'>) => api<UserResponse>('/api/admin/users', { method: 'POST', body: input }),
-    refresh,
-  );
+  useWrite((input: BodyOf<'/api/admin/users', 'post'>) => api<UserResponse>('/api/admin/users', { method: 'POST', body: input }), refresh);
 
 export const useUpdateUser = () =>
   useWrite(

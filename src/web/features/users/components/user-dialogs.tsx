@@ -76,9 +76,21 @@ export function UserFormDialog({ user, onClose }: { user?: User; onClose: () => 
           await setPassword.mutateAsync({ id: user.id, password: values.password, change_at_next_sign_in: values.change_at_next_sign_in });
           form.setValue('password', ''); // set: a second Save (after a conflict) does not set it again
         }
-        await update.mutateAsync({ id: user.id, name, role: values.role, client_id: values.client_id, ...(conflict ? { leave_worklets: true } : {}) });
+        await update.mutateAsync({
+          id: user.id,
+          name,
+          role: values.role,
+          client_id: values.client_id,
+          ...(conflict ? { leave_worklets: true } : {}),
+        });
       } else {
-        await create.mutateAsync({ name, email: values.email.trim(), password: values.password, role: values.role, client_id: values.client_id });
+        await create.mutateAsync({
+          name,
+          email: values.email.trim(),
+          password: values.password,
+          role: values.role,
+          client_id: values.client_id,
+        });
       }
       onClose();
     } catch (error) {

@@ -28,7 +28,12 @@ export const mentorRoles = ['Primary', 'Secondary', 'Collaborator'] as const sat
 const workletsKey = ['worklets'] as const;
 
 export function useWorklets(filters: { status?: WorkletStatus; mentor_id?: string; search: string }) {
-  return usePagedList<Worklet, 'worklets'>({ queryKey: workletsKey, path: '/api/worklets', itemsKey: 'worklets', query: { ...filters, limit: 24 } });
+  return usePagedList<Worklet, 'worklets'>({
+    queryKey: workletsKey,
+    path: '/api/worklets',
+    itemsKey: 'worklets',
+    query: { ...filters, limit: 24 },
+  });
 }
 
 /** Open worklets that need a new Primary (admins and staff), newest first, with how many there are. */
@@ -55,7 +60,8 @@ export function useWorklet(id: string) {
 export function useAssignments(workletId: string) {
   return useQuery({
     queryKey: [...workletsKey, 'assignments', workletId],
-    queryFn: () => api<ResponseOf<'/api/worklets/{id}/mentors', 'get'>>(`/api/worklets/${workletId}/mentors`, { query: { include_inactive: true } }),
+    queryFn: () =>
+      api<ResponseOf<'/api/worklets/{id}/mentors', 'get'>>(`/api/worklets/${workletId}/mentors`, { query: { include_inactive: true } }),
     select: (data) => data.mentors,
   });
 }
@@ -80,7 +86,8 @@ export function useTeamHistory(workletId: string) {
 export function useMentorCandidates(search: string) {
   return useQuery({
     queryKey: [...workletsKey, 'mentor-candidates', search],
-    queryFn: () => api<ResponseOf<'/api/worklets/mentor-candidates', 'get'>>('/api/worklets/mentor-candidates', { query: { search, limit: 50 } }),
+    queryFn: () =>
+      api<ResponseOf<'/api/worklets/mentor-candidates', 'get'>>('/api/worklets/mentor-candidates', { query: { search, limit: 50 } }),
     select: (data) => data.mentors,
     placeholderData: keepPreviousData,
   });
@@ -89,7 +96,10 @@ export function useMentorCandidates(search: string) {
 export function useStudentCandidates(workletId: string, search: string) {
   return useQuery({
     queryKey: [...workletsKey, 'student-candidates', workletId, search],
-    queryFn: () => api<ResponseOf<'/api/worklets/{id}/student-candidates', 'get'>>(`/api/worklets/${workletId}/student-candidates`, { query: { search, limit: 50 } }),
+    queryFn: () =>
+      api<ResponseOf<'/api/worklets/{id}/student-candidates', 'get'>>(`/api/worklets/${workletId}/student-candidates`, {
+        query: { search, limit: 50 },
+      }),
     select: (data) => data.students,
     placeholderData: keepPreviousData,
   });
@@ -145,6 +155,9 @@ export const useSetMentors = () =>
 export const useChangeAssignment = () =>
   useWrite(
     ({ id, mentorId, ...changes }: BodyOf<'/api/worklets/{id}/mentors/{mentorId}', 'patch'> & { id: string; mentorId: string }) =>
-      api<ResponseOf<'/api/worklets/{id}/mentors/{mentorId}', 'patch'>>(`/api/worklets/${id}/mentors/${mentorId}`, { method: 'PATCH', body: changes }),
+      api<ResponseOf<'/api/worklets/{id}/mentors/{mentorId}', 'patch'>>(`/api/worklets/${id}/mentors/${mentorId}`, {
+        method: 'PATCH',
+        body: changes,
+      }),
     refresh,
   );
