@@ -76,9 +76,11 @@ describe.skipIf(!hasBrowser)('signing in and out', () => {
     await signIn(page, suite.app.url, demoUsers.student.email);
     await page.getByRole('heading', { name: 'Welcome, Priya', level: 1 }).waitFor();
     await page.getByText('You are learning with Northwind University').waitFor();
-    const programmes = await page.getByRole('article').locator('h3').allTextContents();
-    expect(programmes).toEqual(['Career Launchpad', 'Interview Ready']);
-    await captureScreens(page, 'student-home', (p) => p.getByRole('article').first().waitFor());
+    // Each programme card is a link to the programme's page.
+    const programmes = page.getByRole('link', { name: /^Open / });
+    await programmes.first().waitFor();
+    expect(await programmes.locator('h3').allTextContents()).toEqual(['Career Launchpad', 'Interview Ready']);
+    await captureScreens(page, 'student-home', (p) => p.getByRole('link', { name: 'Open Career Launchpad' }).waitFor());
 
     for (const elsewhere of ['/admin/clients', '/mentor']) {
       await page.goto(`${suite.app.url}${elsewhere}`);
