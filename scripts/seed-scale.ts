@@ -8,7 +8,13 @@ import { openDatabase } from '../src/server/db/database.ts';
 import { migrateDatabase } from '../src/server/db/migrate.ts';
 import { loadScale, scalePassword, scaleSizes, type ScaleSize } from '../src/server/seed/scale-seed.ts';
 
-const { values } = parseArgs({ options: { size: { type: 'string', default: 'S' } } });
+// `--cohort N` adds one client of N students on a programme of one session (the CSV export's target).
+const { values } = parseArgs({ options: { size: { type: 'string', default: 'S' }, cohort: { type: 'string', default: '0' } } });
+const cohort = Number(values.cohort);
+if (!Number.isInteger(cohort) || cohort < 0) {
+  console.error('--cohort must be a whole number of students');
+  process.exit(2);
+}
 const size = values.size?.toUpperCase() as ScaleSize;
 if (!(size in scaleSizes)) {
   console.error(`--size must be one of ${Object.keys(scaleSizes).join(', ')}`);
