@@ -179,7 +179,7 @@ const startedInStatus: Record<SessionStatus | 'current', SQL> = {
  */
 function studentsReached(filters: SessionFilters, matching: SQLWrapper) {
   // Disabled students and those of a deactivated client reach nothing now (decision 025, migration
-  // 0026), as the sessions' statistics say.
+  // 0025), as the sessions' statistics say.
   const student = sql`${qualified(users.role)} = 'student' and not ${qualified(users.banned)} and ${activeClient(qualified(users.clientId))}`;
   if (!filters.productId && !filters.search) {
     return sql<number>`(

@@ -40,7 +40,7 @@ export const worklets = pgTable(
     legacy: legacy(),
     // The roster as lists show it, kept by triggers on the students, the assignments and people's
     // names (migration 0013, decision 014): listing worklets reads it instead of joining per worklet.
-    /** The students by name, with their email and whether they are disabled (migration 0026). */
+    /** The students by name, with their email and whether they are disabled (migration 0025). */
     team: json('team').$type<TeamMember[]>().notNull().default(sql`'[]'::json`),
     /** The active mentors, Primary first, then by name. */
     activeMentors: json('active_mentors').$type<ActiveMentor[]>().notNull().default(sql`'[]'::json`),
