@@ -174,8 +174,9 @@ async function pickInputs(rows: Rows) {
   const productIds = (
     await rows<{ id: string }>(sql`select id from products where name like 'Scale Programme%' order by name limit 6`)
   ).map((row) => row.id);
-  // The progress screens: the product whose report covers the most (student, session) pairs, its
-  // session with the most eligible students, and a session to give every product for the export.
+  // The progress screens: the product whose report covers the most (student, session) pairs (not
+  // the cohort's: one session of one client, its report reads one row), its session with the most
+  // eligible students, and the session with the most eligible students of all for the export.
   const [largest] = await rows<{ id: string }>(sql`
     select p.id from products p where p.name like 'Scale Programme%'
     order by (select count(*) from job_readiness_expert_session_products l join job_readiness_expert_sessions e on e.id = l.expert_session_id
@@ -187,9 +188,21 @@ async function pickInputs(rows: Rows) {
     select s.expert_session_id as id from job_readiness_expert_session_stats s
     join job_readiness_expert_session_products l on l.expert_session_id = s.expert_session_id and l.product_id = ${product?.id ?? null}
     order by s.eligible_students desc, s.expert_session_id limit 1`);
-  if (!product || !worklet || !largest || !drilled || students.length < connections)
+  const [exported] = await rows<{ id: string; eligible: number }>(sql`
+    select expert_session_id as id, eligible_students as eligible from job_readiness_expert_session_stats
+    order by eligible_students desc, expert_session_id limit 1`);
+  if (!exported || !product || !worklet || !largest || !drilled || students.length < connections)
     throw new Error('Load the data first: npm run seed:scale -- --size L');
-  return { product: product.id, students, worklet, patchSessions, productIds, largestProduct: largest.id, drilledSession: drilled.id };
+  return {
+    product: product.id,
+    students,
+    worklet,
+    patchSessions,
+    productIds,
+    largestProduct: largest.id,
+    drilledSession: drilled.id,
+    exported,
+  };
 }
 type Inputs = Awaited<ReturnType<typeof pickInputs>>;
 
@@ -328,12 +341,17 @@ const exportTarget = 50_000;
  * (so that every active client's students are eligible) and its own products are put back after it.
  */
 async function measureExport(inputs: Inputs, token: string) {
-  const session = inputs.drilledSession;
+  const session = inputs.exported.eligible >= exportTarget ? inputs.exported.id : inputs.drilledSession;
   const own = await rows<{ product_id: string }>(
     sql`select product_id from job_readiness_expert_session_products where expert_session_id = ${session}`,
   );
-  await database.db.execute(sql`
-    insert into job_readiness_expert_session_products (expert_session_id, product_id) select ${session}, id from products on conflict do nothing`);
+  if (inputs.exported.eligible < exportTarget) {
+    console.log(
+      `\nNo session has ${exportTarget} eligible students (load with --cohort ${exportTarget}): the export's session is given every product.`,
+    );
+    await database.db.execute(sql`
+      insert into job_readiness_expert_session_products (expert_session_id, product_id) select ${session}, id from products on conflict do nothing`);
+  }
   try {
     const [eligible] = await rows<{ n: number }>(
       sql`select eligible_students as n from job_readiness_expert_session_stats where expert_session_id = ${session}`,

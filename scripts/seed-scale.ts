@@ -29,11 +29,17 @@ const database = await openDatabase(
 const started = performance.now();
 try {
   await migrateDatabase(database);
-  await loadScale(database.db, size, await hashPassword(scalePassword), {
-    onChunk: (step, chunk) => step.chunks > 1 && process.stdout.write(`\r  ${step.name}: ${chunk + 1}/${step.chunks}`),
-    onStep: (step, seconds) =>
-      process.stdout.write(`${step.chunks > 1 ? '\r' : ''}  ${step.name.padEnd(20)} ${seconds.toFixed(1).padStart(7)} s\n`),
-  });
+  await loadScale(
+    database.db,
+    size,
+    await hashPassword(scalePassword),
+    {
+      onChunk: (step, chunk) => step.chunks > 1 && process.stdout.write(`\r  ${step.name}: ${chunk + 1}/${step.chunks}`),
+      onStep: (step, seconds) =>
+        process.stdout.write(`${step.chunks > 1 ? '\r' : ''}  ${step.name.padEnd(20)} ${seconds.toFixed(1).padStart(7)} s\n`),
+    },
+    { cohort },
+  );
   console.log(
     `Size ${size} loaded into ${database.engine} in ${((performance.now() - started) / 1000).toFixed(1)} s. Password of every generated user: ${scalePassword}`,
   );

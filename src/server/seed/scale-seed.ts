@@ -136,6 +136,7 @@ function scaleSteps(size: ScaleSize, passwordHash: string, cohort: number): Step
           on conflict do nothing`);
       },
     },
+    ...(cohortSteps?.students ?? []),
     once(
       'passwords',
       sql`
