@@ -34,6 +34,8 @@ import { registerClientRoutes } from './modules/clients/clients.routes.ts';
 import { expertSessionConstraints } from './modules/expert-sessions/expert-sessions.errors.ts';
 import { registerExpertSessionRoutes } from './modules/expert-sessions/expert-sessions.routes.ts';
 import { registerHealthRoutes } from './modules/health/health.routes.ts';
+import { createMailOutbox, type MailOutbox } from './modules/mail/mail-outbox.ts';
+import { registerMailRoutes } from './modules/mail/mail.routes.ts';
 import { registerImportRoutes } from './modules/import/import.routes.ts';
 import { registerMeRoutes } from './modules/me/me.routes.ts';
 import { registerPasswordRoutes } from './modules/passwords/passwords.routes.ts';
@@ -60,6 +62,8 @@ export type AppContext = {
   storage: Storage;
   /** The storage shared by every instance on this database, checked at start (decision 020). */
   storageIdentity: StorageIdentity;
+  /** Mail queued with the changes it tells about, sent after they commit (decision 036); inert without SMTP_URL. */
+  mail: MailOutbox;
 };
 
 export type AppInstance = FastifyInstance<
@@ -91,7 +95,6 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
   });
   const storage = createStorage(config.storage);
   const storageIdentity = await ensureStorageIdentity(database.db, config);
-  const context: AppContext = { config, database, db: database.db, auth, sessions, storage, storageIdentity };
 
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
@@ -100,6 +103,9 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
     ...frameworkErrorOptions,
     ...malformedRequestServerOptions,
   }).withTypeProvider<ZodTypeProvider>();
+  const mail = createMailOutbox(database.db, config, app.log);
+  app.addHook('onClose', () => mail.close());
+  const context: AppContext = { config, database, db: database.db, auth, sessions, storage, storageIdentity, mail };
   app.decorate('context', context);
   database.onConnectionError((error) => app.log.warn({ err: error }, 'a database connection failed; the pool opens another when needed'));
   if (config.sessionCacheMs > 0) {
@@ -171,6 +177,7 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
   registerHealthRoutes(typedApp);
   registerMeRoutes(typedApp);
   registerPasswordRoutes(typedApp);
+  registerMailRoutes(typedApp);
   registerUserRoutes(typedApp);
   registerClientRoutes(typedApp);
   registerProductRoutes(typedApp);

@@ -30,7 +30,7 @@ afterEach(async () => {
 });
 
 /** The storage, failing at one of its operations: the seam between the use case and the files. */
-function storageFailingAt(operation: 'putFile' | 'delete'): Storage {
+function storageFailingAt(operation: 'putFile' | 'put' | 'delete'): Storage {
   return {
     ...realStorage,
     [operation]: async () => {
@@ -58,6 +58,7 @@ async function state() {
 describe('a failure at any step of creating a session leaves nothing behind', () => {
   const steps = [
     { step: 'storing the video', inject: async () => void (t.app.context.storage = storageFailingAt('putFile')) },
+    { step: 'storing its poster', inject: async () => void (t.app.context.storage = storageFailingAt('put')) },
     { step: 'inserting the session row', inject: () => failInDatabase('job_readiness_expert_sessions', 'insert') },
     { step: 'inserting the product links', inject: () => failInDatabase('job_readiness_expert_session_products', 'insert') },
     { step: 'committing', inject: () => failInDatabase('job_readiness_expert_session_products', 'insert', 'commit') },
@@ -120,6 +121,7 @@ describe('a failure at any step of a PATCH leaves the previous state exactly', (
     );
   const steps = [
     { step: 'storing the new video', inject: async () => void (t.app.context.storage = storageFailingAt('putFile')) },
+    { step: 'storing its poster', inject: async () => void (t.app.context.storage = storageFailingAt('put')) },
     { step: 'updating the session row', inject: () => failInDatabase('job_readiness_expert_sessions', 'update') },
     { step: 'removing links', inject: () => failInDatabase('job_readiness_expert_session_products', 'delete') },
     { step: 'adding links', inject: () => failInDatabase('job_readiness_expert_session_products', 'insert') },
@@ -139,7 +141,7 @@ describe('a failure at any step of a PATCH leaves the previous state exactly', (
     expect(video.rawPayload.equals(sampleMp4)).toBe(true);
   });
 
-  it('replaces the video: the new one is stored, the old file removed after the commit', async () => {
+  it('replaces the video: the new one and its poster are stored, the old ones removed after the commit', async () => {
     const session = await createSession(t, { title: 'Replace me', productIds: [t.ids.products.interview] });
     const filesBefore = storedFiles(t);
     const response = await t.request({ method: 'PATCH', url: `${adminUrl}/${session.id}`, as: 'staff', ...replacement() });
@@ -147,8 +149,9 @@ describe('a failure at any step of a PATCH leaves the previous state exactly', (
     expect(response.json().session).toMatchObject({ title: 'Renamed', is_active: false, video_media_type: 'video/webm', video_duration: 3 });
     const filesAfter = storedFiles(t);
     const ofSession = (files: string[]) => files.filter((file) => file.startsWith(`expert-sessions/${session.id}/`));
-    expect(ofSession(filesAfter)).toHaveLength(1);
-    expect(ofSession(filesAfter)[0]).toMatch(/\.webm$/);
+    expect(ofSession(filesAfter)).toHaveLength(2);
+    expect(ofSession(filesAfter)).toEqual(expect.arrayContaining([expect.stringMatching(/\.webm$/), expect.stringMatching(/\.poster\.jpg$/)]));
+    expect(ofSession(filesAfter).filter((file) => filesBefore.includes(file))).toEqual([]);
     expect(filesAfter.length).toBe(filesBefore.length);
   });
 

@@ -30,9 +30,37 @@ const exampleProgress = {
 
 export const sessionIdParams = z.object({ id: z.uuid().meta({ example: exampleId }) });
 
-/** Where a session's video is streamed: the text before and after its id (written out in migration 0017 too). */
-export const videoPath = { before: '/api/app/job-readiness/expert-sessions/', after: '/video' };
-export const videoUrlOf = (id: string) => `${videoPath.before}${id}${videoPath.after}`;
+export const captionsParams = sessionIdParams.extend({
+  language: z.string().min(1).max(35).meta({ description: 'BCP 47 language tag, e.g. `en`, `fr-CA`, `pt-BR`.', example: 'en' }),
+});
+
+export const captionsResponse = z
+  .object({ captions: z.object({ language: z.string(), label: z.string() }) })
+  .meta({ example: { captions: { language: 'pt-BR', label: 'Brazilian Portuguese' } } });
+
+/**
+ * Where a session's video, poster and captions are served: this, its id, then `/video`, `/poster` or
+ * `/captions/{language}` (written out in migrations 0017 and 0025 too).
+ */
+export const mediaPath = '/api/app/job-readiness/expert-sessions/';
+export const mediaUrlOf = (id: string, file: string) => `${mediaPath}${id}/${file}`;
+
+const posterUrl = z.string().nullable().meta({ description: 'A JPEG frame of the video, taken when it was stored; null when none could be taken.' });
+
+export const captionsSchema = z
+  .object({
+    language: z.string().meta({ description: 'BCP 47 language tag, in its canonical form.' }),
+    label: z.string().meta({ description: 'The language’s name, as the player’s caption menu shows it.' }),
+    url: z.string().meta({ description: 'The WebVTT file, for `<track kind="captions" srclang label src>`.' }),
+  })
+  .meta({ id: 'ExpertSessionCaptions', example: { language: 'en', label: 'English', url: mediaUrlOf(exampleId, 'captions/en') } });
+
+export const adminCaptionsSchema = captionsSchema
+  .extend({ size_bytes: z.number().int(), updated_at: timestamp })
+  .meta({
+    id: 'ExpertSessionCaptionsFile',
+    example: { language: 'en', label: 'English', url: mediaUrlOf(exampleId, 'captions/en'), size_bytes: 18_400, updated_at: exampleTime },
+  });
 
 export const completionStatsSchema = z
   .object({
@@ -55,6 +83,8 @@ export const adminSessionSchema = z
     title: z.string(),
     description: z.string().nullable(),
     video_url: z.string().nullable(),
+    poster_url: posterUrl,
+    captions: z.array(adminCaptionsSchema).meta({ description: 'One WebVTT file per language, by label.' }),
     video_duration: z.number().meta({ description: 'Seconds (to the millisecond), measured on the server from the file.' }),
     video_size_bytes: z.number().int().nullable(),
     video_media_type: z.string().nullable(),
@@ -72,7 +102,9 @@ export const adminSessionSchema = z
       id: exampleId,
       title: 'Answering behavioural questions',
       description: 'A recruiter walks through the STAR method.',
-      video_url: videoUrlOf(exampleId),
+      video_url: mediaUrlOf(exampleId, 'video'),
+      poster_url: mediaUrlOf(exampleId, 'poster'),
+      captions: [{ language: 'en', label: 'English', url: mediaUrlOf(exampleId, 'captions/en'), size_bytes: 18_400, updated_at: exampleTime }],
       video_duration: 1260,
       video_size_bytes: 187_000_000,
       video_media_type: 'video/mp4',
@@ -240,6 +272,8 @@ export const studentSessionSchema = z
     title: z.string(),
     description: z.string().nullable(),
     video_url: z.string().nullable(),
+    poster_url: posterUrl,
+    captions: z.array(captionsSchema),
     video_duration: z.number(),
     created_at: timestamp,
     progress: progressSchema,
@@ -264,7 +298,9 @@ const exampleStudentSession = {
   id: exampleId,
   title: 'Answering behavioural questions',
   description: 'A recruiter walks through the STAR method.',
-  video_url: videoUrlOf(exampleId),
+  video_url: mediaUrlOf(exampleId, 'video'),
+  poster_url: mediaUrlOf(exampleId, 'poster'),
+  captions: [{ language: 'en', label: 'English', url: mediaUrlOf(exampleId, 'captions/en') }],
   video_duration: 1260,
   created_at: exampleTime,
   progress: exampleProgress,

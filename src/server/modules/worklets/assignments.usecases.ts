@@ -2,6 +2,7 @@ import type { Database } from '../../db/database.ts';
 import type { AppError } from '../../http/errors.ts';
 import { decodeCursor, toPage } from '../../http/paging.ts';
 import type { Actor } from '../auth/auth.guard.ts';
+import type { MailQueue } from '../mail/mail-outbox.ts';
 import * as repository from './assignments.repository.ts';
 import type { AssignmentState } from './assignments.repository.ts';
 import {
@@ -67,6 +68,8 @@ type WriteContext = {
   reason?: string | null;
   notes?: string | null;
   handover?: boolean;
+  /** Tells a mentor who takes on a worklet (decision 036). */
+  mail?: MailQueue;
 };
 
 /**
@@ -78,10 +81,11 @@ export async function assignMentor(
   workletId: string,
   input: { mentorId: string; roleType: MentorRole; notes?: string | null; handover?: boolean },
   actor: Actor,
+  mail?: MailQueue,
 ) {
-  const { id, created } = await writeMentors(db, [workletId], [input.mentorId], async (tx, people) => {
+  const { id, created } = await writeMentors(db, [workletId], [input.mentorId], mail, async (tx, people) => {
     requireMentors(people, [input.mentorId]);
-    return assignIn(tx, workletId, input, { actor, people, notes: input.notes, handover: input.handover });
+    return assignIn(tx, workletId, input, { actor, people, notes: input.notes, handover: input.handover, mail });
   });
   const [assignment] = await repository.findAssignmentsByIds(db, [id]);
   return { assignment: assignment!, created };
@@ -92,12 +96,13 @@ export async function bulkAssign(
   db: Database,
   input: { workletIds: string[]; mentorId: string; roleType: MentorRole; notes?: string | null; handover?: boolean },
   actor: Actor,
+  mail?: MailQueue,
 ) {
-  const ids = await writeMentors(db, input.workletIds, [input.mentorId], async (tx, people) => {
+  const ids = await writeMentors(db, input.workletIds, [input.mentorId], mail, async (tx, people) => {
     requireMentors(people, [input.mentorId]);
     const results = [];
     for (const workletId of input.workletIds) {
-      results.push(await assignIn(tx, workletId, input, { actor, people, notes: input.notes, handover: input.handover }));
+      results.push(await assignIn(tx, workletId, input, { actor, people, notes: input.notes, handover: input.handover, mail }));
     }
     return results.map((result) => result.id);
   }, (missing) => unknownWorklets({ worklet_ids: missing }));
@@ -111,12 +116,13 @@ export async function changeAssignment(
   mentorId: string,
   changes: { roleType?: MentorRole; isActive?: boolean; reason?: string | null; handover?: boolean },
   actor: Actor,
+  mail?: MailQueue,
 ) {
-  const id = await writeMentors(db, [workletId], [mentorId], async (tx, people) => {
+  const id = await writeMentors(db, [workletId], [mentorId], mail, async (tx, people) => {
     const current = (await repository.findAssignmentStates(tx, workletId)).find((state) => state.mentorId === mentorId);
     if (!current) throw assignmentNotFound();
     const target = { roleType: changes.roleType ?? current.roleType, isActive: changes.isActive ?? current.isActive };
-    await transition(tx, workletId, mentorId, current, target, { actor, people, reason: changes.reason, handover: changes.handover });
+    await transition(tx, workletId, mentorId, current, target, { actor, people, reason: changes.reason, handover: changes.handover, mail });
     return current.id;
   });
   const [assignment] = await repository.findAssignmentsByIds(db, [id]);
@@ -134,13 +140,14 @@ export async function setMentors(
   wanted: { mentorId: string; roleType: MentorRole; notes?: string | null }[],
   actor: Actor,
   reason?: string | null,
+  mail?: MailQueue,
 ) {
   const mentorIds = wanted.map((entry) => entry.mentorId);
   const repeated = mentorIds.filter((id, index) => mentorIds.indexOf(id) !== index);
   if (repeated.length) throw duplicateMentors({ mentor_ids: [...new Set(repeated)] });
   if (wanted.filter((entry) => entry.roleType === 'Primary').length > 1) throw severalPrimaries();
 
-  await writeMentors(db, [workletId], mentorIds, async (tx, people) => {
+  await writeMentors(db, [workletId], mentorIds, mail, async (tx, people) => {
     requireMentors(people, mentorIds);
     const current = new Map((await repository.findAssignmentStates(tx, workletId)).map((state) => [state.mentorId, state]));
     const targets = new Map<string, Target>();
@@ -149,7 +156,7 @@ export async function setMentors(
     const primaryLast = [...targets].sort(([, a], [, b]) => Number(isActivePrimary(a)) - Number(isActivePrimary(b)));
     const notes = new Map(wanted.map((entry) => [entry.mentorId, entry.notes]));
     for (const [mentorId, target] of primaryLast) {
-      await transition(tx, workletId, mentorId, current.get(mentorId), target, { actor, people, reason, notes: notes.get(mentorId) });
+      await transition(tx, workletId, mentorId, current.get(mentorId), target, { actor, people, reason, notes: notes.get(mentorId), mail });
     }
   });
   return repository.listAssignments(db, workletId, { includeInactive: false });
@@ -186,6 +193,7 @@ async function transition(
   const becomesPrimary = isActivePrimary(target) && !(current && isActivePrimary(current));
   if (becomesActive || becomesPrimary) requireAbleMentor(context.people.get(mentorId), mentorId);
   if (becomesPrimary) await makeRoomForPrimary(tx, workletId, mentorId, context);
+  if (becomesActive) await context.mail?.mentorAssigned(tx, mentorId, workletId);
   const entry = { workletId, mentorId, actorId: actor.id, reason };
 
   if (!current) {
@@ -282,10 +290,11 @@ async function writeMentors<T>(
   db: Database,
   workletIds: string[],
   mentorIds: string[],
+  mail: MailQueue | undefined,
   work: (tx: Database, people: Map<string, LockedPerson>) => Promise<T>,
   missingError: (missing: string[]) => AppError = () => workletNotFound(),
 ): Promise<T> {
-  return db.transaction(async (tx) => {
+  const written = await db.transaction(async (tx) => {
     // The mentors before the worklets: the order every writer locks them in (`lockPeople`).
     const people = new Map((await lockPeople(tx, mentorIds)).map((person) => [person.id, person]));
     const found = new Set((await lockWorklets(tx, workletIds)).map((row) => row.id));
@@ -293,4 +302,7 @@ async function writeMentors<T>(
     if (missing.length) throw missingError(missing);
     return work(tx, people);
   });
+  // Mail queued by the write goes now that it has committed.
+  mail?.kick();
+  return written;
 }

@@ -1,5 +1,5 @@
-import { Alert, Box, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
-import { Navigate, useNavigate, useSearchParams } from 'react-router';
+import { Alert, Anchor, Box, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { IconAlert } from '../../../components/icons.tsx';
 import { ApiError, errorMessage } from '../../../lib/api-client.ts';
 import { areaHome, areaOf, useMe, useSignIn } from '../../../lib/auth.ts';
@@ -24,13 +24,14 @@ export function SignInPage() {
   );
 
   return (
-    <Box mih="100dvh" bg="linear-gradient(160deg, var(--mantine-color-brand-0) 0%, var(--mantine-color-gray-0) 55%, var(--mantine-color-blue-0) 100%)">
+    // All of the page is its main content (a landmark holds everything, as screen readers expect).
+    <Box component="main" mih="100dvh" bg="linear-gradient(160deg, var(--mantine-color-brand-0) 0%, var(--mantine-color-gray-0) 55%, var(--mantine-color-blue-0) 100%)">
       <Center mih="100dvh" p="md">
         <Stack w="100%" maw={420} gap="lg">
           <Center>
             <Logo size="xl" />
           </Center>
-          <Paper component="main" withBorder shadow="sm" radius="lg" p={{ base: 'lg', sm: 'xl' }}>
+          <Paper withBorder shadow="sm" radius="lg" p={{ base: 'lg', sm: 'xl' }}>
             <form onSubmit={submit} noValidate>
               <Stack>
                 <div>
@@ -55,7 +56,10 @@ export function SignInPage() {
             </form>
           </Paper>
           <Text size="xs" c="dimmed" ta="center">
-            Accounts are created by your programme team. Forgot your password? Ask them to reset it.
+            Accounts are created by your programme team.{' '}
+            <Anchor component={Link} to="/forgot-password" size="xs">
+              Forgot your password?
+            </Anchor>
           </Text>
         </Stack>
       </Center>

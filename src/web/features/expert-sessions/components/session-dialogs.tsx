@@ -1,6 +1,7 @@
-import { Alert, Button, Group, Modal, Stack, Switch, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Stack, Switch, Text, Textarea, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
+import { Dialog } from '../../../components/dialog.tsx';
 import { FormDialog } from '../../../components/form-dialog.tsx';
 import { ImportedData } from '../../../components/imported-data.tsx';
 import { isBlank, useForm } from '../../../lib/form.ts';
@@ -39,7 +40,7 @@ export function CreateSessionDialog({ onClose }: { onClose: () => void }) {
   if (create.data) {
     const { session } = create.data;
     return (
-      <Modal opened onClose={onClose} title="Session created" centered>
+      <Dialog onClose={onClose} title="Session created" centered>
         <Stack>
           <Alert color="green" variant="light" title={session.title}>
             The video is {formatDuration(session.video_duration)} long. Students of {session.products.map((product) => product.name).join(', ')} can
@@ -51,7 +52,7 @@ export function CreateSessionDialog({ onClose }: { onClose: () => void }) {
             </Button>
           </Group>
         </Stack>
-      </Modal>
+      </Dialog>
     );
   }
 

@@ -2,9 +2,8 @@ import {
   Alert,
   Badge,
   Button,
-  Checkbox,
+  CheckboxIndicator,
   Group,
-  Modal,
   MultiSelect,
   Paper,
   Select,
@@ -18,6 +17,7 @@ import {
 } from '@mantine/core';
 import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
 import { type FormEvent, useState } from 'react';
+import { Dialog } from '../../../components/dialog.tsx';
 import { ErrorState, FormError, LoadingState, PagedListView } from '../../../components/states.tsx';
 import { ApiError, errorMessage } from '../../../lib/api-client.ts';
 import { formatDate } from '../../../lib/labels.ts';
@@ -44,7 +44,7 @@ export function MentorAssignmentDialog({ worklet, onClose }: { worklet: Worklet;
   const phone = useMediaQuery('(max-width: 36em)');
   const [tab, setTab] = useState<string | null>('assign');
   return (
-    <Modal opened onClose={onClose} title={`Mentors of ${worklet.title}`} size="xl" fullScreen={phone}>
+    <Dialog onClose={onClose} title={`Mentors of ${worklet.title}`} size="xl" fullScreen={phone}>
       <Text size="sm" c="dimmed" mb="sm">
         {worklet.cert_id} · {worklet.product.name}
       </Text>
@@ -64,7 +64,7 @@ export function MentorAssignmentDialog({ worklet, onClose }: { worklet: Worklet;
           <TimelinePanel worklet={worklet} />
         </Tabs.Panel>
       </Tabs>
-    </Modal>
+    </Dialog>
   );
 }
 
@@ -157,7 +157,7 @@ function AssignForm({ worklet, active, onDone, onCancel }: { worklet: Worklet; a
             const mentor = loads.get(option.value);
             return (
               <Group wrap="nowrap" w="100%" gap="sm">
-                <Checkbox checked={checked ?? false} onChange={() => {}} tabIndex={-1} aria-hidden size="xs" />
+                <CheckboxIndicator checked={checked ?? false} size="xs" aria-hidden />
                 <div style={{ flex: 1, minWidth: 0 }}>
                   <Group gap={6}>
                     <Text size="sm">{option.label}</Text>
