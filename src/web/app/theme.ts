@@ -41,6 +41,9 @@ const contrast = (a: string, b: string) => {
   return (light + 0.05) / (dark + 0.05);
 };
 
+/** gray.1: hovered and striped table rows; the page itself is gray.0, cards are white. */
+const lightestBackgroundForText = DEFAULT_THEME.colors.gray[1];
+
 /** Normal text needs 4.5:1 (WCAG 1.4.3). */
 const minimumContrast = 4.5;
 
@@ -55,13 +58,16 @@ function readableShade(shades: MantineColorsTuple, from: number, background: str
  * for filled buttons and badges (3.84:1 for red, 2.75:1 for green) and shade 9 on shade 1 for light
  * ones (3.81:1 for green). Here, once for every component: dimmed text is #5f6670 (5.8:1 on white,
  * 5.2:1 on gray.1), and each colour's filled, text and light variants take the first shade that
- * reads at 4.5:1 (computed above from the colours, so a new colour is covered too).
+ * reads at 4.5:1 on gray.1 (computed above from the colours, so a new colour is covered too); links
+ * take the primary colour's text shade.
  */
 export const cssVariablesResolver: CSSVariablesResolver = (resolved) => {
   const colors = { ...DEFAULT_THEME.colors, ...resolved.colors };
   const light: Record<string, string> = { '--mantine-color-dimmed': '#5f6670' };
   for (const [name, shades] of Object.entries(colors)) {
-    const filled = readableShade(shades, 7, '#ffffff');
+    // Read on gray.1, the darkest of the light backgrounds text sits on (the page is gray.0, a hovered
+    // or striped table row gray.1): a link in a table row must still read at 4.5:1.
+    const filled = readableShade(shades, 7, lightestBackgroundForText);
     Object.assign(light, {
       [`--mantine-color-${name}-filled`]: filled,
       [`--mantine-color-${name}-filled-hover`]: darken(filled, 0.1),
@@ -70,5 +76,7 @@ export const cssVariablesResolver: CSSVariablesResolver = (resolved) => {
       [`--mantine-color-${name}-light-color`]: readableShade(shades, 9, shades[1]),
     });
   }
+  // Links are the primary colour's text shade (Mantine's default is primaryShade, read on white only).
+  light['--mantine-color-anchor'] = light[`--mantine-color-${resolved.primaryColor}-text`] ?? light['--mantine-color-brand-text']!;
   return { variables: {}, light, dark: {} };
 };

@@ -13,6 +13,9 @@ export type ExpertSession = {
   title: string;
   description: string | null;
   video_url: string | null;
+  /** A JPEG frame of the video, taken at upload; null when none could be taken. */
+  poster_url: string | null;
+  captions: SessionCaptions[];
   video_duration: number;
   video_size_bytes: number | null;
   is_active: boolean;
@@ -29,6 +32,8 @@ export type ExpertSession = {
     average_watch_time_seconds: number;
   };
 };
+
+export type SessionCaptions = { language: string; label: string; url: string; size_bytes: number; updated_at: string };
 
 export type SessionFilters = { search: string; productId: string | null; status: SessionStatus | null };
 
@@ -98,3 +103,22 @@ export const useDeleteSession = () =>
 
 export const useRestoreSession = () =>
   useWrite((id: string) => api<{ session: ExpertSession }>(`${adminSessionsPath}/${id}/restore`, { method: 'POST', body: {} }), [sessionsKey]);
+
+/** Adds or replaces a session's captions in one language (a WebVTT file); the server validates the file. */
+export const usePutCaptions = () =>
+  useWrite(
+    ({ id, language, file }: { id: string; language: string; file: Blob }) =>
+      api<{ captions: { language: string; label: string } }>(`${adminSessionsPath}/${id}/captions/${encodeURIComponent(language)}`, {
+        method: 'PUT',
+        body: file,
+        contentType: 'text/vtt',
+      }),
+    [sessionsKey],
+  );
+
+export const useDeleteCaptions = () =>
+  useWrite(
+    ({ id, language }: { id: string; language: string }) =>
+      api<void>(`${adminSessionsPath}/${id}/captions/${encodeURIComponent(language)}`, { method: 'DELETE' }),
+    [sessionsKey],
+  );

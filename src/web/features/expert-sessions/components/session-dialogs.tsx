@@ -14,6 +14,7 @@ import {
   useUpdateSession,
 } from '../api/expert-sessions.ts';
 import { useResumableUpload } from '../api/resumable-upload.ts';
+import { CaptionsField } from './captions-field.tsx';
 import { ProductPicker } from './product-picker.tsx';
 import { VideoDropField } from './video-drop-field.tsx';
 
@@ -134,6 +135,7 @@ export function EditSessionDialog({ session, onClose }: { session: ExpertSession
       {session.video_url && (
         <video
           src={session.video_url}
+          poster={session.poster_url ?? undefined}
           controls
           preload="metadata"
           aria-label={`Current video of ${session.title}`}
@@ -148,6 +150,7 @@ export function EditSessionDialog({ session, onClose }: { session: ExpertSession
         onChosen={() => setVideoError(undefined)}
         error={videoError}
       />
+      <CaptionsField session={session} />
       <Switch
         label="Active"
         description="Inactive sessions stay listed here but are hidden from students."

@@ -19,6 +19,8 @@ export type LearnerSession = {
   title: string;
   description: string | null;
   video_url: string | null;
+  poster_url: string | null;
+  captions: Array<{ language: string; label: string; url: string }>;
   video_duration: number;
   created_at: string;
   progress: SessionProgress;
