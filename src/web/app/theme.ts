@@ -63,7 +63,8 @@ function readableShade(shades: MantineColorsTuple, from: number, background: str
  */
 export const cssVariablesResolver: CSSVariablesResolver = (resolved) => {
   const colors = { ...DEFAULT_THEME.colors, ...resolved.colors };
-  const light: Record<string, string> = { '--mantine-color-dimmed': '#5f6670' };
+  // Placeholders too: a FileInput's is text in a button, and some fields show nothing else.
+  const light: Record<string, string> = { '--mantine-color-dimmed': '#5f6670', '--mantine-color-placeholder': '#687079' };
   for (const [name, shades] of Object.entries(colors)) {
     // Read on gray.1, the darkest of the light backgrounds text sits on (the page is gray.0, a hovered
     // or striped table row gray.1): a link in a table row must still read at 4.5:1.

@@ -9,9 +9,27 @@ const tabbable = 'input:not([disabled]):not([type="hidden"]), select:not([disabl
  */
 function openerOf(active: Element | null): HTMLElement | null {
   const menu = active?.closest('[role="menu"]');
-  const menuButton = menu?.id ? document.querySelector<HTMLElement>(`[aria-controls="${CSS.escape(menu.id)}"]`) : null;
+  // The menu names its button (aria-labelledby); the button names the menu (aria-controls) only while open.
+  const labelledBy = menu?.getAttribute('aria-labelledby');
+  const menuButton =
+    (labelledBy ? document.getElementById(labelledBy) : null) ??
+    (menu?.id ? document.querySelector<HTMLElement>(`[aria-controls="${CSS.escape(menu.id)}"]`) : null);
   return menuButton ?? (active instanceof HTMLElement ? active : null);
 }
+
+/**
+ * The opener, or, when a list redrew its rows meanwhile (a save refreshes the list), the element
+ * that took its place: the same kind with the same accessible name ("Actions for …").
+ */
+function stillThere(target: HTMLElement | null): HTMLElement | null {
+  if (!target) return null;
+  if (target.isConnected) return target;
+  const label = target.getAttribute('aria-label');
+  return label ? document.querySelector<HTMLElement>(`${target.tagName}[aria-label="${CSS.escape(label)}"]`) : null;
+}
+
+/** What a dialog closing now opened from, until the next dialog (if one opens at once) takes it. */
+let handedOver: HTMLElement | null = null;
 
 /**
  * Mantine's Modal with the app's focus rules (WCAG 2.4.3): it opens on its first field rather than
@@ -25,11 +43,23 @@ export function Dialog({ opened = true, ...props }: Omit<ModalProps, 'opened'> &
 
   useLayoutEffect(() => {
     if (!opened) return;
-    opener.current = openerOf(document.activeElement);
+    // A dialog that takes the place of one closing in the same render (a form, then its "Created"
+    // dialog) returns focus to what opened the first, not to a button of the first that is gone.
+    const taken = handedOver;
+    handedOver = null;
+    const active = document.activeElement;
+    const fromClosingDialog = !active || active === document.body || !active.isConnected || active.closest('[role="dialog"]') !== null;
+    opener.current = taken && fromClosingDialog ? taken : openerOf(active);
     return () => {
       const target = opener.current;
-      // After the dialog's own nodes are gone and the page has re-rendered.
-      setTimeout(() => (target?.isConnected ? target : document.getElementById('main-content'))?.focus());
+      handedOver = target;
+      // After the dialog's own nodes are gone and the page has re-rendered; unless a dialog that
+      // opened meanwhile took the opener over.
+      setTimeout(() => {
+        if (handedOver !== target) return;
+        handedOver = null;
+        (stillThere(target) ?? document.getElementById('main-content'))?.focus();
+      });
     };
   }, [opened]);
 

@@ -16,7 +16,7 @@ import {
   Timeline,
 } from '@mantine/core';
 import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Dialog } from '../../../components/dialog.tsx';
 import { ErrorState, FormError, LoadingState, PagedListView } from '../../../components/states.tsx';
 import { ApiError, errorMessage } from '../../../lib/api-client.ts';
@@ -100,6 +100,19 @@ function AssignForm({ worklet, active, onDone, onCancel }: { worklet: Worklet; a
   const [term] = useDebouncedValue(search.trim(), 250);
   const candidates = useMentorCandidates(term);
   const setMentors = useSetMentors();
+  const searchInput = useRef<HTMLInputElement>(null);
+  // The form appears once the assignments have loaded, after the dialog placed focus on its first
+  // control (the Assign tab): the mentor search is what one came for, so it takes focus then, unless
+  // the user has moved on meanwhile.
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      const input = searchInput.current;
+      const active = document.activeElement;
+      const stillAtStart = !active || active === document.body || active.matches('[role="tab"], .mantine-Modal-close');
+      if (input && stillAtStart && (active === document.body || input.closest('[role="dialog"]')?.contains(active))) input.focus();
+    });
+    return () => clearTimeout(timer);
+  }, []);
 
   const loads = new Map((candidates.data ?? []).map((mentor) => [mentor.id, mentor]));
   const options = new Map(choices.map((choice) => [choice.id, choice.name]));
@@ -142,6 +155,7 @@ function AssignForm({ worklet, active, onDone, onCancel }: { worklet: Worklet; a
       <Stack>
         <FormError error={workletError(setMentors.error)} />
         <MultiSelect
+          ref={searchInput}
           label="Mentors"
           description="Search by name or email; each shows how many open worklets they mentor now."
           placeholder={choices.length ? undefined : 'Search mentors'}
