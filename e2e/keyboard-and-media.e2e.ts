@@ -172,7 +172,7 @@ describe.skipIf(!hasBrowser)('keyboard-only journeys, posters and captions', () 
     await page.keyboard.press('Enter');
     await arrowTo(page, page.getByRole('menuitem', { name: 'Edit' }));
     await page.keyboard.press('Enter');
-    await captureScreens(page, 'admin-expert-session-captions', (p) => p.getByRole('dialog').getByRole('list', { name: 'Captions' }).getByText('English').waitFor(), {
+    await captureScreens(page, 'admin-expert-session-captions', (p) => p.getByRole('dialog').getByRole('button', { name: 'Add captions' }).scrollIntoViewIfNeeded(), {
       mobileFullPage: false,
     });
     await page.keyboard.press('Escape');

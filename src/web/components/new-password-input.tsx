@@ -33,7 +33,7 @@ export function NewPasswordInput({ owner, value, ...props }: PasswordInputProps 
                 aria-hidden
                 transitionDuration={150}
               />
-              <Text component="span" display="block" size="sm" mt={4} c={verdict.acceptable ? 'green.9' : 'red.9'}>
+              <Text component="span" display="block" size="sm" mt={4} c={verdict.acceptable ? 'green' : 'red'}>
                 {verdict.acceptable ? `${scoreLabel[verdict.score]} password.` : verdict.problem}
               </Text>
             </>

@@ -196,11 +196,9 @@ function SessionCard({ session, compact = false }: { session: LearnerSession; co
   const titleId = useId();
   return (
     <Card withBorder radius="md" padding="lg" role="listitem" aria-labelledby={titleId}>
-      {!compact && (
-        <Card.Section mb="md">
-          <SessionPoster url={session.poster_url} />
-        </Card.Section>
-      )}
+      <Card.Section mb="md">
+        <SessionPoster url={session.poster_url} />
+      </Card.Section>
       <Group justify="space-between" mb="xs" wrap="nowrap">
         <CompletionBadge progress={progress} />
         <Text size="sm" c="dimmed">
