@@ -62,7 +62,7 @@ export type AppContext = {
   storage: Storage;
   /** The storage shared by every instance on this database, checked at start (decision 020). */
   storageIdentity: StorageIdentity;
-  /** Mail queued with the changes it tells about, sent after they commit (decision 036); inert without SMTP_URL. */
+  /** Mail queued with the changes it tells about, sent after they commit (decision 033); inert without SMTP_URL. */
   mail: MailOutbox;
 };
 

@@ -91,7 +91,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env) {
       maxVideoBytes: env.MAX_VIDEO_BYTES,
       expiryMs: env.UPLOAD_EXPIRY_HOURS * 3600_000,
     },
-    /** Mail goes out only when an SMTP server is named (decision 036). */
+    /** Mail goes out only when an SMTP server is named (decision 033). */
     mail: env.SMTP_URL
       ? { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM ?? `JobReady <no-reply@${new URL(publicUrl).hostname}>` }
       : undefined,

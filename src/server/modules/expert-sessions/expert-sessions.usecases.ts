@@ -16,7 +16,7 @@ import { extensionOf, type StagedVideo } from './video-file.ts';
 
 /**
  * What the write use cases work with; `storage` is read at call time so tests can put a failing one
- * in its place. With `mail`, students who newly reach a session are told (decision 036).
+ * in its place. With `mail`, students who newly reach a session are told (decision 033).
  */
 export type SessionsContext = { db: Database; storage: Storage; mail?: MailQueue };
 

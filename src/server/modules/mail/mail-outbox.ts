@@ -16,7 +16,7 @@ const pollMs = 30_000;
 const retryDelaysSeconds = [60, 5 * 60, 30 * 60, 2 * 3600];
 
 /**
- * What the use cases queue, in their own transaction (decision 036); without SMTP_URL it queues
+ * What the use cases queue, in their own transaction (decision 033); without SMTP_URL it queues
  * nothing. `kick` after the commit delivers at once instead of at the next poll.
  */
 export type MailQueue = {

@@ -11,7 +11,7 @@ export type MailStatus = (typeof mailStatuses)[number];
 
 /**
  * Mail to send, written in the transaction of the change it tells about and sent after it commits
- * by whichever instance claims it first (decision 036). The message is rendered when it is sent,
+ * by whichever instance claims it first (decision 033). The message is rendered when it is sent,
  * from `params` and the current data; `params` of a password reset hold its link's token and are
  * emptied once the mail is sent or given up.
  */

@@ -68,7 +68,7 @@ type WriteContext = {
   reason?: string | null;
   notes?: string | null;
   handover?: boolean;
-  /** Tells a mentor who takes on a worklet (decision 036). */
+  /** Tells a mentor who takes on a worklet (decision 033). */
   mail?: MailQueue;
 };
 
