@@ -90,7 +90,7 @@ describe.skipIf(!hasBrowser)('admin pages', () => {
   test('a mentor’s role change is answered with the worklets it would end, and nothing changes until confirmed', async () => {
     await page.getByRole('link', { name: 'Users' }).click();
     await page.getByRole('button', { name: 'Actions for Maya Mentor' }).click();
-    await page.getByRole('menuitem', { name: 'Edit name, role and client' }).click();
+    await page.getByRole('menuitem', { name: 'Edit, or set a password' }).click();
     const dialog = page.getByRole('dialog', { name: 'Edit Maya Mentor' });
     await dialog.getByRole('combobox', { name: /^Role/ }).click();
     await page.getByRole('option', { name: 'Student' }).click();

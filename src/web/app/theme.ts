@@ -58,8 +58,8 @@ function readableShade(shades: MantineColorsTuple, from: number, background: str
  * for filled buttons and badges (3.84:1 for red, 2.75:1 for green) and shade 9 on shade 1 for light
  * ones (3.81:1 for green). Here, once for every component: dimmed text is #5f6670 (5.8:1 on white,
  * 5.2:1 on gray.1), and each colour's filled, text and light variants take the first shade that
- * reads at 4.5:1 on gray.1 (computed above from the colours, so a new colour is covered too); links
- * take the primary colour's text shade.
+ * reads at 4.5:1 on gray.1 (light ones on shade 2, their hover; computed above from the colours, so a
+ * new colour is covered too); links read on gray.1 and on the primary colour's shade 1.
  */
 export const cssVariablesResolver: CSSVariablesResolver = (resolved) => {
   const colors = { ...DEFAULT_THEME.colors, ...resolved.colors };
@@ -74,10 +74,14 @@ export const cssVariablesResolver: CSSVariablesResolver = (resolved) => {
       [`--mantine-color-${name}-filled-hover`]: darken(filled, 0.1),
       [`--mantine-color-${name}-text`]: filled,
       [`--mantine-color-${name}-outline`]: filled,
-      [`--mantine-color-${name}-light-color`]: readableShade(shades, 9, shades[1]),
+      // On shade 1 (light) and shade 2 (light, hovered: an active nav link under the pointer).
+      [`--mantine-color-${name}-light-color`]: readableShade(shades, 9, shades[2]),
     });
   }
-  // Links are the primary colour's text shade (Mantine's default is primaryShade, read on white only).
-  light['--mantine-color-anchor'] = light[`--mantine-color-${resolved.primaryColor}-text`] ?? light['--mantine-color-brand-text']!;
+  // Links: the primary colour's first shade that reads on gray.1 and on its own shade 1 (a tinted
+  // card); Mantine's default is primaryShade, read on white only.
+  const primary = colors[resolved.primaryColor] ?? brand;
+  const tint = [lightestBackgroundForText, primary[1]].sort((a, b) => luminance(a) - luminance(b))[0]!;
+  light['--mantine-color-anchor'] = readableShade(primary, 7, tint);
   return { variables: {}, light, dark: {} };
 };
