@@ -327,7 +327,7 @@ function AssignmentRow({ worklet, assignment }: { worklet: Worklet; assignment: 
     );
 
   return (
-    <Paper withBorder p="sm" radius="md" data-assignment={name} opacity={assignment.is_active ? 1 : 0.85}>
+    <Paper withBorder p="sm" radius="md" data-assignment={name} bg={assignment.is_active ? undefined : 'gray.0'}>
       <Stack gap="xs">
         <Group justify="space-between" align="flex-start" gap="xs">
           <div>
