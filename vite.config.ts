@@ -18,7 +18,11 @@ export default defineConfig({
           // A group takes its own modules only: else the charts' chunk took React, which every page needs.
           includeDependenciesRecursively: false,
           groups: [
-            { name: 'charts', test: /node_modules[\\/](recharts|victory-vendor|d3-[a-z-]+|internmap|@reduxjs|redux|react-redux|immer|reselect|decimal\.js-light|es-toolkit|eventemitter3|tiny-invariant)[\\/]/, priority: 1 },
+            {
+              name: 'charts',
+              test: /node_modules[\\/](recharts|victory-vendor|d3-[a-z-]+|internmap|@reduxjs|redux|react-redux|immer|reselect|decimal\.js-light|es-toolkit|eventemitter3|tiny-invariant)[\\/]/,
+              priority: 1,
+            },
             { name: 'vendor', test: /node_modules/ },
           ],
         },

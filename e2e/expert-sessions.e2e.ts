@@ -57,7 +57,9 @@ describe.skipIf(!hasBrowser)('expert sessions (admin)', () => {
     await dialog.getByRole('heading').click();
     await dialog.getByLabel('Video file').setInputFiles(sampleVideo);
     await dialog.getByText('Uploaded.', { exact: false }).waitFor();
-    await captureScreens(page, 'admin-expert-session-create', (p) => p.getByText('Uploaded.', { exact: false }).waitFor(), { mobileFullPage: false });
+    await captureScreens(page, 'admin-expert-session-create', (p) => p.getByText('Uploaded.', { exact: false }).waitFor(), {
+      mobileFullPage: false,
+    });
     await dialog.getByRole('button', { name: 'Create session' }).click();
 
     const done = page.getByRole('dialog', { name: 'Session created' });
@@ -65,7 +67,9 @@ describe.skipIf(!hasBrowser)('expert sessions (admin)', () => {
     await done.getByRole('button', { name: 'Done' }).click();
     const row = sessionRow(page, 'Negotiating your first offer');
     await row.waitFor();
-    expect(await row.locator('.mantine-Badge-root').allTextContents()).toEqual(expect.arrayContaining(['Career Launchpad', 'Interview Ready', 'Active']));
+    expect(await row.locator('.mantine-Badge-root').allTextContents()).toEqual(
+      expect.arrayContaining(['Career Launchpad', 'Interview Ready', 'Active']),
+    );
   });
 
   test('removing a product warns about students first; the video can be replaced; deleting and restoring work', async () => {
@@ -79,7 +83,9 @@ describe.skipIf(!hasBrowser)('expert sessions (admin)', () => {
     // Nobody has watched the new session: the preview, counted by the server, says so.
     await dialog.getByText('No student will lose this session').waitFor();
     await dialog.getByText('No student who has started this session would lose it.').waitFor();
-    await captureScreens(page, 'admin-expert-session-edit', (p) => p.getByText('No student will lose this session').waitFor(), { mobileFullPage: false });
+    await captureScreens(page, 'admin-expert-session-edit', (p) => p.getByText('No student will lose this session').waitFor(), {
+      mobileFullPage: false,
+    });
     // The replacement uploads at once, resumably, with its progress; it is used only when the dialog is saved.
     const webm = path.resolve(import.meta.dirname, '../test/fixtures/sample.webm');
     await dialog.getByLabel('Video file').setInputFiles(webm);
@@ -88,17 +94,24 @@ describe.skipIf(!hasBrowser)('expert sessions (admin)', () => {
     await dialog.getByText('Drop a new video here to replace it').waitFor();
     await dialog.getByLabel('Video file').setInputFiles(webm);
     await dialog.getByText('Uploaded.', { exact: false }).waitFor();
-    await captureScreens(page, 'admin-expert-session-replace-video', (p) => p.getByText('Uploaded.', { exact: false }).waitFor(), { mobileFullPage: false });
+    await captureScreens(page, 'admin-expert-session-replace-video', (p) => p.getByText('Uploaded.', { exact: false }).waitFor(), {
+      mobileFullPage: false,
+    });
     await dialog.getByRole('button', { name: 'Save changes' }).click();
     await dialog.waitFor({ state: 'detached' });
     await expect.poll(() => row.locator('.mantine-Badge-root').allTextContents()).toEqual(['Career Launchpad', 'Active']);
-    const listed = await page.request.get(`${suite.app.url}/api/admin/job-readiness/expert-sessions?search=Negotiating%20your%20first%20offer`);
+    const listed = await page.request.get(
+      `${suite.app.url}/api/admin/job-readiness/expert-sessions?search=Negotiating%20your%20first%20offer`,
+    );
     const [session] = (await listed.json()).sessions;
     expect(session.video_media_type).toBe('video/webm');
 
     await row.getByRole('button', { name: 'Actions for Negotiating your first offer' }).click();
     await page.getByRole('menuitem', { name: 'Delete' }).click();
-    await page.getByRole('dialog', { name: 'Delete Negotiating your first offer?' }).getByRole('button', { name: 'Delete session' }).click();
+    await page
+      .getByRole('dialog', { name: 'Delete Negotiating your first offer?' })
+      .getByRole('button', { name: 'Delete session' })
+      .click();
     await row.waitFor({ state: 'detached' });
 
     await page.getByRole('combobox', { name: 'Status' }).click();
@@ -138,7 +151,9 @@ describe.skipIf(!hasBrowser)('expert sessions (admin)', () => {
 
     await expect.poll(() => held !== undefined, { timeout: 30_000 }).toBe(true);
     await dialog.getByRole('button', { name: 'Pause' }).click();
-    await captureScreens(page, 'admin-expert-session-upload-paused', (p) => p.getByText(/^Paused at \d+%/).waitFor(), { mobileFullPage: false });
+    await captureScreens(page, 'admin-expert-session-upload-paused', (p) => p.getByText(/^Paused at \d+%/).waitFor(), {
+      mobileFullPage: false,
+    });
     await held!.abort().catch(() => {});
     await dialog.getByRole('button', { name: 'Resume' }).click();
     await dialog.getByText('Uploaded.', { exact: false }).waitFor({ timeout: 60_000 });
@@ -149,7 +164,10 @@ describe.skipIf(!hasBrowser)('expert sessions (admin)', () => {
     expect(offsets).toEqual([0, chunkBytes, chunkBytes, 2 * chunkBytes, 2 * chunkBytes]);
 
     await dialog.getByRole('button', { name: 'Create session' }).click();
-    await page.getByRole('dialog', { name: 'Session created' }).getByText(/The video is \d+:\d\d long/).waitFor();
+    await page
+      .getByRole('dialog', { name: 'Session created' })
+      .getByText(/The video is \d+:\d\d long/)
+      .waitFor();
     await page.getByRole('button', { name: 'Done' }).click();
     await sessionRow(page, 'A long talk').waitFor();
     fs.rmSync(path.dirname(video), { recursive: true, force: true });

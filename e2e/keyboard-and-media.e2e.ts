@@ -71,7 +71,8 @@ async function signInWithKeyboard(page: Page, baseUrl: string, email: string) {
 }
 
 /** An image that has loaded (a poster the server answered with a decodable JPEG). */
-const loadedImage = (image: Locator) => image.evaluate((element) => (element as HTMLImageElement).complete && (element as HTMLImageElement).naturalWidth > 0);
+const loadedImage = (image: Locator) =>
+  image.evaluate((element) => (element as HTMLImageElement).complete && (element as HTMLImageElement).naturalWidth > 0);
 
 describe.skipIf(!hasBrowser)('keyboard-only journeys, posters and captions', () => {
   const suite = useAppInBrowser();
@@ -90,7 +91,9 @@ describe.skipIf(!hasBrowser)('keyboard-only journeys, posters and captions', () 
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('main-content');
 
     // Back up to the navigation and open Expert sessions.
-    await tabTo(page, page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Expert sessions' }), { backwards: true });
+    await tabTo(page, page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Expert sessions' }), {
+      backwards: true,
+    });
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Expert sessions', level: 1 }).waitFor();
 
@@ -108,9 +111,13 @@ describe.skipIf(!hasBrowser)('keyboard-only journeys, posters and captions', () 
     await page.getByRole('option', { name: 'Interview Ready' }).waitFor();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
-    await expect.poll(() => dialog.getByRole('combobox', { name: /^Products/ }).evaluate((input) => input.closest('.mantine-InputWrapper-root')?.textContent ?? '')).toContain(
-      'Interview Ready',
-    );
+    await expect
+      .poll(() =>
+        dialog
+          .getByRole('combobox', { name: /^Products/ })
+          .evaluate((input) => input.closest('.mantine-InputWrapper-root')?.textContent ?? ''),
+      )
+      .toContain('Interview Ready');
     await tabTo(page, dialog.getByRole('button', { name: 'Choose a file' }));
     await chooseFileWithEnter(page, sampleVideo);
     await dialog.getByText('Uploaded.', { exact: false }).waitFor();
@@ -152,7 +159,11 @@ describe.skipIf(!hasBrowser)('keyboard-only journeys, posters and captions', () 
     await tabTo(page, dialog.getByRole('button', { name: 'Add captions' }));
     await page.keyboard.press('Enter');
     await dialog.getByRole('alert').getByText('These captions were not saved').waitFor();
-    await dialog.getByRole('alert').getByText(/^Line 1: /).first().waitFor();
+    await dialog
+      .getByRole('alert')
+      .getByText(/^Line 1: /)
+      .first()
+      .waitFor();
 
     // English captions: accepted, named by the server from the tag.
     await tabTo(page, dialog.getByLabel(/^Language/), { backwards: true });
@@ -172,9 +183,14 @@ describe.skipIf(!hasBrowser)('keyboard-only journeys, posters and captions', () 
     await page.keyboard.press('Enter');
     await arrowTo(page, page.getByRole('menuitem', { name: 'Edit' }));
     await page.keyboard.press('Enter');
-    await captureScreens(page, 'admin-expert-session-captions', (p) => p.getByRole('dialog').getByRole('button', { name: 'Add captions' }).scrollIntoViewIfNeeded(), {
-      mobileFullPage: false,
-    });
+    await captureScreens(
+      page,
+      'admin-expert-session-captions',
+      (p) => p.getByRole('dialog').getByRole('button', { name: 'Add captions' }).scrollIntoViewIfNeeded(),
+      {
+        mobileFullPage: false,
+      },
+    );
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     const row = page.getByRole('row').filter({ has: page.getByText(sessionTitle, { exact: true }) });
@@ -201,7 +217,13 @@ describe.skipIf(!hasBrowser)('keyboard-only journeys, posters and captions', () 
     await video.waitFor();
     expect(await video.getAttribute('poster')).toMatch(/\/api\/app\/job-readiness\/expert-sessions\/[\w-]+\/poster$/);
     const track = video.locator('track');
-    expect(await track.evaluate((element) => ({ kind: element.getAttribute('kind'), srclang: element.getAttribute('srclang'), label: element.getAttribute('label') }))).toEqual({
+    expect(
+      await track.evaluate((element) => ({
+        kind: element.getAttribute('kind'),
+        srclang: element.getAttribute('srclang'),
+        label: element.getAttribute('label'),
+      })),
+    ).toEqual({
       kind: 'captions',
       srclang: 'en',
       label: 'English',
@@ -223,7 +245,13 @@ describe.skipIf(!hasBrowser)('keyboard-only journeys, posters and captions', () 
     const productId = products.products.find((product: { name: string }) => product.name === 'Interview Ready').id;
     const created = await page.request.post(`${suite.app.url}/api/worklets`, {
       headers: { origin: suite.app.url },
-      data: { cert_id: '25KBD01WT', title: 'Keyboard worklet', description: 'Assigned without a mouse.', status: 'ongoing', product_id: productId },
+      data: {
+        cert_id: '25KBD01WT',
+        title: 'Keyboard worklet',
+        description: 'Assigned without a mouse.',
+        status: 'ongoing',
+        product_id: productId,
+      },
     });
     expect(created.status()).toBe(201);
 

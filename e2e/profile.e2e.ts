@@ -95,9 +95,18 @@ describe.skipIf(!hasBrowser)('the profile page and password changes', () => {
     await dialog.getByLabel(/^New password/).fill('harbour-lantern-kite');
     await dialog.getByText(/^(Strong|Very strong) password\.$/).waitFor();
     expect(await dialog.getByRole('checkbox', { name: /choose their own password/ }).isChecked()).toBe(true);
-    await captureScreens(page, 'admin-user-set-password', (p) => p.getByRole('dialog').getByText(/^(Strong|Very strong) password\.$/).waitFor(), {
-      mobileFullPage: false,
-    });
+    await captureScreens(
+      page,
+      'admin-user-set-password',
+      (p) =>
+        p
+          .getByRole('dialog')
+          .getByText(/^(Strong|Very strong) password\.$/)
+          .waitFor(),
+      {
+        mobileFullPage: false,
+      },
+    );
     await dialog.getByRole('button', { name: 'Save' }).click();
     await dialog.waitFor({ state: 'detached' });
     await row.getByText('New password due').waitFor();
@@ -145,7 +154,9 @@ describe.skipIf(!hasBrowser)('the profile page and password changes', () => {
     await dialog.getByText('Hand this link over').waitFor();
     const link = await dialog.getByLabel('Password link').inputValue();
     expect(link).toMatch(new RegExp(`^${suite.app.url}/reset-password#token=[\\w-]{43}$`));
-    await captureScreens(page, 'admin-user-reset-link', (p) => p.getByRole('dialog').getByText('Hand this link over').waitFor(), { mobileFullPage: false });
+    await captureScreens(page, 'admin-user-reset-link', (p) => p.getByRole('dialog').getByText('Hand this link over').waitFor(), {
+      mobileFullPage: false,
+    });
     await dialog.getByRole('button', { name: 'Done' }).click();
     await dialog.waitFor({ state: 'detached' });
     await signOut(page);

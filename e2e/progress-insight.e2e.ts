@@ -8,7 +8,8 @@ import { useAppInBrowser } from './support/suite.ts';
 
 const star = 'Answering behavioural questions with STAR';
 const cv = 'Your CV in six seconds';
-const navigateTo = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name }).click();
+const navigateTo = (page: Page, name: string) =>
+  page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name }).click();
 const stat = (page: Page, label: string) => page.getByRole('listitem', { name: label, exact: true });
 
 describe.skipIf(!hasBrowser)('progress insight: drill-down, student page, report, mentors and students', () => {
@@ -35,7 +36,12 @@ describe.skipIf(!hasBrowser)('progress insight: drill-down, student page, report
     expect(await stat(page, 'Not started').textContent()).toContain('3');
     const rows = page.getByRole('table', { name: 'Students' }).getByRole('row');
     await expect.poll(() => rows.count()).toBe(1 + 6);
-    await captureScreens(page, 'admin-session-progress', (p) => p.getByRole('table', { name: 'Students' }).or(p.getByRole('list', { name: 'Students' })).waitFor());
+    await captureScreens(page, 'admin-session-progress', (p) =>
+      p
+        .getByRole('table', { name: 'Students' })
+        .or(p.getByRole('list', { name: 'Students' }))
+        .waitFor(),
+    );
 
     await page.getByRole('combobox', { name: 'Status' }).click();
     await page.getByRole('option', { name: 'Not started' }).click();
@@ -54,7 +60,12 @@ describe.skipIf(!hasBrowser)('progress insight: drill-down, student page, report
     await page.getByRole('heading', { name: 'Diego Alvarez', level: 1 }).waitFor();
     await page.getByRole('region', { name: 'Worklets' }).getByText('25CTS01WT', { exact: false }).waitFor();
     await expect.poll(() => stat(page, 'Completed').textContent()).toContain('1');
-    await captureScreens(page, 'admin-student-progress', (p) => p.getByRole('table', { name: 'Sessions' }).or(p.getByRole('list', { name: 'Sessions' })).waitFor());
+    await captureScreens(page, 'admin-student-progress', (p) =>
+      p
+        .getByRole('table', { name: 'Sessions' })
+        .or(p.getByRole('list', { name: 'Sessions' }))
+        .waitFor(),
+    );
   });
 
   test('the programme report: funnel, completions by week, least and most completed, who has not started', async () => {
@@ -69,8 +80,13 @@ describe.skipIf(!hasBrowser)('progress insight: drill-down, student page, report
     await page.getByRole('region', { name: 'Completions over time' }).locator('.recharts-bar-rectangle').first().waitFor();
     const notStarted = page.getByRole('region', { name: 'Students not started' });
     await notStarted.getByRole('link', { name: 'Noah Williams' }).waitFor();
-    expect(await notStarted.getByRole('listitem').allInnerTexts()).toEqual([expect.stringContaining('Liam Chen'), expect.stringContaining('Noah Williams')]);
-    await captureScreens(page, 'admin-programme-report', (p) => p.getByRole('region', { name: 'Completions over time' }).locator('.recharts-bar-rectangle').first().waitFor());
+    expect(await notStarted.getByRole('listitem').allInnerTexts()).toEqual([
+      expect.stringContaining('Liam Chen'),
+      expect.stringContaining('Noah Williams'),
+    ]);
+    await captureScreens(page, 'admin-programme-report', (p) =>
+      p.getByRole('region', { name: 'Completions over time' }).locator('.recharts-bar-rectangle').first().waitFor(),
+    );
   });
 
   test("a mentor's programme card leads to their worklets there, and on to each student's progress", async () => {
@@ -98,7 +114,7 @@ describe.skipIf(!hasBrowser)('progress insight: drill-down, student page, report
     await continuing.getByRole('listitem', { name: cv }).waitFor();
     const all = page.getByRole('list', { name: 'Sessions', exact: true });
     await expect.poll(() => all.getByRole('listitem').count()).toBe(2);
-    await captureScreens(page, 'learner-programme', (p) => p.getByRole('list', { name: 'Continue watching' }).waitFor());
+    await captureScreens(page, 'student-programme', (p) => p.getByRole('list', { name: 'Continue watching' }).waitFor());
     await page.getByRole('searchbox', { name: 'Search' }).fill('salary');
     await expect.poll(() => all.getByRole('listitem').count()).toBe(1);
     await page.getByRole('searchbox', { name: 'Search' }).fill('');

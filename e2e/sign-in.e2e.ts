@@ -78,7 +78,7 @@ describe.skipIf(!hasBrowser)('signing in and out', () => {
     await page.getByText('You are learning with Northwind University').waitFor();
     const programmes = await page.getByRole('article').locator('h3').allTextContents();
     expect(programmes).toEqual(['Career Launchpad', 'Interview Ready']);
-    await captureScreens(page, 'learner-home', (p) => p.getByRole('article').first().waitFor());
+    await captureScreens(page, 'student-home', (p) => p.getByRole('article').first().waitFor());
 
     for (const elsewhere of ['/admin/clients', '/mentor']) {
       await page.goto(`${suite.app.url}${elsewhere}`);

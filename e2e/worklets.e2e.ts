@@ -11,7 +11,8 @@ const cert = '25E2E01WT';
 const title = 'Interview practice app';
 
 const workletCard = (page: Page, certId = cert) => page.getByRole('listitem', { name: new RegExp(`^${certId} `) });
-const navigateTo = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name }).click();
+const navigateTo = (page: Page, name: string) =>
+  page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name }).click();
 const roleBadges = (card: Locator) => card.locator('[data-role]').allInnerTexts();
 
 /** Types into a searchable select and picks the option, as a person would. */
@@ -36,7 +37,9 @@ describe.skipIf(!hasBrowser)('scenario 2: mentors on a worklet', () => {
   });
 
   const openMentors = async (certId = cert, name = title) => {
-    await workletCard(page, certId).getByRole('button', { name: `Mentors of ${name}` }).click();
+    await workletCard(page, certId)
+      .getByRole('button', { name: `Mentors of ${name}` })
+      .click();
     return page.getByRole('dialog', { name: `Mentors of ${name}` });
   };
 
@@ -56,7 +59,9 @@ describe.skipIf(!hasBrowser)('scenario 2: mentors on a worklet', () => {
     await page.getByRole('option', { name: 'Ongoing' }).click();
     await form.getByLabel('Start date').fill('2026-02-02');
     await form.getByLabel('End date').fill('2026-03-13');
-    await captureScreens(page, 'admin-worklet-create', (p) => p.getByRole('dialog').getByLabel('End date').waitFor(), { mobileFullPage: false });
+    await captureScreens(page, 'admin-worklet-create', (p) => p.getByRole('dialog').getByLabel('End date').waitFor(), {
+      mobileFullPage: false,
+    });
     await form.getByRole('button', { name: 'Create worklet' }).click();
     await form.getByRole('alert').getByText('Another worklet already uses this cert code.').waitFor();
     await form.getByLabel(/^Cert code/).fill(cert);
@@ -64,12 +69,16 @@ describe.skipIf(!hasBrowser)('scenario 2: mentors on a worklet', () => {
     await form.waitFor({ state: 'detached' });
     await workletCard(page).getByText('No mentor yet').waitFor();
 
-    await workletCard(page).getByRole('button', { name: `Team of ${title}` }).click();
+    await workletCard(page)
+      .getByRole('button', { name: `Team of ${title}` })
+      .click();
     const team = page.getByRole('dialog', { name: `Team of ${title}` });
     await choose(page, team.getByRole('combobox', { name: /^Students/ }), 'priya', 'Priya Patel · Northwind University');
     await team.getByText('1 student on the team.').waitFor();
     await team.getByRole('heading', { name: `Team of ${title}` }).click(); // closes the option list
-    await captureScreens(page, 'admin-worklet-team', (p) => p.getByRole('dialog').getByText('1 student on the team.').waitFor(), { mobileFullPage: false });
+    await captureScreens(page, 'admin-worklet-team', (p) => p.getByRole('dialog').getByText('1 student on the team.').waitFor(), {
+      mobileFullPage: false,
+    });
     await team.getByRole('button', { name: 'Save team' }).click();
     await team.waitFor({ state: 'detached' });
     await workletCard(page).getByText('1 student', { exact: true }).waitFor();
@@ -80,9 +89,14 @@ describe.skipIf(!hasBrowser)('scenario 2: mentors on a worklet', () => {
     await choose(page, mentors, 'omar', /^Omar Mentor/);
     // The option list shows each mentor's load.
     await page.getByRole('option', { name: /^Omar Mentor.*2 active worklets/ }).waitFor();
-    await captureScreens(page, 'admin-worklet-mentor-picker', (p) => p.getByRole('option', { name: /^Maya Mentor.*3 active worklets/ }).waitFor(), {
-      mobileFullPage: false,
-    });
+    await captureScreens(
+      page,
+      'admin-worklet-mentor-picker',
+      (p) => p.getByRole('option', { name: /^Maya Mentor.*3 active worklets/ }).waitFor(),
+      {
+        mobileFullPage: false,
+      },
+    );
     await dialog.getByRole('heading', { name: `Mentors of ${title}` }).click(); // closes the option list, as a person would
     // The first mentor chosen becomes Primary, the next Secondary; a second Primary asks for a handover.
     await dialog.getByRole('combobox', { name: 'Role of Omar Mentor' }).click();
@@ -92,7 +106,9 @@ describe.skipIf(!hasBrowser)('scenario 2: mentors on a worklet', () => {
     await dialog.getByRole('combobox', { name: 'Role of Omar Mentor' }).click();
     await page.getByRole('option', { name: /^Collaborator/ }).click();
     await dialog.getByLabel('Notes for Maya Mentor').fill('Leads the weekly reviews.');
-    await captureScreens(page, 'admin-worklet-assign', (p) => p.getByRole('dialog').getByLabel('Notes for Omar Mentor').waitFor(), { mobileFullPage: false });
+    await captureScreens(page, 'admin-worklet-assign', (p) => p.getByRole('dialog').getByLabel('Notes for Omar Mentor').waitFor(), {
+      mobileFullPage: false,
+    });
     await dialog.getByRole('button', { name: 'Save mentors' }).click();
     await dialog.waitFor({ state: 'detached' });
 
@@ -167,7 +183,9 @@ describe.skipIf(!hasBrowser)('scenario 2: mentors on a worklet', () => {
     expect(titles.slice(0, 2).sort()).toEqual(['Maya Mentor assigned as Primary', 'Omar Mentor assigned as Collaborator']);
     expect(titles.slice(2)).toEqual(['Omar Mentor deactivated (was Collaborator)']);
     await timeline.getByText('“Moved to the Contoso cohort.”').waitFor();
-    await captureScreens(page, 'admin-worklet-timeline', (p) => p.getByText('“Moved to the Contoso cohort.”').waitFor(), { mobileFullPage: false });
+    await captureScreens(page, 'admin-worklet-timeline', (p) => p.getByText('“Moved to the Contoso cohort.”').waitFor(), {
+      mobileFullPage: false,
+    });
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     await expect.poll(() => roleBadges(workletCard(page))).toEqual(['★ Maya Mentor · Primary']);

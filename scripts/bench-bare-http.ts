@@ -17,9 +17,18 @@ import pg from 'pg';
 import { seedAdminList, seedStudentList } from './bench-seed-shape.ts';
 import { statementName, type Statement } from './bench-run.ts';
 
-export type RecordedResponse = { method: string; path: string; authorization: string; status: number; headers: Record<string, string>; body: string };
+export type RecordedResponse = {
+  method: string;
+  path: string;
+  authorization: string;
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+};
 /** What the seed system would have run for one request. */
-export type SeedCall = { kind: 'admin list'; productId: string; limit: number } | { kind: 'student list'; studentId: string; productId?: string };
+export type SeedCall =
+  | { kind: 'admin list'; productId: string; limit: number }
+  | { kind: 'student list'; studentId: string; productId?: string };
 
 export type BareServer = 'node:http' | 'fastify' | 'seed';
 type BareSpec = {
@@ -36,7 +45,9 @@ const keyOf = (method: string, url: string, authorization: string | undefined) =
 export async function startBareServer(spec: BareSpec): Promise<{ port: number; pid: number; stop: () => void }> {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-bare-')), 'spec.json');
   fs.writeFileSync(file, JSON.stringify(spec));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, file], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
     child.once('exit', (code) => reject(new Error(`The ${spec.server} server exited with ${code}`)));
@@ -65,7 +76,8 @@ if (process.argv[1] === import.meta.filename) {
     if (!statements.length) return;
     const client = await pool.connect();
     try {
-      for (const statement of statements) await client.query({ name: statementName(statement.sql), text: statement.sql, values: statement.params as unknown[] });
+      for (const statement of statements)
+        await client.query({ name: statementName(statement.sql), text: statement.sql, values: statement.params as unknown[] });
     } finally {
       client.release();
     }

@@ -46,7 +46,11 @@ function withVariables({ sql, params }: Statement, key: string) {
  * connection, as the server's statements are), `connections` clients for `seconds` after one second
  * of warm-up; returns transactions per second and latency percentiles in ms.
  */
-export function postgresAlone(databaseUrl: string, loops: Statement[][], { connections, seconds }: { connections: number; seconds: number }) {
+export function postgresAlone(
+  databaseUrl: string,
+  loops: Statement[][],
+  { connections, seconds }: { connections: number; seconds: number },
+) {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-pgbench-'));
   try {
     const scripts = loops.map((statements, loop) => {
@@ -57,7 +61,21 @@ export function postgresAlone(databaseUrl: string, loops: Statement[][], { conne
     });
     execFileSync(
       'pgbench',
-      ['-n', '-M', 'prepared', '-c', String(connections), '-j', '2', '-T', String(seconds + 1), '-l', `--log-prefix=${directory}/log`, ...scripts.flat(), databaseUrl],
+      [
+        '-n',
+        '-M',
+        'prepared',
+        '-c',
+        String(connections),
+        '-j',
+        '2',
+        '-T',
+        String(seconds + 1),
+        '-l',
+        `--log-prefix=${directory}/log`,
+        ...scripts.flat(),
+        databaseUrl,
+      ],
       // With the app's planner settings, so PostgreSQL plans the statements as it plans the app's.
       { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, PGOPTIONS: startupOptions } },
     );

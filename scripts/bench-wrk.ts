@@ -64,7 +64,22 @@ export function loadWithWrk(
     // `times` prints the CPU wrk used: user and system seconds of the shell's children.
     execFileSync(
       'bash',
-      ['-c', 'wrk "$@" > "$0" 2>&1 && times', path.join(directory, 'out.json'), '-t', connections, '-c', connections, '-d', `${seconds}s`, '--timeout', '10s', '-s', scriptFile, `http://127.0.0.1:${options.port}`],
+      [
+        '-c',
+        'wrk "$@" > "$0" 2>&1 && times',
+        path.join(directory, 'out.json'),
+        '-t',
+        connections,
+        '-c',
+        connections,
+        '-d',
+        `${seconds}s`,
+        '--timeout',
+        '10s',
+        '-s',
+        scriptFile,
+        `http://127.0.0.1:${options.port}`,
+      ],
       { encoding: 'utf8' },
     );
   try {

@@ -82,7 +82,14 @@ function send(request: Request, toPort = port): Promise<Response> {
   return new Promise((resolve, reject) => {
     const { method, path, headers, body } = wireFormOf(request);
     const outgoing = http.request(
-      { agent, host: '127.0.0.1', port: toPort, method, path, headers: { ...headers, ...(body ? { 'content-length': Buffer.byteLength(body) } : {}) } },
+      {
+        agent,
+        host: '127.0.0.1',
+        port: toPort,
+        method,
+        path,
+        headers: { ...headers, ...(body ? { 'content-length': Buffer.byteLength(body) } : {}) },
+      },
       (response) => {
         let body = '';
         response.setEncoding('utf8');
@@ -162,7 +169,9 @@ async function pickInputs(rows: Rows) {
     join users u on u.id = a.mentor_id where w.cert_id like 'SC%' order by w.cert_id limit 1`);
   const patchSessions = await rows<{ id: string }>(sql`
     select id from job_readiness_expert_sessions where title like 'Expert talk%' order by created_at limit ${connections}`);
-  const productIds = (await rows<{ id: string }>(sql`select id from products where name like 'Scale Programme%' order by name limit 6`)).map((row) => row.id);
+  const productIds = (
+    await rows<{ id: string }>(sql`select id from products where name like 'Scale Programme%' order by name limit 6`)
+  ).map((row) => row.id);
   // The progress screens: the product whose report covers the most (student, session) pairs, its
   // session with the most eligible students, and a session to give every product for the export.
   const [largest] = await rows<{ id: string }>(sql`
@@ -176,7 +185,8 @@ async function pickInputs(rows: Rows) {
     select s.expert_session_id as id from job_readiness_expert_session_stats s
     join job_readiness_expert_session_products l on l.expert_session_id = s.expert_session_id and l.product_id = ${product?.id ?? null}
     order by s.eligible_students desc, s.expert_session_id limit 1`);
-  if (!product || !worklet || !largest || !drilled || students.length < connections) throw new Error('Load the data first: npm run seed:scale -- --size L');
+  if (!product || !worklet || !largest || !drilled || students.length < connections)
+    throw new Error('Load the data first: npm run seed:scale -- --size L');
   return { product: product.id, students, worklet, patchSessions, productIds, largestProduct: largest.id, drilledSession: drilled.id };
 }
 type Inputs = Awaited<ReturnType<typeof pickInputs>>;
@@ -250,7 +260,16 @@ async function explain(name: string, statements: Statement[]) {
   }
 }
 
-type Measured = { name: string; statements: number; app: Run; ceiling: Run; fastify: Run; seed?: Run; pgbench?: RunFigures; pairs: { app: Run; ceiling: Run }[] };
+type Measured = {
+  name: string;
+  statements: number;
+  app: Run;
+  ceiling: Run;
+  fastify: Run;
+  seed?: Run;
+  pgbench?: RunFigures;
+  pairs: { app: Run; ceiling: Run }[];
+};
 
 const rps = (run: RunFigures) => run.rps.toFixed(0).padStart(7);
 const ms = (value: number) => value.toFixed(1).padStart(6);
@@ -278,7 +297,8 @@ function printTables(results: Measured[]) {
   if (rounds > 1) {
     console.log(`\nRounds, in order                          | ratio to the ceiling | app p95 ms | app CPU µs`);
     for (const { name, pairs } of results) {
-      const column = (pick: (pair: Measured['pairs'][number]) => number, digits: number) => pairs.map((pair) => pick(pair).toFixed(digits)).join(' / ');
+      const column = (pick: (pair: Measured['pairs'][number]) => number, digits: number) =>
+        pairs.map((pair) => pick(pair).toFixed(digits)).join(' / ');
       console.log(
         `${name.padEnd(41)} | ${column((pair) => pair.app.rps / pair.ceiling.rps, 2)} | ${column((pair) => pair.app.p95, 1)} | ${column((pair) => cpuOf(pair.app), 0)}`,
       );
@@ -298,11 +318,15 @@ const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/pr
  */
 async function measureExport(inputs: Inputs, token: string) {
   const session = inputs.drilledSession;
-  const own = await rows<{ product_id: string }>(sql`select product_id from job_readiness_expert_session_products where expert_session_id = ${session}`);
+  const own = await rows<{ product_id: string }>(
+    sql`select product_id from job_readiness_expert_session_products where expert_session_id = ${session}`,
+  );
   await database.db.execute(sql`
     insert into job_readiness_expert_session_products (expert_session_id, product_id) select ${session}, id from products on conflict do nothing`);
   try {
-    const [eligible] = await rows<{ n: number }>(sql`select eligible_students as n from job_readiness_expert_session_stats where expert_session_id = ${session}`);
+    const [eligible] = await rows<{ n: number }>(
+      sql`select eligible_students as n from job_readiness_expert_session_stats where expert_session_id = ${session}`,
+    );
     agent.destroy();
     agent = newAgent();
     const before = rssOf(server.pid);
@@ -380,7 +404,11 @@ try {
     {
       name: 'student list highlights',
       kind: 'read',
-      requests: perLoop((loop) => ({ method: 'GET', path: '/api/app/job-readiness/expert-sessions/highlights', token: studentTokens[loop]! })),
+      requests: perLoop((loop) => ({
+        method: 'GET',
+        path: '/api/app/job-readiness/expert-sessions/highlights',
+        token: studentTokens[loop]!,
+      })),
     },
     {
       name: 'drill-down page (50, in progress)',
@@ -440,7 +468,11 @@ try {
       // What the mentor's own screen asks for: a tab of one status, 20 at a time.
       name: 'worklets of a mentor (screen)',
       kind: 'read',
-      requests: perLoop(() => ({ method: 'GET', path: `/api/worklets/mentor/${inputs.worklet.mentor_id}/worklets?status=ongoing&limit=20`, token: mentor })),
+      requests: perLoop(() => ({
+        method: 'GET',
+        path: `/api/worklets/mentor/${inputs.worklet.mentor_id}/worklets?status=ongoing&limit=20`,
+        token: mentor,
+      })),
     },
     {
       name: 'worklet list page (50)',
@@ -469,7 +501,9 @@ try {
 
   if (!options.explain) {
     const generator = withWrk ? 'wrk (a thread per connection)' : 'this process (install wrk for a lighter load generator)';
-    console.log(`\n${connections} connections, ${seconds} s per run, the app's pool of ${poolSize} for every server; load from ${generator}`);
+    console.log(
+      `\n${connections} connections, ${seconds} s per run, the app's pool of ${poolSize} for every server; load from ${generator}`,
+    );
     console.log(`inputs checksum ${checksumBefore}`);
   }
   const results: Measured[] = [];
@@ -540,7 +574,10 @@ try {
   if (results.length) printTables(results);
   if (!options.explain && (!options.only || exportName.includes(options.only))) await measureExport(inputs, staff);
   const checksumAfter = await inputsChecksum(rows, inputs);
-  if (!options.explain) console.log(`\ninputs checksum ${checksumAfter}${checksumAfter === checksumBefore ? ' (unchanged)' : ' — CHANGED: a write was not undone'}`);
+  if (!options.explain)
+    console.log(
+      `\ninputs checksum ${checksumAfter}${checksumAfter === checksumBefore ? ' (unchanged)' : ' — CHANGED: a write was not undone'}`,
+    );
   await inProcess.close();
 } finally {
   await database.close();

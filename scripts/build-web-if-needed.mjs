@@ -11,8 +11,7 @@ const newestSource = (dir) =>
     return Math.max(newest, time);
   }, 0);
 
-const sourcesChanged = () =>
-  Math.max(newestSource('src/web'), fs.statSync('vite.config.ts').mtimeMs) > fs.statSync(built).mtimeMs;
+const sourcesChanged = () => Math.max(newestSource('src/web'), fs.statSync('vite.config.ts').mtimeMs) > fs.statSync(built).mtimeMs;
 
 if (!fs.existsSync(built) || sourcesChanged()) {
   console.log('Building the web app…');

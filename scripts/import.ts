@@ -10,7 +10,7 @@ import { openDatabase } from '../src/server/db/database.ts';
 import { migrateDatabase } from '../src/server/db/migrate.ts';
 import { importSources, type ImportSource } from '../src/server/modules/import/import.table.ts';
 import { formatReport, runImport } from '../src/server/modules/import/run-import.ts';
-import { createStorage } from '../src/server/modules/storage/storage.ts';
+import { createStorage } from '../src/server/modules/storage/create-storage.ts';
 
 const usage = `Usage: npm run import -- <cultus|prism> --from URL [options]
   --from URL               the source database: postgres://… (cultus) or mysql://… (prism); only read
@@ -42,7 +42,9 @@ if (values.help || !source || !importSources.includes(source) || !values.from ||
 
 const config = loadConfig();
 const release = config.databaseUrl ? () => {} : acquireDataDirLock(config.dataDir);
-const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl, poolSize: 2 } : { dataDir: `${config.dataDir}/pglite` });
+const database = await openDatabase(
+  config.databaseUrl ? { url: config.databaseUrl, poolSize: 2 } : { dataDir: `${config.dataDir}/pglite` },
+);
 // One progress line, rewritten in place on a terminal; a line per table elsewhere.
 const progress = (table: string, done: number, total: number) => {
   if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${table}: ${done}/${total}`);

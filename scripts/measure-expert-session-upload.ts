@@ -148,7 +148,9 @@ function curl(url: string, args: string[]) {
       if (code !== 0) return reject(new Error(`curl ${url} exited with ${code}`));
       const split = output.indexOf('\r\n\r\n');
       const [statusLine, ...lines] = output.slice(0, split).split('\r\n');
-      const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+      const headers = Object.fromEntries(
+        lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+      );
       resolve({ status: Number(statusLine!.split(' ')[1]), headers, body: output.slice(split + 4) });
     });
   });
@@ -214,7 +216,9 @@ function measure(name: string, written: () => string[], work: (line: (text: stri
     await work(line);
     const seconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
-    line(`server RSS ${baseline.toFixed(0)} → peak ${peak.toFixed(0)} MiB (growth ${(peak - baseline).toFixed(0)} MiB), server CPU ${(cpuSecondsOf(pid) - serverCpu).toFixed(1)} s`);
+    line(
+      `server RSS ${baseline.toFixed(0)} → peak ${peak.toFixed(0)} MiB (growth ${(peak - baseline).toFixed(0)} MiB), server CPU ${(cpuSecondsOf(pid) - serverCpu).toFixed(1)} s`,
+    );
     removeFiles(...written());
     return seconds;
   });
@@ -230,7 +234,11 @@ try {
   const floorPort = port + 1002;
   const socatTarget = path.join(dataDir, 'socat.video');
   await tcpFloor('TCP → file, socat both ends (no Node, no HTTP)', floorPort, socatTarget, async () => {
-    const receiver = spawn('socat', ['-b', String(1024 * 1024), '-u', `TCP-LISTEN:${floorPort},reuseaddr`, `OPEN:${socatTarget},creat,trunc`], { stdio: 'inherit' });
+    const receiver = spawn(
+      'socat',
+      ['-b', String(1024 * 1024), '-u', `TCP-LISTEN:${floorPort},reuseaddr`, `OPEN:${socatTarget},creat,trunc`],
+      { stdio: 'inherit' },
+    );
     await sleep(300); // listening by then
     return receiver;
   });
@@ -251,23 +259,45 @@ try {
   );
   const bareUpload = (bodyPort: number) => async () => void (await put(`http://127.0.0.1:${bodyPort}/`, 'PUT'));
   await measure('bare Node http, body thrown away (no file)', () => [], bareUpload(discardingPort), discarding);
-  const synchronousSeconds = await measure('bare Node http, synchronous writes', () => [bareTarget('synchronous')], bareUpload(synchronousPort), synchronous);
-  const streamedSeconds = await measure('bare Node http, piped to a file stream', () => [bareTarget('streamed')], bareUpload(streamedPort), streamed);
+  const synchronousSeconds = await measure(
+    'bare Node http, synchronous writes',
+    () => [bareTarget('synchronous')],
+    bareUpload(synchronousPort),
+    synchronous,
+  );
+  const streamedSeconds = await measure(
+    'bare Node http, piped to a file stream',
+    () => [bareTarget('streamed')],
+    bareUpload(streamedPort),
+    streamed,
+  );
   // The upload ceiling: the faster of the two bare servers that store the body.
   ceilingSeconds = Math.min(synchronousSeconds, streamedSeconds);
 
   await measure('multipart POST', appFiles, async (line) => {
-    const answer = await curl(`${base}${adminUrl}`, ['-F', 'title=Measured (multipart)', '-F', `video_file=@${file};type=video/mp4;filename=big.mp4`]);
+    const answer = await curl(`${base}${adminUrl}`, [
+      '-F',
+      'title=Measured (multipart)',
+      '-F',
+      `video_file=@${file};type=video/mp4;filename=big.mp4`,
+    ]);
     line(`→ ${answer.status} ${describeSession(answer.body)}`);
   });
 
   // Measured as a whole, like the multipart POST (which also probes and stores the video before it
   // answers), with the PATCH and the claim also timed on their own to show where the time goes.
   await measure('tus (PATCH + claim)', appFiles, async (line) => {
-    const created = await fetch(`${base}${adminUrl}/uploads`, { method: 'POST', headers: { ...tus, authorization, 'upload-length': String(size) } });
+    const created = await fetch(`${base}${adminUrl}/uploads`, {
+      method: 'POST',
+      headers: { ...tus, authorization, 'upload-length': String(size) },
+    });
     const location = new URL(created.headers.get('location')!, base).href;
     const patchStarted = performance.now();
-    const patched = await put(location, 'PATCH', ['tus-resumable: 1.0.0', 'upload-offset: 0', 'content-type: application/offset+octet-stream']);
+    const patched = await put(location, 'PATCH', [
+      'tus-resumable: 1.0.0',
+      'upload-offset: 0',
+      'content-type: application/offset+octet-stream',
+    ]);
     line(`PATCH: ${patched.status} offset ${patched.headers['upload-offset']}, ${rate((performance.now() - patchStarted) / 1000)}`);
     const claimStarted = performance.now();
     const claim = await fetch(`${base}${adminUrl}`, {

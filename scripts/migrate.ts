@@ -7,7 +7,9 @@ import { migrateDatabase } from '../src/server/db/migrate.ts';
 
 const config = loadConfig();
 const release = config.databaseUrl ? () => {} : acquireDataDirLock(config.dataDir);
-const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl, poolSize: 1 } : { dataDir: `${config.dataDir}/pglite` });
+const database = await openDatabase(
+  config.databaseUrl ? { url: config.databaseUrl, poolSize: 1 } : { dataDir: `${config.dataDir}/pglite` },
+);
 try {
   await migrateDatabase(database, (line) => console.log(line));
   console.log(`The ${database.engine} database is up to date.`);

@@ -17,15 +17,20 @@ if (!(size in scaleSizes)) {
 
 const config = loadConfig();
 const release = config.databaseUrl ? () => {} : acquireDataDirLock(config.dataDir);
-const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl, poolSize: 1 } : { dataDir: `${config.dataDir}/pglite` });
+const database = await openDatabase(
+  config.databaseUrl ? { url: config.databaseUrl, poolSize: 1 } : { dataDir: `${config.dataDir}/pglite` },
+);
 const started = performance.now();
 try {
   await migrateDatabase(database);
   await loadScale(database.db, size, await hashPassword(scalePassword), {
     onChunk: (step, chunk) => step.chunks > 1 && process.stdout.write(`\r  ${step.name}: ${chunk + 1}/${step.chunks}`),
-    onStep: (step, seconds) => process.stdout.write(`${step.chunks > 1 ? '\r' : ''}  ${step.name.padEnd(20)} ${seconds.toFixed(1).padStart(7)} s\n`),
+    onStep: (step, seconds) =>
+      process.stdout.write(`${step.chunks > 1 ? '\r' : ''}  ${step.name.padEnd(20)} ${seconds.toFixed(1).padStart(7)} s\n`),
   });
-  console.log(`Size ${size} loaded into ${database.engine} in ${((performance.now() - started) / 1000).toFixed(1)} s. Password of every generated user: ${scalePassword}`);
+  console.log(
+    `Size ${size} loaded into ${database.engine} in ${((performance.now() - started) / 1000).toFixed(1)} s. Password of every generated user: ${scalePassword}`,
+  );
 } finally {
   await database.close();
   release();

@@ -11,7 +11,9 @@ const dryRun = process.argv.includes('--dry-run');
 const config = loadConfig();
 // The embedded database opens in one process only: with the server running, its own sweep does this.
 const release = config.databaseUrl ? () => {} : acquireDataDirLock(config.dataDir);
-const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl, poolSize: 2 } : { dataDir: `${config.dataDir}/pglite` });
+const database = await openDatabase(
+  config.databaseUrl ? { url: config.databaseUrl, poolSize: 2 } : { dataDir: `${config.dataDir}/pglite` },
+);
 try {
   // Sweeping a storage that is not the database's would take every video for an orphan.
   await ensureStorageIdentity(database.db, config);

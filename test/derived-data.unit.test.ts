@@ -12,10 +12,12 @@ function createdTriggers() {
     .readdirSync(migrations)
     .filter((file) => file.endsWith('.sql'))
     .flatMap((file) =>
-      [...fs.readFileSync(path.join(migrations, file), 'utf8').matchAll(/create\s+(?:or\s+replace\s+)?trigger\s+"?(\w+)"?/gi)].map((match) => ({
-        trigger: match[1]!,
-        file,
-      })),
+      [...fs.readFileSync(path.join(migrations, file), 'utf8').matchAll(/create\s+(?:or\s+replace\s+)?trigger\s+"?(\w+)"?/gi)].map(
+        (match) => ({
+          trigger: match[1]!,
+          file,
+        }),
+      ),
     );
 }
 

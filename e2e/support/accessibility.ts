@@ -14,7 +14,11 @@ const blockingImpacts = new Set(['serious', 'critical']);
 export async function expectAccessible(page: Page, name: string) {
   const results = await new AxeBuilder({ page }).options({ rules: { 'label-content-name-mismatch': { enabled: true } } }).analyze();
   if (process.env.AXE_REPORT) {
-    const violations = results.violations.map((violation) => ({ rule: violation.id, impact: violation.impact, nodes: violation.nodes.length }));
+    const violations = results.violations.map((violation) => ({
+      rule: violation.id,
+      impact: violation.impact,
+      nodes: violation.nodes.length,
+    }));
     fs.appendFileSync(process.env.AXE_REPORT, `${JSON.stringify({ name, violations })}\n`);
   }
   const blocking = results.violations.filter((violation) => blockingImpacts.has(violation.impact ?? ''));

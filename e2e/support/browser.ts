@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
-export const chromiumPath = '/usr/bin/chromium';
+const chromiumPath = '/usr/bin/chromium';
 
 /** Without Debian's Chromium the e2e suite is skipped on a laptop, but in CI it must fail. */
 export const hasBrowser = fs.existsSync(chromiumPath);

@@ -27,7 +27,11 @@ export async function captureScreens(
       await page.setViewportSize(viewport);
       await ready(page);
       await page.evaluate(() => document.fonts.ready);
-      await page.screenshot({ path: path.join(screenshotDir, `${name}-${label}.png`), fullPage: label === 'mobile' && mobileFullPage, animations: 'disabled' });
+      await page.screenshot({
+        path: path.join(screenshotDir, `${name}-${label}.png`),
+        fullPage: label === 'mobile' && mobileFullPage,
+        animations: 'disabled',
+      });
       await expectAccessible(page, `${name}-${label}`);
     }
   } finally {

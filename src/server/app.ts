@@ -1,25 +1,15 @@
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type RawReplyDefaultExpression,
-  type RawRequestDefaultExpression,
-  type RawServerDefault,
-} from 'fastify';
-import {
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config.ts';
 import type { DatabaseConnection } from './db/database.ts';
-import { commonErrors, frameworkErrorOptions, registerErrorHandling, sendError } from './http/errors.ts';
+import type { AppContext, AppInstance } from './http/app-instance.ts';
 import { refuseEncodedBodies } from './http/content-encoding.ts';
+import { commonErrors, frameworkErrorOptions, registerErrorHandling, sendError } from './http/errors.ts';
 import { malformedRequestServerOptions, refuseMalformedRequests } from './http/malformed-requests.ts';
 import { registerSecurity } from './http/security.ts';
 import { responseSerializer } from './http/serializer.ts';
@@ -27,14 +17,14 @@ import { createActorResolver, type SignedInActor } from './modules/auth/auth.gua
 import { createAuth, resolveAuthSecret } from './modules/auth/auth.ts';
 import { registerAuthRoutes } from './modules/auth/auth.routes.ts';
 import { listenForRevocations } from './modules/auth/revocations.ts';
-import { createSessionCache, type SessionCache } from './modules/auth/session-cache.ts';
+import { createSessionCache } from './modules/auth/session-cache.ts';
 import { createSignInThrottle } from './modules/auth/sign-in-throttle.ts';
 import { clientConstraints } from './modules/clients/clients.errors.ts';
 import { registerClientRoutes } from './modules/clients/clients.routes.ts';
 import { expertSessionConstraints } from './modules/expert-sessions/expert-sessions.errors.ts';
 import { registerExpertSessionRoutes } from './modules/expert-sessions/expert-sessions.routes.ts';
 import { registerHealthRoutes } from './modules/health/health.routes.ts';
-import { createMailOutbox, type MailOutbox } from './modules/mail/mail-outbox.ts';
+import { createMailOutbox } from './modules/mail/mail-outbox.ts';
 import { registerMailRoutes } from './modules/mail/mail.routes.ts';
 import { registerImportRoutes } from './modules/import/import.routes.ts';
 import { registerMeRoutes } from './modules/me/me.routes.ts';
@@ -42,45 +32,14 @@ import { registerPasswordRoutes } from './modules/passwords/passwords.routes.ts'
 import { recheckPasswordAtSignIn } from './modules/passwords/passwords.usecases.ts';
 import { registerProductRoutes } from './modules/products/products.routes.ts';
 import { registerProgressInsightRoutes } from './modules/progress-insight/progress-insight.routes.ts';
-import { createStorage, type Storage } from './modules/storage/storage.ts';
-import { ensureStorageIdentity, type StorageIdentity } from './modules/storage/storage-identity.ts';
+import { createStorage } from './modules/storage/create-storage.ts';
+import { ensureStorageIdentity } from './modules/storage/storage-identity.ts';
 import { userConstraints } from './modules/users/users.errors.ts';
 import { registerUserRoutes } from './modules/users/users.routes.ts';
 import { workletConstraints } from './modules/worklets/worklets.errors.ts';
 import { registerWorkletRoutes } from './modules/worklets/worklets.routes.ts';
 
-export type AppContext = {
-  config: Config;
-  database: DatabaseConnection;
-  db: DatabaseConnection['db'];
-  auth: ReturnType<typeof createAuth>;
-  /**
-   * Recently seen callers: every process forgets a user when PostgreSQL announces a change to them or
-   * their sessions (decision 023); the process that made it also calls `forgetUser` after committing.
-   */
-  sessions: SessionCache<SignedInActor>;
-  storage: Storage;
-  /** The storage shared by every instance on this database, checked at start (decision 020). */
-  storageIdentity: StorageIdentity;
-  /** Mail queued with the changes it tells about, sent after they commit (decision 033); inert without SMTP_URL. */
-  mail: MailOutbox;
-};
-
-export type AppInstance = FastifyInstance<
-  RawServerDefault,
-  RawRequestDefaultExpression,
-  RawReplyDefaultExpression,
-  FastifyBaseLogger,
-  ZodTypeProvider
->;
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    context: AppContext;
-  }
-}
-
-export const webDistDir = path.resolve(import.meta.dirname, '../../dist/web');
+const webDistDir = path.resolve(import.meta.dirname, '../../dist/web');
 
 /** Builds the whole HTTP application around an open database; `main.ts` and the tests share it. */
 export async function buildApp(config: Config, database: DatabaseConnection) {

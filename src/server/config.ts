@@ -4,9 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { assessPassword } from './modules/passwords/password-policy.ts';
 
-const booleanFlag = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((value) => value === 'true' || value === '1');
+const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -28,7 +26,11 @@ const environmentSchema = z.object({
   S3_ACCESS_KEY_ID: z.string().optional(),
   S3_SECRET_ACCESS_KEY: z.string().optional(),
   S3_FORCE_PATH_STYLE: booleanFlag.default(true),
-  MAX_VIDEO_BYTES: z.coerce.number().int().positive().default(5 * 1024 ** 3),
+  MAX_VIDEO_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(5 * 1024 ** 3),
   UPLOAD_EXPIRY_HOURS: z.coerce.number().positive().default(24),
   SESSION_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(10),
   TRUST_PROXY: z.string().optional(),
@@ -70,9 +72,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env) {
     sessionCacheMs: env.SESSION_CACHE_SECONDS * 1000,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     bootstrapAdmin:
-      env.ADMIN_EMAIL && env.ADMIN_PASSWORD
-        ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, name: env.ADMIN_NAME }
-        : undefined,
+      env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, name: env.ADMIN_NAME } : undefined,
     seedDemo: env.SEED_DEMO ?? !isProduction,
     storage:
       env.STORAGE_DRIVER === 's3'
@@ -92,9 +92,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env) {
       expiryMs: env.UPLOAD_EXPIRY_HOURS * 3600_000,
     },
     /** Mail goes out only when an SMTP server is named (decision 033). */
-    mail: env.SMTP_URL
-      ? { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM ?? `JobReady <no-reply@${new URL(publicUrl).hostname}>` }
-      : undefined,
+    mail: env.SMTP_URL ? { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM ?? `JobReady <no-reply@${new URL(publicUrl).hostname}>` } : undefined,
     logLevel: env.LOG_LEVEL,
   };
 }
@@ -113,7 +111,10 @@ function parseTrustProxy(value: string | undefined): false | number | string[] {
   const setting = value?.trim() ?? '';
   if (setting === '' || setting === 'false' || setting === '0') return false;
   if (/^\d+$/.test(setting)) return Number(setting);
-  const entries = setting.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = setting
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   const invalid = entries.filter((entry) => !isProxyAddress(entry));
   if (invalid.length > 0) {
     throw new Error(

@@ -8,7 +8,9 @@ import { bootstrapData } from './seed/bootstrap.ts';
 const startedAt = performance.now();
 const config = loadConfig();
 const releaseLock = config.databaseUrl ? () => {} : lockOrExit(config.dataDir);
-const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl, poolSize: config.databasePoolSize } : { dataDir: `${config.dataDir}/pglite` });
+const database = await openDatabase(
+  config.databaseUrl ? { url: config.databaseUrl, poolSize: config.databasePoolSize } : { dataDir: `${config.dataDir}/pglite` },
+);
 await migrateDatabase(database, (line) => console.log(line));
 const app = await buildApp(config, database);
 const hashPassword = async (password: string) => (await app.context.auth.$context).password.hash(password);

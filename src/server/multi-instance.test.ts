@@ -52,11 +52,18 @@ if (testEngine === 'postgres') {
 
     it('both come up, the database migrated once and seeded once, both on the same bucket', async () => {
       const health = await Promise.all(servers.map((server) => call(server, '/api/health')));
-      for (const answer of health) expect(answer).toMatchObject({ status: 200, body: { status: 'ok', storage: { status: 'ok', driver: 's3' } } });
+      for (const answer of health)
+        expect(answer).toMatchObject({ status: 200, body: { status: 'ok', storage: { status: 'ok', driver: 's3' } } });
       expect(health[0]!.body.storage.identity).toBe(health[1]!.body.storage.identity);
-      const [journal] = await rowsOf<{ applied: number }>(database.db, sql`select count(*)::int as applied from drizzle.__drizzle_migrations`);
+      const [journal] = await rowsOf<{ applied: number }>(
+        database.db,
+        sql`select count(*)::int as applied from drizzle.__drizzle_migrations`,
+      );
       expect(journal!.applied).toBe(readMigrationFiles({ migrationsFolder: defaultMigrationsFolder }).length);
-      const [admins] = await rowsOf<{ n: number }>(database.db, sql`select count(*)::int as n from users where email = ${demoData.users.admin.email}`);
+      const [admins] = await rowsOf<{ n: number }>(
+        database.db,
+        sql`select count(*)::int as n from users where email = ${demoData.users.admin.email}`,
+      );
       expect(admins!.n).toBe(1);
     });
 
@@ -97,11 +104,20 @@ if (testEngine === 'postgres') {
       );
 
       const started = performance.now();
-      const created = await call(a, uploadsPath, { method: 'POST', token: staff, headers: { ...tus, 'upload-length': String(video.length) } });
+      const created = await call(a, uploadsPath, {
+        method: 'POST',
+        token: staff,
+        headers: { ...tus, 'upload-length': String(video.length) },
+      });
       expect(created.status).toBe(201);
       const uploadUrl = created.headers.get('location')!;
       const uploadId = uploadUrl.split('/').at(-1)!;
-      const first = await call(a, uploadUrl, { method: 'PATCH', token: staff, headers: chunkHeaders(0), body: video.subarray(0, resumeAt) });
+      const first = await call(a, uploadUrl, {
+        method: 'PATCH',
+        token: staff,
+        headers: chunkHeaders(0),
+        body: video.subarray(0, resumeAt),
+      });
       expect(first).toMatchObject({ status: 204 });
       expect(first.headers.get('upload-offset')).toBe(String(resumeAt));
 
@@ -111,7 +127,12 @@ if (testEngine === 'postgres') {
         offset: String(resumeAt),
         length: String(video.length),
       });
-      const rest = await call(b, uploadUrl, { method: 'PATCH', token: staff, headers: chunkHeaders(resumeAt), body: video.subarray(resumeAt) });
+      const rest = await call(b, uploadUrl, {
+        method: 'PATCH',
+        token: staff,
+        headers: chunkHeaders(resumeAt),
+        body: video.subarray(resumeAt),
+      });
       expect(rest.status).toBe(204);
       expect(rest.headers.get('upload-offset')).toBe(String(video.length));
       const uploadedMs = performance.now() - started;
@@ -154,12 +175,20 @@ if (testEngine === 'postgres') {
       await expect.poll(leftovers, { timeout: 5_000, interval: 100 }).toEqual([]);
     });
 
-    it('every backend terminated under load: neither process exits, and both answer 200 again within seconds', { timeout: 120_000 }, async () => {
+    it('every backend terminated under load: neither process exits, and both answer 200 again within seconds', {
+      timeout: 120_000,
+    }, async () => {
       const request = async (index: number) => {
         const server = servers[index % 2]!;
         const started = performance.now();
         const answer = await call(server, '/api/admin/clients', { token: adminToken });
-        return { status: answer.status, code: (answer.body as ErrorBody | undefined)?.error?.code, retryAfter: answer.headers.get('retry-after'), started, ended: performance.now() };
+        return {
+          status: answer.status,
+          code: (answer.body as ErrorBody | undefined)?.error?.code,
+          retryAfter: answer.headers.get('retry-after'),
+          started,
+          ended: performance.now(),
+        };
       };
       const admin = new pg.Client({ connectionString: database.url });
       await admin.connect();
@@ -188,7 +217,9 @@ if (testEngine === 'postgres') {
 
       const failed = answers.filter((answer) => answer.status !== 200);
       const lastFailureMs = failed.length ? Math.max(...failed.map((answer) => answer.ended - terminatedAt)) : 0;
-      const firstSuccess = answers.filter((answer) => answer.status === 200 && answer.started > terminatedAt).map((answer) => answer.ended - terminatedAt);
+      const firstSuccess = answers
+        .filter((answer) => answer.status === 200 && answer.started > terminatedAt)
+        .map((answer) => answer.ended - terminatedAt);
       const inFirstSecond = answers.filter((answer) => answer.ended > terminatedAt && answer.ended - terminatedAt <= 1_000);
       console.log(
         `Two processes, every backend terminated under load: ${failed.length} of ${answers.length} requests failed ` +
@@ -196,7 +227,8 @@ if (testEngine === 'postgres') {
           `${inFirstSecond.filter((answer) => answer.status !== 200).length} of the ${inFirstSecond.length} answered in the second after the termination), ` +
           `the last ${Math.round(lastFailureMs)} ms after the termination; the first 200 of a request begun after it came ${Math.round(Math.min(...firstSuccess))} ms after it.`,
       );
-      for (const answer of failed) expect(answer).toMatchObject({ status: 503, code: 'server.database_unavailable', retryAfter: expect.any(String) });
+      for (const answer of failed)
+        expect(answer).toMatchObject({ status: 503, code: 'server.database_unavailable', retryAfter: expect.any(String) });
       expect(lastFailureMs).toBeLessThan(5_000);
       for (const server of servers) {
         expect(isProcessRunning(server.pid)).toBe(true);
@@ -207,13 +239,17 @@ if (testEngine === 'postgres') {
 
     it(`after the fault, a user disabled on B is still refused on A within ${revocationLimitMs} ms`, async () => {
       const delayMs = await revocationDelayMs({ changeOn: b, watchOn: a, adminToken });
-      console.log(`Revocation across instances after every backend was terminated: refused on A ${delayMs.toFixed(0)} ms after B answered.`);
+      console.log(
+        `Revocation across instances after every backend was terminated: refused on A ${delayMs.toFixed(0)} ms after B answered.`,
+      );
       expect(delayMs).toBeLessThan(revocationLimitMs);
     });
   });
 } else {
   describe('two server processes started at the same moment on one embedded database', () => {
-    it('one comes up; the other refuses the data dir that the first holds (the embedded database needs no migration lock)', { timeout: startTimeoutMs }, async () => {
+    it('one comes up; the other refuses the data dir that the first holds (the embedded database needs no migration lock)', {
+      timeout: startTimeoutMs,
+    }, async () => {
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-shared-'));
       const started = await Promise.allSettled([0, 1].map(() => startApp({ DATA_DIR: dataDir })));
       try {
@@ -232,6 +268,7 @@ if (testEngine === 'postgres') {
 }
 
 type ErrorBody = { error: { code: string } };
+// biome-ignore lint/suspicious/noExplicitAny: a parsed JSON body, read field by field in the assertions
 type Answer = { status: number; headers: Headers; body: any };
 
 /** One HTTP request to `server`, its JSON body parsed. */
@@ -249,7 +286,11 @@ async function call(
     body: options.json !== undefined ? JSON.stringify(options.json) : options.body && new Uint8Array(options.body),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined,
+  };
 }
 
 const attemptSignIn = (server: RunningApp, email: string, password: string) =>
@@ -267,7 +308,10 @@ const chunkHeaders = (offset: number) => ({ ...tus, 'upload-offset': String(offs
 
 /** A byte range of a video: the instance answers 302 to a presigned bucket URL, which serves the range. */
 async function streamRange(server: RunningApp, route: string, token: string, range: { start: number; end: number }) {
-  const redirect = await fetch(`${server.url}${route}`, { headers: { authorization: `Bearer ${token}`, range: `bytes=${range.start}-${range.end}` }, redirect: 'manual' });
+  const redirect = await fetch(`${server.url}${route}`, {
+    headers: { authorization: `Bearer ${token}`, range: `bytes=${range.start}-${range.end}` },
+    redirect: 'manual',
+  });
   expect(redirect.status).toBe(302);
   const response = await fetch(redirect.headers.get('location')!, { headers: { range: `bytes=${range.start}-${range.end}` } });
   return { status: response.status, contentRange: response.headers.get('content-range'), bytes: Buffer.from(await response.arrayBuffer()) };
@@ -281,12 +325,20 @@ async function streamRange(server: RunningApp, route: string, token: string, ran
 async function revocationDelayMs({ changeOn, watchOn, adminToken }: { changeOn: RunningApp; watchOn: RunningApp; adminToken: string }) {
   const email = `revoked-${crypto.randomBytes(4).toString('hex')}@jobready.test`;
   const password = 'a-long-enough-password-42';
-  const created = await call(changeOn, '/api/admin/users', { method: 'POST', token: adminToken, json: { email, name: 'Soon Disabled', password, role: 'staff' } });
+  const created = await call(changeOn, '/api/admin/users', {
+    method: 'POST',
+    token: adminToken,
+    json: { email, name: 'Soon Disabled', password, role: 'staff' },
+  });
   expect(created.status).toBe(201);
   const token = await signIn(watchOn, email, password);
   for (let seen = 0; seen < 2; seen += 1) expect((await call(watchOn, '/api/me', { token })).status).toBe(200);
 
-  const disabled = await call(changeOn, `/api/admin/users/${created.body.user.id}`, { method: 'PATCH', token: adminToken, json: { disabled: true } });
+  const disabled = await call(changeOn, `/api/admin/users/${created.body.user.id}`, {
+    method: 'PATCH',
+    token: adminToken,
+    json: { disabled: true },
+  });
   const changedAt = performance.now();
   expect(disabled).toMatchObject({ status: 200, body: { user: { disabled: true } } });
   const giveUpAt = changedAt + 3_000;

@@ -27,7 +27,14 @@ export const worldSpec = {
     student: { email: 'priya@northwind.test', name: 'Priya Patel', role: 'student', password: testPassword, client: 'northwind' },
     liam: { email: 'liam@northwind.test', name: 'Liam Lee', role: 'student', password: testPassword, client: 'northwind' },
     diego: { email: 'diego@contoso.test', name: 'Diego Díaz', role: 'student', password: testPassword, client: 'contoso' },
-    gone: { email: 'gone@northwind.test', name: 'Gone Student', role: 'student', password: testPassword, client: 'northwind', disabled: true },
+    gone: {
+      email: 'gone@northwind.test',
+      name: 'Gone Student',
+      role: 'student',
+      password: testPassword,
+      client: 'northwind',
+      disabled: true,
+    },
   },
 } as const;
 
@@ -90,12 +97,22 @@ export async function createWorld(): Promise<World> {
     ['25FUZ02WT', products.digital, 'draft'],
     ['25FUZ03WT', products.interview, 'completed'],
   ] as const) {
-    const payload = { cert_id: certId, title: `Worklet ${certId}`, product_id: productId, status, start_date: '2026-01-12', end_date: '2026-02-06' };
+    const payload = {
+      cert_id: certId,
+      title: `Worklet ${certId}`,
+      product_id: productId,
+      status,
+      start_date: '2026-01-12',
+      end_date: '2026-02-06',
+    };
     worklets.push((await ok(t.request({ method: 'POST', url: '/api/worklets', as: 'staff', payload }), 201)).json().worklet.id);
   }
   const [ongoing, draft, completed] = worklets as [string, string, string];
   const assign = (id: string, mentor: string, role: string) =>
-    ok(t.request({ method: 'POST', url: `/api/worklets/${id}/assign-mentor`, as: 'staff', payload: { mentor_id: mentor, role_type: role } }), 201);
+    ok(
+      t.request({ method: 'POST', url: `/api/worklets/${id}/assign-mentor`, as: 'staff', payload: { mentor_id: mentor, role_type: role } }),
+      201,
+    );
   await assign(ongoing, users.mentor, 'Primary');
   await assign(ongoing, users.omar, 'Secondary');
   await assign(draft, users.omar, 'Primary');
@@ -151,7 +168,9 @@ export function multipartForm(fields: Record<string, string>, video: Buffer) {
   );
   const payload = Buffer.concat([
     Buffer.from(parts.join('')),
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="video_file"; filename="talk.mp4"\r\nContent-Type: video/mp4\r\n\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="video_file"; filename="talk.mp4"\r\nContent-Type: video/mp4\r\n\r\n`,
+    ),
     video,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);

@@ -36,13 +36,27 @@ export function tusCases(role: Role, credentials: Record<string, string>, pools:
   const onUpload = [
     ...common,
     fc
-      .constantFrom('0123456789abcdef0123456789abcdef', 'nope', '..%2F..%2Fauth-secret', '%00', finished.slice(0, -1), `${unfinished}.json`, `${unfinished}x`)
+      .constantFrom(
+        '0123456789abcdef0123456789abcdef',
+        'nope',
+        '..%2F..%2Fauth-secret',
+        '%00',
+        finished.slice(0, -1),
+        `${unfinished}.json`,
+        `${unfinished}x`,
+      )
       .map((id) => fault(`unknown upload ${id}`, (wire) => (wire.url = `${uploadsUrl}/${id}`))),
   ];
   const append = (headers: Record<string, string>) => ({
     method: 'PATCH',
     url: `${uploadsUrl}/${unfinished}`,
-    headers: { ...credentials, 'tus-resumable': '1.0.0', 'upload-offset': '1000', 'content-type': 'application/offset+octet-stream', ...headers },
+    headers: {
+      ...credentials,
+      'tus-resumable': '1.0.0',
+      'upload-offset': '1000',
+      'content-type': 'application/offset+octet-stream',
+      ...headers,
+    },
     payload: Buffer.alloc(16, 7),
   });
   const requests: { make: () => Wire; faults: fc.Arbitrary<Fault>[] }[] = [
@@ -57,11 +71,20 @@ export function tusCases(role: Role, credentials: Record<string, string>, pools:
         // Only 1 is a deferred length: these are wrong with or without Upload-Length.
         fc.constantFrom('0', 'true', '2').map((value) => fault(`Upload-Defer-Length ${value}`, setHeader('upload-defer-length', value))),
         fc
-          .constantFrom('filename', 'filename dGFsay5tcDQ=,', 'filename !!!notbase64', 'a b c', ',,,', 'filename dGFsay5tcDQ=,filename dGFsay5tcDQ=')
-          .map((metadata) => fault(`Upload-Metadata ${JSON.stringify(metadata)} and Upload-Length -5`, (wire) => {
-            wire.headers['upload-metadata'] = metadata;
-            wire.headers['upload-length'] = '-5';
-          })),
+          .constantFrom(
+            'filename',
+            'filename dGFsay5tcDQ=,',
+            'filename !!!notbase64',
+            'a b c',
+            ',,,',
+            'filename dGFsay5tcDQ=,filename dGFsay5tcDQ=',
+          )
+          .map((metadata) =>
+            fault(`Upload-Metadata ${JSON.stringify(metadata)} and Upload-Length -5`, (wire) => {
+              wire.headers['upload-metadata'] = metadata;
+              wire.headers['upload-length'] = '-5';
+            }),
+          ),
       ],
     },
     {
@@ -79,14 +102,22 @@ export function tusCases(role: Role, credentials: Record<string, string>, pools:
           }),
         ),
         fc.constant(fault('more bytes than the upload has left', (wire) => (wire.payload = Buffer.alloc(64 * 1024, 1)))),
-        fc.constant(fault('content-encoding gzip', (wire) => {
-          wire.headers['content-encoding'] = 'gzip';
-          wire.payload = zlib.gzipSync(Buffer.alloc(64 * 1024, 1));
-        })),
+        fc.constant(
+          fault('content-encoding gzip', (wire) => {
+            wire.headers['content-encoding'] = 'gzip';
+            wire.payload = zlib.gzipSync(Buffer.alloc(64 * 1024, 1));
+          }),
+        ),
       ],
     },
-    { make: () => ({ method: 'HEAD', url: `${uploadsUrl}/${unfinished}`, headers: { ...credentials, 'tus-resumable': '1.0.0' } }), faults: onUpload },
-    { make: () => ({ method: 'DELETE', url: `${uploadsUrl}/${unfinished}`, headers: { ...credentials, 'tus-resumable': '1.0.0' } }), faults: onUpload },
+    {
+      make: () => ({ method: 'HEAD', url: `${uploadsUrl}/${unfinished}`, headers: { ...credentials, 'tus-resumable': '1.0.0' } }),
+      faults: onUpload,
+    },
+    {
+      make: () => ({ method: 'DELETE', url: `${uploadsUrl}/${unfinished}`, headers: { ...credentials, 'tus-resumable': '1.0.0' } }),
+      faults: onUpload,
+    },
   ];
   return fc
     .constantFrom(...requests)
@@ -117,9 +148,16 @@ const authBodies: Record<string, JsonSchema> = {
   },
   'update-user': {
     type: 'object',
-    properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, image: { anyOf: [{ type: 'string', maxLength: 2000 }, { type: 'null' }] } },
+    properties: {
+      name: { type: 'string', minLength: 1, maxLength: 200 },
+      image: { anyOf: [{ type: 'string', maxLength: 2000 }, { type: 'null' }] },
+    },
   },
-  'reset-password': { type: 'object', properties: { token: { type: 'string', maxLength: 200 }, newPassword: password }, required: ['token', 'newPassword'] },
+  'reset-password': {
+    type: 'object',
+    properties: { token: { type: 'string', maxLength: 200 }, newPassword: password },
+    required: ['token', 'newPassword'],
+  },
 };
 
 /** better-auth's bodies refer to no row of ours: no ids to draw. */
@@ -146,16 +184,23 @@ export function authCases(role: Role, credentials: Record<string, string>): fc.A
     }),
   );
   const wireFault = fc.constantFrom(...endpoints).chain(({ path, schema }) =>
-    fc.record({
-      path: fc.constant(path),
-      label: fc.constantFrom('malformed JSON', 'content-type text/plain', 'content-type application/x-www-form-urlencoded', 'no content-type'),
-      payload: validJson(schema, 'body', emptyPools).map(jsonText),
-      type: fc.constant(''),
-    }).map((draft) =>
-      draft.label === 'malformed JSON'
-        ? { ...draft, payload: draft.payload.slice(0, -1), type: 'application/json' }
-        : { ...draft, type: draft.label.replace('content-type ', '').replace('no content-type', '') },
-    ),
+    fc
+      .record({
+        path: fc.constant(path),
+        label: fc.constantFrom(
+          'malformed JSON',
+          'content-type text/plain',
+          'content-type application/x-www-form-urlencoded',
+          'no content-type',
+        ),
+        payload: validJson(schema, 'body', emptyPools).map(jsonText),
+        type: fc.constant(''),
+      })
+      .map((draft) =>
+        draft.label === 'malformed JSON'
+          ? { ...draft, payload: draft.payload.slice(0, -1), type: 'application/json' }
+          : { ...draft, type: draft.label.replace('content-type ', '').replace('no content-type', '') },
+      ),
   );
   const deepBody = fc.tuple(fc.constantFrom(...endpoints), fc.integer({ min: 17, max: 200_000 })).map(([{ path }, depth]) => ({
     path,
@@ -164,8 +209,17 @@ export function authCases(role: Role, credentials: Record<string, string>): fc.A
     type: 'application/json',
   }));
   const unknownPath = fc
-    .tuple(fc.constantFrom('GET', 'POST'), fc.constantFrom('nope', 'sign-in', 'sign-in/email/x', 'admin/list-users', '..%2Fadmin', '%00', 'sign-in%2Femail', 'x'.repeat(300)))
-    .map(([method, path]) => ({ method, path, label: `unknown endpoint ${method} ${path.slice(0, 20)}`, payload: method === 'POST' ? '{}' : undefined, type: 'application/json' }));
+    .tuple(
+      fc.constantFrom('GET', 'POST'),
+      fc.constantFrom('nope', 'sign-in', 'sign-in/email/x', 'admin/list-users', '..%2Fadmin', '%00', 'sign-in%2Femail', 'x'.repeat(300)),
+    )
+    .map(([method, path]) => ({
+      method,
+      path,
+      label: `unknown endpoint ${method} ${path.slice(0, 20)}`,
+      payload: method === 'POST' ? '{}' : undefined,
+      type: 'application/json',
+    }));
   return fc
     .oneof(
       { weight: 3, arbitrary: bodyFault.map((draft) => ({ ...draft, method: 'POST' })) },
@@ -176,6 +230,11 @@ export function authCases(role: Role, credentials: Record<string, string>): fc.A
     .map(({ method, path, label, payload, type }) => {
       const headers: Record<string, string> = { ...credentials };
       if (type) headers['content-type'] = type;
-      return fuzzCase({ role, operation: 'better-auth', changes: [label], request: { method, url: `/api/auth/${path}`, headers, payload } });
+      return fuzzCase({
+        role,
+        operation: 'better-auth',
+        changes: [label],
+        request: { method, url: `/api/auth/${path}`, headers, payload },
+      });
     });
 }

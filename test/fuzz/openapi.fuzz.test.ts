@@ -10,8 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, roles, stateChanges, stateReader, type Role, type WorldState } from './fuzz-world.ts';
 import { literalSegmentsOf, methodsByPath, operationsOf, type Operation } from './operations.ts';
-import { casesFor, describeRequest, type FuzzCase, type Wire } from './requests.ts';
+import { casesFor, describeRequest, fuzzCase, type FuzzCase, type Wire } from './requests.ts';
 import type { GeneratorContext } from './values.ts';
+import { counterexamples } from './counterexamples.ts';
 import { authCases, tusCases } from './hand-written.ts';
 import { describeRaw, rawCases, sendRaw, type RawCase } from './raw-http.ts';
 
@@ -79,7 +80,12 @@ function isErrorShape(body: unknown): boolean {
 async function exchange(fuzzCase: FuzzCase): Promise<void> {
   const { request } = fuzzCase;
   requestsSent += 1;
-  const response = await t.app.inject({ method: request.method as 'GET', url: request.url, headers: request.headers, payload: request.payload });
+  const response = await t.app.inject({
+    method: request.method as 'GET',
+    url: request.url,
+    headers: request.headers,
+    payload: request.payload,
+  });
   const problems = answerProblems(request, response);
   const now = await state.read();
   const changes = stateChanges(expectedState, now);
@@ -104,7 +110,8 @@ async function rawExchange(port: number, rawCase: RawCase): Promise<void> {
   if ('failure' in answer) problems.push(answer.failure);
   else {
     if (answer.status < 400 || answer.status > 499) problems.push(`status ${answer.status}, not a 4xx`);
-    if (!(answer.headers['content-type'] ?? '').startsWith('application/json')) problems.push(`content-type ${JSON.stringify(answer.headers['content-type'] ?? '')}, not JSON`);
+    if (!(answer.headers['content-type'] ?? '').startsWith('application/json'))
+      problems.push(`content-type ${JSON.stringify(answer.headers['content-type'] ?? '')}, not JSON`);
     let body: unknown;
     try {
       body = JSON.parse(answer.body);
@@ -120,7 +127,10 @@ async function rawExchange(port: number, rawCase: RawCase): Promise<void> {
     problems.push(`it changed what it must not: ${changes.join('; ')}`);
   }
   if (problems.length) {
-    const shown = 'failure' in answer ? '' : `\n→ ${answer.status} ${answer.headers['content-type'] ?? '(no content-type)'}\n  ${answer.body.slice(0, 600)}`;
+    const shown =
+      'failure' in answer
+        ? ''
+        : `\n→ ${answer.status} ${answer.headers['content-type'] ?? '(no content-type)'}\n  ${answer.body.slice(0, 600)}`;
     throw new Error(`${problems.join('; ')}\n${describeRaw(rawCase)}${shown}`);
   }
 }
@@ -142,7 +152,9 @@ async function check(name: string, cases: fc.Arbitrary<FuzzCase>, numRuns: numbe
 
 /** Whether an operation refuses a role before reading anything (401 or 403 for any request). */
 async function refuses(operation: Operation, role: Role): Promise<boolean> {
-  const url = operation.path.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'uploadId' ? 'probe' : '00000000-0000-0000-0000-000000000000'));
+  const url = operation.path.replace(/\{(\w+)\}/g, (_, name: string) =>
+    name === 'uploadId' ? 'probe' : '00000000-0000-0000-0000-000000000000',
+  );
   const hasBody = !['GET', 'HEAD'].includes(operation.method);
   const response = await t.app.inject({
     method: operation.method as 'GET',
@@ -177,6 +189,17 @@ describe(`fuzz: every operation of the OpenAPI document, as every role (FUZZ_RUN
       `fuzz: ${planned} generated requests planned, ${requestsSent} sent (shrinking included) over ${operations.length} operations × ` +
         `${roles.length} roles, tus and better-auth; ${((user + system) / 1e6).toFixed(1)} s of this process's CPU, setup included`,
     );
+  });
+
+  it('replays the counterexamples found so far, one per class of failure', async () => {
+    const failures: string[] = [];
+    for (const { found, role, request } of counterexamples(world.pools)) {
+      const headers = { ...(await world.headersOf(role)), ...request.headers };
+      await exchange(fuzzCase({ role, operation: found, changes: [`found: ${found}`], request: { ...request, headers } })).catch(
+        (error: Error) => failures.push(error.message),
+      );
+    }
+    if (failures.length) throw new Error(failures.join('\n\n'));
   });
 
   for (const operation of operations) {
@@ -220,7 +243,8 @@ describe(`fuzz: every operation of the OpenAPI document, as every role (FUZZ_RUN
       const name = `raw HTTP as ${role}`;
       const property = fc.asyncProperty(rawCases(await world.headersOf(role)), (rawCase: RawCase) => rawExchange(port, rawCase));
       const details = await fc.check(property, { seed: seedFor(name), numRuns: runsOf.get(name)! });
-      if (details.failed) failures.push(`${name}\n${fc.defaultReportMessage(details)}\nThe shrunk exchange: ${(details.errorInstance as Error).message}`);
+      if (details.failed)
+        failures.push(`${name}\n${fc.defaultReportMessage(details)}\nThe shrunk exchange: ${(details.errorInstance as Error).message}`);
     }
     if (failures.length) throw new Error(failures.join('\n\n'));
   }, 300_000);

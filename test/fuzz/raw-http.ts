@@ -11,7 +11,9 @@ const crlf = '\r\n';
 
 /** Requests Node's parser (or, past it, the app) must refuse, each with its fault in its label. */
 export function rawCases(credentials: Record<string, string>): fc.Arbitrary<RawCase> {
-  const auth = Object.entries(credentials).map(([name, value]) => `${name}: ${value}${crlf}`).join('');
+  const auth = Object.entries(credentials)
+    .map(([name, value]) => `${name}: ${value}${crlf}`)
+    .join('');
   const request = (head: string, body = '') => Buffer.from(`${head}${crlf}${crlf}${body}`, 'latin1');
   const cases: fc.Arbitrary<RawCase>[] = [
     fc.integer({ min: 17 * 1024, max: 64 * 1024 }).map((length) => ({
@@ -34,13 +36,17 @@ export function rawCases(credentials: Record<string, string>): fc.Arbitrary<RawC
         'GET /api/he alth HTTP/1.1',
       )
       .map((line) => ({ label: `request line ${JSON.stringify(line)}`, bytes: request(`${line}${crlf}Host: localhost`) })),
-    fc
-      .constantFrom('No-Colon-Here', 'Bad Name: x', 'X-Nul: a\u0000b', 'X-Bell: a\u0007b', ': empty-name')
-      .map((line) => ({ label: `header line ${JSON.stringify(line)}`, bytes: request(`GET /api/health HTTP/1.1${crlf}Host: localhost${crlf}${line}`) })),
+    fc.constantFrom('No-Colon-Here', 'Bad Name: x', 'X-Nul: a\u0000b', 'X-Bell: a\u0007b', ': empty-name').map((line) => ({
+      label: `header line ${JSON.stringify(line)}`,
+      bytes: request(`GET /api/health HTTP/1.1${crlf}Host: localhost${crlf}${line}`),
+    })),
     fc.constant({ label: 'no Host in HTTP/1.1', bytes: request(`GET /api/health HTTP/1.1${crlf}${auth}`.trimEnd()) }),
     fc.constant({
       label: 'two different Content-Lengths',
-      bytes: request(`POST /api/admin/clients HTTP/1.1${crlf}Host: localhost${crlf}${auth}Content-Type: application/json${crlf}Content-Length: 2${crlf}Content-Length: 3`, '{}'),
+      bytes: request(
+        `POST /api/admin/clients HTTP/1.1${crlf}Host: localhost${crlf}${auth}Content-Type: application/json${crlf}Content-Length: 2${crlf}Content-Length: 3`,
+        '{}',
+      ),
     }),
     fc.constant({
       label: 'Content-Length beside chunked',
@@ -84,7 +90,9 @@ export function sendRaw(port: number, bytes: Buffer, timeoutMs = 5000): Promise<
       const end = received.indexOf(`${crlf}${crlf}`);
       if (end < 0) return undefined;
       const [statusLine, ...headerLines] = received.slice(0, end).split(crlf);
-      const headers = Object.fromEntries(headerLines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+      const headers = Object.fromEntries(
+        headerLines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+      );
       const body = received.slice(end + 4);
       const length = Number(headers['content-length'] ?? NaN);
       if (Number.isFinite(length) && Buffer.byteLength(body) < length) return undefined;
@@ -96,7 +104,9 @@ export function sendRaw(port: number, bytes: Buffer, timeoutMs = 5000): Promise<
       if (answer) finish(answer);
     });
     socket.on('error', () => undefined);
-    socket.on('close', () => finish(parsed() ?? { failure: `connection closed after ${Buffer.concat(chunks).length} bytes without a complete answer` }));
+    socket.on('close', () =>
+      finish(parsed() ?? { failure: `connection closed after ${Buffer.concat(chunks).length} bytes without a complete answer` }),
+    );
     socket.write(bytes);
   });
 }

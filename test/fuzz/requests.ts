@@ -32,10 +32,7 @@ export type Draft = {
   body: DraftBody;
 };
 
-export type DraftBody =
-  | { kind: 'none' }
-  | { kind: 'json'; value: unknown }
-  | { kind: 'form'; fields: [string, string][]; file?: FormFile };
+export type DraftBody = { kind: 'none' } | { kind: 'json'; value: unknown } | { kind: 'form'; fields: [string, string][]; file?: FormFile };
 
 type FormFile = { field: string; filename: string; contentType: string; bytes: Buffer };
 
@@ -121,7 +118,26 @@ const wrongContentTypes = [
   '',
 ];
 
-const malformedJsonTexts = ['{', '}', '{"a":', '[1,]', "{'a':1}", 'NaN', '{"a":NaN}', '{"a":Infinity}', '{"a":-Infinity}', '\u0000', '{"a":1}}', '{"a":"\u0000', '{"a":01}', '{"a":.5}', 'undefined', '"unterminated', '{"a"1}', '\ufeff\ufeff{}'];
+const malformedJsonTexts = [
+  '{',
+  '}',
+  '{"a":',
+  '[1,]',
+  "{'a':1}",
+  'NaN',
+  '{"a":NaN}',
+  '{"a":Infinity}',
+  '{"a":-Infinity}',
+  '\u0000',
+  '{"a":1}}',
+  '{"a":"\u0000',
+  '{"a":01}',
+  '{"a":.5}',
+  'undefined',
+  '"unterminated',
+  '{"a"1}',
+  '\ufeff\ufeff{}',
+];
 
 function malformedJson(): fc.Arbitrary<Change> {
   return fc
@@ -158,9 +174,14 @@ function wrongContentType(operation: Operation): fc.Arbitrary<Change> {
   // Fastify parses text/plain everywhere: only where a body is expected is a text one wrong.
   const takesBody = Boolean(operation.jsonBody || operation.formBody);
   const accepted = (type: string) =>
-    (operation.formBody && type.startsWith('multipart/form-data')) || type === 'application/json' || (!takesBody && type.startsWith('text/plain'));
+    (operation.formBody && type.startsWith('multipart/form-data')) ||
+    type === 'application/json' ||
+    (!takesBody && type.startsWith('text/plain'));
   return fc
-    .tuple(fc.constantFrom(...wrongContentTypes.filter((type) => !accepted(type)), undefined), fc.constantFrom('{"a":1}', 'x', '<a/>', 'a=1&b=2'))
+    .tuple(
+      fc.constantFrom(...wrongContentTypes.filter((type) => !accepted(type)), undefined),
+      fc.constantFrom('{"a":1}', 'x', '<a/>', 'a=1&b=2'),
+    )
     .map(([type, fallback]) => ({
       label: `content-type ${type === undefined ? '(none)' : JSON.stringify(type)}`,
       wire: (wire) => {
@@ -172,17 +193,19 @@ function wrongContentType(operation: Operation): fc.Arbitrary<Change> {
 }
 
 function unsupportedContentEncoding(): fc.Arbitrary<Change> {
-  return fc.tuple(fc.constantFrom('gzip', 'br', 'deflate', 'compress', 'x-fuzz', 'gzip, gzip'), fc.boolean()).map(([encoding, compress]) => ({
-    label: `content-encoding ${encoding}${compress ? ' (compressed)' : ''}`,
-    wire: (wire) => {
-      if (!wire.payload || wire.payload.length === 0) {
-        wire.payload = '{}';
-        wire.headers['content-type'] ??= 'application/json';
-      }
-      if (compress && encoding.startsWith('gzip')) wire.payload = zlib.gzipSync(wire.payload);
-      wire.headers['content-encoding'] = encoding;
-    },
-  }));
+  return fc
+    .tuple(fc.constantFrom('gzip', 'br', 'deflate', 'compress', 'x-fuzz', 'gzip, gzip'), fc.boolean())
+    .map(([encoding, compress]) => ({
+      label: `content-encoding ${encoding}${compress ? ' (compressed)' : ''}`,
+      wire: (wire) => {
+        if (!wire.payload || wire.payload.length === 0) {
+          wire.payload = '{}';
+          wire.headers['content-type'] ??= 'application/json';
+        }
+        if (compress && encoding.startsWith('gzip')) wire.payload = zlib.gzipSync(wire.payload);
+        wire.headers['content-encoding'] = encoding;
+      },
+    }));
 }
 
 const oversizedBody: fc.Arbitrary<Change> = fc.integer({ min: 1024 * 1024 + 1, max: 3 * 1024 * 1024 }).map((size) => ({
@@ -288,7 +311,9 @@ function reversedDatesFault(schema: JsonSchema, context: GeneratorContext): fc.A
 
 /** A form whose fields break the schema (as text: a form has no other type). */
 function formFieldFault(schema: JsonSchema, context: GeneratorContext): fc.Arbitrary<Change> {
-  const properties = Object.entries(schema.properties ?? {}).filter(([name, property]) => property.format !== 'binary' && name !== 'upload_id');
+  const properties = Object.entries(schema.properties ?? {}).filter(
+    ([name, property]) => property.format !== 'binary' && name !== 'upload_id',
+  );
   const faults = properties.map(([name, property]) => {
     const core = nonNull(property);
     const bad =
@@ -321,7 +346,10 @@ const notAVideo = fc.constantFrom(
 
 /** Forms that break as forms: structure, limits, files. */
 function formStructureFault(): fc.Arbitrary<Change> {
-  const onForm = (label: string, change: (body: Extract<DraftBody, { kind: 'form' }>) => Partial<Extract<DraftBody, { kind: 'form' }>>) => ({
+  const onForm = (
+    label: string,
+    change: (body: Extract<DraftBody, { kind: 'form' }>) => Partial<Extract<DraftBody, { kind: 'form' }>>,
+  ) => ({
     label,
     draft: (draft: Draft) => {
       const body = draft.body.kind === 'form' ? draft.body : { kind: 'form' as const, fields: [['title', 'A talk']] as [string, string][] };
@@ -338,7 +366,9 @@ function formStructureFault(): fc.Arbitrary<Change> {
     },
   });
   return fc.oneof(
-    notAVideo.map((bytes) => onForm('form file not a video', () => ({ file: { field: 'video_file', filename: 'talk.mp4', contentType: 'video/mp4', bytes } }))),
+    notAVideo.map((bytes) =>
+      onForm('form file not a video', () => ({ file: { field: 'video_file', filename: 'talk.mp4', contentType: 'video/mp4', bytes } })),
+    ),
     fc.constantFrom('other_file', '__proto__', 'title', 'video_file[]').map((field) =>
       onForm(`form file in field ${field}`, (body) => ({
         file: { field, filename: 'talk.mp4', contentType: 'video/mp4', bytes: sampleVideo },
@@ -350,21 +380,29 @@ function formStructureFault(): fc.Arbitrary<Change> {
       onForm(`form field named ${name}`, (body) => ({ fields: [['title', ''], [name, '{"polluted":true}'], ...body.fields] })),
     ),
     fc.integer({ min: 21, max: 60 }).map((count) =>
-      onForm(`form with ${count} fields`, (body) => ({ fields: [...body.fields, ...Array.from({ length: count }, (_, i): [string, string] => [`extra${i}`, 'x'])] })),
+      onForm(`form with ${count} fields`, (body) => ({
+        fields: [...body.fields, ...Array.from({ length: count }, (_, i): [string, string] => [`extra${i}`, 'x'])],
+      })),
     ),
     fc.constant(onForm('form field over 64 KiB', (body) => ({ fields: [['title', 'x'.repeat(70 * 1024)], ...body.fields] }))),
     fc.constant(rewrite('multipart without boundary', (payload) => ({ payload, type: 'multipart/form-data' }))),
-    fc.constant(rewrite('multipart with another boundary', (payload) => ({ payload, type: 'multipart/form-data; boundary=somethingelse' }))),
-    fc.nat().map((cut) => rewrite('multipart cut short', (payload) => ({ payload: payload.subarray(0, cut % Math.max(1, payload.length - 8)) }))),
+    fc.constant(
+      rewrite('multipart with another boundary', (payload) => ({ payload, type: 'multipart/form-data; boundary=somethingelse' })),
+    ),
+    fc
+      .nat()
+      .map((cut) => rewrite('multipart cut short', (payload) => ({ payload: payload.subarray(0, cut % Math.max(1, payload.length - 8)) }))),
     fc.constant(rewrite('multipart empty', () => ({ payload: Buffer.alloc(0) }))),
-    fc.constantFrom(
-      '--zz\r\n\r\n--zz--',
-      `--${boundary}\r\nContent-Disposition: form-data\r\n\r\nx\r\n--${boundary}--\r\n`,
-      `--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nno end`,
-      `--${boundary}\r\nContent-Type: text/plain\r\n\r\nx\r\n--${boundary}--\r\n`,
-      `garbage before\r\n--${boundary}--`,
-      `--${boundary}\r\nContent-Disposition: form-data; name="title"; filename="../../../etc/passwd"\r\n\r\nx\r\n--${boundary}--\r\n`,
-    ).map((text) => rewrite('multipart malformed', () => ({ payload: text }))),
+    fc
+      .constantFrom(
+        '--zz\r\n\r\n--zz--',
+        `--${boundary}\r\nContent-Disposition: form-data\r\n\r\nx\r\n--${boundary}--\r\n`,
+        `--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nno end`,
+        `--${boundary}\r\nContent-Type: text/plain\r\n\r\nx\r\n--${boundary}--\r\n`,
+        `garbage before\r\n--${boundary}--`,
+        `--${boundary}\r\nContent-Disposition: form-data; name="title"; filename="../../../etc/passwd"\r\n\r\nx\r\n--${boundary}--\r\n`,
+      )
+      .map((text) => rewrite('multipart malformed', () => ({ payload: text }))),
   );
 }
 
@@ -376,8 +414,10 @@ export function faultsFor(operation: Operation, context: GeneratorContext): fc.A
   if (operation.method !== 'OPTIONS') {
     for (const parameter of operation.parameters.filter((p) => p.in === 'path')) faults.push(pathFault(parameter, context));
   }
-  for (const parameter of operation.parameters.filter((p) => p.in === 'query' && constrains(p.schema))) faults.push(queryFault(parameter, context));
-  for (const parameter of operation.parameters.filter((p) => p.in === 'header' && constrains(p.schema))) faults.push(headerFault(parameter));
+  for (const parameter of operation.parameters.filter((p) => p.in === 'query' && constrains(p.schema)))
+    faults.push(queryFault(parameter, context));
+  for (const parameter of operation.parameters.filter((p) => p.in === 'header' && constrains(p.schema)))
+    faults.push(headerFault(parameter));
   if (operation.jsonBody) {
     faults.push(jsonBodyFault(operation.jsonBody, context), jsonBodyFault(operation.jsonBody, context));
     for (const fault of [unknownReferenceFault(operation.jsonBody, context), reversedDatesFault(operation.jsonBody, context)]) {
@@ -394,11 +434,27 @@ export function faultsFor(operation: Operation, context: GeneratorContext): fc.A
 // ---------------------------------------------------------------------------------------------
 // Noise: never makes an invalid request valid.
 
-const oddKeys = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', 'id', 'created_at', 'role', 'is_admin', 'x'.repeat(1000), '', '\u0000'];
+const oddKeys = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  'id',
+  'created_at',
+  'role',
+  'is_admin',
+  'x'.repeat(1000),
+  '',
+  '\u0000',
+];
 
-const deepNesting = fc.tuple(fc.integer({ min: 10, max: 20_000 }), fc.boolean()).map(([depth, objects]) =>
-  objects ? new RawJson(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`) : new RawJson(`${'['.repeat(depth)}${']'.repeat(depth)}`),
-);
+const deepNesting = fc
+  .tuple(fc.integer({ min: 10, max: 20_000 }), fc.boolean())
+  .map(([depth, objects]) =>
+    objects ? new RawJson(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`) : new RawJson(`${'['.repeat(depth)}${']'.repeat(depth)}`),
+  );
 
 const extraBodyKey: fc.Arbitrary<Change> = fc
   .tuple(fc.constantFrom(...oddKeys), fc.oneof(fc.jsonValue({ maxDepth: 3 }), deepNesting, fc.constant({ polluted: true })))
@@ -425,7 +481,10 @@ const repeatedIds: Change = {
 function extraQuery(operation: Operation): fc.Arbitrary<Change> {
   const declared = new Set(operation.parameters.map((parameter) => parameter.name));
   return fc
-    .tuple(fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'a[b]', 'x', 'limit[]', 'filter'), fc.constantFrom('1', '', '{}', 'x'.repeat(3000)))
+    .tuple(
+      fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'a[b]', 'x', 'limit[]', 'filter'),
+      fc.constantFrom('1', '', '{}', 'x'.repeat(3000)),
+    )
     .filter(([name]) => !declared.has(name))
     .map(([name, value]) => ({
       label: `extra query ${name}`,
@@ -462,7 +521,8 @@ function noiseFor(operation: Operation): fc.Arbitrary<Change> {
   return fc.oneof(...noise);
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => Boolean(value) && typeof value === 'object' && !Array.isArray(value) && !(value instanceof RawJson);
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  Boolean(value) && typeof value === 'object' && !Array.isArray(value) && !(value instanceof RawJson);
 
 // ---------------------------------------------------------------------------------------------
 // The baseline and the case.
@@ -472,7 +532,9 @@ function baselineBody(operation: Operation, context: GeneratorContext): fc.Arbit
   if (operation.jsonBody) bodies.push(validJson(operation.jsonBody, 'body', context).map((value) => ({ kind: 'json' as const, value })));
   if (operation.formBody) {
     const schema = operation.formBody;
-    const properties = Object.entries(schema.properties ?? {}).filter(([name, property]) => property.format !== 'binary' && name !== 'upload_id');
+    const properties = Object.entries(schema.properties ?? {}).filter(
+      ([name, property]) => property.format !== 'binary' && name !== 'upload_id',
+    );
     const record = Object.fromEntries(properties.map(([name, property]) => [name, validText(property, name, context)]));
     bodies.push(
       fc
@@ -493,9 +555,10 @@ function baseline(operation: Operation, context: GeneratorContext): fc.Arbitrary
     Object.fromEntries(
       pathParameters.map((parameter) => [
         parameter.name,
-        (parameter.name === 'uploadId' ? fc.constantFrom(...context.pools.uploads) : validText(parameter.schema, parameter.name, context, operation.path)).map(
-          (value) => ({ value, raw: false }),
-        ),
+        (parameter.name === 'uploadId'
+          ? fc.constantFrom(...context.pools.uploads)
+          : validText(parameter.schema, parameter.name, context, operation.path)
+        ).map((value) => ({ value, raw: false })),
       ]),
     ),
   );
@@ -518,16 +581,30 @@ function baseline(operation: Operation, context: GeneratorContext): fc.Arbitrary
 }
 
 /** Invalid requests for one operation, sent as `role` (whose credentials `headers` carries). */
-export function casesFor(operation: Operation, role: Role, headers: Record<string, string>, context: GeneratorContext): fc.Arbitrary<FuzzCase> {
+export function casesFor(
+  operation: Operation,
+  role: Role,
+  headers: Record<string, string>,
+  context: GeneratorContext,
+): fc.Arbitrary<FuzzCase> {
   return fc
-    .tuple(baseline(operation, context), fc.array(faultsFor(operation, context), { minLength: 1, maxLength: 3 }), fc.array(noiseFor(operation), { maxLength: 3 }))
+    .tuple(
+      baseline(operation, context),
+      fc.array(faultsFor(operation, context), { minLength: 1, maxLength: 3 }),
+      fc.array(noiseFor(operation), { maxLength: 3 }),
+    )
     .map(([draft, faults, noise]) => {
       const request = copyDraft(draft);
       request.headers = { ...headers, ...request.headers };
       for (const change of [...faults, ...noise]) change.draft?.(request);
       const wire = write(operation.path, request);
       for (const change of [...noise, ...faults]) change.wire?.(wire);
-      return fuzzCase({ role, operation: operation.key, changes: [...faults.map((f) => f.label), ...noise.map((n) => `noise: ${n.label}`)], request: wire });
+      return fuzzCase({
+        role,
+        operation: operation.key,
+        changes: [...faults.map((f) => f.label), ...noise.map((n) => `noise: ${n.label}`)],
+        request: wire,
+      });
     });
 }
 
@@ -572,7 +649,9 @@ export function fuzzCase(value: FuzzCase): FuzzCase {
 const preview = (text: string, max = 600) => JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
 
 export function describeRequest({ role, changes, request }: FuzzCase): string {
-  const lines = [`${request.method} ${request.url.length > 400 ? `${request.url.slice(0, 400)}… (${request.url.length} characters)` : request.url}`];
+  const lines = [
+    `${request.method} ${request.url.length > 400 ? `${request.url.slice(0, 400)}… (${request.url.length} characters)` : request.url}`,
+  ];
   lines.push(`  as ${role}; ${changes.join('; ')}`);
   for (const [name, value] of Object.entries(request.headers)) {
     if (name !== 'authorization' || !value.startsWith('Bearer ') || changes.some((change) => change.includes('forged'))) {

@@ -44,7 +44,8 @@ function poolFor(name: string, pools: IdPools, pathTemplate = ''): string[] {
   return [];
 }
 
-const realOrRandomId = (pool: string[]) => (pool.length ? fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...pool) }, fc.uuid({ version: 4 })) : fc.uuid({ version: 4 }));
+const realOrRandomId = (pool: string[]) =>
+  pool.length ? fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...pool) }, fc.uuid({ version: 4 })) : fc.uuid({ version: 4 });
 
 function validString(schema: JsonSchema, name: string, context: GeneratorContext, pathTemplate: string): fc.Arbitrary<string> {
   if (schema.enum) return fc.constantFrom(...(schema.enum as string[]));
@@ -115,9 +116,9 @@ const withControlCharacter = (base: fc.Arbitrary<string>) =>
   });
 
 const tooLong = (max: number) =>
-  fc.tuple(fc.constantFrom('x', 'é', '漢', 'Ω'), fc.oneof(fc.integer({ min: 1, max: 40 }), fc.constant(100_000))).map(
-    ([character, extra]) => character.repeat(max + extra),
-  );
+  fc
+    .tuple(fc.constantFrom('x', 'é', '漢', 'Ω'), fc.oneof(fc.integer({ min: 1, max: 40 }), fc.constant(100_000)))
+    .map(([character, extra]) => character.repeat(max + extra));
 
 const badUuids = [
   'not-a-uuid',
@@ -152,8 +153,31 @@ const badUuid = fc.oneof(
   fc.constant(`x`.repeat(300)),
 );
 
-const badEmails = ['plainaddress', '@missing-local.test', 'a@', 'a@b', 'a@@b.test', 'a b@c.test', 'a@b..test', '"q"@x.test', 'a@b.test\u0000', `${'x'.repeat(250)}@x.test`];
-const badDates = ['0000-01-01', '2026-02-30', '2026-13-01', '2026-1-1', '26-01-01', '2026/01/01', '2026-01-01T00:00:00Z', '+002026-01-01', 'today', '', '2026-01-01\u0000'];
+const badEmails = [
+  'plainaddress',
+  '@missing-local.test',
+  'a@',
+  'a@b',
+  'a@@b.test',
+  'a b@c.test',
+  'a@b..test',
+  '"q"@x.test',
+  'a@b.test\u0000',
+  `${'x'.repeat(250)}@x.test`,
+];
+const badDates = [
+  '0000-01-01',
+  '2026-02-30',
+  '2026-13-01',
+  '2026-1-1',
+  '26-01-01',
+  '2026/01/01',
+  '2026-01-01T00:00:00Z',
+  '+002026-01-01',
+  'today',
+  '',
+  '2026-01-01\u0000',
+];
 const badUploadIds = ['', 'has space', '../../etc/passwd', 'a/b', 'x'.repeat(129), 'ünïcode', 'id;rm -rf', '\u0000'];
 
 export function invalidString(schema: JsonSchema, name: string, context: GeneratorContext): fc.Arbitrary<string> {
@@ -161,7 +185,11 @@ export function invalidString(schema: JsonSchema, name: string, context: Generat
   if (schema.enum || schema.const !== undefined) {
     const allowed = new Set((schema.enum ?? [schema.const]).map(String));
     const first = [...allowed][0]!;
-    options.push(fc.constantFrom('bogus', '', first.toUpperCase(), first.toLowerCase(), `${first} `, ` ${first}`, '0').filter((text) => !allowed.has(text)));
+    options.push(
+      fc
+        .constantFrom('bogus', '', first.toUpperCase(), first.toLowerCase(), `${first} `, ` ${first}`, '0')
+        .filter((text) => !allowed.has(text)),
+    );
   } else if (schema.format === 'uuid') {
     options.push(badUuid);
   } else if (schema.format === 'email') {
@@ -279,7 +307,9 @@ export function withUnknownReference(schema: JsonSchema, name: string, context: 
     return unknown ? [unknown.map((bad) => [key, bad] as const)] : [];
   });
   if (options.length === 0) return undefined;
-  return fc.tuple(validJson(core, name, context), fc.oneof(...options)).map(([valid, [key, bad]]) => ({ ...(valid as object), [key]: bad }));
+  return fc
+    .tuple(validJson(core, name, context), fc.oneof(...options))
+    .map(([valid, [key, bad]]) => ({ ...(valid as object), [key]: bad }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -289,9 +319,7 @@ export function withUnknownReference(schema: JsonSchema, name: string, context: 
 export function badPathValue(parameter: Parameter, context: GeneratorContext): fc.Arbitrary<{ value: string; raw: boolean }> {
   const known = new Set(Object.values(context.pools).flat());
   const unknownId =
-    parameter.schema.format === 'uuid'
-      ? fc.uuid({ version: 4 }).filter((id) => !known.has(id))
-      : fc.stringMatching(/^[0-9a-f]{32}$/);
+    parameter.schema.format === 'uuid' ? fc.uuid({ version: 4 }).filter((id) => !known.has(id)) : fc.stringMatching(/^[0-9a-f]{32}$/);
   const encoded = fc
     .oneof(
       { weight: 3, arbitrary: unknownId },
@@ -335,7 +363,26 @@ const forgedCursor: fc.Arbitrary<string> = fc.oneof(
   fc.string({ minLength: 1, maxLength: 60 }).filter((text) => !/^[A-Za-z0-9_-]*$/.test(text)),
 );
 
-const badIntegerTexts = ['', ' ', 'abc', '0', '-1', '101', '1.5', 'NaN', 'Infinity', '-Infinity', '1e308', '1e309', '9'.repeat(400), 'null', 'true', '[]', '1,2', '%00'];
+const badIntegerTexts = [
+  '',
+  ' ',
+  'abc',
+  '0',
+  '-1',
+  '101',
+  '1.5',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '1e308',
+  '1e309',
+  '9'.repeat(400),
+  'null',
+  'true',
+  '[]',
+  '1,2',
+  '%00',
+];
 
 export function badQueryValue(parameter: Parameter, context: GeneratorContext): fc.Arbitrary<{ value: string; raw: boolean }> {
   const schema = nonNull(parameter.schema);
@@ -360,12 +407,16 @@ export function badQueryValue(parameter: Parameter, context: GeneratorContext): 
 }
 
 export const badHeaderValue = (parameter: Parameter) =>
-  fc.constantFrom('0.2.2', '1.0', '', '2.0.0', '1.0.0, 1.0.0', 'x'.repeat(2000)).filter((value) => !(parameter.schema.enum ?? [parameter.schema.const]).includes(value));
+  fc
+    .constantFrom('0.2.2', '1.0', '', '2.0.0', '1.0.0, 1.0.0', 'x'.repeat(2000))
+    .filter((value) => !(parameter.schema.enum ?? [parameter.schema.const]).includes(value));
 
 /** Whether the schema refuses anything at all (a free-form string does not). */
 export const constrains = (schema: JsonSchema) => {
   const core = nonNull(schema);
-  return Boolean(core.enum || core.const !== undefined || core.format || core.pattern || core.maxLength !== undefined || core.type !== 'string');
+  return Boolean(
+    core.enum || core.const !== undefined || core.format || core.pattern || core.maxLength !== undefined || core.type !== 'string',
+  );
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -44,7 +44,8 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       client.destroy();
     });
   });
-  const listen = (port: number) => new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
   const stopListening = () => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
   const cutAll = () => {
     for (const socket of sockets) socket.destroy();

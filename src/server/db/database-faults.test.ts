@@ -42,7 +42,12 @@ function expectOnlySuccessOrUnavailable(answers: Answer[]) {
 }
 
 /** `total` requests made `concurrency` at a time (a bounded load); `onAnswer` hears of each as it ends. */
-async function boundedLoad(total: number, concurrency: number, request: (index: number) => Promise<Answer>, onAnswer: (done: number) => void = () => {}) {
+async function boundedLoad(
+  total: number,
+  concurrency: number,
+  request: (index: number) => Promise<Answer>,
+  onAnswer: (done: number) => void = () => {},
+) {
   const answers: Answer[] = [];
   let next = 0;
   await Promise.all(
@@ -154,7 +159,11 @@ if (testEngine === 'postgres') {
     const get = async (url: string, as?: keyof typeof spec.users) => answerOf(await t.request({ method: 'GET', url, as }));
     const signIn = async () =>
       answerOf(
-        await t.app.inject({ method: 'POST', url: '/api/auth/sign-in/email', payload: { email: 'student@test.dev', password: testPassword } }),
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/auth/sign-in/email',
+          payload: { email: 'student@test.dev', password: testPassword },
+        }),
       );
 
     it('refused connections: requests, the caller lookup and sign-in answer 503, health says degraded; all recover when it is back', async () => {
@@ -180,7 +189,9 @@ if (testEngine === 'postgres') {
       expect((await t.app.inject({ method: 'GET', url: '/api/me', headers: token })).statusCode).toBe(200);
     });
 
-    it('a host that answers nothing: requests answer 503 after the 5 s connection timeout instead of hanging', { timeout: 60_000 }, async () => {
+    it('a host that answers nothing: requests answer 503 after the 5 s connection timeout instead of hanging', {
+      timeout: 60_000,
+    }, async () => {
       await t.signIn('student');
       await proxy.blackhole();
       const started = performance.now();
@@ -199,7 +210,9 @@ if (testEngine === 'postgres') {
   describe('the database is renamed away', () => {
     it('requests answer 503 (no such database) and health says degraded until it is back', async () => {
       const t = await createTestApp(spec, { env: uncachedSessions });
-      const serverAdmin = new pg.Client({ connectionString: Object.assign(new URL(t.database.url!), { pathname: '/postgres' }).toString() });
+      const serverAdmin = new pg.Client({
+        connectionString: Object.assign(new URL(t.database.url!), { pathname: '/postgres' }).toString(),
+      });
       await serverAdmin.connect();
       const name = new URL(t.database.url!).pathname.slice(1);
       const rename = async (from: string, to: string) => {
@@ -242,11 +255,14 @@ if (testEngine === 'postgres') {
         await transaction();
         // The pool's one connection is idle and alive as far as the app knows: the server's farewell is held back.
         proxy.holdReplies();
-        await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
-        const failing = transaction();
+        await admin.query(
+          'select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+        );
+        // The expectation is attached at once: the rejection may come before the replies are let through.
+        const failing = expect(transaction()).rejects.toSatisfy(isDatabaseUnavailable);
         await new Promise((resolve) => setTimeout(resolve, 100));
         proxy.deliverReplies();
-        await expect(failing).rejects.toSatisfy(isDatabaseUnavailable);
+        await failing;
 
         const started = performance.now();
         expect(await transaction()).toEqual([{ one: 1 }]);

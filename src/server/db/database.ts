@@ -14,12 +14,12 @@ import { enabledOnlyWhileRunning } from '../async-stores.ts';
 import { listenOnPglite, listenOnPostgres, type NotificationHandlers, type NotificationListener } from './notifications.ts';
 import * as schema from './schema.ts';
 
-export type Schema = typeof schema;
+type Schema = typeof schema;
 /** A database or a transaction: repositories accept either. */
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
 
 /** What work under the start-up lock gets: a handle on the connection that holds the lock, and migrations run on it. */
-export type LockedDatabase = {
+type LockedDatabase = {
   db: Database;
   migrate: (migrationsFolder?: string) => Promise<void>;
 };
@@ -77,10 +77,7 @@ export async function captureStatements<T>(work: () => Promise<T>) {
   return { result, statements: log.statements! };
 }
 
-export type DatabaseOptions =
-  | { url: string; poolSize: number }
-  | { dataDir: string }
-  | { pglite: PGlite };
+export type DatabaseOptions = { url: string; poolSize: number } | { dataDir: string } | { pglite: PGlite };
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseConnection> {
   if ('url' in options) return openPostgres(options.url, options.poolSize);

@@ -16,7 +16,12 @@ export type PostgresError = { code: string; constraint?: string; column?: string
 export function postgresError(error: unknown): PostgresError | undefined {
   for (const candidate of errorAndCauses(error)) {
     if (typeof candidate.code === 'string' && /^[0-9A-Z]{5}$/.test(candidate.code)) {
-      return { code: candidate.code, constraint: candidate.constraint || undefined, column: candidate.column || undefined, detail: candidate.detail || undefined };
+      return {
+        code: candidate.code,
+        constraint: candidate.constraint || undefined,
+        column: candidate.column || undefined,
+        detail: candidate.detail || undefined,
+      };
     }
   }
   return undefined;
@@ -27,17 +32,22 @@ export function isUniqueViolation(error: unknown, constraint?: string) {
   return found?.code === '23505' && (!constraint || found.constraint === constraint);
 }
 
-export function isSerializationFailure(error: unknown) {
-  const code = postgresError(error)?.code;
-  return code === '40001' || code === '40P01';
-}
-
 /** SQLSTATEs of a connection PostgreSQL refused or closed: class 08, 57P01–57P05 (shutdown, terminated, idle timeout, database dropped), too many connections, no such database. */
 const unavailableStates = /^(08[0-9A-Z]{3}|57P0[1-5]|53300|3D000)$/;
 /** The socket's own failures (a refused, reset or timed-out connection, an unknown or unreachable host). */
-const unavailableSocketCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const unavailableSocketCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 /** node-postgres's words for a connection that ended, failed, timed out or was never had. */
-const unavailableMessages = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable)/;
+const unavailableMessages =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable)/;
 
 /**
  * The database could not be reached, or dropped the connection a statement ran on: nothing the

@@ -9,7 +9,10 @@ const wrapped = (cause: Error) => new DrizzleQueryError('select 1', [], cause);
 
 describe('isDatabaseUnavailable', () => {
   it.each([
-    ['the connection ended (admin_shutdown, crash_shutdown, cannot_connect_now, idle_session_timeout)', ['57P01', '57P02', '57P03', '57P05'].map((code) => postgresError(code))],
+    [
+      'the connection ended (admin_shutdown, crash_shutdown, cannot_connect_now, idle_session_timeout)',
+      ['57P01', '57P02', '57P03', '57P05'].map((code) => postgresError(code)),
+    ],
     ['a connection exception (class 08)', ['08000', '08003', '08006', '08001', '08P01'].map((code) => postgresError(code))],
     ['too many connections, no such database', ['53300', '3D000'].map((code) => postgresError(code))],
     ['the socket failed', ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN'].map(socketError)],

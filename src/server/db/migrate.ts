@@ -62,9 +62,13 @@ async function recordBaseline(db: Database) {
     const { readMigrationFiles } = await import('drizzle-orm/migrator');
     const migrations = readMigrationFiles({ migrationsFolder: folder });
     await db.execute(sql`create schema if not exists drizzle`);
-    await db.execute(sql`create table if not exists drizzle.__drizzle_migrations (id serial primary key, hash text not null, created_at bigint)`);
+    await db.execute(
+      sql`create table if not exists drizzle.__drizzle_migrations (id serial primary key, hash text not null, created_at bigint)`,
+    );
     for (const migration of migrations) {
-      await db.execute(sql`insert into drizzle.__drizzle_migrations (hash, created_at) values (${migration.hash}, ${migration.folderMillis})`);
+      await db.execute(
+        sql`insert into drizzle.__drizzle_migrations (hash, created_at) values (${migration.hash}, ${migration.folderMillis})`,
+      );
     }
   } finally {
     fs.rmSync(folder, { recursive: true, force: true });

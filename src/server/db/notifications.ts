@@ -38,9 +38,12 @@ export async function listenOnPostgres(
   function retryLater() {
     const ceiling = Math.min(retryDelays.maxMs, retryDelays.minMs * 2 ** failedAttempts);
     failedAttempts += 1;
-    retryTimer = setTimeout(() => {
-      attempt = connect();
-    }, ceiling * (0.5 + Math.random() / 2));
+    retryTimer = setTimeout(
+      () => {
+        attempt = connect();
+      },
+      ceiling * (0.5 + Math.random() / 2),
+    );
     retryTimer.unref();
   }
 

@@ -13,7 +13,10 @@ afterAll(() => database.close());
 
 const productsNamed = (db: Database) =>
   prepared(db, 'test_products_named', (db) =>
-    db.select({ id: products.id }).from(products).where(eq(products.name, sql.placeholder('name'))),
+    db
+      .select({ id: products.id })
+      .from(products)
+      .where(eq(products.name, sql.placeholder('name'))),
   );
 
 class RolledBack extends Error {}
@@ -60,7 +63,9 @@ describe('prepared statements', () => {
         .from(products)
         .where(eq(products.name, sql.placeholder('name')));
     await inRolledBackTransaction('Compared', async (tx) => {
-      const { result, statements } = await countStatements(() => prepared(tx, 'test_products_compared', byName).execute({ name: 'Compared' }));
+      const { result, statements } = await countStatements(() =>
+        prepared(tx, 'test_products_compared', byName).execute({ name: 'Compared' }),
+      );
       expect(result).toHaveLength(1);
       expect(result).toEqual(await byName(tx).execute({ name: 'Compared' }));
       expect(statements).toBe(1);
@@ -71,10 +76,16 @@ describe('prepared statements', () => {
     const shared = 'test_statement_whose_name_runs_past_what_postgresql_keeps_of_it';
     await inRolledBackTransaction('Long', async (tx) => {
       const names = await prepared(tx, [shared, 'names'], (db) =>
-        db.select({ name: products.name }).from(products).where(eq(products.name, sql.placeholder('name'))),
+        db
+          .select({ name: products.name })
+          .from(products)
+          .where(eq(products.name, sql.placeholder('name'))),
       ).execute({ name: 'Long' });
       const types = await prepared(tx, [shared, 'types'], (db) =>
-        db.select({ type: products.type }).from(products).where(eq(products.name, sql.placeholder('name'))),
+        db
+          .select({ type: products.type })
+          .from(products)
+          .where(eq(products.name, sql.placeholder('name'))),
       ).execute({ name: 'Long' });
       expect(names).toEqual([{ name: 'Long' }]);
       expect(types).toEqual([{ type: 'JOB_READINESS' }]);

@@ -84,14 +84,21 @@ export function prepared<Query extends { prepare(name: string): unknown }>(
   build: (db: Database) => Query,
 ): ReturnType<Query['prepare']> {
   const name = typeof statementName === 'string' ? statementName : statementName.filter(Boolean).join('_');
-  const { dialect, _: { session } } = db as unknown as Handle;
+  const {
+    dialect,
+    _: { session },
+  } = db as unknown as Handle;
   let statements = statementsByDatabase.get(dialect);
-  if (!statements) statementsByDatabase.set(dialect, (statements = new Map()));
+  if (!statements) {
+    statements = new Map();
+    statementsByDatabase.set(dialect, statements);
+  }
   let statement = statements.get(name);
   if (!statement) {
     // Named for PostgreSQL once, when built: calls look the statement up by its full name.
     statement = build(db).prepare(postgresName(name)) as BoundStatement;
-    if (!('client' in statement) || !('client' in session)) throw new Error('Drizzle no longer keeps a prepared query’s client where db/prepared.ts expects it.');
+    if (!('client' in statement) || !('client' in session))
+      throw new Error('Drizzle no longer keeps a prepared query’s client where db/prepared.ts expects it.');
     if (statement.fields && !statement.customResultMapper) {
       statement.customResultMapper = compileRowMapper(statement.fields, statement.joinsNotNullableMap);
     }

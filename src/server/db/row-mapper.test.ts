@@ -14,7 +14,13 @@ beforeAll(async () => {
     .insert(clients)
     .values([{ name: 'Has products' }, { name: 'Has none', isActive: false }])
     .returning();
-  const [first, second] = await db.insert(products).values([{ name: 'First', description: null }, { name: 'Second', description: 'Kept' }]).returning();
+  const [first, second] = await db
+    .insert(products)
+    .values([
+      { name: 'First', description: null },
+      { name: 'Second', description: 'Kept' },
+    ])
+    .returning();
   await db.insert(clientProductAssignments).values([
     { clientId: withProducts!.id, productId: first!.id },
     { clientId: withProducts!.id, productId: second!.id },

@@ -50,7 +50,10 @@ export function compileRowMapper(fields: SelectedField[], joinsNotNullableMap?: 
       for (let index = 0; index < columns.length; index += 1) {
         const { decoder, parents, key } = columns[index]!;
         let node = result;
-        for (const parent of parents) node = (node[parent] ??= {}) as Row;
+        for (const parent of parents) {
+          node[parent] ??= {};
+          node = node[parent] as Row;
+        }
         const value = row[index];
         node[key] = value === null ? null : decoder.mapFromDriverValue(value);
       }

@@ -14,7 +14,9 @@ afterAll(() => database.close());
 
 it('writes a timestamp as iso() writes the Date that Drizzle decodes from it (microseconds truncated)', async () => {
   const moments = ['2026-11-22 09:30:00+00', '2026-11-22 23:59:59.999999+00', '2026-03-29 01:30:00.1239+02', '1999-12-31 23:00:00.5-05'];
-  await database.db.insert(products).values(moments.map((moment, index) => ({ name: `At ${index}`, createdAt: sql`${moment}::timestamptz` })));
+  await database.db
+    .insert(products)
+    .values(moments.map((moment, index) => ({ name: `At ${index}`, createdAt: sql`${moment}::timestamptz` })));
   const rows = await database.db
     .select({ text: isoText(qualified(products.createdAt)), decoded: products.createdAt })
     .from(products)

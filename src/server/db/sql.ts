@@ -25,4 +25,5 @@ export function afterCursor(cursor: Cursor | undefined, time: PgColumn, id: PgCo
 export const cursorValues = (cursor: Cursor | undefined) => ({ cursorTime: cursor?.sortValue, cursorId: cursor?.id });
 
 /** A timestamp as the API writes it, which is what Date.toISOString gives: UTC, milliseconds, `Z`. */
-export const isoText = <Text extends string | null = string>(timestamp: SQLWrapper) => sql<Text>`to_char(${timestamp} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+export const isoText = <Text extends string | null = string>(timestamp: SQLWrapper) =>
+  sql<Text>`to_char(${timestamp} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;

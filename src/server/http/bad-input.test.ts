@@ -108,19 +108,64 @@ describe('control characters in text', () => {
     { method: 'PATCH', url: `/api/admin/clients/${t.ids.clients.northwind}`, payload: { name: nul }, field: 'body.name' },
     { method: 'POST', url: '/api/admin/products', payload: { name: nul, type: 'COURSE' }, field: 'body.name' },
     { method: 'POST', url: '/api/admin/products', payload: { name: 'Ok', type: 'COURSE', description: nul }, field: 'body.description' },
-    { method: 'PATCH', url: `/api/admin/products/${t.ids.products.digital}`, payload: { description: 'a\u001bb' }, field: 'body.description' },
-    { method: 'POST', url: '/api/admin/users', payload: { email: 'x@test.dev', name: nul, password: testPassword, role: 'mentor' }, field: 'body.name' },
+    {
+      method: 'PATCH',
+      url: `/api/admin/products/${t.ids.products.digital}`,
+      payload: { description: 'a\u001bb' },
+      field: 'body.description',
+    },
+    {
+      method: 'POST',
+      url: '/api/admin/users',
+      payload: { email: 'x@test.dev', name: nul, password: testPassword, role: 'mentor' },
+      field: 'body.name',
+    },
     { method: 'PATCH', url: `/api/admin/users/${t.ids.users.maya}`, payload: { name: 'Maya\nSmith' }, field: 'body.name' },
-    { method: 'POST', url: '/api/worklets', payload: { cert_id: nul, title: 'T', product_id: t.ids.products.interview }, field: 'body.cert_id' },
-    { method: 'POST', url: '/api/worklets', payload: { cert_id: 'C2', title: nul, product_id: t.ids.products.interview }, field: 'body.title' },
-    { method: 'POST', url: '/api/worklets', payload: { cert_id: 'C3', title: 'T', description: nul, product_id: t.ids.products.interview }, field: 'body.description' },
+    {
+      method: 'POST',
+      url: '/api/worklets',
+      payload: { cert_id: nul, title: 'T', product_id: t.ids.products.interview },
+      field: 'body.cert_id',
+    },
+    {
+      method: 'POST',
+      url: '/api/worklets',
+      payload: { cert_id: 'C2', title: nul, product_id: t.ids.products.interview },
+      field: 'body.title',
+    },
+    {
+      method: 'POST',
+      url: '/api/worklets',
+      payload: { cert_id: 'C3', title: 'T', description: nul, product_id: t.ids.products.interview },
+      field: 'body.description',
+    },
     { method: 'PATCH', url: `/api/worklets/${workletId}`, payload: { title: nul }, field: 'body.title' },
-    { method: 'POST', url: `/api/worklets/${workletId}/assign-mentor`, payload: { mentor_id: t.ids.users.maya, role_type: 'Secondary', notes: nul }, field: 'body.notes' },
-    { method: 'PATCH', url: `/api/worklets/${workletId}/mentors/${t.ids.users.maya}`, payload: { role_type: 'Secondary', reason: nul }, field: 'body.reason' },
+    {
+      method: 'POST',
+      url: `/api/worklets/${workletId}/assign-mentor`,
+      payload: { mentor_id: t.ids.users.maya, role_type: 'Secondary', notes: nul },
+      field: 'body.notes',
+    },
+    {
+      method: 'PATCH',
+      url: `/api/worklets/${workletId}/mentors/${t.ids.users.maya}`,
+      payload: { role_type: 'Secondary', reason: nul },
+      field: 'body.reason',
+    },
     { method: 'DELETE', url: `/api/worklets/${workletId}/mentors/${t.ids.users.maya}?reason=a%00b`, field: 'querystring.reason' },
-    { method: 'PUT', url: `/api/worklets/${workletId}/mentors`, payload: { mentors: [{ mentor_id: t.ids.users.maya, role_type: 'Primary', notes: nul }] }, field: 'body.mentors.0.notes' },
+    {
+      method: 'PUT',
+      url: `/api/worklets/${workletId}/mentors`,
+      payload: { mentors: [{ mentor_id: t.ids.users.maya, role_type: 'Primary', notes: nul }] },
+      field: 'body.mentors.0.notes',
+    },
     { method: 'PUT', url: `/api/worklets/${workletId}/mentors`, payload: { mentors: [], reason: nul }, field: 'body.reason' },
-    { method: 'POST', url: '/api/worklets/bulk-assign', payload: { worklet_ids: [workletId], mentor_id: t.ids.users.maya, role_type: 'Secondary', notes: nul }, field: 'body.notes' },
+    {
+      method: 'POST',
+      url: '/api/worklets/bulk-assign',
+      payload: { worklet_ids: [workletId], mentor_id: t.ids.users.maya, role_type: 'Secondary', notes: nul },
+      field: 'body.notes',
+    },
     { method: 'POST', url: sessionsUrl, payload: { title: nul, upload_id: 'abc' }, field: 'body.title' },
     { method: 'GET', url: '/api/admin/users?search=a%00b', field: 'querystring.search' },
     { method: 'GET', url: '/api/admin/clients?search=%00', field: 'querystring.search' },
@@ -137,7 +182,12 @@ describe('control characters in text', () => {
     for (const { field, ...request } of attempts()) {
       const response = await t.request({ ...request, as: 'admin' });
       const error = response.json().error;
-      expect([request.method, request.url, response.statusCode, error.code], response.body).toEqual([request.method, request.url, 400, 'validation.failed']);
+      expect([request.method, request.url, response.statusCode, error.code], response.body).toEqual([
+        request.method,
+        request.url,
+        400,
+        'validation.failed',
+      ]);
       expect(error.details.fields.map((f: { path: string }) => f.path)).toContain(field);
     }
     expect(await tableRowCounts(t.db)).toEqual(before);
@@ -190,13 +240,62 @@ describe("PostgreSQL's refusals, as the error handler answers them", () => {
   const fields = (path: string, message: string) => ({ fields: [{ path, message }] });
 
   it.each([
-    ['a unique constraint with a meaning', sql`insert into clients (name) values ('Northwind')`, 'POST', 409, 'clients.name_taken', fields('body.name', 'Already taken')],
-    ['a unique constraint without one (columns of the detail)', sql`insert into auth_sessions (token, user_id, expires_at) select token, user_id, expires_at from auth_sessions limit 1`, 'POST', 409, 'record.duplicate', fields('body.token', 'Already taken')],
-    ['a foreign key naming a missing row', sql`insert into users (email, name, role, client_id) values ('fk@test.dev', 'Fk', 'mentor', ${someId})`, 'PATCH', 400, 'users.unknown_client', fields('body.client_id', 'Does not exist')],
-    ['a foreign key refusing a DELETE', sql`delete from clients where name = 'Northwind'`, 'DELETE', 409, 'clients.has_students', fields('params.id', 'Still referred to')],
-    ['a check with a meaning', sql`insert into users (email, name, role) values ('check@test.dev', 'Check', 'student')`, 'POST', 400, 'users.client_required', fields('body.client_id', 'Breaks a rule of this record')],
-    ['a check without one', sql`insert into products (name, type) values ('Typed', 'NONE')`, 'POST', 422, 'record.rule_broken', { fields: [] }],
-    ['a NOT NULL column', sql`insert into products (name, type) values (null, 'COURSE')`, 'POST', 400, 'validation.failed', fields('body.name', 'Required')],
+    [
+      'a unique constraint with a meaning',
+      sql`insert into clients (name) values ('Northwind')`,
+      'POST',
+      409,
+      'clients.name_taken',
+      fields('body.name', 'Already taken'),
+    ],
+    [
+      'a unique constraint without one (columns of the detail)',
+      sql`insert into auth_sessions (token, user_id, expires_at) select token, user_id, expires_at from auth_sessions limit 1`,
+      'POST',
+      409,
+      'record.duplicate',
+      fields('body.token', 'Already taken'),
+    ],
+    [
+      'a foreign key naming a missing row',
+      sql`insert into users (email, name, role, client_id) values ('fk@test.dev', 'Fk', 'mentor', ${someId})`,
+      'PATCH',
+      400,
+      'users.unknown_client',
+      fields('body.client_id', 'Does not exist'),
+    ],
+    [
+      'a foreign key refusing a DELETE',
+      sql`delete from clients where name = 'Northwind'`,
+      'DELETE',
+      409,
+      'clients.has_students',
+      fields('params.id', 'Still referred to'),
+    ],
+    [
+      'a check with a meaning',
+      sql`insert into users (email, name, role) values ('check@test.dev', 'Check', 'student')`,
+      'POST',
+      400,
+      'users.client_required',
+      fields('body.client_id', 'Breaks a rule of this record'),
+    ],
+    [
+      'a check without one',
+      sql`insert into products (name, type) values ('Typed', 'NONE')`,
+      'POST',
+      422,
+      'record.rule_broken',
+      { fields: [] },
+    ],
+    [
+      'a NOT NULL column',
+      sql`insert into products (name, type) values (null, 'COURSE')`,
+      'POST',
+      400,
+      'validation.failed',
+      fields('body.name', 'Required'),
+    ],
     ['a NUL character (22021)', sql`select ${'a\u0000b'}::text`, 'GET', 400, 'validation.failed', { fields: [] }],
     ['an out-of-range date (22008)', sql`select '0000-01-01'::date`, 'POST', 400, 'validation.failed', { fields: [] }],
     ['an out-of-range number (22003)', sql`select 1e308::numeric::integer`, 'POST', 400, 'validation.failed', { fields: [] }],

@@ -36,7 +36,11 @@ export const commonErrors = {
   routeNotFound: defineError('routes.not_found', 404, 'There is no such endpoint.'),
   conflict: defineError('request.conflict', 409, 'The request conflicts with the current state.'),
   internal: defineError('server.internal', 500, 'Something went wrong on our side. It has been logged.'),
-  databaseUnavailable: defineError('server.database_unavailable', 503, 'The database cannot be reached just now. Try again in a few seconds.'),
+  databaseUnavailable: defineError(
+    'server.database_unavailable',
+    503,
+    'The database cannot be reached just now. Try again in a few seconds.',
+  ),
 };
 
 /** A 503 says when to try again: PostgreSQL replaced a lost connection within a second when measured, a restart takes a few (decision 019). */
@@ -128,7 +132,11 @@ export function databaseRefusal(thrown: unknown, method: string, constraints: Co
   const found = postgresError(thrown);
   if (!found) return undefined;
   const meaning = found.constraint ? constraints[found.constraint] : undefined;
-  const paths = meaning ? [meaning.field] : found.column ? [`body.${found.column}`] : keyColumnsOf(found.detail).map((column) => `body.${column}`);
+  const paths = meaning
+    ? [meaning.field]
+    : found.column
+      ? [`body.${found.column}`]
+      : keyColumnsOf(found.detail).map((column) => `body.${column}`);
   const fields = (message: string, at = paths) => ({ fields: at.map((path) => ({ path, message })) });
   const isForeignKey = found.code === '23503' || found.code === '23001';
   if (isForeignKey && (found.code === '23001' || method === 'DELETE')) {

@@ -88,13 +88,25 @@ describe("Node's HTTP parser, on a listening server", () => {
   function parse(raw: string) {
     const [head = '', body = ''] = raw.split('\r\n\r\n');
     const [statusLine, ...headerLines] = head.split('\r\n');
-    const headers = Object.fromEntries(headerLines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+    const headers = Object.fromEntries(
+      headerLines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+    );
     return { statusLine, headers, body: JSON.parse(body) };
   }
 
   it.each([
-    ['a URL over 16 KiB', `GET /api/me?${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`, 'HTTP/1.1 431 Request Header Fields Too Large', 'request.headers_too_large'],
-    ['a header over 16 KiB', `GET /api/me HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 'HTTP/1.1 431 Request Header Fields Too Large', 'request.headers_too_large'],
+    [
+      'a URL over 16 KiB',
+      `GET /api/me?${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+      'HTTP/1.1 431 Request Header Fields Too Large',
+      'request.headers_too_large',
+    ],
+    [
+      'a header over 16 KiB',
+      `GET /api/me HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      'HTTP/1.1 431 Request Header Fields Too Large',
+      'request.headers_too_large',
+    ],
     ['a malformed header line', 'GET /api/me HTTP/1.1\r\nHost: x\r\nNot a header\r\n\r\n', 'HTTP/1.1 400 Bad Request', 'request.malformed'],
   ])('%s: its status in the error shape, then the connection closes', async (_label, request, statusLine, code) => {
     const response = parse(await exchange(request));

@@ -14,7 +14,11 @@ export type Cursor = { sortValue: string; id: string };
 export type SortKind = 'timestamp' | 'name' | 'number';
 
 /** A forged, damaged or foreign cursor: the caller starts again from the first page (decision 024). */
-export const invalidCursor = defineError('pagination.invalid_cursor', 400, 'The paging cursor is not valid; start again from the first page.');
+export const invalidCursor = defineError(
+  'pagination.invalid_cursor',
+  400,
+  'The paging cursor is not valid; start again from the first page.',
+);
 
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify([cursor.sortValue, cursor.id])).toString('base64url');
@@ -70,6 +74,12 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** A page of a list as every list endpoint answers it: `{ [key]: Item[], next_cursor }`. */
+export function pagedResponse<Key extends string, Item extends z.ZodType>(key: Key, item: Item) {
+  const shape = { [key]: z.array(item), next_cursor: z.string().nullable() };
+  return z.object(shape as { [K in Key]: z.ZodArray<Item> } & { next_cursor: z.ZodNullable<z.ZodString> });
 }
 
 export const pagingQuery = {

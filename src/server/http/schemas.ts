@@ -57,4 +57,7 @@ export const calendarDate = z.iso.date().refine(
 );
 
 /** Ids in a set, with repeats folded ("a repeated id yields one link"). */
-export const idSet = z.array(z.uuid()).max(1000).transform((ids) => [...new Set(ids)]);
+export const idSet = z
+  .array(z.uuid())
+  .max(1000)
+  .transform((ids) => [...new Set(ids)]);

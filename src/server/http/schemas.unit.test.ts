@@ -6,13 +6,17 @@ const messagesOf = (result: { success: boolean; error?: { issues: { message: str
 
 describe('text fields', () => {
   it.each(['a\u0000b', 'a\u0007b', 'a\u007fb', 'a\u0085b', 'a\tb', 'a\nb', 'a\rb'])('a one-line text refuses %j', (value) => {
-    expect(messagesOf(requiredText(50).safeParse(value))).toEqual(['Must not contain control characters (such as NUL, tab or a line break)']);
+    expect(messagesOf(requiredText(50).safeParse(value))).toEqual([
+      'Must not contain control characters (such as NUL, tab or a line break)',
+    ]);
     expect(searchText.safeParse(value).success).toBe(false);
   });
 
   it('a multi-line text keeps tab and line breaks and refuses other control characters', () => {
     expect(optionalText(50, 'lines').parse('Week 1:\r\n\tkick-off\nWeek 2')).toBe('Week 1:\r\n\tkick-off\nWeek 2');
-    expect(messagesOf(optionalText(50, 'lines').safeParse('a\u0000b'))).toEqual(['Must not contain control characters other than tab and line breaks']);
+    expect(messagesOf(optionalText(50, 'lines').safeParse('a\u0000b'))).toEqual([
+      'Must not contain control characters other than tab and line breaks',
+    ]);
     expect(requiredText(50, 'lines').safeParse('a\u001bb').success).toBe(false);
   });
 

@@ -16,11 +16,7 @@ const contentSecurityPolicy = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const crossSiteRequest = defineError(
-  'csrf.origin_mismatch',
-  403,
-  'This request came from another site and was refused.',
-);
+const crossSiteRequest = defineError('csrf.origin_mismatch', 403, 'This request came from another site and was refused.');
 
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 

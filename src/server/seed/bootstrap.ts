@@ -21,7 +21,7 @@ export async function bootstrapData(db: Database, hashPassword: PasswordHasher, 
   await seedDemoExpertSessions(db, config, ids);
   log(
     [
-      'Seeded the demo data. Sign in with any of these (password: ' + demoPassword + '):',
+      `Seeded the demo data. Sign in with any of these (password: ${demoPassword}):`,
       ...Object.values(demoData.users).map((user) => `  ${user.role.padEnd(8)} ${user.email}`),
     ].join('\n'),
   );

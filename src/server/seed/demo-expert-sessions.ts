@@ -6,7 +6,7 @@ import type { Database } from '../db/database.ts';
 import type { Actor } from '../modules/auth/auth.guard.ts';
 import * as sessions from '../modules/expert-sessions/expert-sessions.usecases.ts';
 import { inspectVideoFile } from '../modules/expert-sessions/video-file.ts';
-import { createStorage } from '../modules/storage/storage.ts';
+import { createStorage } from '../modules/storage/create-storage.ts';
 import type { demoData } from './demo-data.ts';
 import type { Seeded } from './seed-database.ts';
 

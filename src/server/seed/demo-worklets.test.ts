@@ -23,7 +23,9 @@ it('gives every role demo worklets to look at', async () => {
   });
   const priya = (await t.request({ method: 'GET', url: '/api/worklets', as: 'priya' })).json().worklets;
   expect(Object.keys(summary(priya)).sort()).toEqual(['25NWD01WT', '25NWD02WT']);
-  const omar = (await t.request({ method: 'GET', url: `/api/worklets/mentor/${t.ids.users.mentorOmar}/overview`, as: 'mentorOmar' })).json();
+  const omar = (
+    await t.request({ method: 'GET', url: `/api/worklets/mentor/${t.ids.users.mentorOmar}/overview`, as: 'mentorOmar' })
+  ).json();
   expect(omar.overview).toMatchObject({ total: 3, by_role: { Primary: 1, Secondary: 2, Collaborator: 0 } });
 });
 

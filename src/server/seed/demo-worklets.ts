@@ -17,7 +17,14 @@ export async function seedDemoWorklets(db: Database, ids: DemoIds) {
   const { mentorMaya: maya, mentorOmar: omar } = ids.users;
   await db.transaction(async (tx) => {
     const worklet = async (
-      fields: { certId: string; title: string; description: string; status: 'draft' | 'ongoing' | 'completed'; startDate: string; endDate: string },
+      fields: {
+        certId: string;
+        title: string;
+        description: string;
+        status: 'draft' | 'ongoing' | 'completed';
+        startDate: string;
+        endDate: string;
+      },
       productId: string,
       studentIds: string[],
     ) => {

@@ -2,11 +2,14 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { rowsOf } from '../../../test/support/test-database.ts';
+import { studentSessionSchema } from '../modules/expert-sessions/expert-sessions.schemas.ts';
+import { productSummary } from '../modules/products/products.schemas.ts';
+import { workletSchema } from '../modules/worklets/worklets.schemas.ts';
 import { loadScale, scalePassword, scaleSizes } from './scale-seed.ts';
 
 // Size S through the generator's own loader, on the engine under test: what `npm run seed:scale`
 // writes, and what the benchmark's users then see through the API.
-let t: TestApp<{}>;
+let t: TestApp<Record<never, never>>;
 beforeAll(async () => {
   t = await createTestApp({});
   await loadSizeS();
@@ -78,6 +81,31 @@ it('gives every worklet one active Primary and keeps its deactivated mentors wit
   expect(roles).toEqual({ primaries: worklets, without_one_primary: 0, inactive: worklets / 10, inactive_unrecorded: 0 });
 });
 
+it('stores JSON that the API schemas take exactly as it is: no field missing, extra or changed, at any depth', async () => {
+  const stored = {
+    'worklets.as_json': { schema: workletSchema, rows: await rowsOf<{ json: string }>(t.db, sql`select as_json as json from worklets`) },
+    'job_readiness_expert_sessions.student_json': {
+      // The progress is the student's own, added as the list is read (decision 030).
+      schema: studentSessionSchema.omit({ progress: true }),
+      rows: await rowsOf<{ json: string }>(t.db, sql`select student_json as json from job_readiness_expert_sessions`),
+    },
+    'products.summary': {
+      schema: productSummary,
+      rows: await rowsOf<{ json: string }>(t.db, sql`select summary::text as json from products`),
+    },
+  };
+  for (const [column, { schema, rows }] of Object.entries(stored)) {
+    expect(rows.length, column).toBeGreaterThan(0);
+    for (const { json } of rows) {
+      const written = JSON.parse(json) as unknown;
+      // What the serializer checks outside production: parsing drops unknown fields and would change a value it transforms.
+      const parsed = schema.safeParse(written);
+      expect(parsed.error, `${column}: ${json}`).toBeUndefined();
+      expect(parsed.data, `${column}: ${json}`).toStrictEqual(written);
+    }
+  }
+});
+
 /** Signs in a generated user with the generator's password; headers carrying their bearer token. */
 async function signIn(email: string) {
   const response = await t.app.inject({ method: 'POST', url: '/api/auth/sign-in/email', payload: { email, password: scalePassword } });
@@ -86,7 +114,11 @@ async function signIn(email: string) {
 }
 
 it('lets a generated student sign in and see their sessions with the progress generated for them', async () => {
-  const response = await t.app.inject({ method: 'GET', url: '/api/app/job-readiness/expert-sessions?limit=100', headers: await signIn('student1@scale.test') });
+  const response = await t.app.inject({
+    method: 'GET',
+    url: '/api/app/job-readiness/expert-sessions?limit=100',
+    headers: await signIn('student1@scale.test'),
+  });
   expect(response.statusCode).toBe(200);
   const { sessions, overall_progress } = response.json() as {
     sessions: { id: string; progress: { completion_percentage: number; is_completed: boolean } }[];
@@ -105,12 +137,18 @@ it('lets a generated student sign in and see their sessions with the progress ge
   }
   // What they do not see of their progress is on sessions since deactivated or deleted.
   const listed = new Set(sessions.map((session) => session.id));
-  const hidden = await rowsOf<{ id: string }>(t.db, sql`select id from job_readiness_expert_sessions where not is_active or deleted_at is not null`);
+  const hidden = await rowsOf<{ id: string }>(
+    t.db,
+    sql`select id from job_readiness_expert_sessions where not is_active or deleted_at is not null`,
+  );
   const hiddenIds = new Set(hidden.map((row) => row.id));
   expect(generated.filter((row) => !listed.has(row.id) && !hiddenIds.has(row.id))).toEqual([]);
   expect(generated.filter((row) => listed.has(row.id)).length).toBeGreaterThan(0);
   expect(overall_progress).toEqual(
-    expect.objectContaining({ completed_sessions_count: generated.filter((row) => row.is_completed && listed.has(row.id)).length, total_sessions: sessions.length }),
+    expect.objectContaining({
+      completed_sessions_count: generated.filter((row) => row.is_completed && listed.has(row.id)).length,
+      total_sessions: sessions.length,
+    }),
   );
 });
 
@@ -120,8 +158,18 @@ it('leaves completion statistics equal to a count of the progress rows (its trig
   const headers = await signIn('admin@scale.test');
   const response = await t.app.inject({ method: 'GET', url: '/api/admin/job-readiness/expert-sessions?limit=100', headers });
   expect(response.statusCode).toBe(200);
-  const listed = (response.json().sessions as { id: string; completion_stats: { eligible_students: number; viewers: number; completed_students: number } }[])
-    .map(({ id, completion_stats: { eligible_students, viewers, completed_students } }) => ({ id, eligible_students, viewers, completed_students }))
+  const listed = (
+    response.json().sessions as {
+      id: string;
+      completion_stats: { eligible_students: number; viewers: number; completed_students: number };
+    }[]
+  )
+    .map(({ id, completion_stats: { eligible_students, viewers, completed_students } }) => ({
+      id,
+      eligible_students,
+      viewers,
+      completed_students,
+    }))
     .sort(byId);
   // The statistics' definition (decision 006), counted directly: students of the clients sold any of the session's products.
   const counted = await rowsOf<(typeof listed)[number]>(
@@ -138,7 +186,10 @@ it('leaves completion statistics equal to a count of the progress rows (its trig
         (select count(*)::int from job_readiness_expert_session_progress p join eligible
           on eligible.expert_session_id = p.expert_session_id and eligible.student_id = p.student_id
           where p.expert_session_id = e.id and p.is_completed) as completed_students
-      from job_readiness_expert_sessions e where e.id in (${sql.join(listed.map((session) => sql`${session.id}::uuid`), sql`, `)})
+      from job_readiness_expert_sessions e where e.id in (${sql.join(
+        listed.map((session) => sql`${session.id}::uuid`),
+        sql`, `,
+      )})
 `,
   );
   expect(listed.length).toBeGreaterThan(0);

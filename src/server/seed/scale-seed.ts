@@ -3,9 +3,36 @@ import type { Database } from '../db/database.ts';
 
 /** Row counts of a generated tenant. L is a large programme team; XL five times that; S fits in tests. */
 export const scaleSizes = {
-  S: { clients: 10, studentsPerClient: 20, products: 12, sessions: 60, productsPerSession: 5, progressPerStudent: 10, mentors: 20, workletsPerClient: 10 },
-  L: { clients: 500, studentsPerClient: 100, products: 200, sessions: 2_000, productsPerSession: 5, progressPerStudent: 40, mentors: 1_000, workletsPerClient: 50 },
-  XL: { clients: 2_500, studentsPerClient: 100, products: 1_000, sessions: 10_000, productsPerSession: 5, progressPerStudent: 40, mentors: 5_000, workletsPerClient: 50 },
+  S: {
+    clients: 10,
+    studentsPerClient: 20,
+    products: 12,
+    sessions: 60,
+    productsPerSession: 5,
+    progressPerStudent: 10,
+    mentors: 20,
+    workletsPerClient: 10,
+  },
+  L: {
+    clients: 500,
+    studentsPerClient: 100,
+    products: 200,
+    sessions: 2_000,
+    productsPerSession: 5,
+    progressPerStudent: 40,
+    mentors: 1_000,
+    workletsPerClient: 50,
+  },
+  XL: {
+    clients: 2_500,
+    studentsPerClient: 100,
+    products: 1_000,
+    sessions: 10_000,
+    productsPerSession: 5,
+    progressPerStudent: 40,
+    mentors: 5_000,
+    workletsPerClient: 50,
+  },
 } as const;
 
 export type ScaleSize = keyof typeof scaleSizes;
@@ -57,24 +84,35 @@ function scaleSteps(size: ScaleSize, passwordHash: string): Step[] {
   const once = (name: string, statement: SQL): Step => ({ name, chunks: 1, run: async (db) => void (await db.execute(statement)) });
 
   return [
-    once('products', sql`
+    once(
+      'products',
+      sql`
       insert into products (id, name, description, type, created_at, updated_at)
       select ${idOf('product', 'i')}, 'Scale Programme ' || i, 'Generated programme ' || i, 'JOB_READINESS',
         timestamptz '2025-01-01' + i * interval '1 minute', now()
       from generate_series(1, ${n(s.products)}) as i
-      on conflict do nothing`),
-    once('clients', sql`
+      on conflict do nothing`,
+    ),
+    once(
+      'clients',
+      sql`
       insert into clients (id, name, is_active, created_at, updated_at)
       select ${idOf('client', 'i')}, 'Scale Client ' || lpad(i::text, 5, '0'), i % 50 <> 0, now(), now()
       from generate_series(1, ${n(s.clients)}) as i
-      on conflict do nothing`),
+      on conflict do nothing`,
+    ),
     // Each client buys three programmes; 7 and the product count are coprime, so every product is sold.
-    once('client products', sql`
+    once(
+      'client products',
+      sql`
       insert into client_product_assignments (client_id, product_id)
       select ${idOf('client', 'c')}, ${idOf('product', `((c * 7 + k * (${s.products} / 3)) % ${s.products}) + 1`)}
       from generate_series(1, ${n(s.clients)}) as c, generate_series(0, 2) as k
-      on conflict do nothing`),
-    once('staff and mentors', sql`
+      on conflict do nothing`,
+    ),
+    once(
+      'staff and mentors',
+      sql`
       insert into users (id, name, email, email_verified, role, created_at, updated_at)
       select ${idOf('user', "'admin'")}, 'Scale Admin', 'admin@scale.test', true, 'admin', now(), now()
       union all
@@ -82,7 +120,8 @@ function scaleSteps(size: ScaleSize, passwordHash: string): Step[] {
       union all
       select ${idOf('mentor', 'i')}, 'Mentor ' || i, 'mentor' || i || '@scale.test', true, 'mentor', now(), now()
       from generate_series(1, ${n(s.mentors)}) as i
-      on conflict do nothing`),
+      on conflict do nothing`,
+    ),
     {
       name: 'students',
       chunks: studentChunks,
@@ -95,12 +134,17 @@ function scaleSteps(size: ScaleSize, passwordHash: string): Step[] {
           on conflict do nothing`);
       },
     },
-    once('passwords', sql`
+    once(
+      'passwords',
+      sql`
       insert into auth_accounts (id, account_id, provider_id, user_id, password, created_at, updated_at)
       select ${uuidFrom(sql`'jr-scale:account:' || u.id::text`)}, u.id::text, 'credential', u.id, ${passwordHash}, now(), now()
       from users u where u.email like '%@scale.test'
-      on conflict (id) do update set password = excluded.password`),
-    once('expert sessions', sql`
+      on conflict (id) do update set password = excluded.password`,
+    ),
+    once(
+      'expert sessions',
+      sql`
       insert into job_readiness_expert_sessions
         (id, title, description, video_duration, video_size_bytes, video_media_type, is_active, deleted_at, created_by, created_at, updated_at)
       select ${idOf('session', 'i')}, 'Expert talk ' || i || ': ' || (array['Interviews', 'CVs', 'Networking', 'Negotiation', 'First weeks'])[1 + i % 5],
@@ -108,13 +152,17 @@ function scaleSteps(size: ScaleSize, passwordHash: string): Step[] {
         i % 20 <> 0, case when i % 97 = 0 then now() else null end, ${idOf('user', "'staff'")},
         timestamptz '2025-01-01' + i * interval '2 hours', now()
       from generate_series(1, ${n(s.sessions)}) as i
-      on conflict do nothing`),
-    once('session products', sql`
+      on conflict do nothing`,
+    ),
+    once(
+      'session products',
+      sql`
       insert into job_readiness_expert_session_products (expert_session_id, product_id, assigned_by)
       select ${idOf('session', 'e')}, ${idOf('product', `((e * 13 + k * (${s.products} / ${s.productsPerSession})) % ${s.products}) + 1`)},
         ${idOf('user', "'staff'")}
       from generate_series(1, ${n(s.sessions)}) as e, generate_series(0, ${n(s.productsPerSession - 1)}) as k
-      on conflict do nothing`),
+      on conflict do nothing`,
+    ),
     {
       // Each student has watched some of the sessions their client's products offer. The per-row
       // triggers (statistics, started sessions) are off while a chunk loads (they would double the
@@ -159,7 +207,9 @@ function scaleSteps(size: ScaleSize, passwordHash: string): Step[] {
       },
     },
     // A worklet runs on one of its client's products with four of the client's students.
-    once('worklets', sql`
+    once(
+      'worklets',
+      sql`
       insert into worklets (id, cert_id, title, description, status, start_date, end_date, product_id, created_at, updated_at)
       select ${idOf('worklet', 'w')}, 'SC' || lpad(w::text, 7, '0'), 'Project ' || w, 'A generated worklet.',
         (array['draft', 'ongoing', 'ongoing', 'completed', 'cancelled'])[1 + w % 5],
@@ -167,15 +217,21 @@ function scaleSteps(size: ScaleSize, passwordHash: string): Step[] {
         ${idOf('product', `(((w - 1) % ${s.clients} + 1) * 7 + (w % 3) * (${s.products} / 3)) % ${s.products} + 1`)},
         timestamptz '2025-01-01' + w * interval '1 minute', now()
       from generate_series(1, ${n(worklets)}) as w
-      on conflict do nothing`),
-    once('worklet students', sql`
+      on conflict do nothing`,
+    ),
+    once(
+      'worklet students',
+      sql`
       insert into worklet_students (worklet_id, student_id)
       select ${idOf('worklet', 'w')},
         ${idOf('student', `((w - 1) % ${s.clients}) + 1 + ${s.clients} * ((((w - 1) / ${s.clients}) * 4 + t) % ${s.studentsPerClient})`)}
       from generate_series(1, ${n(worklets)}) as w, generate_series(0, 3) as t
-      on conflict do nothing`),
+      on conflict do nothing`,
+    ),
     // One Primary each, plus a second mentor as Secondary or Collaborator; every tenth of those was deactivated.
-    once('mentor assignments', sql`
+    once(
+      'mentor assignments',
+      sql`
       insert into mentor_worklet_assignments
         (id, mentor_id, worklet_id, role_type, is_active, assigned_by, assigned_at, updated_at, deactivated_at, deactivated_by)
       select ${idOf('assignment', "w || '-' || slot")},
@@ -185,8 +241,11 @@ function scaleSteps(size: ScaleSize, passwordHash: string): Step[] {
         slot = 0 or w % 10 <> 0, ${idOf('user', "'staff'")}, timestamptz '2025-01-01' + w * interval '1 minute', now(),
         case when slot = 1 and w % 10 = 0 then now() end, case when slot = 1 and w % 10 = 0 then ${idOf('user', "'staff'")} end
       from generate_series(1, ${n(worklets)}) as w, generate_series(0, 1) as slot
-      on conflict do nothing`),
-    once('assignment history', sql`
+      on conflict do nothing`,
+    ),
+    once(
+      'assignment history',
+      sql`
       insert into mentor_assignment_history (id, assignment_id, worklet_id, mentor_id, action, to_role, from_role, actor_id, reason, created_at)
       select ${uuidFrom(sql`'jr-scale:history:' || a.id::text || ':assigned'`)}, a.id, a.worklet_id, a.mentor_id, 'assigned', a.role_type, null,
         a.assigned_by, null, a.assigned_at
@@ -195,7 +254,8 @@ function scaleSteps(size: ScaleSize, passwordHash: string): Step[] {
       select ${uuidFrom(sql`'jr-scale:history:' || a.id::text || ':deactivated'`)}, a.id, a.worklet_id, a.mentor_id, 'deactivated', null, a.role_type,
         a.deactivated_by, 'Generated', a.deactivated_at
       from mentor_worklet_assignments a join worklets w on w.id = a.worklet_id where w.cert_id like 'SC%' and not a.is_active
-      on conflict do nothing`),
+      on conflict do nothing`,
+    ),
     // As autovacuum leaves a table in use: planner statistics, and a visibility map so that index-only
     // scans need not visit the table (the server here runs with autovacuum off).
     once('vacuum', sql`vacuum (analyze)`),

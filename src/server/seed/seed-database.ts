@@ -34,7 +34,11 @@ export async function seedDatabase<Spec extends SeedSpec>(db: Database, hashPass
     for (const [key, client] of Object.entries(spec.clients ?? {})) {
       const clientId = await insertClient(tx, { name: client.name, isActive: client.isActive });
       ids.clients[key] = clientId;
-      await addClientProducts(tx, clientId, (client.products ?? []).map((product) => required(ids.products, product)));
+      await addClientProducts(
+        tx,
+        clientId,
+        (client.products ?? []).map((product) => required(ids.products, product)),
+      );
     }
     for (const [key, user] of Object.entries(spec.users ?? {})) {
       const clientId = user.client ? required(ids.clients, user.client) : null;

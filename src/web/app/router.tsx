@@ -6,9 +6,9 @@ import { ForgotPasswordPage, ResetPasswordPage } from '../features/auth/componen
 import { SignInPage } from '../features/auth/components/sign-in-page.tsx';
 import { ClientsPage } from '../features/clients/components/clients-page.tsx';
 import { ExpertSessionsPage } from '../features/expert-sessions/components/expert-sessions-page.tsx';
-import { LearnerHome } from '../features/learner/components/learner-home.tsx';
-import { LearnerProgrammePage, LearnerSessionsPage } from '../features/learner-sessions/components/learner-sessions-page.tsx';
-import { SessionPlayerPage } from '../features/learner-sessions/components/session-player-page.tsx';
+import { StudentHome } from '../features/student/components/student-home.tsx';
+import { SessionPlayerPage } from '../features/student-sessions/components/session-player-page.tsx';
+import { StudentProgrammePage, StudentSessionsPage } from '../features/student-sessions/components/student-sessions-page.tsx';
 import { MentorHome } from '../features/mentor/components/mentor-home.tsx';
 import { PasswordChangeRequiredPage } from '../features/profile/components/password-change-required-page.tsx';
 import { ProfilePage } from '../features/profile/components/profile-page.tsx';
@@ -25,7 +25,9 @@ import { AppLayout } from './layout/app-layout.tsx';
 import { NotFoundPage } from './not-found-page.tsx';
 
 // The report brings the charts library: loaded when the report is first opened, not with the app.
-const ProgrammeReportPage = lazy(() => import('../features/progress-insight/components/programme-report-page.tsx').then((module) => ({ default: module.ProgrammeReportPage })));
+const ProgrammeReportPage = lazy(() =>
+  import('../features/progress-insight/components/programme-report-page.tsx').then((module) => ({ default: module.ProgrammeReportPage })),
+);
 
 /**
  * Renders `children(user)` for a signed-in user; otherwise the loader, the error or the sign-in page,
@@ -60,7 +62,9 @@ function WithUser({ children }: { children: (user: Me) => React.ReactNode }) {
 function AreaRoute({ area }: { area: Area }) {
   return (
     <WithUser>
-      {(user) => (areaOf(user.role) === area ? <AppLayout area={area} user={user} /> : <Navigate to={areaHome[areaOf(user.role)]} replace />)}
+      {(user) =>
+        areaOf(user.role) === area ? <AppLayout area={area} user={user} /> : <Navigate to={areaHome[areaOf(user.role)]} replace />
+      }
     </WithUser>
   );
 }
@@ -111,7 +115,28 @@ export const router = createBrowserRouter([
       { path: '*', element: <NotFoundPage /> },
     ],
   },
-  { path: '/learn', element: <AreaRoute area="learner" />, children: [{ index: true, element: <LearnerHome /> }, { path: 'expert-sessions', element: <LearnerSessionsPage /> }, { path: 'expert-sessions/:id', element: <SessionPlayerPage /> }, { path: 'programmes/:productId', element: <LearnerProgrammePage /> }, { path: 'worklets', element: <StudentWorkletsPage /> }, { path: '*', element: <NotFoundPage /> }] },
-  { path: '/mentor', element: <AreaRoute area="mentor" />, children: [{ index: true, element: <MentorHome /> }, { path: 'worklets', element: <MentorWorkletsPage /> }, { path: 'worklets/:id/progress', element: <WorkletProgressPage area="mentor" /> }, { path: 'programmes/:productId', element: <MentorProgrammePage /> }, { path: '*', element: <NotFoundPage /> }] },
+  {
+    path: '/learn',
+    element: <AreaRoute area="student" />,
+    children: [
+      { index: true, element: <StudentHome /> },
+      { path: 'expert-sessions', element: <StudentSessionsPage /> },
+      { path: 'expert-sessions/:id', element: <SessionPlayerPage /> },
+      { path: 'programmes/:productId', element: <StudentProgrammePage /> },
+      { path: 'worklets', element: <StudentWorkletsPage /> },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+  {
+    path: '/mentor',
+    element: <AreaRoute area="mentor" />,
+    children: [
+      { index: true, element: <MentorHome /> },
+      { path: 'worklets', element: <MentorWorkletsPage /> },
+      { path: 'worklets/:id/progress', element: <WorkletProgressPage area="mentor" /> },
+      { path: 'programmes/:productId', element: <MentorProgrammePage /> },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
   { path: '*', element: <NotFoundPage /> },
 ]);

@@ -27,7 +27,12 @@ export function ConfirmDialog(props: {
           <Button variant="default" onClick={props.onClose} data-autofocus={props.danger || undefined}>
             Cancel
           </Button>
-          <Button color={props.danger ? 'red' : undefined} loading={props.pending} onClick={props.onConfirm} data-autofocus={!props.danger || undefined}>
+          <Button
+            color={props.danger ? 'red' : undefined}
+            loading={props.pending}
+            onClick={props.onConfirm}
+            data-autofocus={!props.danger || undefined}
+          >
             {props.confirmLabel}
           </Button>
         </Group>

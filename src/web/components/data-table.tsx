@@ -35,7 +35,11 @@ export function DataTable<Row>(props: {
           <Paper key={rowKey(row)} withBorder radius="md" p="md" role="listitem">
             <Group justify="space-between" align="flex-start" wrap="nowrap" gap="xs">
               <div style={{ minWidth: 0 }}>{title.cell(row)}</div>
-              {actions && <Group gap={4} wrap="nowrap">{actions(row)}</Group>}
+              {actions && (
+                <Group gap={4} wrap="nowrap">
+                  {actions(row)}
+                </Group>
+              )}
             </Group>
             <Divider my="sm" />
             <SimpleGrid cols={2} spacing="sm" verticalSpacing={10}>

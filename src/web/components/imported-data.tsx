@@ -26,6 +26,7 @@ export function ImportedData({ table, id }: { table: 'users' | 'worklets' | 'job
   const imported = record.data;
   if (!imported?.sources.length) return null;
   const from = imported.sources[0]!;
+  const sourceRows = imported.sources.map((source) => `${source.source_table} ${source.source_id}`).join(', ');
   const kept = { ...imported.legacy, ...(imported.team?.length ? { team: imported.team } : {}) };
   return (
     <Accordion variant="contained">
@@ -33,8 +34,7 @@ export function ImportedData({ table, id }: { table: 'users' | 'worklets' | 'job
         <Accordion.Control>Imported data</Accordion.Control>
         <Accordion.Panel>
           <Text size="sm" c="dimmed" mb="xs">
-            From {sourceName[from.source]}, {imported.sources.map((source) => `${source.source_table} ${source.source_id}`).join(', ')}; imported{' '}
-            {new Date(from.imported_at).toLocaleString()}.
+            From {sourceName[from.source]}, {sourceRows}; imported {new Date(from.imported_at).toLocaleString()}.
           </Text>
           <Code block style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
             {JSON.stringify(kept, null, 2)}

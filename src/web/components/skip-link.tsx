@@ -1,7 +1,14 @@
 import { Anchor } from '@mantine/core';
 import { type CSSProperties, useState } from 'react';
 
-const hidden: CSSProperties = { position: 'absolute', width: 1, height: 1, overflow: 'hidden', clipPath: 'inset(50%)', whiteSpace: 'nowrap' };
+const hidden: CSSProperties = {
+  position: 'absolute',
+  width: 1,
+  height: 1,
+  overflow: 'hidden',
+  clipPath: 'inset(50%)',
+  whiteSpace: 'nowrap',
+};
 const shown: CSSProperties = {
   position: 'fixed',
   top: 8,

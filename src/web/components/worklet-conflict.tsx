@@ -21,7 +21,12 @@ export function conflictOf(error: unknown, codes: string[]) {
   return Array.isArray(worklets) ? { code: error.code, worklets } : null;
 }
 
-const statusLabel: Record<ConflictWorklet['status'], string> = { draft: 'Draft', ongoing: 'Ongoing', completed: 'Completed', cancelled: 'Cancelled' };
+const statusLabel: Record<ConflictWorklet['status'], string> = {
+  draft: 'Draft',
+  ongoing: 'Ongoing',
+  completed: 'Completed',
+  cancelled: 'Cancelled',
+};
 
 /**
  * What a change would take people out of, asked before it is made: the worklets by cert code,

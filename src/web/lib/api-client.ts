@@ -20,7 +20,10 @@ type ErrorBody = { error?: { code?: string; message?: string; details?: unknown 
 export type Query = Record<string, string | number | boolean | null | undefined>;
 
 /** Same-origin JSON fetch: the session cookie goes along, and the browser's Origin satisfies the CSRF check. */
-export async function api<T>(path: string, options: { method?: string; body?: unknown; query?: Query; contentType?: string } = {}): Promise<T> {
+export async function api<T>(
+  path: string,
+  options: { method?: string; body?: unknown; query?: Query; contentType?: string } = {},
+): Promise<T> {
   const { method = 'GET', body, query, contentType } = options;
   let response: Response;
   try {
@@ -85,5 +88,4 @@ function humanise(message: string): string {
   return message;
 }
 
-export const errorMessage = (error: unknown) =>
-  error instanceof Error ? error.message : 'Something went wrong. Please try again.';
+export const errorMessage = (error: unknown) => (error instanceof Error ? error.message : 'Something went wrong. Please try again.');

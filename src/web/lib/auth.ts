@@ -1,29 +1,19 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError } from './api-client.ts';
+import type { ResponseOf, Schema } from './api-shapes.ts';
 
-export type Role = 'admin' | 'staff' | 'mentor' | 'student';
-export type ProductType = 'JOB_READINESS' | 'COURSE' | 'ASSESSMENT';
-
-export type Me = {
-  id: string;
-  name: string;
-  email: string;
-  role: Role;
-  client: { id: string; name: string } | null;
-  products: Array<{ id: string; name: string; type: ProductType; description: string | null }>;
-  /** Set when the user must choose a new password before anything else. */
-  password_change_reason: PasswordChangeReason | null;
-};
-
-export type PasswordChangeReason = 'weak' | 'set_by_admin';
+/** The signed-in user; `password_change_reason` is set when they must choose a new password before anything else. */
+export type Me = Schema<'Me'>;
+export type Role = Me['role'];
+export type ProductType = Schema<'Product'>['type'];
+export type PasswordChangeReason = NonNullable<Me['password_change_reason']>;
 
 /** Each role works in one area of the app. */
-export type Area = 'admin' | 'learner' | 'mentor';
+export type Area = 'admin' | 'student' | 'mentor';
 
-export const areaOf = (role: Role): Area =>
-  role === 'admin' || role === 'staff' ? 'admin' : role === 'mentor' ? 'mentor' : 'learner';
+export const areaOf = (role: Role): Area => (role === 'admin' || role === 'staff' ? 'admin' : role === 'mentor' ? 'mentor' : 'student');
 
-export const areaHome: Record<Area, string> = { admin: '/admin/clients', learner: '/learn', mentor: '/mentor' };
+export const areaHome: Record<Area, string> = { admin: '/admin/clients', student: '/learn', mentor: '/mentor' };
 
 export const meQueryKey = ['me'] as const;
 
@@ -34,7 +24,7 @@ export function useMe() {
 
 async function fetchMe(): Promise<Me | null> {
   try {
-    return (await api<{ user: Me }>('/api/me')).user;
+    return (await api<ResponseOf<'/api/me', 'get'>>('/api/me')).user;
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return null;
     throw error;
@@ -44,8 +34,7 @@ async function fetchMe(): Promise<Me | null> {
 export function useSignIn() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (credentials: { email: string; password: string }) =>
-      api('/api/auth/sign-in/email', { method: 'POST', body: credentials }),
+    mutationFn: (credentials: { email: string; password: string }) => api('/api/auth/sign-in/email', { method: 'POST', body: credentials }),
     onSuccess: async () => {
       queryClient.removeQueries();
       await queryClient.fetchQuery({ queryKey: meQueryKey, queryFn: fetchMe });

@@ -10,5 +10,4 @@ export const productTypeLabel: Record<ProductType, string> = {
   ASSESSMENT: 'Assessment',
 };
 
-export const formatDate = (iso: string) =>
-  new Date(iso).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+export const formatDate = (iso: string) => new Date(iso).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });

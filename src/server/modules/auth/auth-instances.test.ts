@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, testPassword, type TestApp } from '../../../../test/support/test-app.ts';
 import { rowsOf, testEngine } from '../../../../test/support/test-database.ts';
-import type { AppInstance } from '../../app.ts';
+import type { AppInstance } from '../../http/app-instance.ts';
 import { countStatements } from '../../db/database.ts';
 import { listenerApplicationName } from '../../db/notifications.ts';
 import { deleteEndedSignInWindows } from './auth.repository.ts';
@@ -94,7 +94,10 @@ describe('the sign-in throttle, shared by every instance', () => {
     expect((await signIn(a, 'returner@test.dev', testPassword, '192.0.2.3')).statusCode).toBe(429);
     await t.db.execute(sql`update sign_in_attempts set window_ends_at = now() - interval '1 second' where key = 'email:returner@test.dev'`);
     expect(await deleteEndedSignInWindows(t.db)).toBe(1);
-    const keys = await rowsOf<{ key: string }>(t.db, sql`select key from sign_in_attempts where key like '%192.0.2.3' or key like '%returner%'`);
+    const keys = await rowsOf<{ key: string }>(
+      t.db,
+      sql`select key from sign_in_attempts where key like '%192.0.2.3' or key like '%returner%'`,
+    );
     expect(keys).toEqual([{ key: 'address:192.0.2.3' }]);
     expect((await signIn(a, 'returner@test.dev', testPassword, '192.0.2.3')).statusCode).toBe(200);
   });
@@ -128,7 +131,9 @@ describe('the sign-in throttle, shared by every instance', () => {
     // Anyone else's header is ignored: 10.0.0.2 has no failures of its own.
     expect((await from('10.0.0.2', '198.51.100.7')).statusCode).toBe(401);
     const oneHop = await t.startInstance({ TRUST_PROXY: '1' });
-    const viaOneHop = await signIn(oneHop, 'someone@test.dev', 'wrong-password', '10.0.0.3', { 'x-forwarded-for': '1.2.3.4, 198.51.100.7' });
+    const viaOneHop = await signIn(oneHop, 'someone@test.dev', 'wrong-password', '10.0.0.3', {
+      'x-forwarded-for': '1.2.3.4, 198.51.100.7',
+    });
     expect(viaOneHop.statusCode).toBe(429);
   });
 });
@@ -138,7 +143,12 @@ describe('revocation through one instance, on every instance within a second', (
   it('refuses on B a user disabled through A', async () => {
     const leaver = await bearer(a, 'leaver@test.dev');
     await expectKeptBy(b, leaver);
-    const disable = await t.request({ method: 'PATCH', url: `/api/admin/users/${t.ids.users.leaver}`, as: 'admin', payload: { disabled: true } });
+    const disable = await t.request({
+      method: 'PATCH',
+      url: `/api/admin/users/${t.ids.users.leaver}`,
+      as: 'admin',
+      payload: { disabled: true },
+    });
     expect(disable.statusCode).toBe(200);
     await refusedWithinASecond(b, '/api/me', leaver);
   });
@@ -205,14 +215,16 @@ describe('revocation through one instance, on every instance within a second', (
       const [min, median, max] = [0, 10, 19].map((index) => [...values].sort((x, y) => x - y)[index]!.toFixed(1));
       return `min ${min} / median ${median} / max ${max} ms`;
     };
-    console.info(`[${testEngine}] B refused, after the statement was sent: ${summary(sinceSent)}; after it returned: ${summary(sinceCommitted)}`);
+    console.info(
+      `[${testEngine}] B refused, after the statement was sent: ${summary(sinceSent)}; after it returned: ${summary(sinceCommitted)}`,
+    );
     expect(Math.max(...sinceSent)).toBeLessThan(1_000);
   });
 });
 
 // PGlite has no connection for PostgreSQL to terminate: the listener is in-process there.
 if (testEngine === 'postgres') {
-    describe('the connection that hears changes, terminated by PostgreSQL', () => {
+  describe('the connection that hears changes, terminated by PostgreSQL', () => {
     const listeners = () =>
       rowsOf<{ pid: number; started: number }>(
         t.db,

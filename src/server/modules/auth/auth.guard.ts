@@ -32,7 +32,14 @@ export function createActorResolver(db: Database, secret: string, sessions: Sess
     const separator = signedValue.lastIndexOf('.');
     if (separator <= 0) return undefined;
     const token = signedValue.slice(0, separator);
-    const given = Buffer.from(signedValue.slice(separator + 1).replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, ''), 'base64');
+    const given = Buffer.from(
+      signedValue
+        .slice(separator + 1)
+        .replace(/-/g, '+')
+        .replace(/_/g, '/')
+        .replace(/=+$/, ''),
+      'base64',
+    );
     const expected = crypto.createHmac('sha256', key).update(token).digest();
     return given.length === expected.length && crypto.timingSafeEqual(given, expected) ? token : undefined;
   }
@@ -90,7 +97,7 @@ function percentDecoded(value: string): string | undefined {
   }
 }
 
-export const passwordChangeRequired = defineError(
+const passwordChangeRequired = defineError(
   'auth.password_change_required',
   403,
   'Choose a new password before continuing (POST /api/me/password).',

@@ -44,7 +44,11 @@ export async function countSignInAttempt(db: Database, keys: string[], windowSec
     .insert(signInAttempts)
     .values(
       // Milliseconds, as JavaScript's Date holds them: the window is named by its end when an attempt is given back.
-      keys.map((key) => ({ key, attempts: 1, windowEndsAt: sql`date_trunc('milliseconds', now()) + make_interval(secs => ${windowSeconds})` })),
+      keys.map((key) => ({
+        key,
+        attempts: 1,
+        windowEndsAt: sql`date_trunc('milliseconds', now()) + make_interval(secs => ${windowSeconds})`,
+      })),
     )
     .onConflictDoUpdate({
       target: signInAttempts.key,

@@ -26,10 +26,17 @@ export function registerAuthRoutes(app: FastifyInstance, { auth, throttle, resol
     schema: { hide: true },
     async handler(request, reply) {
       const tooDeep = fieldNestedTooDeeply(request.body);
-      if (tooDeep) return sendError(reply, commonErrors.validation({ fields: [{ path: tooDeep, message: `Must not be nested more than ${maxDepth} levels deep` }] }));
+      if (tooDeep)
+        return sendError(
+          reply,
+          commonErrors.validation({ fields: [{ path: tooDeep, message: `Must not be nested more than ${maxDepth} levels deep` }] }),
+        );
       const refused = fieldsWithControlCharacters(request.body);
       if (refused.length) {
-        return sendError(reply, commonErrors.validation({ fields: refused.map((path) => ({ path, message: 'Must not contain control characters' })) }));
+        return sendError(
+          reply,
+          commonErrors.validation({ fields: refused.map((path) => ({ path, message: 'Must not contain control characters' })) }),
+        );
       }
       const isSignIn = request.method === 'POST' && request.url.split('?')[0] === '/api/auth/sign-in/email';
       const email = isSignIn ? String((request.body as { email?: unknown } | undefined)?.email ?? '') : '';
@@ -37,10 +44,7 @@ export function registerAuthRoutes(app: FastifyInstance, { auth, throttle, resol
       if (attempt && attempt.retryAfterSeconds > 0) {
         const wait = attempt.retryAfterSeconds;
         reply.header('retry-after', String(wait));
-        return sendError(
-          reply,
-          new AppError('auth.too_many_attempts', 429, `Too many failed sign-ins. Try again in ${wait} seconds.`),
-        );
+        return sendError(reply, new AppError('auth.too_many_attempts', 429, `Too many failed sign-ins. Try again in ${wait} seconds.`));
       }
       const caller = request.method === 'POST' && !isSignIn ? await resolveActor(request) : null;
       const response = await auth.handler(toFetchRequest(request)).catch(async (error: unknown) => {
@@ -68,7 +72,8 @@ function fieldNestedTooDeeply(body: unknown): string | undefined {
     const { value, path, depth } = next;
     if (!value || typeof value !== 'object') continue;
     if (depth >= maxDepth) return path;
-    for (const [key, item] of Object.entries(value)) pending.push({ value: item, path: depth === 0 ? `body.${key}` : path, depth: depth + 1 });
+    for (const [key, item] of Object.entries(value))
+      pending.push({ value: item, path: depth === 0 ? `body.${key}` : path, depth: depth + 1 });
   }
   return undefined;
 }

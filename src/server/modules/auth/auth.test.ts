@@ -191,7 +191,9 @@ describe('a session changed behind the server’s back (SQL by hand)', () => {
   it('is refused at once when deleted: PostgreSQL announces it to every process', async () => {
     const headers = await t.signIn('student');
     await t.db.execute(sql`delete from auth_sessions where user_id = ${t.ids.users.student}`);
-    await expect.poll(async () => (await t.app.inject({ method: 'GET', url: '/api/me', headers })).statusCode, { timeout: 1_000 }).toBe(401);
+    await expect
+      .poll(async () => (await t.app.inject({ method: 'GET', url: '/api/me', headers })).statusCode, { timeout: 1_000 })
+      .toBe(401);
   });
 
   it('is honoured once the cached copy is a second old when nothing announces the change (an expiry moved by hand)', async () => {
@@ -260,10 +262,18 @@ describe('HTTP conventions', () => {
     const renamed = await t.app.inject({ method: 'POST', url: '/api/auth/update-user', headers, payload: { name: 'Shifter\u0000' } });
     const revoked = await t.app.inject({ method: 'POST', url: '/api/auth/revoke-session', headers, payload: { token: 'a\u0000b' } });
     const signedIn = await signIn('shifter@test.dev\u0000', testPassword);
-    for (const [response, path] of [[renamed, 'body.name'], [revoked, 'body.token'], [signedIn, 'body.email']] as const) {
+    for (const [response, path] of [
+      [renamed, 'body.name'],
+      [revoked, 'body.token'],
+      [signedIn, 'body.email'],
+    ] as const) {
       expect([response.statusCode, response.json().error]).toEqual([
         400,
-        { code: 'validation.failed', message: expect.any(String), details: { fields: [{ path, message: 'Must not contain control characters' }] } },
+        {
+          code: 'validation.failed',
+          message: expect.any(String),
+          details: { fields: [{ path, message: 'Must not contain control characters' }] },
+        },
       ]);
     }
     const { rows } = (await t.db.execute(sql`select name from users where email = 'shifter@test.dev'`)) as unknown as { rows: unknown[] };

@@ -27,7 +27,7 @@ export type AuthOptions = {
 };
 
 export const sessionCookieBaseName = 'session_token';
-export const sessionLifetimeSeconds = 60 * 60 * 24 * 7;
+const sessionLifetimeSeconds = 60 * 60 * 24 * 7;
 
 /**
  * better-auth owns passwords and sessions; roles, clients and disabling are ours. Its handler keeps

@@ -4,7 +4,7 @@ import type { Actor } from './auth.guard.ts';
 import type { SessionCache } from './session-cache.ts';
 
 /** Where PostgreSQL's triggers announce, on commit, each user whose cached sessions must go (migration 0019). */
-export const userChangedChannel = 'auth_user_changed';
+const userChangedChannel = 'auth_user_changed';
 
 /**
  * Evicts announced users from this process's session cache (decision 023). The cache is trusted only

@@ -24,7 +24,11 @@ export function createSignInThrottle(db: Database, limits: SignInLimits) {
       const counted = await countSignInAttempt(db, keys, limits.windowSeconds);
       const limitOf = (key: string) => (key === keys[0] ? limits.maxPerEmail : limits.maxPerAddress);
       const overLimit = counted.filter((row) => row.attempts > limitOf(row.key));
-      const giveBack = (...given: string[]) => uncountSignInAttempt(db, counted.filter((row) => given.includes(row.key)));
+      const giveBack = (...given: string[]) =>
+        uncountSignInAttempt(
+          db,
+          counted.filter((row) => given.includes(row.key)),
+        );
       if (overLimit.length > 0) {
         await giveBack(...keys);
         return { retryAfterSeconds: Math.max(1, ...overLimit.map((row) => row.secondsLeft)), settle: async () => {} };

@@ -25,9 +25,19 @@ beforeAll(async () => {
   const { interview, career, digital } = t.ids.products;
   shared = await createSession(t, { title: 'Shared talk', productIds: [interview, digital] });
   careerOnly = await createSession(t, { title: 'Career talk', productIds: [career] });
-  const created = await t.request({ method: 'POST', url: '/api/worklets', as: 'staff', payload: { cert_id: '25NWD09WT', title: 'Team project', product_id: interview } });
+  const created = await t.request({
+    method: 'POST',
+    url: '/api/worklets',
+    as: 'staff',
+    payload: { cert_id: '25NWD09WT', title: 'Team project', product_id: interview },
+  });
   worklet = created.json().worklet.id;
-  const team = await t.request({ method: 'PUT', url: `/api/worklets/${worklet}/students`, as: 'staff', payload: { student_ids: [t.ids.users.student, t.ids.users.classmate] } });
+  const team = await t.request({
+    method: 'PUT',
+    url: `/api/worklets/${worklet}/students`,
+    as: 'staff',
+    payload: { student_ids: [t.ids.users.student, t.ids.users.classmate] },
+  });
   expect(team.statusCode).toBe(200);
   await watch('student', shared, 1);
   await watch('classmate', shared, sampleMp4Seconds);
@@ -39,12 +49,22 @@ afterAll(() => t.close());
 type Student = 'student' | 'classmate' | 'outsider';
 
 async function watch(as: Student, session: AdminSession, seconds: number) {
-  const response = await t.request({ method: 'POST', url: `${studentUrl}/${session.id}/watch-progress`, as, payload: { watch_time_seconds: seconds } });
+  const response = await t.request({
+    method: 'POST',
+    url: `${studentUrl}/${session.id}/watch-progress`,
+    as,
+    payload: { watch_time_seconds: seconds },
+  });
   expect(response.statusCode).toBe(200);
 }
 
 const setActive = async (clientId: string, isActive: boolean) => {
-  const response = await t.request({ method: 'PATCH', url: `/api/admin/clients/${clientId}`, as: 'admin', payload: { is_active: isActive } });
+  const response = await t.request({
+    method: 'PATCH',
+    url: `/api/admin/clients/${clientId}`,
+    as: 'admin',
+    payload: { is_active: isActive },
+  });
   expect(response.statusCode).toBe(200);
 };
 
@@ -159,7 +179,8 @@ describe("a client's students while it is deactivated", () => {
     expect(await progressRows()).toEqual(before.progress);
     const team = (await t.request({ method: 'GET', url: `/api/worklets/${worklet}`, as: 'admin' })).json().worklet.students;
     expect(team.map((student: { name: string }) => student.name)).toEqual(['Classmate', 'Student']);
-    const candidates = (await t.request({ method: 'GET', url: `/api/worklets/${worklet}/student-candidates`, as: 'staff' })).json().students;
+    const candidates = (await t.request({ method: 'GET', url: `/api/worklets/${worklet}/student-candidates`, as: 'staff' })).json()
+      .students;
     expect(candidates).toEqual([]);
 
     expect(await expectStatisticsAsSeen()).toEqual({ 'Shared talk': [1, 1, 0], 'Career talk': [0, 0, 0] });
@@ -178,12 +199,22 @@ describe("a client's students while it is deactivated", () => {
     expect(await expectStatisticsAsSeen()).toEqual({ 'Shared talk': [1, 1, 0], 'Career talk': [0, 0, 0] });
 
     // The outsider has watched the shared talk: moved into the inactive client, they stop counting.
-    const moved = await t.request({ method: 'PATCH', url: `/api/admin/users/${t.ids.users.outsider}`, as: 'admin', payload: { client_id: northwind } });
+    const moved = await t.request({
+      method: 'PATCH',
+      url: `/api/admin/users/${t.ids.users.outsider}`,
+      as: 'admin',
+      payload: { client_id: northwind },
+    });
     expect(moved.statusCode).toBe(200);
     expect(await expectStatisticsAsSeen()).toEqual({ 'Shared talk': [0, 0, 0], 'Career talk': [0, 0, 0] });
     expect(await expectReachedAsCounted()).toBe(0);
     const products = [t.ids.products.interview, t.ids.products.career, t.ids.products.digital];
-    const changed = await t.request({ method: 'PUT', url: `/api/admin/clients/${northwind}/products`, as: 'admin', payload: { product_ids: products } });
+    const changed = await t.request({
+      method: 'PUT',
+      url: `/api/admin/clients/${northwind}/products`,
+      as: 'admin',
+      payload: { product_ids: products },
+    });
     expect(changed.statusCode).toBe(200);
     expect(await expectStatisticsAsSeen()).toEqual({ 'Shared talk': [0, 0, 0], 'Career talk': [0, 0, 0] });
   });
@@ -200,7 +231,12 @@ describe("a client's students while it is deactivated", () => {
     // Northwind now has every product: the student, classmate, late joiner and outsider all count.
     expect(await expectStatisticsAsSeen()).toEqual({ 'Shared talk': [4, 3, 1], 'Career talk': [4, 1, 0] });
     expect(await expectReachedAsCounted()).toBe(3);
-    const saved = await t.request({ method: 'POST', url: `${studentUrl}/${shared.id}/watch-progress`, as: 'student', payload: { watch_time_seconds: 3 } });
+    const saved = await t.request({
+      method: 'POST',
+      url: `${studentUrl}/${shared.id}/watch-progress`,
+      as: 'student',
+      payload: { watch_time_seconds: 3 },
+    });
     expect(saved.statusCode).toBe(200);
     expect(saved.json().progress).toMatchObject({ watch_time_seconds: 3 });
   });

@@ -11,7 +11,7 @@ export const clientHasStudents = defineError(
 export const productsInUse = defineError(
   'clients.products_in_use',
   409,
-  "This client's students are on worklets of the products you are removing (listed in details.worklets). Send \"leave_worklets\": true to remove the products and take those students off those teams.",
+  'This client\'s students are on worklets of the products you are removing (listed in details.worklets). Send "leave_worklets": true to remove the products and take those students off those teams.',
 );
 
 /** What this module's constraints mean to a caller, for the one error handler (decision 024). */

@@ -40,9 +40,7 @@ export async function listClients(db: Database, { limit, cursor, search }: { lim
     .where(
       and(
         search ? ilike(clients.name, `%${escapeLike(search)}%`) : undefined,
-        cursor
-          ? or(gt(clients.name, cursor.sortValue), and(eq(clients.name, cursor.sortValue), gt(clients.id, cursor.id)))
-          : undefined,
+        cursor ? or(gt(clients.name, cursor.sortValue), and(eq(clients.name, cursor.sortValue), gt(clients.id, cursor.id))) : undefined,
       ),
     )
     .orderBy(asc(clients.name), asc(clients.id))

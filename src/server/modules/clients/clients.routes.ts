@@ -1,15 +1,9 @@
 import { z } from 'zod';
-import type { AppInstance } from '../../app.ts';
+import type { AppInstance } from '../../http/app-instance.ts';
+import { pagedResponse } from '../../http/paging.ts';
 import { errorResponses, idParams } from '../../http/schemas.ts';
 import { actorOf, allow } from '../auth/auth.guard.ts';
-import {
-  clientListQuery,
-  clientProductsBody,
-  clientSchema,
-  createClientBody,
-  presentClient,
-  updateClientBody,
-} from './clients.schemas.ts';
+import { clientListQuery, clientProductsBody, clientSchema, createClientBody, presentClient, updateClientBody } from './clients.schemas.ts';
 import * as usecases from './clients.usecases.ts';
 
 const tags = ['Clients'];
@@ -26,7 +20,7 @@ export function registerClientRoutes(app: AppInstance) {
         tags,
         summary: 'List clients by name, with their products',
         querystring: clientListQuery,
-        response: { 200: z.object({ clients: z.array(clientSchema), next_cursor: z.string().nullable() }), ...errorResponses },
+        response: { 200: pagedResponse('clients', clientSchema), ...errorResponses },
       },
     },
     async (request) => {

@@ -30,11 +30,14 @@ export const updateClientBody = z
 
 export const clientProductsBody = z.object({
   product_ids: idSet,
-  leave_worklets: z.boolean().optional().meta({
-    description:
-      "When the client's students are on worklets of a product being removed: take them off those teams, with a " +
-      'timeline entry each. Without it such a change answers 409 `clients.products_in_use` with the worklets.',
-  }),
+  leave_worklets: z
+    .boolean()
+    .optional()
+    .meta({
+      description:
+        "When the client's students are on worklets of a product being removed: take them off those teams, with a " +
+        'timeline entry each. Without it such a change answers 409 `clients.products_in_use` with the worklets.',
+    }),
 });
 
 export function presentClient(client: ClientWithProducts) {

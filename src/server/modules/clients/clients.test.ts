@@ -44,9 +44,7 @@ describe('clients API', () => {
   it('pages with a cursor', async () => {
     const first = (await t.request({ method: 'GET', url: '/api/admin/clients?limit=1', as: 'admin' })).json();
     expect(first.clients).toHaveLength(1);
-    const second = (
-      await t.request({ method: 'GET', url: `/api/admin/clients?limit=1&cursor=${first.next_cursor}`, as: 'admin' })
-    ).json();
+    const second = (await t.request({ method: 'GET', url: `/api/admin/clients?limit=1&cursor=${first.next_cursor}`, as: 'admin' })).json();
     expect(second.clients.map((c: { name: string }) => c.name)).toEqual(['Northwind']);
     expect(second.next_cursor).toBeNull();
   });
@@ -114,20 +112,26 @@ describe('clients API', () => {
   });
 });
 
-describe('a product deleted while a client\'s product set is replaced', () => {
+describe("a product deleted while a client's product set is replaced", () => {
   const productIdsOfClient = async (id: string) =>
     productIdsOf((await t.request({ method: 'GET', url: `/api/admin/clients/${id}`, as: 'admin' })).json());
   const expectUnknownProduct = (response: { statusCode: number; json(): { error: unknown } }) => {
     expect([response.statusCode, response.json().error]).toEqual([
       400,
-      { code: 'products.unknown_ids', message: 'Some product ids do not exist.', details: { fields: [{ path: 'body.product_ids', message: 'Does not exist' }] } },
+      {
+        code: 'products.unknown_ids',
+        message: 'Some product ids do not exist.',
+        details: { fields: [{ path: 'body.product_ids', message: 'Does not exist' }] },
+      },
     ]);
   };
 
   // The deletion lands between the check of the ids and the write of the links: here a trigger
   // deletes the product just before its link is inserted, on both engines.
   it('answers 400 products.unknown_ids naming product_ids, and writes nothing', async () => {
-    const doomed = (await t.request({ method: 'POST', url: '/api/admin/products', as: 'admin', payload: { name: 'Doomed', type: 'COURSE' } })).json().product.id;
+    const doomed = (
+      await t.request({ method: 'POST', url: '/api/admin/products', as: 'admin', payload: { name: 'Doomed', type: 'COURSE' } })
+    ).json().product.id;
     await t.db.execute(sql`create function delete_product_first() returns trigger language plpgsql as $$
       begin delete from products where id = new.product_id; return new; end $$`);
     await t.db.execute(sql`create trigger delete_product_first before insert on client_product_assignments
@@ -152,7 +156,9 @@ describe('a product deleted while a client\'s product set is replaced', () => {
   // Needs a second connection holding an open transaction, which PGlite (one connection) cannot have.
   if (testEngine === 'postgres') {
     it('answers the same when another connection deletes the product and commits mid-request', async () => {
-      const doomed = (await t.request({ method: 'POST', url: '/api/admin/products', as: 'admin', payload: { name: 'Raced', type: 'COURSE' } })).json().product.id;
+      const doomed = (
+        await t.request({ method: 'POST', url: '/api/admin/products', as: 'admin', payload: { name: 'Raced', type: 'COURSE' } })
+      ).json().product.id;
       let commit!: () => void;
       const committed = new Promise<void>((resolve) => (commit = resolve));
       let deleted!: () => void;

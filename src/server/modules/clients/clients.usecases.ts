@@ -63,7 +63,12 @@ export async function setClientProducts(
   return getClient(db, clientId);
 }
 
-async function replaceProducts(tx: Database, clientId: string, productIds: string[], beforeRemoving?: (removed: string[]) => Promise<void>) {
+async function replaceProducts(
+  tx: Database,
+  clientId: string,
+  productIds: string[],
+  beforeRemoving?: (removed: string[]) => Promise<void>,
+) {
   const missing = await findMissingProductIds(tx, productIds);
   if (missing.length) throw unknownProducts({ product_ids: missing });
   const current = new Set(await repository.findClientProductIds(tx, clientId));
@@ -71,5 +76,9 @@ async function replaceProducts(tx: Database, clientId: string, productIds: strin
   const removed = [...current].filter((id) => !wanted.has(id));
   if (removed.length) await beforeRemoving?.(removed);
   await repository.removeClientProducts(tx, clientId, removed);
-  await repository.addClientProducts(tx, clientId, [...wanted].filter((id) => !current.has(id)));
+  await repository.addClientProducts(
+    tx,
+    clientId,
+    [...wanted].filter((id) => !current.has(id)),
+  );
 }

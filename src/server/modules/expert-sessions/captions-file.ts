@@ -20,9 +20,9 @@ export function captionsLanguage(tag: string): { language: string; label: string
   }
   const label = language && language.length <= 35 ? languageNames.of(language) : undefined;
   if (!language || !label) {
-    throw captionsLanguageInvalid(
-      { fields: [{ path: 'params.language', message: `"${tag}" is not a language tag we know (BCP 47, e.g. en, fr-CA, pt-BR).` }] },
-    );
+    throw captionsLanguageInvalid({
+      fields: [{ path: 'params.language', message: `"${tag}" is not a language tag we know (BCP 47, e.g. en, fr-CA, pt-BR).` }],
+    });
   }
   return { language, label };
 }

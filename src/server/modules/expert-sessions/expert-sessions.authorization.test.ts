@@ -19,7 +19,12 @@ let uploadUrl: string;
 beforeAll(async () => {
   t = await createTestApp(spec);
   session = await createSession(t, { title: 'Guarded', productIds: [t.ids.products.interview] });
-  const created = await t.request({ method: 'POST', url: uploadsUrl, as: 'admin', headers: { 'tus-resumable': '1.0.0', 'upload-length': '10' } });
+  const created = await t.request({
+    method: 'POST',
+    url: uploadsUrl,
+    as: 'admin',
+    headers: { 'tus-resumable': '1.0.0', 'upload-length': '10' },
+  });
   uploadUrl = created.headers.location as string;
 });
 afterAll(() => t.close());

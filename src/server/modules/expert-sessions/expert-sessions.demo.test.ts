@@ -6,7 +6,7 @@ import * as repository from './expert-sessions.repository.ts';
 import type { adminSessionSchema } from './expert-sessions.schemas.ts';
 import * as usecases from './expert-sessions.usecases.ts';
 
-let t: TestApp<{}>;
+let t: TestApp<Record<never, never>>;
 beforeAll(async () => {
   t = await createTestApp({});
   const hashPassword = async (password: string) => (await t.app.context.auth.$context).password.hash(password);

@@ -57,8 +57,18 @@ async function state() {
 
 describe('a failure at any step of creating a session leaves nothing behind', () => {
   const steps = [
-    { step: 'storing the video', inject: async () => void (t.app.context.storage = storageFailingAt('putFile')) },
-    { step: 'storing its poster', inject: async () => void (t.app.context.storage = storageFailingAt('put')) },
+    {
+      step: 'storing the video',
+      inject: async () => {
+        t.app.context.storage = storageFailingAt('putFile');
+      },
+    },
+    {
+      step: 'storing its poster',
+      inject: async () => {
+        t.app.context.storage = storageFailingAt('put');
+      },
+    },
     { step: 'inserting the session row', inject: () => failInDatabase('job_readiness_expert_sessions', 'insert') },
     { step: 'inserting the product links', inject: () => failInDatabase('job_readiness_expert_session_products', 'insert') },
     { step: 'committing', inject: () => failInDatabase('job_readiness_expert_session_products', 'insert', 'commit') },
@@ -92,7 +102,10 @@ describe('a malformed multipart body answers 400 and leaves nothing behind', () 
     { label: 'without a boundary', body: () => ({ payload: form().payload, headers: { 'content-type': 'multipart/form-data' } }) },
     { label: 'cut off in a text field', body: () => ({ ...form(), payload: cutAt(form().payload, 'Cut off', 3) }) },
     { label: 'cut off after the video part’s headers', body: () => ({ ...form(), payload: cutAt(form().payload, 'video/mp4', 13) }) },
-    { label: 'cut off halfway through the video', body: () => ({ ...form(), payload: form().payload.subarray(0, form().payload.length - sampleMp4.length / 2) }) },
+    {
+      label: 'cut off halfway through the video',
+      body: () => ({ ...form(), payload: form().payload.subarray(0, form().payload.length - sampleMp4.length / 2) }),
+    },
     { label: 'without its closing boundary', body: () => ({ ...form(), payload: form().payload.subarray(0, form().payload.length - 8) }) },
   ];
 
@@ -120,8 +133,18 @@ describe('a failure at any step of a PATCH leaves the previous state exactly', (
       { bytes: fixture('sample.webm'), filename: 'new.webm' },
     );
   const steps = [
-    { step: 'storing the new video', inject: async () => void (t.app.context.storage = storageFailingAt('putFile')) },
-    { step: 'storing its poster', inject: async () => void (t.app.context.storage = storageFailingAt('put')) },
+    {
+      step: 'storing the new video',
+      inject: async () => {
+        t.app.context.storage = storageFailingAt('putFile');
+      },
+    },
+    {
+      step: 'storing its poster',
+      inject: async () => {
+        t.app.context.storage = storageFailingAt('put');
+      },
+    },
     { step: 'updating the session row', inject: () => failInDatabase('job_readiness_expert_sessions', 'update') },
     { step: 'removing links', inject: () => failInDatabase('job_readiness_expert_session_products', 'delete') },
     { step: 'adding links', inject: () => failInDatabase('job_readiness_expert_session_products', 'insert') },
@@ -146,11 +169,18 @@ describe('a failure at any step of a PATCH leaves the previous state exactly', (
     const filesBefore = storedFiles(t);
     const response = await t.request({ method: 'PATCH', url: `${adminUrl}/${session.id}`, as: 'staff', ...replacement() });
     expect(response.statusCode).toBe(200);
-    expect(response.json().session).toMatchObject({ title: 'Renamed', is_active: false, video_media_type: 'video/webm', video_duration: 3 });
+    expect(response.json().session).toMatchObject({
+      title: 'Renamed',
+      is_active: false,
+      video_media_type: 'video/webm',
+      video_duration: 3,
+    });
     const filesAfter = storedFiles(t);
     const ofSession = (files: string[]) => files.filter((file) => file.startsWith(`expert-sessions/${session.id}/`));
     expect(ofSession(filesAfter)).toHaveLength(2);
-    expect(ofSession(filesAfter)).toEqual(expect.arrayContaining([expect.stringMatching(/\.webm$/), expect.stringMatching(/\.poster\.jpg$/)]));
+    expect(ofSession(filesAfter)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/\.webm$/), expect.stringMatching(/\.poster\.jpg$/)]),
+    );
     expect(ofSession(filesAfter).filter((file) => filesBefore.includes(file))).toEqual([]);
     expect(filesAfter.length).toBe(filesBefore.length);
   });
@@ -173,7 +203,9 @@ describe('concurrency', () => {
     await t.db.execute(sql`create function injected_trigger() returns trigger language plpgsql as $$
       begin perform pg_sleep(0.05); return new; end $$`);
     await t.db.execute(
-      sql.raw('create trigger slow_links before insert on job_readiness_expert_session_products for each row execute function injected_trigger()'),
+      sql.raw(
+        'create trigger slow_links before insert on job_readiness_expert_session_products for each row execute function injected_trigger()',
+      ),
     );
     for (let round = 0; round < 5; round += 1) {
       const session = await createSession(t, { title: `Race ${round}`, productIds: [career] });
@@ -201,6 +233,11 @@ describe('concurrency', () => {
     const rows = progress.filter((row) => row.expert_session_id === session.id);
     expect(rows).toHaveLength(1);
     // Seconds to the millisecond and percentages to the hundredth, as PostgreSQL writes numerics.
-    expect(rows[0]).toMatchObject({ watch_time_seconds: '4.000', completion_percentage: '100.00', is_completed: true, last_milestone_reached: 100 });
+    expect(rows[0]).toMatchObject({
+      watch_time_seconds: '4.000',
+      completion_percentage: '100.00',
+      is_completed: true,
+      last_milestone_reached: 100,
+    });
   });
 });

@@ -1,4 +1,3 @@
-import fsp from 'node:fs/promises';
 import type { Multipart } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { commonErrors } from '../../http/errors.ts';
@@ -26,7 +25,8 @@ export async function readSessionForm(request: FastifyRequest, stagingDirectory:
     for (let next = await nextPart(parts); !next.done; next = await nextPart(parts)) {
       const part = next.value;
       if (part.type === 'file') {
-        if (part.fieldname !== 'video_file' || video) throw commonErrors.validation({ fields: [{ path: `body.${part.fieldname}`, message: 'Unexpected file' }] });
+        if (part.fieldname !== 'video_file' || video)
+          throw commonErrors.validation({ fields: [{ path: `body.${part.fieldname}`, message: 'Unexpected file' }] });
         // The file's own stream fails when the body ends before the part does, possibly before
         // anything listens to it: its `errored` says so either way.
         let cutOff: unknown;
@@ -36,7 +36,7 @@ export async function readSessionForm(request: FastifyRequest, stagingDirectory:
           throw fileFailed ? commonErrors.malformedMultipart() : error;
         });
       } else {
-        (fields[part.fieldname] ??= []).push(String(part.value));
+        fields[part.fieldname] = [...(fields[part.fieldname] ?? []), String(part.value)];
       }
     }
   } catch (error) {

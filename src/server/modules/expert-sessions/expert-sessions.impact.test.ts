@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../../../test/support/test-app.ts';
 import { countStatements } from '../../db/database.ts';
-import { adminUrl, createSession, sampleMp4Seconds, spec, studentUrl, type AdminSession, type SessionsTestApp } from './expert-sessions.test-support.ts';
+import {
+  adminUrl,
+  createSession,
+  sampleMp4Seconds,
+  spec,
+  studentUrl,
+  type AdminSession,
+  type SessionsTestApp,
+} from './expert-sessions.test-support.ts';
 
 // Northwind (student, classmate) has interview and career; Contoso (outsider) has digital.
 let t: SessionsTestApp;
@@ -25,7 +33,7 @@ const impactOf = async (remaining: string, id = session.id) => {
 };
 const names = (impact: { removed_products: { name: string }[] }) => impact.removed_products.map((product) => product.name);
 
-describe('removal impact (learner-impact preview)', () => {
+describe('removal impact (student-impact preview)', () => {
   it('counts the students who would reach the session through none of the remaining products', async () => {
     const { interview, digital } = t.ids.products;
     const keepInterview = await impactOf(`?product_ids=${interview}`);
@@ -53,14 +61,26 @@ describe('removal impact (learner-impact preview)', () => {
 
   it('repeated and comma-separated product_ids mean the same', async () => {
     const { interview, career } = t.ids.products;
-    expect(await impactOf(`?product_ids=${interview}&product_ids=${career}`)).toEqual(await impactOf(`?product_ids=${interview},${career}`));
+    expect(await impactOf(`?product_ids=${interview}&product_ids=${career}`)).toEqual(
+      await impactOf(`?product_ids=${interview},${career}`),
+    );
   });
 
   it('students who no longer reach the session today are not counted again', async () => {
     const { interview, digital } = t.ids.products;
     const narrowed = await createSession(t, { title: 'Narrowed later', productIds: [interview, digital] });
-    await t.request({ method: 'POST', url: `${studentUrl}/${narrowed.id}/watch-progress`, as: 'outsider', payload: { watch_time_seconds: 1 } });
-    await t.request({ method: 'POST', url: `${studentUrl}/${narrowed.id}/watch-progress`, as: 'student', payload: { watch_time_seconds: 1 } });
+    await t.request({
+      method: 'POST',
+      url: `${studentUrl}/${narrowed.id}/watch-progress`,
+      as: 'outsider',
+      payload: { watch_time_seconds: 1 },
+    });
+    await t.request({
+      method: 'POST',
+      url: `${studentUrl}/${narrowed.id}/watch-progress`,
+      as: 'student',
+      payload: { watch_time_seconds: 1 },
+    });
     await t.request({ method: 'PATCH', url: `${adminUrl}/${narrowed.id}`, as: 'admin', payload: { product_ids: [interview] } });
     expect(await impactOf('', narrowed.id)).toMatchObject({ students_losing_access: 1, started: 1, completed: 0 });
   });
@@ -75,7 +95,11 @@ describe('removal impact (learner-impact preview)', () => {
     const unknown = await t.request({ method: 'GET', url: `${adminUrl}/00000000-0000-4000-8000-000000000009/removal-impact`, as: 'admin' });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().error.code).toBe('expert_sessions.not_found');
-    const malformed = await t.request({ method: 'GET', url: `${adminUrl}/${session.id}/removal-impact?product_ids=not-an-id`, as: 'admin' });
+    const malformed = await t.request({
+      method: 'GET',
+      url: `${adminUrl}/${session.id}/removal-impact?product_ids=not-an-id`,
+      as: 'admin',
+    });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json().error.details.fields[0].path).toMatch(/^querystring\.product_ids/);
   });

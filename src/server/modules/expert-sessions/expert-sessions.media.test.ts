@@ -50,7 +50,12 @@ describe.each(['local', 's3'] as const)('posters and captions (%s storage)', (dr
     expect(poster.headers['content-type']).toBe('image/jpeg');
     expect(poster.rawPayload.subarray(0, 3)).toEqual(jpegStart);
     // Its version is its ETag: a list of posters revalidates without the bytes.
-    const again = await t.request({ method: 'GET', url: session.poster_url!, as: 'student', headers: { 'if-none-match': poster.headers.etag as string } });
+    const again = await t.request({
+      method: 'GET',
+      url: session.poster_url!,
+      as: 'student',
+      headers: { 'if-none-match': poster.headers.etag as string },
+    });
     expect(again.statusCode).toBe(304);
     expect((await t.request({ method: 'GET', url: session.poster_url!, as: 'outsider' })).statusCode).toBe(404);
     expect((await t.request({ method: 'GET', url: session.poster_url! })).statusCode).toBe(401);
@@ -60,7 +65,12 @@ describe.each(['local', 's3'] as const)('posters and captions (%s storage)', (dr
     expect(listed.find((item: { id: string }) => item.id === session.id)).toMatchObject({ poster_url: session.poster_url, captions: [] });
 
     // A new video brings a new poster; the old video and poster are deleted after the commit.
-    const replaced = await t.request({ method: 'PATCH', url: `${adminUrl}/${session.id}`, as: 'admin', ...multipart({}, { bytes: fixture('sample.webm'), filename: 'new.webm', contentType: 'video/webm' }) });
+    const replaced = await t.request({
+      method: 'PATCH',
+      url: `${adminUrl}/${session.id}`,
+      as: 'admin',
+      ...multipart({}, { bytes: fixture('sample.webm'), filename: 'new.webm', contentType: 'video/webm' }),
+    });
     expect(replaced.statusCode).toBe(200);
     const newKeys = await fileKeysOf(t, session.id);
     expect(newKeys.poster).not.toBe(keys.poster);
@@ -71,11 +81,21 @@ describe.each(['local', 's3'] as const)('posters and captions (%s storage)', (dr
 
   it('takes the poster of a resumable upload where it is (on S3, by ranges through a presigned URL)', async () => {
     const tus = { 'tus-resumable': '1.0.0' };
-    const created = await t.request({ method: 'POST', url: uploadsUrl, as: 'admin', headers: { ...tus, 'upload-length': String(sampleMp4.length) } });
+    const created = await t.request({
+      method: 'POST',
+      url: uploadsUrl,
+      as: 'admin',
+      headers: { ...tus, 'upload-length': String(sampleMp4.length) },
+    });
     const url = created.headers.location as string;
     const patch = { ...tus, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' };
     expect((await t.request({ method: 'PATCH', url, as: 'admin', headers: patch, payload: sampleMp4 })).statusCode).toBe(204);
-    const response = await t.request({ method: 'POST', url: adminUrl, as: 'admin', payload: { title: 'Uploaded', upload_id: url.split('/').at(-1) } });
+    const response = await t.request({
+      method: 'POST',
+      url: adminUrl,
+      as: 'admin',
+      payload: { title: 'Uploaded', upload_id: url.split('/').at(-1) },
+    });
     expect(response.statusCode).toBe(201);
     const session = response.json().session;
     const poster = await t.request({ method: 'GET', url: session.poster_url, as: 'admin' });
@@ -87,7 +107,9 @@ describe.each(['local', 's3'] as const)('posters and captions (%s storage)', (dr
     const added = await putCaptions(t, session.id, 'EN', captionsFixture);
     expect(added.statusCode).toBe(200);
     expect(added.json()).toEqual({ captions: { language: 'en', label: 'English' } });
-    expect((await putCaptions(t, session.id, 'fr-ca', frenchCaptions)).json()).toEqual({ captions: { language: 'fr-CA', label: 'Canadian French' } });
+    expect((await putCaptions(t, session.id, 'fr-ca', frenchCaptions)).json()).toEqual({
+      captions: { language: 'fr-CA', label: 'Canadian French' },
+    });
 
     const listed = (await t.request({ method: 'GET', url: studentUrl, as: 'student' })).json().sessions;
     const seen = listed.find((item: { id: string }) => item.id === session.id);
@@ -123,7 +145,9 @@ describe.each(['local', 's3'] as const)('posters and captions (%s storage)', (dr
     const [frenchKey] = await captionKeys(t, session.id, 'fr-CA');
     expect(frenchKey).toBeUndefined();
     expect((await t.request({ method: 'DELETE', url: `${adminUrl}/${session.id}/captions/fr-CA`, as: 'admin' })).statusCode).toBe(404);
-    const after = (await t.request({ method: 'GET', url: studentUrl, as: 'student' })).json().sessions.find((item: { id: string }) => item.id === session.id);
+    const after = (await t.request({ method: 'GET', url: studentUrl, as: 'student' }))
+      .json()
+      .sessions.find((item: { id: string }) => item.id === session.id);
     expect(after.captions.map((item: { language: string }) => item.language)).toEqual(['en']);
   });
 
@@ -133,10 +157,15 @@ describe.each(['local', 's3'] as const)('posters and captions (%s storage)', (dr
 
     const html = await putCaptions(t, session.id, 'en', '<!doctype html><title>Not captions</title>');
     expect(html.statusCode).toBe(422);
-    expect(html.json().error).toMatchObject({ code: 'expert_sessions.captions_invalid', details: { problems: [{ line: 1, message: expect.stringContaining('WEBVTT') }] } });
+    expect(html.json().error).toMatchObject({
+      code: 'expert_sessions.captions_invalid',
+      details: { problems: [{ line: 1, message: expect.stringContaining('WEBVTT') }] },
+    });
     const backwards = await putCaptions(t, session.id, 'en', 'WEBVTT\n\n00:00:03.000 --> 00:00:01.000\nBackwards\n');
     expect(backwards.json().error.details.problems).toEqual([{ line: 3, message: 'End timestamp is not greater than start timestamp.' }]);
-    expect((await putCaptions(t, session.id, 'en', 'WEBVTT\n')).json().error.details.problems).toEqual([{ line: 1, message: 'The file holds no cue.' }]);
+    expect((await putCaptions(t, session.id, 'en', 'WEBVTT\n')).json().error.details.problems).toEqual([
+      { line: 1, message: 'The file holds no cue.' },
+    ]);
 
     for (const tag of ['english', 'en_US', 'zz', 'x-private']) {
       const refused = await putCaptions(t, session.id, tag, captionsFixture);

@@ -81,7 +81,10 @@ describe('legacy single-product sessions → product junction', () => {
       );
       const { products } = JSON.parse(session.json) as { products: Array<{ id: string }> };
       expect(products.map((product) => product.id).sort()).toEqual([first.product_id, productIds[2]].sort());
-      const count = await rowsOf<{ links: number }>(database.db, sql`select count(*)::int as links from job_readiness_expert_session_products`);
+      const count = await rowsOf<{ links: number }>(
+        database.db,
+        sql`select count(*)::int as links from job_readiness_expert_session_products`,
+      );
       expect(count).toEqual([{ links: 9 }]);
     } finally {
       await database.close();
@@ -126,7 +129,14 @@ async function scratchDatabase() {
       remove: async () => {
         // Not `with (force)`: that kills connections a closed pool may still be winding down, and they report it.
         await expect
-          .poll(() => admin.query(`drop database if exists ${name}`).then(() => true, () => false), { timeout: 10_000 })
+          .poll(
+            () =>
+              admin.query(`drop database if exists ${name}`).then(
+                () => true,
+                () => false,
+              ),
+            { timeout: 10_000 },
+          )
           .toBe(true);
         await admin.end();
       },

@@ -30,7 +30,12 @@ const stateOf: Record<(typeof statuses)[number], string> = {
 };
 
 const watch = async (as: 'student' | 'classmate' | 'outsider', session: AdminSession) => {
-  const response = await t.request({ method: 'POST', url: `${studentUrl}/${session.id}/watch-progress`, as, payload: { watch_time_seconds: 1 } });
+  const response = await t.request({
+    method: 'POST',
+    url: `${studentUrl}/${session.id}/watch-progress`,
+    as,
+    payload: { watch_time_seconds: 1 },
+  });
   expect(response.statusCode).toBe(200);
 };
 
@@ -61,8 +66,11 @@ async function expectReachedAsCounted(expected: Record<(typeof statuses)[number]
   expect(shown).toEqual(expected);
   // A student whose counts fell back to zero keeps a row of zeros, which a recount leaves out.
   const kept = () =>
-    rowsOf(t.db, sql`select * from job_readiness_expert_session_student_starts
-      where (active_sessions, inactive_sessions, deleted_sessions) <> (0, 0, 0) order by student_id`);
+    rowsOf(
+      t.db,
+      sql`select * from job_readiness_expert_session_student_starts
+      where (active_sessions, inactive_sessions, deleted_sessions) <> (0, 0, 0) order by student_id`,
+    );
   const before = await kept();
   await t.db.execute(sql`select job_readiness_recount_expert_session_student_starts()`);
   expect(before).toEqual(await kept());
@@ -103,7 +111,12 @@ it("leaves out a deactivated client's students until it is active again", async 
 it('follows students who stop being students or are deleted, and sessions removed from the database', async () => {
   await watch('classmate', shared);
   await expectReachedAsCounted({ '': 3, active: 3, inactive: 0, deleted: 0 });
-  const demoted = await t.request({ method: 'PATCH', url: `/api/admin/users/${t.ids.users.classmate}`, as: 'admin', payload: { role: 'mentor', client_id: null } });
+  const demoted = await t.request({
+    method: 'PATCH',
+    url: `/api/admin/users/${t.ids.users.classmate}`,
+    as: 'admin',
+    payload: { role: 'mentor', client_id: null },
+  });
   expect(demoted.statusCode).toBe(200);
   await expectReachedAsCounted({ '': 2, active: 2, inactive: 0, deleted: 0 });
   // No endpoint deletes users or sessions; the database may still do it (progress goes with them).

@@ -1,4 +1,18 @@
-import { and, asc, desc, eq, getTableColumns, ilike, inArray, isNotNull, isNull, sql, type Placeholder, type SQL, type SQLWrapper } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  getTableColumns,
+  ilike,
+  inArray,
+  isNotNull,
+  isNull,
+  sql,
+  type Placeholder,
+  type SQL,
+  type SQLWrapper,
+} from 'drizzle-orm';
 import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
 import { afterCursor, cursorValues, isoText, qualified } from '../../db/sql.ts';
@@ -7,7 +21,6 @@ import { clientProductAssignments, clients } from '../clients/clients.table.ts';
 import { escapeLike, productSummaryJson } from '../products/products.repository.ts';
 import { products } from '../products/products.table.ts';
 import { users } from '../users/users.table.ts';
-import { mediaPath } from './expert-sessions.schemas.ts';
 import {
   expertSessionCaptions,
   expertSessionProducts,
@@ -16,6 +29,7 @@ import {
   expertSessionStats,
   expertSessionStudentStarts,
 } from './expert-sessions.table.ts';
+import { mediaPath } from './video-url.ts';
 
 export type SessionStatus = 'active' | 'inactive' | 'deleted';
 type ProductSummary = { id: string; name: string; type: string };
@@ -57,7 +71,9 @@ function selectAdminSessions(db: Database, where: SQL | undefined, limit?: Place
   const linked = db
     .select({
       sessionId: links.expertSessionId,
-      products: sql<unknown>`json_agg(${productSummaryJson} order by ${qualified(products.name)}, ${qualified(products.id)})`.as('products'),
+      products: sql<unknown>`json_agg(${productSummaryJson} order by ${qualified(products.name)}, ${qualified(products.id)})`.as(
+        'products',
+      ),
     })
     .from(links)
     .innerJoin(products, eq(products.id, links.productId))
@@ -201,20 +217,18 @@ function studentsReached(filters: SessionFilters, matching: SQLWrapper) {
 export async function summarizeSessions(db: Database, filters: SessionFilters) {
   const shape = filterShape(filters);
   const [row] = await prepared(db, ['expert_sessions_summary', ...shape.name], (db) => {
-    const matching = db
-      .$with('matching')
-      .as(
-        db
-          .select({
-            id: expertSessions.id,
-            isActive: expertSessions.isActive,
-            viewers: sql<number>`coalesce(${stats.viewers}, 0)`.as('viewers'),
-            percentageSum: sql<number>`coalesce(${stats.completionPercentageSum}, 0)`.as('percentage_sum'),
-          })
-          .from(expertSessions)
-          .leftJoin(stats, eq(stats.expertSessionId, expertSessions.id))
-          .where(matchingFilters(filters)),
-      );
+    const matching = db.$with('matching').as(
+      db
+        .select({
+          id: expertSessions.id,
+          isActive: expertSessions.isActive,
+          viewers: sql<number>`coalesce(${stats.viewers}, 0)`.as('viewers'),
+          percentageSum: sql<number>`coalesce(${stats.completionPercentageSum}, 0)`.as('percentage_sum'),
+        })
+        .from(expertSessions)
+        .leftJoin(stats, eq(stats.expertSessionId, expertSessions.id))
+        .where(matchingFilters(filters)),
+    );
     return db
       .with(matching)
       .select({
@@ -230,7 +244,9 @@ export async function summarizeSessions(db: Database, filters: SessionFilters) {
 
 /** The session (its id, and its JSON as the admin API writes it), or undefined. */
 export async function findSession(db: Database, id: string): Promise<AdminSessionJson | undefined> {
-  const [row] = await prepared(db, 'expert_session_by_id', (db) => selectAdminSessions(db, eq(expertSessions.id, sql.placeholder('id')))).execute({ id });
+  const [row] = await prepared(db, 'expert_session_by_id', (db) =>
+    selectAdminSessions(db, eq(expertSessions.id, sql.placeholder('id'))),
+  ).execute({ id });
   return row;
 }
 
@@ -247,8 +263,18 @@ export async function findReferencedFileKeys(db: Database, keys: string[]): Prom
     .select(named(qualified(expertSessions.videoStorageKey)))
     .from(expertSessions)
     .where(inArray(expertSessions.videoStorageKey, keys))
-    .unionAll(db.select(named(qualified(expertSessions.posterStorageKey))).from(expertSessions).where(inArray(expertSessions.posterStorageKey, keys)))
-    .unionAll(db.select(named(qualified(captions.storageKey))).from(captions).where(inArray(captions.storageKey, keys)));
+    .unionAll(
+      db
+        .select(named(qualified(expertSessions.posterStorageKey)))
+        .from(expertSessions)
+        .where(inArray(expertSessions.posterStorageKey, keys)),
+    )
+    .unionAll(
+      db
+        .select(named(qualified(captions.storageKey)))
+        .from(captions)
+        .where(inArray(captions.storageKey, keys)),
+    );
   return new Set(rows.map((row) => row.key));
 }
 
@@ -265,7 +291,13 @@ export async function upsertCaptions(db: Database, values: NewCaptions): Promise
     .values(values)
     .onConflictDoUpdate({
       target: [captions.expertSessionId, captions.language],
-      set: { label: values.label, storageKey: values.storageKey, sizeBytes: values.sizeBytes, createdBy: values.createdBy, updatedAt: sql`now()` },
+      set: {
+        label: values.label,
+        storageKey: values.storageKey,
+        sizeBytes: values.sizeBytes,
+        createdBy: values.createdBy,
+        updatedAt: sql`now()`,
+      },
     });
   return previous?.key;
 }
@@ -290,7 +322,11 @@ export async function findCaptionsKey(db: Database, sessionId: string, language:
 /** The session row, locked until the transaction ends (serialises concurrent changes of one session). */
 export async function lockSession(db: Database, id: string) {
   const [row] = await prepared(db, 'expert_session_lock', (db) =>
-    db.select().from(expertSessions).where(eq(expertSessions.id, sql.placeholder('id'))).for('update'),
+    db
+      .select()
+      .from(expertSessions)
+      .where(eq(expertSessions.id, sql.placeholder('id')))
+      .for('update'),
   ).execute({ id });
   return row;
 }
@@ -324,7 +360,10 @@ export async function setDeleted(db: Database, id: string, deleted: boolean) {
 
 export async function findSessionProductIds(db: Database, id: string) {
   const rows = await prepared(db, 'expert_session_product_ids', (db) =>
-    db.select({ productId: links.productId }).from(links).where(eq(links.expertSessionId, sql.placeholder('id'))),
+    db
+      .select({ productId: links.productId })
+      .from(links)
+      .where(eq(links.expertSessionId, sql.placeholder('id'))),
   ).execute({ id });
   return rows.map((row) => row.productId);
 }
@@ -354,7 +393,9 @@ export async function removeSessionProducts(db: Database, id: string, productIds
   await prepared(db, 'expert_session_products_remove', (db) =>
     db
       .delete(links)
-      .where(and(eq(links.expertSessionId, sql.placeholder('id')), sql`${links.productId} = any(${sql.placeholder('productIds')}::uuid[])`)),
+      .where(
+        and(eq(links.expertSessionId, sql.placeholder('id')), sql`${links.productId} = any(${sql.placeholder('productIds')}::uuid[])`),
+      ),
   ).execute({ id, productIds });
 }
 
@@ -500,7 +541,14 @@ export async function listVisibleSessions(
       )
       .orderBy(asc(expertSessions.createdAt), asc(expertSessions.id))
       .limit(sql.placeholder('limit'));
-  }).execute({ studentId, ...audience, fence: 0, pattern: page.search && `%${escapeLike(page.search)}%`, ...cursorValues(page.cursor), limit: page.limit });
+  }).execute({
+    studentId,
+    ...audience,
+    fence: 0,
+    pattern: page.search && `%${escapeLike(page.search)}%`,
+    ...cursorValues(page.cursor),
+    limit: page.limit,
+  });
 }
 
 /** How many sessions the student sees, and how many of them they completed and have in progress. */
@@ -521,7 +569,12 @@ export async function countVisibleSessions(db: Database, studentId: string, audi
 }
 
 /** What a student's list shows on top: what they are watching (latest first) and what was added lately (newest first). */
-export async function listHighlights(db: Database, studentId: string, audience: Audience, options: { limit: number; newSinceDays: number }) {
+export async function listHighlights(
+  db: Database,
+  studentId: string,
+  audience: Audience,
+  options: { limit: number; newSinceDays: number },
+) {
   const values = { studentId, ...audience, fence: 0, limit: options.limit };
   const watching = await prepared(db, `expert_sessions_watching_${audienceName(audience)}`, (db) => {
     const { query, progress, status, visible } = visibleWithProgress(db, audience);
@@ -579,7 +632,8 @@ export async function saveProgress(
   const [row] = await prepared(db, name, (db) => {
     const duration = qualified(expertSessions.videoDuration);
     // Seconds to the millisecond, as stored; never beyond the video's duration.
-    const clamped = (seconds: 'watchTimeSeconds' | 'lastPositionSeconds') => sql`least(round(${sql.placeholder(seconds)}::numeric, 3), ${duration})`;
+    const clamped = (seconds: 'watchTimeSeconds' | 'lastPositionSeconds') =>
+      sql`least(round(${sql.placeholder(seconds)}::numeric, 3), ${duration})`;
     // The share watched in hundredths of a percent, rounded down: it reaches the threshold exactly
     // when that share of the duration has been watched (decision 028).
     const percentage = sql`(case when ${duration} > 0 then least(100, floor(10000 * ${clamped('watchTimeSeconds')} / ${duration}) / 100) else 0 end)`;

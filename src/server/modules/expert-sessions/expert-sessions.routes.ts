@@ -2,7 +2,8 @@ import fastifyMultipart from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppInstance } from '../../app.ts';
+import type { AppInstance } from '../../http/app-instance.ts';
+import { pagedResponse } from '../../http/paging.ts';
 import { securityHeaders } from '../../http/security.ts';
 import { errorResponse, errorResponses } from '../../http/schemas.ts';
 import { actorOf, allow } from '../auth/auth.guard.ts';
@@ -52,7 +53,9 @@ const signedUrlSeconds = 300;
 const uploadErrors = { ...errorResponses, 413: errorResponse, 415: errorResponse, 422: errorResponse };
 
 /** A captions file as the request's body: only `text/vtt` is parsed, into a Buffer, on the one route that takes it. */
-const captionsBody = z.instanceof(Buffer).meta({ type: 'string', format: 'binary', description: 'The WebVTT file (`Content-Type: text/vtt`).' });
+const captionsBody = z
+  .instanceof(Buffer)
+  .meta({ type: 'string', format: 'binary', description: 'The WebVTT file (`Content-Type: text/vtt`).' });
 
 export function registerExpertSessionRoutes(app: AppInstance) {
   // Encapsulated, so the tus body parser below applies to these routes only.
@@ -179,7 +182,7 @@ export function registerExpertSessionRoutes(app: AppInstance) {
           tags,
           summary: 'List expert sessions, newest first, with their products and completion statistics',
           querystring: adminListQuery,
-          response: { 200: z.object({ sessions: z.array(adminSessionSchema), next_cursor: z.string().nullable() }), ...errorResponses },
+          response: { 200: pagedResponse('sessions', adminSessionSchema), ...errorResponses },
         },
       },
       async (request) => {
@@ -202,12 +205,16 @@ export function registerExpertSessionRoutes(app: AppInstance) {
       async (request) => ({ summary: presentSummary(await usecases.summarizeSessions(db, request.query)) }),
     );
 
-
     scoped.get(
       `${adminPath}/:id`,
       {
         onRequest: manageContent,
-        schema: { tags, summary: 'Get an expert session (deleted ones too)', params: sessionIdParams, response: { 200: sessionResponse, ...errorResponses } },
+        schema: {
+          tags,
+          summary: 'Get an expert session (deleted ones too)',
+          params: sessionIdParams,
+          response: { 200: sessionResponse, ...errorResponses },
+        },
       },
       async (request) => ({ session: presentAdminSession(await usecases.getSession(db, request.params.id)) }),
     );
@@ -218,7 +225,7 @@ export function registerExpertSessionRoutes(app: AppInstance) {
         onRequest: manageContent,
         schema: {
           tags,
-          summary: 'Learner-impact preview: who would lose the session if only the given products stayed linked',
+          summary: 'Student-impact preview: who would lose the session if only the given products stayed linked',
           description:
             'For the edit screen, before a PATCH that removes products: the products that would go, and how many students ' +
             'with progress on the session (started, completed) would no longer reach it through any remaining product.',
@@ -229,7 +236,6 @@ export function registerExpertSessionRoutes(app: AppInstance) {
       },
       async (request) => presentRemovalImpact(await usecases.getRemovalImpact(db, request.params.id, request.query.product_ids)),
     );
-
 
     scoped.delete(
       `${adminPath}/:id`,
@@ -252,7 +258,12 @@ export function registerExpertSessionRoutes(app: AppInstance) {
       `${adminPath}/:id/restore`,
       {
         onRequest: manageContent,
-        schema: { tags, summary: 'Restore a soft-deleted session', params: sessionIdParams, response: { 200: sessionResponse, ...errorResponses } },
+        schema: {
+          tags,
+          summary: 'Restore a soft-deleted session',
+          params: sessionIdParams,
+          response: { 200: sessionResponse, ...errorResponses },
+        },
       },
       async (request) => ({ session: presentAdminSession(await usecases.restoreSession(db, request.params.id)) }),
     );
@@ -267,7 +278,10 @@ export function registerExpertSessionRoutes(app: AppInstance) {
         onRequest: manageContent,
         schema: {
           tags,
-          summary: url === resumableUploadsPath ? 'Create a resumable upload (tus 1.0)' : 'Resume, inspect or terminate a resumable upload (tus 1.0)',
+          summary:
+            url === resumableUploadsPath
+              ? 'Create a resumable upload (tus 1.0)'
+              : 'Resume, inspect or terminate a resumable upload (tus 1.0)',
           description:
             'tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` ' +
             'creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, ' +
@@ -387,7 +401,10 @@ export function registerExpertSessionRoutes(app: AppInstance) {
           params: sessionIdParams,
           headers: z.object({
             range: z.string().optional().meta({ example: 'bytes=0-1048575' }),
-            'if-range': z.string().optional().meta({ description: 'The `ETag` of an earlier answer: the Range applies only to that same video.' }),
+            'if-range': z
+              .string()
+              .optional()
+              .meta({ description: 'The `ETag` of an earlier answer: the Range applies only to that same video.' }),
           }),
           response: {
             200: { description: 'The whole video', content: { 'video/mp4': { schema: z.string().meta({ format: 'binary' }) } } },
@@ -471,7 +488,8 @@ export function registerExpertSessionRoutes(app: AppInstance) {
         schema: {
           tags,
           summary: 'The captions of a session in one language (WebVTT), for the player’s `<track kind="captions">`',
-          description: 'Who may fetch them as for the video (else 404); 404 `expert_sessions.captions_not_found` for a language the session has none in.',
+          description:
+            'Who may fetch them as for the video (else 404); 404 `expert_sessions.captions_not_found` for a language the session has none in.',
           params: captionsParams,
           response: fileResponse('The WebVTT file', 'text/vtt'),
         },
@@ -485,7 +503,9 @@ export function registerExpertSessionRoutes(app: AppInstance) {
     scoped.register(async (captionRoutes) => {
       // A WebVTT file and nothing else (415): a JSON body is not one.
       captionRoutes.removeAllContentTypeParsers();
-      captionRoutes.addContentTypeParser('text/vtt', { parseAs: 'buffer', bodyLimit: maxCaptionBytes }, (_request, body, done) => done(null, body));
+      captionRoutes.addContentTypeParser('text/vtt', { parseAs: 'buffer', bodyLimit: maxCaptionBytes }, (_request, body, done) =>
+        done(null, body),
+      );
       const captions = captionRoutes.withTypeProvider<ZodTypeProvider>();
 
       captions.put(

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { pagingQuery } from '../../http/paging.ts';
+import { pagedResponse, pagingQuery } from '../../http/paging.ts';
 import { idSet, optionalText, requiredText, searchText, timestamp } from '../../http/schemas.ts';
 import { jsonText, withFields } from '../../http/serializer.ts';
 import { productSummary } from '../products/products.schemas.ts';
 import type { AdminSessionJson, StudentSessionRow } from './expert-sessions.repository.ts';
 import { StagedVideo } from './video-file.ts';
+import { mediaUrlOf } from './video-url.ts';
 
 const exampleId = '3f1c2a9e-8b7d-4c5e-9f10-2a3b4c5d6e7f';
 const exampleProductId = '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d';
@@ -38,14 +39,10 @@ export const captionsResponse = z
   .object({ captions: z.object({ language: z.string(), label: z.string() }) })
   .meta({ example: { captions: { language: 'pt-BR', label: 'Brazilian Portuguese' } } });
 
-/**
- * Where a session's video, poster and captions are served: this, its id, then `/video`, `/poster` or
- * `/captions/{language}` (written out in migrations 0017 and 0025 too).
- */
-export const mediaPath = '/api/app/job-readiness/expert-sessions/';
-export const mediaUrlOf = (id: string, file: string) => `${mediaPath}${id}/${file}`;
-
-const posterUrl = z.string().nullable().meta({ description: 'A JPEG frame of the video, taken when it was stored; null when none could be taken.' });
+const posterUrl = z
+  .string()
+  .nullable()
+  .meta({ description: 'A JPEG frame of the video, taken when it was stored; null when none could be taken.' });
 
 export const captionsSchema = z
   .object({
@@ -55,12 +52,10 @@ export const captionsSchema = z
   })
   .meta({ id: 'ExpertSessionCaptions', example: { language: 'en', label: 'English', url: mediaUrlOf(exampleId, 'captions/en') } });
 
-export const adminCaptionsSchema = captionsSchema
-  .extend({ size_bytes: z.number().int(), updated_at: timestamp })
-  .meta({
-    id: 'ExpertSessionCaptionsFile',
-    example: { language: 'en', label: 'English', url: mediaUrlOf(exampleId, 'captions/en'), size_bytes: 18_400, updated_at: exampleTime },
-  });
+export const adminCaptionsSchema = captionsSchema.extend({ size_bytes: z.number().int(), updated_at: timestamp }).meta({
+  id: 'ExpertSessionCaptionsFile',
+  example: { language: 'en', label: 'English', url: mediaUrlOf(exampleId, 'captions/en'), size_bytes: 18_400, updated_at: exampleTime },
+});
 
 export const completionStatsSchema = z
   .object({
@@ -104,7 +99,9 @@ export const adminSessionSchema = z
       description: 'A recruiter walks through the STAR method.',
       video_url: mediaUrlOf(exampleId, 'video'),
       poster_url: mediaUrlOf(exampleId, 'poster'),
-      captions: [{ language: 'en', label: 'English', url: mediaUrlOf(exampleId, 'captions/en'), size_bytes: 18_400, updated_at: exampleTime }],
+      captions: [
+        { language: 'en', label: 'English', url: mediaUrlOf(exampleId, 'captions/en'), size_bytes: 18_400, updated_at: exampleTime },
+      ],
       video_duration: 1260,
       video_size_bytes: 187_000_000,
       video_media_type: 'video/mp4',
@@ -120,7 +117,7 @@ export const adminSessionSchema = z
 
 export const sessionResponse = z.object({ session: adminSessionSchema });
 
-export const sessionStatus = z.enum(['active', 'inactive', 'deleted']);
+const sessionStatus = z.enum(['active', 'inactive', 'deleted']);
 
 export const adminListQuery = z.object({
   ...pagingQuery,
@@ -139,10 +136,18 @@ export const summaryResponse = z.object({
       students_reached: z.number().int().meta({ description: 'Distinct students who started any of these sessions.' }),
       average_completion_percentage: z.number().meta({ description: 'Over those students’ progress on these sessions.' }),
     })
-    .meta({ id: 'ExpertSessionSummary', example: { sessions: 42, active: 38, students_reached: 1250, average_completion_percentage: 57.5 } }),
+    .meta({
+      id: 'ExpertSessionSummary',
+      example: { sessions: 42, active: 38, students_reached: 1250, average_completion_percentage: 57.5 },
+    }),
 });
 
-export function presentSummary(summary: { sessions: number; active: number; studentsReached: number; averageCompletionPercentage: number }) {
+export function presentSummary(summary: {
+  sessions: number;
+  active: number;
+  studentsReached: number;
+  averageCompletionPercentage: number;
+}) {
   return {
     sessions: summary.sessions,
     active: summary.active,
@@ -202,14 +207,22 @@ export const updateBody = z
     upload_id: uploadId.optional(),
   })
   .refine((body) => Object.values(body).some((value) => value !== undefined), { message: 'Name at least one field to change' })
-  .refine((body) => body.video_file === undefined || body.upload_id === undefined, { message: 'Replace the video with a video_file or an upload_id, not both', path: ['upload_id'] })
+  .refine((body) => body.video_file === undefined || body.upload_id === undefined, {
+    message: 'Replace the video with a video_file or an upload_id, not both',
+    path: ['upload_id'],
+  })
   .meta({ example: { title: 'Answering behavioural questions (2026)', is_active: true, product_ids: [exampleProductId] } });
 
 /** `product_ids` repeated (`?product_ids=a&product_ids=b`) or comma-separated (`?product_ids=a,b`); absent: none remain. */
 export const removalImpactQuery = z.object({
   product_ids: z
     .preprocess(
-      (value) => [value].flat().flatMap((item) => String(item).split(',')).map((item) => item.trim()).filter(Boolean),
+      (value) =>
+        [value]
+          .flat()
+          .flatMap((item) => String(item).split(','))
+          .map((item) => item.trim())
+          .filter(Boolean),
       idSet,
     )
     .default([])
@@ -306,10 +319,8 @@ const exampleStudentSession = {
   progress: exampleProgress,
 };
 
-export const studentListResponse = z
-  .object({
-    sessions: z.array(studentSessionSchema),
-    next_cursor: z.string().nullable(),
+export const studentListResponse = pagedResponse('sessions', studentSessionSchema)
+  .extend({
     overall_progress: z
       .object({
         completed_sessions_count: z.number().int(),
@@ -335,14 +346,24 @@ export const studentHighlightsResponse = z.object({
 export const studentSessionResponse = z.object({ session: studentSessionSchema });
 
 /** Seconds as the player reports them, kept to the millisecond (decision 028). */
-const seconds = z.number().min(0).max(1_000_000).transform((value) => Math.round(value * 1000) / 1000);
+const seconds = z
+  .number()
+  .min(0)
+  .max(1_000_000)
+  .transform((value) => Math.round(value * 1000) / 1000);
 
 export const progressBody = z
   .object({
     watch_time_seconds: seconds,
     last_position_seconds: seconds.optional(),
     trigger_type: z.enum(['milestone', 'pause', 'seek', 'completion', 'unload', 'resume']).optional(),
-    milestone: z.number().int().min(0).max(100).optional().meta({ description: 'The milestone the player just passed: 10, 25, 50, 75, 90, 95 or 100.' }),
+    milestone: z
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .optional()
+      .meta({ description: 'The milestone the player just passed: 10, 25, 50, 75, 90, 95 or 100.' }),
   })
   .meta({ example: { watch_time_seconds: 600, last_position_seconds: 640, trigger_type: 'milestone', milestone: 25 } });
 

@@ -85,7 +85,10 @@ describe('two instances on one database and one bucket', () => {
   });
 
   it('reports the same storage identity on both instances', async () => {
-    const [healthA, healthB] = await Promise.all([a.request({ method: 'GET', url: '/api/health' }), b.request({ method: 'GET', url: '/api/health' })]);
+    const [healthA, healthB] = await Promise.all([
+      a.request({ method: 'GET', url: '/api/health' }),
+      b.request({ method: 'GET', url: '/api/health' }),
+    ]);
     expect(healthA.statusCode).toBe(200);
     expect(healthA.json().storage).toMatchObject({ status: 'ok', driver: 's3', identity: healthB.json().storage.identity });
     expect(healthA.json().storage.sharing).toMatch(/bucket videos/);

@@ -6,7 +6,15 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, testPassword } from '../../../../test/support/test-app.ts';
 import { rowsOf } from '../../../../test/support/test-database.ts';
-import { adminUrl, createSession, sampleMp4Seconds, spec, studentUrl, type AdminSession, type SessionsTestApp } from './expert-sessions.test-support.ts';
+import {
+  adminUrl,
+  createSession,
+  sampleMp4Seconds,
+  spec,
+  studentUrl,
+  type AdminSession,
+  type SessionsTestApp,
+} from './expert-sessions.test-support.ts';
 
 let t: SessionsTestApp;
 let shared: AdminSession; // interview + digital: Northwind (student, classmate) and Contoso (outsider)
@@ -20,7 +28,12 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const watch = async (as: 'student' | 'classmate' | 'outsider', session: AdminSession, seconds: number) => {
-  const response = await t.request({ method: 'POST', url: `${studentUrl}/${session.id}/watch-progress`, as, payload: { watch_time_seconds: seconds } });
+  const response = await t.request({
+    method: 'POST',
+    url: `${studentUrl}/${session.id}/watch-progress`,
+    as,
+    payload: { watch_time_seconds: seconds },
+  });
   expect(response.statusCode).toBe(200);
 };
 
@@ -63,7 +76,12 @@ describe('completion statistics kept on write', () => {
       average_completion_percentage: 62.5, // (25 + 100) / 2
       average_watch_time_seconds: 3, // (1 + 4) / 2, rounded
     });
-    expect(stats['Digital talk']).toMatchObject({ eligible_students: 1, viewers: 1, completed_students: 0, average_completion_percentage: 50 });
+    expect(stats['Digital talk']).toMatchObject({
+      eligible_students: 1,
+      viewers: 1,
+      completed_students: 0,
+      average_completion_percentage: 50,
+    });
     await expectKeptEqualsRecomputed();
   });
 

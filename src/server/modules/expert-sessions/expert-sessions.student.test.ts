@@ -46,7 +46,12 @@ describe('student list', () => {
       video_duration: 4,
       progress: { watch_time_seconds: 0, is_completed: false, completed_at: null, can_resume: false, resume_position_seconds: 0 },
     });
-    expect(body.overall_progress).toEqual({ completed_sessions_count: 0, in_progress_sessions_count: 0, total_sessions: 2, progress_percentage: 0 });
+    expect(body.overall_progress).toEqual({
+      completed_sessions_count: 0,
+      in_progress_sessions_count: 0,
+      total_sessions: 2,
+      progress_percentage: 0,
+    });
     expect(body.next_cursor).toBeNull();
   });
 
@@ -71,11 +76,23 @@ describe('student list', () => {
     });
     expect(edit.statusCode, edit.body).toBe(200);
     const shown = (await list()).json().sessions.find((s: { id: string }) => s.id === careerTalk.id);
-    expect(shown).toMatchObject({ title: 'Career talk, "revised"', description: 'Now with a Q&A', video_url: `${studentUrl}/${careerTalk.id}/video` });
-    const drifted = await rowsOf(t.db, sql`
-      select id from job_readiness_expert_sessions as s where student_json <> expert_session_student_json(s)`);
+    expect(shown).toMatchObject({
+      title: 'Career talk, "revised"',
+      description: 'Now with a Q&A',
+      video_url: `${studentUrl}/${careerTalk.id}/video`,
+    });
+    const drifted = await rowsOf(
+      t.db,
+      sql`
+      select id from job_readiness_expert_sessions as s where student_json <> expert_session_student_json(s)`,
+    );
     expect(drifted).toEqual([]);
-    await t.request({ method: 'PATCH', url: `${adminUrl}/${careerTalk.id}`, as: 'admin', payload: { title: 'Career talk', description: null } });
+    await t.request({
+      method: 'PATCH',
+      url: `${adminUrl}/${careerTalk.id}`,
+      as: 'admin',
+      payload: { title: 'Career talk', description: null },
+    });
   });
 });
 
@@ -109,10 +126,16 @@ describe('student list that scales', () => {
     const body = highlights.json();
     expect(body.continue_watching.map((session: { title: string }) => session.title)).toEqual(['Career talk']);
     expect(body.new_sessions.map((session: { title: string }) => session.title)).toEqual(['Career talk', 'Interview talk']);
-    await t.db.execute(sql`update job_readiness_expert_sessions set created_at = now() - interval '15 days' where id = ${interviewTalk.id}`);
-    const later = (await t.request({ method: 'GET', url: `${studentUrl}/highlights?productId=${t.ids.products.interview}`, as: 'student' })).json();
+    await t.db.execute(
+      sql`update job_readiness_expert_sessions set created_at = now() - interval '15 days' where id = ${interviewTalk.id}`,
+    );
+    const later = (
+      await t.request({ method: 'GET', url: `${studentUrl}/highlights?productId=${t.ids.products.interview}`, as: 'student' })
+    ).json();
     expect(later).toEqual({ continue_watching: [], new_sessions: [] });
-    expect((await t.request({ method: 'GET', url: `${studentUrl}/highlights?productId=${t.ids.products.digital}`, as: 'student' })).statusCode).toBe(403);
+    expect(
+      (await t.request({ method: 'GET', url: `${studentUrl}/highlights?productId=${t.ids.products.digital}`, as: 'student' })).statusCode,
+    ).toBe(403);
   });
 
   it('gives the player one session with its progress, and 404 for any the student does not see', async () => {
@@ -130,7 +153,11 @@ describe('video streaming', () => {
   it('sends the whole video with its type and length', async () => {
     const response = await video(interviewTalk.id);
     expect(response.statusCode).toBe(200);
-    expect(response.headers).toMatchObject({ 'content-type': 'video/mp4', 'accept-ranges': 'bytes', 'content-length': String(sampleMp4.length) });
+    expect(response.headers).toMatchObject({
+      'content-type': 'video/mp4',
+      'accept-ranges': 'bytes',
+      'content-length': String(sampleMp4.length),
+    });
     expect(response.rawPayload.equals(sampleMp4)).toBe(true);
   });
 
@@ -158,10 +185,19 @@ describe('video streaming', () => {
     const { etag } = (await video(interviewTalk.id)).headers;
     expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
     const ranged = await video(interviewTalk.id, { range: 'bytes=100-199', 'if-range': String(etag) });
-    expect([ranged.statusCode, ranged.headers['content-range'], ranged.headers.etag]).toEqual([206, `bytes 100-199/${sampleMp4.length}`, etag]);
+    expect([ranged.statusCode, ranged.headers['content-range'], ranged.headers.etag]).toEqual([
+      206,
+      `bytes 100-199/${sampleMp4.length}`,
+      etag,
+    ]);
     for (const ifRange of ['"another-video"', `W/${etag}`, 'Mon, 07 Dec 2026 10:00:00 GMT']) {
       const whole = await video(interviewTalk.id, { range: 'bytes=100-199', 'if-range': ifRange });
-      expect([ifRange, whole.statusCode, whole.headers['content-range'], whole.headers['content-length']]).toEqual([ifRange, 200, undefined, String(sampleMp4.length)]);
+      expect([ifRange, whole.statusCode, whole.headers['content-range'], whole.headers['content-length']]).toEqual([
+        ifRange,
+        200,
+        undefined,
+        String(sampleMp4.length),
+      ]);
       expect(whole.rawPayload.equals(sampleMp4)).toBe(true);
     }
     // A mismatched validator also sends the whole video where the range alone would be unsatisfiable.
@@ -172,7 +208,12 @@ describe('video streaming', () => {
     // Linked to no product, so that the students' lists stay as the other tests expect; an admin watches it.
     const talk = await createSession(t, { title: 'Replaced talk' });
     const { etag: before } = (await video(talk.id, {}, 'admin')).headers;
-    const replaced = await t.request({ method: 'PATCH', url: `${adminUrl}/${talk.id}`, as: 'admin', ...multipart({}, { bytes: sampleMp4 }) });
+    const replaced = await t.request({
+      method: 'PATCH',
+      url: `${adminUrl}/${talk.id}`,
+      as: 'admin',
+      ...multipart({}, { bytes: sampleMp4 }),
+    });
     expect(replaced.statusCode, replaced.body).toBe(200);
     const resumed = await video(talk.id, { range: 'bytes=100-', 'if-range': String(before) }, 'admin');
     expect([resumed.statusCode, resumed.headers.etag === before]).toEqual([200, false]);
@@ -224,13 +265,23 @@ describe('watch progress', () => {
     });
 
     expect(await progressListed()).toEqual(backwards);
-    expect((await list()).json().overall_progress).toEqual({ completed_sessions_count: 1, in_progress_sessions_count: 0, total_sessions: 2, progress_percentage: 50 });
+    expect((await list()).json().overall_progress).toEqual({
+      completed_sessions_count: 1,
+      in_progress_sessions_count: 0,
+      total_sessions: 2,
+      progress_percentage: 50,
+    });
   });
 
   it('keeps fractional seconds and computes completion exactly: 3.8 s of a 4 s video is 95 %, 3.79 s is not', async () => {
     const session = await createSession(t, { title: 'Exact talk', productIds: [t.ids.products.interview] });
     const almost = (await save(session.id, { watch_time_seconds: 3.79, last_position_seconds: 3.7915 })).json().progress;
-    expect(almost).toMatchObject({ watch_time_seconds: 3.79, last_position_seconds: 3.792, completion_percentage: 94.75, is_completed: false });
+    expect(almost).toMatchObject({
+      watch_time_seconds: 3.79,
+      last_position_seconds: 3.792,
+      completion_percentage: 94.75,
+      is_completed: false,
+    });
     const done = (await save(session.id, { watch_time_seconds: 3.8 })).json().progress;
     expect(done).toMatchObject({ watch_time_seconds: 3.8, completion_percentage: 95, is_completed: true });
     expect(done.completed_at).not.toBeNull();
@@ -243,7 +294,12 @@ describe('watch progress', () => {
     const listed = (await list()).json().sessions.find((listedSession: { id: string }) => listedSession.id === session.id);
     expect(listed.video_duration).toBe(5.6);
     const progress = (await save(session.id, { watch_time_seconds: 5.6, last_position_seconds: 5.6, milestone: 100 })).json().progress;
-    expect(progress).toMatchObject({ watch_time_seconds: 5.6, completion_percentage: 100, is_completed: true, last_milestone_reached: 100 });
+    expect(progress).toMatchObject({
+      watch_time_seconds: 5.6,
+      completion_percentage: 100,
+      is_completed: true,
+      last_milestone_reached: 100,
+    });
   });
 
   it('records the milestones 10, 25, 50, 75, 90, 95 and 100 %, the largest the watched share has reached', async () => {
@@ -273,9 +329,11 @@ describe('watch progress', () => {
   it('validates the body', async () => {
     const response = await save(careerTalk.id, { watch_time_seconds: -1, trigger_type: 'rewind' });
     expect(response.statusCode).toBe(400);
-    expect(response.json().error.details.fields.map((f: { path: string }) => f.path).sort()).toEqual([
-      'body.trigger_type',
-      'body.watch_time_seconds',
-    ]);
+    expect(
+      response
+        .json()
+        .error.details.fields.map((f: { path: string }) => f.path)
+        .sort(),
+    ).toEqual(['body.trigger_type', 'body.watch_time_seconds']);
   });
 });

@@ -34,9 +34,7 @@ export const expertSessions = pgTable(
      */
     studentJson: text('student_json').notNull().default('{}'),
   },
-  (table) => [
-    index('job_readiness_expert_sessions_created_idx').on(table.createdAt.desc(), table.id.desc()),
-  ],
+  (table) => [index('job_readiness_expert_sessions_created_idx').on(table.createdAt.desc(), table.id.desc())],
 );
 
 /**
@@ -108,10 +106,7 @@ export const expertSessionProgress = pgTable(
     // A session's progress rows, for recomputing its statistics. Only columns that never change,
     // so a progress save can be a HOT update that touches no index.
     index('job_readiness_expert_session_progress_session_idx').on(table.expertSessionId, table.studentId),
-    check(
-      'job_readiness_expert_session_progress_percentage_check',
-      sql`${table.completionPercentage} between 0 and 100`,
-    ),
+    check('job_readiness_expert_session_progress_percentage_check', sql`${table.completionPercentage} between 0 and 100`),
   ],
 );
 

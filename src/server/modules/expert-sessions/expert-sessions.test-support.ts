@@ -2,7 +2,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { testPassword, type TestApp } from '../../../../test/support/test-app.ts';
 import { rowsOf } from '../../../../test/support/test-database.ts';
 import type { Database } from '../../db/database.ts';
@@ -78,8 +78,20 @@ export async function createSession(
 }
 
 /** PUTs a captions file (`text/vtt`) for a session in one language. */
-export function putCaptions(t: SessionsTestApp, sessionId: string, language: string, text: string, as: keyof SessionsTestApp['ids']['users'] = 'admin') {
-  return t.request({ method: 'PUT', url: `${adminUrl}/${sessionId}/captions/${language}`, as, headers: { 'content-type': 'text/vtt' }, payload: text });
+export function putCaptions(
+  t: SessionsTestApp,
+  sessionId: string,
+  language: string,
+  text: string,
+  as: keyof SessionsTestApp['ids']['users'] = 'admin',
+) {
+  return t.request({
+    method: 'PUT',
+    url: `${adminUrl}/${sessionId}/captions/${language}`,
+    as,
+    headers: { 'content-type': 'text/vtt' },
+    payload: text,
+  });
 }
 
 export type AdminSession = {

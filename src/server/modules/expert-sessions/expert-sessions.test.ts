@@ -143,7 +143,10 @@ describe('expert sessions: admin API', () => {
   });
 
   it('recognises videos by their bytes: WebM and QuickTime accepted, anything else 415 (whatever it claims)', async () => {
-    for (const [name, type, seconds] of [['sample.webm', 'video/webm', 3], ['sample.mov', 'video/quicktime', 2]] as const) {
+    for (const [name, type, seconds] of [
+      ['sample.webm', 'video/webm', 3],
+      ['sample.mov', 'video/quicktime', 2],
+    ] as const) {
       const form = multipart({ title: name }, { bytes: fixture(name), contentType: 'application/octet-stream' });
       const response = await t.request({ method: 'POST', url: adminUrl, as: 'admin', ...form });
       expect(response.statusCode).toBe(201);
@@ -177,7 +180,8 @@ describe('expert sessions: admin API', () => {
   it('filters by product, search and status; pages newest first with a cursor', async () => {
     const { digital } = t.ids.products;
     const created = [];
-    for (const title of ['Paging one', 'Paging two', 'Paging three']) created.push(await createSession(t, { title, productIds: [digital] }));
+    for (const title of ['Paging one', 'Paging two', 'Paging three'])
+      created.push(await createSession(t, { title, productIds: [digital] }));
     await patch(created[1]!.id, { is_active: false });
 
     const seen: string[] = [];
@@ -217,7 +221,12 @@ describe('expert sessions: admin API', () => {
     const watched = await createSession(t, { title: `${search} watched`, productIds: [t.ids.products.interview] });
     const inactive = await createSession(t, { title: `${search} inactive`, productIds: [t.ids.products.interview] });
     await patch(inactive.id, { is_active: false });
-    await t.request({ method: 'POST', url: `${studentUrl}/${watched.id}/watch-progress`, as: 'student', payload: { watch_time_seconds: 2 } });
+    await t.request({
+      method: 'POST',
+      url: `${studentUrl}/${watched.id}/watch-progress`,
+      as: 'student',
+      payload: { watch_time_seconds: 2 },
+    });
     const { result, statements } = await countStatements(() =>
       t.request({ method: 'GET', url: `${adminUrl}/summary?search=${encodeURIComponent(search)}`, as: 'staff' }),
     );
@@ -248,4 +257,3 @@ describe('expert sessions: admin API', () => {
     expect((await t.request({ method: 'DELETE', url: `${adminUrl}/${missing}`, as: 'admin' })).statusCode).toBe(404);
   });
 });
-

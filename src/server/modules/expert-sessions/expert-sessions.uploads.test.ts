@@ -67,7 +67,12 @@ describe('resumable uploads (tus) and claiming them', () => {
     });
     expect(claim.statusCode).toBe(201);
     const session = claim.json().session;
-    expect(session).toMatchObject({ title: 'Resumed', video_duration: 4, video_size_bytes: sampleMp4.length, video_media_type: 'video/mp4' });
+    expect(session).toMatchObject({
+      title: 'Resumed',
+      video_duration: 4,
+      video_size_bytes: sampleMp4.length,
+      video_media_type: 'video/mp4',
+    });
     expect(productIdsOf(session)).toEqual([t.ids.products.interview]);
     const played = await t.request({ method: 'GET', url: `${studentUrl}/${session.id}/video`, as: 'student' });
     expect(played.rawPayload.equals(sampleMp4)).toBe(true);
@@ -97,7 +102,9 @@ describe('resumable uploads (tus) and claiming them', () => {
     const { url, id } = await startUpload(t, sampleMp4, 100, 'admin');
     expect((await t.request({ method: 'DELETE', url, as: 'admin', headers: tus })).statusCode).toBe(204);
     expect((await t.request({ method: 'HEAD', url, as: 'admin', headers: tus })).statusCode).toBe(404);
-    expect((await t.request({ method: 'POST', url: adminUrl, as: 'admin', payload: { title: 'Gone', upload_id: id } })).statusCode).toBe(404);
+    expect((await t.request({ method: 'POST', url: adminUrl, as: 'admin', payload: { title: 'Gone', upload_id: id } })).statusCode).toBe(
+      404,
+    );
   });
 
   it('keeps an upload to whoever created it: to anyone else it does not exist', async () => {
@@ -114,10 +121,12 @@ describe('resumable uploads (tus) and claiming them', () => {
     const claimByAdmin = await t.request({ method: 'POST', url: adminUrl, as: 'admin', payload: { title: 'Not mine', upload_id: id } });
     expect(claimByAdmin.statusCode).toBe(404);
     expect(claimByAdmin.json().error.code).toBe('expert_sessions.upload_not_found');
-    expect((await t.request({ method: 'POST', url: adminUrl, as: 'staff', payload: { title: 'Mine', upload_id: id } })).statusCode).toBe(201);
+    expect((await t.request({ method: 'POST', url: adminUrl, as: 'staff', payload: { title: 'Mine', upload_id: id } })).statusCode).toBe(
+      201,
+    );
   });
 
-  it('replaces a session\'s video with a finished upload, deleting the old file after the commit', async () => {
+  it("replaces a session's video with a finished upload, deleting the old file after the commit", async () => {
     const session = await createSession(t, { title: 'Replace me', productIds: [t.ids.products.interview] });
     const oldFiles = storedFiles(t).filter((name) => name.includes(session.id));
     const webm = fixture('sample.webm');
@@ -199,13 +208,33 @@ describe('resumable uploads (tus) and claiming them', () => {
   it("answers tus's refusals in the API error shape, with tus's headers", async () => {
     const { url } = await startUpload(t, sampleMp4, 100, 'admin');
     const refusals = {
-      unknown: await t.request({ method: 'PATCH', url: `${uploadsUrl}/0123456789abcdef`, as: 'admin', headers: chunkHeaders(0), payload: sampleMp4 }),
+      unknown: await t.request({
+        method: 'PATCH',
+        url: `${uploadsUrl}/0123456789abcdef`,
+        as: 'admin',
+        headers: chunkHeaders(0),
+        payload: sampleMp4,
+      }),
       offset: await t.request({ method: 'PATCH', url, as: 'admin', headers: chunkHeaders(50), payload: sampleMp4.subarray(50) }),
-      unversioned: await t.request({ method: 'PATCH', url, as: 'admin', headers: { 'upload-offset': '100', 'content-type': 'application/offset+octet-stream' }, payload: sampleMp4.subarray(100) }),
-      badHeader: await t.request({ method: 'PATCH', url, as: 'admin', headers: { ...chunkHeaders(100), 'upload-offset': 'soon' }, payload: sampleMp4.subarray(100) }),
+      unversioned: await t.request({
+        method: 'PATCH',
+        url,
+        as: 'admin',
+        headers: { 'upload-offset': '100', 'content-type': 'application/offset+octet-stream' },
+        payload: sampleMp4.subarray(100),
+      }),
+      badHeader: await t.request({
+        method: 'PATCH',
+        url,
+        as: 'admin',
+        headers: { ...chunkHeaders(100), 'upload-offset': 'soon' },
+        payload: sampleMp4.subarray(100),
+      }),
       lengthless: await t.request({ method: 'POST', url: uploadsUrl, as: 'admin', headers: tus }),
     };
-    expect(Object.fromEntries(Object.entries(refusals).map(([name, answer]) => [name, [answer.statusCode, answer.json().error.code]]))).toEqual({
+    expect(
+      Object.fromEntries(Object.entries(refusals).map(([name, answer]) => [name, [answer.statusCode, answer.json().error.code]])),
+    ).toEqual({
       unknown: [404, 'uploads.not_found'],
       offset: [409, 'uploads.offset_mismatch'],
       unversioned: [412, 'uploads.tus_resumable_required'],

@@ -21,7 +21,7 @@ import { extensionOf, type StagedVideo } from './video-file.ts';
 export type SessionsContext = { db: Database; storage: Storage; mail?: MailQueue };
 
 /** A student has completed a session once they have watched this much of it. */
-export const completionThresholdPercent = 95;
+const completionThresholdPercent = 95;
 
 /** The shares of a session (percent) recorded as milestones, the seed's set (decision 028). */
 export const progressMilestones = [10, 25, 50, 75, 90, 95, 100] as const;
@@ -47,7 +47,8 @@ export async function getSession(db: Database, id: string) {
  * (a replaced file is deleted after the commit, so its successor must not take its key).
  */
 const sessionFileKey = (sessionId: string, name: string) => `expert-sessions/${sessionId}/${name}`;
-const videoKeyOf = (sessionId: string, video: StagedVideo) => sessionFileKey(sessionId, `${crypto.randomUUID()}.${extensionOf[video.mediaType]}`);
+const videoKeyOf = (sessionId: string, video: StagedVideo) =>
+  sessionFileKey(sessionId, `${crypto.randomUUID()}.${extensionOf[video.mediaType]}`);
 const posterKeyOf = (sessionId: string) => sessionFileKey(sessionId, `${crypto.randomUUID()}.poster.jpg`);
 const captionsKeyOf = (sessionId: string, language: string) => sessionFileKey(sessionId, `${crypto.randomUUID()}.${language}.vtt`);
 
@@ -132,7 +133,11 @@ export async function updateSession(
       if (!current) throw expertSessionNotFound();
       await video?.consume?.(tx);
       const previousProductIds = context.mail?.enabled ? await repository.findSessionProductIds(tx, id) : [];
-      await repository.updateSession(tx, id, { ...columns, ...(video && stored ? videoColumns(stored, video) : {}), updatedAt: new Date() });
+      await repository.updateSession(tx, id, {
+        ...columns,
+        ...(video && stored ? videoColumns(stored, video) : {}),
+        updatedAt: new Date(),
+      });
       if (productIds) await replaceProducts(tx, id, productIds, actorId);
       // Students who reach it now and did not before: through an added product, or as it is switched on.
       const visible = (isActive: boolean) => isActive && !current.deletedAt;
@@ -170,7 +175,11 @@ async function deleteFiles(context: SessionsContext, keys: (string | null)[]) {
  * (`checkCaptionsFile`), is stored beside the video, then the row is written under the session's
  * row lock; the file it replaces is deleted after the commit, as a replaced video is.
  */
-export async function putCaptions(context: SessionsContext, sessionId: string, input: { languageTag: string; file: Buffer; actorId: string }) {
+export async function putCaptions(
+  context: SessionsContext,
+  sessionId: string,
+  input: { languageTag: string; file: Buffer; actorId: string },
+) {
   const { language, label } = captionsLanguage(input.languageTag);
   checkCaptionsFile(input.file);
   await getSession(context.db, sessionId);
@@ -219,9 +228,18 @@ async function assertJobReadinessProducts(db: Database, productIds: string[]) {
 async function replaceProducts(tx: Database, sessionId: string, productIds: string[], actorId: string) {
   const current = new Set(await repository.findSessionProductIds(tx, sessionId));
   const wanted = new Set(productIds);
-  await repository.removeSessionProducts(tx, sessionId, [...current].filter((id) => !wanted.has(id)));
+  await repository.removeSessionProducts(
+    tx,
+    sessionId,
+    [...current].filter((id) => !wanted.has(id)),
+  );
   // A product deleted since the check: the foreign key refuses, answered as an unknown id (expertSessionConstraints).
-  await repository.addSessionProducts(tx, sessionId, [...wanted].filter((id) => !current.has(id)), actorId);
+  await repository.addSessionProducts(
+    tx,
+    sessionId,
+    [...wanted].filter((id) => !current.has(id)),
+    actorId,
+  );
 }
 
 /** Whose sessions the student list serves: the student's client, narrowed to one of its products (else 403). */
@@ -241,7 +259,11 @@ export async function listStudentSessions(
   query: repository.StudentListFilters & { productId?: string; limit: number; cursor?: string },
 ) {
   const audience = await studentAudience(db, student, query.productId);
-  const rows = await repository.listVisibleSessions(db, student.id, audience, { ...query, cursor: decodeCursor(query.cursor, 'timestamp'), limit: query.limit + 1 });
+  const rows = await repository.listVisibleSessions(db, student.id, audience, {
+    ...query,
+    cursor: decodeCursor(query.cursor, 'timestamp'),
+    limit: query.limit + 1,
+  });
   const page = toPage(rows, query.limit, (row) => ({ sortValue: row.createdAtExact, id: row.id }));
   const counts = await repository.countVisibleSessions(db, student.id, audience);
   return {
@@ -320,7 +342,7 @@ export async function recordProgress(
   return saved;
 }
 
-/** Who would lose the session if only `remainingProductIds` stayed linked (the learner-impact preview of an edit). */
+/** Who would lose the session if only `remainingProductIds` stayed linked (the student-impact preview of an edit). */
 export async function getRemovalImpact(db: Database, id: string, remainingProductIds: string[]) {
   const impact = await repository.findRemovalImpact(db, id, remainingProductIds);
   if (!impact) throw expertSessionNotFound();

@@ -12,7 +12,13 @@ import type { ErrorBody } from '../../http/errors.ts';
 import { s3ClientConfig } from '../storage/s3-storage.ts';
 import type { Storage } from '../storage/storage.ts';
 import { uploadIncomplete, uploadInUse, uploadNotFound } from './expert-sessions.errors.ts';
-import { consumeUploadClaim, findLeftoverClaims, findUploadClaim, releaseUploadClaim, takeUploadClaim } from './upload-claims.repository.ts';
+import {
+  consumeUploadClaim,
+  findLeftoverClaims,
+  findUploadClaim,
+  releaseUploadClaim,
+  takeUploadClaim,
+} from './upload-claims.repository.ts';
 import { inspectStoredVideo, inspectVideoFile, type StagedVideo, type VideoSource } from './video-file.ts';
 
 export const resumableUploadsPath = '/api/admin/job-readiness/expert-sessions/uploads';
@@ -54,7 +60,8 @@ export function createResumableUploads(options: {
       ? bucketUploadStore(config.storage, storage, uploads.expiryMs)
       : fileUploadStore(path.join(uploads.directory, 'tus'), stagingDirectory, uploads.expiryMs);
   /** The store's id of an upload named in a URL or an `upload_id`; undefined for anything that cannot be one. */
-  const storeIdOf = (uploadId: string | undefined) => (uploadId && /^[A-Za-z0-9_-]{1,128}$/.test(uploadId) ? store.idPrefix + uploadId : undefined);
+  const storeIdOf = (uploadId: string | undefined) =>
+    uploadId && /^[A-Za-z0-9_-]{1,128}$/.test(uploadId) ? store.idPrefix + uploadId : undefined;
 
   /** Who sent each tus request in flight: the hooks below see only tus's Request. */
   const senders = new WeakMap<IncomingMessage, string>();
@@ -276,13 +283,25 @@ const tusRefusals = new Map<string, { code: string; message: string }>([
   [ERRORS.FILE_NOT_FOUND.body, { code: 'uploads.not_found', message: 'No upload of yours has this id; it may have expired or been used.' }],
   [beingClaimed.body, { code: 'uploads.being_claimed', message: 'This upload is being saved as a session right now.' }],
   [ERRORS.FILE_NO_LONGER_EXISTS.body, { code: 'uploads.expired', message: 'This upload has expired.' }],
-  [ERRORS.INVALID_OFFSET.body, { code: 'uploads.offset_mismatch', message: 'Upload-Offset is not where the upload stands; ask with HEAD and continue from there.' }],
+  [
+    ERRORS.INVALID_OFFSET.body,
+    { code: 'uploads.offset_mismatch', message: 'Upload-Offset is not where the upload stands; ask with HEAD and continue from there.' },
+  ],
   [ERRORS.MISSING_OFFSET.body, { code: 'uploads.offset_required', message: 'Send the Upload-Offset header.' }],
-  [ERRORS.INVALID_CONTENT_TYPE.body, { code: 'uploads.content_type_required', message: 'Send the bytes as Content-Type: application/offset+octet-stream.' }],
-  [ERRORS.ERR_SIZE_EXCEEDED.body, { code: 'uploads.length_exceeded', message: 'More bytes than the Upload-Length the upload was created with.' }],
+  [
+    ERRORS.INVALID_CONTENT_TYPE.body,
+    { code: 'uploads.content_type_required', message: 'Send the bytes as Content-Type: application/offset+octet-stream.' },
+  ],
+  [
+    ERRORS.ERR_SIZE_EXCEEDED.body,
+    { code: 'uploads.length_exceeded', message: 'More bytes than the Upload-Length the upload was created with.' },
+  ],
   [ERRORS.ERR_MAX_SIZE_EXCEEDED.body, { code: 'uploads.too_large', message: 'The video is larger than this server accepts.' }],
   [ERRORS.INVALID_LENGTH.body, { code: 'uploads.length_required', message: 'Send Upload-Length (or Upload-Defer-Length: 1).' }],
-  [ERRORS.INVALID_METADATA.body, { code: 'uploads.invalid_metadata', message: 'Upload-Metadata must be comma-separated "key base64value" pairs with unique keys.' }],
+  [
+    ERRORS.INVALID_METADATA.body,
+    { code: 'uploads.invalid_metadata', message: 'Upload-Metadata must be comma-separated "key base64value" pairs with unique keys.' },
+  ],
   [ERRORS.INVALID_TERMINATION.body, { code: 'uploads.already_finished', message: 'A finished upload cannot be terminated.' }],
   [ERRORS.ABORTED.body, { code: 'uploads.superseded', message: 'A newer request on this upload took it over.' }],
   ['Tus-Resumable Required\n', { code: 'uploads.tus_resumable_required', message: 'Send Tus-Resumable: 1.0.0.' }],
@@ -292,9 +311,14 @@ const tusRefusals = new Map<string, { code: string; message: string }>([
 async function asApiError(answer: Response): Promise<Response> {
   const text = await answer.text();
   const invalidHeaders = answer.status === 400 && /^Invalid (.+)\n$/.exec(text)?.[1];
-  const error: ErrorBody['error'] = tusRefusals.get(text) ??
+  const error: ErrorBody['error'] =
+    tusRefusals.get(text) ??
     (invalidHeaders
-      ? { code: 'uploads.invalid_headers', message: `Invalid tus headers: ${invalidHeaders}.`, details: { headers: invalidHeaders.split(' ') } }
+      ? {
+          code: 'uploads.invalid_headers',
+          message: `Invalid tus headers: ${invalidHeaders}.`,
+          details: { headers: invalidHeaders.split(' ') },
+        }
       : answer.status >= 500
         ? { code: 'uploads.failed', message: 'The upload could not be handled on our side. It has been logged.' }
         : { code: 'uploads.refused', message: text.trim() });

@@ -9,7 +9,12 @@ const staleBefore = (seconds: number) => sql`now() - make_interval(secs => ${sec
  * used it (`used`). A claim older than `staleAfterSeconds` and not used is taken over: its
  * holder died between claim and answer.
  */
-export async function takeUploadClaim(db: Database, uploadId: string, token: string, staleAfterSeconds: number): Promise<'taken' | 'in_use' | 'used'> {
+export async function takeUploadClaim(
+  db: Database,
+  uploadId: string,
+  token: string,
+  staleAfterSeconds: number,
+): Promise<'taken' | 'in_use' | 'used'> {
   const taken = await db
     .insert(uploadClaims)
     .values({ uploadId, token })

@@ -7,7 +7,7 @@ import path from 'node:path';
 /** How often a live process marks its staging folder. */
 const heartbeatMs = 30_000;
 /** A staging folder unmarked for this long belongs to a process that is gone (10 missed marks; decision 021). */
-export const stagingAbandonedAfterMs = 10 * heartbeatMs;
+const stagingAbandonedAfterMs = 10 * heartbeatMs;
 const heartbeatName = '.heartbeat';
 
 export type UploadStaging = { directory: string; close(): Promise<void> };
@@ -23,7 +23,11 @@ export function openUploadStaging(uploadsDirectory: string): UploadStaging {
   const heartbeat = path.join(directory, heartbeatName);
   fs.mkdirSync(directory, { recursive: true });
   fs.writeFileSync(heartbeat, '');
-  const beat = () => void fsp.mkdir(directory, { recursive: true }).then(() => fsp.writeFile(heartbeat, '')).catch(() => undefined);
+  const beat = () =>
+    void fsp
+      .mkdir(directory, { recursive: true })
+      .then(() => fsp.writeFile(heartbeat, ''))
+      .catch(() => undefined);
   const timer = setInterval(beat, heartbeatMs).unref();
   return {
     directory,

@@ -57,7 +57,7 @@ export class StagedVideo {
 const sniffBytes = 64;
 
 /** The container, recognised from the file's first bytes rather than from what the client claims. */
-export function sniffVideoType(head: Buffer): VideoMediaType | undefined {
+function sniffVideoType(head: Buffer): VideoMediaType | undefined {
   const boxType = head.toString('latin1', 4, 8);
   if (boxType === 'ftyp') return head.toString('latin1', 8, 12) === 'qt  ' ? 'video/quicktime' : 'video/mp4';
   // Older QuickTime files start with other top-level atoms.
@@ -70,7 +70,7 @@ export function sniffVideoType(head: Buffer): VideoMediaType | undefined {
 const run = promisify(execFile);
 
 /** Duration in seconds, to the millisecond, measured by ffprobe from the file itself (a path, or a URL it reads by ranges; decision 028). */
-export async function measureDuration(file: string): Promise<number> {
+async function measureDuration(file: string): Promise<number> {
   try {
     const { stdout } = await run(ffprobe.path, ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], {
       timeout: 60_000,
@@ -96,7 +96,25 @@ export async function capturePosterFrame(input: string, durationSeconds: number)
   try {
     const { stdout } = await run(
       ffmpeg.path,
-      ['-v', 'error', '-ss', at, '-i', input, '-frames:v', '1', '-vf', `scale='min(${posterMaxWidth},iw)':-2`, '-q:v', '4', '-f', 'image2', '-c:v', 'mjpeg', 'pipe:1'],
+      [
+        '-v',
+        'error',
+        '-ss',
+        at,
+        '-i',
+        input,
+        '-frames:v',
+        '1',
+        '-vf',
+        `scale='min(${posterMaxWidth},iw)':-2`,
+        '-q:v',
+        '4',
+        '-f',
+        'image2',
+        '-c:v',
+        'mjpeg',
+        'pipe:1',
+      ],
       { encoding: 'buffer', timeout: 60_000, maxBuffer: 8 * 1024 * 1024 },
     );
     return stdout.length > 0 ? stdout : undefined;

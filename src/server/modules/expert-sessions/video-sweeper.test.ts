@@ -26,7 +26,12 @@ const tus = { 'tus-resumable': '1.0.0' };
 const hour = 3600_000;
 
 async function startUpload(t: SessionsTestApp, sent: number) {
-  const created = await t.request({ method: 'POST', url: uploadsUrl, as: 'admin', headers: { ...tus, 'upload-length': String(sampleMp4.length) } });
+  const created = await t.request({
+    method: 'POST',
+    url: uploadsUrl,
+    as: 'admin',
+    headers: { ...tus, 'upload-length': String(sampleMp4.length) },
+  });
   const url = created.headers.location as string;
   const headers = { ...tus, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' };
   expect((await t.request({ method: 'PATCH', url, as: 'admin', headers, payload: sampleMp4.subarray(0, sent) })).statusCode).toBe(204);
@@ -58,7 +63,7 @@ describe.each(['local', 's3'] as const)('the sweeper (%s storage)', (driver) => 
     await s3?.close();
   });
 
-  it('removes a dead process\'s staging files and, once old enough, unreferenced files and expired uploads; keeps the rest', async () => {
+  it("removes a dead process's staging files and, once old enough, unreferenced files and expired uploads; keeps the rest", async () => {
     const { storage } = t.app.context;
     const session = await createSession(t, { title: 'Kept', productIds: [t.ids.products.interview] });
     expect((await putCaptions(t, session.id, 'en', captionsFixture)).statusCode).toBe(200);
@@ -96,12 +101,14 @@ describe.each(['local', 's3'] as const)('the sweeper (%s storage)', (driver) => 
     // A day later: the orphan is old enough and the upload has expired.
     const later = Date.now() + Math.max(orphanMinAgeMs, 24 * hour) + hour;
     const dryRun = await sweep({ now: later, dryRun: true });
-    expect(summary(dryRun.files)).toEqual([
-      'expired upload: ' + unfinished.id,
-      'orphan file: ' + path.basename(orphan),
-      'orphan file: ' + path.basename(orphanCaptions),
-      'orphan file: ' + path.basename(orphanPoster),
-    ].sort());
+    expect(summary(dryRun.files)).toEqual(
+      [
+        `expired upload: ${unfinished.id}`,
+        `orphan file: ${path.basename(orphan)}`,
+        `orphan file: ${path.basename(orphanCaptions)}`,
+        `orphan file: ${path.basename(orphanPoster)}`,
+      ].sort(),
+    );
     expect(await storage.stat(orphan)).toBeDefined();
     expect(await headOf(t, unfinished.url)).toBe(200);
 
@@ -114,7 +121,9 @@ describe.each(['local', 's3'] as const)('the sweeper (%s storage)', (driver) => 
     expect(await headOf(t, unfinished.url)).toBe(404);
     expect(await storage.stat(referenced)).toEqual({ size: sampleMp4.length, contentType: 'video/mp4' });
     expect(fs.existsSync(path.join(liveStaging, 'in-flight.video'))).toBe(true);
-    expect((await t.request({ method: 'GET', url: `${studentUrl}/${session.id}/video`, as: 'student' })).statusCode).toBe(driver === 's3' ? 302 : 200);
+    expect((await t.request({ method: 'GET', url: `${studentUrl}/${session.id}/video`, as: 'student' })).statusCode).toBe(
+      driver === 's3' ? 302 : 200,
+    );
     fs.rmSync(path.join(liveStaging, 'in-flight.video'));
   });
 
@@ -133,7 +142,12 @@ describe.each(['local', 's3'] as const)('the sweeper (%s storage)', (driver) => 
     expect(summary(swept.files)).toEqual([`used upload: ${used.id}`]);
     expect(await rowsOf(t.db, sql`select * from upload_claims`)).toEqual([]);
     expect(await headOf(t, used.url)).toBe(404);
-    const reclaimed = await t.request({ method: 'POST', url: adminUrl, as: 'admin', payload: { title: 'Reclaimed', upload_id: abandoned.id } });
+    const reclaimed = await t.request({
+      method: 'POST',
+      url: adminUrl,
+      as: 'admin',
+      payload: { title: 'Reclaimed', upload_id: abandoned.id },
+    });
     expect(reclaimed.statusCode).toBe(201);
   });
 

@@ -1,6 +1,7 @@
 import type { Config } from '../../config.ts';
 import type { DatabaseConnection } from '../../db/database.ts';
-import { createStorage, type ListedObject, type Storage } from '../storage/storage.ts';
+import { createStorage } from '../storage/create-storage.ts';
+import type { ListedObject, Storage } from '../storage/storage.ts';
 import { findReferencedFileKeys } from './expert-sessions.repository.ts';
 import { createResumableUploads, type ResumableUploads } from './resumable-uploads.ts';
 import { tryTakeSweepLock } from './upload-claims.repository.ts';
@@ -54,7 +55,10 @@ export async function sweepVideoFiles(options: {
     for (const file of staged) files.push({ kind: 'abandoned staging file', name: file.path, bytes: file.bytes });
     let batch: ListedObject[] = [];
     const sweepBatch = async () => {
-      const referenced = await findReferencedFileKeys(database.db, batch.map((object) => object.key));
+      const referenced = await findReferencedFileKeys(
+        database.db,
+        batch.map((object) => object.key),
+      );
       for (const object of batch.filter((candidate) => !referenced.has(candidate.key))) {
         files.push({ kind: 'orphan file', name: object.key, bytes: object.size });
         if (remove) await storage.delete(object.key);

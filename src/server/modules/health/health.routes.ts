@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppInstance } from '../../app.ts';
+import type { AppInstance } from '../../http/app-instance.ts';
 
 const componentStatus = z.object({ status: z.enum(['ok', 'error']), detail: z.string().optional() });
 

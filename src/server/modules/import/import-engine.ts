@@ -2,56 +2,7 @@ import crypto from 'node:crypto';
 import type { Database } from '../../db/database.ts';
 import * as repository from './import.repository.ts';
 import type { ImportSource } from './import.table.ts';
-
-/** A source row that is not brought over (`skipped`), or is brought over changed (`adjusted`), and why. */
-export type Problem = { sourceTable: string; sourceId: string; kind: 'skipped' | 'adjusted'; reason: string };
-
-/** One row to write here, planned from one source row (and maybe folded together with others). */
-export type PlannedRow<Values> = {
-  sourceTable: string;
-  sourceId: string;
-  /** Further source rows this one also stands for (a Prism mentor's `mentors` row beside their `users` row). */
-  alsoFrom?: Array<{ sourceTable: string; sourceId: string }>;
-  /** The id it gets when created: the source's UUID, or UUID v5 of a source integer; `a:b` for link tables. */
-  targetId: string;
-  values: Values;
-};
-
-export type Plan<Values> = { rows: PlannedRow<Values>[]; problems: Problem[] };
-
-/** What a step writes with; every method runs inside the batch's transaction. */
-export type TableWriter<Values> = {
-  table: string;
-  insert(tx: Database, rows: Array<PlannedRow<Values>>): Promise<void>;
-  update(tx: Database, rows: Array<PlannedRow<Values>>): Promise<void>;
-  /** A row already here that was not imported but is the same thing (same email, name, cert id): it is linked, not created. */
-  findExisting?(db: Database, rows: Array<PlannedRow<Values>>): Promise<Map<string, string>>;
-  /** What linking to such a row writes besides the id map (nothing by default). */
-  link?(tx: Database, rows: Array<PlannedRow<Values>>): Promise<void>;
-  /** Of these ids, those whose row still exists here (a row deleted here since is created again). */
-  existingIds(db: Database, ids: string[]): Promise<Set<string>>;
-};
-
-export type Step<Values> = {
-  writer: TableWriter<Values>;
-  plan(ids: IdResolver): Plan<Values> | Promise<Plan<Values>>;
-};
-
-export type Action = 'create' | 'update' | 'link' | 'unchanged';
-export type StepReport = { table: string; counts: Record<Action | 'skip', number>; problems: Problem[] };
-
-export type ProgressListener = (table: string, done: number, total: number) => void;
-
-/** Our id of an imported (or, in a dry run, planned) source row, for the steps that refer to it. */
-export class IdResolver {
-  private readonly ids = new Map<string, string>();
-  record(sourceTable: string, sourceId: string, targetId: string) {
-    this.ids.set(`${sourceTable}\u0000${sourceId}`, targetId);
-  }
-  get(sourceTable: string, sourceId: unknown): string | undefined {
-    return sourceId === null || sourceId === undefined ? undefined : this.ids.get(`${sourceTable}\u0000${String(sourceId)}`);
-  }
-}
+import type { Action, IdResolver, PlannedRow, ProgressListener, Step, StepReport } from './import-plan.ts';
 
 /** Rows written per transaction: an interrupted import loses at most one batch, and keeps what it committed. */
 export const batchSize = 500;
@@ -71,8 +22,12 @@ export async function runStep<Values>(
   const { writer } = step;
   const plan = await step.plan(ids);
   // A dry run against a database not migrated yet plans against an empty one.
-  const mapped = blankTarget ? new Map<string, never>() : await repository.findMapped(db, source, [...new Set(plan.rows.map((row) => row.sourceTable))]);
-  const stillThere = blankTarget ? new Set<string>() : await writer.existingIds(db, [...new Set([...mapped.values()].map((entry) => entry.targetId))]);
+  const mapped = blankTarget
+    ? new Map<string, never>()
+    : await repository.findMapped(db, source, [...new Set(plan.rows.map((row) => row.sourceTable))]);
+  const stillThere = blankTarget
+    ? new Set<string>()
+    : await writer.existingIds(db, [...new Set([...mapped.values()].map((entry) => entry.targetId))]);
   const fresh = plan.rows.filter((row) => !stillThere.has(mapped.get(keyOf(row))?.targetId ?? ''));
   const existing = writer.findExisting && !blankTarget ? await writer.findExisting(db, fresh) : new Map<string, string>();
 

@@ -15,7 +15,7 @@ import {
   type MentorRole,
   type WorkletStatus,
 } from '../worklets/worklets.table.ts';
-import type { PlannedRow, TableWriter } from './import-engine.ts';
+import type { PlannedRow, TableWriter } from './import-plan.ts';
 import { importIdMap, type ImportSource } from './import.table.ts';
 
 /** A time as the source wrote it, as text with its offset (microseconds kept); NULL where it had none. */
@@ -39,7 +39,12 @@ export async function findMapped(db: Database, source: ImportSource, sourceTable
   const found = new Map<string, { targetId: string; fingerprint: string }>();
   if (sourceTables.length === 0) return found;
   const rows = await db
-    .select({ sourceTable: importIdMap.sourceTable, sourceId: importIdMap.sourceId, targetId: importIdMap.targetId, fingerprint: importIdMap.fingerprint })
+    .select({
+      sourceTable: importIdMap.sourceTable,
+      sourceId: importIdMap.sourceId,
+      targetId: importIdMap.targetId,
+      fingerprint: importIdMap.fingerprint,
+    })
     .from(importIdMap)
     .where(and(eq(importIdMap.source, source), inArray(importIdMap.sourceTable, sourceTables)));
   for (const row of rows) found.set(`${row.sourceTable}\u0000${row.sourceId}`, { targetId: row.targetId, fingerprint: row.fingerprint });
@@ -65,7 +70,13 @@ export async function recordMapped(db: Database, entries: Array<typeof importIdM
 /** The source rows a row here was imported from, with its `legacy` (admins see both). */
 export async function findImportedRecord(db: Database, targetTable: ImportedTable, targetId: string) {
   const sources = await db
-    .select({ source: importIdMap.source, sourceTable: importIdMap.sourceTable, sourceId: importIdMap.sourceId, importedAt: importIdMap.createdAt, updatedAt: importIdMap.updatedAt })
+    .select({
+      source: importIdMap.source,
+      sourceTable: importIdMap.sourceTable,
+      sourceId: importIdMap.sourceId,
+      importedAt: importIdMap.createdAt,
+      updatedAt: importIdMap.updatedAt,
+    })
     .from(importIdMap)
     .where(and(eq(importIdMap.targetTable, targetTable), eq(importIdMap.targetId, targetId)))
     .orderBy(importIdMap.sourceTable, importIdMap.sourceId);
@@ -87,7 +98,11 @@ const legacyColumns = {
   clients: { table: clients, id: clients.id, legacy: clients.legacy },
   products: { table: products, id: products.id, legacy: products.legacy },
   job_readiness_expert_sessions: { table: expertSessions, id: expertSessions.id, legacy: expertSessions.legacy },
-  job_readiness_expert_session_progress: { table: expertSessionProgress, id: expertSessionProgress.id, legacy: expertSessionProgress.legacy },
+  job_readiness_expert_session_progress: {
+    table: expertSessionProgress,
+    id: expertSessionProgress.id,
+    legacy: expertSessionProgress.legacy,
+  },
   worklets: { table: worklets, id: worklets.id, legacy: worklets.legacy },
   mentor_worklet_assignments: { table: mentorWorkletAssignments, id: mentorWorkletAssignments.id, legacy: mentorWorkletAssignments.legacy },
 } as const;
@@ -107,7 +122,14 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 const onlyUuids = (ids: string[]) => ids.filter((id) => uuidPattern.test(id));
 
 /** Rows matched by a unique text key here (a lower-cased email, a name, a cert id): planned target id → existing id. */
-async function matchByKey<Values>(db: Database, rows: Array<PlannedRow<Values>>, keyOf: (values: Values) => string, column: PgColumn, idColumn: PgColumn, lower = false) {
+async function matchByKey<Values>(
+  db: Database,
+  rows: Array<PlannedRow<Values>>,
+  keyOf: (values: Values) => string,
+  column: PgColumn,
+  idColumn: PgColumn,
+  lower = false,
+) {
   const matched = new Map<string, string>();
   const keys = [...new Set(rows.map((row) => keyOf(row.values)))];
   if (keys.length === 0) return matched;
@@ -130,7 +152,14 @@ export const clientWriter: TableWriter<ClientValues> = {
   table: 'clients',
   async insert(tx, rows) {
     await tx.insert(clients).values(
-      rows.map(({ targetId, values }) => ({ id: targetId, name: values.name, isActive: values.isActive, createdAt: atOrNow(values.createdAt), updatedAt: atOrNow(values.updatedAt), legacy: values.legacy })),
+      rows.map(({ targetId, values }) => ({
+        id: targetId,
+        name: values.name,
+        isActive: values.isActive,
+        createdAt: atOrNow(values.createdAt),
+        updatedAt: atOrNow(values.updatedAt),
+        legacy: values.legacy,
+      })),
     );
   },
   async update(tx, rows) {
@@ -145,7 +174,14 @@ export const clientWriter: TableWriter<ClientValues> = {
   existingIds: (db, ids) => idsThatExist(db, clients.id, ids),
 };
 
-export type ProductValues = { name: string; description: string | null; type: ProductType; createdAt: SourceTime; updatedAt: SourceTime; legacy: Legacy | null };
+export type ProductValues = {
+  name: string;
+  description: string | null;
+  type: ProductType;
+  createdAt: SourceTime;
+  updatedAt: SourceTime;
+  legacy: Legacy | null;
+};
 
 export const productWriter: TableWriter<ProductValues> = {
   table: 'products',
@@ -164,7 +200,10 @@ export const productWriter: TableWriter<ProductValues> = {
   },
   async update(tx, rows) {
     for (const { targetId, values } of rows) {
-      await tx.update(products).set({ name: values.name, description: values.description, type: values.type, legacy: values.legacy }).where(eq(products.id, targetId));
+      await tx
+        .update(products)
+        .set({ name: values.name, description: values.description, type: values.type, legacy: values.legacy })
+        .where(eq(products.id, targetId));
     }
   },
   existingIds: (db, ids) => idsThatExist(db, products.id, ids),
@@ -197,7 +236,12 @@ export const clientProductWriter: TableWriter<ClientProductValues> = {
     // Nothing but its two ends, which are its key: a changed link is another link.
   },
   findExisting: async (db, rows) => {
-    const found = await existingLinks(db, clientProductAssignments.clientId, clientProductAssignments.productId, rows.map((row) => row.targetId));
+    const found = await existingLinks(
+      db,
+      clientProductAssignments.clientId,
+      clientProductAssignments.productId,
+      rows.map((row) => row.targetId),
+    );
     return new Map([...found].map((key) => [key, key]));
   },
   existingIds: (db, ids) => existingLinks(db, clientProductAssignments.clientId, clientProductAssignments.productId, ids),
@@ -235,9 +279,14 @@ export const userWriter: TableWriter<UserValues> = {
     );
     // Every person gets a credential account, with no password where the source had none: an
     // admin can then set one (which updates this account).
-    await tx
-      .insert(authAccounts)
-      .values(rows.map(({ targetId, values }) => ({ userId: targetId, accountId: targetId, providerId: 'credential', password: values.passwordHash })));
+    await tx.insert(authAccounts).values(
+      rows.map(({ targetId, values }) => ({
+        userId: targetId,
+        accountId: targetId,
+        providerId: 'credential',
+        password: values.passwordHash,
+      })),
+    );
   },
   async update(tx, rows) {
     for (const { targetId, values } of rows) {
@@ -250,7 +299,13 @@ export const userWriter: TableWriter<UserValues> = {
         await tx
           .update(authAccounts)
           .set({ password: values.passwordHash })
-          .where(and(eq(authAccounts.userId, targetId), eq(authAccounts.providerId, 'credential'), or(isNull(authAccounts.password), sql`${authAccounts.password} like '$2%'`)));
+          .where(
+            and(
+              eq(authAccounts.userId, targetId),
+              eq(authAccounts.providerId, 'credential'),
+              or(isNull(authAccounts.password), sql`${authAccounts.password} like '$2%'`),
+            ),
+          );
       }
     }
   },
@@ -314,7 +369,13 @@ export const sessionProductWriter: TableWriter<SessionProductValues> = {
   async insert(tx, rows) {
     await tx
       .insert(expertSessionProducts)
-      .values(rows.map(({ values }) => ({ expertSessionId: values.expertSessionId, productId: values.productId, createdAt: atOrNow(values.createdAt) })))
+      .values(
+        rows.map(({ values }) => ({
+          expertSessionId: values.expertSessionId,
+          productId: values.productId,
+          createdAt: atOrNow(values.createdAt),
+        })),
+      )
       .onConflictDoNothing();
   },
   async update() {
@@ -404,9 +465,14 @@ const workletColumns = (values: WorkletValues) => ({
 export const workletWriter: TableWriter<WorkletValues> = {
   table: 'worklets',
   async insert(tx, rows) {
-    await tx
-      .insert(worklets)
-      .values(rows.map(({ targetId, values }) => ({ id: targetId, ...workletColumns(values), createdAt: atOrNow(values.createdAt), updatedAt: atOrNow(values.updatedAt) })));
+    await tx.insert(worklets).values(
+      rows.map(({ targetId, values }) => ({
+        id: targetId,
+        ...workletColumns(values),
+        createdAt: atOrNow(values.createdAt),
+        updatedAt: atOrNow(values.updatedAt),
+      })),
+    );
   },
   async update(tx, rows) {
     for (const { targetId, values } of rows) await tx.update(worklets).set(workletColumns(values)).where(eq(worklets.id, targetId));
@@ -425,7 +491,14 @@ export const workletStudentWriter: TableWriter<WorkletStudentValues> = {
   async insert(tx, rows) {
     await tx
       .insert(workletStudents)
-      .values(rows.map(({ values }) => ({ workletId: values.workletId, studentId: values.studentId, createdAt: atOrNow(values.createdAt), legacy: values.legacy })))
+      .values(
+        rows.map(({ values }) => ({
+          workletId: values.workletId,
+          studentId: values.studentId,
+          createdAt: atOrNow(values.createdAt),
+          legacy: values.legacy,
+        })),
+      )
       .onConflictDoNothing();
   },
   async update(tx, rows) {
@@ -462,7 +535,11 @@ const assignmentColumns = (values: AssignmentValues) => ({
  * Each write of an assignment by the import is one `imported` entry in the worklet's timeline: at
  * the source's assignment time when it is created, at the time of the change when it is rewritten.
  */
-async function recordImported(tx: Database, rows: Array<PlannedRow<AssignmentValues>>, { reason, atSourceTime }: { reason: string; atSourceTime: boolean }) {
+async function recordImported(
+  tx: Database,
+  rows: Array<PlannedRow<AssignmentValues>>,
+  { reason, atSourceTime }: { reason: string; atSourceTime: boolean },
+) {
   await tx.insert(mentorAssignmentHistory).values(
     rows.map(({ targetId, values }) => ({
       assignmentId: targetId,
@@ -523,7 +600,9 @@ export async function insertNamedClient(db: Database, id: string, name: string) 
 }
 
 export async function hasClientProduct(db: Database, clientId: string, productId: string) {
-  return (await existingLinks(db, clientProductAssignments.clientId, clientProductAssignments.productId, [`${clientId}:${productId}`])).size > 0;
+  return (
+    (await existingLinks(db, clientProductAssignments.clientId, clientProductAssignments.productId, [`${clientId}:${productId}`])).size > 0
+  );
 }
 
 export async function addClientProduct(db: Database, clientId: string, productId: string) {
@@ -554,7 +633,13 @@ export async function linkSessionVideo(
   await db.transaction(async (tx) => {
     await tx
       .update(expertSessions)
-      .set({ videoStorageKey: video.key, videoDuration: video.durationSeconds, videoSizeBytes: video.sizeBytes, videoMediaType: video.mediaType, isActive: video.isActive })
+      .set({
+        videoStorageKey: video.key,
+        videoDuration: video.durationSeconds,
+        videoSizeBytes: video.sizeBytes,
+        videoMediaType: video.mediaType,
+        isActive: video.isActive,
+      })
       .where(eq(expertSessions.id, id));
     await tx
       .update(expertSessionProgress)

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppInstance } from '../../app.ts';
+import type { AppInstance } from '../../http/app-instance.ts';
 import { errorResponses } from '../../http/schemas.ts';
 import { allow } from '../auth/auth.guard.ts';
 import { importedRowNotFound } from './import.errors.ts';

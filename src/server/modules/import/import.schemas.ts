@@ -14,7 +14,13 @@ export const importedRecordSchema = z
     id: z.uuid(),
     /** The source rows it was imported from; empty for a row created here. */
     sources: z.array(
-      z.object({ source: z.enum(importSources), source_table: z.string(), source_id: z.string(), imported_at: timestamp, updated_at: timestamp }),
+      z.object({
+        source: z.enum(importSources),
+        source_table: z.string(),
+        source_id: z.string(),
+        imported_at: timestamp,
+        updated_at: timestamp,
+      }),
     ),
     /** What the source had and no column here holds, by source table. */
     legacy,

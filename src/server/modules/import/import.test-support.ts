@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { rowsOf } from '../../../../test/support/test-database.ts';
 import type { Database } from '../../db/database.ts';
-import type { Action } from './import-engine.ts';
+import type { Action } from './import-plan.ts';
 import type { ImportReport } from './run-import.ts';
 
 const tables = [

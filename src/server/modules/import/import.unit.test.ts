@@ -11,10 +11,12 @@ describe('uuidV5', () => {
 
 describe('objectKeyOf', () => {
   it('takes the key within the bucket from a Supabase Storage URL, decoded', () => {
-    expect(objectKeyOf('https://abc.supabase.co/storage/v1/object/public/expert-session-videos-public/expert-sessions/s1/resume%20writing.mp4')).toBe(
-      'expert-sessions/s1/resume writing.mp4',
+    expect(
+      objectKeyOf('https://abc.supabase.co/storage/v1/object/public/expert-session-videos-public/expert-sessions/s1/resume%20writing.mp4'),
+    ).toBe('expert-sessions/s1/resume writing.mp4');
+    expect(objectKeyOf('https://abc.supabase.co/storage/v1/object/sign/videos/products/p1/expert-sessions/a.mp4?token=x')).toBe(
+      'products/p1/expert-sessions/a.mp4',
     );
-    expect(objectKeyOf('https://abc.supabase.co/storage/v1/object/sign/videos/products/p1/expert-sessions/a.mp4?token=x')).toBe('products/p1/expert-sessions/a.mp4');
   });
 
   it('keeps the path of any other URL, and a bare path', () => {

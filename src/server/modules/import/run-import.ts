@@ -3,7 +3,8 @@ import type { DatabaseConnection } from '../../db/database.ts';
 import type { Storage } from '../storage/storage.ts';
 import { readCultus } from './cultus/cultus.source.ts';
 import { cultusSteps } from './cultus/cultus.mapping.ts';
-import { IdResolver, runStep, type ProgressListener, type Step, type StepReport } from './import-engine.ts';
+import { runStep } from './import-engine.ts';
+import { IdResolver, type ProgressListener, type Step, type StepReport } from './import-plan.ts';
 import * as repository from './import.repository.ts';
 import type { ImportSource } from './import.table.ts';
 import { readPrism } from './prism/prism.source.ts';
@@ -67,23 +68,39 @@ export async function runImport(context: ImportContext, options: ImportOptions):
       return found.id;
     }
     const id = crypto.randomUUID();
-    if (!options.dryRun) await (kind === 'product' ? repository.insertNamedProduct(db, id, nameOrId) : repository.insertNamedClient(db, id, nameOrId));
+    if (!options.dryRun)
+      await (kind === 'product' ? repository.insertNamedProduct(db, id, nameOrId) : repository.insertNamedClient(db, id, nameOrId));
     defaults.push({ option, name: nameOrId, id, action: 'create' });
     return id;
   };
   const defaultProductId = await named('product', '--default-product', options.defaultProduct);
   const defaultClientId = await named('client', '--default-client', options.defaultClient);
   // Students of the default client must reach the default product's worklets.
-  if (defaultProductId && defaultClientId && !(targetMigrated && (await repository.hasClientProduct(db, defaultClientId, defaultProductId)))) {
+  if (
+    defaultProductId &&
+    defaultClientId &&
+    !(targetMigrated && (await repository.hasClientProduct(db, defaultClientId, defaultProductId)))
+  ) {
     if (!options.dryRun) await repository.addClientProduct(db, defaultClientId, defaultProductId);
-    defaults.push({ option: '--default-client gets --default-product', name: `${options.defaultClient} → ${options.defaultProduct}`, id: `${defaultClientId}:${defaultProductId}`, action: 'link' });
+    defaults.push({
+      option: '--default-client gets --default-product',
+      name: `${options.defaultClient} → ${options.defaultProduct}`,
+      id: `${defaultClientId}:${defaultProductId}`,
+      action: 'link',
+    });
   }
 
   const ids = new IdResolver();
   const run = async (steps: Step<unknown>[]) => {
     const reports: StepReport[] = [];
     for (const step of steps) {
-      reports.push(await runStep(db, options.source, step, ids, { dryRun: options.dryRun, blankTarget: !targetMigrated, onProgress: context.onProgress }));
+      reports.push(
+        await runStep(db, options.source, step, ids, {
+          dryRun: options.dryRun,
+          blankTarget: !targetMigrated,
+          onProgress: context.onProgress,
+        }),
+      );
     }
     return reports;
   };
@@ -92,10 +109,19 @@ export async function runImport(context: ImportContext, options: ImportOptions):
     const data = await readCultus(options.from);
     const steps = await run(cultusSteps(data, { defaultClientId, now: new Date() }));
     const videos = await copyVideos(
-      { db, storage: context.storage, stagingDir: context.stagingDir, maxVideoBytes: context.maxVideoBytes, dryRun: options.dryRun, targetMigrated },
+      {
+        db,
+        storage: context.storage,
+        stagingDir: context.stagingDir,
+        maxVideoBytes: context.maxVideoBytes,
+        dryRun: options.dryRun,
+        targetMigrated,
+      },
       data.sessions.map((row) => ({ row, sourceTable: 'job_readiness_expert_sessions' })),
       ids,
-      options.videosFrom ? videoSourceOf(options.videosFrom, { endpoint: options.videosEndpoint, region: options.videosRegion }) : undefined,
+      options.videosFrom
+        ? videoSourceOf(options.videosFrom, { endpoint: options.videosEndpoint, region: options.videosRegion })
+        : undefined,
       (done, total) => context.onProgress?.('videos', done, total),
     );
     return {
@@ -142,26 +168,44 @@ export function formatReport(report: ImportReport): string {
   const lines: string[] = [];
   const would = report.dryRun ? ' (dry run: nothing written)' : '';
   lines.push(`Import from ${report.source === 'cultus' ? 'cultus-platform' : 'PrismWorklet'}${would}`);
-  lines.push(`Read: ${Object.entries(report.read).map(([table, count]) => `${table} ${count}`).join(', ')}`);
+  lines.push(
+    `Read: ${Object.entries(report.read)
+      .map(([table, count]) => `${table} ${count}`)
+      .join(', ')}`,
+  );
   for (const entry of report.defaults) {
-    const verb = { found: 'uses', create: report.dryRun ? 'would create' : 'created', link: report.dryRun ? 'would link' : 'linked' }[entry.action];
+    const verb = { found: 'uses', create: report.dryRun ? 'would create' : 'created', link: report.dryRun ? 'would link' : 'linked' }[
+      entry.action
+    ];
     lines.push(`${entry.option}: ${verb} "${entry.name}"`);
   }
   const header = ['table', 'create', 'update', 'link', 'unchanged', 'skip'];
-  const table = [header, ...report.steps.map((step) => [step.table, ...(['create', 'update', 'link', 'unchanged', 'skip'] as const).map((action) => String(step.counts[action]))])];
+  const table = [
+    header,
+    ...report.steps.map((step) => [
+      step.table,
+      ...(['create', 'update', 'link', 'unchanged', 'skip'] as const).map((action) => String(step.counts[action])),
+    ]),
+  ];
   const widths = header.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
   lines.push('');
-  for (const row of table) lines.push(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  '));
+  for (const row of table)
+    lines.push(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  '));
   if (report.videos) {
     const { copied, bytes, alreadyHere, missing } = report.videos;
     lines.push('');
-    lines.push(`videos: ${copied} ${report.dryRun ? 'to copy' : 'copied'} (${(bytes / 1024 ** 2).toFixed(1)} MiB), ${alreadyHere} here already, ${missing.length} missing`);
+    lines.push(
+      `videos: ${copied} ${report.dryRun ? 'to copy' : 'copied'} (${(bytes / 1024 ** 2).toFixed(1)} MiB), ${alreadyHere} here already, ${missing.length} missing`,
+    );
   }
   const problems = [...report.steps.flatMap((step) => step.problems), ...(report.videos?.missing ?? [])];
   if (problems.length) {
     lines.push('');
     lines.push('Rows not brought over as they were:');
-    for (const problem of problems) lines.push(`  ${problem.kind === 'skipped' ? 'skipped ' : 'adjusted'}  ${problem.sourceTable} ${problem.sourceId}: ${problem.reason}`);
+    for (const problem of problems)
+      lines.push(
+        `  ${problem.kind === 'skipped' ? 'skipped ' : 'adjusted'}  ${problem.sourceTable} ${problem.sourceId}: ${problem.reason}`,
+      );
   }
   lines.push('');
   lines.push(`${report.dryRun ? 'Planned' : 'Done'} in ${report.seconds.toFixed(1)} s.`);

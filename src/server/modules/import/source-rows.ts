@@ -15,7 +15,9 @@ export function restOf(row: SourceRow | undefined, used: readonly string[], drop
 
 /** `legacy` from the rest of each source table's row; NULL when every column found a place. */
 export function legacyOf(parts: Record<string, unknown>): Legacy | null {
-  const kept = Object.fromEntries(Object.entries(parts).filter(([, value]) => value !== undefined && !(Array.isArray(value) && value.length === 0)));
+  const kept = Object.fromEntries(
+    Object.entries(parts).filter(([, value]) => value !== undefined && !(Array.isArray(value) && value.length === 0)),
+  );
   return Object.keys(kept).length ? kept : null;
 }
 

@@ -6,7 +6,7 @@ import { GetObjectCommand, HeadObjectCommand, S3Client, S3ServiceException } fro
 import type { Database } from '../../db/database.ts';
 import { extensionOf, stageVideo } from '../expert-sessions/video-file.ts';
 import type { Storage } from '../storage/storage.ts';
-import type { IdResolver, Problem } from './import-engine.ts';
+import type { IdResolver, Problem } from './import-plan.ts';
 import * as repository from './import.repository.ts';
 import { boolOf, textOf, type SourceRow } from './source-rows.ts';
 
@@ -54,7 +54,8 @@ function s3VideoSource(bucket: string, prefix: string, options: { endpoint?: str
   });
   const keyOf = (key: string) => (prefix ? `${prefix.replace(/\/$/, '')}/${key}` : key);
   const missing = (error: unknown) =>
-    error instanceof S3ServiceException && (error.$metadata.httpStatusCode === 404 || error.name === 'NoSuchKey' || error.name === 'NotFound');
+    error instanceof S3ServiceException &&
+    (error.$metadata.httpStatusCode === 404 || error.name === 'NoSuchKey' || error.name === 'NotFound');
   return {
     description: `s3://${bucket}/${prefix}`,
     async sizeOf(key) {
@@ -90,7 +91,10 @@ export function objectKeyOf(videoUrl: string): string {
   }
   const supabase = /\/storage\/v1\/object\/(?:public|sign|authenticated)\/[^/]+\/(.+)$/.exec(pathname);
   const key = supabase ? supabase[1]! : pathname.replace(/^\/+/, '');
-  return key.split('/').map((part) => decodeURIComponent(part)).join('/');
+  return key
+    .split('/')
+    .map((part) => decodeURIComponent(part))
+    .join('/');
 }
 
 export type VideoReport = { copied: number; bytes: number; alreadyHere: number; missing: Problem[] };
@@ -112,7 +116,12 @@ export async function copyVideos(
   const planned = sessions
     .map(({ row, sourceTable }) => ({ row, sourceTable, id: ids.get(sourceTable, row.id) }))
     .filter((session): session is typeof session & { id: string } => Boolean(session.id));
-  const withVideo = context.targetMigrated ? await repository.findSessionsWithVideo(context.db, planned.map((session) => session.id)) : new Set<string>();
+  const withVideo = context.targetMigrated
+    ? await repository.findSessionsWithVideo(
+        context.db,
+        planned.map((session) => session.id),
+      )
+    : new Set<string>();
   let done = 0;
   for (const { row, sourceTable, id } of planned) {
     done += 1;
@@ -121,7 +130,8 @@ export async function copyVideos(
       report.alreadyHere += 1;
       continue;
     }
-    const missing = (reason: string) => report.missing.push({ sourceTable, sourceId: String(row.id), kind: 'adjusted', reason: `${reason}: imported inactive` });
+    const missing = (reason: string) =>
+      report.missing.push({ sourceTable, sourceId: String(row.id), kind: 'adjusted', reason: `${reason}: imported inactive` });
     const url = textOf(row.video_url);
     if (!url) {
       missing('no video_url');
@@ -147,7 +157,7 @@ export async function copyVideos(
       missing(`${key} is not in ${videos.description}`);
       continue;
     }
-    let staged;
+    let staged: Awaited<ReturnType<typeof stageVideo>>;
     try {
       staged = await stageVideo(stream, context.stagingDir, context.maxVideoBytes);
     } catch (error) {

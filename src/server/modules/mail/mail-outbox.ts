@@ -73,7 +73,10 @@ export function createMailOutbox(db: Database, config: Config, log: FastifyBaseL
         log.error({ mail: mail.id, kind: mail.kind, attempts: mail.attempts, err: error }, 'mail could not be sent; given up');
       } else {
         await repository.retryLater(db, mail.id, delay, reason);
-        log.warn({ mail: mail.id, kind: mail.kind, attempts: mail.attempts, retryInSeconds: delay, err: error }, 'mail could not be sent; will retry');
+        log.warn(
+          { mail: mail.id, kind: mail.kind, attempts: mail.attempts, retryInSeconds: delay, err: error },
+          'mail could not be sent; will retry',
+        );
       }
     }
   }
@@ -111,7 +114,8 @@ export function createMailOutbox(db: Database, config: Config, log: FastifyBaseL
     enabled: true,
     passwordReset: (tx, userId, params) => repository.enqueue(tx, 'password_reset', userId, params),
     mentorAssigned: (tx, mentorId, workletId) => repository.enqueue(tx, 'mentor_assigned', mentorId, { worklet_id: workletId }),
-    sessionPublished: (tx, sessionId, productIds, previousProductIds) => repository.enqueueSessionPublished(tx, sessionId, productIds, previousProductIds),
+    sessionPublished: (tx, sessionId, productIds, previousProductIds) =>
+      repository.enqueueSessionPublished(tx, sessionId, productIds, previousProductIds),
     kick: () => void deliverDue(),
     deliverDue,
     async close() {

@@ -59,7 +59,13 @@ export async function claimDue(db: Database, limit: number, leaseSeconds: number
     .update(mailOutbox)
     .set({ lockedUntil: sql`now() + make_interval(secs => ${leaseSeconds})`, attempts: sql`${mailOutbox.attempts} + 1` })
     .where(inArray(mailOutbox.id, due))
-    .returning({ id: mailOutbox.id, kind: mailOutbox.kind, userId: mailOutbox.userId, params: mailOutbox.params, attempts: mailOutbox.attempts });
+    .returning({
+      id: mailOutbox.id,
+      kind: mailOutbox.kind,
+      userId: mailOutbox.userId,
+      params: mailOutbox.params,
+      attempts: mailOutbox.attempts,
+    });
 }
 
 /** Sent, skipped or given up: its parameters (a reset link's token among them) are not kept. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppInstance } from '../../app.ts';
+import type { AppInstance } from '../../http/app-instance.ts';
 import { errorResponses, iso, timestamp } from '../../http/schemas.ts';
 import { allow } from '../auth/auth.guard.ts';
 import { listUndelivered } from './mail.repository.ts';
@@ -9,7 +9,9 @@ const undeliveredMail = z
   .object({
     id: z.uuid(),
     kind: z.enum(mailKinds),
-    status: z.enum(['pending', 'failed']).meta({ description: '`pending`: tried and to be tried again at `next_attempt_at`; `failed`: given up.' }),
+    status: z
+      .enum(['pending', 'failed'])
+      .meta({ description: '`pending`: tried and to be tried again at `next_attempt_at`; `failed`: given up.' }),
     recipient: z.string(),
     attempts: z.number().int(),
     last_error: z.string().nullable(),

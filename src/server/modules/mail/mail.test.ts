@@ -73,14 +73,20 @@ describe('without SMTP_URL', () => {
     const { reset } = issued.json();
     expect(reset).toMatchObject({ emailed: false, url: expect.stringMatching(/^http:\/\/localhost:\d+\/reset-password#token=[\w-]{43}$/) });
     expect(new Date(reset.expires_at).getTime() - Date.now()).toBeGreaterThan(23 * 3600_000);
-    expect((await t.request({ method: 'POST', url: `/api/admin/users/${t.ids.users.priya}/password-reset`, as: 'staff' })).statusCode).toBe(403);
+    expect((await t.request({ method: 'POST', url: `/api/admin/users/${t.ids.users.priya}/password-reset`, as: 'staff' })).statusCode).toBe(
+      403,
+    );
 
     const phone = await t.signIn('priya');
     const token = tokenOf(reset.url);
     const inspected = await t.request({ method: 'POST', url: '/api/password-resets/inspect', payload: { token } });
     expect(inspected.json().reset).toMatchObject({ email: 'priya@test.dev', name: 'Priya Patel' });
     // The policy holds here too, with the owner's name and email as context.
-    const weak = await t.request({ method: 'POST', url: '/api/password-resets/complete', payload: { token, new_password: 'Priya Patel 2026' } });
+    const weak = await t.request({
+      method: 'POST',
+      url: '/api/password-resets/complete',
+      payload: { token, new_password: 'Priya Patel 2026' },
+    });
     expect(weak.json().error).toMatchObject({ code: 'passwords.too_weak', details: { fields: [{ path: 'body.new_password' }] } });
 
     const done = await t.request({ method: 'POST', url: '/api/password-resets/complete', payload: { token, new_password: goodPassword } });
@@ -89,7 +95,11 @@ describe('without SMTP_URL', () => {
     expect(await signInStatus(t, 'priya@test.dev', goodPassword)).toBe(200);
     // Every session of hers ended; the link is spent.
     expect((await t.app.inject({ method: 'GET', url: '/api/me', headers: phone })).statusCode).toBe(401);
-    const again = await t.request({ method: 'POST', url: '/api/password-resets/complete', payload: { token, new_password: 'another-fine-password' } });
+    const again = await t.request({
+      method: 'POST',
+      url: '/api/password-resets/complete',
+      payload: { token, new_password: 'another-fine-password' },
+    });
     expect(again.json().error.code).toBe('passwords.reset_link_invalid');
     expect(await outbox(t)).toEqual([]);
     // Only a hash of the token was ever stored.
@@ -99,7 +109,9 @@ describe('without SMTP_URL', () => {
 
   it('refuses a link that is unknown, expired or of a disabled user, alike', async () => {
     const issue = async (user: 'liam' | 'gone') =>
-      tokenOf((await t.request({ method: 'POST', url: `/api/admin/users/${t.ids.users[user]}/password-reset`, as: 'admin' })).json().reset.url);
+      tokenOf(
+        (await t.request({ method: 'POST', url: `/api/admin/users/${t.ids.users[user]}/password-reset`, as: 'admin' })).json().reset.url,
+      );
     const expired = await issue('liam');
     await t.db.execute(sql`update password_reset_tokens set expires_at = now() - interval '1 second' where user_id = ${t.ids.users.liam}`);
     for (const token of ['x'.repeat(43), expired, await issue('gone')]) {
@@ -112,7 +124,12 @@ describe('without SMTP_URL', () => {
   it('leaves better-auth’s own reset endpoints closed', async () => {
     const origin = { origin: 'http://localhost:80', host: 'localhost:80' };
     for (const url of ['/api/auth/request-password-reset', '/api/auth/reset-password']) {
-      const response = await t.app.inject({ method: 'POST', url, headers: origin, payload: { email: 'liam@test.dev', newPassword: 'x'.repeat(12), token: 'x' } });
+      const response = await t.app.inject({
+        method: 'POST',
+        url,
+        headers: origin,
+        payload: { email: 'liam@test.dev', newPassword: 'x'.repeat(12), token: 'x' },
+      });
       expect(response.statusCode, url).toBe(404);
     }
   });
@@ -151,7 +168,11 @@ describe('with SMTP_URL, against a local SMTP server', () => {
 
     const link = linkIn(mail!.text)!;
     expect(link).toMatch(/^http:\/\/localhost:\d+\/reset-password#token=/);
-    const done = await t.request({ method: 'POST', url: '/api/password-resets/complete', payload: { token: tokenOf(link), new_password: goodPassword } });
+    const done = await t.request({
+      method: 'POST',
+      url: '/api/password-resets/complete',
+      payload: { token: tokenOf(link), new_password: goodPassword },
+    });
     expect(done.json()).toEqual({ email: 'liam@test.dev' });
     expect(await signInStatus(t, 'liam@test.dev', goodPassword)).toBe(200);
     // The outbox no longer holds the link.
@@ -176,11 +197,21 @@ describe('with SMTP_URL, against a local SMTP server', () => {
     });
     const workletId = created.json().worklet.id;
     const assign = (mentor: 'maya' | 'omar', role: string) =>
-      t.request({ method: 'POST', url: `/api/worklets/${workletId}/assign-mentor`, as: 'staff', payload: { mentor_id: t.ids.users[mentor], role_type: role } });
+      t.request({
+        method: 'POST',
+        url: `/api/worklets/${workletId}/assign-mentor`,
+        as: 'staff',
+        payload: { mentor_id: t.ids.users[mentor], role_type: role },
+      });
     expect((await assign('maya', 'Primary')).statusCode).toBe(201);
     expect((await assign('omar', 'Secondary')).statusCode).toBe(201);
     // A role change tells nobody; a refused assignment queues nothing.
-    await t.request({ method: 'PATCH', url: `/api/worklets/${workletId}/mentors/${t.ids.users.omar}`, as: 'staff', payload: { role_type: 'Collaborator' } });
+    await t.request({
+      method: 'PATCH',
+      url: `/api/worklets/${workletId}/mentors/${t.ids.users.omar}`,
+      as: 'staff',
+      payload: { role_type: 'Collaborator' },
+    });
     expect((await assign('maya', 'Primary')).statusCode).toBe(409);
     const mails = await mailsReceived(smtp.received, 2);
     await t.app.context.mail.deliverDue();
@@ -191,7 +222,9 @@ describe('with SMTP_URL, against a local SMTP server', () => {
         ['omar@test.dev', 'You are a mentor of “Mail bot”'],
       ]),
     );
-    expect(mails.find((mail) => mail.to === 'maya@test.dev')!.text).toContain('You were assigned as Primary mentor of the worklet “Mail bot” (25MAIL01WT).');
+    expect(mails.find((mail) => mail.to === 'maya@test.dev')!.text).toContain(
+      'You were assigned as Primary mentor of the worklet “Mail bot” (25MAIL01WT).',
+    );
   });
 
   it('tells the students who newly reach a session, and no one else', async () => {
@@ -204,7 +237,12 @@ describe('with SMTP_URL, against a local SMTP server', () => {
 
     // Career Launchpad adds Contoso's student; Northwind's already reach it.
     smtp.received.length = 0;
-    const patch = await t.request({ method: 'PATCH', url: `${adminSessions}/${session.id}`, as: 'admin', payload: { product_ids: [t.ids.products.interview, t.ids.products.career] } });
+    const patch = await t.request({
+      method: 'PATCH',
+      url: `${adminSessions}/${session.id}`,
+      as: 'admin',
+      payload: { product_ids: [t.ids.products.interview, t.ids.products.career] },
+    });
     expect(patch.statusCode).toBe(200);
     expect((await mailsReceived(smtp.received, 1)).map((mail) => mail.to)).toEqual(['hana@test.dev']);
 
@@ -212,7 +250,11 @@ describe('with SMTP_URL, against a local SMTP server', () => {
     smtp.received.length = 0;
     await t.request({ method: 'PATCH', url: `${adminSessions}/${session.id}`, as: 'admin', payload: { is_active: false } });
     await t.request({ method: 'PATCH', url: `${adminSessions}/${session.id}`, as: 'admin', payload: { is_active: true } });
-    expect((await mailsReceived(smtp.received, 3)).map((mail) => mail.to).sort()).toEqual(['hana@test.dev', 'liam@test.dev', 'priya@test.dev']);
+    expect((await mailsReceived(smtp.received, 3)).map((mail) => mail.to).sort()).toEqual([
+      'hana@test.dev',
+      'liam@test.dev',
+      'priya@test.dev',
+    ]);
   });
 
   it('skips a mail whose reason is gone by the time it is sent', async () => {
@@ -239,7 +281,10 @@ describe('with SMTP_URL, against a local SMTP server', () => {
     expect(failed).toMatchObject({ status: 'failed', attempts: 2, last_error: expect.stringContaining('No such mailbox'), params: {} });
 
     const listed = await t.request({ method: 'GET', url: '/api/admin/mail/undelivered', as: 'admin' });
-    expect(listed.json()).toMatchObject({ enabled: true, mail: [{ kind: 'password_reset', status: 'failed', recipient: 'priya@test.dev', attempts: 2 }] });
+    expect(listed.json()).toMatchObject({
+      enabled: true,
+      mail: [{ kind: 'password_reset', status: 'failed', recipient: 'priya@test.dev', attempts: 2 }],
+    });
     expect((await t.request({ method: 'GET', url: '/api/admin/mail/undelivered', as: 'staff' })).statusCode).toBe(403);
   });
 

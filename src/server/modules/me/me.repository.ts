@@ -52,7 +52,12 @@ export async function findClientSummary(db: Database, clientId: string) {
 /** The user's unexpired sessions, newest first. */
 export async function findSessionsOf(db: Database, userId: string) {
   return db
-    .select({ id: authSessions.id, userAgent: authSessions.userAgent, signedInAt: authSessions.createdAt, expiresAt: authSessions.expiresAt })
+    .select({
+      id: authSessions.id,
+      userAgent: authSessions.userAgent,
+      signedInAt: authSessions.createdAt,
+      expiresAt: authSessions.expiresAt,
+    })
     .from(authSessions)
     .where(and(eq(authSessions.userId, userId), gt(authSessions.expiresAt, sql`now()`)))
     .orderBy(desc(authSessions.createdAt));

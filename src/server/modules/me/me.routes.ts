@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppInstance } from '../../app.ts';
+import type { AppInstance } from '../../http/app-instance.ts';
 import { errorResponses, iso } from '../../http/schemas.ts';
 import { actorOf, signedIn, signedInEvenBeforePasswordChange } from '../auth/auth.guard.ts';
 import { changeOwnPassword, hashingOf } from '../passwords/passwords.usecases.ts';
@@ -66,7 +66,10 @@ export function registerMeRoutes(app: AppInstance) {
     },
     async (request, reply) => {
       const { current_password, new_password } = request.body;
-      await changeOwnPassword(db, { hashing, sessions }, actorOf(request), { currentPassword: current_password, newPassword: new_password });
+      await changeOwnPassword(db, { hashing, sessions }, actorOf(request), {
+        currentPassword: current_password,
+        newPassword: new_password,
+      });
       return reply.status(204).send(null);
     },
   );

@@ -2,17 +2,14 @@ import { z } from 'zod';
 import { requiredText, timestamp } from '../../http/schemas.ts';
 import { newPassword } from '../passwords/passwords.schemas.ts';
 import { passwordMaxLength } from '../passwords/password-policy.ts';
-import { productType } from '../products/products.schemas.ts';
-import { passwordChangeReason, userRole } from '../users/users.schemas.ts';
+import { productSchema } from '../products/products.schemas.ts';
+import { passwordChangeReason, userSchema } from '../users/users.schemas.ts';
 
-export const meSchema = z
-  .object({
-    id: z.uuid(),
-    name: z.string(),
-    email: z.string(),
-    role: userRole,
-    client: z.object({ id: z.uuid(), name: z.string() }).nullable(),
-    products: z.array(z.object({ id: z.uuid(), name: z.string(), type: productType, description: z.string().nullable() })),
+/** The signed-in user: the account as admins see it, less what only admins need, plus their products. */
+export const meSchema = userSchema
+  .pick({ id: true, name: true, email: true, role: true, client: true })
+  .extend({
+    products: z.array(productSchema.pick({ id: true, name: true, type: true, description: true })),
     password_change_reason: passwordChangeReason.meta({
       description:
         'When set, the user must choose a new password (POST /api/me/password) before anything else: other endpoints answer 403 auth.password_change_required',

@@ -52,7 +52,10 @@ describe('the profile (/api/me)', () => {
       expect(response.statusCode).toBe(400);
       expect(response.json().error.code).toBe('validation.failed');
     }
-    expect((await t.request({ method: 'GET', url: '/api/me', as: 'mentor' })).json().user).toMatchObject({ name: 'Mo Mentor', role: 'mentor' });
+    expect((await t.request({ method: 'GET', url: '/api/me', as: 'mentor' })).json().user).toMatchObject({
+      name: 'Mo Mentor',
+      role: 'mentor',
+    });
   });
 
   it('lists where one is signed in, this session first, and signs out every other device', async () => {
@@ -70,9 +73,11 @@ describe('the profile (/api/me)', () => {
 
     const out = await t.app.inject({ method: 'POST', url: '/api/me/sessions/sign-out-others', headers: phone });
     expect(out.json()).toEqual({ signed_out: 2 });
-    expect([(await get('/api/me', laptop)).statusCode, (await get('/api/me', tablet)).statusCode, (await get('/api/me', phone)).statusCode]).toEqual([
-      401, 401, 200,
-    ]);
+    expect([
+      (await get('/api/me', laptop)).statusCode,
+      (await get('/api/me', tablet)).statusCode,
+      (await get('/api/me', phone)).statusCode,
+    ]).toEqual([401, 401, 200]);
     expect((await get('/api/me/sessions', phone)).json().sessions).toHaveLength(1);
   });
 

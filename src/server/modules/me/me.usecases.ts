@@ -24,9 +24,7 @@ export async function renameMe(db: Database, sessions: Sessions, actor: SignedIn
 /** Where the user is signed in, the current session first. */
 export async function listMySessions(db: Database, actor: SignedInActor) {
   const rows = await findSessionsOf(db, actor.id);
-  return rows
-    .map((row) => ({ ...row, current: row.id === actor.sessionId }))
-    .sort((a, b) => Number(b.current) - Number(a.current));
+  return rows.map((row) => ({ ...row, current: row.id === actor.sessionId })).sort((a, b) => Number(b.current) - Number(a.current));
 }
 
 /** Ends every session of the user but the one making the request; how many ended. */

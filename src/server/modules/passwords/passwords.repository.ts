@@ -62,7 +62,9 @@ export async function findUserByEmail(db: Database, email: string) {
 
 /** A new link; the user's expired ones go at the same time (nothing else removes them). */
 export async function insertResetToken(db: Database, values: typeof passwordResetTokens.$inferInsert) {
-  await db.delete(passwordResetTokens).where(and(eq(passwordResetTokens.userId, values.userId), sql`${passwordResetTokens.expiresAt} <= now()`));
+  await db
+    .delete(passwordResetTokens)
+    .where(and(eq(passwordResetTokens.userId, values.userId), sql`${passwordResetTokens.expiresAt} <= now()`));
   await db.insert(passwordResetTokens).values(values);
 }
 

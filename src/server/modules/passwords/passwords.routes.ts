@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppInstance } from '../../app.ts';
+import type { AppInstance } from '../../http/app-instance.ts';
 import { errorResponse, errorResponses, idParams, iso } from '../../http/schemas.ts';
 import { actorOf, allow, signedInEvenBeforePasswordChange } from '../auth/auth.guard.ts';
 import { presentUser, userSchema } from '../users/users.schemas.ts';
@@ -42,7 +42,8 @@ export function registerPasswordRoutes(app: AppInstance) {
         response: { 200: strengthSchema, ...errorResponses },
       },
     },
-    async (request) => assessPassword(request.body.password, { email: request.body.email ?? undefined, name: request.body.name ?? undefined }),
+    async (request) =>
+      assessPassword(request.body.password, { email: request.body.email ?? undefined, name: request.body.name ?? undefined }),
   );
 
   app.post(

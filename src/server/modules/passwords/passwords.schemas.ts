@@ -10,7 +10,9 @@ export const newPassword = z
   .min(passwordMinLength)
   .max(passwordMaxLength)
   .refine((value) => !hasControlCharacters(value), noControlCharacters)
-  .meta({ description: `At least ${passwordMinLength} characters and hard to guess: common passwords, the product's name and the user's own email or name are refused (passwords.too_weak).` });
+  .meta({
+    description: `At least ${passwordMinLength} characters and hard to guess: common passwords, the product's name and the user's own email or name are refused (passwords.too_weak).`,
+  });
 
 export const setPasswordBody = z.object({
   password: newPassword,
@@ -46,9 +48,10 @@ export const resetTokenBody = z.object({ token: resetToken });
 export const resetCompleteBody = z.object({ token: resetToken, new_password: newPassword });
 
 export const resetOwnerResponse = z.object({
-  reset: z
-    .object({ email: z.string(), name: z.string(), expires_at: timestamp })
-    .meta({ id: 'PasswordResetOwner', example: { email: 'priya@northwind.test', name: 'Priya Patel', expires_at: '2026-12-07T15:00:00.000Z' } }),
+  reset: z.object({ email: z.string(), name: z.string(), expires_at: timestamp }).meta({
+    id: 'PasswordResetOwner',
+    example: { email: 'priya@northwind.test', name: 'Priya Patel', expires_at: '2026-12-07T15:00:00.000Z' },
+  }),
 });
 
 export const issuedResetResponse = z.object({
@@ -58,5 +61,8 @@ export const issuedResetResponse = z.object({
       url: z.string().nullable().meta({ description: 'The link to hand over, when no email is sent; shown this once.' }),
       expires_at: timestamp,
     })
-    .meta({ id: 'IssuedPasswordReset', example: { emailed: false, url: 'https://jobready.example/reset-password#token=…', expires_at: '2026-12-08T15:00:00.000Z' } }),
+    .meta({
+      id: 'IssuedPasswordReset',
+      example: { emailed: false, url: 'https://jobready.example/reset-password#token=…', expires_at: '2026-12-08T15:00:00.000Z' },
+    }),
 });

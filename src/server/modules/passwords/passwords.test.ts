@@ -100,21 +100,29 @@ describe('the password policy, wherever a password is set', () => {
 
   it('refuses a weak new password of the user’s own, naming new_password', async () => {
     const headers = await t.signIn('student');
-    const response = await as({ ...headers }, 'POST', '/api/me/password', { current_password: testPassword, new_password: 'student1234567' });
+    const response = await as({ ...headers }, 'POST', '/api/me/password', {
+      current_password: testPassword,
+      new_password: 'student1234567',
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().error).toMatchObject({ code: 'passwords.too_weak', details: { fields: [{ path: 'body.new_password' }] } });
   });
 
   it('refuses to start with a weak ADMIN_PASSWORD, saying which setting and why', () => {
     const environment = { NODE_ENV: 'test', ADMIN_EMAIL: 'ops@example.com', ADMIN_NAME: 'Ops' };
-    expect(() => loadConfig({ ...environment, ADMIN_PASSWORD: 'password' })).toThrow(/ADMIN_PASSWORD: too easy to guess\. Use at least 12 characters/);
+    expect(() => loadConfig({ ...environment, ADMIN_PASSWORD: 'password' })).toThrow(
+      /ADMIN_PASSWORD: too easy to guess\. Use at least 12 characters/,
+    );
     expect(() => loadConfig({ ...environment, ADMIN_PASSWORD: 'ops@example.com1' })).toThrow(/ADMIN_PASSWORD: too easy to guess\. .+/);
     expect(loadConfig({ ...environment, ADMIN_PASSWORD: 'orange-kite-harbour' }).bootstrapAdmin?.email).toBe('ops@example.com');
   });
 
   it('leaves better-auth’s own password and profile endpoints closed (ours apply the policy)', async () => {
     const headers = { ...(await t.signIn('student')), ...origin };
-    const changePassword = await as(headers, 'POST', '/api/auth/change-password', { currentPassword: testPassword, newPassword: 'password1234' });
+    const changePassword = await as(headers, 'POST', '/api/auth/change-password', {
+      currentPassword: testPassword,
+      newPassword: 'password1234',
+    });
     const updateUser = await as(headers, 'POST', '/api/auth/update-user', { name: 'Renamed behind our back' });
     const signUp = await as(origin, 'POST', '/api/auth/sign-up/email', { email: 'new@test.dev', password: 'password1234', name: 'New' });
     for (const closed of [changePassword, updateUser]) {
@@ -122,7 +130,15 @@ describe('the password policy, wherever a password is set', () => {
       expect(closed.json().error.code).toEqual(expect.any(String));
     }
     expect(signUp.statusCode).toBeGreaterThanOrEqual(400);
-    expect((await t.app.inject({ method: 'POST', url: '/api/auth/sign-in/email', payload: { email: 'student@test.dev', password: 'password1234' } })).statusCode).toBe(401);
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/auth/sign-in/email',
+          payload: { email: 'student@test.dev', password: 'password1234' },
+        })
+      ).statusCode,
+    ).toBe(401);
     expect((await me(await t.signIn('student'))).json().user.name).toBe('Student');
   });
 
@@ -131,7 +147,11 @@ describe('the password policy, wherever a password is set', () => {
     const weak = (await check({ password: 'password1234' })).json();
     expect(weak).toEqual({ acceptable: false, score: expect.any(Number), problem: expect.stringMatching(/commonly used password/) });
     expect((await check({ password: 'student@test.dev', email: 'student@test.dev' })).json().acceptable).toBe(false);
-    expect((await check({ password: 'orange-kite-harbour' })).json()).toEqual({ acceptable: true, score: expect.any(Number), problem: null });
+    expect((await check({ password: 'orange-kite-harbour' })).json()).toEqual({
+      acceptable: true,
+      score: expect.any(Number),
+      problem: null,
+    });
     expect((await check({ password: 'short' })).json()).toEqual({ acceptable: false, score: 0, problem: 'Use at least 12 characters.' });
     expect((await t.app.inject({ method: 'POST', url: '/api/passwords/strength', payload: { password: 'x' } })).statusCode).toBe(401);
   });
@@ -180,7 +200,10 @@ describe('changing one’s own password', () => {
 
     const wrong = await as(laptop, 'POST', '/api/me/password', { current_password: 'not-my-password', new_password: 'demo-river-lantern' });
     expect(wrong.statusCode).toBe(400);
-    expect(wrong.json().error).toMatchObject({ code: 'passwords.current_password_wrong', details: { fields: [{ path: 'body.current_password' }] } });
+    expect(wrong.json().error).toMatchObject({
+      code: 'passwords.current_password_wrong',
+      details: { fields: [{ path: 'body.current_password' }] },
+    });
     const same = await as(laptop, 'POST', '/api/me/password', { current_password: testPassword, new_password: testPassword });
     expect(same.json().error).toMatchObject({ code: 'passwords.unchanged', details: { fields: [{ path: 'body.new_password' }] } });
     expect((await me(phone)).statusCode).toBe(200); // nothing changed yet
@@ -188,7 +211,11 @@ describe('changing one’s own password', () => {
     const changed = await as(laptop, 'POST', '/api/me/password', { current_password: testPassword, new_password: 'demo-river-lantern' });
     expect(changed.statusCode).toBe(204);
     expect([(await me(phone)).statusCode, (await me(laptop)).statusCode]).toEqual([401, 200]);
-    const oldPassword = await t.app.inject({ method: 'POST', url: '/api/auth/sign-in/email', payload: { email: 'changer@test.dev', password: testPassword } });
+    const oldPassword = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/sign-in/email',
+      payload: { email: 'changer@test.dev', password: testPassword },
+    });
     expect(oldPassword.statusCode).toBe(401);
     await signIn('changer@test.dev', 'demo-river-lantern');
   });
@@ -210,9 +237,15 @@ describe('an admin setting a user’s password', () => {
     const after = await signIn('forgetful@test.dev', 'harbour-lantern-kite');
     expect((await me(after)).json().user.password_change_reason).toBe('set_by_admin');
     expect((await as(after, 'GET', '/api/app/job-readiness/expert-sessions')).json().error.code).toBe('auth.password_change_required');
-    const unchanged = await as(after, 'POST', '/api/me/password', { current_password: 'harbour-lantern-kite', new_password: 'harbour-lantern-kite' });
+    const unchanged = await as(after, 'POST', '/api/me/password', {
+      current_password: 'harbour-lantern-kite',
+      new_password: 'harbour-lantern-kite',
+    });
     expect(unchanged.json().error.code).toBe('passwords.unchanged');
-    const own = await as(after, 'POST', '/api/me/password', { current_password: 'harbour-lantern-kite', new_password: 'my-own-secret-garden' });
+    const own = await as(after, 'POST', '/api/me/password', {
+      current_password: 'harbour-lantern-kite',
+      new_password: 'my-own-secret-garden',
+    });
     expect(own.statusCode).toBe(204);
     expect((await me(after)).json().user.password_change_reason).toBeNull();
   });
@@ -223,7 +256,7 @@ describe('an admin setting a user’s password', () => {
       method: 'POST',
       url: `/api/admin/users/${t.ids.users.admin}/password`,
       as: 'admin',
-      payload: { password: testPassword + '-2', change_at_next_sign_in: false },
+      payload: { password: `${testPassword}-2`, change_at_next_sign_in: false },
     });
     expect(response.statusCode).toBe(200);
     expect(response.json().user.password_change_reason).toBeNull();
@@ -232,10 +265,22 @@ describe('an admin setting a user’s password', () => {
 
   it('is for admins only, answers 404 for an unknown user, and no longer goes through PATCH', async () => {
     const payload = { password: 'orange-kite-harbour' };
-    expect((await t.request({ method: 'POST', url: `/api/admin/users/${t.ids.users.student}/password`, as: 'staff', payload })).statusCode).toBe(403);
-    const missing = await t.request({ method: 'POST', url: '/api/admin/users/00000000-0000-4000-8000-000000000000/password', as: 'admin', payload });
+    expect(
+      (await t.request({ method: 'POST', url: `/api/admin/users/${t.ids.users.student}/password`, as: 'staff', payload })).statusCode,
+    ).toBe(403);
+    const missing = await t.request({
+      method: 'POST',
+      url: '/api/admin/users/00000000-0000-4000-8000-000000000000/password',
+      as: 'admin',
+      payload,
+    });
     expect(missing.statusCode).toBe(404);
-    const patch = await t.request({ method: 'PATCH', url: `/api/admin/users/${t.ids.users.student}`, as: 'admin', payload: { name: 'Student', ...payload } });
+    const patch = await t.request({
+      method: 'PATCH',
+      url: `/api/admin/users/${t.ids.users.student}`,
+      as: 'admin',
+      payload: { name: 'Student', ...payload },
+    });
     expect(patch.statusCode).toBe(400);
     expect(patch.json().error.code).toBe('validation.failed');
   });

@@ -43,7 +43,8 @@ export async function changeOwnPassword(
   if (!hash || !(await hashing.verify({ hash, password: currentPassword }))) {
     throw currentPasswordWrong(fieldError('body.current_password', 'This is not your current password.'));
   }
-  if (newPassword === currentPassword) throw passwordUnchanged(fieldError('body.new_password', 'Choose a password different from your current one.'));
+  if (newPassword === currentPassword)
+    throw passwordUnchanged(fieldError('body.new_password', 'Choose a password different from your current one.'));
   assertAcceptablePassword(newPassword, actor, 'body.new_password');
   const newHash = await hashing.hash(newPassword);
   await db.transaction(async (tx) => {

@@ -19,9 +19,7 @@ export async function listProducts(
       and(
         search ? ilike(products.name, `%${escapeLike(search)}%`) : undefined,
         type ? eq(products.type, type) : undefined,
-        cursor
-          ? or(gt(products.name, cursor.sortValue), and(eq(products.name, cursor.sortValue), gt(products.id, cursor.id)))
-          : undefined,
+        cursor ? or(gt(products.name, cursor.sortValue), and(eq(products.name, cursor.sortValue), gt(products.id, cursor.id))) : undefined,
       ),
     )
     .orderBy(asc(products.name), asc(products.id))
@@ -55,7 +53,9 @@ export async function findMissingProductIds(db: Database, ids: string[], type?: 
     db
       .select({ id: products.id })
       .from(products)
-      .where(and(sql`${products.id} = any(${sql.placeholder('ids')}::uuid[])`, type ? eq(products.type, sql.placeholder('type')) : undefined)),
+      .where(
+        and(sql`${products.id} = any(${sql.placeholder('ids')}::uuid[])`, type ? eq(products.type, sql.placeholder('type')) : undefined),
+      ),
   ).execute({ ids, type });
   const foundIds = new Set(found.map((row) => row.id));
   return ids.filter((id) => !foundIds.has(id));

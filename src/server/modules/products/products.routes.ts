@@ -1,14 +1,9 @@
 import { z } from 'zod';
-import type { AppInstance } from '../../app.ts';
+import type { AppInstance } from '../../http/app-instance.ts';
+import { pagedResponse } from '../../http/paging.ts';
 import { errorResponses, idParams } from '../../http/schemas.ts';
 import { allow } from '../auth/auth.guard.ts';
-import {
-  createProductBody,
-  presentProduct,
-  productListQuery,
-  productSchema,
-  updateProductBody,
-} from './products.schemas.ts';
+import { createProductBody, presentProduct, productListQuery, productSchema, updateProductBody } from './products.schemas.ts';
 import * as usecases from './products.usecases.ts';
 
 const tags = ['Products'];
@@ -25,7 +20,7 @@ export function registerProductRoutes(app: AppInstance) {
         tags,
         summary: 'List products by name',
         querystring: productListQuery,
-        response: { 200: z.object({ products: z.array(productSchema), next_cursor: z.string().nullable() }), ...errorResponses },
+        response: { 200: pagedResponse('products', productSchema), ...errorResponses },
       },
     },
     async (request) => {
@@ -55,7 +50,12 @@ export function registerProductRoutes(app: AppInstance) {
     '/api/admin/products/:id',
     {
       onRequest: manageContent,
-      schema: { tags, summary: 'Get a product', params: idParams, response: { 200: z.object({ product: productSchema }), ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Get a product',
+        params: idParams,
+        response: { 200: z.object({ product: productSchema }), ...errorResponses },
+      },
     },
     async (request) => ({ product: presentProduct(await usecases.getProduct(db, request.params.id)) }),
   );

@@ -6,9 +6,7 @@ import { productTypes } from './products.table.ts';
 
 export const productType = z.enum(productTypes);
 
-export const productSummary = z
-  .object({ id: z.uuid(), name: z.string(), type: productType })
-  .meta({ id: 'ProductSummary' });
+export const productSummary = z.object({ id: z.uuid(), name: z.string(), type: productType }).meta({ id: 'ProductSummary' });
 
 export const productSchema = z
   .object({

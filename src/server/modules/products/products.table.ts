@@ -22,7 +22,9 @@ export const products = pgTable(
      */
     summary: json('summary')
       .$type<{ id: string; name: string; type: ProductType }>()
-      .generatedAlwaysAs((): SQL => sql`json_object(array['id', ${products.id}::text, 'name', ${products.name}, 'type', ${products.type}])`),
+      .generatedAlwaysAs(
+        (): SQL => sql`json_object(array['id', ${products.id}::text, 'name', ${products.name}, 'type', ${products.type}])`,
+      ),
   },
   (table) => [check('products_type_check', sql`${table.type} in ('JOB_READINESS', 'COURSE', 'ASSESSMENT')`)],
 );

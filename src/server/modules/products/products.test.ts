@@ -50,7 +50,7 @@ describe('products API', () => {
     expect(empty.statusCode).toBe(400);
   });
 
-  it("lists a changed product by its new name and type (its summary is stored with it)", async () => {
+  it('lists a changed product by its new name and type (its summary is stored with it)', async () => {
     const url = `/api/admin/products/${t.ids.products.interview}`;
     await t.request({ method: 'PATCH', url, as: 'admin', payload: { name: 'Interview Lab', type: 'COURSE' } });
     const client = (await t.request({ method: 'GET', url: `/api/admin/clients/${t.ids.clients.acme}`, as: 'admin' })).json();
@@ -59,7 +59,9 @@ describe('products API', () => {
   });
 
   it('removes client links when a product is deleted', async () => {
-    expect((await t.request({ method: 'DELETE', url: `/api/admin/products/${t.ids.products.interview}`, as: 'admin' })).statusCode).toBe(204);
+    expect((await t.request({ method: 'DELETE', url: `/api/admin/products/${t.ids.products.interview}`, as: 'admin' })).statusCode).toBe(
+      204,
+    );
     const client = (await t.request({ method: 'GET', url: `/api/admin/clients/${t.ids.clients.acme}`, as: 'admin' })).json();
     expect(client.client.products).toEqual([]);
   });

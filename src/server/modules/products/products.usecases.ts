@@ -4,10 +4,7 @@ import { productNotFound } from './products.errors.ts';
 import * as repository from './products.repository.ts';
 import type { ProductType } from './products.table.ts';
 
-export async function listProducts(
-  db: Database,
-  query: { limit: number; cursor?: string; search?: string; type?: ProductType },
-) {
+export async function listProducts(db: Database, query: { limit: number; cursor?: string; search?: string; type?: ProductType }) {
   const rows = await repository.listProducts(db, { ...query, cursor: decodeCursor(query.cursor, 'name') });
   return toPage(rows, query.limit, (product) => ({ sortValue: product.name, id: product.id }));
 }
@@ -22,11 +19,7 @@ export async function createProduct(db: Database, input: { name: string; descrip
   return repository.insertProduct(db, input);
 }
 
-export async function updateProduct(
-  db: Database,
-  id: string,
-  changes: { name?: string; description?: string | null; type?: ProductType },
-) {
+export async function updateProduct(db: Database, id: string, changes: { name?: string; description?: string | null; type?: ProductType }) {
   const product = await repository.updateProduct(db, id, changes);
   if (!product) throw productNotFound();
   return product;

@@ -54,7 +54,9 @@ describe('csvWriter', () => {
   });
 
   it('waits for a slow reader between batches, so that no more than a batch is held', async () => {
-    const batches = Array.from({ length: 20 }, (_, batch) => Array.from({ length: 50 }, (_, row) => ({ name: `row ${batch}-${row}`, score: row })));
+    const batches = Array.from({ length: 20 }, (_, batch) =>
+      Array.from({ length: 50 }, (_, row) => ({ name: `row ${batch}-${row}`, score: row })),
+    );
     const { lines, mostHeld } = await written(batches, 1);
     expect(lines).toHaveLength(1 + 1000);
     expect(mostHeld).toBeLessThanOrEqual(50);

@@ -4,12 +4,20 @@ import { prepared } from '../../db/prepared.ts';
 import { isoText } from '../../db/sql.ts';
 import type { Cursor, SortKind } from '../../http/paging.ts';
 import { clientProductAssignments as assignments, clients } from '../clients/clients.table.ts';
-import { expertSessionProducts as links, expertSessionProgress as progress, expertSessions as sessions } from '../expert-sessions/expert-sessions.table.ts';
+import {
+  expertSessionProducts as links,
+  expertSessionProgress as progress,
+  expertSessions as sessions,
+} from '../expert-sessions/expert-sessions.table.ts';
 import { escapeLike } from '../products/products.repository.ts';
 import { products } from '../products/products.table.ts';
 import { users } from '../users/users.table.ts';
 import { mentorWorkletAssignments, workletStudents, worklets } from '../worklets/worklets.table.ts';
-import { progressClientSessions as kept, progressClientStudents as keptStudents, progressCompletionsByWeek as keptWeeks } from './progress-insight.table.ts';
+import {
+  progressClientSessions as kept,
+  progressClientStudents as keptStudents,
+  progressCompletionsByWeek as keptWeeks,
+} from './progress-insight.table.ts';
 
 // Every statement here is written out in SQL, each table by its Drizzle object: the reports join many
 // tables through CTEs, which read more plainly than the query builder's nesting. A statement whose
@@ -34,7 +42,12 @@ const pattern = (search: string | undefined) => search && `%${escapeLike(search)
 const exactNumber = (value: SQL) => sql`trim_scale(coalesce(${value}, 0)::numeric)`;
 
 /** A statement built once and prepared: `select <fields> from (<statement>) as result`. */
-function preparedSelect<Fields extends Record<string, SQL>>(db: Database, name: Array<string | false | undefined>, fields: Fields, statement: () => SQL) {
+function preparedSelect<Fields extends Record<string, SQL>>(
+  db: Database,
+  name: Array<string | false | undefined>,
+  fields: Fields,
+  statement: () => SQL,
+) {
   return prepared(db, ['insight', ...name], (db) => db.select(fields).from(sql`(${statement()}) as result`));
 }
 
@@ -60,7 +73,12 @@ const studentSorts: Record<StudentSort, { key: SQL; direction: 'asc' | 'desc'; t
   name: { key: sql`u.name`, direction: 'asc', type: 'text', kind: 'name' },
   progress: { key: sql`coalesce(p.completion_percentage::numeric, -1)`, direction: 'desc', type: 'numeric', kind: 'number' },
   // Not watched: the epoch, before any watching, and a time a cursor may carry in any time zone.
-  last_watched: { key: sql`coalesce(p.updated_at, timestamptz '1970-01-01 00:00:00+00')`, direction: 'desc', type: 'timestamptz', kind: 'timestamp' },
+  last_watched: {
+    key: sql`coalesce(p.updated_at, timestamptz '1970-01-01 00:00:00+00')`,
+    direction: 'desc',
+    type: 'timestamptz',
+    kind: 'timestamp',
+  },
 };
 
 /** What the cursor of each sort holds, for `decodeCursor`. */
@@ -100,14 +118,19 @@ const scopeName = (scope: SessionScope) => [scope.clientId && 'client', scope.pr
 
 /** The session's own fields and all its products, or undefined. */
 export async function findSessionHeading(db: Database, sessionId: string) {
-  const [row] = await preparedSelect(db, ['session_heading'], { json: sql<string>`result.json` }, () => sql`
+  const [row] = await preparedSelect(
+    db,
+    ['session_heading'],
+    { json: sql<string>`result.json` },
+    () => sql`
     select json_build_object(
       'id', e.id, 'title', e.title, 'is_active', e.is_active, 'deleted_at', ${isoText(sql`e.deleted_at`)},
       'video_duration', trim_scale(e.video_duration::numeric),
       'products', coalesce((select json_agg(pr.summary order by pr.name, pr.id) from ${links} l join ${products} pr on pr.id = l.product_id
         where l.expert_session_id = e.id), '[]'::json)
     )::text as json
-    from ${sessions} e where e.id = ${placeholder('sessionId', 'uuid')}`).execute({ sessionId });
+    from ${sessions} e where e.id = ${placeholder('sessionId', 'uuid')}`,
+  ).execute({ sessionId });
   return row?.json;
 }
 
@@ -191,7 +214,11 @@ const rowsOrder = (query: SessionStudentQuery) => {
 const sessionStudentsName = (query: SessionStudentQuery) => [query.sort, query.status, ...scopeName(query), query.search && 'search'];
 
 /** One page of the session's eligible students (`limit` rows; the caller asks for one more to know of a next page). */
-export async function listSessionStudents(db: Database, sessionId: string, query: SessionStudentQuery & { limit: number; cursor?: Cursor }) {
+export async function listSessionStudents(
+  db: Database,
+  sessionId: string,
+  query: SessionStudentQuery & { limit: number; cursor?: Cursor },
+) {
   return preparedSelect(
     db,
     ['session_students', ...sessionStudentsName(query), query.cursor && 'after'],
@@ -239,7 +266,11 @@ export const sessionStudentsForExport = (sessionId: string, query: SessionStuden
 
 /** The student (role student) with their client, its products and their worklets, as JSON text; or undefined. */
 export async function findStudentProfile(db: Database, studentId: string) {
-  const [row] = await preparedSelect(db, ['student_profile'], { json: sql<string>`result.json` }, () => sql`
+  const [row] = await preparedSelect(
+    db,
+    ['student_profile'],
+    { json: sql<string>`result.json` },
+    () => sql`
     with student_sessions as (${studentSessionsStatement({}, { cursor: false, limit: false })})
     select json_build_object(
       'id', u.id, 'name', u.name, 'email', u.email, 'disabled', u.banned, 'created_at', ${isoText(sql`u.created_at`)},
@@ -259,7 +290,8 @@ export async function findStudentProfile(db: Database, studentId: string) {
         ) from student_sessions)
     )::text as json
     from ${users} u join ${clients} c on c.id = u.client_id
-    where u.id = ${placeholder('studentId', 'uuid')} and u.role = 'student'`).execute({ studentId });
+    where u.id = ${placeholder('studentId', 'uuid')} and u.role = 'student'`,
+  ).execute({ studentId });
   return row?.json;
 }
 
@@ -311,7 +343,11 @@ function studentSessionsStatement(query: StudentSessionQuery, paging: { cursor: 
     ${paging.limit ? sql`limit ${bind('limit', 'int')}` : sql``}`;
 }
 
-export async function listStudentSessions(db: Database, studentId: string, query: StudentSessionQuery & { limit: number; cursor?: Cursor }) {
+export async function listStudentSessions(
+  db: Database,
+  studentId: string,
+  query: StudentSessionQuery & { limit: number; cursor?: Cursor },
+) {
   return preparedSelect(
     db,
     ['student_sessions', query.status, query.search && 'search', query.cursor && 'after'],
@@ -371,7 +407,15 @@ const perSession = sql`
       group by s.id, s.title, s.created_at
     )`;
 
-export type ReportSessionCsvRow = { title: string; students: number; started: number; reached_25: number; reached_50: number; reached_75: number; completed: number };
+export type ReportSessionCsvRow = {
+  title: string;
+  students: number;
+  started: number;
+  reached_25: number;
+  reached_50: number;
+  reached_75: number;
+  completed: number;
+};
 
 /** The report's sessions, oldest first, each with the scope's students and their figures: the statement for `streamRows`. */
 export function reportSessionsForExport(scope: ReportScope) {
@@ -385,9 +429,14 @@ export function reportSessionsForExport(scope: ReportScope) {
 
 /** Whether every id of the scope names a row (a product of type JOB_READINESS, a client). */
 export async function scopeExists(db: Database, scope: ReportScope) {
-  const [row] = await preparedSelect(db, ['scope_exists', ...reportScopeName(scope)], { found: sql<boolean>`result.found` }, () => sql`
+  const [row] = await preparedSelect(
+    db,
+    ['scope_exists', ...reportScopeName(scope)],
+    { found: sql<boolean>`result.found` },
+    () => sql`
     select ${scope.productId ? sql`exists (select 1 from ${products} where id = ${placeholder('productId', 'uuid')} and type = 'JOB_READINESS')` : sql`true`}
-      and ${scope.clientId ? sql`exists (select 1 from ${clients} where id = ${placeholder('clientId', 'uuid')})` : sql`true`} as found`).execute(scope);
+      and ${scope.clientId ? sql`exists (select 1 from ${clients} where id = ${placeholder('clientId', 'uuid')})` : sql`true`} as found`,
+  ).execute(scope);
   return row!.found;
 }
 
@@ -397,7 +446,11 @@ export async function scopeExists(db: Database, scope: ReportScope) {
  * (counted from their own progress rows: the one figure read from progress, over the scope's students).
  */
 export async function findReport(db: Database, scope: ReportScope) {
-  const [row] = await preparedSelect(db, ['report', ...reportScopeName(scope)], { json: sql<string>`result.json` }, () => sql`
+  const [row] = await preparedSelect(
+    db,
+    ['report', ...reportScopeName(scope)],
+    { json: sql<string>`result.json` },
+    () => sql`
     with ${reportScope(scope, placeholder)},
     ${perSession},
     scope_students as (
@@ -419,7 +472,8 @@ export async function findReport(db: Database, scope: ReportScope) {
         ) as weekly), '[]'::json),
       'not_started', (select count(*)::int from scope_students u where not exists (
           select 1 from ${progress} p where p.student_id = u.id and p.expert_session_id in (select id from scope_sessions)))
-    )::text as json`).execute(scope);
+    )::text as json`,
+  ).execute(scope);
   return row!.json;
 }
 
@@ -463,7 +517,11 @@ const productSessions = (productId: SQL) => sql`
  * (and no other student), as JSON text; undefined when there is no such worklet or the viewer may not see it.
  */
 export async function findWorkletProgress(db: Database, workletId: string, viewer: Viewer) {
-  const [row] = await preparedSelect(db, ['worklet_progress', viewer.role === 'mentor' ? 'mentor' : 'manager'], { json: sql<string>`result.json` }, () => sql`
+  const [row] = await preparedSelect(
+    db,
+    ['worklet_progress', viewer.role === 'mentor' ? 'mentor' : 'manager'],
+    { json: sql<string>`result.json` },
+    () => sql`
     with w as (
       select w.id, w.cert_id, w.title, w.status, w.product_id from ${worklets} w
       where w.id = ${placeholder('workletId', 'uuid')} ${workletVisibleTo(viewer)}
@@ -496,7 +554,8 @@ export async function findWorkletProgress(db: Database, workletId: string, viewe
             from team_progress tp where tp.student_id = t.id), '[]'::json)
         ) order by t.name, t.id) from team t), '[]'::json)
     )::text as json
-    from w`).execute({ workletId, viewerId: viewer.id });
+    from w`,
+  ).execute({ workletId, viewerId: viewer.id });
   return row?.json;
 }
 
@@ -505,7 +564,11 @@ export async function findWorkletProgress(db: Database, workletId: string, viewe
  * as JSON text; undefined when the mentor has none there (or there is no such product).
  */
 export async function findMentorProgramme(db: Database, productId: string, mentorId: string) {
-  const [row] = await preparedSelect(db, ['mentor_programme'], { json: sql<string>`result.json` }, () => sql`
+  const [row] = await preparedSelect(
+    db,
+    ['mentor_programme'],
+    { json: sql<string>`result.json` },
+    () => sql`
     with mine as (
       select w.id, w.cert_id, w.title, w.status, a.role_type, a.assigned_at
       from ${mentorWorkletAssignments} a join ${worklets} w on w.id = a.worklet_id
@@ -528,7 +591,8 @@ export async function findMentorProgramme(db: Database, productId: string, mento
       from ${workletStudents} ws join ${progress} p on p.student_id = ws.student_id
       where ws.worklet_id = m.id and p.expert_session_id in (select id from product_sessions)
     ) as team
-    having count(*) > 0`).execute({ productId, mentorId });
+    having count(*) > 0`,
+  ).execute({ productId, mentorId });
   return row?.json;
 }
 
@@ -544,7 +608,9 @@ export async function streamRows<Row>(db: Database, statement: SQL, batchSize: n
   await db.transaction(async (tx) => {
     await tx.execute(sql`declare insight_export no scroll cursor for ${statement}`);
     for (;;) {
-      const { rows } = (await tx.execute(sql`fetch forward ${sql.raw(String(batchSize))} from insight_export`)) as unknown as { rows: Row[] };
+      const { rows } = (await tx.execute(sql`fetch forward ${sql.raw(String(batchSize))} from insight_export`)) as unknown as {
+        rows: Row[];
+      };
       if (rows.length) await consume(rows);
       if (rows.length < batchSize) break;
     }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppInstance } from '../../app.ts';
+import type { AppInstance } from '../../http/app-instance.ts';
 import { errorResponses } from '../../http/schemas.ts';
 import { actorOf, allow } from '../auth/auth.guard.ts';
 import { sendCsv, type CsvColumn } from './progress-insight.csv.ts';
@@ -34,7 +34,8 @@ import * as usecases from './progress-insight.usecases.ts';
 const tags = ['Progress'];
 const path = '/api/admin/progress';
 const csvResponse = {
-  description: 'A CSV file (RFC 4180, header row, UTF-8), streamed as it is read; text cells a spreadsheet would take for a formula start with an apostrophe.',
+  description:
+    'A CSV file (RFC 4180, header row, UTF-8), streamed as it is read; text cells a spreadsheet would take for a formula start with an apostrophe.',
   content: { 'text/csv': { schema: z.string() } },
 };
 const exportDescription = 'Every row the list would page through with the same filters, in its order.';
@@ -89,7 +90,11 @@ export function registerProgressInsightRoutes(app: AppInstance) {
     async (request) => {
       const { client_id, product_id } = request.query;
       const summary = await usecases.getSessionSummary(db, request.params.id, { clientId: client_id, productId: product_id });
-      return { session: presentJson(sessionSummaryResponse.shape.session, summary.heading), totals: summary.totals, clients: summary.clients };
+      return {
+        session: presentJson(sessionSummaryResponse.shape.session, summary.heading),
+        totals: summary.totals,
+        clients: summary.clients,
+      };
     },
   );
 
@@ -210,7 +215,9 @@ export function registerProgressInsightRoutes(app: AppInstance) {
         response: { 200: z.object({ report: reportSchema }), ...errorResponses },
       },
     },
-    async (request) => ({ report: await usecases.getReport(db, { productId: request.query.product_id, clientId: request.query.client_id }) }),
+    async (request) => ({
+      report: await usecases.getReport(db, { productId: request.query.product_id, clientId: request.query.client_id }),
+    }),
   );
 
   app.get(
@@ -227,7 +234,10 @@ export function registerProgressInsightRoutes(app: AppInstance) {
     async (request) => {
       const { product_id, client_id, limit, cursor } = request.query;
       const page = await usecases.listNotStarted(db, { productId: product_id, clientId: client_id, limit, cursor });
-      return { students: page.items.map((row) => presentJson(notStartedResponse.shape.students.element, row.json)), next_cursor: page.nextCursor };
+      return {
+        students: page.items.map((row) => presentJson(notStartedResponse.shape.students.element, row.json)),
+        next_cursor: page.nextCursor,
+      };
     },
   );
 
@@ -246,7 +256,11 @@ export function registerProgressInsightRoutes(app: AppInstance) {
     async (request, reply) => {
       const scope = { productId: request.query.product_id, clientId: request.query.client_id };
       await usecases.requireScope(db, scope);
-      return sendCsv(reply, { filename: `programme-report-${fileDate()}.csv`, columns: reportColumns }, usecases.exportReportSessions(db, scope));
+      return sendCsv(
+        reply,
+        { filename: `programme-report-${fileDate()}.csv`, columns: reportColumns },
+        usecases.exportReportSessions(db, scope),
+      );
     },
   );
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pagingQuery } from '../../http/paging.ts';
+import { pagedResponse, pagingQuery } from '../../http/paging.ts';
 import { timestamp } from '../../http/schemas.ts';
 import { jsonText } from '../../http/serializer.ts';
 import { productSummary, productType } from '../products/products.schemas.ts';
@@ -98,7 +98,7 @@ export const sessionStudentSchema = z
   })
   .meta({ id: 'SessionStudentProgress' });
 
-export const sessionStudentsResponse = z.object({ students: z.array(sessionStudentSchema), next_cursor: z.string().nullable() });
+export const sessionStudentsResponse = pagedResponse('students', sessionStudentSchema);
 
 // ---------------------------------------------------------------------------------------------------
 // One student
@@ -122,16 +122,31 @@ export const studentProfileSchema = z
         mentors: z.array(person.extend({ role_type: mentorRole })),
       }),
     ),
-    summary: z.object({ sessions: z.number().int(), not_started: z.number().int(), in_progress: z.number().int(), completed: z.number().int() }),
+    summary: z.object({
+      sessions: z.number().int(),
+      not_started: z.number().int(),
+      in_progress: z.number().int(),
+      completed: z.number().int(),
+    }),
   })
   .meta({ id: 'StudentProgressProfile' });
 
-export const studentSessionsQuery = z.object({ ...pagingQuery, status: watchStatus.optional(), search: search.meta({ description: 'Part of the title.' }) });
+export const studentSessionsQuery = z.object({
+  ...pagingQuery,
+  status: watchStatus.optional(),
+  search: search.meta({ description: 'Part of the title.' }),
+});
 export const studentSessionsExportQuery = studentSessionsQuery.omit({ limit: true, cursor: true });
 
 export const studentSessionRowSchema = z
   .object({
-    session: z.object({ id: z.uuid(), title: z.string(), video_duration: z.number(), is_active: z.boolean(), deleted_at: timestamp.nullable() }),
+    session: z.object({
+      id: z.uuid(),
+      title: z.string(),
+      video_duration: z.number(),
+      is_active: z.boolean(),
+      deleted_at: timestamp.nullable(),
+    }),
     products: z.array(productSummary),
     reached: z.boolean().meta({ description: 'False for a session the student has progress on but no longer reaches.' }),
     status: watchStatus,
@@ -143,7 +158,7 @@ export const studentSessionRowSchema = z
   })
   .meta({ id: 'StudentSessionProgress' });
 
-export const studentSessionsResponse = z.object({ sessions: z.array(studentSessionRowSchema), next_cursor: z.string().nullable() });
+export const studentSessionsResponse = pagedResponse('sessions', studentSessionRowSchema);
 
 // ---------------------------------------------------------------------------------------------------
 // Programme report
@@ -182,7 +197,13 @@ export const reportSchema = z
       })
       .meta({ description: 'Over (student, session) pairs: every student in scope with every session in scope.' }),
     average_completion_percentage: percentage,
-    completion_over_time: z.array(z.object({ week: z.string().meta({ format: 'date', description: 'Its Monday (UTC).' }), completions: z.number().int(), cumulative: z.number().int() })),
+    completion_over_time: z.array(
+      z.object({
+        week: z.string().meta({ format: 'date', description: 'Its Monday (UTC).' }),
+        completions: z.number().int(),
+        cumulative: z.number().int(),
+      }),
+    ),
     least_completed: z.array(sessionFigure),
     most_completed: z.array(sessionFigure),
     not_started_students: z.number().int().meta({ description: 'Students in scope who started none of its sessions.' }),
@@ -194,10 +215,7 @@ export const reportSchema = z
       'products, or both. Read from the figures kept per client and session (decision 032).',
   });
 
-export const notStartedResponse = z.object({
-  students: z.array(person.extend({ email: z.string(), client: clientRef })),
-  next_cursor: z.string().nullable(),
-});
+export const notStartedResponse = pagedResponse('students', person.extend({ email: z.string(), client: clientRef }));
 
 // ---------------------------------------------------------------------------------------------------
 // Mentors

@@ -26,7 +26,13 @@ export const insightSpec = {
     priya: { email: 'priya@test.dev', name: 'Priya Patel', role: 'student', password: testPassword, client: 'northwind' },
     ada: { email: 'ada@test.dev', name: 'Ada Lovelace', role: 'student', password: testPassword, client: 'northwind' },
     // A name a spreadsheet would run as a formula, with a comma and a quote for the CSV's quoting.
-    mallory: { email: '+mallory@test.dev', name: '=HYPERLINK("http://x.test","Click, me")', role: 'student', password: testPassword, client: 'northwind' },
+    mallory: {
+      email: '+mallory@test.dev',
+      name: '=HYPERLINK("http://x.test","Click, me")',
+      role: 'student',
+      password: testPassword,
+      client: 'northwind',
+    },
     eve: { email: 'eve@test.dev', name: 'Eve Disabled', role: 'student', password: testPassword, client: 'northwind', disabled: true },
     diego: { email: 'diego@test.dev', name: 'Diego Díaz', role: 'student', password: testPassword, client: 'contoso' },
     zoe: { email: 'zoe@test.dev', name: 'Zoe Closed', role: 'student', password: testPassword, client: 'closed' },
@@ -87,7 +93,10 @@ export async function countedStatuses(db: Database, sessionId: string, filter = 
 /** The kept figures (decision 032), rows of zeros left out, in a stable order. */
 export async function keptFigures(db: Database) {
   return {
-    students: await rowsOf(db, sql`select client_id, students from progress_insight_client_students where students <> 0 order by client_id`),
+    students: await rowsOf(
+      db,
+      sql`select client_id, students from progress_insight_client_students where students <> 0 order by client_id`,
+    ),
     sessions: await rowsOf(
       db,
       sql`select expert_session_id, client_id, started, reached_25, reached_50, reached_75, completed,

@@ -37,8 +37,18 @@ beforeAll(async () => {
     payload: { cert_id: '26INS01WT', title: 'Insight worklet', product_id: t.ids.products.interview },
   });
   worklet = created.json().worklet.id;
-  await t.request({ method: 'PUT', url: `/api/worklets/${worklet}/students`, as: 'staff', payload: { student_ids: [t.ids.users.priya, t.ids.users.diego] } });
-  await t.request({ method: 'POST', url: `/api/worklets/${worklet}/assign-mentor`, as: 'staff', payload: { mentor_id: t.ids.users.maya, role_type: 'Primary' } });
+  await t.request({
+    method: 'PUT',
+    url: `/api/worklets/${worklet}/students`,
+    as: 'staff',
+    payload: { student_ids: [t.ids.users.priya, t.ids.users.diego] },
+  });
+  await t.request({
+    method: 'POST',
+    url: `/api/worklets/${worklet}/assign-mentor`,
+    as: 'staff',
+    payload: { mentor_id: t.ids.users.maya, role_type: 'Primary' },
+  });
 });
 afterAll(() => t.close());
 
@@ -65,15 +75,24 @@ describe('who may read what', () => {
 
   it('answers admins and staff; 403 for mentors and students; 401 for anonymous callers', async () => {
     for (const url of programmeTeamOnly()) {
-      expect([(await get(url, 'admin')).statusCode, (await get(url, 'staff')).statusCode, (await get(url, 'maya')).statusCode, (await get(url, 'priya')).statusCode, (await get(url)).statusCode], url).toEqual([
-        200, 200, 403, 403, 401,
-      ]);
+      expect(
+        [
+          (await get(url, 'admin')).statusCode,
+          (await get(url, 'staff')).statusCode,
+          (await get(url, 'maya')).statusCode,
+          (await get(url, 'priya')).statusCode,
+          (await get(url)).statusCode,
+        ],
+        url,
+      ).toEqual([200, 200, 403, 403, 401]);
     }
   });
 
   it('documents every progress endpoint, the exports as text/csv', async () => {
     const document = (await get('/api/openapi.json')).json();
-    const operations = Object.entries(document.paths as Record<string, Record<string, { tags?: string[]; responses: Record<string, { content?: object }> }>>)
+    const operations = Object.entries(
+      document.paths as Record<string, Record<string, { tags?: string[]; responses: Record<string, { content?: object }> }>>,
+    )
       .flatMap(([url, methods]) => Object.entries(methods).map(([method, operation]) => ({ endpoint: `${method} ${url}`, operation })))
       .filter(({ operation }) => operation.tags?.includes('Progress'));
     expect(operations.map(({ endpoint }) => endpoint).sort()).toEqual([
@@ -121,7 +140,9 @@ describe('who may read what', () => {
 
   it("shows a worklet's students' progress to its active mentor and the programme team only", async () => {
     const url = `/api/worklets/${worklet}/session-progress`;
-    expect([(await get(url, 'admin')).statusCode, (await get(url, 'staff')).statusCode, (await get(url, 'maya')).statusCode]).toEqual([200, 200, 200]);
+    expect([(await get(url, 'admin')).statusCode, (await get(url, 'staff')).statusCode, (await get(url, 'maya')).statusCode]).toEqual([
+      200, 200, 200,
+    ]);
     expect((await get(url, 'omar')).statusCode).toBe(404); // a mentor, not on this worklet
     expect((await get(url, 'priya')).statusCode).toBe(403); // a student, even on the team
     expect((await get(url)).statusCode).toBe(401);
@@ -131,29 +152,45 @@ describe('who may read what', () => {
     expect(deactivated.statusCode, deactivated.body).toBeLessThan(300);
     expect((await get(url, 'maya')).statusCode).toBe(404);
     expect((await get(`/api/mentor/programmes/${t.ids.products.interview}`, 'maya')).statusCode).toBe(404);
-    const reactivated = await t.request({ method: 'PATCH', url: `/api/worklets/${worklet}/mentors/${t.ids.users.maya}`, as: 'staff', payload: { is_active: true } });
+    const reactivated = await t.request({
+      method: 'PATCH',
+      url: `/api/worklets/${worklet}/mentors/${t.ids.users.maya}`,
+      as: 'staff',
+      payload: { is_active: true },
+    });
     expect(reactivated.statusCode, reactivated.body).toBe(200);
     expect((await get(url, 'maya')).statusCode).toBe(200);
   });
 
-  it("lets a mentor open only the programmes they mentor in", async () => {
+  it('lets a mentor open only the programmes they mentor in', async () => {
     expect((await get(`/api/mentor/programmes/${t.ids.products.interview}`, 'maya')).statusCode).toBe(200);
     expect((await get(`/api/mentor/programmes/${t.ids.products.digital}`, 'maya')).statusCode).toBe(404);
     expect((await get(`/api/mentor/programmes/${t.ids.products.interview}`, 'omar')).statusCode).toBe(404);
-    expect([(await get(`/api/mentor/programmes/${t.ids.products.interview}`, 'admin')).statusCode, (await get(`/api/mentor/programmes/${t.ids.products.interview}`, 'priya')).statusCode, (await get(`/api/mentor/programmes/${t.ids.products.interview}`)).statusCode]).toEqual([403, 403, 401]);
+    expect([
+      (await get(`/api/mentor/programmes/${t.ids.products.interview}`, 'admin')).statusCode,
+      (await get(`/api/mentor/programmes/${t.ids.products.interview}`, 'priya')).statusCode,
+      (await get(`/api/mentor/programmes/${t.ids.products.interview}`)).statusCode,
+    ]).toEqual([403, 403, 401]);
   });
 });
 
 describe('session drill-down', () => {
   it('lists every eligible student once, with status, progress, client and the products they reach it through', async () => {
-    const rows = await allPages<{ student: { name: string }; status: string; completion_percentage: number; client: { name: string }; products: { name: string }[] }>(
-      t,
-      `${base}/sessions/${careerTalk}/students`,
-      'students',
-    );
+    const rows = await allPages<{
+      student: { name: string };
+      status: string;
+      completion_percentage: number;
+      client: { name: string };
+      products: { name: string }[];
+    }>(t, `${base}/sessions/${careerTalk}/students`, 'students');
     expect(names(rows)).toEqual(['=HYPERLINK("http://x.test","Click, me")', 'Ada Lovelace', 'Diego Díaz', 'Priya Patel']);
     const priya = rows.find((row) => row.student.name === 'Priya Patel')!;
-    expect(priya).toMatchObject({ status: 'in_progress', completion_percentage: 75, client: { name: 'Northwind' }, products: [{ name: 'Career Launchpad' }] });
+    expect(priya).toMatchObject({
+      status: 'in_progress',
+      completion_percentage: 75,
+      client: { name: 'Northwind' },
+      products: [{ name: 'Career Launchpad' }],
+    });
     expect(rows.find((row) => row.student.name === 'Diego Díaz')!.products.map((product) => product.name)).toEqual(['Digital Skills']);
   });
 
@@ -162,7 +199,15 @@ describe('session drill-down', () => {
     expect(names(rows)).not.toContain('Eve Disabled');
     expect(names(rows)).not.toContain('Zoe Closed');
     const summary = await json(`${base}/sessions/${interviewTalk}`);
-    expect(summary.totals).toMatchObject({ eligible_students: 4, not_started: 1, in_progress: 2, completed: 1, reached_25: 3, reached_50: 2, reached_75: 1 });
+    expect(summary.totals).toMatchObject({
+      eligible_students: 4,
+      not_started: 1,
+      in_progress: 2,
+      completed: 1,
+      reached_25: 3,
+      reached_50: 2,
+      reached_75: 1,
+    });
     expect(summary.totals.average_completion_percentage).toBe(58.3); // (100 + 50 + 25) / 3
     expect(summary.clients.map((client: { name: string }) => client.name)).toEqual(['Contoso', 'Northwind']);
   });
@@ -201,14 +246,25 @@ describe('session drill-down', () => {
   });
 
   it('sorts by progress and by last watched, keyset-paged without gaps or repeats, in statements independent of the page size', async () => {
-    const byProgress = await allPages<{ student: { name: string } }>(t, `${base}/sessions/${interviewTalk}/students?sort=progress&limit=1`, 'students');
+    const byProgress = await allPages<{ student: { name: string } }>(
+      t,
+      `${base}/sessions/${interviewTalk}/students?sort=progress&limit=1`,
+      'students',
+    );
     expect(names(byProgress)).toEqual(['Priya Patel', 'Ada Lovelace', 'Diego Díaz', '=HYPERLINK("http://x.test","Click, me")']);
-    const byLastWatched = await allPages<{ student: { name: string } }>(t, `${base}/sessions/${interviewTalk}/students?sort=last_watched&limit=3`, 'students');
+    const byLastWatched = await allPages<{ student: { name: string } }>(
+      t,
+      `${base}/sessions/${interviewTalk}/students?sort=last_watched&limit=3`,
+      'students',
+    );
     expect(names(byLastWatched)).toEqual(['Diego Díaz', 'Ada Lovelace', 'Priya Patel', '=HYPERLINK("http://x.test","Click, me")']);
     await t.signIn('admin');
     const statements = async (limit: number) =>
-      (await countStatements(() => t.request({ method: 'GET', url: `${base}/sessions/${interviewTalk}/students?limit=${limit}&status=in_progress`, as: 'admin' })))
-        .statements;
+      (
+        await countStatements(() =>
+          t.request({ method: 'GET', url: `${base}/sessions/${interviewTalk}/students?limit=${limit}&status=in_progress`, as: 'admin' }),
+        )
+      ).statements;
     expect(await statements(1)).toBe(await statements(50));
   });
 });
@@ -228,19 +284,26 @@ describe('CSV exports', () => {
   });
 
   it("exports a student's sessions and a report's sessions", async () => {
-    const student = (await get(`${base}/students/${t.ids.users.priya}/sessions.csv?status=completed`, 'admin')).body.trimEnd().split('\r\n');
+    const student = (await get(`${base}/students/${t.ids.users.priya}/sessions.csv?status=completed`, 'admin')).body
+      .trimEnd()
+      .split('\r\n');
     expect(student).toEqual([
       'Session,Through products,Status,Completion %,Watch time (s),Last watched,Completed at',
       expect.stringMatching(/^Interview talk,Interview Ready,completed,100,4,/),
     ]);
     const report = (await get(`${base}/report.csv?product_id=${t.ids.products.interview}`, 'admin')).body.trimEnd().split('\r\n');
-    expect(report).toEqual(['Session,Eligible students,Started,Reached 25%,Reached 50%,Reached 75%,Completed', 'Interview talk,4,3,3,2,1,1']);
+    expect(report).toEqual([
+      'Session,Eligible students,Started,Reached 25%,Reached 50%,Reached 75%,Completed',
+      'Interview talk,4,3,3,2,1,1',
+    ]);
   });
 
   it('reads the rows from a cursor, batch after batch, whatever their number', { timeout: 120_000 }, async () => {
     // A client of 1,200 students, deactivated afterwards (deleting them would recompute statistics per student).
     const [bulk] = await rowsOf<{ id: string }>(t.db, sql`insert into clients (name) values ('Bulk Co') returning id`);
-    await t.db.execute(sql`insert into client_product_assignments (client_id, product_id) values (${bulk!.id}, ${t.ids.products.interview})`);
+    await t.db.execute(
+      sql`insert into client_product_assignments (client_id, product_id) values (${bulk!.id}, ${t.ids.products.interview})`,
+    );
     await t.db.execute(sql`
       insert into users (name, email, role, client_id)
       select 'Bulk student ' || lpad(i::text, 4, '0'), 'bulk' || i || '@test.dev', 'student', ${bulk!.id}
@@ -274,18 +337,28 @@ describe('student page', () => {
   });
 
   it('lists their sessions oldest first, paged and filtered, and keeps a session they no longer reach', async () => {
-    const sessions = await allPages<{ session: { title: string }; status: string; reached: boolean }>(t, `${base}/students/${t.ids.users.ada}/sessions?limit=1`, 'sessions');
+    const sessions = await allPages<{ session: { title: string }; status: string; reached: boolean }>(
+      t,
+      `${base}/students/${t.ids.users.ada}/sessions?limit=1`,
+      'sessions',
+    );
     expect(sessions.map((row) => [row.session.title, row.status, row.reached])).toEqual([
       ['Interview talk', 'in_progress', true],
       ['Career talk', 'not_started', true],
     ]);
     // Diego's client loses the interview product: his progress on the talk stays visible, marked as not reached.
-    await t.db.execute(sql`delete from client_product_assignments where client_id = ${t.ids.clients.contoso} and product_id = ${t.ids.products.interview}`);
+    await t.db.execute(
+      sql`delete from client_product_assignments where client_id = ${t.ids.clients.contoso} and product_id = ${t.ids.products.interview}`,
+    );
     try {
       const diego = await json(`${base}/students/${t.ids.users.diego}/sessions?status=in_progress`);
-      expect(diego.sessions.map((row: { session: { title: string }; reached: boolean }) => [row.session.title, row.reached])).toEqual([['Interview talk', false]]);
+      expect(diego.sessions.map((row: { session: { title: string }; reached: boolean }) => [row.session.title, row.reached])).toEqual([
+        ['Interview talk', false],
+      ]);
     } finally {
-      await t.db.execute(sql`insert into client_product_assignments (client_id, product_id) values (${t.ids.clients.contoso}, ${t.ids.products.interview})`);
+      await t.db.execute(
+        sql`insert into client_product_assignments (client_id, product_id) values (${t.ids.clients.contoso}, ${t.ids.products.interview})`,
+      );
     }
   });
 });
@@ -324,7 +397,14 @@ describe('programme report', () => {
 
   it('reports a client over the sessions of all its products, and a product for one client', async () => {
     const northwind = (await json(`${base}/report?client_id=${t.ids.clients.northwind}`)).report;
-    expect(northwind).toMatchObject({ client: { name: 'Northwind' }, clients: 1, students: 3, sessions: 2, funnel: { eligible: 6, started: 3, completed: 1 }, not_started_students: 1 });
+    expect(northwind).toMatchObject({
+      client: { name: 'Northwind' },
+      clients: 1,
+      students: 3,
+      sessions: 2,
+      funnel: { eligible: 6, started: 3, completed: 1 },
+      not_started_students: 1,
+    });
     expect(northwind.most_completed.map((session: { title: string }) => session.title)).toEqual(['Interview talk', 'Career talk']);
     const both = (await json(`${base}/report?client_id=${t.ids.clients.contoso}&product_id=${t.ids.products.digital}`)).report;
     expect(both).toMatchObject({ clients: 1, students: 1, sessions: 1, funnel: { eligible: 1, started: 0 }, not_started_students: 1 });
@@ -333,7 +413,11 @@ describe('programme report', () => {
   });
 
   it('pages the students who started nothing', async () => {
-    const students = await allPages<{ name: string; client: { name: string } }>(t, `${base}/report/not-started?client_id=${t.ids.clients.northwind}&limit=1`, 'students');
+    const students = await allPages<{ name: string; client: { name: string } }>(
+      t,
+      `${base}/report/not-started?client_id=${t.ids.clients.northwind}&limit=1`,
+      'students',
+    );
     expect(students.map((student) => student.name)).toEqual(['=HYPERLINK("http://x.test","Click, me")']);
   });
 });
@@ -344,8 +428,20 @@ describe("mentors' view", () => {
     expect(body.worklet).toMatchObject({ cert_id: '26INS01WT', product: { name: 'Interview Ready' } });
     expect(body.sessions.map((session: { title: string }) => session.title)).toEqual(['Interview talk']);
     expect(body.students).toEqual([
-      expect.objectContaining({ name: 'Diego Díaz', reaches_sessions: true, completed: 0, in_progress: 1, not_started: 0, progress: [expect.objectContaining({ session_id: interviewTalk, completion_percentage: 25 })] }),
-      expect.objectContaining({ name: 'Priya Patel', completed: 1, in_progress: 0, progress: [expect.objectContaining({ session_id: interviewTalk, is_completed: true })] }),
+      expect.objectContaining({
+        name: 'Diego Díaz',
+        reaches_sessions: true,
+        completed: 0,
+        in_progress: 1,
+        not_started: 0,
+        progress: [expect.objectContaining({ session_id: interviewTalk, completion_percentage: 25 })],
+      }),
+      expect.objectContaining({
+        name: 'Priya Patel',
+        completed: 1,
+        in_progress: 0,
+        progress: [expect.objectContaining({ session_id: interviewTalk, is_completed: true })],
+      }),
     ]);
     // Priya's progress on the career talk is not a session of this worklet's product.
     expect(JSON.stringify(body)).not.toContain(careerTalk);
@@ -353,7 +449,11 @@ describe("mentors' view", () => {
 
   it("gives a mentor's programme page their worklets there with their teams' progress", async () => {
     const { programme } = await json(`/api/mentor/programmes/${t.ids.products.interview}`, 'maya');
-    expect(programme).toMatchObject({ product: { name: 'Interview Ready' }, sessions: 1, worklets: [{ cert_id: '26INS01WT', role_type: 'Primary', students: 2, started: 2, completed: 1 }] });
+    expect(programme).toMatchObject({
+      product: { name: 'Interview Ready' },
+      sessions: 1,
+      worklets: [{ cert_id: '26INS01WT', role_type: 'Primary', students: 2, started: 2, completed: 1 }],
+    });
   });
 });
 
@@ -374,7 +474,9 @@ describe('figures kept on write (decision 032)', () => {
     await expectKeptAsRecounted(t.db);
     await set(t.ids.users.diego, sql`role = 'student', client_id = ${t.ids.clients.contoso}`);
     await expectKeptAsRecounted(t.db);
-    await t.db.execute(sql`delete from job_readiness_expert_session_progress where student_id = ${t.ids.users.ada} and expert_session_id = ${careerTalk}`);
+    await t.db.execute(
+      sql`delete from job_readiness_expert_session_progress where student_id = ${t.ids.users.ada} and expert_session_id = ${careerTalk}`,
+    );
     await watch(t, 'ada', careerTalk, 4);
     await expectKeptAsRecounted(t.db);
     expect(await countedStatuses(t.db, careerTalk)).toEqual({ not_started: 2, in_progress: 1, completed: 1 });

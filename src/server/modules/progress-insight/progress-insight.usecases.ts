@@ -64,7 +64,8 @@ export async function requireSession(db: Database, sessionId: string) {
 
 /** Every row of the drill-down, batch after batch, to `write` (the CSV download). */
 export const exportSessionStudents =
-  (db: Database, sessionId: string, query: repository.SessionStudentQuery) => (write: (rows: repository.SessionStudentCsvRow[]) => Promise<void>) =>
+  (db: Database, sessionId: string, query: repository.SessionStudentQuery) =>
+  (write: (rows: repository.SessionStudentCsvRow[]) => Promise<void>) =>
     repository.streamRows(db, repository.sessionStudentsForExport(sessionId, query), exportBatch, write);
 
 // ---------------------------------------------------------------------------------------------------
@@ -76,14 +77,23 @@ export async function getStudentProfile(db: Database, studentId: string) {
   return profile;
 }
 
-export async function listStudentSessions(db: Database, studentId: string, query: repository.StudentSessionQuery & { limit: number; cursor?: string }) {
+export async function listStudentSessions(
+  db: Database,
+  studentId: string,
+  query: repository.StudentSessionQuery & { limit: number; cursor?: string },
+) {
   await getStudentProfile(db, studentId);
-  const rows = await repository.listStudentSessions(db, studentId, { ...query, cursor: decodeCursor(query.cursor, 'timestamp'), limit: query.limit + 1 });
+  const rows = await repository.listStudentSessions(db, studentId, {
+    ...query,
+    cursor: decodeCursor(query.cursor, 'timestamp'),
+    limit: query.limit + 1,
+  });
   return toPage(rows, query.limit, cursorOf);
 }
 
 export const exportStudentSessions =
-  (db: Database, studentId: string, query: repository.StudentSessionQuery) => (write: (rows: repository.StudentSessionCsvRow[]) => Promise<void>) =>
+  (db: Database, studentId: string, query: repository.StudentSessionQuery) =>
+  (write: (rows: repository.StudentSessionCsvRow[]) => Promise<void>) =>
     repository.streamRows(db, repository.studentSessionsForExport(studentId, query), exportBatch, write);
 
 // ---------------------------------------------------------------------------------------------------
@@ -131,7 +141,9 @@ export async function getReport(db: Database, scope: repository.ReportScope) {
     completed: session.completed,
     completion_rate: percent(session.completed, students),
   }));
-  const byRate = [...figures].sort((a, b) => a.completion_rate - b.completion_rate || a.title.localeCompare(b.title) || (a.id < b.id ? -1 : 1));
+  const byRate = [...figures].sort(
+    (a, b) => a.completion_rate - b.completion_rate || a.title.localeCompare(b.title) || (a.id < b.id ? -1 : 1),
+  );
   return {
     product: report.product,
     client: report.client,
@@ -176,8 +188,9 @@ export async function listNotStarted(db: Database, query: repository.ReportScope
   return toPage(rows, query.limit, cursorOf);
 }
 
-export const exportReportSessions = (db: Database, scope: repository.ReportScope) => (write: (rows: repository.ReportSessionCsvRow[]) => Promise<void>) =>
-  repository.streamRows(db, repository.reportSessionsForExport(scope), exportBatch, write);
+export const exportReportSessions =
+  (db: Database, scope: repository.ReportScope) => (write: (rows: repository.ReportSessionCsvRow[]) => Promise<void>) =>
+    repository.streamRows(db, repository.reportSessionsForExport(scope), exportBatch, write);
 
 // ---------------------------------------------------------------------------------------------------
 // Mentors

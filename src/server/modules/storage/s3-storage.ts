@@ -55,7 +55,12 @@ export function createS3Storage(config: S3StorageConfig, { copyLimitBytes = copy
 
   async function upload(key: string, body: Readable, contentType: string) {
     // Multipart upload in 8 MiB parts, at most 4 in flight: memory stays bounded whatever the size.
-    await new Upload({ client, params: { Bucket, Key: key, Body: body, ContentType: contentType }, partSize: 8 * 1024 ** 2, queueSize: 4 }).done();
+    await new Upload({
+      client,
+      params: { Bucket, Key: key, Body: body, ContentType: contentType },
+      partSize: 8 * 1024 ** 2,
+      queueSize: 4,
+    }).done();
     const stats = await statObject(key);
     if (!stats) throw new Error(`The object ${key} is missing right after its upload.`);
     return { size: stats.size };
@@ -88,7 +93,13 @@ export function createS3Storage(config: S3StorageConfig, { copyLimitBytes = copy
         return upload(key, object.stream, contentType);
       }
       await client.send(
-        new CopyObjectCommand({ Bucket, Key: key, CopySource: encodeURI(`${Bucket}/${sourceKey}`), MetadataDirective: 'REPLACE', ContentType: contentType }),
+        new CopyObjectCommand({
+          Bucket,
+          Key: key,
+          CopySource: encodeURI(`${Bucket}/${sourceKey}`),
+          MetadataDirective: 'REPLACE',
+          ContentType: contentType,
+        }),
       );
       return { size: source.size };
     },
@@ -132,5 +143,8 @@ export function createS3Storage(config: S3StorageConfig, { copyLimitBytes = copy
 }
 
 function isMissing(error: unknown) {
-  return error instanceof S3ServiceException && (error.name === 'NoSuchKey' || error.name === 'NotFound' || error.$metadata.httpStatusCode === 404);
+  return (
+    error instanceof S3ServiceException &&
+    (error.name === 'NoSuchKey' || error.name === 'NotFound' || error.$metadata.httpStatusCode === 404)
+  );
 }

@@ -57,7 +57,10 @@ function multipartUploadQueries(server: S3rver): S3rverMiddleware {
       context.status = 204;
       return;
     }
-    const numbers = (await fsp.readdir(uploadDirectory)).filter((name) => /^\d+$/.test(name)).map(Number).sort((a, b) => a - b);
+    const numbers = (await fsp.readdir(uploadDirectory))
+      .filter((name) => /^\d+$/.test(name))
+      .map(Number)
+      .sort((a, b) => a - b);
     const parts = await Promise.all(
       numbers.map(async (number) => {
         const file = path.join(uploadDirectory, String(number));
@@ -72,6 +75,10 @@ function multipartUploadQueries(server: S3rver): S3rverMiddleware {
 }
 
 const noSuchUpload = (uploadId: string) =>
-  new S3Error('NoSuchUpload', 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', {
-    UploadId: uploadId,
-  });
+  new S3Error(
+    'NoSuchUpload',
+    'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+    {
+      UploadId: uploadId,
+    },
+  );

@@ -5,7 +5,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from
 import type { Config } from '../../config.ts';
 import type { Database } from '../../db/database.ts';
 import { s3ClientConfig } from './s3-storage.ts';
-import { findStorageIdentity, recordStorageIdentity } from './storage.repository.ts';
+import { recordStorageIdentity } from './storage.repository.ts';
 
 /** The storage every instance on one database shares, as this instance found it at start (decision 020). */
 export type StorageIdentity = {
@@ -43,7 +43,10 @@ export async function ensureStorageIdentity(db: Database, config: Config): Promi
     description,
     async verify() {
       const current = await marker.read();
-      if (current !== recorded) throw new Error(`The storage identity marker ${marker.location} is ${current ? `now ${current}` : 'gone'}, not ${recorded}: this is no longer the storage shared by the instances on this database.`);
+      if (current !== recorded)
+        throw new Error(
+          `The storage identity marker ${marker.location} is ${current ? `now ${current}` : 'gone'}, not ${recorded}: this is no longer the storage shared by the instances on this database.`,
+        );
     },
   };
 }
@@ -53,7 +56,9 @@ export class ForeignStorageError extends Error {
     super(
       `The storage this instance uses (marker ${location}: ${found}) is not the storage this database's videos and uploads are in (${recorded}). ` +
         'Every instance on one database must use one storage: STORAGE_DRIVER=s3 with the same bucket, or ' +
-        (driver === 'local' ? 'the same DATA_DIR on a shared mount (NFS, EFS, a shared volume). ' : 'the same DATA_DIR on a shared mount. ') +
+        (driver === 'local'
+          ? 'the same DATA_DIR on a shared mount (NFS, EFS, a shared volume). '
+          : 'the same DATA_DIR on a shared mount. ') +
         `If this storage holds the videos moved from the old one, put ${recorded} in ${location}; if the old videos are gone for good, run \`delete from storage_identity\` on the database and start again.`,
     );
     this.name = 'ForeignStorageError';
@@ -103,7 +108,9 @@ function objectMarker(config: Extract<Config['storage'], { driver: 's3' }>): Mar
     async create(identity) {
       try {
         // A conditional write: S3, R2 and MinIO refuse it (412) when the marker appeared meanwhile.
-        await client.send(new PutObjectCommand({ Bucket, Key: markerKey, Body: `${identity}\n`, ContentType: 'text/plain', IfNoneMatch: '*' }));
+        await client.send(
+          new PutObjectCommand({ Bucket, Key: markerKey, Body: `${identity}\n`, ContentType: 'text/plain', IfNoneMatch: '*' }),
+        );
       } catch (error) {
         if (!(error instanceof S3ServiceException && error.$metadata.httpStatusCode === 412)) throw error;
       }

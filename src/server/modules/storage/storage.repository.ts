@@ -1,7 +1,7 @@
 import type { Database } from '../../db/database.ts';
 import { storageIdentity } from './storage.table.ts';
 
-export async function findStorageIdentity(db: Database): Promise<string | undefined> {
+async function findStorageIdentity(db: Database): Promise<string | undefined> {
   const [row] = await db.select({ identity: storageIdentity.identity }).from(storageIdentity);
   return row?.identity;
 }

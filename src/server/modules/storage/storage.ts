@@ -1,9 +1,6 @@
 import type { Readable } from 'node:stream';
-import type { Config } from '../../config.ts';
-import { createLocalStorage } from './local-storage.ts';
-import { createS3Storage } from './s3-storage.ts';
 
-export type StoredObject = { stream: Readable; size: number; contentType: string };
+type StoredObject = { stream: Readable; size: number; contentType: string };
 export type ByteRange = { start: number; end: number };
 export type ListedObject = { key: string; size: number; lastModified: Date };
 
@@ -26,8 +23,4 @@ export interface Storage {
   signedUrl(key: string, expiresInSeconds: number): Promise<string | undefined>;
   /** Throws when the storage cannot be reached or written. */
   check(): Promise<void>;
-}
-
-export function createStorage(config: Config['storage']): Storage {
-  return config.driver === 'local' ? createLocalStorage(config.directory) : createS3Storage(config);
 }

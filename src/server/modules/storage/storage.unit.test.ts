@@ -47,7 +47,11 @@ describe.each([
     expect((await bytesOf(whole!.stream)).equals(sample)).toBe(true);
 
     // (s3rver mishandles `bytes=0-0`, so the smallest range here is two bytes.)
-    for (const range of [{ start: 0, end: 1 }, { start: 100, end: 4195 }, { start: sample.length - 10, end: sample.length - 1 }]) {
+    for (const range of [
+      { start: 0, end: 1 },
+      { start: 100, end: 4195 },
+      { start: sample.length - 10, end: sample.length - 1 },
+    ]) {
       const part = await storage.get(key, range);
       expect(part!.size).toBe(sample.length);
       expect((await bytesOf(part!.stream)).equals(sample.subarray(range.start, range.end + 1))).toBe(true);

@@ -9,7 +9,7 @@ export const cannotDisableSelf = defineError('users.cannot_change_self', 409, 'Y
 export const clientChangeBlocked = defineError(
   'users.client_change_blocked',
   409,
-  "This student is on worklets whose product the new client does not have (listed in details.worklets). Send \"leave_worklets\": true to move them and take them off those teams.",
+  'This student is on worklets whose product the new client does not have (listed in details.worklets). Send "leave_worklets": true to move them and take them off those teams.',
 );
 export const roleChangeBlocked = defineError(
   'users.role_change_blocked',

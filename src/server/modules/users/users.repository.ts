@@ -58,7 +58,11 @@ export async function findUser(db: Database, id: string) {
  * they are on (which locks them first) waits, and so does this for one under way.
  */
 export async function lockUser(db: Database, id: string) {
-  const [user] = await db.select({ id: users.id, role: users.role, clientId: users.clientId }).from(users).where(eq(users.id, id)).for('no key update');
+  const [user] = await db
+    .select({ id: users.id, role: users.role, clientId: users.clientId })
+    .from(users)
+    .where(eq(users.id, id))
+    .for('no key update');
   return user;
 }
 

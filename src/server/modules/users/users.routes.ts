@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { AppInstance } from '../../app.ts';
+import type { AppInstance } from '../../http/app-instance.ts';
+import { pagedResponse } from '../../http/paging.ts';
 import { errorResponses, idParams } from '../../http/schemas.ts';
 import { actorOf, allow } from '../auth/auth.guard.ts';
 import { createUserBody, presentUser, updateUserBody, userListQuery, userSchema } from './users.schemas.ts';
@@ -20,7 +21,7 @@ export function registerUserRoutes(app: AppInstance) {
         tags,
         summary: 'List users, newest first',
         querystring: userListQuery,
-        response: { 200: z.object({ users: z.array(userSchema), next_cursor: z.string().nullable() }), ...errorResponses },
+        response: { 200: pagedResponse('users', userSchema), ...errorResponses },
       },
     },
     async (request) => {

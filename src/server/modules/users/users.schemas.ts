@@ -46,12 +46,15 @@ export const updateUserBody = z
     role: userRole.optional(),
     client_id: z.uuid().nullable().optional(),
     disabled: z.boolean().optional(),
-    leave_worklets: z.boolean().optional().meta({
-      description:
-        'When the new role or client cannot keep the user on some worklets (a student moved to a client without a ' +
-        "worklet's product, or given another role; a mentor given another role): take them off those teams, or end " +
-        'those assignments, with a timeline entry each. Without it such a change answers 409 with the worklets.',
-    }),
+    leave_worklets: z
+      .boolean()
+      .optional()
+      .meta({
+        description:
+          'When the new role or client cannot keep the user on some worklets (a student moved to a client without a ' +
+          "worklet's product, or given another role; a mentor given another role): take them off those teams, or end " +
+          'those assignments, with a timeline entry each. Without it such a change answers 409 with the worklets.',
+      }),
   })
   // A password is set with POST /api/admin/users/:id/password; naming one here is refused, not ignored.
   .strict()

@@ -30,7 +30,12 @@ describe('users API', () => {
     const body = newUser({ role: 'student', client_id: t.ids.clients.acme, email: 'New.Student@Test.dev' });
     const response = await t.request({ method: 'POST', url: '/api/admin/users', as: 'admin', payload: body });
     expect(response.statusCode).toBe(201);
-    expect(response.json().user).toMatchObject({ email: 'new.student@test.dev', role: 'student', client: { name: 'Acme' }, disabled: false });
+    expect(response.json().user).toMatchObject({
+      email: 'new.student@test.dev',
+      role: 'student',
+      client: { name: 'Acme' },
+      disabled: false,
+    });
     const signIn = await t.app.inject({
       method: 'POST',
       url: '/api/auth/sign-in/email',
@@ -55,7 +60,12 @@ describe('users API', () => {
     expect(unknownClient.statusCode).toBe(400);
     expect(unknownClient.json().error.code).toBe('users.unknown_client');
 
-    const shortPassword = await t.request({ method: 'POST', url: '/api/admin/users', as: 'admin', payload: newUser({ password: 'short' }) });
+    const shortPassword = await t.request({
+      method: 'POST',
+      url: '/api/admin/users',
+      as: 'admin',
+      payload: newUser({ password: 'short' }),
+    });
     expect(shortPassword.statusCode).toBe(400);
     expect(shortPassword.json().error.details.fields[0].path).toBe('body.password');
 
@@ -87,7 +97,12 @@ describe('users API', () => {
   });
 
   it('does not let an admin disable themselves', async () => {
-    const response = await t.request({ method: 'PATCH', url: `/api/admin/users/${t.ids.users.admin}`, as: 'admin', payload: { disabled: true } });
+    const response = await t.request({
+      method: 'PATCH',
+      url: `/api/admin/users/${t.ids.users.admin}`,
+      as: 'admin',
+      payload: { disabled: true },
+    });
     expect(response.statusCode).toBe(409);
   });
 
@@ -113,7 +128,11 @@ describe('users API', () => {
     const admin = { email: 'ops@test.dev', password: 'ops-bootstrap-lantern', name: 'Ops' };
     expect(await ensureAdmin(t.db, hash, admin)).toBe(true);
     expect(await ensureAdmin(t.db, hash, admin)).toBe(false);
-    const signIn = await t.app.inject({ method: 'POST', url: '/api/auth/sign-in/email', payload: { email: admin.email, password: admin.password } });
+    const signIn = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/sign-in/email',
+      payload: { email: admin.email, password: admin.password },
+    });
     expect(signIn.statusCode).toBe(200);
   });
 });

@@ -6,7 +6,6 @@ import { conflictDetails, findWorkletsLeftBy, leaveWorklets } from '../worklets/
 import {
   cannotDisableSelf,
   clientChangeBlocked,
-  emailTaken,
   roleChangeBlocked,
   studentNeedsClient,
   unknownClient,
@@ -38,7 +37,8 @@ export async function createUser(
   input: { email: string; name: string; password: string; role: UserRole; clientId?: string | null },
 ) {
   const clientId = input.role === 'student' ? input.clientId : (input.clientId ?? null);
-  if (input.role === 'student' && !clientId) throw studentNeedsClient({ fields: [{ path: 'body.client_id', message: 'Required for students' }] });
+  if (input.role === 'student' && !clientId)
+    throw studentNeedsClient({ fields: [{ path: 'body.client_id', message: 'Required for students' }] });
   assertAcceptablePassword(input.password, input, 'body.password');
   const passwordHash = await hashPassword(input.password);
   const id = await db.transaction(async (tx) => {
@@ -72,7 +72,8 @@ export async function updateUser(
     if (!current) throw userNotFound();
     const role = changes.role ?? current.role;
     const clientId = changes.clientId !== undefined ? changes.clientId : current.clientId;
-    if (role === 'student' && !clientId) throw studentNeedsClient({ fields: [{ path: 'body.client_id', message: 'Required for students' }] });
+    if (role === 'student' && !clientId)
+      throw studentNeedsClient({ fields: [{ path: 'body.client_id', message: 'Required for students' }] });
     const clientName = changes.clientId ? await findClientName(tx, changes.clientId) : undefined;
     if (changes.clientId && clientName === undefined) throw unknownClient({ client_id: changes.clientId });
     const next = { role, clientId, clientName };

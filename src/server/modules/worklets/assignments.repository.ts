@@ -134,15 +134,25 @@ const statementTime = sql`clock_timestamp()`;
 type AssignmentValues = Omit<typeof assignments.$inferInsert, 'assignedAt' | 'deactivatedAt'>;
 
 export async function insertAssignment(db: Database, values: AssignmentValues) {
-  const [row] = await db.insert(assignments).values({ ...values, assignedAt: statementTime }).returning({ id: assignments.id });
+  const [row] = await db
+    .insert(assignments)
+    .values({ ...values, assignedAt: statementTime })
+    .returning({ id: assignments.id });
   return row!.id;
 }
 
 /** Changes an assignment. Becoming active again renews `assigned_at`; becoming inactive sets `deactivated_at`. */
 export async function updateAssignment(db: Database, id: string, values: Partial<AssignmentValues>) {
   const times =
-    values.isActive === true ? { assignedAt: statementTime, deactivatedAt: null } : values.isActive === false ? { deactivatedAt: statementTime } : {};
-  await db.update(assignments).set({ ...values, ...times }).where(eq(assignments.id, id));
+    values.isActive === true
+      ? { assignedAt: statementTime, deactivatedAt: null }
+      : values.isActive === false
+        ? { deactivatedAt: statementTime }
+        : {};
+  await db
+    .update(assignments)
+    .set({ ...values, ...times })
+    .where(eq(assignments.id, id));
 }
 
 export type HistoryEntry = {
@@ -199,7 +209,10 @@ export async function countMentorWorklets(db: Database, mentorId: string) {
 
 export async function userExists(db: Database, id: string) {
   const [row] = await prepared(db, 'user_exists', (db) =>
-    db.select({ id: users.id }).from(users).where(eq(users.id, sql.placeholder('id'))),
+    db
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.id, sql.placeholder('id'))),
   ).execute({ id });
   return Boolean(row);
 }

@@ -14,12 +14,23 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 type MentorEntry = { mentor: { id: string; name: string }; role_type: string; is_active: boolean; assigned_by: { id: string } | null };
-type HistoryEntry = { action: string; mentor: { name: string }; from_role: string | null; to_role: string | null; actor: { id: string } | null; reason: string | null };
+type HistoryEntry = {
+  action: string;
+  mentor: { name: string };
+  from_role: string | null;
+  to_role: string | null;
+  actor: { id: string } | null;
+  reason: string | null;
+};
 
 async function mentorsOf(workletId: string, query = '') {
   const response = await t.request({ method: 'GET', url: `/api/worklets/${workletId}/mentors${query}`, as: 'admin' });
   expect(response.statusCode).toBe(200);
-  return (response.json().mentors as MentorEntry[]).map((entry) => ({ name: entry.mentor.name, role: entry.role_type, active: entry.is_active }));
+  return (response.json().mentors as MentorEntry[]).map((entry) => ({
+    name: entry.mentor.name,
+    role: entry.role_type,
+    active: entry.is_active,
+  }));
 }
 
 async function historyOf(workletId: string) {
@@ -323,7 +334,10 @@ describe('setting the whole mentor set', () => {
       },
     });
     expect(response.statusCode).toBe(200);
-    expect(response.json().mentors.map((m: MentorEntry) => `${m.mentor.name}:${m.role_type}`)).toEqual(['Omar:Primary', 'Lena:Collaborator']);
+    expect(response.json().mentors.map((m: MentorEntry) => `${m.mentor.name}:${m.role_type}`)).toEqual([
+      'Omar:Primary',
+      'Lena:Collaborator',
+    ]);
     expect(await mentorsOf(id, '?include_inactive=true')).toEqual([
       { name: 'Omar', role: 'Primary', active: true },
       { name: 'Lena', role: 'Collaborator', active: true },
@@ -341,7 +355,12 @@ describe('setting the whole mentor set', () => {
       method: 'PUT',
       url: `/api/worklets/${id}/mentors`,
       as: 'staff',
-      payload: { mentors: [{ mentor_id: t.ids.users.maya, role_type: 'Secondary' }, { mentor_id: t.ids.users.omar, role_type: 'Primary' }] },
+      payload: {
+        mentors: [
+          { mentor_id: t.ids.users.maya, role_type: 'Secondary' },
+          { mentor_id: t.ids.users.omar, role_type: 'Primary' },
+        ],
+      },
     });
     expect(readd.statusCode).toBe(200);
     expect(steps(await historyOf(id)).slice(5)).toEqual([
@@ -355,9 +374,27 @@ describe('setting the whole mentor set', () => {
     await t.assign(id, 'maya', 'Primary');
     const url = `/api/worklets/${id}/mentors`;
     const cases = [
-      { mentors: [{ mentor_id: t.ids.users.omar, role_type: 'Primary' }, { mentor_id: t.ids.users.lena, role_type: 'Primary' }], code: 'worklets.several_primaries' },
-      { mentors: [{ mentor_id: t.ids.users.omar, role_type: 'Secondary' }, { mentor_id: t.ids.users.omar, role_type: 'Collaborator' }], code: 'worklets.duplicate_mentors' },
-      { mentors: [{ mentor_id: t.ids.users.omar, role_type: 'Primary' }, { mentor_id: t.ids.users.priya, role_type: 'Secondary' }], code: 'worklets.not_a_mentor' },
+      {
+        mentors: [
+          { mentor_id: t.ids.users.omar, role_type: 'Primary' },
+          { mentor_id: t.ids.users.lena, role_type: 'Primary' },
+        ],
+        code: 'worklets.several_primaries',
+      },
+      {
+        mentors: [
+          { mentor_id: t.ids.users.omar, role_type: 'Secondary' },
+          { mentor_id: t.ids.users.omar, role_type: 'Collaborator' },
+        ],
+        code: 'worklets.duplicate_mentors',
+      },
+      {
+        mentors: [
+          { mentor_id: t.ids.users.omar, role_type: 'Primary' },
+          { mentor_id: t.ids.users.priya, role_type: 'Secondary' },
+        ],
+        code: 'worklets.not_a_mentor',
+      },
     ];
     for (const { mentors, code } of cases) {
       const response = await t.request({ method: 'PUT', url, as: 'staff', payload: { mentors } });
@@ -424,7 +461,10 @@ describe("a mentor's worklets and overview", () => {
     await t.assign(left, 'lena', 'Secondary');
     await t.request({ method: 'DELETE', url: `/api/worklets/${left}/mentors/${t.ids.users.lena}`, as: 'staff' });
     const url = `/api/worklets/mentor/${t.ids.users.lena}/worklets`;
-    const all = (await t.request({ method: 'GET', url: `${url}?limit=100`, as: 'lena' })).json().worklets as { id: string; role_type: string }[];
+    const all = (await t.request({ method: 'GET', url: `${url}?limit=100`, as: 'lena' })).json().worklets as {
+      id: string;
+      role_type: string;
+    }[];
     const roles = Object.fromEntries(all.map((w) => [w.id, w.role_type]));
     expect(roles[lead]).toBe('Primary');
     expect(roles[helper]).toBe('Collaborator');
@@ -437,9 +477,19 @@ describe("a mentor's worklets and overview", () => {
   it("filters a mentor's worklets by status and shows the team on each", async () => {
     const ongoing = await t.createWorklet({ status: 'ongoing' });
     await t.assign(ongoing, 'lena', 'Secondary');
-    await t.request({ method: 'PUT', url: `/api/worklets/${ongoing}/students`, as: 'staff', payload: { student_ids: [t.ids.users.priya, t.ids.users.liam] } });
+    await t.request({
+      method: 'PUT',
+      url: `/api/worklets/${ongoing}/students`,
+      as: 'staff',
+      payload: { student_ids: [t.ids.users.priya, t.ids.users.liam] },
+    });
     const url = `/api/worklets/mentor/${t.ids.users.lena}/worklets?limit=100&status=ongoing`;
-    const listed = (await t.request({ method: 'GET', url, as: 'lena' })).json().worklets as { id: string; status: string; students: { name: string }[]; student_count: number }[];
+    const listed = (await t.request({ method: 'GET', url, as: 'lena' })).json().worklets as {
+      id: string;
+      status: string;
+      students: { name: string }[];
+      student_count: number;
+    }[];
     expect(listed.every((w) => w.status === 'ongoing')).toBe(true);
     expect(listed.find((w) => w.id === ongoing)).toMatchObject({ student_count: 2, students: [{ name: 'Liam' }, { name: 'Priya' }] });
   });
@@ -456,7 +506,9 @@ describe("a mentor's worklets and overview", () => {
     const ours = (worklets: Listed[]) => worklets.map((worklet) => worklet.id).filter((id) => [first, second, third].includes(id));
     expect(ours(await listed())).toEqual([second, first, third]);
 
-    const [omar] = ((await t.request({ method: 'GET', url: `/api/worklets/${first}/mentors`, as: 'admin' })).json().mentors as { assigned_at: string }[]);
+    const [omar] = (await t.request({ method: 'GET', url: `/api/worklets/${first}/mentors`, as: 'admin' })).json().mentors as {
+      assigned_at: string;
+    }[];
     expect((await listed()).find((worklet) => worklet.id === first)!.assigned_at).toBe(omar!.assigned_at);
 
     // Removed and assigned again: joined last, so listed first.
@@ -464,7 +516,12 @@ describe("a mentor's worklets and overview", () => {
     await t.assign(third, 'omar', 'Collaborator');
     const all = await listed();
     expect(ours(all)).toEqual([third, second, first]);
-    expect(all.map((worklet) => worklet.assigned_at)).toEqual(all.map((worklet) => worklet.assigned_at).sort().reverse());
+    expect(all.map((worklet) => worklet.assigned_at)).toEqual(
+      all
+        .map((worklet) => worklet.assigned_at)
+        .sort()
+        .reverse(),
+    );
 
     const paged: string[] = [];
     for (let cursor: string | null = null, pages = 0; pages === 0 || cursor; pages += 1) {
@@ -483,7 +540,8 @@ describe("a mentor's worklets and overview", () => {
     const [joinedFirst, joinedLast] = one > other ? [one, other] : [other, one];
     const staff: Actor = { id: t.ids.users.staff, name: 'Staff', email: 'staff@test.dev', role: 'staff', clientId: null };
     await t.db.transaction(async (tx) => {
-      for (const workletId of [joinedFirst, joinedLast]) await assignMentor(tx, workletId, { mentorId: t.ids.users.lena, roleType: 'Secondary' }, staff);
+      for (const workletId of [joinedFirst, joinedLast])
+        await assignMentor(tx, workletId, { mentorId: t.ids.users.lena, roleType: 'Secondary' }, staff);
     });
     const response = await t.request({ method: 'GET', url: `/api/worklets/mentor/${t.ids.users.lena}/worklets?limit=100`, as: 'lena' });
     const listed = (response.json().worklets as { id: string }[]).map((worklet) => worklet.id);
@@ -501,12 +559,14 @@ describe("a mentor's worklets and overview", () => {
   });
 
   it('counts the active worklets by status and by role', async () => {
-    const before = (await t.request({ method: 'GET', url: `/api/worklets/mentor/${t.ids.users.omar}/overview`, as: 'omar' })).json().overview;
+    const before = (await t.request({ method: 'GET', url: `/api/worklets/mentor/${t.ids.users.omar}/overview`, as: 'omar' })).json()
+      .overview;
     const ongoing = await t.createWorklet({ status: 'ongoing' });
     const done = await t.createWorklet({ status: 'completed' });
     await t.assign(ongoing, 'omar', 'Collaborator');
     await t.assign(done, 'omar', 'Secondary');
-    const after = (await t.request({ method: 'GET', url: `/api/worklets/mentor/${t.ids.users.omar}/overview`, as: 'admin' })).json().overview;
+    const after = (await t.request({ method: 'GET', url: `/api/worklets/mentor/${t.ids.users.omar}/overview`, as: 'admin' })).json()
+      .overview;
     expect(after.total).toBe(before.total + 2);
     expect(after.by_status.ongoing).toBe(before.by_status.ongoing + 1);
     expect(after.by_status.completed).toBe(before.by_status.completed + 1);
@@ -516,7 +576,11 @@ describe("a mentor's worklets and overview", () => {
   });
 
   it('answers 404 for an unknown mentor id', async () => {
-    const response = await t.request({ method: 'GET', url: '/api/worklets/mentor/00000000-0000-4000-8000-000000000000/overview', as: 'admin' });
+    const response = await t.request({
+      method: 'GET',
+      url: '/api/worklets/mentor/00000000-0000-4000-8000-000000000000/overview',
+      as: 'admin',
+    });
     expect(response.statusCode).toBe(404);
   });
 });

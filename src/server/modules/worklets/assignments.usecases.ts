@@ -2,23 +2,11 @@ import type { Database } from '../../db/database.ts';
 import type { AppError } from '../../http/errors.ts';
 import { decodeCursor, toPage } from '../../http/paging.ts';
 import type { Actor } from '../auth/auth.guard.ts';
-import type { MailQueue } from '../mail/mail-outbox.ts';
 import * as repository from './assignments.repository.ts';
 import type { AssignmentState } from './assignments.repository.ts';
-import {
-  alreadyAssigned,
-  assignmentNotFound,
-  duplicateMentors,
-  inactiveNotAllowed,
-  mentorDisabled,
-  mentorNotFound,
-  notAMentor,
-  otherMentor,
-  primaryTaken,
-  severalPrimaries,
-  unknownWorklets,
-  workletNotFound,
-} from './worklets.errors.ts';
+import type { MailQueue } from '../mail/mail-outbox.ts';
+import { planMentorChanges, requireOneEntryEach, type PlanContext, type WantedMentors } from './assignments.plan.ts';
+import { inactiveNotAllowed, mentorNotFound, otherMentor, unknownWorklets, workletNotFound } from './worklets.errors.ts';
 import { lockPeople, lockWorklets, type LockedPerson, type Viewer } from './worklets.repository.ts';
 import { managesWorklets, mayViewMentor } from './worklets.policies.ts';
 import { mentorRoles, workletStatuses, type MentorRole, type WorkletStatus } from './worklets.table.ts';
@@ -60,18 +48,6 @@ export async function mentorOverview(db: Database, mentorId: string, viewer: Vie
   return { mentorId, total, byStatus, byRole };
 }
 
-type Target = { roleType: MentorRole; isActive: boolean };
-type WriteContext = {
-  actor: Actor;
-  /** The mentors the request names, locked (`lockPeople`): who may take on a role. */
-  people: Map<string, LockedPerson>;
-  reason?: string | null;
-  notes?: string | null;
-  handover?: boolean;
-  /** Tells a mentor who takes on a worklet (decision 033). */
-  mail?: MailQueue;
-};
-
 /**
  * Assigns a mentor: a new assignment answers `created`, a deactivated one is reactivated with the
  * new role (its history stays), an active one is a conflict.
@@ -83,10 +59,9 @@ export async function assignMentor(
   actor: Actor,
   mail?: MailQueue,
 ) {
-  const { id, created } = await writeMentors(db, [workletId], [input.mentorId], mail, async (tx, people) => {
-    requireMentors(people, [input.mentorId]);
-    return assignIn(tx, workletId, input, { actor, people, notes: input.notes, handover: input.handover, mail });
-  });
+  const { id, created } = await writeMentors(db, [workletId], [input.mentorId], mail, (tx, people) =>
+    assignIn(tx, workletId, input, { actorId: actor.id, people, handover: input.handover, mail }),
+  );
   const [assignment] = await repository.findAssignmentsByIds(db, [id]);
   return { assignment: assignment!, created };
 }
@@ -98,14 +73,20 @@ export async function bulkAssign(
   actor: Actor,
   mail?: MailQueue,
 ) {
-  const ids = await writeMentors(db, input.workletIds, [input.mentorId], mail, async (tx, people) => {
-    requireMentors(people, [input.mentorId]);
-    const results = [];
-    for (const workletId of input.workletIds) {
-      results.push(await assignIn(tx, workletId, input, { actor, people, notes: input.notes, handover: input.handover, mail }));
-    }
-    return results.map((result) => result.id);
-  }, (missing) => unknownWorklets({ worklet_ids: missing }));
+  const ids = await writeMentors(
+    db,
+    input.workletIds,
+    [input.mentorId],
+    mail,
+    async (tx, people) => {
+      const results = [];
+      for (const workletId of input.workletIds) {
+        results.push(await assignIn(tx, workletId, input, { actorId: actor.id, people, handover: input.handover, mail }));
+      }
+      return results.map((result) => result.id);
+    },
+    (missing) => unknownWorklets({ worklet_ids: missing }),
+  );
   return repository.findAssignmentsByIds(db, ids);
 }
 
@@ -119,11 +100,13 @@ export async function changeAssignment(
   mail?: MailQueue,
 ) {
   const id = await writeMentors(db, [workletId], [mentorId], mail, async (tx, people) => {
-    const current = (await repository.findAssignmentStates(tx, workletId)).find((state) => state.mentorId === mentorId);
-    if (!current) throw assignmentNotFound();
-    const target = { roleType: changes.roleType ?? current.roleType, isActive: changes.isActive ?? current.isActive };
-    await transition(tx, workletId, mentorId, current, target, { actor, people, reason: changes.reason, handover: changes.handover, mail });
-    return current.id;
+    const { roleType, isActive, reason, handover } = changes;
+    const { ids } = await planAndWrite(
+      tx,
+      { kind: 'change', mentorId, roleType, isActive },
+      { workletId, actorId: actor.id, people, reason, handover, mail },
+    );
+    return ids.get(mentorId)!;
   });
   const [assignment] = await repository.findAssignmentsByIds(db, [id]);
   return assignment!;
@@ -142,125 +125,58 @@ export async function setMentors(
   reason?: string | null,
   mail?: MailQueue,
 ) {
+  requireOneEntryEach(wanted);
   const mentorIds = wanted.map((entry) => entry.mentorId);
-  const repeated = mentorIds.filter((id, index) => mentorIds.indexOf(id) !== index);
-  if (repeated.length) throw duplicateMentors({ mentor_ids: [...new Set(repeated)] });
-  if (wanted.filter((entry) => entry.roleType === 'Primary').length > 1) throw severalPrimaries();
-
-  await writeMentors(db, [workletId], mentorIds, mail, async (tx, people) => {
-    requireMentors(people, mentorIds);
-    const current = new Map((await repository.findAssignmentStates(tx, workletId)).map((state) => [state.mentorId, state]));
-    const targets = new Map<string, Target>();
-    for (const state of current.values()) if (state.isActive) targets.set(state.mentorId, { roleType: state.roleType, isActive: false });
-    for (const entry of wanted) targets.set(entry.mentorId, { roleType: entry.roleType, isActive: true });
-    const primaryLast = [...targets].sort(([, a], [, b]) => Number(isActivePrimary(a)) - Number(isActivePrimary(b)));
-    const notes = new Map(wanted.map((entry) => [entry.mentorId, entry.notes]));
-    for (const [mentorId, target] of primaryLast) {
-      await transition(tx, workletId, mentorId, current.get(mentorId), target, { actor, people, reason, notes: notes.get(mentorId), mail });
-    }
-  });
+  await writeMentors(db, [workletId], mentorIds, mail, (tx, people) =>
+    planAndWrite(tx, { kind: 'set', mentors: wanted }, { workletId, actorId: actor.id, people, reason, mail }),
+  );
   return repository.listAssignments(db, workletId, { includeInactive: false });
 }
 
 async function assignIn(
   tx: Database,
   workletId: string,
-  input: { mentorId: string; roleType: MentorRole },
-  context: WriteContext,
+  input: { mentorId: string; roleType: MentorRole; notes?: string | null },
+  context: Omit<WriteContext, 'workletId'>,
 ) {
-  const current = (await repository.findAssignmentStates(tx, workletId)).find((state) => state.mentorId === input.mentorId);
-  if (current?.isActive) throw alreadyAssigned({ worklet_id: workletId, mentor_id: input.mentorId });
-  const id = await transition(tx, workletId, input.mentorId, current, { roleType: input.roleType, isActive: true }, context);
-  return { id, created: !current };
+  const { mentorId, roleType, notes } = input;
+  const { ids, created } = await planAndWrite(tx, { kind: 'assign', mentorId, roleType, notes }, { ...context, workletId });
+  return { id: ids.get(mentorId)!, created: created.has(mentorId) };
 }
 
 /**
- * Moves one assignment (or none yet) to its target state and writes the history of every step:
- * assigned, reactivated, role_changed, deactivated. Taking the Primary role from someone else
- * needs `handover`, which demotes them to Secondary first. Only an enabled mentor takes on an
- * assignment or the Primary role; anyone keeps what they have, and can always be relieved of it.
+ * Reads the worklet's assignments (call with it locked), plans the change (assignments.plan.ts: the
+ * rules) and writes it in the plan's order, each step with its timeline entry. Returns every
+ * assignment's id by mentor, and which of them it created.
  */
-async function transition(
-  tx: Database,
-  workletId: string,
-  mentorId: string,
-  current: AssignmentState | undefined,
-  target: Target,
-  context: WriteContext,
-): Promise<string> {
-  const { actor, reason, notes } = context;
-  const becomesActive = target.isActive && !current?.isActive;
-  const becomesPrimary = isActivePrimary(target) && !(current && isActivePrimary(current));
-  if (becomesActive || becomesPrimary) requireAbleMentor(context.people.get(mentorId), mentorId);
-  if (becomesPrimary) await makeRoomForPrimary(tx, workletId, mentorId, context);
-  if (becomesActive) await context.mail?.mentorAssigned(tx, mentorId, workletId);
-  const entry = { workletId, mentorId, actorId: actor.id, reason };
+/** The plan's context, and the mail that tells a mentor who takes on a worklet (decision 033). */
+type WriteContext = PlanContext & { mail?: MailQueue };
 
-  if (!current) {
-    const id = await repository.insertAssignment(tx, { workletId, mentorId, roleType: target.roleType, assignedBy: actor.id, notes });
-    await repository.insertHistory(tx, { ...entry, assignmentId: id, action: 'assigned', toRole: target.roleType });
-    return id;
+async function planAndWrite(tx: Database, wanted: WantedMentors, context: WriteContext, current?: AssignmentState[]) {
+  const states = current ?? (await repository.findAssignmentStates(tx, context.workletId));
+  const ids = new Map(states.map((state) => [state.mentorId, state.id]));
+  const created = new Set<string>();
+  for (const { mentorId, assignmentId, set, timeline } of planMentorChanges(states, wanted, context)) {
+    let id = assignmentId ?? ids.get(mentorId);
+    if (id) {
+      await repository.updateAssignment(tx, id, set);
+    } else {
+      id = await repository.insertAssignment(tx, { workletId: context.workletId, mentorId, ...set });
+      ids.set(mentorId, id);
+      created.add(mentorId);
+    }
+    if (timeline)
+      await repository.insertHistory(tx, {
+        assignmentId: id,
+        workletId: context.workletId,
+        mentorId,
+        actorId: context.actorId,
+        ...timeline,
+      });
+    if (timeline?.action === 'assigned' || timeline?.action === 'reactivated')
+      await context.mail?.mentorAssigned(tx, mentorId, context.workletId);
   }
-  const assignmentId = current.id;
-  const roleChanged = current.roleType !== target.roleType;
-  if (!current.isActive && target.isActive) {
-    await repository.updateAssignment(tx, assignmentId, {
-      roleType: target.roleType,
-      isActive: true,
-      assignedBy: actor.id,
-      deactivatedBy: null,
-      ...(notes !== undefined ? { notes } : {}),
-    });
-    await repository.insertHistory(tx, {
-      ...entry,
-      assignmentId,
-      action: 'reactivated',
-      fromRole: current.roleType,
-      toRole: target.roleType,
-    });
-    return assignmentId;
-  }
-  if (roleChanged) {
-    await repository.updateAssignment(tx, assignmentId, { roleType: target.roleType });
-    await repository.insertHistory(tx, { ...entry, assignmentId, action: 'role_changed', fromRole: current.roleType, toRole: target.roleType });
-  }
-  if (current.isActive && target.isActive && notes !== undefined && notes !== current.notes) {
-    await repository.updateAssignment(tx, assignmentId, { notes });
-  }
-  if (current.isActive && !target.isActive) {
-    await repository.updateAssignment(tx, assignmentId, { isActive: false, deactivatedBy: actor.id });
-    await repository.insertHistory(tx, { ...entry, assignmentId, action: 'deactivated', fromRole: target.roleType });
-  }
-  return assignmentId;
-}
-
-async function makeRoomForPrimary(tx: Database, workletId: string, mentorId: string, { actor, handover }: WriteContext) {
-  const primary = await repository.findActivePrimary(tx, workletId);
-  if (!primary || primary.mentorId === mentorId) return;
-  if (!handover) throw primaryTaken({ worklet_id: workletId, primary_mentor_id: primary.mentorId });
-  await repository.updateAssignment(tx, primary.id, { roleType: 'Secondary' });
-  await repository.insertHistory(tx, {
-    assignmentId: primary.id,
-    workletId,
-    mentorId: primary.mentorId,
-    action: 'role_changed',
-    fromRole: 'Primary',
-    toRole: 'Secondary',
-    actorId: actor.id,
-    reason: 'Handed the Primary role over',
-  });
-}
-
-const isActivePrimary = (state: Target) => state.isActive && state.roleType === 'Primary';
-
-function requireMentors(people: Map<string, LockedPerson>, mentorIds: string[]) {
-  const refused = mentorIds.filter((id) => people.get(id)?.role !== 'mentor');
-  if (refused.length) throw notAMentor({ mentor_ids: refused });
-}
-
-function requireAbleMentor(person: LockedPerson | undefined, mentorId: string) {
-  if (person?.role !== 'mentor') throw notAMentor({ mentor_ids: [mentorId] });
-  if (person.disabled) throw mentorDisabled({ mentor_id: mentorId });
+  return { ids, created };
 }
 
 /**
@@ -269,15 +185,21 @@ function requireAbleMentor(person: LockedPerson | undefined, mentorId: string) {
  */
 export async function endAssignments(tx: Database, mentorId: string, actor: Actor, reason: string) {
   const active = await repository.findActiveAssignmentsOf(tx, mentorId);
-  await lockWorklets(tx, active.map((worklet) => worklet.id));
+  await lockWorklets(
+    tx,
+    active.map((worklet) => worklet.id),
+  );
   for (const { id, assignment } of active) {
-    await transition(tx, id, mentorId, assignment, { roleType: assignment.roleType, isActive: false }, { actor, people: new Map(), reason });
+    await planAndWrite(tx, { kind: 'end', mentorId }, { workletId: id, actorId: actor.id, people: new Map(), reason }, [assignment]);
   }
 }
 
 /** The worklets a mentor is active on, each with their role: what a change of their role would end. */
 export async function findActiveAssignmentsOf(db: Database, mentorId: string) {
-  return (await repository.findActiveAssignmentsOf(db, mentorId)).map(({ assignment, ...worklet }) => ({ ...worklet, roleType: assignment.roleType }));
+  return (await repository.findActiveAssignmentsOf(db, mentorId)).map(({ assignment, ...worklet }) => ({
+    ...worklet,
+    roleType: assignment.roleType,
+  }));
 }
 
 /**

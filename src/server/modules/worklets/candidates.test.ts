@@ -70,7 +70,8 @@ describe('mentor candidates', () => {
   it('costs one statement for the page however long it is', async () => {
     await t.signIn('staff');
     const measure = async (limit: number) =>
-      (await countStatements(() => t.request({ method: 'GET', url: `/api/worklets/mentor-candidates?limit=${limit}`, as: 'staff' }))).statements;
+      (await countStatements(() => t.request({ method: 'GET', url: `/api/worklets/mentor-candidates?limit=${limit}`, as: 'staff' })))
+        .statements;
     expect(await measure(1)).toBe(await measure(3));
     expect(await measure(3)).toBe(1); // the page (the caller's session is cached since signing in)
   });
@@ -99,9 +100,19 @@ describe('student candidates', () => {
 
   it('offers students PUT /students accepts, and none it refuses', async () => {
     const ids = (await list(ongoing)).json().students.map((s: { id: string }) => s.id);
-    const accepted = await t.request({ method: 'PUT', url: `/api/worklets/${ongoing}/students`, as: 'staff', payload: { student_ids: ids } });
+    const accepted = await t.request({
+      method: 'PUT',
+      url: `/api/worklets/${ongoing}/students`,
+      as: 'staff',
+      payload: { student_ids: ids },
+    });
     expect(accepted.statusCode).toBe(200);
-    const diego = await t.request({ method: 'PUT', url: `/api/worklets/${ongoing}/students`, as: 'staff', payload: { student_ids: [t.ids.users.diego] } });
+    const diego = await t.request({
+      method: 'PUT',
+      url: `/api/worklets/${ongoing}/students`,
+      as: 'staff',
+      payload: { student_ids: [t.ids.users.diego] },
+    });
     expect(diego.statusCode).toBe(422);
   });
 
@@ -120,14 +131,18 @@ describe('PUT mentors with notes', () => {
         method: 'PUT',
         url,
         as: 'staff',
-        payload: { mentors: [{ mentor_id: t.ids.users.maya, role_type: 'Primary', notes }, { mentor_id: t.ids.users.lena, role_type: 'Collaborator', notes: 'Design' }] },
+        payload: {
+          mentors: [
+            { mentor_id: t.ids.users.maya, role_type: 'Primary', notes },
+            { mentor_id: t.ids.users.lena, role_type: 'Collaborator', notes: 'Design' },
+          ],
+        },
       });
     const notesOf = async () =>
       Object.fromEntries(
-        ((await t.request({ method: 'GET', url, as: 'staff' })).json().mentors as { mentor: { name: string }; notes: string | null }[]).map((m) => [
-          m.mentor.name,
-          m.notes,
-        ]),
+        ((await t.request({ method: 'GET', url, as: 'staff' })).json().mentors as { mentor: { name: string }; notes: string | null }[]).map(
+          (m) => [m.mentor.name, m.notes],
+        ),
       );
     expect((await put('Weekly reviews')).statusCode).toBe(200);
     expect(await notesOf()).toEqual({ Maya: 'Weekly reviews', Lena: 'Design' });

@@ -17,9 +17,11 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 type Caller = 'admin' | 'staff' | 'maya' | 'omar' | 'lena' | 'priya' | 'liam' | 'diego';
-const call = (as: Caller, method: 'GET' | 'PUT' | 'PATCH' | 'POST', url: string, payload?: object) => t.request({ method, url, as, payload });
+const call = (as: Caller, method: 'GET' | 'PUT' | 'PATCH' | 'POST', url: string, payload?: object) =>
+  t.request({ method, url, as, payload });
 const patchUser = (id: string, payload: object) => call('admin', 'PATCH', `/api/admin/users/${id}`, payload);
-const setTeam = (workletId: string, studentIds: string[]) => call('staff', 'PUT', `/api/worklets/${workletId}/students`, { student_ids: studentIds });
+const setTeam = (workletId: string, studentIds: string[]) =>
+  call('staff', 'PUT', `/api/worklets/${workletId}/students`, { student_ids: studentIds });
 
 async function created(response: Awaited<ReturnType<typeof call>>, key: 'user' | 'client') {
   expect(response.statusCode, response.body).toBe(201);
@@ -27,10 +29,17 @@ async function created(response: Awaited<ReturnType<typeof call>>, key: 'user' |
 }
 const createStudent = async (name: string, clientId: string) =>
   created(
-    await call('admin', 'POST', '/api/admin/users', { name, email: `${name.toLowerCase()}@test.dev`, password: testPassword, role: 'student', client_id: clientId }),
+    await call('admin', 'POST', '/api/admin/users', {
+      name,
+      email: `${name.toLowerCase()}@test.dev`,
+      password: testPassword,
+      role: 'student',
+      client_id: clientId,
+    }),
     'user',
   );
-const createClient = async (name: string, productIds: string[]) => created(await call('admin', 'POST', '/api/admin/clients', { name, product_ids: productIds }), 'client');
+const createClient = async (name: string, productIds: string[]) =>
+  created(await call('admin', 'POST', '/api/admin/clients', { name, product_ids: productIds }), 'client');
 
 async function teamOf(workletId: string) {
   const response = await call('admin', 'GET', `/api/worklets/${workletId}`);
@@ -52,7 +61,15 @@ async function mentorsOf(workletId: string) {
 
 /** Every table a change of people, clients or worklets writes, to show a refused change wrote nothing. */
 async function tables() {
-  const names = ['users', 'client_product_assignments', 'worklets', 'worklet_students', 'worklet_team_history', 'mentor_worklet_assignments', 'mentor_assignment_history'];
+  const names = [
+    'users',
+    'client_product_assignments',
+    'worklets',
+    'worklet_students',
+    'worklet_team_history',
+    'mentor_worklet_assignments',
+    'mentor_assignment_history',
+  ];
   const rows: Record<string, unknown[]> = {};
   for (const name of names) rows[name] = await rowsOf(t.db, sql`select * from ${sql.identifier(name)} order by 1, 2`);
   return rows;
@@ -126,7 +143,7 @@ describe("a student's client or role against their teams", () => {
     }
   });
 
-  it("refuses to take a product from a client whose students are on its worklets, naming them; leave_worklets takes them off", async () => {
+  it('refuses to take a product from a client whose students are on its worklets, naming them; leave_worklets takes them off', async () => {
     const { interview, digital } = t.ids.products;
     const tailspin = await createClient('Tailspin', [interview, digital]);
     const [ana, ben] = [await createStudent('Ana', tailspin), await createStudent('Ben', tailspin)];
@@ -214,11 +231,14 @@ if (testEngine === 'postgres') {
     it('refuses a move that waited for a team change to put the student on a worklet of the product', async () => {
       const student = await createStudent('Rui', t.ids.clients.northwind);
       const worklet = await t.createWorklet();
-      const response = await whileHeld(async (tx) => {
-        // What PUT …/students holds while it writes: the student, locked to share.
-        await tx.execute(sql`select 1 from users where id = ${student} for share`);
-        await tx.execute(sql`insert into worklet_students (worklet_id, student_id) values (${worklet}, ${student})`);
-      }, () => patchUser(student, { client_id: t.ids.clients.contoso }));
+      const response = await whileHeld(
+        async (tx) => {
+          // What PUT …/students holds while it writes: the student, locked to share.
+          await tx.execute(sql`select 1 from users where id = ${student} for share`);
+          await tx.execute(sql`insert into worklet_students (worklet_id, student_id) values (${worklet}, ${student})`);
+        },
+        () => patchUser(student, { client_id: t.ids.clients.contoso }),
+      );
       expect([response.statusCode, response.json().error.code]).toEqual([409, 'users.client_change_blocked']);
       expect(response.json().error.details.worklets.map((entry: { id: string }) => entry.id)).toEqual([worklet]);
     });
@@ -268,7 +288,11 @@ describe("a mentor's role or disabling against their assignments", () => {
     await t.assign(helped, 'lena', 'Collaborator');
     const lena = t.ids.users.lena;
 
-    const error = await expectRefused(() => patchUser(lena, { role: 'student', client_id: t.ids.clients.northwind }), 409, 'users.role_change_blocked');
+    const error = await expectRefused(
+      () => patchUser(lena, { role: 'student', client_id: t.ids.clients.northwind }),
+      409,
+      'users.role_change_blocked',
+    );
     expect(error.details.worklets.map((worklet: { id: string; role_type: string }) => [worklet.id, worklet.role_type])).toEqual([
       [led, 'Primary'],
       [helped, 'Collaborator'],
@@ -286,12 +310,22 @@ describe("a mentor's role or disabling against their assignments", () => {
       ['Lena', 'Collaborator', false, false],
     ]);
     const history = (await call('staff', 'GET', `/api/worklets/${led}/mentors/history`)).json().history;
-    expect(history.at(-1)).toMatchObject({ action: 'deactivated', mentor: { name: 'Lena' }, from_role: 'Primary', actor: { name: 'Admin' }, reason: 'Role changed from mentor to student' });
+    expect(history.at(-1)).toMatchObject({
+      action: 'deactivated',
+      mentor: { name: 'Lena' },
+      from_role: 'Primary',
+      actor: { name: 'Admin' },
+      reason: 'Role changed from mentor to student',
+    });
     expect((await needingPrimaryListed()).get(led)).toEqual(['no_primary', null]);
     expect((await call('lena', 'GET', `/api/worklets/${led}`)).statusCode).toBe(404);
 
     // No longer a mentor: nothing brings the assignment back; a mentor again, she is assigned anew.
-    await expectRefused(() => call('staff', 'PATCH', `/api/worklets/${led}/mentors/${lena}`, { is_active: true }), 422, 'worklets.not_a_mentor');
+    await expectRefused(
+      () => call('staff', 'PATCH', `/api/worklets/${led}/mentors/${lena}`, { is_active: true }),
+      422,
+      'worklets.not_a_mentor',
+    );
     expect((await patchUser(lena, { role: 'mentor', client_id: null })).statusCode).toBe(200);
     expect((await t.assign(led, 'lena', 'Primary')).statusCode).toBe(200);
     expect((await needingPrimaryListed()).has(led)).toBe(false);
@@ -319,7 +353,10 @@ describe("a mentor's role or disabling against their assignments", () => {
     expect(listed.has(completed)).toBe(false);
 
     // A handover to an enabled mentor settles a worklet; the disabled one stays on it as Secondary.
-    const handover = await call('staff', 'PATCH', `/api/worklets/${draft}/mentors/${t.ids.users.omar}`, { role_type: 'Primary', handover: true });
+    const handover = await call('staff', 'PATCH', `/api/worklets/${draft}/mentors/${t.ids.users.omar}`, {
+      role_type: 'Primary',
+      handover: true,
+    });
     expect(handover.statusCode).toBe(200);
     expect((await needingPrimaryListed()).has(draft)).toBe(false);
 
@@ -350,10 +387,21 @@ describe("a mentor's role or disabling against their assignments", () => {
       ];
       for (const refusal of refusals) await expectRefused(refusal, 422, 'worklets.mentor_disabled');
       // Keeping the role, taking a lesser one, or leaving: all allowed.
-      const set = { mentors: [{ mentor_id: t.ids.users.maya, role_type: 'Primary' }, { mentor_id: omar, role_type: 'Collaborator' }] };
+      const set = {
+        mentors: [
+          { mentor_id: t.ids.users.maya, role_type: 'Primary' },
+          { mentor_id: omar, role_type: 'Collaborator' },
+        ],
+      };
       expect((await call('staff', 'PUT', `/api/worklets/${kept}/mentors`, set)).statusCode).toBe(200);
-      expect((await call('staff', 'PATCH', `/api/worklets/${other}/mentors/${omar}`, { is_active: false, reason: 'Left' })).statusCode).toBe(200);
-      await expectRefused(() => call('staff', 'PATCH', `/api/worklets/${other}/mentors/${omar}`, { is_active: true }), 422, 'worklets.mentor_disabled');
+      expect(
+        (await call('staff', 'PATCH', `/api/worklets/${other}/mentors/${omar}`, { is_active: false, reason: 'Left' })).statusCode,
+      ).toBe(200);
+      await expectRefused(
+        () => call('staff', 'PATCH', `/api/worklets/${other}/mentors/${omar}`, { is_active: true }),
+        422,
+        'worklets.mentor_disabled',
+      );
     } finally {
       expect((await patchUser(omar, { disabled: false })).statusCode).toBe(200);
     }
@@ -362,7 +410,9 @@ describe("a mentor's role or disabling against their assignments", () => {
   it('shows the list to admins and staff only', async () => {
     const url = '/api/worklets/needs-primary';
     // Lena is a mentor again; Maya and Omar were disabled, which ended the sessions they signed in with.
-    const statuses = await Promise.all((['admin', 'staff', 'lena', 'diego'] as const).map(async (as) => (await call(as, 'GET', url)).statusCode));
+    const statuses = await Promise.all(
+      (['admin', 'staff', 'lena', 'diego'] as const).map(async (as) => (await call(as, 'GET', url)).statusCode),
+    );
     expect(statuses).toEqual([200, 200, 403, 403]);
     expect((await t.request({ method: 'GET', url })).statusCode).toBe(401);
   });

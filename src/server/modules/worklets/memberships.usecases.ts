@@ -39,7 +39,11 @@ export async function leaveWorklets(tx: Database, person: Person, next: Change, 
   if (person.role === 'mentor') return endAssignments(tx, person.id, actor, roleChange);
   const reason = (worklet: WorkletLeft) =>
     next.role !== 'student' ? roleChange : `Moved to ${next.clientName ?? 'another client'}, which does not have ${worklet.productName}`;
-  await removeFromTeams(tx, worklets.map((worklet) => ({ workletId: worklet.id, studentId: person.id, reason: reason(worklet) })), actor);
+  await removeFromTeams(
+    tx,
+    worklets.map((worklet) => ({ workletId: worklet.id, studentId: person.id, reason: reason(worklet) })),
+    actor,
+  );
 }
 
 /**
@@ -61,12 +65,18 @@ export type TeamsLosingProducts = Awaited<ReturnType<typeof findTeamsLosingProdu
 /** Takes the client's students off the teams `findTeamsLosingProducts` found, each removal in the timeline. */
 export async function removeClientStudents(tx: Database, clientName: string, teams: TeamsLosingProducts, actor: Actor) {
   const removals = teams.flatMap((worklet) =>
-    worklet.students.map((student) => ({ workletId: worklet.id, studentId: student.id, reason: `${clientName} no longer has ${worklet.productName}` })),
+    worklet.students.map((student) => ({
+      workletId: worklet.id,
+      studentId: student.id,
+      reason: `${clientName} no longer has ${worklet.productName}`,
+    })),
   );
   await removeFromTeams(tx, removals, actor);
 }
 
 /** The worklets of a refused change, as its 409 answer lists them (`details.worklets`). */
-export const conflictDetails = (worklets: (WorkletRef & { roleType?: MentorRole | null; students?: { id: string; name: string }[] })[]) => ({
+export const conflictDetails = (
+  worklets: (WorkletRef & { roleType?: MentorRole | null; students?: { id: string; name: string }[] })[],
+) => ({
   worklets: worklets.map((worklet) => ({ ...presentWorkletRef(worklet), ...(worklet.students ? { students: worklet.students } : {}) })),
 });

@@ -62,14 +62,13 @@ async function expectMigrated({ db }: DatabaseConnection) {
       join mentor_worklet_assignments a on a.worklet_id = h.worklet_id
       order by w.cert_id`),
   );
-  expect(history).toEqual(
-    ['L1', 'L2', 'L3'].map((cert_id) => ({ cert_id, action: 'assigned', to_role: 'Primary', matches: true })),
-  );
+  expect(history).toEqual(['L1', 'L2', 'L3'].map((cert_id) => ({ cert_id, action: 'assigned', to_role: 'Primary', matches: true })));
   const column = rowsOf(
     await db.execute(sql`select 1 from information_schema.columns where table_name = 'worklets' and column_name = 'mentor_id'`),
   );
   expect(column).toEqual([]);
-  const listed = (rows: { json: string }[]) => rows.map((row) => JSON.parse(row.json) as { cert_id: string; mentors: { name: string; role_type: string }[] });
+  const listed = (rows: { json: string }[]) =>
+    rows.map((row) => JSON.parse(row.json) as { cert_id: string; mentors: { name: string; role_type: string }[] });
   const worklets = listed(await listWorklets(db, { id: '00000000-0000-4000-8000-000000000000', role: 'admin' }, { limit: 10 }));
   expect(worklets.map((w) => [w.cert_id, w.mentors.map((m) => `${m.name}:${m.role_type}`)])).toEqual([
     ['L4', []],

@@ -70,7 +70,10 @@ const listedRoleField = extraField('role_type', sql`'"' || ${qualified(listedMen
 const listedSinceField = extraField('assigned_at', sql`'"' || ${isoText(qualified(listedMentor.assignedAt))} || '"'`);
 
 /** The order of a list, as its keyset: newest first, the id breaking ties. */
-type ListOrder = { time: typeof worklets.createdAt | typeof listedMentor.assignedAt; id: typeof worklets.id | typeof listedMentor.workletId };
+type ListOrder = {
+  time: typeof worklets.createdAt | typeof listedMentor.assignedAt;
+  id: typeof worklets.id | typeof listedMentor.workletId;
+};
 const newestWorklets: ListOrder = { time: worklets.createdAt, id: worklets.id };
 // A mentor's own list: the worklets they joined last come first (decision 018).
 const newestAssignments: ListOrder = { time: listedMentor.assignedAt, id: listedMentor.workletId };
@@ -106,16 +109,34 @@ export type WorkletRow = Awaited<ReturnType<typeof listWorklets>>[number];
 export async function listWorklets(
   db: Database,
   viewer: Viewer,
-  filters: { limit: number; cursor?: Cursor; status?: WorkletStatus; mentorId?: string; role?: MentorRole; search?: string; mentorsView?: boolean },
+  filters: {
+    limit: number;
+    cursor?: Cursor;
+    status?: WorkletStatus;
+    mentorId?: string;
+    role?: MentorRole;
+    search?: string;
+    mentorsView?: boolean;
+  },
 ) {
   const { limit, cursor, status, mentorId, role, search, mentorsView } = filters;
   // A mentor listing their own worklets sees exactly those: the mentor filter is the visibility rule.
   const visibility = viewer.role === 'mentor' && mentorId === viewer.id ? 'own' : viewerKind(viewer);
-  const name = ['worklets_page', visibility, status && 'status', mentorId && 'mentor', mentorId && role && 'role', search && 'search', cursor && 'after', mentorsView && 'mentors_view'];
+  const name = [
+    'worklets_page',
+    visibility,
+    status && 'status',
+    mentorId && 'mentor',
+    mentorId && role && 'role',
+    search && 'search',
+    cursor && 'after',
+    mentorsView && 'mentors_view',
+  ];
   return prepared(db, name, (db) => {
     const pattern = sql.placeholder('pattern');
     const order = mentorId && mentorsView ? newestAssignments : newestWorklets;
-    const all = order === newestAssignments ? selectWorklets(db, order, listedRoleField, listedSinceField, teamField) : selectWorklets(db, order);
+    const all =
+      order === newestAssignments ? selectWorklets(db, order, listedRoleField, listedSinceField, teamField) : selectWorklets(db, order);
     const query = !mentorId
       ? all
       : all.innerJoin(
@@ -127,19 +148,21 @@ export async function listWorklets(
             role ? eq(listedMentor.roleType, sql.placeholder('role')) : undefined,
           ),
         );
-    return query
-      .where(
-        and(
-          visibility === 'own' ? undefined : visibleTo(viewer),
-          status ? eq(worklets.status, sql.placeholder('status')) : undefined,
-          search ? or(ilike(worklets.title, pattern), ilike(worklets.certId, pattern)) : undefined,
-          afterCursor(cursor, order.time, order.id, 'desc'),
-        ),
-      )
-      // NULLS LAST as in worklets_created_idx and mentor_worklet_assignments_mentor_list_idx: a plain
-      // DESC (nulls first) would not use them, and every row would be sorted.
-      .orderBy(sql`${order.time} desc nulls last`, sql`${order.id} desc nulls last`)
-      .limit(sql.placeholder('limit'));
+    return (
+      query
+        .where(
+          and(
+            visibility === 'own' ? undefined : visibleTo(viewer),
+            status ? eq(worklets.status, sql.placeholder('status')) : undefined,
+            search ? or(ilike(worklets.title, pattern), ilike(worklets.certId, pattern)) : undefined,
+            afterCursor(cursor, order.time, order.id, 'desc'),
+          ),
+        )
+        // NULLS LAST as in worklets_created_idx and mentor_worklet_assignments_mentor_list_idx: a plain
+        // DESC (nulls first) would not use them, and every row would be sorted.
+        .orderBy(sql`${order.time} desc nulls last`, sql`${order.id} desc nulls last`)
+        .limit(sql.placeholder('limit'))
+    );
   }).execute({
     viewerId: viewer.id,
     status,
@@ -156,7 +179,9 @@ export type WorkletDetail = Awaited<ReturnType<typeof findWorklet>> & {};
 /** One worklet with its team, or undefined when it does not exist or the viewer may not see it. */
 export async function findWorklet(db: Database, id: string, viewer?: Viewer) {
   const [worklet] = await prepared(db, `worklet_for_${viewer ? viewerKind(viewer) : 'anyone'}`, (db) =>
-    selectWorklets(db, newestWorklets, teamField).where(and(eq(worklets.id, sql.placeholder('id')), viewer ? visibleTo(viewer) : undefined)),
+    selectWorklets(db, newestWorklets, teamField).where(
+      and(eq(worklets.id, sql.placeholder('id')), viewer ? visibleTo(viewer) : undefined),
+    ),
   ).execute({ id, viewerId: viewer?.id });
   return worklet;
 }
@@ -212,7 +237,8 @@ export async function lockPeople(db: Database, ids: string[]): Promise<LockedPer
     .orderBy(users.id)
     .for('share');
   const clientIds = [...new Set(people.flatMap((person) => (person.clientId ? [person.clientId] : [])))];
-  if (clientIds.length) await db.select({ id: clients.id }).from(clients).where(inArray(clients.id, clientIds)).orderBy(clients.id).for('share');
+  if (clientIds.length)
+    await db.select({ id: clients.id }).from(clients).where(inArray(clients.id, clientIds)).orderBy(clients.id).for('share');
   return people;
 }
 
@@ -237,10 +263,7 @@ export async function replaceStudents(db: Database, workletId: string, studentId
   await db
     .delete(workletStudents)
     .where(
-      and(
-        eq(workletStudents.workletId, workletId),
-        studentIds.length ? notInArray(workletStudents.studentId, studentIds) : undefined,
-      ),
+      and(eq(workletStudents.workletId, workletId), studentIds.length ? notInArray(workletStudents.studentId, studentIds) : undefined),
     );
   if (studentIds.length === 0) return;
   await db
@@ -313,7 +336,11 @@ export type WorkletRef = { id: string; certId: string; title: string; status: Wo
  * The worklets a student is on, by cert code; with `lackingClientId`, only those whose product that
  * client does not have (the teams a move to that client would break).
  */
-export async function findTeamsOf(db: Database, studentId: string, { lackingClientId }: { lackingClientId?: string } = {}): Promise<WorkletRef[]> {
+export async function findTeamsOf(
+  db: Database,
+  studentId: string,
+  { lackingClientId }: { lackingClientId?: string } = {},
+): Promise<WorkletRef[]> {
   return db
     .select(workletRefColumns)
     .from(workletStudents)
@@ -355,14 +382,12 @@ export async function findTeamIds(db: Database, workletId: string) {
 /** Takes students off teams: `(workletId, studentId)` pairs. */
 export async function removeTeamMembers(db: Database, members: { workletId: string; studentId: string }[]) {
   if (members.length === 0) return;
-  await db
-    .delete(workletStudents)
-    .where(
-      sql`(${qualified(workletStudents.workletId)}, ${qualified(workletStudents.studentId)}) in (${sql.join(
-        members.map((member) => sql`(${member.workletId}::uuid, ${member.studentId}::uuid)`),
-        sql`, `,
-      )})`,
-    );
+  await db.delete(workletStudents).where(
+    sql`(${qualified(workletStudents.workletId)}, ${qualified(workletStudents.studentId)}) in (${sql.join(
+      members.map((member) => sql`(${member.workletId}::uuid, ${member.studentId}::uuid)`),
+      sql`, `,
+    )})`,
+  );
 }
 
 export type TeamHistoryEntry = { workletId: string; studentId: string; action: TeamAction; actorId: string; reason?: string | null };
@@ -430,9 +455,7 @@ export type WorkletNeedingPrimaryRow = Awaited<ReturnType<typeof listWorkletsNee
  */
 export async function listWorkletsNeedingPrimary(db: Database, { limit, cursor }: { limit: number; cursor?: Cursor }) {
   const after = (time: SQL) =>
-    cursor
-      ? sql`(${time}, ${qualified(worklets.id)}) < (${cursor.sortValue}::timestamptz, ${cursor.id}::uuid)`
-      : undefined;
+    cursor ? sql`(${time}, ${qualified(worklets.id)}) < (${cursor.sortValue}::timestamptz, ${cursor.id}::uuid)` : undefined;
   // NULLS LAST as in the partial index: a plain DESC (nulls first) would not read it in order.
   const newest = [sql`${qualified(worklets.createdAt)} desc nulls last`, sql`${qualified(worklets.id)} desc nulls last`];
   const columns = (primaryId: SQL, primaryName: SQL) => ({
@@ -454,13 +477,20 @@ export async function listWorkletsNeedingPrimary(db: Database, { limit, cursor }
     .from(disabledPrimary)
     .innerJoin(
       primaryAssignment,
-      and(eq(primaryAssignment.mentorId, disabledPrimary.id), eq(primaryAssignment.isActive, true), eq(primaryAssignment.roleType, 'Primary')),
+      and(
+        eq(primaryAssignment.mentorId, disabledPrimary.id),
+        eq(primaryAssignment.isActive, true),
+        eq(primaryAssignment.roleType, 'Primary'),
+      ),
     )
     .innerJoin(worklets, eq(worklets.id, primaryAssignment.workletId))
     .where(and(eq(disabledPrimary.banned, true), isOpen, after(sql`${qualified(worklets.createdAt)}`)))
     .orderBy(...newest)
     .limit(limit + 1);
-  return none.unionAll(disabled).orderBy(sql`created_at desc nulls last`, sql`id desc nulls last`).limit(limit + 1);
+  return none
+    .unionAll(disabled)
+    .orderBy(sql`created_at desc nulls last`, sql`id desc nulls last`)
+    .limit(limit + 1);
 }
 
 /** How many open worklets need a new Primary (both kinds of `listWorkletsNeedingPrimary`). */

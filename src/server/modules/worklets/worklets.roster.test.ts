@@ -26,9 +26,9 @@ async function drifted() {
 
 async function listed(id: string) {
   const response = await t.request({ method: 'GET', url: '/api/worklets?limit=100', as: 'admin' });
-  const worklet = (response.json().worklets as { id: string; mentors: { name: string; role_type: string }[]; student_count: number }[]).find(
-    (worklet) => worklet.id === id,
-  )!;
+  const worklet = (
+    response.json().worklets as { id: string; mentors: { name: string; role_type: string }[]; student_count: number }[]
+  ).find((worklet) => worklet.id === id)!;
   const detail = (await t.request({ method: 'GET', url: `/api/worklets/${id}`, as: 'admin' })).json().worklet;
   return {
     mentors: worklet.mentors.map((mentor) => `${mentor.name} · ${mentor.role_type}`),
@@ -45,7 +45,12 @@ describe('the stored roster', () => {
     const id = await t.createWorklet();
     expect(await listed(id)).toEqual({ mentors: [], students: [], student_count: 0 });
 
-    await t.request({ method: 'PUT', url: `/api/worklets/${id}/students`, as: 'staff', payload: { student_ids: [t.ids.users.priya, t.ids.users.liam] } });
+    await t.request({
+      method: 'PUT',
+      url: `/api/worklets/${id}/students`,
+      as: 'staff',
+      payload: { student_ids: [t.ids.users.priya, t.ids.users.liam] },
+    });
     await t.assign(id, 'omar', 'Secondary');
     await t.assign(id, 'lena', 'Collaborator');
     await t.assign(id, 'maya', 'Primary');
@@ -68,7 +73,11 @@ describe('the stored roster', () => {
     expect((await patch('omar', { is_active: true })).statusCode).toBe(200);
     await rename('maya', 'Maya');
     await rename('priya', 'Priya');
-    expect(await listed(id)).toEqual({ mentors: ['Maya · Primary', 'Lena · Secondary', 'Omar · Secondary'], students: ['Priya'], student_count: 1 });
+    expect(await listed(id)).toEqual({
+      mentors: ['Maya · Primary', 'Lena · Secondary', 'Omar · Secondary'],
+      students: ['Priya'],
+      student_count: 1,
+    });
     expect(await drifted()).toEqual([]);
   });
 
@@ -86,9 +95,15 @@ describe('the stored roster', () => {
 
     // A row moved from one worklet to another changes both.
     await t.db.execute(sql`update worklet_students set worklet_id = ${second} where worklet_id = ${first} and student_id = ${priya}`);
-    await t.db.execute(sql`update mentor_worklet_assignments set worklet_id = ${second}, role_type = 'Secondary' where worklet_id = ${first}`);
+    await t.db.execute(
+      sql`update mentor_worklet_assignments set worklet_id = ${second}, role_type = 'Secondary' where worklet_id = ${first}`,
+    );
     expect(await listed(first)).toEqual({ mentors: [], students: ['Liam'], student_count: 1 });
-    expect(await listed(second)).toEqual({ mentors: ['Omar · Primary', 'Maya · Secondary'], students: ['Liam', 'Priya'], student_count: 2 });
+    expect(await listed(second)).toEqual({
+      mentors: ['Omar · Primary', 'Maya · Secondary'],
+      students: ['Liam', 'Priya'],
+      student_count: 2,
+    });
 
     // A person deleted leaves every roster they were on (their rows go by cascade).
     await t.db.execute(sql`delete from users where id = ${liam}`);
@@ -100,16 +115,30 @@ describe('the stored roster', () => {
   it("writes a worklet's JSON anew when its fields or its product's name or type change", async () => {
     const id = await t.createWorklet({ title: 'Before', description: 'First draft' });
     const shown = async () => (await t.request({ method: 'GET', url: `/api/worklets/${id}`, as: 'admin' })).json().worklet;
-    const edit = await t.request({ method: 'PATCH', url: `/api/worklets/${id}`, as: 'staff', payload: { title: 'After', status: 'ongoing', end_date: '2026-12-31' } });
+    const edit = await t.request({
+      method: 'PATCH',
+      url: `/api/worklets/${id}`,
+      as: 'staff',
+      payload: { title: 'After', status: 'ongoing', end_date: '2026-12-31' },
+    });
     expect(edit.statusCode, edit.body).toBe(200);
     expect(await shown()).toMatchObject({ title: 'After', description: 'First draft', status: 'ongoing', end_date: '2026-12-31' });
 
     const product = t.ids.products.interview;
-    const renamed = await t.request({ method: 'PATCH', url: `/api/admin/products/${product}`, as: 'admin', payload: { name: 'Interview Ready 2' } });
+    const renamed = await t.request({
+      method: 'PATCH',
+      url: `/api/admin/products/${product}`,
+      as: 'admin',
+      payload: { name: 'Interview Ready 2' },
+    });
     expect(renamed.statusCode, renamed.body).toBe(200);
     expect((await shown()).product).toEqual({ id: product, name: 'Interview Ready 2', type: 'JOB_READINESS' });
-    const page = (await t.request({ method: 'GET', url: '/api/worklets?limit=100', as: 'admin' })).json().worklets as { product: { id: string; name: string } }[];
-    expect(new Set(page.filter((worklet) => worklet.product.id === product).map((worklet) => worklet.product.name))).toEqual(new Set(['Interview Ready 2']));
+    const page = (await t.request({ method: 'GET', url: '/api/worklets?limit=100', as: 'admin' })).json().worklets as {
+      product: { id: string; name: string };
+    }[];
+    expect(new Set(page.filter((worklet) => worklet.product.id === product).map((worklet) => worklet.product.name))).toEqual(
+      new Set(['Interview Ready 2']),
+    );
 
     // Moved to another product by a direct write, it shows that product.
     await t.db.execute(sql`update worklets set product_id = ${t.ids.products.digital} where id = ${id}`);
@@ -135,7 +164,9 @@ describe('the stored roster', () => {
       await insertedYet;
       // The second insert's trigger waits for the first's lock on the worklet, and reads after it.
       // (`then` sends it now: a Drizzle query runs only once something awaits it.)
-      const second = t.db.execute(sql`insert into worklet_students (worklet_id, student_id) values (${id}, ${diego})`).then(() => undefined);
+      const second = t.db
+        .execute(sql`insert into worklet_students (worklet_id, student_id) values (${id}, ${diego})`)
+        .then(() => undefined);
       await waitForLockWait(t);
       commit();
       await Promise.all([first, second]);
@@ -144,4 +175,3 @@ describe('the stored roster', () => {
     });
   }
 });
-

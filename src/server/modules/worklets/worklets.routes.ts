@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { AppInstance } from '../../app.ts';
-import { pagingQuery } from '../../http/paging.ts';
+import type { AppInstance } from '../../http/app-instance.ts';
+import { pagedResponse, pagingQuery } from '../../http/paging.ts';
 import { errorResponse, errorResponses, idParams } from '../../http/schemas.ts';
 import { actorOf, allow, signedIn } from '../auth/auth.guard.ts';
 import * as assignmentUsecases from './assignments.usecases.ts';
@@ -63,7 +63,7 @@ export function registerWorkletRoutes(app: AppInstance) {
           'Admins and staff see every worklet, a mentor those they actively mentor, a student those they are on. ' +
           '`mentor_id` keeps worklets where that mentor is active; `search` matches title or cert_id.',
         querystring: workletListQuery,
-        response: { 200: z.object({ worklets: z.array(workletSchema), next_cursor: z.string().nullable() }), ...responses },
+        response: { 200: pagedResponse('worklets', workletSchema), ...responses },
       },
     },
     async (request) => {
@@ -121,7 +121,7 @@ export function registerWorkletRoutes(app: AppInstance) {
           'Enabled users with the mentor role; `search` matches name or email. `active_worklets` counts the open ' +
           '(draft or ongoing) worklets each is an active mentor on.',
         querystring: peopleQuery,
-        response: { 200: z.object({ mentors: z.array(mentorCandidateSchema), next_cursor: z.string().nullable() }), ...responses },
+        response: { 200: pagedResponse('mentors', mentorCandidateSchema), ...responses },
       },
     },
     async (request) => {
@@ -143,7 +143,7 @@ export function registerWorkletRoutes(app: AppInstance) {
           'A disabled mentor keeps their assignments, so enabling them again takes their worklets off this list.',
         querystring: z.object(pagingQuery),
         response: {
-          200: z.object({ worklets: z.array(workletNeedingPrimarySchema), total: z.number().int(), next_cursor: z.string().nullable() }),
+          200: pagedResponse('worklets', workletNeedingPrimarySchema).extend({ total: z.number().int() }),
           ...responses,
         },
       },
@@ -164,7 +164,7 @@ export function registerWorkletRoutes(app: AppInstance) {
         description: "Enabled students of the clients that have the worklet's product; `search` matches name or email.",
         params: idParams,
         querystring: peopleQuery,
-        response: { 200: z.object({ students: z.array(studentCandidateSchema), next_cursor: z.string().nullable() }), ...responses },
+        response: { 200: pagedResponse('students', studentCandidateSchema), ...responses },
       },
     },
     async (request) => {
@@ -184,7 +184,7 @@ export function registerWorkletRoutes(app: AppInstance) {
           'A mentor may ask only about themselves (403 otherwise). The worklets the mentor joined last come first (`assigned_at`). Filters: `role`, `status`.',
         params: mentorIdParams,
         querystring: mentorWorkletsQuery,
-        response: { 200: z.object({ worklets: z.array(mentorWorkletSchema), next_cursor: z.string().nullable() }), ...responses },
+        response: { 200: pagedResponse('worklets', mentorWorkletSchema), ...responses },
       },
     },
     async (request) => {
@@ -286,7 +286,7 @@ export function registerWorkletRoutes(app: AppInstance) {
           "(the student moved to another client or role, or their client lost the worklet's product).",
         params: idParams,
         querystring: z.object(pagingQuery),
-        response: { 200: z.object({ history: z.array(teamHistoryEntrySchema), next_cursor: z.string().nullable() }), ...responses },
+        response: { 200: pagedResponse('history', teamHistoryEntrySchema), ...responses },
       },
     },
     async (request) => {
@@ -376,7 +376,7 @@ export function registerWorkletRoutes(app: AppInstance) {
         summary: "The timeline of the worklet's mentor assignments, oldest first",
         params: idParams,
         querystring: z.object(pagingQuery),
-        response: { 200: z.object({ history: z.array(historyEntrySchema), next_cursor: z.string().nullable() }), ...responses },
+        response: { 200: pagedResponse('history', historyEntrySchema), ...responses },
       },
     },
     async (request) => {

@@ -5,7 +5,14 @@ import { calendarDate, idSet, iso, optionalText, requiredText, searchText, times
 import { productSummary } from '../products/products.schemas.ts';
 import type { AssignmentRow, HistoryRow } from './assignments.repository.ts';
 import type { MentorOverview } from './assignments.usecases.ts';
-import type { MentorCandidateRow, TeamHistoryRow, WorkletDetail, WorkletNeedingPrimaryRow, WorkletRef, WorkletRow } from './worklets.repository.ts';
+import type {
+  MentorCandidateRow,
+  TeamHistoryRow,
+  WorkletDetail,
+  WorkletNeedingPrimaryRow,
+  WorkletRef,
+  WorkletRow,
+} from './worklets.repository.ts';
 import { assignmentActions, mentorRoles, teamActions, workletStatuses } from './worklets.table.ts';
 
 const workletStatus = z.enum(workletStatuses);
@@ -74,9 +81,12 @@ export const mentorWorkletSchema = z
     assigned_at: timestamp,
     students: z.array(person),
   })
-  .meta({ id: 'MentorWorklet', example: { ...workletExample, role_type: 'Primary', assigned_at: example.at, students: [example.student] } });
+  .meta({
+    id: 'MentorWorklet',
+    example: { ...workletExample, role_type: 'Primary', assigned_at: example.at, students: [example.student] },
+  });
 
-export const primaryNeedReasons = ['no_primary', 'primary_disabled'] as const;
+const primaryNeedReasons = ['no_primary', 'primary_disabled'] as const;
 
 export const workletNeedingPrimarySchema = z
   .object({
@@ -158,9 +168,7 @@ export const updateWorkletBody = z
   .refine((body) => Object.keys(body).length > 0, { message: 'Name at least one field to change' })
   .meta({ example: { status: 'ongoing', end_date: '2026-02-13' } });
 
-export const studentsBody = z
-  .object({ student_ids: idSet })
-  .meta({ example: { student_ids: [example.student.id] } });
+export const studentsBody = z.object({ student_ids: idSet }).meta({ example: { student_ids: [example.student.id] } });
 
 export const assignmentSchema = z
   .object({
@@ -343,8 +351,7 @@ export const presentWorkletDetail = (worklet: WorkletDetail) => jsonText<z.infer
 
 export const presentMentorWorklet = (worklet: WorkletRow) => jsonText<z.infer<typeof mentorWorkletSchema>>(workletJson(worklet));
 
-const personOrNull = (value: { id: string | null; name: string | null } | null) =>
-  value?.id ? { id: value.id, name: value.name! } : null;
+const personOrNull = (value: { id: string | null; name: string | null } | null) => (value?.id ? { id: value.id, name: value.name! } : null);
 
 export const presentAssignment = (assignment: AssignmentRow) => jsonText<z.infer<typeof assignmentSchema>>(assignment.json);
 
@@ -375,7 +382,9 @@ export function presentTeamHistoryEntry(entry: TeamHistoryRow) {
 export function presentWorkletNeedingPrimary(worklet: WorkletNeedingPrimaryRow) {
   const primary = worklet.primaryId ? { id: worklet.primaryId, name: worklet.primaryName! } : null;
   const needsPrimary = { reason: primary ? 'primary_disabled' : 'no_primary', primary };
-  return jsonText<z.infer<typeof workletNeedingPrimarySchema>>(withFields(worklet.json, `,"needs_primary":${JSON.stringify(needsPrimary)}`));
+  return jsonText<z.infer<typeof workletNeedingPrimarySchema>>(
+    withFields(worklet.json, `,"needs_primary":${JSON.stringify(needsPrimary)}`),
+  );
 }
 
 export function presentMentorCandidate(mentor: MentorCandidateRow) {

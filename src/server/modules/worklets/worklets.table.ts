@@ -75,10 +75,7 @@ export const workletStudents = pgTable(
     createdAt: createdAt(),
     legacy: legacy(),
   },
-  (table) => [
-    primaryKey({ columns: [table.workletId, table.studentId] }),
-    index('worklet_students_student_id_idx').on(table.studentId),
-  ],
+  (table) => [primaryKey({ columns: [table.workletId, table.studentId] }), index('worklet_students_student_id_idx').on(table.studentId)],
 );
 
 /** The seed's junction: many mentors per worklet, each with a role; deactivated, never deleted. */

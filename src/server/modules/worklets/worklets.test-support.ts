@@ -29,7 +29,12 @@ export type WorkletTestApp = TestApp<typeof workletSpec> & {
   /** Creates a worklet (as staff) on a product, 201 expected; returns its id. */
   createWorklet(overrides?: Record<string, unknown>): Promise<string>;
   /** POST assign-mentor as staff; returns the response. */
-  assign(workletId: string, mentor: Mentor, roleType: string, extra?: Record<string, unknown>): ReturnType<TestApp<typeof workletSpec>['request']>;
+  assign(
+    workletId: string,
+    mentor: Mentor,
+    roleType: string,
+    extra?: Record<string, unknown>,
+  ): ReturnType<TestApp<typeof workletSpec>['request']>;
 };
 
 export type Mentor = 'maya' | 'omar' | 'lena';
@@ -41,7 +46,12 @@ export async function createWorkletTestApp(): Promise<WorkletTestApp> {
   return Object.assign(t, {
     async createWorklet(overrides: Record<string, unknown> = {}) {
       certCounter += 1;
-      const payload = { cert_id: `25TST${String(certCounter).padStart(2, '0')}WT`, title: `Worklet ${certCounter}`, product_id: t.ids.products.interview, ...overrides };
+      const payload = {
+        cert_id: `25TST${String(certCounter).padStart(2, '0')}WT`,
+        title: `Worklet ${certCounter}`,
+        product_id: t.ids.products.interview,
+        ...overrides,
+      };
       const response = await t.request({ method: 'POST', url: '/api/worklets', as: 'staff', payload });
       expect(response.statusCode, response.body).toBe(201);
       return response.json().worklet.id as string;

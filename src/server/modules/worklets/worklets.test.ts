@@ -53,7 +53,12 @@ describe('worklet CRUD', () => {
     const base = { title: 'X', product_id: t.ids.products.interview };
     const taken = await t.request({ method: 'POST', url: '/api/worklets', as: 'staff', payload: { ...base, cert_id: '25CRU01WT' } });
     expect([taken.statusCode, taken.json().error.code]).toEqual([409, 'worklets.cert_id_taken']);
-    const product = await t.request({ method: 'POST', url: '/api/worklets', as: 'staff', payload: { ...base, cert_id: 'P1', product_id: unknownId } });
+    const product = await t.request({
+      method: 'POST',
+      url: '/api/worklets',
+      as: 'staff',
+      payload: { ...base, cert_id: 'P1', product_id: unknownId },
+    });
     expect([product.statusCode, product.json().error.code]).toEqual([400, 'products.unknown_ids']);
     const dates = await t.request({
       method: 'POST',
@@ -93,7 +98,11 @@ describe('worklet CRUD', () => {
     await t.request({ method: 'PUT', url: `/api/worklets/${id}/students`, as: 'staff', payload: { student_ids: [t.ids.users.priya] } });
     const cancelled = await t.request({ method: 'DELETE', url: `/api/worklets/${id}`, as: 'staff' });
     expect(cancelled.statusCode).toBe(200);
-    expect(cancelled.json().worklet).toMatchObject({ status: 'cancelled', student_count: 1, mentors: [{ name: 'Maya', role_type: 'Primary' }] });
+    expect(cancelled.json().worklet).toMatchObject({
+      status: 'cancelled',
+      student_count: 1,
+      mentors: [{ name: 'Maya', role_type: 'Primary' }],
+    });
     const history = await t.request({ method: 'GET', url: `/api/worklets/${id}/mentors/history`, as: 'admin' });
     expect(history.json().history).toHaveLength(1);
     expect((await listAs('admin', '&status=cancelled')).map((w) => w.id)).toContain(id);
@@ -113,7 +122,8 @@ describe('the team of students', () => {
   it('shows a renamed student by the new name (their summary is stored with them)', async () => {
     const id = await t.createWorklet();
     await t.request({ method: 'PUT', url: `/api/worklets/${id}/students`, as: 'staff', payload: { student_ids: [t.ids.users.priya] } });
-    const rename = (name: string) => t.request({ method: 'PATCH', url: `/api/admin/users/${t.ids.users.priya}`, as: 'admin', payload: { name } });
+    const rename = (name: string) =>
+      t.request({ method: 'PATCH', url: `/api/admin/users/${t.ids.users.priya}`, as: 'admin', payload: { name } });
     expect((await rename('Priya Raman')).statusCode).toBe(200);
     const read = await t.request({ method: 'GET', url: `/api/worklets/${id}`, as: 'staff' });
     expect(read.json().worklet.students).toEqual([{ id: t.ids.users.priya, name: 'Priya Raman' }]);
@@ -124,12 +134,20 @@ describe('the team of students', () => {
     const id = await t.createWorklet();
     const url = `/api/worklets/${id}/students`;
     await t.request({ method: 'PUT', url, as: 'staff', payload: { student_ids: [t.ids.users.priya] } });
-    const mentor = await t.request({ method: 'PUT', url, as: 'staff', payload: { student_ids: [t.ids.users.liam, t.ids.users.maya, unknownId] } });
+    const mentor = await t.request({
+      method: 'PUT',
+      url,
+      as: 'staff',
+      payload: { student_ids: [t.ids.users.liam, t.ids.users.maya, unknownId] },
+    });
     expect(mentor.statusCode).toBe(422);
     expect(mentor.json().error).toMatchObject({ code: 'worklets.not_students', details: { student_ids: [t.ids.users.maya, unknownId] } });
     const outside = await t.request({ method: 'PUT', url, as: 'staff', payload: { student_ids: [t.ids.users.liam, t.ids.users.diego] } });
     expect(outside.statusCode).toBe(422);
-    expect(outside.json().error).toMatchObject({ code: 'worklets.students_without_product', details: { student_ids: [t.ids.users.diego] } });
+    expect(outside.json().error).toMatchObject({
+      code: 'worklets.students_without_product',
+      details: { student_ids: [t.ids.users.diego] },
+    });
     const read = await t.request({ method: 'GET', url: `/api/worklets/${id}`, as: 'staff' });
     expect(read.json().worklet.students).toEqual([{ id: t.ids.users.priya, name: 'Priya' }]);
   });
@@ -143,7 +161,12 @@ describe('listing', () => {
       const id = await t.createWorklet({ title: `Listing ${index}`, status: index % 2 ? 'ongoing' : 'draft' });
       await t.assign(id, 'maya', 'Primary');
       await t.assign(id, 'omar', 'Secondary');
-      await t.request({ method: 'PUT', url: `/api/worklets/${id}/students`, as: 'staff', payload: { student_ids: [t.ids.users.priya, t.ids.users.liam] } });
+      await t.request({
+        method: 'PUT',
+        url: `/api/worklets/${id}/students`,
+        as: 'staff',
+        payload: { student_ids: [t.ids.users.priya, t.ids.users.liam] },
+      });
       ids.push(id);
     }
   });
@@ -304,15 +327,39 @@ describe('who sees what', () => {
   );
 
   const writes: { name: string; request: () => { method: 'POST' | 'PATCH' | 'PUT' | 'DELETE'; url: string; payload?: object } }[] = [
-    { name: 'POST worklet', request: () => ({ method: 'POST', url: '/api/worklets', payload: { cert_id: 'NOPE', title: 'x', product_id: t.ids.products.interview } }) },
+    {
+      name: 'POST worklet',
+      request: () => ({
+        method: 'POST',
+        url: '/api/worklets',
+        payload: { cert_id: 'NOPE', title: 'x', product_id: t.ids.products.interview },
+      }),
+    },
     { name: 'PATCH worklet', request: () => ({ method: 'PATCH', url: `/api/worklets/${on}`, payload: { title: 'Taken over' } }) },
     { name: 'DELETE worklet', request: () => ({ method: 'DELETE', url: `/api/worklets/${on}` }) },
     { name: 'PUT students', request: () => ({ method: 'PUT', url: `/api/worklets/${on}/students`, payload: { student_ids: [] } }) },
-    { name: 'assign', request: () => ({ method: 'POST', url: `/api/worklets/${on}/assign-mentor`, payload: { mentor_id: t.ids.users.omar, role_type: 'Primary', handover: true } }) },
-    { name: 'PATCH mentor', request: () => ({ method: 'PATCH', url: `/api/worklets/${on}/mentors/${t.ids.users.maya}`, payload: { role_type: 'Collaborator' } }) },
+    {
+      name: 'assign',
+      request: () => ({
+        method: 'POST',
+        url: `/api/worklets/${on}/assign-mentor`,
+        payload: { mentor_id: t.ids.users.omar, role_type: 'Primary', handover: true },
+      }),
+    },
+    {
+      name: 'PATCH mentor',
+      request: () => ({ method: 'PATCH', url: `/api/worklets/${on}/mentors/${t.ids.users.maya}`, payload: { role_type: 'Collaborator' } }),
+    },
     { name: 'DELETE mentor', request: () => ({ method: 'DELETE', url: `/api/worklets/${on}/mentors/${t.ids.users.maya}` }) },
     { name: 'PUT mentors', request: () => ({ method: 'PUT', url: `/api/worklets/${on}/mentors`, payload: { mentors: [] } }) },
-    { name: 'bulk-assign', request: () => ({ method: 'POST', url: '/api/worklets/bulk-assign', payload: { worklet_ids: [on], mentor_id: t.ids.users.omar, role_type: 'Collaborator' } }) },
+    {
+      name: 'bulk-assign',
+      request: () => ({
+        method: 'POST',
+        url: '/api/worklets/bulk-assign',
+        payload: { worklet_ids: [on], mentor_id: t.ids.users.omar, role_type: 'Collaborator' },
+      }),
+    },
   ];
   it.each(writes.flatMap((write) => (['anonymous', 'priya', 'maya'] as const).map((caller) => ({ ...write, caller }))))(
     '$name as $caller is refused and changes nothing',
@@ -320,7 +367,12 @@ describe('who sees what', () => {
       const response = await t.request({ ...request(), as: caller === 'anonymous' ? undefined : caller });
       expect(response.statusCode).toBe(caller === 'anonymous' ? 401 : 403);
       const worklet = (await t.request({ method: 'GET', url: `/api/worklets/${on}`, as: 'admin' })).json().worklet;
-      expect(worklet).toMatchObject({ title: 'Visible', status: 'draft', student_count: 1, mentors: [{ name: 'Maya', role_type: 'Primary' }] });
+      expect(worklet).toMatchObject({
+        title: 'Visible',
+        status: 'draft',
+        student_count: 1,
+        mentors: [{ name: 'Maya', role_type: 'Primary' }],
+      });
     },
   );
 });

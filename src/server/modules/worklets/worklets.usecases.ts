@@ -1,7 +1,6 @@
 import type { Database } from '../../db/database.ts';
 import { decodeCursor, toPage } from '../../http/paging.ts';
 import type { Actor } from '../auth/auth.guard.ts';
-import { unknownProducts } from '../products/products.errors.ts';
 import { endBeforeStart, notStudents, studentsWithoutProduct, workletNotFound } from './worklets.errors.ts';
 import * as repository from './worklets.repository.ts';
 import type { Viewer, WorkletValues } from './worklets.repository.ts';
@@ -92,10 +91,17 @@ export async function setStudents(db: Database, workletId: string, studentIds: s
  * products), each removal in the team's timeline with its reason. Call with the students, or
  * their client, locked: the worklets are locked here, after them.
  */
-export async function removeFromTeams(tx: Database, removals: { workletId: string; studentId: string; reason: string }[], actor: Pick<Actor, 'id'>) {
+export async function removeFromTeams(
+  tx: Database,
+  removals: { workletId: string; studentId: string; reason: string }[],
+  actor: Pick<Actor, 'id'>,
+) {
   await repository.lockWorklets(tx, [...new Set(removals.map((removal) => removal.workletId))]);
   await repository.removeTeamMembers(tx, removals);
-  await repository.insertTeamHistory(tx, removals.map((removal) => ({ ...removal, action: 'removed' as const, actorId: actor.id })));
+  await repository.insertTeamHistory(
+    tx,
+    removals.map((removal) => ({ ...removal, action: 'removed' as const, actorId: actor.id })),
+  );
 }
 
 export async function listTeamHistory(db: Database, workletId: string, viewer: Viewer, query: { limit: number; cursor?: string }) {

@@ -1,4 +1,17 @@
-import { AppShell, Avatar, Badge, Burger, Group, Menu, NavLink, ScrollArea, Stack, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
+import {
+  AppShell,
+  Avatar,
+  Badge,
+  Burger,
+  Group,
+  Menu,
+  NavLink,
+  ScrollArea,
+  Stack,
+  Text,
+  UnstyledButton,
+  VisuallyHidden,
+} from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import type { ComponentType } from 'react';
 import { NavLink as RouterNavLink, Outlet, useNavigate } from 'react-router';
@@ -30,7 +43,7 @@ const navigation: Record<Area, NavItem[]> = {
     { to: '/admin/reports', label: 'Progress report', icon: IconChart },
     { to: '/admin/users', label: 'Users', icon: IconUsers, roles: ['admin'] },
   ],
-  learner: [
+  student: [
     { to: '/learn', label: 'Home', icon: IconHome },
     { to: '/learn/expert-sessions', label: 'Expert sessions', icon: IconVideo },
     { to: '/learn/worklets', label: 'My worklets', icon: IconBriefcase },
@@ -41,7 +54,7 @@ const navigation: Record<Area, NavItem[]> = {
   ],
 };
 
-const areaLabel: Record<Area, string> = { admin: 'Programme admin', learner: 'Learner', mentor: 'Mentor' };
+const areaLabel: Record<Area, string> = { admin: 'Programme admin', student: 'Student', mentor: 'Mentor' };
 
 const initials = (name: string) =>
   name
@@ -66,7 +79,13 @@ export function AppLayout({ area, user }: { area: Area; user: Me }) {
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
-            <Burger opened={navOpen} onClick={nav.toggle} hiddenFrom="sm" size="sm" aria-label={navOpen ? 'Close navigation' : 'Open navigation'} />
+            <Burger
+              opened={navOpen}
+              onClick={nav.toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={navOpen ? 'Close navigation' : 'Open navigation'}
+            />
             <Logo />
             <Badge variant="light" color="gray" visibleFrom="xs">
               {areaLabel[area]}

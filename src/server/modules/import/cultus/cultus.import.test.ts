@@ -10,7 +10,7 @@ import { createTestDatabase, rowsOf } from '../../../../../test/support/test-dat
 import type { DatabaseConnection } from '../../../db/database.ts';
 import { createS3Storage } from '../../storage/s3-storage.ts';
 import { startS3TestServer } from '../../storage/s3-test-server.ts';
-import type { StepReport } from '../import-engine.ts';
+import type { StepReport } from '../import-plan.ts';
 import { runImport, type ImportContext, type ImportReport } from '../run-import.ts';
 import { objectKeyOf } from '../videos.ts';
 import { snapshotOf, stepCounts, sourceRows, type Snapshot } from '../import.test-support.ts';
@@ -39,13 +39,21 @@ beforeAll(async () => {
   built = await buildTestApp(target);
   // The bucket's objects as a folder, every session's but Public Speaking's.
   videosDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-videos-'));
-  for (const { video_url, title } of await sourceRows<{ video_url: string; title: string }>(source.url, 'select video_url, title from job_readiness_expert_sessions')) {
+  for (const { video_url, title } of await sourceRows<{ video_url: string; title: string }>(
+    source.url,
+    'select video_url, title from job_readiness_expert_sessions',
+  )) {
     if (title === 'Public Speaking') continue;
     const file = path.join(videosDir, objectKeyOf(video_url));
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, sampleMp4);
   }
-  context = { database: target, storage: built.app.context.storage, stagingDir: path.join(built.dataDir, 'uploads/import'), maxVideoBytes: 50 * 1024 ** 2 };
+  context = {
+    database: target,
+    storage: built.app.context.storage,
+    stagingDir: path.join(built.dataDir, 'uploads/import'),
+    maxVideoBytes: 50 * 1024 ** 2,
+  };
   const options = { source: 'cultus' as const, from: source.url, videosFrom: videosDir };
   reports.dryRun = await runImport(context, { ...options, dryRun: true });
   emptyBefore = (await snapshotOf(target.db)).counts;
@@ -78,7 +86,9 @@ describe('cultus-platform import', () => {
   it('dry run: plans every table and every unmappable row with its reason, and writes nothing', () => {
     expect(stepCounts(reports.dryRun, 'create')).toEqual(expectedCreated);
     expect(Object.values(emptyBefore).every((n) => n === 0)).toBe(true);
-    const reasons = reports.dryRun.steps.flatMap((step: StepReport) => step.problems.map((problem) => `${problem.kind} ${problem.sourceTable}: ${problem.reason}`));
+    const reasons = reports.dryRun.steps.flatMap((step: StepReport) =>
+      step.problems.map((problem) => `${problem.kind} ${problem.sourceTable}: ${problem.reason}`),
+    );
     expect(reasons).toEqual([
       'adjusted products: type NULL is not one of JOB_READINESS, COURSE, ASSESSMENT: imported as COURSE',
       'skipped profiles: role "client_staff" has no counterpart here (admin, staff, mentor, student)',
@@ -110,7 +120,10 @@ describe('cultus-platform import', () => {
       job_readiness_expert_session_products: 9,
       job_readiness_expert_session_progress: 17,
     });
-    const roles = await rowsOf<{ role: string; n: number }>(target.db, sql`select role, count(*)::int as n from users group by role order by role`);
+    const roles = await rowsOf<{ role: string; n: number }>(
+      target.db,
+      sql`select role, count(*)::int as n from users group by role order by role`,
+    );
     expect(roles).toEqual([
       { role: 'admin', n: 1 },
       { role: 'staff', n: 1 },
@@ -120,17 +133,33 @@ describe('cultus-platform import', () => {
 
   it('keeps every client–product and session–product association', async () => {
     const links = (url: string, query: string) => sourceRows<{ a: string; b: string }>(url, query);
-    const sourceClientProducts = await links(source.url, 'select client_id::text as a, product_id::text as b from client_product_assignments order by 1, 2');
-    const ourClientProducts = await rowsOf(target.db, sql`select client_id::text as a, product_id::text as b from client_product_assignments order by 1, 2`);
+    const sourceClientProducts = await links(
+      source.url,
+      'select client_id::text as a, product_id::text as b from client_product_assignments order by 1, 2',
+    );
+    const ourClientProducts = await rowsOf(
+      target.db,
+      sql`select client_id::text as a, product_id::text as b from client_product_assignments order by 1, 2`,
+    );
     expect(ourClientProducts).toEqual(sourceClientProducts);
-    const sourceSessionProducts = await links(source.url, 'select expert_session_id::text as a, product_id::text as b from job_readiness_expert_session_products order by 1, 2');
-    const ourSessionProducts = await rowsOf(target.db, sql`select expert_session_id::text as a, product_id::text as b from job_readiness_expert_session_products order by 1, 2`);
+    const sourceSessionProducts = await links(
+      source.url,
+      'select expert_session_id::text as a, product_id::text as b from job_readiness_expert_session_products order by 1, 2',
+    );
+    const ourSessionProducts = await rowsOf(
+      target.db,
+      sql`select expert_session_id::text as a, product_id::text as b from job_readiness_expert_session_products order by 1, 2`,
+    );
     expect(ourSessionProducts).toHaveLength(9);
     expect(ourSessionProducts).toEqual(sourceSessionProducts);
     const types = await rowsOf(target.db, sql`select name, type, legacy from products order by name`);
     expect(types).toEqual([
       { name: 'Communication Basics', type: 'COURSE', legacy: { products: { created_by: null, type: null, image_url: null } } },
-      { name: 'Job Readiness Alpha', type: 'JOB_READINESS', legacy: { products: { created_by: null, image_url: 'https://pub-0123.r2.dev/products/alpha.png' } } },
+      {
+        name: 'Job Readiness Alpha',
+        type: 'JOB_READINESS',
+        legacy: { products: { created_by: null, image_url: 'https://pub-0123.r2.dev/products/alpha.png' } },
+      },
       { name: 'Job Readiness Beta', type: 'JOB_READINESS', legacy: { products: { created_by: null, image_url: null } } },
       { name: 'Job Readiness Gamma', type: 'JOB_READINESS', legacy: { products: { created_by: null, image_url: null } } },
     ]);
@@ -158,10 +187,19 @@ describe('cultus-platform import', () => {
       target.db,
       sql`select id::text, legacy from users where email = 'aarav@northwind.edu'`,
     );
-    expect(aarav!.legacy.students).toMatchObject({ star_rating: 4, phone_number: '+91 98000 00001', job_readiness_star_level: 'TWO', created_by_email: 'staff@cultus.test' });
+    expect(aarav!.legacy.students).toMatchObject({
+      star_rating: 4,
+      phone_number: '+91 98000 00001',
+      job_readiness_star_level: 'TWO',
+      created_by_email: 'staff@cultus.test',
+    });
     expect(aarav!.legacy.students).not.toHaveProperty('temporary_password');
-    expect(aarav!.legacy['auth.users']).toMatchObject({ last_sign_in_at: '2025-02-01 08:30:00.5+00', raw_user_meta_data: { full_name: 's01' } });
-    for (const secret of ['encrypted_password', 'recovery_token', 'confirmation_token']) expect(aarav!.legacy['auth.users']).not.toHaveProperty(secret);
+    expect(aarav!.legacy['auth.users']).toMatchObject({
+      last_sign_in_at: '2025-02-01 08:30:00.5+00',
+      raw_user_meta_data: { full_name: 's01' },
+    });
+    for (const secret of ['encrypted_password', 'recovery_token', 'confirmation_token'])
+      expect(aarav!.legacy['auth.users']).not.toHaveProperty(secret);
 
     const admin = await signIn('admin@cultus.test', oldPassword);
     const response = await built.app.inject({ method: 'GET', url: `/api/admin/imported/users/${aarav!.id}`, headers: admin });
@@ -172,13 +210,27 @@ describe('cultus-platform import', () => {
     });
     const [northwind] = await rowsOf<{ id: string }>(target.db, sql`select id::text from clients where name = 'Northwind University'`);
     const client = (await built.app.inject({ method: 'GET', url: `/api/admin/imported/clients/${northwind!.id}`, headers: admin })).json();
-    expect(client.imported.legacy).toEqual({ clients: { contact_email: 'placements@northwind.edu', address: '1 College Road, Pune', logo_url: expect.stringContaining('northwind.png') } });
+    expect(client.imported.legacy).toEqual({
+      clients: {
+        contact_email: 'placements@northwind.edu',
+        address: '1 College Road, Pune',
+        logo_url: expect.stringContaining('northwind.png'),
+      },
+    });
     const student = await signIn('aarav@northwind.edu', oldPassword);
-    expect((await built.app.inject({ method: 'GET', url: `/api/admin/imported/users/${aarav!.id}`, headers: student })).statusCode).toBe(403);
+    expect((await built.app.inject({ method: 'GET', url: `/api/admin/imported/users/${aarav!.id}`, headers: student })).statusCode).toBe(
+      403,
+    );
   });
 
   it('copies, measures and links each video; a session whose file is missing stays inactive', async () => {
-    const sessions = await rowsOf<{ title: string; is_active: boolean; video_duration: number; video_storage_key: string | null; video_url: string }>(
+    const sessions = await rowsOf<{
+      title: string;
+      is_active: boolean;
+      video_duration: number;
+      video_storage_key: string | null;
+      video_url: string;
+    }>(
       target.db,
       sql`select title, is_active, video_duration::float8 as video_duration, video_storage_key, legacy->'job_readiness_expert_sessions'->>'video_url' as video_url
           from job_readiness_expert_sessions order by created_at`,
@@ -204,25 +256,54 @@ describe('cultus-platform import', () => {
   });
 
   it('a student signs in with the old password, now re-hashed, and sees exactly their client’s sessions with their progress', async () => {
-    const [account] = await rowsOf<{ password: string }>(target.db, sql`select a.password from auth_accounts a join users u on u.id = a.user_id where u.email = 'diya@northwind.edu'`);
+    const [account] = await rowsOf<{ password: string }>(
+      target.db,
+      sql`select a.password from auth_accounts a join users u on u.id = a.user_id where u.email = 'diya@northwind.edu'`,
+    );
     expect(account!.password).toMatch(/^\$2a\$10\$/);
     expect((await signInResponse('diya@northwind.edu', 'not-the-password')).statusCode).toBe(401);
     const diya = await signIn('diya@northwind.edu', oldPassword);
-    const [rehashed] = await rowsOf<{ password: string }>(target.db, sql`select a.password from auth_accounts a join users u on u.id = a.user_id where u.email = 'diya@northwind.edu'`);
+    const [rehashed] = await rowsOf<{ password: string }>(
+      target.db,
+      sql`select a.password from auth_accounts a join users u on u.id = a.user_id where u.email = 'diya@northwind.edu'`,
+    );
     expect(rehashed!.password).not.toMatch(/^\$2/);
     expect((await signInResponse('diya@northwind.edu', oldPassword)).statusCode).toBe(200);
 
     // Northwind has Alpha: its active sessions with a video; the old recording is inactive.
     const northwind = (await built.app.inject({ method: 'GET', url: studentUrl, headers: diya })).json();
-    expect(northwind.sessions.map((session: { title: string }) => session.title)).toEqual(['Interview Basics', 'Writing a Resume', 'Networking That Works']);
-    expect(northwind.sessions[0].progress).toMatchObject({ is_completed: true, completed_at: '2025-03-03T12:30:45.987Z', last_milestone_reached: 95, completion_percentage: 97.25 });
-    expect(northwind.sessions[2].progress).toMatchObject({ is_completed: false, last_milestone_reached: 25, can_resume: true, resume_position_seconds: 1 });
-    expect(northwind.overall_progress).toEqual({ completed_sessions_count: 1, total_sessions: 3, progress_percentage: 33 });
+    expect(northwind.sessions.map((session: { title: string }) => session.title)).toEqual([
+      'Interview Basics',
+      'Writing a Resume',
+      'Networking That Works',
+    ]);
+    expect(northwind.sessions[0].progress).toMatchObject({
+      is_completed: true,
+      completed_at: '2025-03-03T12:30:45.987Z',
+      last_milestone_reached: 95,
+      completion_percentage: 97.25,
+    });
+    expect(northwind.sessions[2].progress).toMatchObject({
+      is_completed: false,
+      last_milestone_reached: 25,
+      can_resume: true,
+      resume_position_seconds: 1,
+    });
+    expect(northwind.overall_progress).toEqual({
+      completed_sessions_count: 1,
+      in_progress_sessions_count: 1,
+      total_sessions: 3,
+      progress_percentage: 33,
+    });
 
     // Contoso has Beta: Interview Basics (also on Beta), Salary and Group Discussions; Public Speaking has no video.
     const sara = await signIn('sara@contoso.edu', oldPassword);
     const contoso = (await built.app.inject({ method: 'GET', url: studentUrl, headers: sara })).json();
-    expect(contoso.sessions.map((session: { title: string }) => session.title)).toEqual(['Interview Basics', 'Talking About Salary', 'Group Discussions']);
+    expect(contoso.sessions.map((session: { title: string }) => session.title)).toEqual([
+      'Interview Basics',
+      'Talking About Salary',
+      'Group Discussions',
+    ]);
     expect(contoso.sessions[0].progress).toMatchObject({ is_completed: true, completed_at: '2025-03-06T14:20:00.000Z' });
     expect(contoso.sessions[1].progress).toMatchObject({ is_completed: false, completion_percentage: 66.67, last_milestone_reached: 50 });
 
@@ -232,7 +313,8 @@ describe('cultus-platform import', () => {
 
   it('a second import changes nothing', () => {
     expect(stepCounts(reports.second, 'unchanged')).toEqual(expectedCreated);
-    for (const action of ['create', 'update', 'link'] as const) expect(Object.values(stepCounts(reports.second, action)).every((n) => n === 0)).toBe(true);
+    for (const action of ['create', 'update', 'link'] as const)
+      expect(Object.values(stepCounts(reports.second, action)).every((n) => n === 0)).toBe(true);
     expect(reports.second.videos).toMatchObject({ copied: 0, alreadyHere: 7 });
     expect(afterSecond).toEqual(afterFirst);
   });
@@ -253,11 +335,21 @@ describe('cultus-platform import with videos in an S3-compatible bucket', () => 
       Object.assign(process.env, { AWS_ACCESS_KEY_ID: bucket.config.accessKeyId, AWS_SECRET_ACCESS_KEY: bucket.config.secretAccessKey });
       const report = await runImport(
         { ...context, database },
-        { source: 'cultus', from: source.url, dryRun: false, videosFrom: 's3://cultus-export/supabase/', videosEndpoint: bucket.config.endpoint },
+        {
+          source: 'cultus',
+          from: source.url,
+          dryRun: false,
+          videosFrom: 's3://cultus-export/supabase/',
+          videosEndpoint: bucket.config.endpoint,
+        },
       );
       expect(report.videos).toMatchObject({ copied: 7, bytes: 7 * sampleMp4.length, alreadyHere: 0 });
-      expect(report.videos!.missing.map((problem) => problem.reason)).toEqual([expect.stringMatching(/public-speaking\.mp4 is not in s3:\/\/cultus-export\/supabase\/: imported inactive$/)]);
-      expect(await rowsOf(database.db, sql`select count(*)::int as n from job_readiness_expert_sessions where is_active and video_duration = 4`)).toEqual([{ n: 6 }]);
+      expect(report.videos!.missing.map((problem) => problem.reason)).toEqual([
+        expect.stringMatching(/public-speaking\.mp4 is not in s3:\/\/cultus-export\/supabase\/: imported inactive$/),
+      ]);
+      expect(
+        await rowsOf(database.db, sql`select count(*)::int as n from job_readiness_expert_sessions where is_active and video_duration = 4`),
+      ).toEqual([{ n: 6 }]);
     } finally {
       for (const [name, value] of Object.entries(credentials)) {
         if (value === undefined) delete process.env[name];
@@ -288,11 +380,21 @@ describe('cultus-platform import from another database', () => {
       await older.run('drop table job_readiness_expert_session_products');
       const report = await runImport({ ...context, database }, { source: 'cultus', from: older.url, dryRun: false });
       expect(stepCounts(report, 'create').job_readiness_expert_session_products).toBe(8);
-      const sourceLinks = await sourceRows(older.url, 'select id::text as a, product_id::text as b from job_readiness_expert_sessions order by 1, 2');
-      expect(await rowsOf(database.db, sql`select expert_session_id::text as a, product_id::text as b from job_readiness_expert_session_products order by 1, 2`)).toEqual(sourceLinks);
+      const sourceLinks = await sourceRows(
+        older.url,
+        'select id::text as a, product_id::text as b from job_readiness_expert_sessions order by 1, 2',
+      );
+      expect(
+        await rowsOf(
+          database.db,
+          sql`select expert_session_id::text as a, product_id::text as b from job_readiness_expert_session_products order by 1, 2`,
+        ),
+      ).toEqual(sourceLinks);
       // Without a video source every session waits, hidden, for its video.
       expect(report.videos!.missing).toHaveLength(8);
-      expect(await rowsOf(database.db, sql`select count(*)::int as n from job_readiness_expert_sessions where is_active`)).toEqual([{ n: 0 }]);
+      expect(await rowsOf(database.db, sql`select count(*)::int as n from job_readiness_expert_sessions where is_active`)).toEqual([
+        { n: 0 },
+      ]);
     } finally {
       await database.close();
       await older.close();

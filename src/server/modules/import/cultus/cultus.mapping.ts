@@ -1,6 +1,6 @@
 import type { UserRole } from '../../users/users.table.ts';
 import { productTypes, type ProductType } from '../../products/products.table.ts';
-import type { Plan, PlannedRow, Problem, Step } from '../import-engine.ts';
+import type { Plan, PlannedRow, Problem, Step } from '../import-plan.ts';
 import {
   clientProductWriter,
   clientWriter,
@@ -53,7 +53,7 @@ const problem = (sourceTable: string, sourceId: unknown, reason: string, kind: P
 });
 
 /** The import of a cultus-platform database, table by table, each step referring to the ones before. */
-export function cultusSteps(data: CultusData, options: CultusOptions): Step<any>[] {
+export function cultusSteps(data: CultusData, options: CultusOptions): Step<unknown>[] {
   return [
     { writer: clientWriter, plan: () => planClients(data) },
     { writer: productWriter, plan: () => planProducts(data) },
@@ -104,7 +104,15 @@ function planProducts(data: CultusData): Plan<ProductValues> {
     const known = productTypes.find((type) => type === sourceType?.toUpperCase());
     // Products without a type are the platform's general courses.
     const type: ProductType = known ?? 'COURSE';
-    if (!known) problems.push(problem('products', id, `type ${sourceType === null ? 'NULL' : `"${sourceType}"`} is not one of ${productTypes.join(', ')}: imported as COURSE`, 'adjusted'));
+    if (!known)
+      problems.push(
+        problem(
+          'products',
+          id,
+          `type ${sourceType === null ? 'NULL' : `"${sourceType}"`} is not one of ${productTypes.join(', ')}: imported as COURSE`,
+          'adjusted',
+        ),
+      );
     rows.push({
       sourceTable: 'products',
       sourceId: id,
@@ -115,7 +123,9 @@ function planProducts(data: CultusData): Plan<ProductValues> {
         type,
         createdAt: textOf(product.created_at),
         updatedAt: textOf(product.updated_at),
-        legacy: legacyOf({ products: restOf(product, ['id', 'name', 'description', 'created_at', 'updated_at', ...(known ? ['type'] : [])]) }),
+        legacy: legacyOf({
+          products: restOf(product, ['id', 'name', 'description', 'created_at', 'updated_at', ...(known ? ['type'] : [])]),
+        }),
       },
     });
   }
@@ -131,10 +141,21 @@ function planClientProducts(data: CultusData, idOf: (table: string, id: unknown)
     const clientId = idOf('clients', link.client_id);
     const productId = idOf('products', link.product_id);
     if (!clientId || !productId) {
-      problems.push(problem('client_product_assignments', sourceId, `${!clientId ? `client ${link.client_id}` : `product ${link.product_id}`} was not imported`));
+      problems.push(
+        problem(
+          'client_product_assignments',
+          sourceId,
+          `${!clientId ? `client ${link.client_id}` : `product ${link.product_id}`} was not imported`,
+        ),
+      );
       continue;
     }
-    rows.push({ sourceTable: 'client_product_assignments', sourceId, targetId: `${clientId}:${productId}`, values: { clientId, productId, createdAt: textOf(link.created_at) } });
+    rows.push({
+      sourceTable: 'client_product_assignments',
+      sourceId,
+      targetId: `${clientId}:${productId}`,
+      values: { clientId, productId, createdAt: textOf(link.created_at) },
+    });
   }
   return { rows, problems };
 }
@@ -195,7 +216,13 @@ function planPeople(data: CultusData, options: CultusOptions, clientOf: (sourceI
     let clientId = clientSourceId ? clientOf(clientSourceId) : undefined;
     if (role === 'student' && !clientId) {
       if (!options.defaultClientId) {
-        problems.push(problem(sourceTable, id, clientSourceId ? `client ${clientSourceId} was not imported` : 'a student without a client (name one with --default-client)'));
+        problems.push(
+          problem(
+            sourceTable,
+            id,
+            clientSourceId ? `client ${clientSourceId} was not imported` : 'a student without a client (name one with --default-client)',
+          ),
+        );
         continue;
       }
       clientId = options.defaultClientId;
@@ -244,7 +271,17 @@ function planSessions(data: CultusData): Plan<SessionValues> {
           createdAt: textOf(session.created_at),
           updatedAt: textOf(session.updated_at),
           // The URL is where the video was; the copy here has a storage key instead.
-          legacy: legacyOf({ job_readiness_expert_sessions: restOf(session, ['id', 'title', 'description', 'is_active', 'created_at', 'updated_at', 'product_id']) }),
+          legacy: legacyOf({
+            job_readiness_expert_sessions: restOf(session, [
+              'id',
+              'title',
+              'description',
+              'is_active',
+              'created_at',
+              'updated_at',
+              'product_id',
+            ]),
+          }),
         },
       };
     }),
@@ -259,7 +296,8 @@ function planSessionProducts(data: CultusData, idOf: (table: string, id: unknown
   if (data.sessionLinks.productIdColumn) {
     for (const session of data.sessions) {
       const key = `${session.id}:${session.product_id}`;
-      if (session.product_id && !links.has(key)) links.set(key, { expert_session_id: session.id, product_id: session.product_id, created_at: session.created_at });
+      if (session.product_id && !links.has(key))
+        links.set(key, { expert_session_id: session.id, product_id: session.product_id, created_at: session.created_at });
     }
   }
   const productType = new Map(data.products.map((product) => [String(product.id), textOf(product.type)?.toUpperCase()]));
@@ -273,10 +311,21 @@ function planSessionProducts(data: CultusData, idOf: (table: string, id: unknown
       continue;
     }
     if (productType.get(String(link.product_id)) !== 'JOB_READINESS') {
-      problems.push(problem('job_readiness_expert_session_products', sourceId, 'expert sessions belong to JOB_READINESS products only; this product is not one'));
+      problems.push(
+        problem(
+          'job_readiness_expert_session_products',
+          sourceId,
+          'expert sessions belong to JOB_READINESS products only; this product is not one',
+        ),
+      );
       continue;
     }
-    rows.push({ sourceTable: 'job_readiness_expert_session_products', sourceId, targetId: `${sessionId}:${productId}`, values: { expertSessionId: sessionId, productId, createdAt: textOf(link.created_at) } });
+    rows.push({
+      sourceTable: 'job_readiness_expert_session_products',
+      sourceId,
+      targetId: `${sessionId}:${productId}`,
+      values: { expertSessionId: sessionId, productId, createdAt: textOf(link.created_at) },
+    });
   }
   return { rows, problems };
 }
@@ -290,13 +339,26 @@ function planProgress(data: CultusData, idOf: (table: string, id: unknown) => st
     const studentId = student(progress.student_id);
     const sessionId = idOf('job_readiness_expert_sessions', progress.expert_session_id);
     if (!studentId || !sessionId) {
-      problems.push(problem('job_readiness_expert_session_progress', id, `${!studentId ? `student ${progress.student_id}` : `session ${progress.expert_session_id}`} was not imported`));
+      problems.push(
+        problem(
+          'job_readiness_expert_session_progress',
+          id,
+          `${!studentId ? `student ${progress.student_id}` : `session ${progress.expert_session_id}`} was not imported`,
+        ),
+      );
       continue;
     }
     const exact = textOf(progress.completion_percentage) ?? '0';
     let percentage = Number.parseFloat(exact);
     if (!(percentage >= 0 && percentage <= 100)) {
-      problems.push(problem('job_readiness_expert_session_progress', id, `completion ${exact} % is outside 0–100: imported as ${percentage > 100 ? 100 : 0}`, 'adjusted'));
+      problems.push(
+        problem(
+          'job_readiness_expert_session_progress',
+          id,
+          `completion ${exact} % is outside 0–100: imported as ${percentage > 100 ? 100 : 0}`,
+          'adjusted',
+        ),
+      );
       percentage = percentage > 100 ? 100 : 0;
     }
     const milestone = Math.min(100, Math.max(0, intOf(progress.last_milestone_reached)));
@@ -316,11 +378,21 @@ function planProgress(data: CultusData, idOf: (table: string, id: unknown) => st
         createdAt: textOf(progress.created_at),
         updatedAt: textOf(progress.updated_at),
         legacy: legacyOf({
-          job_readiness_expert_session_progress: restOf(progress, ['id', 'student_id', 'expert_session_id', 'watch_time_seconds', 'completion_percentage', 'is_completed', 'completed_at', 'last_milestone_reached', 'created_at', 'updated_at']),
+          job_readiness_expert_session_progress: restOf(progress, [
+            'id',
+            'student_id',
+            'expert_session_id',
+            'watch_time_seconds',
+            'completion_percentage',
+            'is_completed',
+            'completed_at',
+            'last_milestone_reached',
+            'created_at',
+            'updated_at',
+          ]),
         }),
       },
     });
   }
   return { rows, problems };
 }
-

@@ -28,7 +28,12 @@ beforeAll(async () => {
   source = await createMysqlSource(prismSql);
   target = await createTestDatabase();
   built = await buildTestApp(target);
-  const context: ImportContext = { database: target, storage: built.app.context.storage, stagingDir: path.join(built.dataDir, 'uploads/import'), maxVideoBytes: 1024 };
+  const context: ImportContext = {
+    database: target,
+    storage: built.app.context.storage,
+    stagingDir: path.join(built.dataDir, 'uploads/import'),
+    maxVideoBytes: 1024,
+  };
   const options = { source: 'prism' as const, from: source.url };
   reports.withoutDefaults = await runImport(context, { ...options, dryRun: true });
   reports.dryRun = await runImport(context, { ...options, ...defaults, dryRun: true });
@@ -59,8 +64,15 @@ async function sourceCount(table: string) {
 
 describe('PrismWorklet import', () => {
   it('without --default-product and --default-client, reports the worklets and students it cannot place', () => {
-    expect(stepCounts(reports.withoutDefaults, 'create')).toEqual({ users: 4, worklets: 0, worklet_students: 0, mentor_worklet_assignments: 0 });
-    const reasons = reports.withoutDefaults.steps.flatMap((step) => step.problems).map((problem) => `${problem.sourceTable} ${problem.sourceId}: ${problem.reason}`);
+    expect(stepCounts(reports.withoutDefaults, 'create')).toEqual({
+      users: 4,
+      worklets: 0,
+      worklet_students: 0,
+      mentor_worklet_assignments: 0,
+    });
+    const reasons = reports.withoutDefaults.steps
+      .flatMap((step) => step.problems)
+      .map((problem) => `${problem.sourceTable} ${problem.sourceId}: ${problem.reason}`);
     expect(reasons).toContain('worklets 3: PrismWorklet has no products: name one with --default-product');
     expect(reasons).toContain('users 5: a student, and PrismWorklet has no clients: name one with --default-client');
     expect(reasons).toContain('students 6: a student, and PrismWorklet has no clients: name one with --default-client');
@@ -75,13 +87,28 @@ describe('PrismWorklet import', () => {
     ]);
     expect(Object.values(emptyBefore).every((n) => n === 0)).toBe(true);
     expect(reports.dryRun.steps.flatMap((step) => step.problems)).toEqual([
-      { sourceTable: 'user_worklet_association', sourceId: '10', kind: 'skipped', reason: 'an inactive team membership: teams here have no inactive members' },
-      { sourceTable: 'user_worklet_association', sourceId: '7', kind: 'skipped', reason: 'user 4 is a Professor, and only mentors are assigned here' },
+      {
+        sourceTable: 'user_worklet_association',
+        sourceId: '10',
+        kind: 'skipped',
+        reason: 'an inactive team membership: teams here have no inactive members',
+      },
+      {
+        sourceTable: 'user_worklet_association',
+        sourceId: '7',
+        kind: 'skipped',
+        reason: 'user 4 is a Professor, and only mentors are assigned here',
+      },
     ]);
   });
 
   it('brings over every person and worklet, with ids made from the source ids: counts before and after', async () => {
-    expect([await sourceCount('users'), await sourceCount('mentors'), await sourceCount('worklets'), await sourceCount('students')]).toEqual([10, 3, 6, 6]);
+    expect([
+      await sourceCount('users'),
+      await sourceCount('mentors'),
+      await sourceCount('worklets'),
+      await sourceCount('students'),
+    ]).toEqual([10, 3, 6, 6]);
     expect([await sourceCount('user_worklet_association'), await sourceCount('evaluations')]).toEqual([11, 3]);
     expect(afterFirst.counts).toMatchObject({
       // The 10 users and Gita, who is only in `students`; the mentors' rows fold into their users.
@@ -97,7 +124,11 @@ describe('PrismWorklet import', () => {
       target.db,
       sql`select u.id::text, u.email, u.role, u.banned, c.name as client from users u left join clients c on c.id = u.client_id order by u.email`,
     );
-    expect(people.filter((person) => person.role === 'mentor').map((person) => person.email)).toEqual(['asha.rao@prism.test', 'meera.iyer@prism.test', 'ravi.kumar@prism.test']);
+    expect(people.filter((person) => person.role === 'mentor').map((person) => person.email)).toEqual([
+      'asha.rao@prism.test',
+      'meera.iyer@prism.test',
+      'ravi.kumar@prism.test',
+    ]);
     expect(people.find((person) => person.email === 'anil.sharma@prism.test')).toMatchObject({ role: 'staff', client: null });
     expect(people.filter((person) => person.role === 'student').every((person) => person.client === 'Samsung PRISM')).toBe(true);
     expect(people.find((person) => person.email === 'farhan@student.prism.test')).toMatchObject({ banned: true });
@@ -110,12 +141,66 @@ describe('PrismWorklet import', () => {
           w.legacy->'worklets'->>'status' as source_status from worklets w join products p on p.id = w.product_id order by cert_id`,
     );
     expect(worklets).toEqual([
-      { id: prismIdOf('worklets', 4), cert_id: '24ARC01RV', title: '24ARC01RV', status: 'draft', start_date: '2025-04-01', product: 'PRISM Worklets', created: '2025-04-01 08:00:00', source_status: 'Approved' },
-      { id: prismIdOf('worklets', 5), cert_id: '24ARC02RV', title: '24ARC02RV', status: 'cancelled', start_date: '2025-05-01', product: 'PRISM Worklets', created: '2025-05-01 08:00:00', source_status: 'Dropped' },
-      { id: prismIdOf('worklets', 1), cert_id: '25TST01WT', title: '25TST01WT', status: 'ongoing', start_date: '2025-01-01', product: 'PRISM Worklets', created: '2025-01-01 08:00:00', source_status: null },
-      { id: prismIdOf('worklets', 2), cert_id: '25TST02SRM', title: '25TST02SRM', status: 'completed', start_date: '2025-02-01', product: 'PRISM Worklets', created: '2025-02-01 08:00:00', source_status: null },
-      { id: prismIdOf('worklets', 3), cert_id: '25TST03IIT', title: '25TST03IIT', status: 'ongoing', start_date: '2025-03-01', product: 'PRISM Worklets', created: '2025-03-01 08:00:00', source_status: 'On Hold' },
-      { id: prismIdOf('worklets', 6), cert_id: '25TST06NIT', title: '25TST06NIT', status: 'ongoing', start_date: '2025-06-01', product: 'PRISM Worklets', created: '2025-06-01 08:00:00', source_status: null },
+      {
+        id: prismIdOf('worklets', 4),
+        cert_id: '24ARC01RV',
+        title: '24ARC01RV',
+        status: 'draft',
+        start_date: '2025-04-01',
+        product: 'PRISM Worklets',
+        created: '2025-04-01 08:00:00',
+        source_status: 'Approved',
+      },
+      {
+        id: prismIdOf('worklets', 5),
+        cert_id: '24ARC02RV',
+        title: '24ARC02RV',
+        status: 'cancelled',
+        start_date: '2025-05-01',
+        product: 'PRISM Worklets',
+        created: '2025-05-01 08:00:00',
+        source_status: 'Dropped',
+      },
+      {
+        id: prismIdOf('worklets', 1),
+        cert_id: '25TST01WT',
+        title: '25TST01WT',
+        status: 'ongoing',
+        start_date: '2025-01-01',
+        product: 'PRISM Worklets',
+        created: '2025-01-01 08:00:00',
+        source_status: null,
+      },
+      {
+        id: prismIdOf('worklets', 2),
+        cert_id: '25TST02SRM',
+        title: '25TST02SRM',
+        status: 'completed',
+        start_date: '2025-02-01',
+        product: 'PRISM Worklets',
+        created: '2025-02-01 08:00:00',
+        source_status: null,
+      },
+      {
+        id: prismIdOf('worklets', 3),
+        cert_id: '25TST03IIT',
+        title: '25TST03IIT',
+        status: 'ongoing',
+        start_date: '2025-03-01',
+        product: 'PRISM Worklets',
+        created: '2025-03-01 08:00:00',
+        source_status: 'On Hold',
+      },
+      {
+        id: prismIdOf('worklets', 6),
+        cert_id: '25TST06NIT',
+        title: '25TST06NIT',
+        status: 'ongoing',
+        start_date: '2025-06-01',
+        product: 'PRISM Worklets',
+        created: '2025-06-01 08:00:00',
+        source_status: null,
+      },
     ]);
   });
 
@@ -129,16 +214,106 @@ describe('PrismWorklet import', () => {
           order by w.cert_id, a.role_type, m.email`,
     );
     expect(assignments).toEqual([
-      { cert_id: '24ARC01RV', mentor: 'asha.rao@prism.test', role_type: 'Primary', is_active: true, assigned_by: null, notes: null, assigned_at: '2025-04-01 08:00:00', imported: 1 },
-      { cert_id: '24ARC02RV', mentor: 'meera.iyer@prism.test', role_type: 'Collaborator', is_active: true, assigned_by: 'ravi.kumar@prism.test', notes: null, assigned_at: '2025-04-01 09:00:00', imported: 1 },
-      { cert_id: '24ARC02RV', mentor: 'ravi.kumar@prism.test', role_type: 'Primary', is_active: true, assigned_by: null, notes: null, assigned_at: '2025-05-01 08:00:00', imported: 1 },
-      { cert_id: '25TST01WT', mentor: 'meera.iyer@prism.test', role_type: 'Collaborator', is_active: true, assigned_by: 'asha.rao@prism.test', notes: 'Reviews the dataset', assigned_at: '2025-03-05 14:00:00', imported: 1 },
-      { cert_id: '25TST01WT', mentor: 'asha.rao@prism.test', role_type: 'Primary', is_active: true, assigned_by: 'anil.sharma@prism.test', notes: 'Migrated from worklets.mentor_id', assigned_at: '2025-01-01 08:00:00', imported: 1 },
-      { cert_id: '25TST01WT', mentor: 'ravi.kumar@prism.test', role_type: 'Secondary', is_active: true, assigned_by: 'asha.rao@prism.test', notes: 'Co-mentor for the model compression part', assigned_at: '2025-02-10 11:30:00', imported: 1 },
-      { cert_id: '25TST02SRM', mentor: 'ravi.kumar@prism.test', role_type: 'Primary', is_active: true, assigned_by: null, notes: null, assigned_at: '2025-02-01 08:00:00', imported: 1 },
-      { cert_id: '25TST03IIT', mentor: 'meera.iyer@prism.test', role_type: 'Primary', is_active: true, assigned_by: null, notes: null, assigned_at: '2025-03-01 08:00:00', imported: 1 },
-      { cert_id: '25TST03IIT', mentor: 'asha.rao@prism.test', role_type: 'Secondary', is_active: false, assigned_by: 'anil.sharma@prism.test', notes: 'Stepped back in August', assigned_at: '2025-03-02 09:00:00', imported: 1 },
-      { cert_id: '25TST06NIT', mentor: 'meera.iyer@prism.test', role_type: 'Secondary', is_active: true, assigned_by: 'anil.sharma@prism.test', notes: null, assigned_at: '2025-06-01 08:00:00', imported: 1 },
+      {
+        cert_id: '24ARC01RV',
+        mentor: 'asha.rao@prism.test',
+        role_type: 'Primary',
+        is_active: true,
+        assigned_by: null,
+        notes: null,
+        assigned_at: '2025-04-01 08:00:00',
+        imported: 1,
+      },
+      {
+        cert_id: '24ARC02RV',
+        mentor: 'meera.iyer@prism.test',
+        role_type: 'Collaborator',
+        is_active: true,
+        assigned_by: 'ravi.kumar@prism.test',
+        notes: null,
+        assigned_at: '2025-04-01 09:00:00',
+        imported: 1,
+      },
+      {
+        cert_id: '24ARC02RV',
+        mentor: 'ravi.kumar@prism.test',
+        role_type: 'Primary',
+        is_active: true,
+        assigned_by: null,
+        notes: null,
+        assigned_at: '2025-05-01 08:00:00',
+        imported: 1,
+      },
+      {
+        cert_id: '25TST01WT',
+        mentor: 'meera.iyer@prism.test',
+        role_type: 'Collaborator',
+        is_active: true,
+        assigned_by: 'asha.rao@prism.test',
+        notes: 'Reviews the dataset',
+        assigned_at: '2025-03-05 14:00:00',
+        imported: 1,
+      },
+      {
+        cert_id: '25TST01WT',
+        mentor: 'asha.rao@prism.test',
+        role_type: 'Primary',
+        is_active: true,
+        assigned_by: 'anil.sharma@prism.test',
+        notes: 'Migrated from worklets.mentor_id',
+        assigned_at: '2025-01-01 08:00:00',
+        imported: 1,
+      },
+      {
+        cert_id: '25TST01WT',
+        mentor: 'ravi.kumar@prism.test',
+        role_type: 'Secondary',
+        is_active: true,
+        assigned_by: 'asha.rao@prism.test',
+        notes: 'Co-mentor for the model compression part',
+        assigned_at: '2025-02-10 11:30:00',
+        imported: 1,
+      },
+      {
+        cert_id: '25TST02SRM',
+        mentor: 'ravi.kumar@prism.test',
+        role_type: 'Primary',
+        is_active: true,
+        assigned_by: null,
+        notes: null,
+        assigned_at: '2025-02-01 08:00:00',
+        imported: 1,
+      },
+      {
+        cert_id: '25TST03IIT',
+        mentor: 'meera.iyer@prism.test',
+        role_type: 'Primary',
+        is_active: true,
+        assigned_by: null,
+        notes: null,
+        assigned_at: '2025-03-01 08:00:00',
+        imported: 1,
+      },
+      {
+        cert_id: '25TST03IIT',
+        mentor: 'asha.rao@prism.test',
+        role_type: 'Secondary',
+        is_active: false,
+        assigned_by: 'anil.sharma@prism.test',
+        notes: 'Stepped back in August',
+        assigned_at: '2025-03-02 09:00:00',
+        imported: 1,
+      },
+      {
+        cert_id: '25TST06NIT',
+        mentor: 'meera.iyer@prism.test',
+        role_type: 'Secondary',
+        is_active: true,
+        assigned_by: 'anil.sharma@prism.test',
+        notes: null,
+        assigned_at: '2025-06-01 08:00:00',
+        imported: 1,
+      },
     ]);
     const teams = await rowsOf(
       target.db,
@@ -159,35 +334,83 @@ describe('PrismWorklet import', () => {
       target.db,
       sql`select legacy from worklets where cert_id = '25TST01WT'`,
     );
-    expect(worklet!.legacy.worklets).toMatchObject({ team: 'T1', college: 'RV College', risk_status: 0, performance_status: 3, milestone_id: 1, percentage_completion: 40, git_path: 'git@github.example:prism/25TST01WT.git', year: 2025, status_id: 1 });
+    expect(worklet!.legacy.worklets).toMatchObject({
+      team: 'T1',
+      college: 'RV College',
+      risk_status: 0,
+      performance_status: 3,
+      milestone_id: 1,
+      percentage_completion: 40,
+      git_path: 'git@github.example:prism/25TST01WT.git',
+      year: 2025,
+      status_id: 1,
+    });
     expect(worklet!.legacy.evaluations).toEqual([
-      { id: 1, student_id: 1, mentor_id: 1, score: 8, feedback: 'Solid baseline model', created_at: '2025-08-10 10:00:00', updated_at: '2025-08-10 10:00:00' },
-      { id: 3, student_id: 2, mentor_id: 1, score: 7, feedback: null, created_at: '2025-08-10 10:30:00', updated_at: '2025-08-10 10:30:00' },
+      {
+        id: 1,
+        student_id: 1,
+        mentor_id: 1,
+        score: 8,
+        feedback: 'Solid baseline model',
+        created_at: '2025-08-10 10:00:00',
+        updated_at: '2025-08-10 10:00:00',
+      },
+      {
+        id: 3,
+        student_id: 2,
+        mentor_id: 1,
+        score: 7,
+        feedback: null,
+        created_at: '2025-08-10 10:30:00',
+        updated_at: '2025-08-10 10:30:00',
+      },
     ]);
     const [secondary] = await rowsOf<{ legacy: Record<string, Record<string, unknown>> }>(
       target.db,
       sql`select a.legacy from mentor_worklet_assignments a join users m on m.id = a.mentor_id join worklets w on w.id = a.worklet_id where m.email = 'asha.rao@prism.test' and w.cert_id = '25TST03IIT'`,
     );
-    expect(secondary!.legacy.user_worklet_association).toMatchObject({ completion_status: 'On Hold', progress_percentage: 55, updated_at: '2025-08-15 12:00:00' });
-    const [asha] = await rowsOf<{ legacy: Record<string, Record<string, unknown>> }>(target.db, sql`select legacy from users where email = 'asha.rao@prism.test'`);
+    expect(secondary!.legacy.user_worklet_association).toMatchObject({
+      completion_status: 'On Hold',
+      progress_percentage: 55,
+      updated_at: '2025-08-15 12:00:00',
+    });
+    const [asha] = await rowsOf<{ legacy: Record<string, Record<string, unknown>> }>(
+      target.db,
+      sql`select legacy from users where email = 'asha.rao@prism.test'`,
+    );
     expect(asha!.legacy.mentors).toMatchObject({ expertise: 'Computer vision', bio: 'Leads the vision lab', date_of_birth: '1985-04-12' });
-    const [bharat] = await rowsOf<{ legacy: Record<string, Record<string, unknown>> }>(target.db, sql`select legacy from users where email = 'bharat@student.prism.test'`);
+    const [bharat] = await rowsOf<{ legacy: Record<string, Record<string, unknown>> }>(
+      target.db,
+      sql`select legacy from users where email = 'bharat@student.prism.test'`,
+    );
     expect(bharat!.legacy.users).toMatchObject({ team: 'T1', college: 'RV College', is_verified: true });
     expect(bharat!.legacy.users).not.toHaveProperty('otp_code');
 
     // Professors become staff, and only admins see imported data.
     const worklet1 = `/api/admin/imported/worklets/${prismIdOf('worklets', 1)}`;
-    expect((await built.app.inject({ method: 'GET', url: worklet1, headers: await signIn('anil.sharma@prism.test') })).statusCode).toBe(403);
+    expect((await built.app.inject({ method: 'GET', url: worklet1, headers: await signIn('anil.sharma@prism.test') })).statusCode).toBe(
+      403,
+    );
     const hashPassword = async (password: string) => (await built.app.context.auth.$context).password.hash(password);
-    await seedDatabase(target.db, hashPassword, { users: { admin: { email: 'admin@jobready.test', name: 'Admin', role: 'admin', password: oldPassword } } });
-    const imported = (await built.app.inject({ method: 'GET', url: worklet1, headers: await signIn('admin@jobready.test') })).json().imported;
-    expect(imported.sources).toEqual([{ source: 'prism', source_table: 'worklets', source_id: '1', imported_at: expect.any(String), updated_at: expect.any(String) }]);
+    await seedDatabase(target.db, hashPassword, {
+      users: { admin: { email: 'admin@jobready.test', name: 'Admin', role: 'admin', password: oldPassword } },
+    });
+    const imported = (await built.app.inject({ method: 'GET', url: worklet1, headers: await signIn('admin@jobready.test') })).json()
+      .imported;
+    expect(imported.sources).toEqual([
+      { source: 'prism', source_table: 'worklets', source_id: '1', imported_at: expect.any(String), updated_at: expect.any(String) },
+    ]);
     expect(imported.legacy.evaluations).toHaveLength(2);
     expect(imported.team).toContainEqual({
       student_id: prismIdOf('users', 5),
       legacy: {
         students: { mentorship_extension: false, created_at: '2025-07-01 09:00:00', updated_at: '2025-07-01 09:00:00' },
-        user_worklet_association: expect.objectContaining({ completion_status: 'In Progress', progress_percentage: 45, notes: 'Leads the data pipeline', assigned_by: 1 }),
+        user_worklet_association: expect.objectContaining({
+          completion_status: 'In Progress',
+          progress_percentage: 45,
+          notes: 'Leads the data pipeline',
+          assigned_by: 1,
+        }),
       },
     });
   });
@@ -196,38 +419,52 @@ describe('PrismWorklet import', () => {
     const professor = await signIn('anil.sharma@prism.test');
     const mentors = await built.app.inject({ method: 'GET', url: `/api/worklets/${prismIdOf('worklets', 1)}/mentors`, headers: professor });
     expect(mentors.statusCode).toBe(200);
-    expect(mentors.json().mentors.map((mentor: { mentor: { name: string }; role_type: string }) => [mentor.mentor.name, mentor.role_type])).toEqual([
+    expect(
+      mentors.json().mentors.map((mentor: { mentor: { name: string }; role_type: string }) => [mentor.mentor.name, mentor.role_type]),
+    ).toEqual([
       ['Asha Rao', 'Primary'],
       ['Ravi Kumar', 'Secondary'],
       ['Meera Iyer', 'Collaborator'],
     ]);
-    const history = (await built.app.inject({ method: 'GET', url: `/api/worklets/${prismIdOf('worklets', 1)}/mentors/history`, headers: professor })).json();
-    expect(history.history.map((entry: { action: string; to_role: string; reason: string }) => [entry.action, entry.to_role, entry.reason])).toEqual([
+    const history = (
+      await built.app.inject({ method: 'GET', url: `/api/worklets/${prismIdOf('worklets', 1)}/mentors/history`, headers: professor })
+    ).json();
+    expect(
+      history.history.map((entry: { action: string; to_role: string; reason: string }) => [entry.action, entry.to_role, entry.reason]),
+    ).toEqual([
       ['imported', 'Primary', 'Imported from PrismWorklet'],
       ['imported', 'Secondary', 'Imported from PrismWorklet'],
       ['imported', 'Collaborator', 'Imported from PrismWorklet'],
     ]);
 
     const ravi = await signIn('ravi.kumar@prism.test');
-    const own = (await built.app.inject({ method: 'GET', url: `/api/worklets/mentor/${prismIdOf('users', 2)}/worklets`, headers: ravi })).json();
+    const own = (
+      await built.app.inject({ method: 'GET', url: `/api/worklets/mentor/${prismIdOf('users', 2)}/worklets`, headers: ravi })
+    ).json();
     // Newest assignment first, as assigned in PrismWorklet.
     expect(own.worklets.map((worklet: { cert_id: string; role_type: string }) => [worklet.cert_id, worklet.role_type])).toEqual([
       ['24ARC02RV', 'Primary'],
       ['25TST01WT', 'Secondary'],
       ['25TST02SRM', 'Primary'],
     ]);
-    const [account] = await rowsOf<{ password: string }>(target.db, sql`select password from auth_accounts where user_id = ${prismIdOf('users', 2)}`);
+    const [account] = await rowsOf<{ password: string }>(
+      target.db,
+      sql`select password from auth_accounts where user_id = ${prismIdOf('users', 2)}`,
+    );
     expect(account!.password).not.toMatch(/^\$2/);
 
     // Disabled in the source, and a person with no password there: neither signs in.
     for (const email of ['farhan@student.prism.test', 'gita@student.prism.test']) {
-      expect((await built.app.inject({ method: 'POST', url: '/api/auth/sign-in/email', payload: { email, password: oldPassword } })).statusCode).toBe(401);
+      expect(
+        (await built.app.inject({ method: 'POST', url: '/api/auth/sign-in/email', payload: { email, password: oldPassword } })).statusCode,
+      ).toBe(401);
     }
   });
 
   it('a second import changes nothing', () => {
     expect(stepCounts(reports.second, 'unchanged')).toEqual(expectedCreated);
-    for (const action of ['create', 'update', 'link'] as const) expect(Object.values(stepCounts(reports.second, action)).every((n) => n === 0)).toBe(true);
+    for (const action of ['create', 'update', 'link'] as const)
+      expect(Object.values(stepCounts(reports.second, action)).every((n) => n === 0)).toBe(true);
     expect(reports.second.defaults.map((entry) => entry.action)).toEqual(['found', 'found']);
     expect(afterSecond).toEqual(afterFirst);
   });
@@ -238,4 +475,3 @@ async function signIn(email: string) {
   expect(response.statusCode, response.body).toBe(200);
   return { authorization: `Bearer ${response.headers['set-auth-token']}` };
 }
-

@@ -1,6 +1,6 @@
 import type { UserRole } from '../../users/users.table.ts';
 import type { MentorRole, WorkletStatus } from '../../worklets/worklets.table.ts';
-import type { IdResolver, Plan, PlannedRow, Problem, Step } from '../import-engine.ts';
+import type { IdResolver, Plan, PlannedRow, Problem, Step } from '../import-plan.ts';
 import {
   assignmentWriter,
   userWriter,
@@ -50,7 +50,7 @@ const problem = (sourceTable: string, sourceId: unknown, reason: string, kind: P
   reason,
 });
 
-export function prismSteps(data: PrismData, options: PrismOptions): Step<any>[] {
+export function prismSteps(data: PrismData, options: PrismOptions): Step<unknown>[] {
   return [
     { writer: userWriter, plan: () => planPeople(data, options) },
     { writer: workletWriter, plan: () => planWorklets(data, options) },
@@ -76,11 +76,17 @@ function planPeople(data: PrismData, options: PrismOptions): Plan<UserValues> {
     if (byEmail.has(email)) return problems.push(problem(sourceTable, row.id, `${email} belongs to another person imported before`));
     const { sourceRole, ...rest } = values;
     const role = userRoles[sourceRole];
-    if (!role) return problems.push(problem(sourceTable, row.id, `role "${sourceRole}" has no counterpart here (admin, staff, mentor, student)`));
+    if (!role)
+      return problems.push(problem(sourceTable, row.id, `role "${sourceRole}" has no counterpart here (admin, staff, mentor, student)`));
     if (role === 'student' && !options.defaultClientId) {
       return problems.push(problem(sourceTable, row.id, 'a student, and PrismWorklet has no clients: name one with --default-client'));
     }
-    const planned = { sourceTable, sourceId: String(row.id), targetId: prismIdOf(sourceTable, row.id), values: { ...rest, role, email, clientId: role === 'student' ? options.defaultClientId! : null } };
+    const planned = {
+      sourceTable,
+      sourceId: String(row.id),
+      targetId: prismIdOf(sourceTable, row.id),
+      values: { ...rest, role, email, clientId: role === 'student' ? options.defaultClientId! : null },
+    };
     byEmail.set(email, planned);
     rows.push(planned);
   }
@@ -94,7 +100,9 @@ function planPeople(data: PrismData, options: PrismOptions): Plan<UserValues> {
       passwordHash: password?.startsWith('$2') ? password : null,
       createdAt: utcTime(user.created_at),
       updatedAt: utcTime(user.updated_at),
-      legacy: legacyOf({ users: restOf(user, ['id', 'name', 'email', 'password_hash', 'role', 'is_active', 'created_at', 'updated_at'], secretColumns) }),
+      legacy: legacyOf({
+        users: restOf(user, ['id', 'name', 'email', 'password_hash', 'role', 'is_active', 'created_at', 'updated_at'], secretColumns),
+      }),
     });
   }
   for (const [sourceTable, extras, sourceRole] of [
@@ -103,7 +111,10 @@ function planPeople(data: PrismData, options: PrismOptions): Plan<UserValues> {
   ] as const) {
     for (const extra of extras) {
       const person = byEmail.get(emailOf(extra) ?? '');
-      const rest = restOf(extra, sourceTable === 'students' ? ['id', 'name', 'email', 'worklet_id', 'created_at', 'updated_at'] : ['id', 'name', 'email']);
+      const rest = restOf(
+        extra,
+        sourceTable === 'students' ? ['id', 'name', 'email', 'worklet_id', 'created_at', 'updated_at'] : ['id', 'name', 'email'],
+      );
       if (person) {
         person.alsoFrom = [...(person.alsoFrom ?? []), { sourceTable, sourceId: String(extra.id) }];
         person.values.legacy = legacyOf({ ...person.values.legacy, [sourceTable]: rest });
@@ -150,7 +161,8 @@ function planWorklets(data: PrismData, options: PrismOptions): Plan<WorkletValue
     certIds.add(certId);
     const sourceStatus = textOf(worklet.status);
     const status = sourceStatus === null ? 'draft' : statuses[sourceStatus];
-    if (sourceStatus !== null && !status) problems.push(problem('worklets', id, `status "${sourceStatus}" is not known: imported as draft`, 'adjusted'));
+    if (sourceStatus !== null && !status)
+      problems.push(problem('worklets', id, `status "${sourceStatus}" is not known: imported as draft`, 'adjusted'));
     const startDate = dateOf(worklet.start_date);
     let endDate = dateOf(worklet.end_date);
     if (startDate && endDate && endDate < startDate) {
@@ -207,7 +219,10 @@ function rolesById(ids: IdResolver, data: PrismData) {
     const id = ids.get('users', user.id);
     if (id) roles.set(id, String(user.role));
   }
-  for (const [table, rows, role] of [['mentors', data.mentors, 'Mentor'], ['students', data.students, 'Student']] as const) {
+  for (const [table, rows, role] of [
+    ['mentors', data.mentors, 'Mentor'],
+    ['students', data.students, 'Student'],
+  ] as const) {
     for (const row of rows) {
       const id = ids.get(table, row.id);
       if (id && !roles.has(id)) roles.set(id, role);
@@ -222,10 +237,24 @@ function planTeams(data: PrismData, ids: IdResolver): Plan<WorkletStudentValues>
   const problems: Problem[] = [];
   const roles = rolesById(ids, data);
   const memberships = [
-    ...data.students.map((row) => ({ sourceTable: 'students.worklet_id', row, personTable: 'students', personId: row.id, legacyTable: 'students', used: ['id', 'name', 'email', 'worklet_id'] })),
+    ...data.students.map((row) => ({
+      sourceTable: 'students.worklet_id',
+      row,
+      personTable: 'students',
+      personId: row.id,
+      legacyTable: 'students',
+      used: ['id', 'name', 'email', 'worklet_id'],
+    })),
     ...data.associations
       .filter((row) => row.role_in_worklet === 'Student')
-      .map((row) => ({ sourceTable: 'user_worklet_association', row, personTable: 'users', personId: row.user_id, legacyTable: 'user_worklet_association', used: ['id', 'user_id', 'worklet_id', 'role_in_worklet'] })),
+      .map((row) => ({
+        sourceTable: 'user_worklet_association',
+        row,
+        personTable: 'users',
+        personId: row.user_id,
+        legacyTable: 'user_worklet_association',
+        used: ['id', 'user_id', 'worklet_id', 'role_in_worklet'],
+      })),
   ];
   for (const { sourceTable, row, personTable, personId, legacyTable, used } of memberships) {
     const workletId = ids.get('worklets', row.worklet_id);
@@ -277,19 +306,37 @@ function planAssignments(data: PrismData, ids: IdResolver): Plan<AssignmentValue
     associationsOf.set(key, [...(associationsOf.get(key) ?? []), row]);
   }
 
-  const consider = (sourceTable: string, sourceId: string, workletSourceId: unknown, mentorSourceId: unknown, roleType: MentorRole, association: SourceRow | undefined, fallbackTime: unknown) => {
+  const consider = (
+    sourceTable: string,
+    sourceId: string,
+    workletSourceId: unknown,
+    mentorSourceId: unknown,
+    roleType: MentorRole,
+    association: SourceRow | undefined,
+    fallbackTime: unknown,
+  ) => {
     const workletId = ids.get('worklets', workletSourceId);
     const mentorId = ids.get('users', mentorSourceId);
     if (!workletId || !mentorId) {
-      return problems.push(problem(sourceTable, sourceId, `${!workletId ? `worklet ${workletSourceId}` : `mentor ${mentorSourceId}`} was not imported`));
+      return problems.push(
+        problem(sourceTable, sourceId, `${!workletId ? `worklet ${workletSourceId}` : `mentor ${mentorSourceId}`} was not imported`),
+      );
     }
     if (roles.get(mentorId) !== 'Mentor') {
-      return problems.push(problem(sourceTable, sourceId, `user ${mentorSourceId} is a ${roles.get(mentorId)}, and only mentors are assigned here`));
+      return problems.push(
+        problem(sourceTable, sourceId, `user ${mentorSourceId} is a ${roles.get(mentorId)}, and only mentors are assigned here`),
+      );
     }
     const key = `${workletId}:${mentorId}`;
     const previous = chosen.get(key);
     if (previous) {
-      return problems.push(problem(sourceTable, sourceId, `user ${mentorSourceId} is also ${previous.values.roleType} of worklet ${workletSourceId}: one assignment each here`));
+      return problems.push(
+        problem(
+          sourceTable,
+          sourceId,
+          `user ${mentorSourceId} is also ${previous.values.roleType} of worklet ${workletSourceId}: one assignment each here`,
+        ),
+      );
     }
     const assignerSourceId = association?.assigned_by;
     const assignedBy = ids.get('users', assignerSourceId) ?? null;
@@ -306,7 +353,16 @@ function planAssignments(data: PrismData, ids: IdResolver): Plan<AssignmentValue
         assignedBy,
         notes: textOf(association?.notes),
         legacy: legacyOf({
-          user_worklet_association: restOf(association, ['id', 'user_id', 'worklet_id', 'role_in_worklet', 'is_active', 'assigned_at', 'notes', ...(assignedBy ? ['assigned_by'] : [])]),
+          user_worklet_association: restOf(association, [
+            'id',
+            'user_id',
+            'worklet_id',
+            'role_in_worklet',
+            'is_active',
+            'assigned_at',
+            'notes',
+            ...(assignedBy ? ['assigned_by'] : []),
+          ]),
         }),
       },
     });
@@ -316,7 +372,15 @@ function planAssignments(data: PrismData, ids: IdResolver): Plan<AssignmentValue
     const associations = associationsOf.get(String(worklet.id)) ?? [];
     const primaryRow = associations.find((row) => row.role_in_worklet === 'Mentor' && String(row.user_id) === String(worklet.mentor_id));
     if (worklet.mentor_id !== null && worklet.mentor_id !== undefined) {
-      consider('worklets.mentor_id', String(worklet.id), worklet.id, worklet.mentor_id, 'Primary', primaryRow, worklet.created_on ?? worklet.created_at);
+      consider(
+        'worklets.mentor_id',
+        String(worklet.id),
+        worklet.id,
+        worklet.mentor_id,
+        'Primary',
+        primaryRow,
+        worklet.created_on ?? worklet.created_at,
+      );
       const primary = chosen.get(`${ids.get('worklets', worklet.id)}:${ids.get('users', worklet.mentor_id)}`);
       if (primary && primaryRow) primary.alsoFrom = [{ sourceTable: 'user_worklet_association', sourceId: String(primaryRow.id) }];
     }
@@ -330,7 +394,8 @@ function planAssignments(data: PrismData, ids: IdResolver): Plan<AssignmentValue
   }
   const workletIds = new Set(data.worklets.map((worklet) => String(worklet.id)));
   for (const [workletId, rows] of associationsOf) {
-    if (!workletIds.has(workletId)) for (const row of rows) problems.push(problem('user_worklet_association', row.id, `worklet ${workletId} does not exist`));
+    if (!workletIds.has(workletId))
+      for (const row of rows) problems.push(problem('user_worklet_association', row.id, `worklet ${workletId} does not exist`));
   }
   return { rows: [...chosen.values()], problems };
 }

@@ -79,13 +79,11 @@ export function ResetPasswordPage() {
     complete.mutate({ token, new_password: values.new_password }, { onSuccess: ({ email }) => setDone(email), onError: form.showApiError }),
   );
 
-  let body;
+  let body: React.ReactNode;
   if (done) {
     body = (
       <Alert color="green" variant="light" icon={<IconCheck />} role="status" title="Your password is changed">
-        <Text size="sm">
-          Sign in as {done} with your new password. Any device that was signed in has been signed out.
-        </Text>
+        <Text size="sm">Sign in as {done} with your new password. Any device that was signed in has been signed out.</Text>
         <Button component={Link} to="/sign-in" mt="sm">
           Sign in
         </Button>

@@ -75,5 +75,5 @@ function formatWait(seconds: number) {
 
 /** Only a path on this site, so a crafted link cannot send someone elsewhere after signing in. */
 function safeNext(next: string | null) {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : undefined;
+  return next?.startsWith('/') && !next.startsWith('//') ? next : undefined;
 }

@@ -1,20 +1,10 @@
-import { useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client.ts';
-import type { ProductType } from '../../../lib/auth.ts';
+import type { BodyOf, ResponseOf, Schema } from '../../../lib/api-shapes.ts';
 import { useWrite } from '../../../lib/mutation.ts';
-import { fetchAllPages, usePagedList } from '../../../lib/paging.ts';
+import { usePagedList } from '../../../lib/paging.ts';
 
-export type ProductSummary = { id: string; name: string; type: ProductType };
-
-export type Client = {
-  id: string;
-  name: string;
-  is_active: boolean;
-  products: ProductSummary[];
-  student_count: number;
-  created_at: string;
-  updated_at: string;
-};
+export type Client = Schema<'Client'>;
+type ClientResponse = ResponseOf<'/api/admin/clients/{id}', 'get'>;
 
 const clientsKey = ['clients'] as const;
 
@@ -22,21 +12,16 @@ export function useClients(search: string) {
   return usePagedList<Client, 'clients'>({ queryKey: clientsKey, path: '/api/admin/clients', itemsKey: 'clients', query: { search } });
 }
 
-/** Every product, for choosing a client's set (the API pages at 100; programmes number in the tens). */
-export function useProductChoices() {
-  return useQuery({
-    queryKey: ['products', 'choices'],
-    queryFn: () => fetchAllPages<ProductSummary, 'products'>('/api/admin/products', 'products'),
-  });
-}
-
 export const useCreateClient = () =>
-  useWrite((input: { name: string; product_ids: string[] }) => api<{ client: Client }>('/api/admin/clients', { method: 'POST', body: input }), [clientsKey]);
+  useWrite(
+    (input: BodyOf<'/api/admin/clients', 'post'>) => api<ClientResponse>('/api/admin/clients', { method: 'POST', body: input }),
+    [clientsKey],
+  );
 
 export const useUpdateClient = () =>
   useWrite(
-    ({ id, ...changes }: { id: string; name?: string; is_active?: boolean }) =>
-      api<{ client: Client }>(`/api/admin/clients/${id}`, { method: 'PATCH', body: changes }),
+    ({ id, ...changes }: BodyOf<'/api/admin/clients/{id}', 'patch'> & { id: string }) =>
+      api<ClientResponse>(`/api/admin/clients/${id}`, { method: 'PATCH', body: changes }),
     // Expert-session statistics count only active clients' students.
     [clientsKey, ['expert-sessions']],
   );
@@ -46,7 +31,7 @@ export const useDeleteClient = () => useWrite((id: string) => api<void>(`/api/ad
 export const useSetClientProducts = () =>
   useWrite(
     ({ id, productIds, leaveWorklets }: { id: string; productIds: string[]; leaveWorklets?: boolean }) =>
-      api<{ client: Client }>(`/api/admin/clients/${id}/products`, {
+      api<ClientResponse>(`/api/admin/clients/${id}/products`, {
         method: 'PUT',
         body: { product_ids: productIds, ...(leaveWorklets ? { leave_worklets: true } : {}) },
       }),

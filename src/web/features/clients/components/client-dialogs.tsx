@@ -1,14 +1,12 @@
 import { TextInput } from '@mantine/core';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { FormDialog } from '../../../components/form-dialog.tsx';
+import { ProductMultiSelect } from '../../../components/product-multi-select.tsx';
 import { conflictOf, WorkletConflict } from '../../../components/worklet-conflict.tsx';
 import { isBlank, useForm } from '../../../lib/form.ts';
 import { type Client, useCreateClient, useDeleteClient, useSetClientProducts, useUpdateClient } from '../api/clients.ts';
-import { ProductMultiSelect } from './product-multi-select.tsx';
 
-export type ClientDialog =
-  | { kind: 'create' }
-  | { kind: 'rename' | 'products' | 'toggle-active' | 'delete'; client: Client };
+export type ClientDialog = { kind: 'create' } | { kind: 'rename' | 'products' | 'toggle-active' | 'delete'; client: Client };
 
 /** The one dialog open on the clients page, if any. */
 export function ClientDialogs({ dialog, onClose }: { dialog: ClientDialog | null; onClose: () => void }) {
@@ -52,7 +50,12 @@ function ClientFormDialog({ client, onClose }: { client?: Client; onClose: () =>
     >
       <TextInput label="Name" required data-autofocus {...form.text('name')} />
       {!client && (
-        <ProductMultiSelect value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
+        <ProductMultiSelect
+          description="Students of this client see what these products contain."
+          value={form.values.product_ids}
+          onChange={(ids) => form.setValue('product_ids', ids)}
+          error={form.errors.product_ids}
+        />
       )}
     </FormDialog>
   );
@@ -87,6 +90,7 @@ function ClientProductsDialog({ client, onClose }: { client: Client; onClose: ()
         </WorkletConflict>
       )}
       <ProductMultiSelect
+        description="Students of this client see what these products contain."
         value={form.values.product_ids}
         onChange={(ids) => {
           setProducts.reset();

@@ -56,7 +56,11 @@ export function useResumableUpload() {
       setState((previous) => (previous.status === 'uploading' ? { ...previous, status: 'paused' } : previous));
     },
     resume: () => {
-      setState((previous) => (previous.status === 'paused' || previous.status === 'failed' ? { status: 'uploading', sent: previous.sent, total: previous.total } : previous));
+      setState((previous) =>
+        previous.status === 'paused' || previous.status === 'failed'
+          ? { status: 'uploading', sent: previous.sent, total: previous.total }
+          : previous,
+      );
       upload.current?.start();
     },
     reset: () => {

@@ -23,7 +23,10 @@ export function CaptionsField({ session }: { session: ExpertSession }) {
   const problems = (put.error instanceof ApiError && (put.error.details as { problems?: Problem[] } | undefined)?.problems) || [];
 
   const add = () => {
-    const errors = { language: language.trim() ? undefined : 'Enter a language, such as en or pt-BR', file: file ? undefined : 'Choose a .vtt file' };
+    const errors = {
+      language: language.trim() ? undefined : 'Enter a language, such as en or pt-BR',
+      file: file ? undefined : 'Choose a .vtt file',
+    };
     setFieldErrors(errors);
     if (errors.language || errors.file || !file) return;
     put.mutate(
@@ -31,12 +34,15 @@ export function CaptionsField({ session }: { session: ExpertSession }) {
       {
         onSuccess: ({ captions: saved }) => {
           const entry: SessionCaptions = { ...saved, url: '', size_bytes: file.size, updated_at: new Date().toISOString() };
-          setCaptions((current) => [...current.filter((other) => other.language !== saved.language), entry].sort((a, b) => a.label.localeCompare(b.label)));
+          setCaptions((current) =>
+            [...current.filter((other) => other.language !== saved.language), entry].sort((a, b) => a.label.localeCompare(b.label)),
+          );
           setLanguage('');
           setFile(null);
         },
         onError: (error) => {
-          if (error instanceof ApiError && error.code === 'expert_sessions.captions_language_invalid') setFieldErrors({ language: error.message });
+          if (error instanceof ApiError && error.code === 'expert_sessions.captions_language_invalid')
+            setFieldErrors({ language: error.message });
         },
       },
     );

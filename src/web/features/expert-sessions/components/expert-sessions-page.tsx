@@ -1,4 +1,20 @@
-import { ActionIcon, Anchor, AspectRatio, Badge, Box, Button, Center, Group, Image, Menu, Paper, Progress, Select, SimpleGrid, Text } from '@mantine/core';
+import {
+  ActionIcon,
+  Anchor,
+  AspectRatio,
+  Badge,
+  Box,
+  Button,
+  Center,
+  Group,
+  Image,
+  Menu,
+  Paper,
+  Progress,
+  Select,
+  SimpleGrid,
+  Text,
+} from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { DataTable } from '../../../components/data-table.tsx';
@@ -7,12 +23,12 @@ import { PageHeader } from '../../../components/page-header.tsx';
 import { useSearchField } from '../../../components/search-field.tsx';
 import { FormError, PagedListView } from '../../../components/states.tsx';
 import { formatDate } from '../../../lib/labels.ts';
+import { useProductChoices } from '../../../lib/product-choices.ts';
 import {
   type ExpertSession,
   type SessionStatus,
   type SessionSummary,
   useExpertSessions,
-  useJobReadinessProducts,
   useRestoreSession,
   useSessionSummary,
 } from '../api/expert-sessions.ts';
@@ -33,7 +49,7 @@ export function ExpertSessionsPage() {
   const filters = { search: search.term, productId, status };
   const sessions = useExpertSessions(filters);
   const summary = useSessionSummary(filters);
-  const products = useJobReadinessProducts();
+  const products = useProductChoices('JOB_READINESS');
   const restore = useRestoreSession();
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const close = () => setDialog(null);
@@ -75,7 +91,11 @@ export function ExpertSessionsPage() {
       <PagedListView
         list={sessions}
         noun="sessions"
-        empty={filtered ? { title: 'No session matches these filters' } : { title: 'No expert sessions yet', text: 'Upload the first recording.' }}
+        empty={
+          filtered
+            ? { title: 'No session matches these filters' }
+            : { title: 'No expert sessions yet', text: 'Upload the first recording.' }
+        }
       >
         {(items) => (
           <DataTable
@@ -88,7 +108,12 @@ export function ExpertSessionsPage() {
                 <Group gap="sm" wrap="nowrap" align="flex-start">
                   <PosterThumbnail url={session.poster_url} />
                   <div style={{ minWidth: 0 }}>
-                    <Anchor component={Link} to={`/admin/expert-sessions/${session.id}/progress`} fw={600} aria-label={`Progress of ${session.title}`}>
+                    <Anchor
+                      component={Link}
+                      to={`/admin/expert-sessions/${session.id}/progress`}
+                      fw={600}
+                      aria-label={`Progress of ${session.title}`}
+                    >
                       {session.title}
                     </Anchor>
                     <Text size="sm" c="dimmed" lineClamp={1} maw={320}>
@@ -139,7 +164,12 @@ export function ExpertSessionsPage() {
             ]}
             actions={(session) =>
               session.deleted_at ? (
-                <Button size="xs" variant="default" loading={restore.isPending && restore.variables === session.id} onClick={() => restore.mutate(session.id)}>
+                <Button
+                  size="xs"
+                  variant="default"
+                  loading={restore.isPending && restore.variables === session.id}
+                  onClick={() => restore.mutate(session.id)}
+                >
                   Restore
                 </Button>
               ) : (
@@ -188,7 +218,12 @@ function PosterThumbnail({ url }: { url: string | null }) {
 }
 
 function StatusBadge({ session }: { session: ExpertSession }) {
-  if (session.deleted_at) return <Badge color="red" variant="light" tt="none">Deleted</Badge>;
+  if (session.deleted_at)
+    return (
+      <Badge color="red" variant="light" tt="none">
+        Deleted
+      </Badge>
+    );
   return session.is_active ? (
     <Badge color="green" variant="dot" tt="none">
       Active

@@ -4,6 +4,7 @@ import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { Dialog } from '../../../components/dialog.tsx';
 import { FormDialog } from '../../../components/form-dialog.tsx';
 import { ImportedData } from '../../../components/imported-data.tsx';
+import { ProductMultiSelect } from '../../../components/product-multi-select.tsx';
 import { isBlank, useForm } from '../../../lib/form.ts';
 import {
   type ExpertSession,
@@ -15,7 +16,6 @@ import {
 } from '../api/expert-sessions.ts';
 import { useResumableUpload } from '../api/resumable-upload.ts';
 import { CaptionsField } from './captions-field.tsx';
-import { ProductPicker } from './product-picker.tsx';
 import { VideoDropField } from './video-drop-field.tsx';
 
 export const formatDuration = (seconds: number) => {
@@ -24,6 +24,16 @@ export const formatDuration = (seconds: number) => {
   const s = String(Math.floor(seconds % 60)).padStart(2, '0');
   return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 };
+
+/** The JOB_READINESS products a session can belong to. */
+const SessionProductsSelect = (props: { value: string[]; onChange: (ids: string[]) => void; error?: string }) => (
+  <ProductMultiSelect
+    {...props}
+    type="JOB_READINESS"
+    required
+    description="Students of clients with any of these products can watch the session."
+  />
+);
 
 type Fields = { title: string; description: string; product_ids: string[] };
 
@@ -44,8 +54,8 @@ export function CreateSessionDialog({ onClose }: { onClose: () => void }) {
       <Dialog onClose={onClose} title="Session created" centered>
         <Stack>
           <Alert color="green" variant="light" title={session.title}>
-            The video is {formatDuration(session.video_duration)} long. Students of {session.products.map((product) => product.name).join(', ')} can
-            watch it now.
+            The video is {formatDuration(session.video_duration)} long. Students of{' '}
+            {session.products.map((product) => product.name).join(', ')} can watch it now.
           </Alert>
           <Group justify="flex-end">
             <Button onClick={onClose} data-autofocus>
@@ -71,10 +81,22 @@ export function CreateSessionDialog({ onClose }: { onClose: () => void }) {
   };
 
   return (
-    <FormDialog title="New expert session" submitLabel="Create session" pending={create.isPending} error={create.error} onSubmit={submit} onClose={onClose} size="lg">
+    <FormDialog
+      title="New expert session"
+      submitLabel="Create session"
+      pending={create.isPending}
+      error={create.error}
+      onSubmit={submit}
+      onClose={onClose}
+      size="lg"
+    >
       <TextInput label="Title" required data-autofocus {...form.text('title')} />
       <Textarea label="Description" autosize minRows={2} maxRows={6} {...form.text('description')} />
-      <ProductPicker value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
+      <SessionProductsSelect
+        value={form.values.product_ids}
+        onChange={(ids) => form.setValue('product_ids', ids)}
+        error={form.errors.product_ids}
+      />
       <VideoDropField upload={upload} onChosen={() => setVideoError(undefined)} error={videoError} />
     </FormDialog>
   );
@@ -116,10 +138,22 @@ export function EditSessionDialog({ session, onClose }: { session: ExpertSession
     })(event);
   };
   return (
-    <FormDialog title={`Edit ${session.title}`} submitLabel="Save changes" pending={update.isPending} error={update.error} onSubmit={submit} onClose={onClose} size="lg">
+    <FormDialog
+      title={`Edit ${session.title}`}
+      submitLabel="Save changes"
+      pending={update.isPending}
+      error={update.error}
+      onSubmit={submit}
+      onClose={onClose}
+      size="lg"
+    >
       <TextInput label="Title" required data-autofocus {...form.text('title')} />
       <Textarea label="Description" autosize minRows={2} maxRows={6} {...form.text('description')} />
-      <ProductPicker value={form.values.product_ids} onChange={(ids) => form.setValue('product_ids', ids)} error={form.errors.product_ids} />
+      <SessionProductsSelect
+        value={form.values.product_ids}
+        onChange={(ids) => form.setValue('product_ids', ids)}
+        error={form.errors.product_ids}
+      />
       {removed.length > 0 && (
         <Alert
           color={nobodyLoses ? 'blue' : 'orange'}
@@ -133,6 +167,7 @@ export function EditSessionDialog({ session, onClose }: { session: ExpertSession
         </Alert>
       )}
       {session.video_url && (
+        // biome-ignore lint/a11y/useMediaCaption: the admin's check of which file is stored; uploads carry no captions yet
         <video
           src={session.video_url}
           poster={session.poster_url ?? undefined}

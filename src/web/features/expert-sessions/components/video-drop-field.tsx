@@ -4,8 +4,12 @@ import type { ResumableUpload } from '../api/resumable-upload.ts';
 
 const accepted = 'video/mp4,video/webm,video/quicktime';
 
-export const formatBytes = (bytes: number) =>
-  bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : bytes >= 1024 ** 2 ? `${(bytes / 1024 ** 2).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} kB`;
+const formatBytes = (bytes: number) =>
+  bytes >= 1024 ** 3
+    ? `${(bytes / 1024 ** 3).toFixed(1)} GB`
+    : bytes >= 1024 ** 2
+      ? `${(bytes / 1024 ** 2).toFixed(1)} MB`
+      : `${Math.ceil(bytes / 1024)} kB`;
 
 /**
  * Drop a video (or choose one); it uploads at once, with progress, pause and resume. A replacement

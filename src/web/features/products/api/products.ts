@@ -1,18 +1,12 @@
 import { api } from '../../../lib/api-client.ts';
-import type { ProductType } from '../../../lib/auth.ts';
+import type { BodyOf, ResponseOf, Schema } from '../../../lib/api-shapes.ts';
 import { useWrite } from '../../../lib/mutation.ts';
 import { usePagedList } from '../../../lib/paging.ts';
 
-export type Product = {
-  id: string;
-  name: string;
-  description: string | null;
-  type: ProductType;
-  created_at: string;
-  updated_at: string;
-};
-
-export type ProductInput = { name: string; description: string | null; type: ProductType };
+export type Product = Schema<'Product'>;
+/** What the product form sends: every field, for a new product and a change alike. */
+export type ProductInput = Required<BodyOf<'/api/admin/products', 'post'>>;
+type ProductResponse = ResponseOf<'/api/admin/products/{id}', 'get'>;
 
 const productsKey = ['products'] as const;
 
@@ -24,11 +18,12 @@ export function useProducts(search: string) {
 const refresh = [productsKey, ['clients']];
 
 export const useCreateProduct = () =>
-  useWrite((input: ProductInput) => api<{ product: Product }>('/api/admin/products', { method: 'POST', body: input }), refresh);
+  useWrite((input: ProductInput) => api<ProductResponse>('/api/admin/products', { method: 'POST', body: input }), refresh);
 
 export const useUpdateProduct = () =>
   useWrite(
-    ({ id, ...changes }: ProductInput & { id: string }) => api<{ product: Product }>(`/api/admin/products/${id}`, { method: 'PATCH', body: changes }),
+    ({ id, ...changes }: ProductInput & { id: string }) =>
+      api<ProductResponse>(`/api/admin/products/${id}`, { method: 'PATCH', body: changes }),
     refresh,
   );
 

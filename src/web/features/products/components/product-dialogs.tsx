@@ -41,7 +41,14 @@ export function ProductFormDialog({ product, onClose }: { product?: Product; onC
         allowDeselect={false}
         error={form.errors.type}
       />
-      <Textarea label="Description" description="Shown to students and programme teams." autosize minRows={3} maxRows={8} {...form.text('description')} />
+      <Textarea
+        label="Description"
+        description="Shown to students and programme teams."
+        autosize
+        minRows={3}
+        maxRows={8}
+        {...form.text('description')}
+      />
     </FormDialog>
   );
 }

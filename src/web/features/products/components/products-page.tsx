@@ -70,7 +70,12 @@ export function ProductsPage() {
             actions={(product) => (
               <>
                 <Tooltip label="Edit">
-                  <ActionIcon variant="subtle" size="lg" aria-label={`Edit ${product.name}`} onClick={() => setDialog({ kind: 'edit', product })}>
+                  <ActionIcon
+                    variant="subtle"
+                    size="lg"
+                    aria-label={`Edit ${product.name}`}
+                    onClick={() => setDialog({ kind: 'edit', product })}
+                  >
                     <IconPencil />
                   </ActionIcon>
                 </Tooltip>

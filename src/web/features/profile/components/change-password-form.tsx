@@ -6,7 +6,15 @@ import { formLevelError, useForm } from '../../../lib/form.ts';
 import { useChangePassword } from '../api/profile.ts';
 
 /** Current password, then the new one with its meter; `onChanged` once the server accepted it. */
-export function ChangePasswordForm({ user, submitLabel = 'Change password', onChanged }: { user: Me; submitLabel?: string; onChanged?: () => void }) {
+export function ChangePasswordForm({
+  user,
+  submitLabel = 'Change password',
+  onChanged,
+}: {
+  user: Me;
+  submitLabel?: string;
+  onChanged?: () => void;
+}) {
   const change = useChangePassword();
   const form = useForm({ current_password: '', new_password: '' }, (values) => ({
     current_password: values.current_password ? undefined : 'Enter your current password',

@@ -14,7 +14,10 @@ export function PasswordChangeRequiredPage({ user }: { user: Me }) {
   const signOut = useSignOut();
   const navigate = useNavigate();
   return (
-    <Box mih="100dvh" bg="linear-gradient(160deg, var(--mantine-color-brand-0) 0%, var(--mantine-color-gray-0) 55%, var(--mantine-color-blue-0) 100%)">
+    <Box
+      mih="100dvh"
+      bg="linear-gradient(160deg, var(--mantine-color-brand-0) 0%, var(--mantine-color-gray-0) 55%, var(--mantine-color-blue-0) 100%)"
+    >
       <Center mih="100dvh" p="md">
         {/* All of the page is its main content, so that nothing stands outside a landmark. */}
         <Stack component="main" w="100%" maw={460} gap="lg">

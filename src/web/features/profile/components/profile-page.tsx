@@ -15,7 +15,10 @@ export function ProfilePage() {
   if (!user) return null;
   return (
     <>
-      <PageHeader title="Your profile" description={`${user.email} · ${roleLabel[user.role]}${user.client ? ` at ${user.client.name}` : ''}`} />
+      <PageHeader
+        title="Your profile"
+        description={`${user.email} · ${roleLabel[user.role]}${user.client ? ` at ${user.client.name}` : ''}`}
+      />
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg" maw={1040}>
         <Stack gap="lg">
           <Section title="Name">

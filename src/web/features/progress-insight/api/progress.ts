@@ -1,52 +1,27 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, type Query } from '../../../lib/api-client.ts';
-import type { ProductType } from '../../../lib/auth.ts';
+import type { QueryOf, ResponseOf, Schema } from '../../../lib/api-shapes.ts';
 import { fetchAllPages, usePagedList } from '../../../lib/paging.ts';
+import { useProductChoices } from '../../../lib/product-choices.ts';
 
 const base = '/api/admin/progress';
 
-export type WatchStatus = 'not_started' | 'in_progress' | 'completed';
-export type ProductSummary = { id: string; name: string; type: ProductType };
-type Ref = { id: string; name: string };
+export type SessionSummary = Schema<'SessionProgressSummary'>;
+export type Totals = Schema<'ProgressTotals'>;
+export type SessionStudent = Schema<'SessionStudentProgress'>;
+export type WatchStatus = SessionStudent['status'];
 
-export type Totals = {
-  eligible_students: number;
-  not_started: number;
-  in_progress: number;
-  completed: number;
-  reached_25: number;
-  reached_50: number;
-  reached_75: number;
-  completion_rate: number;
-  average_completion_percentage: number;
-  average_watch_time_seconds: number;
-};
+/** A filter the screen may leave unset (`null`), which the request then leaves out. */
+type Filters<Query> = { [Name in keyof Query]?: Query[Name] | null };
 
-export type SessionSummary = {
-  session: { id: string; title: string; is_active: boolean; deleted_at: string | null; video_duration: number; products: ProductSummary[] };
-  totals: Totals;
-  clients: (Ref & { eligible_students: number; started: number; completed: number; completion_rate: number })[];
-};
-
-export type SessionStudent = {
-  student: Ref & { email: string };
-  client: Ref;
-  products: ProductSummary[];
-  status: WatchStatus;
-  completion_percentage: number;
-  watch_time_seconds: number;
-  last_position_seconds: number;
-  last_watched_at: string | null;
-  completed_at: string | null;
-};
-
-export type SessionScope = { client_id?: string | null; product_id?: string | null };
-export type SessionStudentFilters = SessionScope & { status?: WatchStatus | null; search?: string; sort?: 'name' | 'progress' | 'last_watched' };
+export type SessionScope = Filters<QueryOf<'/api/admin/progress/sessions/{id}', 'get'>>;
+export type SessionStudentFilters = Filters<Omit<QueryOf<'/api/admin/progress/sessions/{id}/students', 'get'>, 'limit' | 'cursor'>>;
 
 /** A CSV download's address: the list's path with `.csv` and the same filters. */
 export function csvUrl(path: string, query: Query = {}) {
   const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) if (value !== undefined && value !== null && value !== '') params.set(name, String(value));
+  for (const [name, value] of Object.entries(query))
+    if (value !== undefined && value !== null && value !== '') params.set(name, String(value));
   const search = params.toString();
   return `${path}.csv${search ? `?${search}` : ''}`;
 }
@@ -69,40 +44,23 @@ export function useSessionStudents(sessionId: string, filters: SessionStudentFil
   });
 }
 
-export type StudentProfile = {
-  id: string;
-  name: string;
-  email: string;
-  disabled: boolean;
-  created_at: string;
-  client: Ref & { is_active: boolean };
-  products: ProductSummary[];
-  worklets: { id: string; cert_id: string; title: string; status: string; product: ProductSummary; mentors: (Ref & { role_type: string })[] }[];
-  summary: { sessions: number; not_started: number; in_progress: number; completed: number };
-};
-
-export type StudentSession = {
-  session: { id: string; title: string; video_duration: number; is_active: boolean; deleted_at: string | null };
-  products: ProductSummary[];
-  reached: boolean;
-  status: WatchStatus;
-  completion_percentage: number;
-  watch_time_seconds: number;
-  last_position_seconds: number;
-  last_watched_at: string | null;
-  completed_at: string | null;
-};
+export type StudentProfile = Schema<'StudentProgressProfile'>;
+export type StudentSession = Schema<'StudentSessionProgress'>;
 
 export const studentSessionsPath = (studentId: string) => `${base}/students/${studentId}/sessions`;
 
 export function useStudentProfile(studentId: string) {
   return useQuery({
     queryKey: ['progress', 'student', studentId],
-    queryFn: () => api<{ student: StudentProfile }>(`${base}/students/${studentId}`).then((body) => body.student),
+    queryFn: () =>
+      api<ResponseOf<'/api/admin/progress/students/{id}', 'get'>>(`${base}/students/${studentId}`).then((body) => body.student),
   });
 }
 
-export function useStudentSessions(studentId: string, filters: { status?: WatchStatus | null; search?: string }) {
+export function useStudentSessions(
+  studentId: string,
+  filters: Filters<Omit<QueryOf<'/api/admin/progress/students/{id}/sessions', 'get'>, 'limit' | 'cursor'>>,
+) {
   return usePagedList<StudentSession, 'sessions'>({
     queryKey: ['progress', 'student-sessions', studentId],
     path: studentSessionsPath(studentId),
@@ -111,33 +69,22 @@ export function useStudentSessions(studentId: string, filters: { status?: WatchS
   });
 }
 
-export type SessionFigure = { id: string; title: string; started: number; completed: number; completion_rate: number };
-export type Report = {
-  product: ProductSummary | null;
-  client: (Ref & { is_active: boolean }) | null;
-  clients: number;
-  students: number;
-  sessions: number;
-  funnel: { eligible: number; started: number; reached_25: number; reached_50: number; reached_75: number; completed: number };
-  average_completion_percentage: number;
-  completion_over_time: { week: string; completions: number; cumulative: number }[];
-  least_completed: SessionFigure[];
-  most_completed: SessionFigure[];
-  not_started_students: number;
-};
-export type ReportScope = { product_id?: string | null; client_id?: string | null };
+export type Report = Schema<'ProgrammeReport'>;
+export type SessionFigure = Report['least_completed'][number];
+export type ReportScope = Filters<QueryOf<'/api/admin/progress/report', 'get'>>;
 export const reportPath = `${base}/report`;
 
 export function useReport(scope: ReportScope) {
   return useQuery({
     queryKey: ['progress', 'report', scope],
-    queryFn: () => api<{ report: Report }>(reportPath, { query: scope }).then((body) => body.report),
+    queryFn: () => api<ResponseOf<'/api/admin/progress/report', 'get'>>(reportPath, { query: scope }).then((body) => body.report),
     enabled: Boolean(scope.product_id || scope.client_id),
   });
 }
 
 export function useNotStarted(scope: ReportScope) {
-  return usePagedList<Ref & { email: string; client: Ref }, 'students'>({
+  type NotStarted = ResponseOf<'/api/admin/progress/report/not-started', 'get'>['students'][number];
+  return usePagedList<NotStarted, 'students'>({
     queryKey: ['progress', 'not-started'],
     path: `${reportPath}/not-started`,
     itemsKey: 'students',
@@ -147,28 +94,15 @@ export function useNotStarted(scope: ReportScope) {
 
 /** Every job-readiness product and every client, for the report's choices. */
 export function useReportChoices() {
-  const products = useQuery({
-    queryKey: ['products', 'choices', 'JOB_READINESS'],
-    queryFn: () => fetchAllPages<Ref, 'products'>('/api/admin/products', 'products', { type: 'JOB_READINESS' }),
-  });
+  const products = useProductChoices('JOB_READINESS');
   const clients = useQuery({
     queryKey: ['clients', 'choices'],
-    queryFn: () => fetchAllPages<Ref & { is_active: boolean }, 'clients'>('/api/admin/clients', 'clients'),
+    queryFn: () => fetchAllPages<Schema<'Client'>, 'clients'>('/api/admin/clients', 'clients'),
   });
   return { products, clients };
 }
 
-export type WorkletProgress = {
-  worklet: { id: string; cert_id: string; title: string; status: string; product: ProductSummary };
-  sessions: { id: string; title: string; video_duration: number }[];
-  students: (Ref & {
-    reaches_sessions: boolean;
-    completed: number;
-    in_progress: number;
-    not_started: number;
-    progress: { session_id: string; completion_percentage: number; is_completed: boolean; last_watched_at: string }[];
-  })[];
-};
+export type WorkletProgress = Schema<'WorkletSessionProgress'>;
 
 export function useWorkletProgress(workletId: string) {
   return useQuery({
@@ -177,15 +111,12 @@ export function useWorkletProgress(workletId: string) {
   });
 }
 
-export type MentorProgramme = {
-  product: { id: string; name: string; type: ProductType; description: string | null };
-  sessions: number;
-  worklets: { id: string; cert_id: string; title: string; status: string; role_type: string; students: number; started: number; completed: number }[];
-};
+export type MentorProgramme = Schema<'MentorProgramme'>;
 
 export function useMentorProgramme(productId: string) {
   return useQuery({
     queryKey: ['progress', 'mentor-programme', productId],
-    queryFn: () => api<{ programme: MentorProgramme }>(`/api/mentor/programmes/${productId}`).then((body) => body.programme),
+    queryFn: () =>
+      api<ResponseOf<'/api/mentor/programmes/{productId}', 'get'>>(`/api/mentor/programmes/${productId}`).then((body) => body.programme),
   });
 }

@@ -9,14 +9,16 @@ export function MentorProgrammePage() {
   const { productId = '' } = useParams();
   const programme = useMentorProgramme(productId);
   if (programme.isPending) return <LoadingState label="Loading the programme…" />;
-  if (programme.isError) return <ErrorState error={programme.error} onRetry={() => void programme.refetch()} title="This programme could not be loaded" />;
+  if (programme.isError)
+    return <ErrorState error={programme.error} onRetry={() => void programme.refetch()} title="This programme could not be loaded" />;
   const { product, sessions, worklets } = programme.data;
 
   return (
     <>
       <PageHeader title={product.name} description={product.description ?? undefined} />
       <Text mb="md" c="dimmed">
-        {sessions} expert session{sessions === 1 ? '' : 's'} in this programme · you mentor {worklets.length} worklet{worklets.length === 1 ? '' : 's'} here.
+        {sessions} expert session{sessions === 1 ? '' : 's'} in this programme · you mentor {worklets.length} worklet
+        {worklets.length === 1 ? '' : 's'} here.
       </Text>
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md" role="list" aria-label="Worklets">
         {worklets.map((worklet) => {
@@ -34,11 +36,17 @@ export function MentorProgrammePage() {
                   </Text>
                 </Group>
                 <Text size="sm">
-                  {worklet.students} student{worklet.students === 1 ? '' : 's'} · {worklet.completed} of {views} session views completed · {worklet.started - worklet.completed} in progress
+                  {worklet.students} student{worklet.students === 1 ? '' : 's'} · {worklet.completed} of {views} session views completed ·{' '}
+                  {worklet.started - worklet.completed} in progress
                 </Text>
                 <Progress value={share} color="green" aria-label={`${worklet.title}: ${Math.round(share)}% completed`} />
                 <Group justify="flex-end">
-                  <Button component={Link} to={`/mentor/worklets/${worklet.id}/progress`} size="xs" aria-label={`Students' progress: ${worklet.title}`}>
+                  <Button
+                    component={Link}
+                    to={`/mentor/worklets/${worklet.id}/progress`}
+                    size="xs"
+                    aria-label={`Students' progress: ${worklet.title}`}
+                  >
                     Students' progress
                   </Button>
                 </Group>

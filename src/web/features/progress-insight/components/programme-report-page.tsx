@@ -39,7 +39,10 @@ export function ProgrammeReportPage() {
         <Select
           label="Client"
           placeholder="Any client"
-          data={(choices.clients.data ?? []).map((client) => ({ value: client.id, label: client.is_active ? client.name : `${client.name} (inactive)` }))}
+          data={(choices.clients.data ?? []).map((client) => ({
+            value: client.id,
+            label: client.is_active ? client.name : `${client.name} (inactive)`,
+          }))}
           value={scope.client_id}
           onChange={(value) => choose('client', value)}
           clearable
@@ -68,7 +71,11 @@ function ReportBody({ report, scope }: { report: Report; scope: { product_id: st
         stats={[
           { label: 'Students', value: report.students, hint: `of ${report.clients} active client${report.clients === 1 ? '' : 's'}` },
           { label: 'Sessions', value: report.sessions, hint: 'active' },
-          { label: 'Completed', value: `${funnel.eligible ? Math.round((100 * funnel.completed) / funnel.eligible) : 0}%`, hint: `${funnel.completed} of ${funnel.eligible} views` },
+          {
+            label: 'Completed',
+            value: `${funnel.eligible ? Math.round((100 * funnel.completed) / funnel.eligible) : 0}%`,
+            hint: `${funnel.completed} of ${funnel.eligible} views`,
+          },
           { label: 'Not started', value: report.not_started_students, hint: 'students who watched nothing' },
         ]}
       />
@@ -102,7 +109,8 @@ function Funnel({ report }: { report: Report }) {
         Completion funnel
       </Title>
       <Text size="xs" c="dimmed" mb="sm">
-        Each student with each session: {funnel.eligible} views. Average watched by those who started: {Math.round(report.average_completion_percentage)}%.
+        Each student with each session: {funnel.eligible} views. Average watched by those who started:{' '}
+        {Math.round(report.average_completion_percentage)}%.
       </Text>
       <Stack gap={8}>
         {steps.map((step) => {
@@ -115,7 +123,13 @@ function Funnel({ report }: { report: Report }) {
                   {step.value} · {Math.round(share)}%
                 </Text>
               </Group>
-              <Progress value={share} size="lg" radius="sm" color={step.label === 'Completed' ? 'green' : 'brand'} aria-label={`${step.label}: ${step.value}`} />
+              <Progress
+                value={share}
+                size="lg"
+                radius="sm"
+                color={step.label === 'Completed' ? 'green' : 'brand'}
+                aria-label={`${step.label}: ${step.value}`}
+              />
             </div>
           );
         })}
@@ -126,7 +140,8 @@ function Funnel({ report }: { report: Report }) {
 
 /** Completions per week (bars) and their running total (line). */
 function CompletionChart({ points }: { points: Report['completion_over_time'] }) {
-  const weekLabel = (week: string) => new Date(`${week}T00:00:00Z`).toLocaleDateString(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  const weekLabel = (week: string) =>
+    new Date(`${week}T00:00:00Z`).toLocaleDateString(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' });
   return (
     <Paper withBorder radius="md" p="md" component="section" aria-label="Completions over time">
       <Title order={2} fz="md">
@@ -143,8 +158,22 @@ function CompletionChart({ points }: { points: Report['completion_over_time'] })
               <XAxis dataKey="week" tickFormatter={weekLabel} fontSize={12} stroke="var(--mantine-color-gray-6)" />
               <YAxis allowDecimals={false} fontSize={12} stroke="var(--mantine-color-gray-6)" />
               <Tooltip labelFormatter={(week) => `Week of ${weekLabel(String(week))}`} />
-              <Bar dataKey="completions" name="Completed that week" fill="var(--mantine-color-brand-4)" radius={[4, 4, 0, 0]} maxBarSize={48} isAnimationActive={false} />
-              <Line dataKey="cumulative" name="Completed in all" stroke="var(--mantine-color-green-7)" strokeWidth={2} dot={false} isAnimationActive={false} />
+              <Bar
+                dataKey="completions"
+                name="Completed that week"
+                fill="var(--mantine-color-brand-4)"
+                radius={[4, 4, 0, 0]}
+                maxBarSize={48}
+                isAnimationActive={false}
+              />
+              <Line
+                dataKey="cumulative"
+                name="Completed in all"
+                stroke="var(--mantine-color-green-7)"
+                strokeWidth={2}
+                dot={false}
+                isAnimationActive={false}
+              />
             </ComposedChart>
           </ResponsiveContainer>
         </div>
@@ -200,6 +229,7 @@ function NotStarted({ scope, count }: { scope: { product_id: string | null; clie
         {(items) => (
           <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing={6} role="list" aria-label="Not started">
             {items.map((student) => (
+              // biome-ignore lint/a11y/useSemanticElements: Mantine's SimpleGrid lays the names out in columns; the roles make it a list
               <div key={student.id} role="listitem">
                 <Anchor component={Link} to={`/admin/students/${student.id}`} size="sm" fw={600}>
                   {student.name}

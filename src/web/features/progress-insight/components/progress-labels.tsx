@@ -16,7 +16,17 @@ export function StatusBadge({ status }: { status: WatchStatus }) {
 }
 
 /** A percentage with its bar, and what it amounts to (`detail`, e.g. the watch time). */
-export function PercentBar({ value, label, completed = false, detail }: { value: number; label: string; completed?: boolean; detail?: string }) {
+export function PercentBar({
+  value,
+  label,
+  completed = false,
+  detail,
+}: {
+  value: number;
+  label: string;
+  completed?: boolean;
+  detail?: string;
+}) {
   return (
     <div style={{ minWidth: 110 }}>
       <Text size="sm">

@@ -5,7 +5,14 @@ import { DataTable } from '../../../components/data-table.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
 import { useSearchField } from '../../../components/search-field.tsx';
 import { ErrorState, LoadingState, PagedListView } from '../../../components/states.tsx';
-import { csvUrl, type SessionSummary, sessionStudentsPath, type WatchStatus, useSessionStudents, useSessionSummary } from '../api/progress.ts';
+import {
+  csvUrl,
+  type SessionSummary,
+  sessionStudentsPath,
+  type WatchStatus,
+  useSessionStudents,
+  useSessionSummary,
+} from '../api/progress.ts';
 import { DownloadCsv, formatDateTime, formatWatchTime, PercentBar, StatCards, StatusBadge, statusOptions } from './progress-labels.tsx';
 
 const sortOptions = [
@@ -28,7 +35,8 @@ export function SessionProgressPage() {
   const students = useSessionStudents(id, filters);
 
   if (summary.isPending) return <LoadingState label="Loading the session's progress…" />;
-  if (summary.isError) return <ErrorState error={summary.error} onRetry={() => void summary.refetch()} title="This session's progress could not be loaded" />;
+  if (summary.isError)
+    return <ErrorState error={summary.error} onRetry={() => void summary.refetch()} title="This session's progress could not be loaded" />;
   const { session, totals } = summary.data;
 
   return (
@@ -40,7 +48,17 @@ export function SessionProgressPage() {
         title={session.title}
         description={
           <Group gap={6} component="span">
-            {session.deleted_at ? <Badge color="red" variant="light" tt="none">Deleted</Badge> : !session.is_active && <Badge color="gray" variant="light" tt="none">Inactive</Badge>}
+            {session.deleted_at ? (
+              <Badge color="red" variant="light" tt="none">
+                Deleted
+              </Badge>
+            ) : (
+              !session.is_active && (
+                <Badge color="gray" variant="light" tt="none">
+                  Inactive
+                </Badge>
+              )
+            )}
             {session.products.map((product) => (
               <Badge key={product.id} variant="light" tt="none">
                 {product.name}
@@ -57,7 +75,11 @@ export function SessionProgressPage() {
           { label: 'Not started', value: totals.not_started },
           { label: 'In progress', value: totals.in_progress },
           { label: 'Completed', value: totals.completed, hint: `${Math.round(totals.completion_rate)}% of eligible` },
-          { label: 'Average', value: `${Math.round(totals.average_completion_percentage)}%`, hint: `watched, by those who started · ${formatWatchTime(totals.average_watch_time_seconds)}` },
+          {
+            label: 'Average',
+            value: `${Math.round(totals.average_completion_percentage)}%`,
+            hint: `watched, by those who started · ${formatWatchTime(totals.average_watch_time_seconds)}`,
+          },
         ]}
       />
       <ClientsBehind clients={summary.data.clients} onPick={setClientId} />
@@ -80,8 +102,21 @@ export function SessionProgressPage() {
           onChange={setProductId}
           clearable
         />
-        <Select label="Status" placeholder="Any status" data={statusOptions} value={status} onChange={(value) => setStatus(value as WatchStatus | null)} clearable />
-        <Select label="Sort" data={sortOptions} value={sort} onChange={(value) => value && setSort(value as typeof sort)} allowDeselect={false} />
+        <Select
+          label="Status"
+          placeholder="Any status"
+          data={statusOptions}
+          value={status}
+          onChange={(value) => setStatus(value as WatchStatus | null)}
+          clearable
+        />
+        <Select
+          label="Sort"
+          data={sortOptions}
+          value={sort}
+          onChange={(value) => value && setSort(value as typeof sort)}
+          allowDeselect={false}
+        />
       </SimpleGrid>
       <PagedListView list={students} noun="students" empty={{ title: 'No student matches these filters' }}>
         {(items) => (
@@ -119,7 +154,14 @@ export function SessionProgressPage() {
               { header: 'Status', cell: (row) => <StatusBadge status={row.status} /> },
               {
                 header: 'Watched',
-                cell: (row) => <PercentBar value={row.completion_percentage} completed={row.status === 'completed'} detail={formatWatchTime(row.watch_time_seconds)} label={`${row.student.name}: ${row.completion_percentage}% watched`} />,
+                cell: (row) => (
+                  <PercentBar
+                    value={row.completion_percentage}
+                    completed={row.status === 'completed'}
+                    detail={formatWatchTime(row.watch_time_seconds)}
+                    label={`${row.student.name}: ${row.completion_percentage}% watched`}
+                  />
+                ),
               },
               { header: 'Last watched', nowrap: true, cell: (row) => <Text size="sm">{formatDateTime(row.last_watched_at)}</Text> },
             ]}

@@ -6,7 +6,14 @@ import { PageHeader } from '../../../components/page-header.tsx';
 import { useSearchField } from '../../../components/search-field.tsx';
 import { ErrorState, LoadingState, PagedListView } from '../../../components/states.tsx';
 import { formatDate } from '../../../lib/labels.ts';
-import { csvUrl, type StudentProfile, studentSessionsPath, type WatchStatus, useStudentProfile, useStudentSessions } from '../api/progress.ts';
+import {
+  csvUrl,
+  type StudentProfile,
+  studentSessionsPath,
+  type WatchStatus,
+  useStudentProfile,
+  useStudentSessions,
+} from '../api/progress.ts';
 import { DownloadCsv, formatDateTime, formatWatchTime, PercentBar, StatCards, StatusBadge, statusOptions } from './progress-labels.tsx';
 
 /** One student for the programme team: who they are, their client and worklets, and every session with their progress. */
@@ -19,7 +26,8 @@ export function StudentProgressPage() {
   const sessions = useStudentSessions(id, filters);
 
   if (profile.isPending) return <LoadingState label="Loading the student…" />;
-  if (profile.isError) return <ErrorState error={profile.error} onRetry={() => void profile.refetch()} title="This student could not be loaded" />;
+  if (profile.isError)
+    return <ErrorState error={profile.error} onRetry={() => void profile.refetch()} title="This student could not be loaded" />;
   const student = profile.data;
   const { summary } = student;
 
@@ -32,8 +40,16 @@ export function StudentProgressPage() {
             <Text span c="dimmed" style={{ overflowWrap: 'anywhere' }}>
               {student.email} · {student.client.name}
             </Text>
-            {student.disabled && <Badge color="red" variant="light" tt="none">Disabled</Badge>}
-            {!student.client.is_active && <Badge color="orange" variant="light" tt="none">Client inactive</Badge>}
+            {student.disabled && (
+              <Badge color="red" variant="light" tt="none">
+                Disabled
+              </Badge>
+            )}
+            {!student.client.is_active && (
+              <Badge color="orange" variant="light" tt="none">
+                Client inactive
+              </Badge>
+            )}
           </Group>
         }
         actions={<DownloadCsv href={csvUrl(studentSessionsPath(id), filters)} />}
@@ -73,7 +89,14 @@ export function StudentProgressPage() {
       </Title>
       <SimpleGrid cols={{ base: 1, sm: 2 }} maw={640} mb="md" spacing="sm">
         {search.field}
-        <Select label="Status" placeholder="Any status" data={statusOptions} value={status} onChange={(value) => setStatus(value as WatchStatus | null)} clearable />
+        <Select
+          label="Status"
+          placeholder="Any status"
+          data={statusOptions}
+          value={status}
+          onChange={(value) => setStatus(value as WatchStatus | null)}
+          clearable
+        />
       </SimpleGrid>
       <PagedListView list={sessions} noun="sessions" empty={{ title: 'No session matches these filters' }}>
         {(items) => (
@@ -112,7 +135,14 @@ export function StudentProgressPage() {
               { header: 'Status', cell: (row) => <StatusBadge status={row.status} /> },
               {
                 header: 'Watched',
-                cell: (row) => <PercentBar value={row.completion_percentage} completed={row.status === 'completed'} detail={formatWatchTime(row.watch_time_seconds)} label={`${row.session.title}: ${row.completion_percentage}% watched`} />,
+                cell: (row) => (
+                  <PercentBar
+                    value={row.completion_percentage}
+                    completed={row.status === 'completed'}
+                    detail={formatWatchTime(row.watch_time_seconds)}
+                    label={`${row.session.title}: ${row.completion_percentage}% watched`}
+                  />
+                ),
               },
               { header: 'Last watched', nowrap: true, cell: (row) => <Text size="sm">{formatDateTime(row.last_watched_at)}</Text> },
             ]}
@@ -143,7 +173,9 @@ function Worklets({ worklets }: { worklets: StudentProfile['worklets'] }) {
               </Group>
               <Text size="xs" c="dimmed" mt={4}>
                 {worklet.product.name} ·{' '}
-                {worklet.mentors.length ? worklet.mentors.map((mentor) => `${mentor.name} (${mentor.role_type})`).join(', ') : 'No mentor yet'}
+                {worklet.mentors.length
+                  ? worklet.mentors.map((mentor) => `${mentor.name} (${mentor.role_type})`).join(', ')
+                  : 'No mentor yet'}
               </Text>
             </Card>
           ))}

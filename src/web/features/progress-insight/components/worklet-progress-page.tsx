@@ -13,7 +13,10 @@ export function WorkletProgressPage({ area }: { area: 'admin' | 'mentor' }) {
   const progress = useWorkletProgress(id);
   const back = area === 'admin' ? '/admin/worklets' : '/mentor/worklets';
   if (progress.isPending) return <LoadingState label="Loading the students' progress…" />;
-  if (progress.isError) return <ErrorState error={progress.error} onRetry={() => void progress.refetch()} title="This worklet's progress could not be loaded" />;
+  if (progress.isError)
+    return (
+      <ErrorState error={progress.error} onRetry={() => void progress.refetch()} title="This worklet's progress could not be loaded" />
+    );
   const { worklet, sessions, students } = progress.data;
 
   return (
@@ -40,7 +43,15 @@ export function WorkletProgressPage({ area }: { area: 'admin' | 'mentor' }) {
 
 type Student = WorkletProgress['students'][number];
 
-function StudentCard({ student, sessions, linkToStudent }: { student: Student; sessions: WorkletProgress['sessions']; linkToStudent: boolean }) {
+function StudentCard({
+  student,
+  sessions,
+  linkToStudent,
+}: {
+  student: Student;
+  sessions: WorkletProgress['sessions'];
+  linkToStudent: boolean;
+}) {
   const total = sessions.length || 1;
   const progressOf = new Map(student.progress.map((entry) => [entry.session_id, entry]));
   const started = sessions.filter((session) => progressOf.has(session.id));

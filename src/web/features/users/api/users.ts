@@ -1,20 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client.ts';
-import type { PasswordChangeReason, Role } from '../../../lib/auth.ts';
+import type { BodyOf, ResponseOf, Schema } from '../../../lib/api-shapes.ts';
+import type { Role } from '../../../lib/auth.ts';
 import { useWrite } from '../../../lib/mutation.ts';
 import { fetchAllPages, usePagedList } from '../../../lib/paging.ts';
 
-export type User = {
-  id: string;
-  name: string;
-  email: string;
-  role: Role;
-  client: { id: string; name: string } | null;
-  disabled: boolean;
-  password_change_reason: PasswordChangeReason | null;
-  created_at: string;
-  updated_at: string;
-};
+export type User = Schema<'User'>;
+type UserResponse = ResponseOf<'/api/admin/users/{id}', 'get'>;
 
 export type UserFilters = { search: string; role: Role | null; client_id: string | null };
 
@@ -28,7 +20,7 @@ export function useUsers(filters: UserFilters) {
 export function useClientChoices() {
   return useQuery({
     queryKey: ['clients', 'choices'],
-    queryFn: () => fetchAllPages<{ id: string; name: string; is_active: boolean }, 'clients'>('/api/admin/clients', 'clients'),
+    queryFn: () => fetchAllPages<Schema<'Client'>, 'clients'>('/api/admin/clients', 'clients'),
   });
 }
 
@@ -36,24 +28,20 @@ export function useClientChoices() {
 const refresh = [usersKey, ['clients'], ['worklets']];
 
 export const useCreateUser = () =>
-  useWrite(
-    (input: { name: string; email: string; password: string; role: Role; client_id: string | null }) =>
-      api<{ user: User }>('/api/admin/users', { method: 'POST', body: input }),
-    refresh,
-  );
+  useWrite((input: BodyOf<'/api/admin/users', 'post'>) => api<UserResponse>('/api/admin/users', { method: 'POST', body: input }), refresh);
 
 export const useUpdateUser = () =>
   useWrite(
-    ({ id, ...changes }: { id: string; name?: string; role?: Role; client_id?: string | null; disabled?: boolean; leave_worklets?: boolean }) =>
-      api<{ user: User }>(`/api/admin/users/${id}`, { method: 'PATCH', body: changes }),
+    ({ id, ...changes }: BodyOf<'/api/admin/users/{id}', 'patch'> & { id: string }) =>
+      api<UserResponse>(`/api/admin/users/${id}`, { method: 'PATCH', body: changes }),
     refresh,
   );
 
 /** Sets a user's password (they are signed out everywhere); by default they choose their own at their next sign-in. */
 export const useSetPassword = () =>
   useWrite(
-    ({ id, ...input }: { id: string; password: string; change_at_next_sign_in: boolean }) =>
-      api<{ user: User }>(`/api/admin/users/${id}/password`, { method: 'POST', body: input }),
+    ({ id, ...input }: BodyOf<'/api/admin/users/{id}/password', 'post'> & { id: string }) =>
+      api<UserResponse>(`/api/admin/users/${id}/password`, { method: 'POST', body: input }),
     [usersKey],
   );
 

@@ -79,9 +79,21 @@ export function UserFormDialog({ user, onClose }: { user?: User; onClose: () => 
           await setPassword.mutateAsync({ id: user.id, password: values.password, change_at_next_sign_in: values.change_at_next_sign_in });
           form.setValue('password', ''); // set: a second Save (after a conflict) does not set it again
         }
-        await update.mutateAsync({ id: user.id, name, role: values.role, client_id: values.client_id, ...(conflict ? { leave_worklets: true } : {}) });
+        await update.mutateAsync({
+          id: user.id,
+          name,
+          role: values.role,
+          client_id: values.client_id,
+          ...(conflict ? { leave_worklets: true } : {}),
+        });
       } else {
-        await create.mutateAsync({ name, email: values.email.trim(), password: values.password, role: values.role, client_id: values.client_id });
+        await create.mutateAsync({
+          name,
+          email: values.email.trim(),
+          password: values.password,
+          role: values.role,
+          client_id: values.client_id,
+        });
       }
       onClose();
     } catch (error) {
@@ -200,8 +212,8 @@ export function ResetLinkDialog({ user, onClose }: { user: User; onClose: () => 
         {!reset ? (
           <>
             <Text size="sm">
-              {user.name} opens the link and chooses a new password; it works once, for 24 hours. Their current password and devices
-              stay until they use it. When this server sends email, the link goes to {user.email}; otherwise you see it here to hand over.
+              {user.name} opens the link and chooses a new password; it works once, for 24 hours. Their current password and devices stay
+              until they use it. When this server sends email, the link goes to {user.email}; otherwise you see it here to hand over.
             </Text>
             <FormError error={issue.error} />
             <Group justify="flex-end">

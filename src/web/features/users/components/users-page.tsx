@@ -36,7 +36,14 @@ export function UsersPage() {
       />
       <SimpleGrid cols={{ base: 1, sm: 3 }} maw={900} mb="md" spacing="sm">
         {search.field}
-        <Select label="Role" placeholder="All roles" data={roleOptions} value={role} onChange={(value) => setRole(value as Role | null)} clearable />
+        <Select
+          label="Role"
+          placeholder="All roles"
+          data={roleOptions}
+          value={role}
+          onChange={(value) => setRole(value as Role | null)}
+          clearable
+        />
         <Select
           label="Client"
           placeholder="All clients"

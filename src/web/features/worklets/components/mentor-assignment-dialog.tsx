@@ -72,8 +72,8 @@ function PrimaryRule() {
   return (
     <Alert variant="light" color="brand" title="One Primary per worklet">
       <Text size="sm">
-        The <b>Primary</b> mentor leads the worklet; <b>Secondary</b> mentors co-mentor and <b>Collaborators</b> help now and then. A worklet has at
-        most one Primary: choosing another offers to hand the role over, and the current Primary becomes Secondary.
+        The <b>Primary</b> mentor leads the worklet; <b>Secondary</b> mentors co-mentor and <b>Collaborators</b> help now and then. A
+        worklet has at most one Primary: choosing another offers to hand the role over, and the current Primary becomes Secondary.
       </Text>
     </Alert>
   );
@@ -90,7 +90,17 @@ function AssignPanel(props: { worklet: Worklet; onDone: () => void; onCancel: ()
 }
 
 /** A searchable multi-select of mentors with their load, a role and notes for each, saved as one set. */
-function AssignForm({ worklet, active, onDone, onCancel }: { worklet: Worklet; active: Assignment[]; onDone: () => void; onCancel: () => void }) {
+function AssignForm({
+  worklet,
+  active,
+  onDone,
+  onCancel,
+}: {
+  worklet: Worklet;
+  active: Assignment[];
+  onDone: () => void;
+  onCancel: () => void;
+}) {
   const [choices, setChoices] = useState<Choice[]>(() =>
     active.map((a) => ({ id: a.mentor.id, name: a.mentor.name, email: a.mentor.email, role: a.role_type, notes: a.notes ?? '' })),
   );
@@ -239,7 +249,14 @@ function AssignForm({ worklet, active, onDone, onCancel }: { worklet: Worklet; a
                     {mentorLoad !== undefined && ` · ${load(mentorLoad)}`}
                   </Text>
                 </div>
-                <Button size="compact-xs" variant="subtle" color="red" style={{ flexShrink: 0 }} aria-label={`Remove ${choice.name}`} onClick={() => pick(choices.filter((c) => c.id !== choice.id).map((c) => c.id))}>
+                <Button
+                  size="compact-xs"
+                  variant="subtle"
+                  color="red"
+                  style={{ flexShrink: 0 }}
+                  aria-label={`Remove ${choice.name}`}
+                  onClick={() => pick(choices.filter((c) => c.id !== choice.id).map((c) => c.id))}
+                >
                   Remove
                 </Button>
               </Group>
@@ -267,7 +284,14 @@ function AssignForm({ worklet, active, onDone, onCancel }: { worklet: Worklet; a
             Will be deactivated (kept in the history): <b>{leaving.map((a) => a.mentor.name).join(', ')}</b>
           </Text>
         )}
-        <Textarea label="Reason for this change" description="Optional; shown in the timeline." autosize minRows={1} value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
+        <Textarea
+          label="Reason for this change"
+          description="Optional; shown in the timeline."
+          autosize
+          minRows={1}
+          value={reason}
+          onChange={(e) => setReason(e.currentTarget.value)}
+        />
         <Group justify="flex-end">
           <Button variant="default" onClick={onCancel}>
             Cancel
@@ -421,7 +445,11 @@ function AssignmentRow({ worklet, assignment }: { worklet: Worklet; assignment: 
                 Hand over to {name}
               </Button>
               {pending.reactivate && (
-                <Button size="xs" variant="default" onClick={() => change.mutate({ ...base, is_active: true, role_type: 'Secondary' }, { onSuccess: () => setPending(null) })}>
+                <Button
+                  size="xs"
+                  variant="default"
+                  onClick={() => change.mutate({ ...base, is_active: true, role_type: 'Secondary' }, { onSuccess: () => setPending(null) })}
+                >
                   Reactivate as Secondary
                 </Button>
               )}
@@ -443,13 +471,23 @@ const actionText: Record<HistoryEntry['action'], (entry: HistoryEntry) => string
   reactivated: (entry) => `${entry.mentor.name} reactivated as ${entry.to_role}`,
   imported: (entry) => `${entry.mentor.name} imported as ${entry.to_role}`,
 };
-const actionColor: Record<HistoryEntry['action'], string> = { assigned: 'brand', role_changed: 'indigo', deactivated: 'red', reactivated: 'teal', imported: 'gray' };
+const actionColor: Record<HistoryEntry['action'], string> = {
+  assigned: 'brand',
+  role_changed: 'indigo',
+  deactivated: 'red',
+  reactivated: 'teal',
+  imported: 'gray',
+};
 
 /** The assignment history, oldest first, as the API keeps it. */
 function TimelinePanel({ worklet }: { worklet: Worklet }) {
   const history = useHistory(worklet.id);
   return (
-    <PagedListView list={{ ...history, error: workletError(history.error) }} noun="entries" empty={{ title: 'No changes yet', text: 'Assignments and role changes appear here.' }}>
+    <PagedListView
+      list={{ ...history, error: workletError(history.error) }}
+      noun="entries"
+      empty={{ title: 'No changes yet', text: 'Assignments and role changes appear here.' }}
+    >
       {(entries) => (
         // Every entry has happened, so every bullet is "active" and shows its action's colour.
         <Timeline bulletSize={14} lineWidth={2} active={entries.length - 1} aria-label="Assignment timeline">

@@ -5,14 +5,7 @@ import { PageHeader } from '../../../components/page-header.tsx';
 import { ErrorState, PagedListView } from '../../../components/states.tsx';
 import { useMe } from '../../../lib/auth.ts';
 import { formatDate } from '../../../lib/labels.ts';
-import {
-  type MentorWorklet,
-  mentorRoles,
-  useMentorOverview,
-  useMentorWorklets,
-  useWorklets,
-  type WorkletStatus,
-} from '../api/worklets.ts';
+import { type MentorWorklet, mentorRoles, useMentorOverview, useMentorWorklets, useWorklets, type WorkletStatus } from '../api/worklets.ts';
 import { WorkletHeading } from './worklet-heading.tsx';
 import { MentorBadges, RoleBadge, statusLabel, studentCount, workletError } from './worklet-labels.tsx';
 
@@ -64,15 +57,7 @@ export function MentorWorkletsPage() {
         </Tabs.List>
       </Tabs>
       {/* Four tabs do not fit a phone's width (the fourth wrapped under the others): a select there. */}
-      <Select
-        hiddenFrom="sm"
-        label="Status"
-        data={statusOptions}
-        value={status}
-        onChange={chooseStatus}
-        allowDeselect={false}
-        mb="md"
-      />
+      <Select hiddenFrom="sm" label="Status" data={statusOptions} value={status} onChange={chooseStatus} allowDeselect={false} mb="md" />
       <MentorWorkletList mentorId={me.id} status={status} />
     </>
   );
@@ -97,7 +82,10 @@ function MentorWorkletList({ mentorId, status }: { mentorId: string; status: Wor
     <PagedListView
       list={{ ...worklets, error: workletError(worklets.error) }}
       noun="worklets"
-      empty={{ title: `No ${statusLabel[status].toLowerCase()} worklets`, text: 'When the programme team assigns you to a worklet, it appears here.' }}
+      empty={{
+        title: `No ${statusLabel[status].toLowerCase()} worklets`,
+        text: 'When the programme team assigns you to a worklet, it appears here.',
+      }}
     >
       {(items) => (
         <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md" role="list" aria-label="My worklets">
@@ -138,7 +126,13 @@ function MentorWorkletCard({ worklet, mentorId }: { worklet: MentorWorklet; ment
           )}
         </Section>
         <Group justify="flex-end">
-          <Button component={Link} to={`/mentor/worklets/${worklet.id}/progress`} size="xs" variant="light" aria-label={`Students' progress: ${worklet.title}`}>
+          <Button
+            component={Link}
+            to={`/mentor/worklets/${worklet.id}/progress`}
+            size="xs"
+            variant="light"
+            aria-label={`Students' progress: ${worklet.title}`}
+          >
             Students' progress
           </Button>
         </Group>

@@ -6,9 +6,9 @@ import { ImportedData } from '../../../components/imported-data.tsx';
 import { errorMessage } from '../../../lib/api-client.ts';
 import { isBlank, useForm } from '../../../lib/form.ts';
 import { formatDate } from '../../../lib/labels.ts';
+import { useProductChoices } from '../../../lib/product-choices.ts';
 import {
   useCreateWorklet,
-  useProductOptions,
   useSetStudents,
   useStudentCandidates,
   useTeamHistory,
@@ -35,7 +35,8 @@ function validate(values: Values) {
     cert_id: isBlank(values.cert_id) ? 'Enter the cert code' : undefined,
     title: isBlank(values.title) ? 'Enter a title' : undefined,
     product_id: values.product_id ? undefined : 'Choose the programme',
-    end_date: values.start_date && values.end_date && values.end_date < values.start_date ? 'The end date is before the start date' : undefined,
+    end_date:
+      values.start_date && values.end_date && values.end_date < values.start_date ? 'The end date is before the start date' : undefined,
   };
 }
 
@@ -46,7 +47,7 @@ export function WorkletFormDialog({ worklet, onClose }: { worklet?: Worklet; onC
   const create = useCreateWorklet();
   const update = useUpdateWorklet();
   const mutation = worklet ? update : create;
-  const products = useProductOptions();
+  const products = useProductChoices();
   const form = useForm<Values>(
     {
       cert_id: worklet?.cert_id ?? '',
@@ -72,7 +73,9 @@ export function WorkletFormDialog({ worklet, onClose }: { worklet?: Worklet; onC
     if (worklet) update.mutate({ id: worklet.id, ...fields }, options);
     else create.mutate({ ...fields, product_id: values.product_id }, options);
   });
-  const productData = worklet ? [{ value: worklet.product.id, label: worklet.product.name }] : (products.data ?? []).map((p) => ({ value: p.id, label: p.name }));
+  const productData = worklet
+    ? [{ value: worklet.product.id, label: worklet.product.name }]
+    : (products.data ?? []).map((p) => ({ value: p.id, label: p.name }));
 
   return (
     <FormDialog
@@ -100,7 +103,9 @@ export function WorkletFormDialog({ worklet, onClose }: { worklet?: Worklet; onC
       <Textarea label="Description" autosize minRows={2} maxRows={6} {...form.text('description')} />
       <Select
         label="Programme (product)"
-        description={worklet ? 'Fixed once the worklet exists: it decides who may be on the team.' : 'Decides which students may be on the team.'}
+        description={
+          worklet ? 'Fixed once the worklet exists: it decides who may be on the team.' : 'Decides which students may be on the team.'
+        }
         required
         data={productData}
         value={form.values.product_id || null}
@@ -124,7 +129,14 @@ export function TeamDialog({ worklet, onClose }: { worklet: Worklet; onClose: ()
   const detail = useWorklet(worklet.id);
   if (detail.isSuccess) return <TeamForm worklet={worklet} current={detail.data.students} onClose={onClose} />;
   return (
-    <FormDialog title={`Team of ${worklet.title}`} submitLabel="Save team" pending={detail.isPending} error={workletError(detail.error)} onSubmit={(e) => e.preventDefault()} onClose={onClose}>
+    <FormDialog
+      title={`Team of ${worklet.title}`}
+      submitLabel="Save team"
+      pending={detail.isPending}
+      error={workletError(detail.error)}
+      onSubmit={(e) => e.preventDefault()}
+      onClose={onClose}
+    >
       <Text c="dimmed" size="sm" role="status">
         {detail.isPending ? 'Loading the team…' : 'The team could not be loaded.'}
       </Text>
@@ -195,7 +207,11 @@ function TeamTimeline({ workletId }: { workletId: string }) {
       <ScrollArea.Autosize mah={180} type="auto">
         <Timeline bulletSize={10} lineWidth={2} active={history.items.length - 1} aria-label="Team timeline">
           {history.items.map((entry) => (
-            <Timeline.Item key={entry.id} color={entry.action === 'added' ? 'teal' : 'red'} title={`${entry.student.name} ${entry.action === 'added' ? 'joined' : 'left'}`}>
+            <Timeline.Item
+              key={entry.id}
+              color={entry.action === 'added' ? 'teal' : 'red'}
+              title={`${entry.student.name} ${entry.action === 'added' ? 'joined' : 'left'}`}
+            >
               <Text size="xs" c="dimmed">
                 {formatDate(entry.created_at)}
                 {entry.actor ? ` · by ${entry.actor.name}` : ''}

@@ -3,7 +3,12 @@ import { ApiError, errorMessage } from '../../../lib/api-client.ts';
 import { formatDate } from '../../../lib/labels.ts';
 import type { ActiveMentor, MentorRole, WorkletStatus } from '../api/worklets.ts';
 
-export const statusLabel: Record<WorkletStatus, string> = { draft: 'Draft', ongoing: 'Ongoing', completed: 'Completed', cancelled: 'Cancelled' };
+export const statusLabel: Record<WorkletStatus, string> = {
+  draft: 'Draft',
+  ongoing: 'Ongoing',
+  completed: 'Completed',
+  cancelled: 'Cancelled',
+};
 const statusColor: Record<WorkletStatus, string> = { draft: 'gray', ongoing: 'blue', completed: 'green', cancelled: 'red' };
 
 export const roleHelp: Record<MentorRole, string> = {
@@ -48,6 +53,7 @@ export function MentorBadges({ mentors, emptyText = 'No mentor yet' }: { mentors
   return (
     <Group gap={6} role="list" aria-label="Mentors">
       {mentors.map((mentor) => (
+        // biome-ignore lint/a11y/useSemanticElements: Mantine's Group lays the badges out in a row; the roles make it a list
         <span role="listitem" key={mentor.id}>
           <RoleBadge role={mentor.role_type}>
             {mentor.name} · {mentor.role_type}
@@ -76,7 +82,8 @@ const friendly: Record<string, string> = {
   'worklets.cert_id_taken': 'Another worklet already uses this cert code.',
   'worklets.end_before_start': 'The end date is before the start date.',
   'worklets.not_a_mentor': 'Only people with the mentor role can be assigned.',
-  'worklets.mentor_disabled': 'This mentor is disabled: they keep their current roles, but cannot take on a new assignment or the Primary role until enabled again.',
+  'worklets.mentor_disabled':
+    'This mentor is disabled: they keep their current roles, but cannot take on a new assignment or the Primary role until enabled again.',
   'worklets.students_without_product': 'Some of these students belong to a client that does not have this worklet’s programme.',
   'worklets.not_students': 'Only students can be on the team.',
   'worklets.not_found': 'This worklet no longer exists, or you may not see it.',

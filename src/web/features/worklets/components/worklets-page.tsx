@@ -56,11 +56,7 @@ export function WorkletsPage() {
               Show all worklets
             </Button>
           </Group>
-          <PagedListView
-            list={needingPrimary}
-            noun="worklets"
-            empty={{ title: 'Every open worklet has a Primary mentor who can lead it' }}
-          >
+          <PagedListView list={needingPrimary} noun="worklets" empty={{ title: 'Every open worklet has a Primary mentor who can lead it' }}>
             {(items) => (
               <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }} spacing="md" role="list" aria-label="Worklets that need a new Primary">
                 {items.map((worklet) => (
@@ -97,7 +93,11 @@ export function WorkletsPage() {
           <PagedListView
             list={worklets}
             noun="worklets"
-            empty={filtered ? { title: 'No worklet matches these filters' } : { title: 'No worklets yet', text: 'Create the first worklet, then give it a team and mentors.' }}
+            empty={
+              filtered
+                ? { title: 'No worklet matches these filters' }
+                : { title: 'No worklets yet', text: 'Create the first worklet, then give it a team and mentors.' }
+            }
           >
             {(items) => (
               <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }} spacing="md" role="list" aria-label="Worklets">
@@ -158,7 +158,15 @@ function PrimaryNeed({ worklet }: { worklet: WorkletNeedingPrimary }) {
   );
 }
 
-function WorkletCard({ worklet, onOpen, need }: { worklet: Worklet; onOpen: (kind: 'edit' | 'team' | 'mentors') => void; need?: React.ReactNode }) {
+function WorkletCard({
+  worklet,
+  onOpen,
+  need,
+}: {
+  worklet: Worklet;
+  onOpen: (kind: 'edit' | 'team' | 'mentors') => void;
+  need?: React.ReactNode;
+}) {
   return (
     <Card withBorder radius="md" padding="lg" role="listitem" aria-label={`${worklet.cert_id} ${worklet.title}`}>
       <Stack gap="sm" h="100%">
@@ -189,7 +197,13 @@ function WorkletCard({ worklet, onOpen, need }: { worklet: Worklet; onOpen: (kin
             {studentCount(worklet.student_count)}
           </Text>
           <Group gap="xs" wrap="nowrap">
-            <Button size="xs" variant="default" component={Link} to={`/admin/worklets/${worklet.id}/progress`} aria-label={`Progress of ${worklet.title}`}>
+            <Button
+              size="xs"
+              variant="default"
+              component={Link}
+              to={`/admin/worklets/${worklet.id}/progress`}
+              aria-label={`Progress of ${worklet.title}`}
+            >
               Progress
             </Button>
             <Button size="xs" variant="default" onClick={() => onOpen('team')} aria-label={`Team of ${worklet.title}`}>

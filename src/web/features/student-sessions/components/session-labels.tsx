@@ -1,5 +1,5 @@
 import { Badge } from '@mantine/core';
-import type { SessionProgress } from '../api/learner-sessions.ts';
+import type { SessionProgress } from '../api/student-sessions.ts';
 
 /** Students think of talks in minutes; seconds only for the very short ones. */
 export const lengthLabel = (seconds: number) => (seconds < 60 ? `${Math.round(seconds)} s` : `${Math.round(seconds / 60)} min`);
@@ -11,7 +11,11 @@ export const resumePercent = (progress: SessionProgress, durationSeconds: number
 export type WatchStatus = 'completed' | 'in-progress' | 'not-started';
 
 export const watchStatusOf = (progress: SessionProgress): WatchStatus =>
-  progress.is_completed ? 'completed' : progress.watch_time_seconds > 0 || progress.last_position_seconds > 0 ? 'in-progress' : 'not-started';
+  progress.is_completed
+    ? 'completed'
+    : progress.watch_time_seconds > 0 || progress.last_position_seconds > 0
+      ? 'in-progress'
+      : 'not-started';
 
 const badges: Record<WatchStatus, { label: string; color: string }> = {
   completed: { label: 'Completed', color: 'green' },

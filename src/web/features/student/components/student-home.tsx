@@ -5,7 +5,7 @@ import { EmptyState } from '../../../components/states.tsx';
 import { WelcomeBanner } from '../../../components/welcome-banner.tsx';
 import { useMe } from '../../../lib/auth.ts';
 
-export function LearnerHome() {
+export function StudentHome() {
   const user = useMe().data;
   if (!user) return null;
   const firstName = user.name.split(' ')[0];

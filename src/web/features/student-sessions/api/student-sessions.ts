@@ -1,52 +1,25 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { ApiError, api } from '../../../lib/api-client.ts';
+import type { BodyOf, QueryOf, ResponseOf, Schema } from '../../../lib/api-shapes.ts';
 
 const sessionsPath = '/api/app/job-readiness/expert-sessions';
 
-export type SessionProgress = {
-  watch_time_seconds: number;
-  last_position_seconds: number;
-  completion_percentage: number;
-  is_completed: boolean;
-  completed_at: string | null;
-  last_milestone_reached: number;
-  can_resume: boolean;
-  resume_position_seconds: number;
-};
+export type SessionProgress = Schema<'ExpertSessionProgress'>;
+export type StudentSession = Schema<'StudentExpertSession'>;
+type SessionsPage = ResponseOf<'/api/app/job-readiness/expert-sessions', 'get'>;
+export type OverallProgress = SessionsPage['overall_progress'];
+export type WatchFilter = NonNullable<QueryOf<'/api/app/job-readiness/expert-sessions', 'get'>['status']>;
 
-export type LearnerSession = {
-  id: string;
-  title: string;
-  description: string | null;
-  video_url: string | null;
-  poster_url: string | null;
-  captions: Array<{ language: string; label: string; url: string }>;
-  video_duration: number;
-  created_at: string;
-  progress: SessionProgress;
-};
-
-export type OverallProgress = {
-  completed_sessions_count: number;
-  in_progress_sessions_count: number;
-  total_sessions: number;
-  progress_percentage: number;
-};
-
-export type WatchFilter = 'not_started' | 'in_progress' | 'completed';
-
-export const learnerSessionsKey = ['learner-sessions'] as const;
-
-type SessionsPage = { sessions: LearnerSession[]; next_cursor: string | null; overall_progress: OverallProgress };
+export const studentSessionsKey = ['student-sessions'] as const;
 
 /**
  * The student's sessions of one product (or of all their products when `productId` is null), oldest
  * first, a page at a time ("Load more"), with their progress; and the overall counts of them all.
  */
-export function useLearnerSessions(productId: string | null, filters: { search: string; status: WatchFilter | null }) {
+export function useStudentSessions(productId: string | null, filters: { search: string; status: WatchFilter | null }) {
   const query = { productId, search: filters.search, status: filters.status, limit: 24 };
   const result = useInfiniteQuery({
-    queryKey: [...learnerSessionsKey, 'list', query],
+    queryKey: [...studentSessionsKey, 'list', query],
     queryFn: ({ pageParam }) => api<SessionsPage>(sessionsPath, { query: { ...query, cursor: pageParam } }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (page) => page.next_cursor ?? undefined,
@@ -56,33 +29,33 @@ export function useLearnerSessions(productId: string | null, filters: { search: 
 }
 
 /** What the top of the list shows: sessions to continue, and sessions added in the last 14 days. */
-export function useLearnerHighlights(productId: string | null) {
+export function useStudentHighlights(productId: string | null) {
   return useQuery({
-    queryKey: [...learnerSessionsKey, 'highlights', productId ?? 'all'],
-    queryFn: () => api<{ continue_watching: LearnerSession[]; new_sessions: LearnerSession[] }>(`${sessionsPath}/highlights`, { query: { productId } }),
+    queryKey: [...studentSessionsKey, 'highlights', productId ?? 'all'],
+    queryFn: () =>
+      api<ResponseOf<'/api/app/job-readiness/expert-sessions/highlights', 'get'>>(`${sessionsPath}/highlights`, { query: { productId } }),
   });
 }
 
 /** One session of the student's, with their progress (the player); a 404 when it is not theirs. */
-export function useLearnerSession(id: string) {
+export function useStudentSession(id: string) {
   return useQuery({
-    queryKey: [...learnerSessionsKey, 'one', id],
-    queryFn: () => api<{ session: LearnerSession }>(`${sessionsPath}/${id}`).then((body) => body.session),
+    queryKey: [...studentSessionsKey, 'one', id],
+    queryFn: () =>
+      api<ResponseOf<'/api/app/job-readiness/expert-sessions/{id}', 'get'>>(`${sessionsPath}/${id}`).then((body) => body.session),
     retry: (count, error) => !(error instanceof ApiError && error.status === 404) && count < 2,
   });
 }
 
-export type ProgressSave = {
-  watch_time_seconds: number;
-  last_position_seconds: number;
-  trigger_type: 'milestone' | 'pause' | 'seek' | 'completion' | 'unload' | 'resume';
-  milestone?: number;
-};
+export type ProgressSave = BodyOf<'/api/app/job-readiness/expert-sessions/{id}/watch-progress', 'post'>;
 
 const progressPath = (id: string) => `${sessionsPath}/${id}/watch-progress`;
 
 export const saveProgress = (id: string, save: ProgressSave) =>
-  api<{ progress: SessionProgress }>(progressPath(id), { method: 'POST', body: save }).then((data) => data.progress);
+  api<ResponseOf<'/api/app/job-readiness/expert-sessions/{id}/watch-progress', 'post'>>(progressPath(id), {
+    method: 'POST',
+    body: save,
+  }).then((data) => data.progress);
 
 /**
  * A save while the page is going away: `keepalive` lets the request outlive the page, and being a

@@ -5,7 +5,7 @@ import { IconAlert, IconCheck, IconVideo } from '../../../components/icons.tsx';
 import { ErrorState, LoadingState } from '../../../components/states.tsx';
 import { ApiError, errorMessage } from '../../../lib/api-client.ts';
 import { formatDate } from '../../../lib/labels.ts';
-import { type LearnerSession, useLearnerSession } from '../api/learner-sessions.ts';
+import { type StudentSession, useStudentSession } from '../api/student-sessions.ts';
 import { CompletionBadge, lengthLabel, resumePercent } from './session-labels.tsx';
 import { useWatchProgress } from './use-watch-progress.ts';
 
@@ -22,10 +22,11 @@ function BackLink() {
 /** One session to watch: only sessions in the student's own list exist here; anything else is a friendly not-found. */
 export function SessionPlayerPage() {
   const { id } = useParams();
-  const session = useLearnerSession(id ?? '');
+  const session = useStudentSession(id ?? '');
   if (session.isPending) return <LoadingState label="Loading the session…" />;
   if (session.error instanceof ApiError && session.error.status === 404) return <SessionNotFound />;
-  if (session.isError) return <ErrorState error={session.error} onRetry={() => void session.refetch()} title="This session could not be loaded" />;
+  if (session.isError)
+    return <ErrorState error={session.error} onRetry={() => void session.refetch()} title="This session could not be loaded" />;
   // A fresh player (and fresh tracking) per session.
   return <SessionPlayer key={session.data.id} session={session.data} />;
 }
@@ -40,9 +41,7 @@ function SessionNotFound() {
         <Title order={1} fz={24}>
           This session is not available
         </Title>
-        <Text c="dimmed">
-          It may have been removed, or it is not part of your programmes.
-        </Text>
+        <Text c="dimmed">It may have been removed, or it is not part of your programmes.</Text>
         <Button component={Link} to={listPath} mt="sm">
           Back to expert sessions
         </Button>
@@ -51,7 +50,7 @@ function SessionNotFound() {
   );
 }
 
-function SessionPlayer({ session }: { session: LearnerSession }) {
+function SessionPlayer({ session }: { session: StudentSession }) {
   const { videoProps, progress, watchedPercent, saveState, completedNow } = useWatchProgress(session);
   const [playbackFailed, setPlaybackFailed] = useState(false);
   const resumeAt = progress.can_resume ? resumePercent(progress, session.video_duration) : 0;
@@ -126,7 +125,13 @@ function SessionPlayer({ session }: { session: LearnerSession }) {
         <Grid.Col span={{ base: 12, lg: 4 }}>
           <Stack gap="md">
             {progress.is_completed && (
-              <Alert color="green" variant="light" icon={<IconCheck />} title={completedNow ? 'Session completed — well done!' : 'Session completed'} role="status">
+              <Alert
+                color="green"
+                variant="light"
+                icon={<IconCheck />}
+                title={completedNow ? 'Session completed — well done!' : 'Session completed'}
+                role="status"
+              >
                 {progress.completed_at ? `Completed on ${formatDate(progress.completed_at)}. ` : ''}
                 It counts towards your programme; watch it again whenever you like.
               </Alert>
@@ -140,7 +145,11 @@ function SessionPlayer({ session }: { session: LearnerSession }) {
                   {saveState.status === 'idle' && (resumeAt ? `Resumes at ${resumeAt}%` : '')}
                 </Text>
               </Group>
-              <Progress value={watchedPercent} color={progress.is_completed ? 'green' : 'brand'} aria-label={`${watchedPercent}% watched`} />
+              <Progress
+                value={watchedPercent}
+                color={progress.is_completed ? 'green' : 'brand'}
+                aria-label={`${watchedPercent}% watched`}
+              />
               <Text size="sm" c="dimmed" mt="sm">
                 {progress.is_completed
                   ? 'You have completed this session.'
@@ -163,8 +172,8 @@ function SessionPlayer({ session }: { session: LearnerSession }) {
  * The captions shown from the start: those in the browser's language (exact tag first, then the
  * same language in another region); none when there are none, and the player's menu offers the rest.
  */
-function captionsInBrowserLanguage(captions: LearnerSession['captions']) {
-  const wanted = (typeof navigator === 'undefined' ? [] : navigator.languages ?? [navigator.language]).map((tag) => tag.toLowerCase());
+function captionsInBrowserLanguage(captions: StudentSession['captions']) {
+  const wanted = (typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language])).map((tag) => tag.toLowerCase());
   for (const tag of wanted) {
     const exact = captions.find((option) => option.language.toLowerCase() === tag);
     if (exact) return exact.language;

@@ -1,4 +1,21 @@
-import { Anchor, AspectRatio, Button, Card, Center, Image, Group, Paper, Progress, RingProgress, SegmentedControl, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import {
+  Anchor,
+  AspectRatio,
+  Button,
+  Card,
+  Center,
+  Image,
+  Group,
+  Paper,
+  Progress,
+  RingProgress,
+  SegmentedControl,
+  Select,
+  SimpleGrid,
+  Stack,
+  Text,
+  Title,
+} from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useId, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
@@ -7,13 +24,19 @@ import { PageHeader } from '../../../components/page-header.tsx';
 import { useSearchField } from '../../../components/search-field.tsx';
 import { EmptyState, ErrorState, LoadingState, PagedListView } from '../../../components/states.tsx';
 import { type Me, useMe } from '../../../lib/auth.ts';
-import { type LearnerSession, type OverallProgress, useLearnerHighlights, useLearnerSessions, type WatchFilter } from '../api/learner-sessions.ts';
+import {
+  type StudentSession,
+  type OverallProgress,
+  useStudentHighlights,
+  useStudentSessions,
+  type WatchFilter,
+} from '../api/student-sessions.ts';
 import { CompletionBadge, lengthLabel, resumePercent } from './session-labels.tsx';
 
 const allProducts = 'all';
 
 /** The student's expert sessions: a switcher between their programmes, then the programme's sessions. */
-export function LearnerSessionsPage() {
+export function StudentSessionsPage() {
   const me = useMe().data!;
   const products = me.products.filter((product) => product.type === 'JOB_READINESS');
   const [params, setParams] = useSearchParams();
@@ -21,7 +44,10 @@ export function LearnerSessionsPage() {
 
   return (
     <>
-      <PageHeader title="Expert sessions" description="Recorded talks from recruiters and hiring managers. Watch at your own pace: we remember where you stopped." />
+      <PageHeader
+        title="Expert sessions"
+        description="Recorded talks from recruiters and hiring managers. Watch at your own pace: we remember where you stopped."
+      />
       {products.length > 1 && (
         <ProductSwitcher
           products={products}
@@ -35,7 +61,7 @@ export function LearnerSessionsPage() {
 }
 
 /** One programme of the student's (a card of their home page leads here): its details, then its sessions. */
-export function LearnerProgrammePage() {
+export function StudentProgrammePage() {
   const me = useMe().data!;
   const { productId } = useParams();
   const product = me.products.find((candidate) => candidate.id === productId);
@@ -67,11 +93,12 @@ function SessionBrowser({ productId }: { productId: string | null }) {
   const me = useMe().data!;
   const search = useSearchField('Search', 'Session title');
   const [status, setStatus] = useState<WatchFilter | null>(null);
-  const sessions = useLearnerSessions(productId, { search: search.term, status });
+  const sessions = useStudentSessions(productId, { search: search.term, status });
   const filtered = Boolean(search.term || status);
 
   if (sessions.isPending) return <LoadingState label="Loading your sessions…" />;
-  if (sessions.isError) return <ErrorState error={sessions.error} onRetry={() => void sessions.refetch()} title="Your sessions could not be loaded" />;
+  if (sessions.isError)
+    return <ErrorState error={sessions.error} onRetry={() => void sessions.refetch()} title="Your sessions could not be loaded" />;
   if (!filtered && sessions.overall?.total_sessions === 0) {
     return (
       <EmptyState title="No expert sessions yet">
@@ -91,9 +118,20 @@ function SessionBrowser({ productId }: { productId: string | null }) {
         </Title>
         <SimpleGrid cols={{ base: 1, sm: 2 }} maw={640} mb="md" spacing="sm">
           {search.field}
-          <Select label="Show" placeholder="All sessions" data={filterOptions} value={status} onChange={(value) => setStatus(value as WatchFilter | null)} clearable />
+          <Select
+            label="Show"
+            placeholder="All sessions"
+            data={filterOptions}
+            value={status}
+            onChange={(value) => setStatus(value as WatchFilter | null)}
+            clearable
+          />
         </SimpleGrid>
-        <PagedListView list={sessions} noun="sessions" empty={{ title: 'No session matches', text: 'Try another word, or show all sessions.' }}>
+        <PagedListView
+          list={sessions}
+          noun="sessions"
+          empty={{ title: 'No session matches', text: 'Try another word, or show all sessions.' }}
+        >
           {(items) => (
             <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md" role="list" aria-label="Sessions">
               {items.map((session) => (
@@ -109,7 +147,7 @@ function SessionBrowser({ productId }: { productId: string | null }) {
 
 /** "Continue watching" and "New", each shown only when it has something. */
 function Highlights({ productId }: { productId: string | null }) {
-  const highlights = useLearnerHighlights(productId);
+  const highlights = useStudentHighlights(productId);
   if (!highlights.data) return null;
   const rows = [
     { label: 'Continue watching', sessions: highlights.data.continue_watching },
@@ -152,7 +190,12 @@ function ProductSwitcher({ products, value, onChange }: { products: Me['products
 }
 
 function OverallProgressCard({ overall }: { overall: OverallProgress }) {
-  const { completed_sessions_count: completed, in_progress_sessions_count: inProgress, total_sessions: total, progress_percentage: percent } = overall;
+  const {
+    completed_sessions_count: completed,
+    in_progress_sessions_count: inProgress,
+    total_sessions: total,
+    progress_percentage: percent,
+  } = overall;
   const notStarted = total - completed - inProgress;
   const breakdown = [inProgress ? `${inProgress} in progress` : '', notStarted ? `${notStarted} not started` : ''].filter(Boolean);
   return (
@@ -190,9 +233,13 @@ function OverallProgressCard({ overall }: { overall: OverallProgress }) {
   );
 }
 
-function SessionCard({ session, compact = false }: { session: LearnerSession; compact?: boolean }) {
+function SessionCard({ session, compact = false }: { session: StudentSession; compact?: boolean }) {
   const { progress } = session;
-  const action = progress.is_completed ? 'Watch again' : progress.can_resume ? `Resume at ${resumePercent(progress, session.video_duration)}%` : 'Start watching';
+  const action = progress.is_completed
+    ? 'Watch again'
+    : progress.can_resume
+      ? `Resume at ${resumePercent(progress, session.video_duration)}%`
+      : 'Start watching';
   const titleId = useId();
   return (
     <Card withBorder radius="md" padding="lg" role="listitem" aria-labelledby={titleId}>

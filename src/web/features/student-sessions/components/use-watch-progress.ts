@@ -1,13 +1,13 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import {
-  learnerSessionsKey,
-  type LearnerSession,
+  studentSessionsKey,
+  type StudentSession,
   type ProgressSave,
   saveProgress,
   saveProgressOnLeave,
   type SessionProgress,
-} from '../api/learner-sessions.ts';
+} from '../api/student-sessions.ts';
 
 /** The server's milestones (decision 028). */
 const milestones = [10, 25, 50, 75, 90, 95, 100];
@@ -16,7 +16,8 @@ type SaveState = { status: 'idle' | 'saving' | 'saved' } | { status: 'failed'; e
 type Snapshot = Pick<ProgressSave, 'watch_time_seconds' | 'last_position_seconds'>;
 
 /** Two saves with the same key would change nothing. */
-const saveKey = (save: Snapshot & { milestone?: number }) => `${save.watch_time_seconds}/${save.last_position_seconds}/${save.milestone ?? ''}`;
+const saveKey = (save: Snapshot & { milestone?: number }) =>
+  `${save.watch_time_seconds}/${save.last_position_seconds}/${save.milestone ?? ''}`;
 
 /**
  * Tracks what the student actually watches of `session` in a <video> and saves it: at the
@@ -25,7 +26,7 @@ const saveKey = (save: Snapshot & { milestone?: number }) => `${save.watch_time_
  * twice) added to what was saved before this visit; the server keeps the largest values and
  * decides completion (95 %).
  */
-export function useWatchProgress(session: LearnerSession) {
+export function useWatchProgress(session: StudentSession) {
   const queryClient = useQueryClient();
   const video = useRef<HTMLVideoElement>(null);
   // As it was when the page opened: saves refresh the session list, and with it `session.progress`.
@@ -61,7 +62,7 @@ export function useWatchProgress(session: LearnerSession) {
     const key = saveKey(save);
     if (key === lastSent.current) return;
     lastSent.current = key;
-    const refreshLists = () => void queryClient.invalidateQueries({ queryKey: learnerSessionsKey });
+    const refreshLists = () => void queryClient.invalidateQueries({ queryKey: studentSessionsKey });
     // Left for another page of the app, the list shown next must not be older than this save.
     if (trigger === 'unload') return void saveProgressOnLeave(session.id, save).then(refreshLists);
     setSaveState({ status: 'saving' });

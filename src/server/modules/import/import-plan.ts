@@ -1,0 +1,54 @@
+import type { Database } from '../../db/database.ts';
+
+// What an import plans and what writes it: the types the mappings, the writers (import.repository.ts)
+// and the engine share, apart from the engine so that the writers do not import it back.
+
+/** A source row that is not brought over (`skipped`), or is brought over changed (`adjusted`), and why. */
+export type Problem = { sourceTable: string; sourceId: string; kind: 'skipped' | 'adjusted'; reason: string };
+
+/** One row to write here, planned from one source row (and maybe folded together with others). */
+export type PlannedRow<Values> = {
+  sourceTable: string;
+  sourceId: string;
+  /** Further source rows this one also stands for (a Prism mentor's `mentors` row beside their `users` row). */
+  alsoFrom?: Array<{ sourceTable: string; sourceId: string }>;
+  /** The id it gets when created: the source's UUID, or UUID v5 of a source integer; `a:b` for link tables. */
+  targetId: string;
+  values: Values;
+};
+
+export type Plan<Values> = { rows: PlannedRow<Values>[]; problems: Problem[] };
+
+/** What a step writes with; every method runs inside the batch's transaction. */
+export type TableWriter<Values> = {
+  table: string;
+  insert(tx: Database, rows: Array<PlannedRow<Values>>): Promise<void>;
+  update(tx: Database, rows: Array<PlannedRow<Values>>): Promise<void>;
+  /** A row already here that was not imported but is the same thing (same email, name, cert id): it is linked, not created. */
+  findExisting?(db: Database, rows: Array<PlannedRow<Values>>): Promise<Map<string, string>>;
+  /** What linking to such a row writes besides the id map (nothing by default). */
+  link?(tx: Database, rows: Array<PlannedRow<Values>>): Promise<void>;
+  /** Of these ids, those whose row still exists here (a row deleted here since is created again). */
+  existingIds(db: Database, ids: string[]): Promise<Set<string>>;
+};
+
+export type Step<Values> = {
+  writer: TableWriter<Values>;
+  plan(ids: IdResolver): Plan<Values> | Promise<Plan<Values>>;
+};
+
+export type Action = 'create' | 'update' | 'link' | 'unchanged';
+export type StepReport = { table: string; counts: Record<Action | 'skip', number>; problems: Problem[] };
+
+export type ProgressListener = (table: string, done: number, total: number) => void;
+
+/** Our id of an imported (or, in a dry run, planned) source row, for the steps that refer to it. */
+export class IdResolver {
+  private readonly ids = new Map<string, string>();
+  record(sourceTable: string, sourceId: string, targetId: string) {
+    this.ids.set(`${sourceTable}\u0000${sourceId}`, targetId);
+  }
+  get(sourceTable: string, sourceId: unknown): string | undefined {
+    return sourceId === null || sourceId === undefined ? undefined : this.ids.get(`${sourceTable}\u0000${String(sourceId)}`);
+  }
+}
