@@ -41,6 +41,7 @@ const environmentSchema = z.object({
     .optional(),
   MAIL_FROM: z.string().min(3).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -94,6 +95,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env) {
     /** Mail goes out only when an SMTP server is named (decision 033). */
     mail: env.SMTP_URL ? { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM ?? `JobReady <no-reply@${new URL(publicUrl).hostname}>` } : undefined,
     logLevel: env.LOG_LEVEL,
+    // Readable lines for a person running it; JSON for log collectors and tests.
+    logFormat: env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json'),
   };
 }
 

@@ -22,9 +22,10 @@ export type Query = Record<string, string | number | boolean | null | undefined>
 /** Same-origin JSON fetch: the session cookie goes along, and the browser's Origin satisfies the CSRF check. */
 export async function api<T>(
   path: string,
-  options: { method?: string; body?: unknown; query?: Query; contentType?: string } = {},
+  // `keepalive`: the request goes on if the page is closed meanwhile (a delete sent as the page is left).
+  options: { method?: string; body?: unknown; query?: Query; contentType?: string; keepalive?: boolean } = {},
 ): Promise<T> {
-  const { method = 'GET', body, query, contentType } = options;
+  const { method = 'GET', body, query, contentType, keepalive } = options;
   let response: Response;
   try {
     // A FormData body goes as multipart (the browser sets its boundary); a file (Blob) as itself, typed
@@ -37,6 +38,7 @@ export async function api<T>(
     response = await fetch(withQuery(path, query), {
       method,
       credentials: 'same-origin',
+      keepalive,
       headers,
       body: body === undefined ? undefined : isForm || isFile ? body : JSON.stringify(body),
     });

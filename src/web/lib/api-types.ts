@@ -4666,6 +4666,14 @@ export type components = {
       /** Format: date-time */
       updated_at: string;
     };
+    /** @description A student on the team; `disabled`: their account is disabled (they cannot sign in). */
+    TeamMemberInput: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+      email: string;
+      disabled: boolean;
+    };
     /**
      * @example {
      *   "id": "4a1b2c3d-4e5f-4607-8819-2a3b4c5d6e7f",
@@ -4761,7 +4769,9 @@ export type components = {
      *   "students": [
      *     {
      *       "id": "7d4e5f60-7182-493a-8b4c-5d6e7f8091a2",
-     *       "name": "Priya Patel"
+     *       "name": "Priya Patel",
+     *       "email": "priya@northwind.test",
+     *       "disabled": false
      *     }
      *   ]
      * }
@@ -4783,11 +4793,7 @@ export type components = {
       created_at: string;
       /** Format: date-time */
       updated_at: string;
-      students: {
-          /** Format: uuid */
-          id: string;
-          name: string;
-        }[];
+      students: components["schemas"]["TeamMemberInput"][];
     };
     /**
      * @example {
@@ -4823,7 +4829,9 @@ export type components = {
      *   "students": [
      *     {
      *       "id": "7d4e5f60-7182-493a-8b4c-5d6e7f8091a2",
-     *       "name": "Priya Patel"
+     *       "name": "Priya Patel",
+     *       "email": "priya@northwind.test",
+     *       "disabled": false
      *     }
      *   ]
      * }
@@ -4849,11 +4857,7 @@ export type components = {
       role_type: "Primary" | "Secondary" | "Collaborator";
       /** Format: date-time */
       assigned_at: string;
-      students: {
-          /** Format: uuid */
-          id: string;
-          name: string;
-        }[];
+      students: components["schemas"]["TeamMemberInput"][];
     };
     /**
      * @description An open (draft or ongoing) worklet without a Primary who can act: `no_primary` (none is active) or `primary_disabled` (the active Primary is a disabled user, named in `primary`).
@@ -4976,6 +4980,8 @@ export type components = {
      *     "id": "6c3d4e5f-6071-4829-9a3b-4c5d6e7f8091",
      *     "name": "Sam Staff"
      *   },
+     *   "reactivated_at": null,
+     *   "reactivated_by": null,
      *   "notes": "Leads the weekly reviews.",
      *   "deactivated_at": null,
      *   "deactivated_by": null
@@ -4999,6 +5005,12 @@ export type components = {
       /** Format: date-time */
       assigned_at: string;
       assigned_by: {
+        /** Format: uuid */
+        id: string;
+        name: string;
+      } | null;
+      reactivated_at: string | null;
+      reactivated_by: {
         /** Format: uuid */
         id: string;
         name: string;
@@ -5718,6 +5730,14 @@ export type components = {
       /** Format: date-time */
       updated_at: string;
     };
+    /** @description A student on the team; `disabled`: their account is disabled (they cannot sign in). */
+    TeamMember: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+      email: string;
+      disabled: boolean;
+    };
     /**
      * @example {
      *   "id": "4a1b2c3d-4e5f-4607-8819-2a3b4c5d6e7f",
@@ -5813,7 +5833,9 @@ export type components = {
      *   "students": [
      *     {
      *       "id": "7d4e5f60-7182-493a-8b4c-5d6e7f8091a2",
-     *       "name": "Priya Patel"
+     *       "name": "Priya Patel",
+     *       "email": "priya@northwind.test",
+     *       "disabled": false
      *     }
      *   ]
      * }
@@ -5835,11 +5857,7 @@ export type components = {
       created_at: string;
       /** Format: date-time */
       updated_at: string;
-      students: {
-          /** Format: uuid */
-          id: string;
-          name: string;
-        }[];
+      students: components["schemas"]["TeamMember"][];
     };
     /**
      * @example {
@@ -5875,7 +5893,9 @@ export type components = {
      *   "students": [
      *     {
      *       "id": "7d4e5f60-7182-493a-8b4c-5d6e7f8091a2",
-     *       "name": "Priya Patel"
+     *       "name": "Priya Patel",
+     *       "email": "priya@northwind.test",
+     *       "disabled": false
      *     }
      *   ]
      * }
@@ -5901,11 +5921,7 @@ export type components = {
       role_type: "Primary" | "Secondary" | "Collaborator";
       /** Format: date-time */
       assigned_at: string;
-      students: {
-          /** Format: uuid */
-          id: string;
-          name: string;
-        }[];
+      students: components["schemas"]["TeamMember"][];
     };
     /**
      * @description An open (draft or ongoing) worklet without a Primary who can act: `no_primary` (none is active) or `primary_disabled` (the active Primary is a disabled user, named in `primary`).
@@ -6028,6 +6044,8 @@ export type components = {
      *     "id": "6c3d4e5f-6071-4829-9a3b-4c5d6e7f8091",
      *     "name": "Sam Staff"
      *   },
+     *   "reactivated_at": null,
+     *   "reactivated_by": null,
      *   "notes": "Leads the weekly reviews.",
      *   "deactivated_at": null,
      *   "deactivated_by": null
@@ -6051,6 +6069,12 @@ export type components = {
       /** Format: date-time */
       assigned_at: string;
       assigned_by: {
+        /** Format: uuid */
+        id: string;
+        name: string;
+      } | null;
+      reactivated_at: string | null;
+      reactivated_by: {
         /** Format: uuid */
         id: string;
         name: string;

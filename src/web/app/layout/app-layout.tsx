@@ -31,6 +31,7 @@ import { type Area, areaHome, type Me, type Role, useSignOut } from '../../lib/a
 import { Logo } from '../../components/logo.tsx';
 import { SkipLink } from '../../components/skip-link.tsx';
 import { roleLabel } from '../../lib/labels.ts';
+import { UploadsTray } from '../../features/expert-sessions/components/uploads-tray.tsx';
 
 type NavItem = { to: string; label: string; icon: ComponentType; roles?: Role[] };
 
@@ -122,6 +123,7 @@ export function AppLayout({ area, user }: { area: Area; user: Me }) {
       <AppShell.Main id="main-content" tabIndex={-1} style={{ outline: 'none' }}>
         <Outlet />
       </AppShell.Main>
+      {area === 'admin' && <UploadsTray />}
     </AppShell>
   );
 }
