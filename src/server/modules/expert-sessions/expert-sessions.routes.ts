@@ -8,11 +8,14 @@ import { securityHeaders } from '../../http/security.ts';
 import { errorResponse, errorResponses } from '../../http/schemas.ts';
 import { actorOf, allow } from '../auth/auth.guard.ts';
 import { entityTagOf, parseByteRange, rangeApplies } from './byte-range.ts';
-import { rangeNotSatisfiable, videoNotFound } from './expert-sessions.errors.ts';
+import { maxCaptionBytes } from './captions-file.ts';
+import { captionsNotFound, posterNotFound, rangeNotSatisfiable, videoNotFound } from './expert-sessions.errors.ts';
 import { readSessionForm } from './expert-sessions.form.ts';
 import {
   adminListQuery,
   adminSessionSchema,
+  captionsParams,
+  captionsResponse,
   createBody,
   presentAdminSession,
   presentProgress,
@@ -48,6 +51,11 @@ const manageContent = allow('admin', 'staff');
 const signedUrlSeconds = 300;
 
 const uploadErrors = { ...errorResponses, 413: errorResponse, 415: errorResponse, 422: errorResponse };
+
+/** A captions file as the request's body: only `text/vtt` is parsed, into a Buffer, on the one route that takes it. */
+const captionsBody = z
+  .instanceof(Buffer)
+  .meta({ type: 'string', format: 'binary', description: 'The WebVTT file (`Content-Type: text/vtt`).' });
 
 export function registerExpertSessionRoutes(app: AppInstance) {
   // Encapsulated, so the tus body parser below applies to these routes only.
@@ -431,6 +439,120 @@ export function registerExpertSessionRoutes(app: AppInstance) {
           .header('content-range', `bytes ${range.start}-${range.end}/${stats.size}`)
           .header('content-length', range.end - range.start + 1)
           .send(object.stream);
+      },
+    );
+
+    /**
+     * A small file of a session the caller may watch, through the app on both drivers: a poster is a
+     * few kilobytes, and a `<track>` must come from the page's own origin. Its key names one version
+     * of the file, so it is the ETag: a list of posters revalidates with 304s.
+     */
+    async function sendSessionFile(request: FastifyRequest, reply: FastifyReply, key: string, missing: () => Error) {
+      const etag = `"${key.slice(key.lastIndexOf('/') + 1)}"`;
+      reply.header('cache-control', 'private, no-cache').header('etag', etag);
+      if (request.headers['if-none-match'] === etag) return reply.status(304).send();
+      const object = await context.storage.get(key);
+      if (!object) throw missing();
+      return reply.type(object.contentType).header('content-length', object.size).send(object.stream);
+    }
+
+    const mediaViewers = allow('admin', 'staff', 'student');
+    const fileResponse = (description: string, type: string) => ({
+      200: { description, content: { [type]: { schema: z.string().meta({ format: 'binary' }) } } },
+      304: z.null().meta({ description: 'Not modified (`If-None-Match` names the current version)' }),
+      ...errorResponses,
+    });
+
+    scoped.get(
+      `${studentPath}/:id/poster`,
+      {
+        onRequest: mediaViewers,
+        schema: {
+          tags,
+          summary: 'The poster of a session the caller may watch (a JPEG frame of its video)',
+          description: 'Who may fetch it as for the video (else 404). 404 `expert_sessions.poster_not_found` when no frame could be taken.',
+          params: sessionIdParams,
+          response: fileResponse('The poster', 'image/jpeg'),
+        },
+      },
+      async (request, reply) => {
+        const key = await usecases.findPosterKey(db, actorOf(request), request.params.id);
+        return sendSessionFile(request, reply as FastifyReply, key, () => posterNotFound());
+      },
+    );
+
+    scoped.get(
+      `${studentPath}/:id/captions/:language`,
+      {
+        onRequest: mediaViewers,
+        schema: {
+          tags,
+          summary: 'The captions of a session in one language (WebVTT), for the player’s `<track kind="captions">`',
+          description:
+            'Who may fetch them as for the video (else 404); 404 `expert_sessions.captions_not_found` for a language the session has none in.',
+          params: captionsParams,
+          response: fileResponse('The WebVTT file', 'text/vtt'),
+        },
+      },
+      async (request, reply) => {
+        const key = await usecases.findCaptionsKey(db, actorOf(request), request.params.id, request.params.language);
+        return sendSessionFile(request, reply as FastifyReply, key, () => captionsNotFound());
+      },
+    );
+
+    scoped.register(async (captionRoutes) => {
+      // A WebVTT file and nothing else (415): a JSON body is not one.
+      captionRoutes.removeAllContentTypeParsers();
+      captionRoutes.addContentTypeParser('text/vtt', { parseAs: 'buffer', bodyLimit: maxCaptionBytes }, (_request, body, done) =>
+        done(null, body),
+      );
+      const captions = captionRoutes.withTypeProvider<ZodTypeProvider>();
+
+      captions.put(
+        `${adminPath}/:id/captions/:language`,
+        {
+          onRequest: manageContent,
+          bodyLimit: maxCaptionBytes,
+          schema: {
+            tags,
+            summary: 'Add or replace the captions of a session in one language (WebVTT)',
+            description:
+              `Body: the WebVTT file as \`text/vtt\`, at most ${maxCaptionBytes / 1024} KiB (else 413). The language is a BCP 47 tag ` +
+              '(400 `expert_sessions.captions_language_invalid` for one that is malformed or names no known language); it is ' +
+              'stored in canonical form (`EN-us` → `en-US`) with its English name as the label. The file is parsed as the W3C ' +
+              'validator does: 422 `expert_sessions.captions_invalid` lists each problem with its line in `details.problems`. ' +
+              'One file per language: a second replaces the first, whose file is deleted after the commit.',
+            consumes: ['text/vtt'],
+            params: captionsParams,
+            body: captionsBody,
+            response: { 200: captionsResponse, 413: errorResponse, 415: errorResponse, 422: errorResponse, ...errorResponses },
+          },
+        },
+        async (request) => {
+          const captions = await usecases.putCaptions(context, request.params.id, {
+            languageTag: request.params.language,
+            file: request.body,
+            actorId: actorOf(request).id,
+          });
+          return { captions };
+        },
+      );
+    });
+
+    scoped.delete(
+      `${adminPath}/:id/captions/:language`,
+      {
+        onRequest: manageContent,
+        schema: {
+          tags,
+          summary: 'Remove the captions of a session in one language',
+          params: captionsParams,
+          response: { 204: z.null(), ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        await usecases.deleteCaptions(context, request.params.id, request.params.language);
+        return reply.status(204).send(null);
       },
     );
 

@@ -50,7 +50,7 @@ const assignmentResponse = z.object({ assignment: assignmentSchema });
 const mentorsResponse = z.object({ mentors: z.array(assignmentSchema) });
 
 export function registerWorkletRoutes(app: AppInstance) {
-  const { db } = app.context;
+  const { db, mail } = app.context;
 
   app.get(
     '/api/worklets',
@@ -104,6 +104,7 @@ export function registerWorkletRoutes(app: AppInstance) {
         db,
         { workletIds: worklet_ids, mentorId: mentor_id, roleType: role_type, notes, handover },
         actorOf(request),
+        mail,
       );
       return reply.status(201).send({ assignments: assignments.map(presentAssignment) });
     },
@@ -332,7 +333,7 @@ export function registerWorkletRoutes(app: AppInstance) {
     },
     async (request) => {
       const wanted = request.body.mentors.map((entry) => ({ mentorId: entry.mentor_id, roleType: entry.role_type, notes: entry.notes }));
-      const assignments = await assignmentUsecases.setMentors(db, request.params.id, wanted, actorOf(request), request.body.reason);
+      const assignments = await assignmentUsecases.setMentors(db, request.params.id, wanted, actorOf(request), request.body.reason, mail);
       return { mentors: assignments.map(presentAssignment) };
     },
   );
@@ -360,6 +361,7 @@ export function registerWorkletRoutes(app: AppInstance) {
         request.params.id,
         { mentorId: mentor_id, roleType: role_type, notes, handover },
         actorOf(request),
+        mail,
       );
       return reply.status(created ? 201 : 200).send({ assignment: presentAssignment(assignment) });
     },
@@ -404,6 +406,7 @@ export function registerWorkletRoutes(app: AppInstance) {
         request.params.mentorId,
         { roleType: role_type, isActive: is_active, reason, handover },
         actorOf(request),
+        mail,
       );
       return { assignment: presentAssignment(assignment) };
     },
