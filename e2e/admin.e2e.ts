@@ -144,8 +144,14 @@ describe.skipIf(!hasBrowser)('admin pages', () => {
     await row.getByText('Group exercises and a panel interview, with feedback.').waitFor();
 
     await row.getByRole('button', { name: 'Delete Mock Assessment Centre' }).click();
+    // The row goes at once; the DELETE waits for the Undo to expire (decision 036), and the next tests count rows.
+    const deleted = page.waitForResponse(
+      (response) => response.request().method() === 'DELETE' && response.url().includes('/api/admin/products/'),
+      { timeout: 20_000 },
+    );
     await page.getByRole('dialog', { name: 'Delete Mock Assessment Centre?' }).getByRole('button', { name: 'Delete product' }).click();
     await row.waitFor({ state: 'detached' });
+    expect((await deleted).status()).toBe(204);
   });
 
   test('the admin creates a student (a client is required), finds them with the filters, and disables them', async () => {

@@ -29,6 +29,8 @@ export const theme = createTheme({
       defaultProps: { radius: 'md', closeButtonProps: { 'aria-label': 'Close dialog' } },
       styles: { title: { fontWeight: 700, fontSize: 'var(--mantine-font-size-lg)' } },
     },
+    // Every notification (lib/feedback.tsx) can be dismissed by a named button.
+    Notification: { defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss notification' } } },
     // A dialog's <header> outside any section is a second "banner" landmark beside the page's own;
     // the dialog is named by its title already.
     ModalHeader: { defaultProps: { role: 'none' } },
