@@ -1366,140 +1366,6 @@ export type paths = {
       };
     };
   };
-  "/api/worklets/bulk-assign": {
-    /**
-     * Assign one mentor to several worklets, all or nothing
-     * @description Any unknown worklet, conflict or non-mentor refuses the whole request and nothing is written.
-     */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": {
-            worklet_ids: string[];
-            /** Format: uuid */
-            mentor_id: string;
-            /** @enum {string} */
-            role_type: "Primary" | "Secondary" | "Collaborator";
-            notes?: string | null;
-            /**
-             * @description Making someone Primary while another mentor is: demote that one to Secondary instead of answering 409.
-             * @default false
-             */
-            handover?: boolean;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        201: {
-          content: {
-            "application/json": {
-              assignments: components["schemas"]["MentorAssignment"][];
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        409: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        422: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/api/worklets/mentor-candidates": {
-    /**
-     * Mentors to assign, by name, with their current load
-     * @description Enabled users with the mentor role; `search` matches name or email. `active_worklets` counts the open (draft or ongoing) worklets each is an active mentor on.
-     */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          /** @description The `next_cursor` of the previous page. */
-          cursor?: string;
-          search?: string;
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: {
-            "application/json": {
-              mentors: components["schemas"]["MentorCandidate"][];
-              next_cursor: string | null;
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        409: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        422: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
   "/api/worklets/needs-primary": {
     /**
      * Open worklets that need a new Primary mentor, newest first
@@ -1521,195 +1387,6 @@ export type paths = {
               worklets: components["schemas"]["WorkletNeedingPrimary"][];
               next_cursor: string | null;
               total: number;
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        409: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        422: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/api/worklets/{id}/student-candidates": {
-    /**
-     * Students who may be on the worklet's team, by name
-     * @description Enabled students of the clients that have the worklet's product; `search` matches name or email.
-     */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          /** @description The `next_cursor` of the previous page. */
-          cursor?: string;
-          search?: string;
-        };
-        path: {
-          id: string;
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: {
-            "application/json": {
-              students: components["schemas"]["StudentCandidate"][];
-              next_cursor: string | null;
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        409: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        422: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/api/worklets/mentor/{mentorId}/worklets": {
-    /**
-     * A mentor's active worklets with their role on each and the team of students
-     * @description A mentor may ask only about themselves (403 otherwise). The worklets the mentor joined last come first (`assigned_at`). Filters: `role`, `status`.
-     */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          /** @description The `next_cursor` of the previous page. */
-          cursor?: string;
-          role?: "Primary" | "Secondary" | "Collaborator";
-          status?: "draft" | "ongoing" | "completed" | "cancelled";
-        };
-        path: {
-          mentorId: string;
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: {
-            "application/json": {
-              worklets: components["schemas"]["MentorWorklet"][];
-              next_cursor: string | null;
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        409: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        422: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/api/worklets/mentor/{mentorId}/overview": {
-    /** Counts of a mentor's active worklets by status and by role */
-    get: {
-      parameters: {
-        path: {
-          mentorId: string;
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: {
-            "application/json": {
-              overview: components["schemas"]["MentorOverview"];
             };
           };
         };
@@ -2022,6 +1699,200 @@ export type paths = {
             "application/json": {
               history: components["schemas"]["WorkletTeamHistoryEntry"][];
               next_cursor: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/worklets/bulk-assign": {
+    /**
+     * Assign one mentor to several worklets, all or nothing
+     * @description Any unknown worklet, conflict or non-mentor refuses the whole request and nothing is written.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            worklet_ids: string[];
+            /** Format: uuid */
+            mentor_id: string;
+            /** @enum {string} */
+            role_type: "Primary" | "Secondary" | "Collaborator";
+            notes?: string | null;
+            /**
+             * @description Making someone Primary while another mentor is: demote that one to Secondary instead of answering 409.
+             * @default false
+             */
+            handover?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              assignments: components["schemas"]["MentorAssignment"][];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/worklets/mentor/{mentorId}/worklets": {
+    /**
+     * A mentor's active worklets with their role on each and the team of students
+     * @description A mentor may ask only about themselves (403 otherwise). The worklets the mentor joined last come first (`assigned_at`). Filters: `role`, `status`.
+     */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          /** @description The `next_cursor` of the previous page. */
+          cursor?: string;
+          role?: "Primary" | "Secondary" | "Collaborator";
+          status?: "draft" | "ongoing" | "completed" | "cancelled";
+        };
+        path: {
+          mentorId: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              worklets: components["schemas"]["MentorWorklet"][];
+              next_cursor: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/worklets/mentor/{mentorId}/overview": {
+    /** Counts of a mentor's active worklets by status and by role */
+    get: {
+      parameters: {
+        path: {
+          mentorId: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              overview: components["schemas"]["MentorOverview"];
             };
           };
         };
@@ -2433,6 +2304,135 @@ export type paths = {
           content: {
             "application/json": {
               assignment: components["schemas"]["MentorAssignment"];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/worklets/mentor-candidates": {
+    /**
+     * Mentors to assign, by name, with their current load
+     * @description Enabled users with the mentor role; `search` matches name or email. `active_worklets` counts the open (draft or ongoing) worklets each is an active mentor on.
+     */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          /** @description The `next_cursor` of the previous page. */
+          cursor?: string;
+          search?: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              mentors: components["schemas"]["MentorCandidate"][];
+              next_cursor: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/worklets/{id}/student-candidates": {
+    /**
+     * Students who may be on the worklet's team, by name
+     * @description Enabled students of the clients that have the worklet's product; `search` matches name or email.
+     */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          /** @description The `next_cursor` of the previous page. */
+          cursor?: string;
+          search?: string;
+        };
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              students: components["schemas"]["StudentCandidate"][];
+              next_cursor: string | null;
             };
           };
         };
@@ -4468,44 +4468,6 @@ export type components = {
       };
     };
     /**
-     * @description `active_worklets`: the open (draft or ongoing) worklets the mentor is active on.
-     * @example {
-     *   "id": "4a1b2c3d-4e5f-4607-8819-2a3b4c5d6e7f",
-     *   "name": "Maya Mentor",
-     *   "email": "maya.mentor@jobready.test",
-     *   "active_worklets": 2
-     * }
-     */
-    MentorCandidateInput: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      email: string;
-      active_worklets: number;
-    };
-    /**
-     * @example {
-     *   "id": "7d4e5f60-7182-493a-8b4c-5d6e7f8091a2",
-     *   "name": "Priya Patel",
-     *   "email": "priya@northwind.test",
-     *   "client": {
-     *     "id": "2c3d4e5f-6071-4829-8a3b-4c5d6e7f8091",
-     *     "name": "Northwind University"
-     *   }
-     * }
-     */
-    StudentCandidateInput: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      email: string;
-      client: {
-        /** Format: uuid */
-        id: string;
-        name: string;
-      };
-    };
-    /**
      * @example {
      *   "id": "9e8d7c6b-5a49-4382-9716-05f4e3d2c1b0",
      *   "worklet_id": "8f5d1c3e-2b7a-4c1e-9a0d-3e6f2b1c4d5a",
@@ -5129,6 +5091,44 @@ export type components = {
           completed: number;
         })[];
     };
+    /**
+     * @description `active_worklets`: the open (draft or ongoing) worklets the mentor is active on.
+     * @example {
+     *   "id": "4a1b2c3d-4e5f-4607-8819-2a3b4c5d6e7f",
+     *   "name": "Maya Mentor",
+     *   "email": "maya.mentor@jobready.test",
+     *   "active_worklets": 2
+     * }
+     */
+    MentorCandidateInput: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+      email: string;
+      active_worklets: number;
+    };
+    /**
+     * @example {
+     *   "id": "7d4e5f60-7182-493a-8b4c-5d6e7f8091a2",
+     *   "name": "Priya Patel",
+     *   "email": "priya@northwind.test",
+     *   "client": {
+     *     "id": "2c3d4e5f-6071-4829-8a3b-4c5d6e7f8091",
+     *     "name": "Northwind University"
+     *   }
+     * }
+     */
+    StudentCandidateInput: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+      email: string;
+      client: {
+        /** Format: uuid */
+        id: string;
+        name: string;
+      };
+    };
     Error: {
       error: {
         code: string;
@@ -5420,44 +5420,6 @@ export type components = {
           id: string;
           name: string;
         } | null;
-      };
-    };
-    /**
-     * @description `active_worklets`: the open (draft or ongoing) worklets the mentor is active on.
-     * @example {
-     *   "id": "4a1b2c3d-4e5f-4607-8819-2a3b4c5d6e7f",
-     *   "name": "Maya Mentor",
-     *   "email": "maya.mentor@jobready.test",
-     *   "active_worklets": 2
-     * }
-     */
-    MentorCandidate: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      email: string;
-      active_worklets: number;
-    };
-    /**
-     * @example {
-     *   "id": "7d4e5f60-7182-493a-8b4c-5d6e7f8091a2",
-     *   "name": "Priya Patel",
-     *   "email": "priya@northwind.test",
-     *   "client": {
-     *     "id": "2c3d4e5f-6071-4829-8a3b-4c5d6e7f8091",
-     *     "name": "Northwind University"
-     *   }
-     * }
-     */
-    StudentCandidate: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      email: string;
-      client: {
-        /** Format: uuid */
-        id: string;
-        name: string;
       };
     };
     /**
@@ -6083,6 +6045,44 @@ export type components = {
           started: number;
           completed: number;
         })[];
+    };
+    /**
+     * @description `active_worklets`: the open (draft or ongoing) worklets the mentor is active on.
+     * @example {
+     *   "id": "4a1b2c3d-4e5f-4607-8819-2a3b4c5d6e7f",
+     *   "name": "Maya Mentor",
+     *   "email": "maya.mentor@jobready.test",
+     *   "active_worklets": 2
+     * }
+     */
+    MentorCandidate: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+      email: string;
+      active_worklets: number;
+    };
+    /**
+     * @example {
+     *   "id": "7d4e5f60-7182-493a-8b4c-5d6e7f8091a2",
+     *   "name": "Priya Patel",
+     *   "email": "priya@northwind.test",
+     *   "client": {
+     *     "id": "2c3d4e5f-6071-4829-8a3b-4c5d6e7f8091",
+     *     "name": "Northwind University"
+     *   }
+     * }
+     */
+    StudentCandidate: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+      email: string;
+      client: {
+        /** Format: uuid */
+        id: string;
+        name: string;
+      };
     };
   };
   responses: never;
