@@ -3150,6 +3150,195 @@ export type paths = {
       };
     };
   };
+  "/api/admin/job-readiness/expert-sessions/uploads": {
+    /**
+     * Create a resumable upload (tus 1.0)
+     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
+     */
+    post: {
+      parameters: {
+        header?: {
+          "tus-resumable"?: "1.0.0";
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+    /**
+     * Create a resumable upload (tus 1.0)
+     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
+     */
+    delete: {
+      parameters: {
+        header?: {
+          "tus-resumable"?: "1.0.0";
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+    /**
+     * Create a resumable upload (tus 1.0)
+     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
+     */
+    options: {
+      parameters: {
+        header?: {
+          "tus-resumable"?: "1.0.0";
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+    /**
+     * Create a resumable upload (tus 1.0)
+     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
+     */
+    head: {
+      parameters: {
+        header?: {
+          "tus-resumable"?: "1.0.0";
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+    /**
+     * Create a resumable upload (tus 1.0)
+     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
+     */
+    patch: {
+      parameters: {
+        header?: {
+          "tus-resumable"?: "1.0.0";
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+  };
+  "/api/admin/job-readiness/expert-sessions/uploads/{uploadId}": {
+    /**
+     * Resume, inspect or terminate a resumable upload (tus 1.0)
+     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
+     */
+    post: {
+      parameters: {
+        header?: {
+          "tus-resumable"?: "1.0.0";
+        };
+        path: {
+          uploadId: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+    /**
+     * Resume, inspect or terminate a resumable upload (tus 1.0)
+     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
+     */
+    delete: {
+      parameters: {
+        header?: {
+          "tus-resumable"?: "1.0.0";
+        };
+        path: {
+          uploadId: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+    /**
+     * Resume, inspect or terminate a resumable upload (tus 1.0)
+     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
+     */
+    options: {
+      parameters: {
+        header?: {
+          "tus-resumable"?: "1.0.0";
+        };
+        path: {
+          uploadId: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+    /**
+     * Resume, inspect or terminate a resumable upload (tus 1.0)
+     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
+     */
+    head: {
+      parameters: {
+        header?: {
+          "tus-resumable"?: "1.0.0";
+        };
+        path: {
+          uploadId: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+    /**
+     * Resume, inspect or terminate a resumable upload (tus 1.0)
+     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
+     */
+    patch: {
+      parameters: {
+        header?: {
+          "tus-resumable"?: "1.0.0";
+        };
+        path: {
+          uploadId: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+  };
   "/api/admin/job-readiness/expert-sessions": {
     /** List expert sessions, newest first, with their products and completion statistics */
     get: {
@@ -3664,195 +3853,6 @@ export type paths = {
           content: {
             "application/json": components["schemas"]["Error"];
           };
-        };
-      };
-    };
-  };
-  "/api/admin/job-readiness/expert-sessions/uploads": {
-    /**
-     * Create a resumable upload (tus 1.0)
-     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
-     */
-    post: {
-      parameters: {
-        header?: {
-          "tus-resumable"?: "1.0.0";
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: never;
-        };
-      };
-    };
-    /**
-     * Create a resumable upload (tus 1.0)
-     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
-     */
-    delete: {
-      parameters: {
-        header?: {
-          "tus-resumable"?: "1.0.0";
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: never;
-        };
-      };
-    };
-    /**
-     * Create a resumable upload (tus 1.0)
-     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
-     */
-    options: {
-      parameters: {
-        header?: {
-          "tus-resumable"?: "1.0.0";
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: never;
-        };
-      };
-    };
-    /**
-     * Create a resumable upload (tus 1.0)
-     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
-     */
-    head: {
-      parameters: {
-        header?: {
-          "tus-resumable"?: "1.0.0";
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: never;
-        };
-      };
-    };
-    /**
-     * Create a resumable upload (tus 1.0)
-     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
-     */
-    patch: {
-      parameters: {
-        header?: {
-          "tus-resumable"?: "1.0.0";
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: never;
-        };
-      };
-    };
-  };
-  "/api/admin/job-readiness/expert-sessions/uploads/{uploadId}": {
-    /**
-     * Resume, inspect or terminate a resumable upload (tus 1.0)
-     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
-     */
-    post: {
-      parameters: {
-        header?: {
-          "tus-resumable"?: "1.0.0";
-        };
-        path: {
-          uploadId: string;
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: never;
-        };
-      };
-    };
-    /**
-     * Resume, inspect or terminate a resumable upload (tus 1.0)
-     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
-     */
-    delete: {
-      parameters: {
-        header?: {
-          "tus-resumable"?: "1.0.0";
-        };
-        path: {
-          uploadId: string;
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: never;
-        };
-      };
-    };
-    /**
-     * Resume, inspect or terminate a resumable upload (tus 1.0)
-     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
-     */
-    options: {
-      parameters: {
-        header?: {
-          "tus-resumable"?: "1.0.0";
-        };
-        path: {
-          uploadId: string;
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: never;
-        };
-      };
-    };
-    /**
-     * Resume, inspect or terminate a resumable upload (tus 1.0)
-     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
-     */
-    head: {
-      parameters: {
-        header?: {
-          "tus-resumable"?: "1.0.0";
-        };
-        path: {
-          uploadId: string;
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: never;
-        };
-      };
-    };
-    /**
-     * Resume, inspect or terminate a resumable upload (tus 1.0)
-     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
-     */
-    patch: {
-      parameters: {
-        header?: {
-          "tus-resumable"?: "1.0.0";
-        };
-        path: {
-          uploadId: string;
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: never;
         };
       };
     };
