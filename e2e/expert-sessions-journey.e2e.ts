@@ -85,7 +85,10 @@ describe.skipIf(!hasBrowser)('scenario 1: an expert session shared by several pr
     await create.getByLabel('Video file').setInputFiles(sampleVideo);
     await create.getByText('Uploaded.', { exact: false }).waitFor();
     await create.getByRole('button', { name: 'Create session' }).click();
-    await page.getByRole('dialog', { name: 'Session created' }).getByRole('button', { name: 'Done' }).click();
+    await page
+      .locator('.mantine-Notification-root')
+      .filter({ hasText: `“${title}” created` })
+      .waitFor();
     await expect
       .poll(() => sessionRow(page).locator('.mantine-Badge-root').allTextContents())
       .toEqual(['Digital Workplace Skills', 'Interview Ready', 'Active']);

@@ -87,9 +87,11 @@ describe.skipIf(!hasBrowser)('scenario 3: a resumable upload interrupted mid-way
     expect(Math.min(...patchOffsets.slice(beforeResume))).toBeGreaterThanOrEqual(interruptedAt);
 
     await dialog.getByRole('button', { name: 'Create session' }).click();
-    const created = page.getByRole('dialog', { name: 'Session created' });
-    await created.getByText(/The video is \d+:\d\d long/).waitFor();
-    await created.getByRole('button', { name: 'Done' }).click();
+    await page
+      .locator('.mantine-Notification-root')
+      .filter({ hasText: /created: \d+:\d\d long/ })
+      .waitFor();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
 
     const expected = fs.readFileSync(video);
     const list = await page.request.get(`${suite.app.url}/api/admin/job-readiness/expert-sessions`, { params: { search: title } });

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { hasBrowser } from './support/browser.ts';
 import { captureScreens } from './support/screens.ts';
@@ -24,6 +25,19 @@ describe.skipIf(!hasBrowser)('signing in and out', () => {
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('Invalid email or password');
     expect(new URL(page.url()).pathname).toBe('/sign-in');
     await page.close();
+  });
+
+  test('in development, sign-in works through 127.0.0.1 and the machine’s network address as through localhost', async () => {
+    const network = Object.values(os.networkInterfaces())
+      .flat()
+      .find((entry) => entry && entry.family === 'IPv4' && !entry.internal)?.address;
+    for (const host of ['127.0.0.1', ...(network ? [network] : [])]) {
+      const page = await suite.browser.newPage();
+      await signIn(page, `http://${host}:${suite.app.port}`, demoUsers.admin.email);
+      await page.getByRole('heading', { name: 'Clients', level: 1 }).waitFor();
+      expect(new URL(page.url()).host).toBe(`${host}:${suite.app.port}`);
+      await page.close();
+    }
   });
 
   test('after repeated failures the page says how long to wait', async () => {
@@ -76,9 +90,16 @@ describe.skipIf(!hasBrowser)('signing in and out', () => {
     await signIn(page, suite.app.url, demoUsers.student.email);
     await page.getByRole('heading', { name: 'Welcome, Priya', level: 1 }).waitFor();
     await page.getByText('You are learning with Northwind University').waitFor();
-    const programmes = await page.getByRole('article').locator('h3').allTextContents();
-    expect(programmes).toEqual(['Career Launchpad', 'Interview Ready']);
-    await captureScreens(page, 'student-home', (p) => p.getByRole('article').first().waitFor());
+    // The programmes are cards that lead to their pages.
+    const programmes = page.getByRole('link', { name: /^Open / });
+    await programmes.first().waitFor();
+    expect(await programmes.locator('h3').allTextContents()).toEqual(['Career Launchpad', 'Interview Ready']);
+    await captureScreens(page, 'student-home', (p) =>
+      p
+        .getByRole('link', { name: /^Open / })
+        .first()
+        .waitFor(),
+    );
 
     for (const elsewhere of ['/admin/clients', '/mentor']) {
       await page.goto(`${suite.app.url}${elsewhere}`);

@@ -153,7 +153,8 @@ const rowsOf =
 async function pickInputs(rows: Rows) {
   const [product] = await rows<{ id: string }>(sql`
     select product_id as id from job_readiness_expert_session_products group by product_id order by count(*) desc, product_id limit 1`);
-  // Each student with the programme of theirs that has the most sessions (what the UI sends as productId).
+  // Each student, of an active client (an inactive one's students see nothing), with the programme
+  // of theirs that has the most sessions (what the UI sends as productId).
   const students = await rows<{ id: string; email: string; session_id: string; product_id: string }>(sql`
     select u.id, u.email,
       (select p.expert_session_id from job_readiness_expert_session_progress p
@@ -162,7 +163,8 @@ async function pickInputs(rows: Rows) {
       (select a.product_id from client_product_assignments a
        join job_readiness_expert_session_products sp on sp.product_id = a.product_id
        where a.client_id = u.client_id group by a.product_id order by count(*) desc, a.product_id limit 1) as product_id
-    from users u where u.email like 'student%@scale.test' order by u.email limit ${connections}`);
+    from users u join clients c on c.id = u.client_id and c.is_active
+    where u.email like 'student%@scale.test' order by u.email limit ${connections}`);
   const [worklet] = await rows<{ id: string; mentor_email: string; mentor_id: string }>(sql`
     select w.id, u.email as mentor_email, u.id as mentor_id from worklets w
     join mentor_worklet_assignments a on a.worklet_id = w.id and a.is_active and a.role_type = 'Primary'
@@ -172,10 +174,11 @@ async function pickInputs(rows: Rows) {
   const productIds = (
     await rows<{ id: string }>(sql`select id from products where name like 'Scale Programme%' order by name limit 6`)
   ).map((row) => row.id);
-  // The progress screens: the product whose report covers the most (student, session) pairs, its
-  // session with the most eligible students, and a session to give every product for the export.
+  // The progress screens: the product whose report covers the most (student, session) pairs (not
+  // the cohort's: one session of one client, its report reads one row), its session with the most
+  // eligible students, and the session with the most eligible students of all for the export.
   const [largest] = await rows<{ id: string }>(sql`
-    select p.id from products p
+    select p.id from products p where p.name like 'Scale Programme%'
     order by (select count(*) from job_readiness_expert_session_products l join job_readiness_expert_sessions e on e.id = l.expert_session_id
         where l.product_id = p.id and e.is_active and e.deleted_at is null)
       * (select coalesce(sum(s.students), 0) from client_product_assignments a join clients c on c.id = a.client_id and c.is_active
@@ -185,9 +188,21 @@ async function pickInputs(rows: Rows) {
     select s.expert_session_id as id from job_readiness_expert_session_stats s
     join job_readiness_expert_session_products l on l.expert_session_id = s.expert_session_id and l.product_id = ${product?.id ?? null}
     order by s.eligible_students desc, s.expert_session_id limit 1`);
-  if (!product || !worklet || !largest || !drilled || students.length < connections)
+  const [exported] = await rows<{ id: string; eligible: number }>(sql`
+    select expert_session_id as id, eligible_students as eligible from job_readiness_expert_session_stats
+    order by eligible_students desc, expert_session_id limit 1`);
+  if (!exported || !product || !worklet || !largest || !drilled || students.length < connections)
     throw new Error('Load the data first: npm run seed:scale -- --size L');
-  return { product: product.id, students, worklet, patchSessions, productIds, largestProduct: largest.id, drilledSession: drilled.id };
+  return {
+    product: product.id,
+    students,
+    worklet,
+    patchSessions,
+    productIds,
+    largestProduct: largest.id,
+    drilledSession: drilled.id,
+    exported,
+  };
 }
 type Inputs = Awaited<ReturnType<typeof pickInputs>>;
 
@@ -225,7 +240,7 @@ async function keepWrittenRows(database: DatabaseConnection, rows: Rows, inputs:
     });
 }
 
-/** A digest of everything the scenarios read and write, printed before and after: equal when every run measured the same data. */
+/** A digest of everything the scenarios read and write (and the figures kept from it), printed before and after: equal when every run measured the same data. */
 async function inputsChecksum(rows: Rows, inputs: Inputs) {
   const [row] = await rows<{ checksum: string }>(sql`
     select md5(concat_ws('|',
@@ -237,7 +252,12 @@ async function inputsChecksum(rows: Rows, inputs: Inputs) {
        where l.expert_session_id = any(${uuidArray(inputs.patchSessions.map((session) => session.id))}::uuid[]) or l.product_id = ${inputs.product}),
       (select string_agg(concat_ws(',', s.expert_session_id, s.eligible_students, s.viewers, s.completed_students,
          s.completion_percentage_sum, s.watch_time_seconds_sum), ';' order by s.expert_session_id)
-       from job_readiness_expert_session_stats s)
+       from job_readiness_expert_session_stats s),
+      (select string_agg(concat_ws(',', c.expert_session_id, c.client_id, c.started, c.reached_25, c.reached_50, c.reached_75,
+         c.completed, c.completion_percentage_sum, c.watch_time_seconds_sum), ';' order by c.expert_session_id, c.client_id)
+       from progress_insight_client_sessions c),
+      (select string_agg(concat_ws(',', w.expert_session_id, w.client_id, w.week, w.completions), ';' order by w.expert_session_id, w.client_id, w.week)
+       from progress_insight_completions w)
     )) as checksum`);
   return row!.checksum;
 }
@@ -311,18 +331,27 @@ const exportName = "CSV export of a session's eligible students";
 /** The server's resident memory (kB), from /proc. */
 const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
 
+/** The export's target is for a session of this many eligible students. */
+const exportTarget = 50_000;
+
 /**
- * One download of the drill-down's CSV for a session given every product for the time of the run (so
- * that every active client's students are eligible), timed, with the server's RSS sampled every 20 ms;
- * the session's own products are put back after it.
+ * One download of the drill-down's CSV for the session with the most eligible students, timed, with
+ * the server process's RSS (from /proc, not this process's) sampled every 20 ms. Loaded with
+ * `--cohort 50000`, that session has them; else it is given every product for the time of the run
+ * (so that every active client's students are eligible) and its own products are put back after it.
  */
 async function measureExport(inputs: Inputs, token: string) {
-  const session = inputs.drilledSession;
+  const session = inputs.exported.eligible >= exportTarget ? inputs.exported.id : inputs.drilledSession;
   const own = await rows<{ product_id: string }>(
     sql`select product_id from job_readiness_expert_session_products where expert_session_id = ${session}`,
   );
-  await database.db.execute(sql`
-    insert into job_readiness_expert_session_products (expert_session_id, product_id) select ${session}, id from products on conflict do nothing`);
+  if (inputs.exported.eligible < exportTarget) {
+    console.log(
+      `\nNo session has ${exportTarget} eligible students (load with --cohort ${exportTarget}): the export's session is given every product.`,
+    );
+    await database.db.execute(sql`
+      insert into job_readiness_expert_session_products (expert_session_id, product_id) select ${session}, id from products on conflict do nothing`);
+  }
   try {
     const [eligible] = await rows<{ n: number }>(
       sql`select eligible_students as n from job_readiness_expert_session_stats where expert_session_id = ${session}`,
@@ -517,6 +546,7 @@ try {
     const recorded: RecordedResponse[] = [];
     for (const request of scenario.requests) {
       const { status, headers, body } = await send(request);
+      if (status >= 400) throw new Error(`${scenario.name}: ${request.method} ${request.path} answered ${status}: ${body.slice(0, 200)}`);
       const kept = Object.entries(headers).filter(([name]) => !['date', 'connection', 'keep-alive'].includes(name));
       recorded.push({
         method: request.method,

@@ -15,7 +15,8 @@ export async function captureScreens(
   name: string,
   ready: (page: Page) => Promise<unknown>,
   // A full-screen dialog on a phone: the viewport is the screen; a whole-page shot would add the page behind it.
-  { mobileFullPage = true }: { mobileFullPage?: boolean } = {},
+  // The notifications of earlier steps are left out, unless they are what the screen shows.
+  { mobileFullPage = true, notifications = false }: { mobileFullPage?: boolean; notifications?: boolean } = {},
 ) {
   fs.mkdirSync(screenshotDir, { recursive: true });
   try {
@@ -30,6 +31,7 @@ export async function captureScreens(
         path: path.join(screenshotDir, `${name}-${label}.png`),
         fullPage: label === 'mobile' && mobileFullPage,
         animations: 'disabled',
+        style: notifications ? undefined : '.mantine-Notifications-root { display: none !important; }',
       });
     }
   } finally {

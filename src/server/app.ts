@@ -9,9 +9,10 @@ import type { Config } from './config.ts';
 import type { DatabaseConnection } from './db/database.ts';
 import type { AppContext, AppInstance } from './http/app-instance.ts';
 import { refuseEncodedBodies } from './http/content-encoding.ts';
+import { loggerOptions } from './http/logging.ts';
 import { commonErrors, frameworkErrorOptions, registerErrorHandling, sendError } from './http/errors.ts';
 import { malformedRequestServerOptions, refuseMalformedRequests } from './http/malformed-requests.ts';
-import { registerSecurity } from './http/security.ts';
+import { createOriginPolicy, registerSecurity } from './http/security.ts';
 import { responseSerializer } from './http/serializer.ts';
 import { createActorResolver, type SignedInActor } from './modules/auth/auth.guard.ts';
 import { createAuth, resolveAuthSecret } from './modules/auth/auth.ts';
@@ -22,6 +23,7 @@ import { createSignInThrottle } from './modules/auth/sign-in-throttle.ts';
 import { clientConstraints } from './modules/clients/clients.errors.ts';
 import { registerClientRoutes } from './modules/clients/clients.routes.ts';
 import { expertSessionConstraints } from './modules/expert-sessions/expert-sessions.errors.ts';
+import { productConstraints } from './modules/products/products.errors.ts';
 import { registerExpertSessionRoutes } from './modules/expert-sessions/expert-sessions.routes.ts';
 import { registerHealthRoutes } from './modules/health/health.routes.ts';
 import { registerImportRoutes } from './modules/import/import.routes.ts';
@@ -43,6 +45,7 @@ const webDistDir = path.resolve(import.meta.dirname, '../../dist/web');
 export async function buildApp(config: Config, database: DatabaseConnection) {
   const authSecret = resolveAuthSecret(config.authSecret, config.dataDir, config.isProduction);
   const sessions = createSessionCache<SignedInActor>({ ttlMs: config.sessionCacheMs });
+  const origins = createOriginPolicy({ isProduction: config.isProduction, publicUrl: config.publicUrl });
   const auth = createAuth({
     db: database.db,
     secret: authSecret,
@@ -55,7 +58,7 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
   const context: AppContext = { config, database, db: database.db, auth, sessions, storage, storageIdentity };
 
   const app = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    ...(await loggerOptions(config)),
     bodyLimit: 1024 * 1024,
     trustProxy: trustedProxies(config.trustProxy),
     ...frameworkErrorOptions,
@@ -75,9 +78,9 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
   app.setSerializerCompiler(responseSerializer({ checked: !config.isProduction }));
 
   registerErrorHandling(app, {
-    constraints: { ...clientConstraints, ...userConstraints, ...workletConstraints, ...expertSessionConstraints },
+    constraints: { ...clientConstraints, ...productConstraints, ...userConstraints, ...workletConstraints, ...expertSessionConstraints },
   });
-  registerSecurity(app, { isProduction: config.isProduction, trustedOrigins: [config.publicUrl] });
+  registerSecurity(app, { isProduction: config.isProduction, origins });
   refuseEncodedBodies(app);
   refuseMalformedRequests(app);
 

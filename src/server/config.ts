@@ -35,6 +35,7 @@ const environmentSchema = z.object({
   SESSION_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(10),
   TRUST_PROXY: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -85,6 +86,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env) {
       expiryMs: env.UPLOAD_EXPIRY_HOURS * 3600_000,
     },
     logLevel: env.LOG_LEVEL,
+    // Readable lines for a person running it; JSON for log collectors and tests.
+    logFormat: env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json'),
   };
 }
 

@@ -19,7 +19,7 @@ await database.withStartupLock(() => bootstrapData(database.db, hashPassword, co
 await app.listen({ port: config.port, host: config.host });
 console.log(
   `JobReady is ready on ${config.publicUrl} (database: ${database.engine}, storage: ${app.context.storage.driver}) ` +
-    `in ${Math.round(performance.now() - startedAt)} ms.`,
+    `in ${Math.round(performance.now() - startedAt)} ms. Press Ctrl+C to stop.`,
 );
 
 let stopping = false;

@@ -208,3 +208,27 @@ it('gives a generated mentor their worklets', async () => {
   expect(own!.n).toBeGreaterThan(0);
   expect(response.json().worklets).toHaveLength(own!.n);
 });
+
+// Last: it adds to the data the tests above count.
+it('adds with --cohort one client whose students are all eligible for its one session, and nothing else', async () => {
+  const before = await counts();
+  const cohort = 30;
+  await loadScale(t.db, 'S', await (await t.app.context.auth.$context).password.hash(scalePassword), {}, { cohort });
+  expect(await counts()).toEqual({
+    ...before,
+    clients: before.clients + 1,
+    products: before.products + 1,
+    clientProducts: before.clientProducts + 1,
+    students: before.students + cohort,
+    passwords: before.passwords + cohort,
+    sessions: before.sessions + 1,
+    sessionProducts: before.sessionProducts + 1,
+    progress: before.progress + cohort - cohort / 3, // two students in three started it
+  });
+  const [session] = await rowsOf<{ eligible_students: number; viewers: number }>(
+    t.db,
+    sql`select s.eligible_students, s.viewers from job_readiness_expert_session_stats s
+      join job_readiness_expert_sessions e on e.id = s.expert_session_id where e.title like 'Cohort talk%'`,
+  );
+  expect(session).toEqual({ eligible_students: cohort, viewers: cohort - cohort / 3 });
+});

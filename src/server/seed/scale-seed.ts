@@ -58,8 +58,9 @@ export async function loadScale(
   size: ScaleSize,
   passwordHash: string,
   report: { onChunk?: (step: Step, chunk: number) => void; onStep?: (step: Step, seconds: number) => void } = {},
+  extra: { cohort?: number } = {},
 ) {
-  for (const step of scaleSteps(size, passwordHash)) {
+  for (const step of scaleSteps(size, passwordHash, extra.cohort ?? 0)) {
     const started = performance.now();
     for (let chunk = 0; chunk < step.chunks; chunk += 1) {
       await step.run(db, chunk);
@@ -75,13 +76,14 @@ export async function loadScale(
  * own, so an interrupted run is finished by running it again; passwords are set again, so a run
  * also brings a database made with an earlier `scalePassword` up to date.
  */
-function scaleSteps(size: ScaleSize, passwordHash: string): Step[] {
+function scaleSteps(size: ScaleSize, passwordHash: string, cohort: number): Step[] {
   const s = scaleSizes[size];
   const students = s.clients * s.studentsPerClient;
   const worklets = s.clients * s.workletsPerClient;
   const studentChunk = 5_000;
   const studentChunks = Math.ceil(students / studentChunk);
   const once = (name: string, statement: SQL): Step => ({ name, chunks: 1, run: async (db) => void (await db.execute(statement)) });
+  const cohortSteps = cohort > 0 ? cohortOf(cohort, studentChunk, once) : undefined;
 
   return [
     once(
@@ -134,6 +136,7 @@ function scaleSteps(size: ScaleSize, passwordHash: string): Step[] {
           on conflict do nothing`);
       },
     },
+    ...(cohortSteps?.students ?? []),
     once(
       'passwords',
       sql`
@@ -195,6 +198,7 @@ function scaleSteps(size: ScaleSize, passwordHash: string): Step[] {
           await tx.execute(sql`alter table job_readiness_expert_session_progress enable trigger user`);
         }),
     },
+    ...(cohortSteps?.progress ?? []),
     {
       // Planner statistics first: on freshly loaded tables the recomputation takes five times longer.
       name: 'completion statistics',
@@ -260,4 +264,83 @@ function scaleSteps(size: ScaleSize, passwordHash: string): Step[] {
     // scans need not visit the table (the server here runs with autovacuum off).
     once('vacuum', sql`vacuum (analyze)`),
   ];
+}
+
+/**
+ * `--cohort N`: one more client, active, with N students, sold one programme of its own that offers
+ * one session, which two students in three have started — a session with N eligible students for
+ * the CSV export's target. Nothing of the size's own data changes, and no worklet involves them.
+ */
+function cohortOf(cohort: number, chunkSize: number, once: (name: string, statement: SQL) => Step) {
+  const chunks = Math.ceil(cohort / chunkSize);
+  const product = idOf('cohort-product', '1');
+  const client = idOf('cohort-client', '1');
+  const session = idOf('cohort-session', '1');
+  const students: Step[] = [
+    once(
+      'cohort client',
+      sql`
+      with product as (
+        insert into products (id, name, description, type, created_at, updated_at)
+        values (${product}, 'Scale Cohort Programme', 'Generated programme of one large client', 'JOB_READINESS', timestamptz '2025-01-01', now())
+        on conflict do nothing),
+      client as (
+        insert into clients (id, name, is_active, created_at, updated_at) values (${client}, 'Scale Cohort Client', true, now(), now())
+        on conflict do nothing)
+      select 1`,
+    ),
+    once(
+      'cohort programme',
+      sql`
+      insert into client_product_assignments (client_id, product_id) values (${client}, ${product}) on conflict do nothing`,
+    ),
+    {
+      name: 'cohort students',
+      chunks,
+      run: async (db, chunk) => {
+        await db.execute(sql`
+          insert into users (id, name, email, email_verified, role, client_id, created_at, updated_at)
+          select ${idOf('cohort-student', 'i')}, 'Cohort Student ' || i, 'cohort' || i || '@scale.test', true, 'student',
+            ${client}, timestamptz '2025-06-01' + i * interval '1 second', now()
+          from generate_series(${n(chunk * chunkSize + 1)}, ${n(Math.min((chunk + 1) * chunkSize, cohort))}) as i
+          on conflict do nothing`);
+      },
+    },
+    once(
+      'cohort session',
+      sql`
+      with session as (
+        insert into job_readiness_expert_sessions
+          (id, title, description, video_duration, video_size_bytes, video_media_type, is_active, created_by, created_at, updated_at)
+        values (${session}, 'Cohort talk: Interviews', 'A generated expert session for one large client.', 1800, 50000000, 'video/mp4', true,
+          ${idOf('user', "'staff'")}, timestamptz '2025-01-01', now())
+        on conflict do nothing
+        returning id)
+      insert into job_readiness_expert_session_products (expert_session_id, product_id, assigned_by)
+      select id, ${product}, ${idOf('user', "'staff'")} from session
+      on conflict do nothing`,
+    ),
+  ];
+  const progress: Step[] = [
+    {
+      // As the size's own progress: the triggers are off, and 'completion statistics' recomputes what they keep.
+      name: 'cohort progress',
+      chunks: 1,
+      run: (db) =>
+        db.transaction(async (tx) => {
+          await tx.execute(sql`alter table job_readiness_expert_session_progress disable trigger user`);
+          await tx.execute(sql`
+            insert into job_readiness_expert_session_progress
+              (student_id, expert_session_id, watch_time_seconds, last_position_seconds, completion_percentage,
+               is_completed, completed_at, last_milestone_reached, created_at, updated_at)
+            select student_id, ${session}, 1800 * pct / 100, 1800 * pct / 100, pct, pct >= 95,
+              case when pct >= 95 then now() - ((i % 2000) * interval '1 hour') end, (pct / 25) * 25, now(), now()
+            from (select i, ${idOf('cohort-student', 'i')} as student_id, abs(hashtext('cohort' || i)) % 101 as pct
+              from generate_series(1, ${n(cohort)}) as i where i % 3 <> 0) as started
+            on conflict do nothing`);
+          await tx.execute(sql`alter table job_readiness_expert_session_progress enable trigger user`);
+        }),
+    },
+  ];
+  return { students, progress };
 }

@@ -1,6 +1,6 @@
 import { Divider, Group, Paper, SimpleGrid, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
-import type { ReactNode } from 'react';
+import { type ReactNode, useRef } from 'react';
 
 export type Column<Row> = {
   header: string;
@@ -24,15 +24,30 @@ export function DataTable<Row>(props: {
   title: Column<Row>;
   columns: Column<Row>[];
   actions?: (row: Row) => ReactNode;
+  /** The row just restored or created: marked, and scrolled into view. */
+  highlighted?: (row: Row) => boolean;
 }) {
-  const { label, rows, rowKey, title, columns, actions } = props;
+  const { label, rows, rowKey, title, columns, actions, highlighted } = props;
+  const scrolledTo = useRef<string | null>(null);
+  const mark = (row: Row) =>
+    highlighted?.(row)
+      ? {
+          'data-highlighted': true,
+          ref: (element: HTMLElement | null) => {
+            if (!element || scrolledTo.current === rowKey(row)) return;
+            scrolledTo.current = rowKey(row);
+            element.scrollIntoView({ block: 'center', behavior: 'smooth' });
+          },
+          style: { background: 'var(--mantine-color-yellow-1)', outline: '2px solid var(--mantine-color-yellow-5)', outlineOffset: -2 },
+        }
+      : {};
   const wide = useMediaQuery('(min-width: 48em)', true, { getInitialValueInEffect: false });
 
   if (!wide) {
     return (
       <Stack gap="sm" aria-label={label} role="list">
         {rows.map((row) => (
-          <Paper key={rowKey(row)} withBorder radius="md" p="md" role="listitem">
+          <Paper key={rowKey(row)} withBorder radius="md" p="md" role="listitem" {...mark(row)}>
             <Group justify="space-between" align="flex-start" wrap="nowrap" gap="xs">
               <div style={{ minWidth: 0 }}>{title.cell(row)}</div>
               {actions && (
@@ -77,7 +92,7 @@ export function DataTable<Row>(props: {
         </Table.Thead>
         <Table.Tbody>
           {rows.map((row) => (
-            <Table.Tr key={rowKey(row)}>
+            <Table.Tr key={rowKey(row)} {...mark(row)}>
               <Table.Td miw={200}>{title.cell(row)}</Table.Td>
               {columns.map((column) => (
                 <Table.Td key={column.header} ta={column.align} style={column.nowrap ? { whiteSpace: 'nowrap' } : undefined}>

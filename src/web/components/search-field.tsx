@@ -17,5 +17,5 @@ export function useSearchField(label: string, placeholder = 'Search by name') {
       type="search"
     />
   );
-  return { term, field };
+  return { term, field, clear: () => setValue('') };
 }

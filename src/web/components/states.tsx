@@ -47,7 +47,8 @@ export function FormError({ error }: { error: unknown }) {
   );
 }
 
-export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
+/** Nothing to show; when filters are the reason, `onClear` offers to clear them. */
+export function EmptyState({ title, children, onClear }: { title: string; children?: ReactNode; onClear?: () => void }) {
   return (
     <Paper withBorder radius="md" p="xl" ta="center">
       <Text fw={600}>{title}</Text>
@@ -55,6 +56,11 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
         <Text c="dimmed" size="sm" mt={4}>
           {children}
         </Text>
+      )}
+      {onClear && (
+        <Button variant="light" size="xs" mt="md" onClick={onClear}>
+          Clear filters
+        </Button>
       )}
     </Paper>
   );
@@ -75,13 +81,19 @@ type PagedList<Item> = {
 export function PagedListView<Item>(props: {
   list: PagedList<Item>;
   noun: string;
-  empty: { title: string; text?: ReactNode };
+  empty: { title: string; text?: ReactNode; onClear?: () => void };
   children: (items: Item[]) => ReactNode;
 }) {
   const { list, noun, empty, children } = props;
   if (list.isPending) return <LoadingState label={`Loading ${noun}…`} />;
   if (list.isError) return <ErrorState error={list.error} onRetry={() => void list.refetch()} />;
-  if (list.items.length === 0) return <EmptyState title={empty.title}>{empty.text}</EmptyState>;
+  if (list.items.length === 0) {
+    return (
+      <EmptyState title={empty.title} onClear={empty.onClear}>
+        {empty.text}
+      </EmptyState>
+    );
+  }
   return (
     <>
       {children(list.items)}

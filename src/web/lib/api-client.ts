@@ -20,8 +20,12 @@ type ErrorBody = { error?: { code?: string; message?: string; details?: unknown 
 export type Query = Record<string, string | number | boolean | null | undefined>;
 
 /** Same-origin JSON fetch: the session cookie goes along, and the browser's Origin satisfies the CSRF check. */
-export async function api<T>(path: string, options: { method?: string; body?: unknown; query?: Query } = {}): Promise<T> {
-  const { method = 'GET', body, query } = options;
+export async function api<T>(
+  path: string,
+  // `keepalive`: the request goes on if the page is closed meanwhile (a delete sent as the page is left).
+  options: { method?: string; body?: unknown; query?: Query; keepalive?: boolean } = {},
+): Promise<T> {
+  const { method = 'GET', body, query, keepalive } = options;
   let response: Response;
   try {
     // A FormData body goes as multipart (the browser sets its boundary); anything else as JSON.
@@ -29,6 +33,7 @@ export async function api<T>(path: string, options: { method?: string; body?: un
     response = await fetch(withQuery(path, query), {
       method,
       credentials: 'same-origin',
+      keepalive,
       headers:
         body === undefined || isForm ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
       body: body === undefined ? undefined : isForm ? body : JSON.stringify(body),

@@ -4212,6 +4212,14 @@ export type components = {
       /** Format: date-time */
       updated_at: string;
     };
+    /** @description A student on the team; `disabled`: their account is disabled (they cannot sign in). */
+    TeamMemberInput: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+      email: string;
+      disabled: boolean;
+    };
     /**
      * @example {
      *   "id": "4a1b2c3d-4e5f-4607-8819-2a3b4c5d6e7f",
@@ -4307,7 +4315,9 @@ export type components = {
      *   "students": [
      *     {
      *       "id": "7d4e5f60-7182-493a-8b4c-5d6e7f8091a2",
-     *       "name": "Priya Patel"
+     *       "name": "Priya Patel",
+     *       "email": "priya@northwind.test",
+     *       "disabled": false
      *     }
      *   ]
      * }
@@ -4329,11 +4339,7 @@ export type components = {
       created_at: string;
       /** Format: date-time */
       updated_at: string;
-      students: {
-          /** Format: uuid */
-          id: string;
-          name: string;
-        }[];
+      students: components["schemas"]["TeamMemberInput"][];
     };
     /**
      * @example {
@@ -4369,7 +4375,9 @@ export type components = {
      *   "students": [
      *     {
      *       "id": "7d4e5f60-7182-493a-8b4c-5d6e7f8091a2",
-     *       "name": "Priya Patel"
+     *       "name": "Priya Patel",
+     *       "email": "priya@northwind.test",
+     *       "disabled": false
      *     }
      *   ]
      * }
@@ -4395,11 +4403,7 @@ export type components = {
       role_type: "Primary" | "Secondary" | "Collaborator";
       /** Format: date-time */
       assigned_at: string;
-      students: {
-          /** Format: uuid */
-          id: string;
-          name: string;
-        }[];
+      students: components["schemas"]["TeamMemberInput"][];
     };
     /**
      * @description An open (draft or ongoing) worklet without a Primary who can act: `no_primary` (none is active) or `primary_disabled` (the active Primary is a disabled user, named in `primary`).
@@ -4484,6 +4488,8 @@ export type components = {
      *     "id": "6c3d4e5f-6071-4829-9a3b-4c5d6e7f8091",
      *     "name": "Sam Staff"
      *   },
+     *   "reactivated_at": null,
+     *   "reactivated_by": null,
      *   "notes": "Leads the weekly reviews.",
      *   "deactivated_at": null,
      *   "deactivated_by": null
@@ -4507,6 +4513,12 @@ export type components = {
       /** Format: date-time */
       assigned_at: string;
       assigned_by: {
+        /** Format: uuid */
+        id: string;
+        name: string;
+      } | null;
+      reactivated_at: string | null;
+      reactivated_by: {
         /** Format: uuid */
         id: string;
         name: string;
@@ -5167,6 +5179,14 @@ export type components = {
       /** Format: date-time */
       updated_at: string;
     };
+    /** @description A student on the team; `disabled`: their account is disabled (they cannot sign in). */
+    TeamMember: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+      email: string;
+      disabled: boolean;
+    };
     /**
      * @example {
      *   "id": "4a1b2c3d-4e5f-4607-8819-2a3b4c5d6e7f",
@@ -5262,7 +5282,9 @@ export type components = {
      *   "students": [
      *     {
      *       "id": "7d4e5f60-7182-493a-8b4c-5d6e7f8091a2",
-     *       "name": "Priya Patel"
+     *       "name": "Priya Patel",
+     *       "email": "priya@northwind.test",
+     *       "disabled": false
      *     }
      *   ]
      * }
@@ -5284,11 +5306,7 @@ export type components = {
       created_at: string;
       /** Format: date-time */
       updated_at: string;
-      students: {
-          /** Format: uuid */
-          id: string;
-          name: string;
-        }[];
+      students: components["schemas"]["TeamMember"][];
     };
     /**
      * @example {
@@ -5324,7 +5342,9 @@ export type components = {
      *   "students": [
      *     {
      *       "id": "7d4e5f60-7182-493a-8b4c-5d6e7f8091a2",
-     *       "name": "Priya Patel"
+     *       "name": "Priya Patel",
+     *       "email": "priya@northwind.test",
+     *       "disabled": false
      *     }
      *   ]
      * }
@@ -5350,11 +5370,7 @@ export type components = {
       role_type: "Primary" | "Secondary" | "Collaborator";
       /** Format: date-time */
       assigned_at: string;
-      students: {
-          /** Format: uuid */
-          id: string;
-          name: string;
-        }[];
+      students: components["schemas"]["TeamMember"][];
     };
     /**
      * @description An open (draft or ongoing) worklet without a Primary who can act: `no_primary` (none is active) or `primary_disabled` (the active Primary is a disabled user, named in `primary`).
@@ -5439,6 +5455,8 @@ export type components = {
      *     "id": "6c3d4e5f-6071-4829-9a3b-4c5d6e7f8091",
      *     "name": "Sam Staff"
      *   },
+     *   "reactivated_at": null,
+     *   "reactivated_by": null,
      *   "notes": "Leads the weekly reviews.",
      *   "deactivated_at": null,
      *   "deactivated_by": null
@@ -5462,6 +5480,12 @@ export type components = {
       /** Format: date-time */
       assigned_at: string;
       assigned_by: {
+        /** Format: uuid */
+        id: string;
+        name: string;
+      } | null;
+      reactivated_at: string | null;
+      reactivated_by: {
         /** Format: uuid */
         id: string;
         name: string;

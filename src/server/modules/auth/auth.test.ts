@@ -1,5 +1,6 @@
 import { getRequestStateAsyncLocalStorage } from '@better-auth/core/context';
 import { sql } from 'drizzle-orm';
+import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, testPassword, type TestApp } from '../../../../test/support/test-app.ts';
 
@@ -61,9 +62,16 @@ describe('sign-in', () => {
     expect(Number(throttled.headers['retry-after'])).toBeGreaterThan(0);
   });
 
-  it('refuses a disabled user', async () => {
+  it('tells a disabled user with the right password that the account is disabled, and anyone else nothing new', async () => {
     const response = await signIn('disabled@test.dev', testPassword);
-    expect(response.statusCode).toBe(401);
+    expect(response.statusCode).toBe(403);
+    expect(response.json().error).toEqual({ code: 'auth.account_disabled', message: expect.stringMatching(/^This account is disabled\./) });
+    expect(response.headers['set-cookie']).toBeUndefined();
+    // Without the password, a disabled account answers as a wrong password and an unknown email do.
+    const guessed = await signIn('disabled@test.dev', 'not-the-password');
+    const unknown = await signIn('nobody-else@test.dev', 'not-the-password');
+    expect([guessed.statusCode, unknown.statusCode]).toEqual([401, 401]);
+    expect(guessed.json()).toEqual(unknown.json());
   });
 
   it('leaves better-auth’s request state turned off afterwards, so other requests pay no promise hooks', async () => {
@@ -216,23 +224,101 @@ describe('CSRF protection of cookie-authenticated writes', () => {
     t.app.inject({
       method: 'POST',
       url: '/api/admin/clients',
-      headers: { cookie, host: 'jobready.example', ...headers },
+      headers: { cookie, host: 'localhost:3000', ...headers },
       payload: { name: `Client ${Math.random()}` },
     });
 
-  it('refuses a write from another origin', async () => {
+  it('refuses a write from another origin, naming the setting that decides', async () => {
     const response = await create({ origin: 'https://evil.example' });
     expect(response.statusCode).toBe(403);
-    expect(response.json().error.code).toBe('csrf.origin_mismatch');
+    expect(response.json().error).toMatchObject({
+      code: 'csrf.origin_mismatch',
+      message: expect.stringContaining('PUBLIC_URL'),
+      details: { origin: 'https://evil.example', setting: 'PUBLIC_URL', public_url: 'http://localhost:3000' },
+    });
   });
 
   it('refuses a write that names no origin', async () => {
     expect((await create({})).statusCode).toBe(403);
   });
 
-  it('accepts a write from the same origin', async () => {
-    expect((await create({ origin: 'http://jobready.example' })).statusCode).toBe(201);
+  it('accepts a write from PUBLIC_URL, from the loopback names in development, and a same-origin fetch', async () => {
+    for (const origin of ['http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000', 'http://localhost:5173']) {
+      expect((await create({ origin })).statusCode, origin).toBe(201);
+    }
     expect((await create({ 'sec-fetch-site': 'same-origin' })).statusCode).toBe(201);
+  });
+
+  it('does not take the Host header’s word for it: another host is refused even when Origin matches it', async () => {
+    expect((await create({ host: 'jobready.example', origin: 'http://jobready.example' })).statusCode).toBe(403);
+  });
+});
+
+describe('where a browser may sign in from', () => {
+  const browserSignIn = (app: TestApp<typeof spec>['app'], origin: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/auth/sign-in/email',
+      payload: { email: 'student@test.dev', password: testPassword },
+      headers: { origin, 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'empty' },
+    });
+
+  it('in development: localhost, 127.0.0.1 and [::1]; another site is refused with a coded error naming PUBLIC_URL', async () => {
+    for (const origin of ['http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000']) {
+      const response = await browserSignIn(t.app, origin);
+      expect(response.statusCode, origin).toBe(200);
+      expect(sessionCookie(response)).toMatch(/HttpOnly/);
+    }
+    const refused = await browserSignIn(t.app, 'http://jobready.example');
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error).toMatchObject({ code: 'csrf.origin_mismatch', details: { setting: 'PUBLIC_URL' } });
+    expect(refused.json().error.message).toContain('PUBLIC_URL=http://jobready.example');
+  });
+
+  it('in development: the addresses the server listens on, over real HTTP', async () => {
+    const listening = await createTestApp(spec, { env: { PORT: '0' } });
+    try {
+      await listening.app.listen({ host: '0.0.0.0', port: 0 });
+      const { port } = listening.app.server.address() as { port: number };
+      const external = Object.values(os.networkInterfaces())
+        .flat()
+        .find((entry) => entry?.family === 'IPv4' && !entry.internal)?.address;
+      expect(external, 'this test needs a network interface besides loopback').toBeDefined();
+      const signInAt = (host: string) =>
+        fetch(`http://${host}:${port}/api/auth/sign-in/email`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: `http://${host}:${port}`, 'sec-fetch-site': 'same-origin' },
+          body: JSON.stringify({ email: 'student@test.dev', password: testPassword }),
+        });
+      expect((await signInAt('127.0.0.1')).status).toBe(200);
+      expect((await signInAt(external!)).status).toBe(200);
+      const elsewhere = await fetch(`http://127.0.0.1:${port}/api/auth/sign-in/email`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: `http://${external}:${port + 1}` },
+        body: JSON.stringify({ email: 'student@test.dev', password: testPassword }),
+      });
+      expect(elsewhere.status).toBe(403);
+    } finally {
+      await listening.close();
+    }
+  });
+
+  it('in production: PUBLIC_URL only', async () => {
+    const production = await createTestApp(spec, { env: { NODE_ENV: 'production', PUBLIC_URL: 'https://jobready.example' } });
+    try {
+      expect((await browserSignIn(production.app, 'https://jobready.example')).statusCode).toBe(200);
+      for (const origin of ['http://localhost:3000', 'http://127.0.0.1:3000', 'http://jobready.example']) {
+        const refused = await browserSignIn(production.app, origin);
+        expect(refused.statusCode, origin).toBe(403);
+        expect(refused.json().error).toMatchObject({
+          code: 'csrf.origin_mismatch',
+          message: expect.stringContaining('its PUBLIC_URL, https://jobready.example'),
+          details: { origin, setting: 'PUBLIC_URL', public_url: 'https://jobready.example' },
+        });
+      }
+    } finally {
+      await production.close();
+    }
   });
 });
 

@@ -79,14 +79,24 @@ export function createAuth({ db, secret, baseUrl, secureCookies, afterPasswordSi
     advanced: {
       database: { generateId: 'uuid' },
       useSecureCookies: secureCookies,
+      // Where a request may come from is decided once, for every route, by our onRequest check
+      // (http/security.ts, decision 035): it has run before this handler. better-auth's own check
+      // would judge by another list; its validation of callback URLs stays on, in tests too (it
+      // turns itself off when it finds NODE_ENV=test or VITEST).
+      disableCSRFCheck: true,
+      disableOriginCheck: false,
       defaultCookieAttributes: { httpOnly: true, sameSite: 'lax', secure: secureCookies },
     },
     databaseHooks: {
       session: {
         create: {
           before: async (session) => {
+            // Reached only with the right password, so it tells nothing to whoever guesses (decision 034).
             if (await isUserDisabled(db, session.userId)) {
-              throw new APIError('UNAUTHORIZED', { message: 'Invalid email or password', code: 'INVALID_EMAIL_OR_PASSWORD' });
+              throw new APIError('FORBIDDEN', {
+                message: 'This account is disabled. Ask your programme team to enable it again.',
+                code: 'ACCOUNT_DISABLED',
+              });
             }
           },
         },

@@ -178,8 +178,9 @@ const startedInStatus: Record<SessionStatus | 'current', SQL> = {
  * through each student's own (a distinct count over every progress row took 3.9 s at L).
  */
 function studentsReached(filters: SessionFilters, matching: SQLWrapper) {
-  // Students of a deactivated client reach nothing now (decision 025), as the sessions' statistics say.
-  const student = sql`${qualified(users.role)} = 'student' and ${activeClient(qualified(users.clientId))}`;
+  // Disabled students and those of a deactivated client reach nothing now (decision 025, migration
+  // 0025), as the sessions' statistics say.
+  const student = sql`${qualified(users.role)} = 'student' and not ${qualified(users.banned)} and ${activeClient(qualified(users.clientId))}`;
   if (!filters.productId && !filters.search) {
     return sql<number>`(
       select count(*)::int from ${starts} join ${users} on ${qualified(users.id)} = ${qualified(starts.studentId)}
@@ -208,7 +209,8 @@ export async function summarizeSessions(db: Database, filters: SessionFilters) {
       db
         .select({
           id: expertSessions.id,
-          isActive: expertSessions.isActive,
+          // A deleted session is not active, whatever it was when deleted.
+          isActive: sql<boolean>`${qualified(expertSessions.isActive)} and ${qualified(expertSessions.deletedAt)} is null`.as('is_active'),
           viewers: sql<number>`coalesce(${stats.viewers}, 0)`.as('viewers'),
           percentageSum: sql<number>`coalesce(${stats.completionPercentageSum}, 0)`.as('percentage_sum'),
         })

@@ -10,9 +10,8 @@ import { promisify } from 'node:util';
 import ffprobe from '@ffprobe-installer/ffprobe';
 import type { Database } from '../../db/database.ts';
 import type { Storage } from '../storage/storage.ts';
+import { sniffBytes, sniffVideoType, type VideoMediaType } from '../../../shared/video-signature.ts';
 import { notAVideo, unreadableVideo, uploadNotFound, videoTooLarge } from './expert-sessions.errors.ts';
-
-export type VideoMediaType = 'video/mp4' | 'video/webm' | 'video/quicktime';
 
 /** Where a staged video's bytes are: a file on local disk, or an object already in storage (a resumable upload in the bucket). */
 export type VideoSource = { file: string } | { object: string };
@@ -41,20 +40,6 @@ export class StagedVideo {
   async discard() {
     if ('file' in this.source) await fsp.rm(this.source.file, { force: true });
   }
-}
-
-/** Enough leading bytes to recognise the container (an EBML header names its doc type within a few dozen). */
-const sniffBytes = 64;
-
-/** The container, recognised from the file's first bytes rather than from what the client claims. */
-function sniffVideoType(head: Buffer): VideoMediaType | undefined {
-  const boxType = head.toString('latin1', 4, 8);
-  if (boxType === 'ftyp') return head.toString('latin1', 8, 12) === 'qt  ' ? 'video/quicktime' : 'video/mp4';
-  // Older QuickTime files start with other top-level atoms.
-  if (['moov', 'mdat', 'wide', 'free', 'skip'].includes(boxType)) return 'video/quicktime';
-  const isEbml = head.readUInt32BE(0) === 0x1a45dfa3;
-  if (isEbml && head.includes('webm', 4, 'latin1')) return 'video/webm';
-  return undefined;
 }
 
 const run = promisify(execFile);

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { check, json, pgTable, text } from 'drizzle-orm/pg-core';
+import { check, json, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { createdAt, id, legacy, updatedAt } from '../../db/columns.ts';
 
 export const productTypes = ['JOB_READINESS', 'COURSE', 'ASSESSMENT'] as const;
@@ -26,5 +26,9 @@ export const products = pgTable(
         (): SQL => sql`json_object(array['id', ${products.id}::text, 'name', ${products.name}, 'type', ${products.type}])`,
       ),
   },
-  (table) => [check('products_type_check', sql`${table.type} in ('JOB_READINESS', 'COURSE', 'ASSESSMENT')`)],
+  (table) => [
+    check('products_type_check', sql`${table.type} in ('JOB_READINESS', 'COURSE', 'ASSESSMENT')`),
+    // Two products of one type cannot be told apart by a name that differs only in case.
+    uniqueIndex('products_type_name_key').on(table.type, sql`lower(${table.name})`),
+  ],
 );

@@ -42,6 +42,45 @@ describe('products API', () => {
     expect(found.products.map((p: { name: string }) => p.name)).toEqual(['Interview Ready']);
   });
 
+  it('keeps names unique per type whatever their case: 409 naming the field, nothing written', async () => {
+    const create = (name: string, type?: string) =>
+      t.request({ method: 'POST', url: '/api/admin/products', as: 'admin', payload: { name, type } });
+    for (const name of ['Interview Ready', 'interview ready', '  INTERVIEW READY ']) {
+      const taken = await create(name);
+      expect(taken.statusCode, name).toBe(409);
+      expect(taken.json().error).toMatchObject({
+        code: 'products.name_taken',
+        message: expect.stringContaining('already has this name'),
+        details: { fields: [{ path: 'body.name' }] },
+      });
+    }
+    // Another type may have it.
+    const course = await create('Interview Ready', 'COURSE');
+    expect(course.statusCode).toBe(201);
+    const renamed = await t.request({
+      method: 'PATCH',
+      url: `/api/admin/products/${t.ids.products.career}`,
+      as: 'admin',
+      payload: { name: 'interview ready' },
+    });
+    expect(renamed.statusCode).toBe(409);
+    const retyped = await t.request({
+      method: 'PATCH',
+      url: `/api/admin/products/${course.json().product.id}`,
+      as: 'admin',
+      payload: { type: 'JOB_READINESS' },
+    });
+    expect(retyped.statusCode).toBe(409);
+    const names = (await t.request({ method: 'GET', url: '/api/admin/products?search=interview', as: 'admin' })).json().products;
+    expect(names.map((p: { name: string; type: string }) => `${p.name} ${p.type}`).sort()).toEqual([
+      'Interview Ready COURSE',
+      'Interview Ready JOB_READINESS',
+    ]);
+    expect((await t.request({ method: 'DELETE', url: `/api/admin/products/${course.json().product.id}`, as: 'admin' })).statusCode).toBe(
+      204,
+    );
+  });
+
   it('rejects an unknown type and an empty change', async () => {
     const badType = await t.request({ method: 'POST', url: '/api/admin/products', as: 'admin', payload: { name: 'X', type: 'NOPE' } });
     expect(badType.statusCode).toBe(400);

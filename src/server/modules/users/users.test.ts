@@ -92,7 +92,8 @@ describe('users API', () => {
       url: '/api/auth/sign-in/email',
       payload: { email: 'student@test.dev', password: testPassword },
     });
-    expect(refused.statusCode).toBe(401);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.code).toBe('auth.account_disabled');
     expect((await t.request({ method: 'PATCH', url, as: 'admin', payload: { disabled: false } })).json().user.disabled).toBe(false);
   });
 

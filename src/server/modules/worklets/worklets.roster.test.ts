@@ -112,6 +112,27 @@ describe('the stored roster', () => {
     expect(await drifted()).toEqual([]);
   });
 
+  it('writes each student with email and disabled flag, as a mentor lists them, following a change of either', async () => {
+    const id = await t.createWorklet();
+    await t.request({ method: 'PUT', url: `/api/worklets/${id}/students`, as: 'staff', payload: { student_ids: [t.ids.users.priya] } });
+    await t.assign(id, 'maya', 'Primary');
+    const team = async () => {
+      const page = await t.request({ method: 'GET', url: `/api/worklets/mentor/${t.ids.users.maya}/worklets?limit=100`, as: 'maya' });
+      return (page.json().worklets as { id: string; students: unknown[] }[]).find((worklet) => worklet.id === id)!.students;
+    };
+    const priya = { id: t.ids.users.priya, name: 'Priya' };
+    expect(await team()).toEqual([{ ...priya, email: 'priya@test.dev', disabled: false }]);
+    const patch = (payload: object) => t.request({ method: 'PATCH', url: `/api/admin/users/${t.ids.users.priya}`, as: 'admin', payload });
+    expect((await patch({ disabled: true })).statusCode).toBe(200);
+    // No endpoint changes an email; an operator's SQL may.
+    await t.db.execute(sql`update users set email = 'priya.patel@test.dev' where id = ${t.ids.users.priya}`);
+    expect(await team()).toEqual([{ ...priya, email: 'priya.patel@test.dev', disabled: true }]);
+    await patch({ disabled: false });
+    await t.db.execute(sql`update users set email = 'priya@test.dev' where id = ${t.ids.users.priya}`);
+    expect(await team()).toEqual([{ ...priya, email: 'priya@test.dev', disabled: false }]);
+    expect(await drifted()).toEqual([]);
+  });
+
   it("writes a worklet's JSON anew when its fields or its product's name or type change", async () => {
     const id = await t.createWorklet({ title: 'Before', description: 'First draft' });
     const shown = async () => (await t.request({ method: 'GET', url: `/api/worklets/${id}`, as: 'admin' })).json().worklet;

@@ -12,6 +12,9 @@ const workletStatus = z.enum(workletStatuses);
 const mentorRole = z.enum(mentorRoles);
 const date = calendarDate.meta({ example: '2026-01-12' });
 const person = z.object({ id: z.uuid(), name: z.string() });
+const teamMember = z
+  .object({ id: z.uuid(), name: z.string(), email: z.string(), disabled: z.boolean() })
+  .meta({ id: 'TeamMember', description: 'A student on the team; `disabled`: their account is disabled (they cannot sign in).' });
 
 export const example = {
   workletId: '8f5d1c3e-2b7a-4c1e-9a0d-3e6f2b1c4d5a',
@@ -20,6 +23,7 @@ export const example = {
   omar: { id: '5b2c3d4e-5f60-4718-892a-3b4c5d6e7f80', name: 'Omar Mentor' },
   staff: { id: '6c3d4e5f-6071-4829-9a3b-4c5d6e7f8091', name: 'Sam Staff' },
   student: { id: '7d4e5f60-7182-493a-8b4c-5d6e7f8091a2', name: 'Priya Patel' },
+  teamMember: { id: '7d4e5f60-7182-493a-8b4c-5d6e7f8091a2', name: 'Priya Patel', email: 'priya@northwind.test', disabled: false },
   at: '2026-01-12T09:30:00.000Z',
 };
 
@@ -63,8 +67,8 @@ const workletFields = {
 export const workletSchema = z.object(workletFields).meta({ id: 'Worklet', example: workletExample });
 
 export const workletDetailSchema = z
-  .object({ ...workletFields, students: z.array(person) })
-  .meta({ id: 'WorkletDetail', example: { ...workletExample, students: [example.student] } });
+  .object({ ...workletFields, students: z.array(teamMember) })
+  .meta({ id: 'WorkletDetail', example: { ...workletExample, students: [example.teamMember] } });
 
 export const mentorWorkletSchema = z
   .object({
@@ -72,11 +76,11 @@ export const mentorWorkletSchema = z
     role_type: mentorRole,
     // When the mentor joined the worklet, or joined it again after being removed.
     assigned_at: timestamp,
-    students: z.array(person),
+    students: z.array(teamMember),
   })
   .meta({
     id: 'MentorWorklet',
-    example: { ...workletExample, role_type: 'Primary', assigned_at: example.at, students: [example.student] },
+    example: { ...workletExample, role_type: 'Primary', assigned_at: example.at, students: [example.teamMember] },
   });
 
 const primaryNeedReasons = ['no_primary', 'primary_disabled'] as const;
@@ -150,8 +154,11 @@ export const assignmentSchema = z
     mentor: z.object({ id: z.uuid(), name: z.string(), email: z.string(), disabled: z.boolean() }),
     role_type: mentorRole,
     is_active: z.boolean(),
+    // The first assignment; a reactivation is told apart, and does not overwrite it.
     assigned_at: timestamp,
     assigned_by: person.nullable(),
+    reactivated_at: timestamp.nullable(),
+    reactivated_by: person.nullable(),
     notes: z.string().nullable(),
     deactivated_at: timestamp.nullable(),
     deactivated_by: person.nullable(),
@@ -166,6 +173,8 @@ export const assignmentSchema = z
       is_active: true,
       assigned_at: example.at,
       assigned_by: example.staff,
+      reactivated_at: null,
+      reactivated_by: null,
       notes: 'Leads the weekly reviews.',
       deactivated_at: null,
       deactivated_by: null,

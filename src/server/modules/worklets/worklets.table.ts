@@ -17,7 +17,8 @@ export type AssignmentAction = (typeof assignmentActions)[number];
 export const teamActions = ['added', 'removed'] as const;
 export type TeamAction = (typeof teamActions)[number];
 
-export type TeamMember = { id: string; name: string };
+/** A student on the team as the lists show them: mentors write to them, and see who cannot sign in. */
+export type TeamMember = { id: string; name: string; email: string; disabled: boolean };
 export type ActiveMentor = { id: string; name: string; role_type: MentorRole };
 
 /** A student project within a product, run by a team of students with one or more mentors. */
@@ -39,7 +40,7 @@ export const worklets = pgTable(
     legacy: legacy(),
     // The roster as lists show it, kept by triggers on the students, the assignments and people's
     // names (migration 0013, decision 014): listing worklets reads it instead of joining per worklet.
-    /** The students by name. */
+    /** The students by name, with their email and whether they are disabled (migration 0025). */
     team: json('team').$type<TeamMember[]>().notNull().default(sql`'[]'::json`),
     /** The active mentors, Primary first, then by name. */
     activeMentors: json('active_mentors').$type<ActiveMentor[]>().notNull().default(sql`'[]'::json`),
@@ -93,6 +94,12 @@ export const mentorWorkletAssignments = pgTable(
     roleType: text('role_type', { enum: mentorRoles }).notNull().default('Primary'),
     isActive: boolean('is_active').notNull().default(true),
     assignedBy: uuid('assigned_by').references(() => users.id, { onDelete: 'set null' }),
+    /**
+     * The first assignment, kept when a reactivation renews `assigned_at` and `assigned_by` (which
+     * then say when and by whom the mentor was reactivated); null while there was none.
+     */
+    firstAssignedAt: timestamp('first_assigned_at', { withTimezone: true }),
+    firstAssignedBy: uuid('first_assigned_by').references(() => users.id, { onDelete: 'set null' }),
     notes: text('notes'),
     updatedAt: updatedAt(),
     deactivatedAt: timestamp('deactivated_at', { withTimezone: true }),

@@ -126,7 +126,9 @@ describe('the team of students', () => {
       t.request({ method: 'PATCH', url: `/api/admin/users/${t.ids.users.priya}`, as: 'admin', payload: { name } });
     expect((await rename('Priya Raman')).statusCode).toBe(200);
     const read = await t.request({ method: 'GET', url: `/api/worklets/${id}`, as: 'staff' });
-    expect(read.json().worklet.students).toEqual([{ id: t.ids.users.priya, name: 'Priya Raman' }]);
+    expect(read.json().worklet.students).toEqual([
+      { id: t.ids.users.priya, name: 'Priya Raman', email: 'priya@test.dev', disabled: false },
+    ]);
     await rename('Priya');
   });
 
@@ -149,7 +151,7 @@ describe('the team of students', () => {
       details: { student_ids: [t.ids.users.diego] },
     });
     const read = await t.request({ method: 'GET', url: `/api/worklets/${id}`, as: 'staff' });
-    expect(read.json().worklet.students).toEqual([{ id: t.ids.users.priya, name: 'Priya' }]);
+    expect(read.json().worklet.students).toEqual([{ id: t.ids.users.priya, name: 'Priya', email: 'priya@test.dev', disabled: false }]);
   });
 });
 

@@ -17,6 +17,7 @@ import {
 import { type Area, areaHome, type Me, type Role, useSignOut } from '../../lib/auth.ts';
 import { Logo } from '../../components/logo.tsx';
 import { roleLabel } from '../../lib/labels.ts';
+import { UploadsTray } from '../../features/expert-sessions/components/uploads-tray.tsx';
 
 type NavItem = { to: string; label: string; icon: ComponentType; roles?: Role[] };
 
@@ -107,6 +108,7 @@ export function AppLayout({ area, user }: { area: Area; user: Me }) {
       <AppShell.Main>
         <Outlet />
       </AppShell.Main>
+      {area === 'admin' && <UploadsTray />}
     </AppShell>
   );
 }

@@ -139,6 +139,25 @@ describe('completion statistics kept on write', () => {
     await expectKeptEqualsRecomputed();
   });
 
+  it('leave a disabled student out (eligible, viewers, students reached) and count them again once enabled', async () => {
+    const reached = async () =>
+      (await t.request({ method: 'GET', url: `${adminUrl}/summary`, as: 'admin' })).json().summary.students_reached;
+    const setDisabled = (disabled: boolean) =>
+      t.request({ method: 'PATCH', url: `/api/admin/users/${t.ids.users.student}`, as: 'admin', payload: { disabled } });
+    expect((await listed())['Shared talk']).toMatchObject({ eligible_students: 2, viewers: 1 });
+    expect(await reached()).toBe(1);
+
+    expect((await setDisabled(true)).statusCode).toBe(200);
+    expect((await listed())['Shared talk']).toMatchObject({ eligible_students: 1, viewers: 0, completed_students: 0 });
+    expect(await reached()).toBe(0);
+    await expectKeptEqualsRecomputed();
+
+    expect((await setDisabled(false)).statusCode).toBe(200);
+    expect((await listed())['Shared talk']).toMatchObject({ eligible_students: 2, viewers: 1 });
+    expect(await reached()).toBe(1);
+    await expectKeptEqualsRecomputed();
+  });
+
   it('follow a product deleted with its links and client assignments', async () => {
     expect((await listed())['Shared talk']).toMatchObject({ eligible_students: 2, viewers: 1 }); // student (Northwind), newcomer (Contoso)
     const response = await t.request({ method: 'DELETE', url: `/api/admin/products/${t.ids.products.digital}`, as: 'admin' });

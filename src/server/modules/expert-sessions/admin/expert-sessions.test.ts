@@ -234,6 +234,18 @@ describe('expert sessions: admin API', () => {
     expect(statements).toBe(1); // the caller's session is cached since signing in
   });
 
+  it('counts no deleted session as active, even one that was active when deleted', async () => {
+    const search = 'Deleted summary case';
+    const session = await createSession(t, { title: `${search} one`, productIds: [t.ids.products.interview] });
+    expect((await t.request({ method: 'DELETE', url: `${adminUrl}/${session.id}`, as: 'staff' })).statusCode).toBe(204);
+    const summary = await t.request({
+      method: 'GET',
+      url: `${adminUrl}/summary?status=deleted&search=${encodeURIComponent(search)}`,
+      as: 'staff',
+    });
+    expect(summary.json().summary).toMatchObject({ sessions: 1, active: 0 });
+  });
+
   it('costs the same small number of SQL statements for a page of 2 and of 20 sessions', async () => {
     for (let index = 0; index < 20; index += 1) await createSession(t, { title: `Bulk ${index}`, productIds: [t.ids.products.career] });
     const measure = async (limit: number) =>

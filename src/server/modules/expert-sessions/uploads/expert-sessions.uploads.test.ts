@@ -90,12 +90,55 @@ describe('resumable uploads (tus) and claiming them', () => {
     expect(fixed.statusCode).toBe(201);
   });
 
-  it('refuses a finished upload that is not a video with 415, leaving no session or file', async () => {
+  it('refuses the first chunk of something that is not a video with 415, and forgets the upload', async () => {
     const before = { tables: await sessionTables(t.db), files: storedFiles(t) };
-    const { id } = await startUpload(t, Buffer.from('just some text, not a video at all'), undefined, 'admin');
+    const html = Buffer.from(`<!doctype html><title>Not a video.mp4</title>${'<p>text</p>'.repeat(50_000)}`);
+    for (const bytes of [Buffer.from('just some text, not a video at all'), html, Buffer.from('hello')]) {
+      const created = await t.request({
+        method: 'POST',
+        url: uploadsUrl,
+        as: 'admin',
+        headers: { ...tus, 'upload-length': String(bytes.length * 4) },
+      });
+      const url = created.headers.location as string;
+      const first = await t.request({ method: 'PATCH', url, as: 'admin', headers: chunkHeaders(0), payload: bytes });
+      expect(first.statusCode).toBe(415);
+      expect(first.json().error).toMatchObject({
+        code: 'expert_sessions.unsupported_video',
+        message: expect.stringMatching(/^The file is not an MP4, WebM or QuickTime video/),
+      });
+      expect((await t.request({ method: 'HEAD', url, as: 'admin', headers: tus })).statusCode).toBe(404);
+    }
+    // Creation with its first bytes (creation-with-upload) too.
+    const text = Buffer.from('plain text, sent with the creation request');
+    const withUpload = await t.request({
+      method: 'POST',
+      url: uploadsUrl,
+      as: 'admin',
+      headers: { ...tus, 'upload-length': String(text.length), 'content-type': 'application/offset+octet-stream' },
+      payload: text,
+    });
+    expect(withUpload.statusCode).toBe(415);
+    expect(fs.readdirSync(path.join(t.dataDir, 'uploads', 'tus'))).toEqual([]);
+    expect({ tables: await sessionTables(t.db), files: storedFiles(t) }).toEqual(before);
+  });
+
+  it('takes every video’s first chunk, however small, and judges a start too short to tell when the session is created', async () => {
+    for (const name of ['sample.mp4', 'sample.webm', 'sample.mov'] as const) {
+      const video = fixture(name);
+      // Three bytes cannot tell anything: a box size. The chunks after the first are not looked at.
+      const { url } = await startUpload(t, video, 3, 'admin');
+      const rest = await t.request({ method: 'PATCH', url, as: 'admin', headers: chunkHeaders(3), payload: video.subarray(3) });
+      expect(rest.statusCode, name).toBe(204);
+    }
+    // The start of an EBML header, then text: taken in, and refused at Create as before.
+    const ebmlThenText = Buffer.concat([Buffer.from([0x1a, 0x45]), Buffer.from('then some text that is not a WebM')]);
+    const { url, id } = await startUpload(t, ebmlThenText, 2, 'admin');
+    const rest = await t.request({ method: 'PATCH', url, as: 'admin', headers: chunkHeaders(2), payload: ebmlThenText.subarray(2) });
+    expect(rest.statusCode).toBe(204);
     const claim = await t.request({ method: 'POST', url: adminUrl, as: 'admin', payload: { title: 'Text', upload_id: id } });
     expect(claim.statusCode).toBe(415);
-    expect({ tables: await sessionTables(t.db), files: storedFiles(t) }).toEqual(before);
+    expect(claim.json().error.code).toBe('expert_sessions.unsupported_video');
   });
 
   it('terminates an upload on DELETE', async () => {
@@ -326,4 +369,36 @@ describe('with the S3 storage driver', () => {
     expect(replaced.statusCode).toBe(200);
     expect(await t.app.context.storage.stat(key)).toBeUndefined();
   });
+});
+
+describe('a non-video refused at its first chunk, over real HTTP', () => {
+  for (const driver of ['local', 's3'] as const) {
+    it(`answers the first 8 MiB PATCH of a 64 MiB text file with 415 and keeps nothing (${driver} storage)`, async () => {
+      const s3 = driver === 's3' ? await startS3TestServer() : undefined;
+      const t = await createTestApp(spec, { env: s3?.env ?? {} });
+      try {
+        await t.app.listen({ host: '127.0.0.1', port: 0 });
+        const base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+        const headers = await t.signIn('admin');
+        const created = await fetch(`${base}${uploadsUrl}`, {
+          method: 'POST',
+          headers: { ...headers, ...tus, 'upload-length': String(64 * 1024 ** 2) },
+        });
+        expect(created.status).toBe(201);
+        const url = `${base}${created.headers.get('location')}`;
+        const chunk = Buffer.alloc(8 * 1024 ** 2, 'This is a text file renamed to .mp4. ');
+        const first = await fetch(url, { method: 'PATCH', headers: { ...headers, ...chunkHeaders(0) }, body: chunk });
+        expect(first.status).toBe(415);
+        expect((await first.json()).error.code).toBe('expert_sessions.unsupported_video');
+        expect((await fetch(url, { method: 'HEAD', headers: { ...headers, ...tus } })).status).toBe(404);
+        const kept: string[] = [];
+        if (s3) for await (const object of t.app.context.storage.list('uploads/')) kept.push(object.key);
+        else kept.push(...fs.readdirSync(path.join(t.dataDir, 'uploads', 'tus')));
+        expect(kept).toEqual([]);
+      } finally {
+        await t.close();
+        await s3?.close();
+      }
+    });
+  }
 });

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fsp from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { FileStore } from '@tus/file-store';
 import { S3Store } from '@tus/s3-store';
 import { ERRORS, Server, type DataStore, type KvStore, type Upload } from '@tus/server';
@@ -11,7 +12,7 @@ import type { Database } from '../../../db/database.ts';
 import type { ErrorBody } from '../../../http/errors.ts';
 import { s3ClientConfig } from '../../storage/s3-storage.ts';
 import type { Storage } from '../../storage/storage.ts';
-import { uploadIncomplete, uploadInUse, uploadNotFound } from '../expert-sessions.errors.ts';
+import { notAVideo, uploadIncomplete, uploadInUse, uploadNotFound } from '../expert-sessions.errors.ts';
 import {
   consumeUploadClaim,
   findLeftoverClaims,
@@ -19,6 +20,7 @@ import {
   releaseUploadClaim,
   takeUploadClaim,
 } from './upload-claims.repository.ts';
+import { ruledOutAsVideo, sniffBytes } from '../../../../shared/video-signature.ts';
 import { resumableUploadsPath } from '../expert-sessions.paths.ts';
 import { inspectStoredVideo, inspectVideoFile, type StagedVideo, type VideoSource } from '../video-file.ts';
 
@@ -35,6 +37,15 @@ type NodeBackedRequest = { runtime?: { node?: { req?: IncomingMessage } } };
 const claimStaleAfterSeconds = 3600;
 
 const beingClaimed = { status_code: 423, body: 'This upload is being saved as a session\n' };
+
+/** tus's way to refuse (status and text): the first bytes of an upload that cannot be a video. */
+class NotAVideoUpload extends Error {
+  readonly status_code = 415;
+  readonly body = 'Not a video\n';
+  constructor(readonly uploadId: string) {
+    super('The first bytes of this upload are not those of a video.');
+  }
+}
 
 /**
  * The tus 1.0 endpoint (creation, creation-with-upload, termination, expiration), over files in
@@ -71,7 +82,7 @@ export function createResumableUploads(options: {
 
   const server = new Server({
     path: resumableUploadsPath,
-    datastore: store.datastore,
+    datastore: checkingFirstBytes(store.datastore),
     maxSize: uploads.maxVideoBytes,
     relativeLocation: true,
     namingFunction: () => store.idPrefix + crypto.randomBytes(16).toString('hex'),
@@ -87,7 +98,9 @@ export function createResumableUploads(options: {
       if (await findUploadClaim(db, id)) throw beingClaimed;
     },
     onResponseError: async (_request, error) => {
-      if (!('status_code' in error)) options.logError?.(error);
+      // Nothing of it was written, and its creator learns now that it is refused: it goes at once.
+      if (error instanceof NotAVideoUpload) await store.remove(error.uploadId);
+      else if (!('status_code' in error)) options.logError?.(error);
     },
   });
 
@@ -161,6 +174,47 @@ export function createResumableUploads(options: {
 }
 
 export type ResumableUploads = ReturnType<typeof createResumableUploads>;
+
+/**
+ * The store, with the first bytes of every upload checked before any is written: the request that
+ * brings the start of a file that cannot be a video (the POST of creation-with-upload, or the first
+ * PATCH) is refused with 415, not the session write after the whole file (`video-file.ts` still
+ * judges the whole file then, and a start too short to tell).
+ */
+function checkingFirstBytes(datastore: DataStore): DataStore {
+  const write = datastore.write.bind(datastore);
+  datastore.write = async (stream, id, offset) => {
+    if (offset > 0) return write(stream, id, offset);
+    const { head, whole } = await readHead(stream, sniffBytes);
+    // Thrown, the request's pipeline (tus's) ends and the rest of the body is discarded unread.
+    if (ruledOutAsVideo(head)) throw new NotAVideoUpload(id);
+    return write(whole, id, offset);
+  };
+  return datastore;
+}
+
+/** At least `size` bytes from the front of `stream` (fewer if it ends first), and the stream whole again. */
+async function readHead(stream: Readable, size: number) {
+  const chunks = stream[Symbol.asyncIterator]();
+  const read: Buffer[] = [];
+  let length = 0;
+  while (length < size) {
+    const next = await chunks.next();
+    if (next.done) break;
+    read.push(next.value);
+    length += next.value.length;
+  }
+  const head = Buffer.concat(read);
+  async function* again() {
+    try {
+      if (head.length > 0) yield head;
+      for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value as Buffer;
+    } finally {
+      await chunks.return?.();
+    }
+  }
+  return { head, whole: Readable.from(again(), { objectMode: false }) };
+}
 
 /** The tus store of one driver, with what the endpoint needs beyond tus. */
 type UploadStore = {
@@ -281,6 +335,7 @@ function bucketUploadStore(config: Extract<Config['storage'], { driver: 's3' }>,
 const tusRefusals = new Map<string, { code: string; message: string }>([
   [ERRORS.FILE_NOT_FOUND.body, { code: 'uploads.not_found', message: 'No upload of yours has this id; it may have expired or been used.' }],
   [beingClaimed.body, { code: 'uploads.being_claimed', message: 'This upload is being saved as a session right now.' }],
+  ['Not a video\n', { code: notAVideo().code, message: `${notAVideo().message} Its first bytes say so; nothing of it was kept.` }],
   [ERRORS.FILE_NO_LONGER_EXISTS.body, { code: 'uploads.expired', message: 'This upload has expired.' }],
   [
     ERRORS.INVALID_OFFSET.body,

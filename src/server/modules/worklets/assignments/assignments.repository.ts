@@ -17,8 +17,12 @@ import {
 
 const mentor = alias(users, 'mentor');
 const assigner = alias(users, 'assigner');
+const firstAssigner = alias(users, 'first_assigner');
 const deactivator = alias(users, 'deactivator');
 const actor = alias(users, 'actor');
+
+/** `assigned_at` and `assigned_by` then tell the reactivation, and the first assignment is kept beside them. */
+const reactivated = sql`${qualified(assignments.firstAssignedAt)} is not null`;
 
 /**
  * Assignments as the API writes them (`assignmentSchema`), with the people they name: each row's
@@ -36,8 +40,10 @@ function selectAssignments(db: Database) {
         ),
         'role_type', ${qualified(assignments.roleType)},
         'is_active', ${qualified(assignments.isActive)},
-        'assigned_at', ${isoText(qualified(assignments.assignedAt))},
-        'assigned_by', ${qualified(assigner.summary)},
+        'assigned_at', ${isoText(sql`coalesce(${qualified(assignments.firstAssignedAt)}, ${qualified(assignments.assignedAt)})`)},
+        'assigned_by', case when ${reactivated} then ${qualified(firstAssigner.summary)} else ${qualified(assigner.summary)} end,
+        'reactivated_at', case when ${reactivated} then ${isoText(qualified(assignments.assignedAt))} end,
+        'reactivated_by', case when ${reactivated} then ${qualified(assigner.summary)} end,
         'notes', ${qualified(assignments.notes)},
         'deactivated_at', ${isoText(qualified(assignments.deactivatedAt))},
         'deactivated_by', ${qualified(deactivator.summary)}
@@ -46,6 +52,7 @@ function selectAssignments(db: Database) {
     .from(assignments)
     .innerJoin(mentor, eq(mentor.id, assignments.mentorId))
     .leftJoin(assigner, eq(assigner.id, assignments.assignedBy))
+    .leftJoin(firstAssigner, eq(firstAssigner.id, assignments.firstAssignedBy))
     .leftJoin(deactivator, eq(deactivator.id, assignments.deactivatedBy))
     .$dynamic();
 }
@@ -131,7 +138,7 @@ export async function findActivePrimary(db: Database, workletId: string): Promis
 const statementTime = sql`clock_timestamp()`;
 
 /** An assignment's fields; its times are written here (`statementTime`). */
-type AssignmentValues = Omit<typeof assignments.$inferInsert, 'assignedAt' | 'deactivatedAt'>;
+type AssignmentValues = Omit<typeof assignments.$inferInsert, 'assignedAt' | 'deactivatedAt' | 'firstAssignedAt' | 'firstAssignedBy'>;
 
 export async function insertAssignment(db: Database, values: AssignmentValues) {
   const [row] = await db
@@ -141,11 +148,22 @@ export async function insertAssignment(db: Database, values: AssignmentValues) {
   return row!.id;
 }
 
-/** Changes an assignment. Becoming active again renews `assigned_at`; becoming inactive sets `deactivated_at`. */
+/**
+ * Changes an assignment. Becoming active again renews `assigned_at` (a mentor's list puts it first,
+ * decision 018) and keeps the first assignment's time and author in `first_assigned_*`, written at
+ * the first reactivation only; becoming inactive sets `deactivated_at`.
+ */
 export async function updateAssignment(db: Database, id: string, values: Partial<AssignmentValues>) {
+  const keepFirst = sql`${qualified(assignments.firstAssignedAt)} is null`;
   const times =
     values.isActive === true
-      ? { assignedAt: statementTime, deactivatedAt: null }
+      ? {
+          assignedAt: statementTime,
+          deactivatedAt: null,
+          // On the right of SET, columns are the row as it was.
+          firstAssignedAt: sql`case when ${keepFirst} then ${qualified(assignments.assignedAt)} else ${qualified(assignments.firstAssignedAt)} end`,
+          firstAssignedBy: sql`case when ${keepFirst} then ${qualified(assignments.assignedBy)} else ${qualified(assignments.firstAssignedBy)} end`,
+        }
       : values.isActive === false
         ? { deactivatedAt: statementTime }
         : {};

@@ -162,16 +162,41 @@ describe('assigning mentors', () => {
     expect(history[1]).toMatchObject({ reason: 'Moved to another cohort', actor: { id: t.ids.users.admin } });
   });
 
-  it('reactivates with PATCH is_active', async () => {
+  it('reactivates with PATCH is_active, keeping the first assignment and telling the reactivation apart', async () => {
     const id = await t.createWorklet();
-    await t.assign(id, 'lena', 'Secondary');
+    const assigned = (await t.assign(id, 'lena', 'Secondary')).json().assignment;
+    expect(assigned).toMatchObject({ assigned_by: { id: t.ids.users.staff }, reactivated_at: null, reactivated_by: null });
     const url = `/api/worklets/${id}/mentors/${t.ids.users.lena}`;
     expect((await t.request({ method: 'PATCH', url, as: 'staff', payload: { is_active: false, reason: 'Leave' } })).statusCode).toBe(200);
-    const back = await t.request({ method: 'PATCH', url, as: 'staff', payload: { is_active: true } });
+    const back = await t.request({ method: 'PATCH', url, as: 'admin', payload: { is_active: true } });
     expect(back.statusCode).toBe(200);
-    expect(back.json().assignment).toMatchObject({ role_type: 'Secondary', is_active: true });
+    const reactivated = back.json().assignment;
+    expect(reactivated).toMatchObject({
+      role_type: 'Secondary',
+      is_active: true,
+      assigned_at: assigned.assigned_at,
+      assigned_by: { id: t.ids.users.staff },
+      reactivated_by: { id: t.ids.users.admin },
+      deactivated_at: null,
+    });
+    expect(Date.parse(reactivated.reactivated_at)).toBeGreaterThan(Date.parse(assigned.assigned_at));
+    // A second round keeps the first assignment still, and tells the latest reactivation.
+    await t.request({ method: 'PATCH', url, as: 'staff', payload: { is_active: false } });
+    const again = (await t.request({ method: 'PATCH', url, as: 'staff', payload: { is_active: true } })).json().assignment;
+    expect(again).toMatchObject({
+      assigned_at: assigned.assigned_at,
+      assigned_by: { id: t.ids.users.staff },
+      reactivated_by: { id: t.ids.users.staff },
+    });
+    expect(Date.parse(again.reactivated_at)).toBeGreaterThan(Date.parse(reactivated.reactivated_at));
+    await t.request({ method: 'PATCH', url, as: 'staff', payload: { is_active: false } });
+    await t.request({ method: 'PATCH', url, as: 'staff', payload: { is_active: true } });
     expect(steps(await historyOf(id))).toEqual([
       ['assigned', 'Lena', null, 'Secondary'],
+      ['deactivated', 'Lena', 'Secondary', null],
+      ['reactivated', 'Lena', 'Secondary', 'Secondary'],
+      ['deactivated', 'Lena', 'Secondary', null],
+      ['reactivated', 'Lena', 'Secondary', 'Secondary'],
       ['deactivated', 'Lena', 'Secondary', null],
       ['reactivated', 'Lena', 'Secondary', 'Secondary'],
     ]);

@@ -1,4 +1,6 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client.ts';
+import { deleteWithUndo } from '../../../lib/feedback.tsx';
 import type { BodyOf, ResponseOf, Schema } from '../../../lib/api-shapes.ts';
 import { useWrite } from '../../../lib/mutation.ts';
 import { usePagedList } from '../../../lib/paging.ts';
@@ -26,7 +28,19 @@ export const useUpdateClient = () =>
     [clientsKey, ['expert-sessions']],
   );
 
-export const useDeleteClient = () => useWrite((id: string) => api<void>(`/api/admin/clients/${id}`, { method: 'DELETE' }), [clientsKey]);
+/** Deletes a client once its Undo has run out (lib/feedback.tsx); the list leaves it out meanwhile. */
+export function useDeleteClient() {
+  const queryClient = useQueryClient();
+  return (client: Client) =>
+    deleteWithUndo({
+      id: client.id,
+      name: client.name,
+      send: () =>
+        api<void>(`/api/admin/clients/${client.id}`, { method: 'DELETE', keepalive: true }).finally(() =>
+          queryClient.invalidateQueries({ queryKey: clientsKey }),
+        ),
+    });
+}
 
 export const useSetClientProducts = () =>
   useWrite(

@@ -1,8 +1,10 @@
-import { TextInput } from '@mantine/core';
+import { Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { FormDialog } from '../../../components/form-dialog.tsx';
+import { FormError } from '../../../components/states.tsx';
 import { ProductMultiSelect } from '../../../components/product-multi-select.tsx';
 import { conflictOf, WorkletConflict } from '../../../components/worklet-conflict.tsx';
+import { notifyDone } from '../../../lib/feedback.tsx';
 import { isBlank, useForm } from '../../../lib/form.ts';
 import { type Client, useCreateClient, useDeleteClient, useSetClientProducts, useUpdateClient } from '../api/clients.ts';
 
@@ -20,7 +22,11 @@ export function ClientDialogs({ dialog, onClose }: { dialog: ClientDialog | null
     case 'toggle-active':
       return <ToggleActiveDialog client={dialog.client} onClose={onClose} />;
     case 'delete':
-      return <DeleteClientDialog client={dialog.client} onClose={onClose} />;
+      return dialog.client.student_count ? (
+        <ClientHasStudentsDialog client={dialog.client} onClose={onClose} />
+      ) : (
+        <DeleteClientDialog client={dialog.client} onClose={onClose} />
+      );
     default:
       return null;
   }
@@ -35,9 +41,15 @@ function ClientFormDialog({ client, onClose }: { client?: Client; onClose: () =>
   const mutation = client ? update : create;
   const form = useForm({ name: client?.name ?? '', product_ids: [] as string[] }, requireName);
   const submit = form.onSubmit(({ name, product_ids }) => {
-    const options = { onSuccess: onClose, onError: form.showApiError };
-    if (client) update.mutate({ id: client.id, name: name.trim() }, options);
-    else create.mutate({ name: name.trim(), product_ids }, options);
+    const options = (done: string) => ({
+      onSuccess: () => {
+        notifyDone(done);
+        onClose();
+      },
+      onError: form.showApiError,
+    });
+    if (client) update.mutate({ id: client.id, name: name.trim() }, options(`${client.name} renamed to ${name.trim()}`));
+    else create.mutate({ name: name.trim(), product_ids }, options(`${name.trim()} created`));
   });
   return (
     <FormDialog
@@ -72,7 +84,13 @@ function ClientProductsDialog({ client, onClose }: { client: Client; onClose: ()
   const submit = form.onSubmit(({ product_ids }) =>
     setProducts.mutate(
       { id: client.id, productIds: product_ids, leaveWorklets: Boolean(conflict) },
-      { onSuccess: onClose, onError: form.showApiError },
+      {
+        onSuccess: () => {
+          notifyDone(`Products of ${client.name} saved`);
+          onClose();
+        },
+        onError: form.showApiError,
+      },
     ),
   );
   return (
@@ -113,7 +131,17 @@ function ToggleActiveDialog({ client, onClose }: { client: Client; onClose: () =
       danger={!activate}
       pending={update.isPending}
       error={update.error}
-      onConfirm={() => update.mutate({ id: client.id, is_active: activate }, { onSuccess: onClose })}
+      onConfirm={() =>
+        update.mutate(
+          { id: client.id, is_active: activate },
+          {
+            onSuccess: () => {
+              notifyDone(`${client.name} ${activate ? 'activated' : 'deactivated'}`);
+              onClose();
+            },
+          },
+        )
+      }
       onClose={onClose}
     >
       {activate
@@ -132,14 +160,57 @@ function DeleteClientDialog({ client, onClose }: { client: Client; onClose: () =
       title={`Delete ${client.name}?`}
       confirmLabel="Delete client"
       danger
-      pending={remove.isPending}
-      error={remove.error}
-      onConfirm={() => remove.mutate(client.id, { onSuccess: onClose })}
+      pending={false}
+      error={null}
+      onConfirm={() => {
+        remove(client);
+        onClose();
+      }}
       onClose={onClose}
     >
-      {client.student_count
-        ? `${client.name} still has ${client.student_count} student${client.student_count === 1 ? '' : 's'}; the server will refuse until they are moved to another client.`
-        : `${client.name} and its product links will be deleted. This cannot be undone.`}
+      {client.name} and its product links will be deleted. You can undo this for a few seconds.
     </ConfirmDialog>
+  );
+}
+
+/** A client with students cannot be deleted: no Delete button, but what can be done instead. */
+function ClientHasStudentsDialog({ client, onClose }: { client: Client; onClose: () => void }) {
+  const update = useUpdateClient();
+  const students = `${client.student_count} student${client.student_count === 1 ? '' : 's'}`;
+  return (
+    <Modal opened onClose={onClose} title={`${client.name} cannot be deleted`} centered>
+      <Stack>
+        <Text size="sm">
+          {client.name} still has {students}. Move them to another client on the Users page first
+          {client.is_active
+            ? ', or deactivate the client instead: its students lose access until it is activated again, and their accounts and progress are kept.'
+            : '. The client is already inactive: its students have no access.'}
+        </Text>
+        <FormError error={update.error} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Close
+          </Button>
+          {client.is_active && (
+            <Button
+              loading={update.isPending}
+              onClick={() =>
+                update.mutate(
+                  { id: client.id, is_active: false },
+                  {
+                    onSuccess: () => {
+                      notifyDone(`${client.name} deactivated`);
+                      onClose();
+                    },
+                  },
+                )
+              }
+            >
+              Deactivate instead
+            </Button>
+          )}
+        </Group>
+      </Stack>
+    </Modal>
   );
 }

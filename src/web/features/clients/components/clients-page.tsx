@@ -6,13 +6,16 @@ import { PageHeader } from '../../../components/page-header.tsx';
 import { useSearchField } from '../../../components/search-field.tsx';
 import { PagedListView } from '../../../components/states.tsx';
 import { useMe } from '../../../lib/auth.ts';
+import { useWaitingDeletes } from '../../../lib/feedback.tsx';
 import { type Client, useClients } from '../api/clients.ts';
 import { ClientDialogs, type ClientDialog } from './client-dialogs.tsx';
 
 export function ClientsPage() {
   const isAdmin = useMe().data?.role === 'admin';
   const search = useSearchField('Search clients');
-  const clients = useClients(search.term);
+  const list = useClients(search.term);
+  const waiting = useWaitingDeletes();
+  const clients = { ...list, items: list.items.filter((client) => !waiting.has(client.id)) };
   const [dialog, setDialog] = useState<ClientDialog | null>(null);
 
   return (
@@ -36,7 +39,7 @@ export function ClientsPage() {
         noun="clients"
         empty={
           search.term
-            ? { title: 'No client matches this search' }
+            ? { title: 'No client matches this search', onClear: search.clear }
             : { title: 'No clients yet', text: isAdmin && 'Create the first client to give its students access to programmes.' }
         }
       >

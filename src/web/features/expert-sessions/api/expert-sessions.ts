@@ -30,7 +30,16 @@ export function useSessionSummary(filters: SessionFilters) {
   });
 }
 
-/** How many students with progress would lose the session if only `remainingIds` stayed linked. */
+/** One session, deleted ones too (a form reopened from the uploads tray). */
+export function useExpertSession(id: string | null) {
+  return useQuery({
+    queryKey: [...sessionsKey, 'one', id],
+    queryFn: () => api<SessionResponse>(`${adminSessionsPath}/${id}`),
+    select: (data) => data.session,
+    enabled: id !== null,
+  });
+}
+
 export function useRemovalImpact(sessionId: string, remainingIds: string[], enabled: boolean) {
   const remaining = [...remainingIds].sort().join(',');
   return useQuery({

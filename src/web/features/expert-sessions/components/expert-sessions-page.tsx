@@ -1,24 +1,30 @@
 import { ActionIcon, Anchor, Badge, Button, Group, Menu, Paper, Progress, Select, SimpleGrid, Text } from '@mantine/core';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { DataTable } from '../../../components/data-table.tsx';
 import { IconDots, IconPencil, IconPlus, IconTrash } from '../../../components/icons.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
 import { useSearchField } from '../../../components/search-field.tsx';
-import { FormError, PagedListView } from '../../../components/states.tsx';
+import { PagedListView } from '../../../components/states.tsx';
+import { notifyDone, notifyFailed } from '../../../lib/feedback.tsx';
 import { formatDate } from '../../../lib/labels.ts';
 import { useProductChoices } from '../../../lib/product-choices.ts';
 import {
   type ExpertSession,
   type SessionStatus,
   type SessionSummary,
+  useExpertSession,
   useExpertSessions,
   useRestoreSession,
   useSessionSummary,
 } from '../api/expert-sessions.ts';
+import { uploadDrafts, useRequestedForm } from '../api/resumable-upload.ts';
 import { CreateSessionDialog, DeleteSessionDialog, EditSessionDialog, formatDuration } from './session-dialogs.tsx';
 
-type Dialog = { kind: 'create' } | { kind: 'edit' | 'delete'; session: ExpertSession };
+type Dialog =
+  | { kind: 'create'; draftKey?: string }
+  | { kind: 'edit' | 'delete'; session: ExpertSession }
+  | { kind: 'edit-draft'; sessionId: string; draftKey: string };
 
 const statusOptions = [
   { value: 'active', label: 'Active' },
@@ -38,6 +44,37 @@ export function ExpertSessionsPage() {
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const close = () => setDialog(null);
   const filtered = Boolean(search.term || productId || status);
+  const clearFilters = () => {
+    search.clear();
+    setProductId(null);
+    setStatus(null);
+  };
+  // The row to show: a restored or created session, marked until the next action.
+  const [shown, setShown] = useState<string | null>(null);
+  const onRestore = (session: ExpertSession) =>
+    restore.mutate(session.id, {
+      onSuccess: () => {
+        // Restored, it leaves the Deleted filter: the list it is now in shows it.
+        setStatus(null);
+        setShown(session.id);
+        notifyDone(`“${session.title}” restored${session.is_active ? '' : ' (inactive)'}`);
+      },
+      onError: (error) => notifyFailed(`“${session.title}” was not restored`, error),
+    });
+
+  // A form the uploads tray asked for.
+  const requested = useRequestedForm();
+  useEffect(() => {
+    if (!requested) return;
+    const key = uploadDrafts.takeRequest();
+    const draft = key ? uploadDrafts.get(key) : undefined;
+    if (!key || !draft) return;
+    setDialog(
+      draft.target.kind === 'create'
+        ? { kind: 'create', draftKey: key }
+        : { kind: 'edit-draft', sessionId: draft.target.sessionId, draftKey: key },
+    );
+  }, [requested]);
 
   return (
     <>
@@ -71,13 +108,12 @@ export function ExpertSessionsPage() {
           clearable
         />
       </SimpleGrid>
-      <FormError error={restore.error} />
       <PagedListView
         list={sessions}
         noun="sessions"
         empty={
           filtered
-            ? { title: 'No session matches these filters' }
+            ? { title: 'No session matches these filters', onClear: clearFilters }
             : { title: 'No expert sessions yet', text: 'Upload the first recording.' }
         }
       >
@@ -86,6 +122,7 @@ export function ExpertSessionsPage() {
             label="Expert sessions"
             rows={items}
             rowKey={(session) => session.id}
+            highlighted={(session) => session.id === shown}
             title={{
               header: 'Session',
               cell: (session) => (
@@ -144,7 +181,7 @@ export function ExpertSessionsPage() {
                   size="xs"
                   variant="default"
                   loading={restore.isPending && restore.variables === session.id}
-                  onClick={() => restore.mutate(session.id)}
+                  onClick={() => onRestore(session)}
                 >
                   Restore
                 </Button>
@@ -169,11 +206,25 @@ export function ExpertSessionsPage() {
           />
         )}
       </PagedListView>
-      {dialog?.kind === 'create' && <CreateSessionDialog onClose={close} />}
+      {dialog?.kind === 'create' && (
+        <CreateSessionDialog draftKey={dialog.draftKey} onClose={close} onCreated={(session) => setShown(session.id)} />
+      )}
       {dialog?.kind === 'edit' && <EditSessionDialog session={dialog.session} onClose={close} />}
+      {dialog?.kind === 'edit-draft' && <EditDraftDialog sessionId={dialog.sessionId} draftKey={dialog.draftKey} onClose={close} />}
       {dialog?.kind === 'delete' && <DeleteSessionDialog session={dialog.session} onClose={close} />}
     </>
   );
+}
+
+/** The edit form of a replacement video uploading in the background, once its session is loaded. */
+function EditDraftDialog({ sessionId, draftKey, onClose }: { sessionId: string; draftKey: string; onClose: () => void }) {
+  const session = useExpertSession(sessionId);
+  useEffect(() => {
+    if (!session.isError) return;
+    notifyFailed('The session could not be opened', session.error);
+    onClose();
+  }, [session.isError, session.error, onClose]);
+  return session.data ? <EditSessionDialog session={session.data} draftKey={draftKey} onClose={onClose} /> : null;
 }
 
 function StatusBadge({ session }: { session: ExpertSession }) {

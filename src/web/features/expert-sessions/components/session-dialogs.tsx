@@ -1,8 +1,9 @@
 import { Alert, Button, Group, Modal, Stack, Switch, Text, Textarea, TextInput } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { FormDialog } from '../../../components/form-dialog.tsx';
 import { ImportedData } from '../../../components/imported-data.tsx';
+import { notifyDone, notifyFailed, notifyUndoable } from '../../../lib/feedback.tsx';
 import { ProductMultiSelect } from '../../../components/product-multi-select.tsx';
 import { isBlank, useForm } from '../../../lib/form.ts';
 import {
@@ -11,9 +12,10 @@ import {
   useCreateSession,
   useDeleteSession,
   useRemovalImpact,
+  useRestoreSession,
   useUpdateSession,
 } from '../api/expert-sessions.ts';
-import { useResumableUpload } from '../api/resumable-upload.ts';
+import { type DraftValues, isInFlight, type UploadDraft, type UploadState, uploadDrafts, useUploadDraft } from '../api/resumable-upload.ts';
 import { VideoDropField } from './video-drop-field.tsx';
 
 export const formatDuration = (seconds: number) => {
@@ -40,40 +42,140 @@ const validateFields = (values: Fields) => ({
   product_ids: values.product_ids.length ? undefined : 'Choose at least one product',
 });
 
-export function CreateSessionDialog({ onClose }: { onClose: () => void }) {
-  const create = useCreateSession();
-  const upload = useResumableUpload();
-  const [videoError, setVideoError] = useState<string>();
-  const form = useForm<Fields>({ title: '', description: '', product_ids: [] }, validateFields);
+/**
+ * Closing a form whose video is uploading (or uploaded, not yet used) asks first: the upload can go
+ * on in the background (the uploads tray shows it and reopens the form), or be discarded.
+ */
+function useUploadForm(key: string, target: UploadDraft['target'], values: () => DraftValues, onClose: () => void) {
+  const draft = useUploadDraft(key);
+  const state: UploadState = draft?.state ?? { status: 'idle' };
+  const [asking, setAsking] = useState(false);
+  const latest = useRef(values);
+  latest.current = values;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a draft's target is fixed by its key; a new key is a new draft
+  useEffect(() => {
+    uploadDrafts.ensure(key, target);
+    uploadDrafts.toForeground(key);
+    // Unmounted with the form open (the page left, say): an upload goes on in the background, never lost.
+    return () => {
+      const left = uploadDrafts.get(key);
+      if (!left || left.background) return;
+      if (isInFlight(left.state)) uploadDrafts.toBackground(key, latest.current());
+      else uploadDrafts.discard(key);
+    };
+  }, [key]);
+  const requestClose = () => (isInFlight(state) ? setAsking(true) : onClose());
+  const question = asking ? (
+    <CloseWithUploadQuestion
+      fileName={draft?.fileName ?? 'The video'}
+      state={state}
+      onBack={() => setAsking(false)}
+      onKeep={() => {
+        uploadDrafts.toBackground(key, latest.current());
+        notifyDone(
+          state.status === 'done'
+            ? 'The video is kept in Uploads until you finish the form'
+            : 'The upload continues in the background: see Uploads',
+        );
+        onClose();
+      }}
+      onDiscard={() => {
+        uploadDrafts.discard(key);
+        notifyDone('Upload discarded');
+        onClose();
+      }}
+    />
+  ) : null;
+  return { draft, state, requestClose, question };
+}
 
-  if (create.data) {
-    const { session } = create.data;
-    return (
-      <Modal opened onClose={onClose} title="Session created" centered>
-        <Stack>
-          <Alert color="green" variant="light" title={session.title}>
-            The video is {formatDuration(session.video_duration)} long. Students of{' '}
-            {session.products.map((product) => product.name).join(', ')} can watch it now.
-          </Alert>
-          <Group justify="flex-end">
-            <Button onClick={onClose} data-autofocus>
-              Done
+function CloseWithUploadQuestion(props: {
+  fileName: string;
+  state: UploadState;
+  onBack: () => void;
+  onKeep: () => void;
+  onDiscard: () => void;
+}) {
+  const { fileName, state } = props;
+  const percent = 'sent' in state && state.total ? Math.floor((state.sent / state.total) * 100) : 0;
+  const uploading = state.status !== 'done';
+  return (
+    <Modal
+      opened
+      onClose={props.onBack}
+      title={uploading ? 'The video is still uploading' : 'The video is not used yet'}
+      centered
+      size="lg"
+    >
+      <Stack>
+        <Text size="sm">
+          {uploading
+            ? `${fileName} is ${state.status === 'paused' ? `paused at ${percent}%` : `at ${percent}%`}. It can go on in the background while you work elsewhere: Uploads, at the bottom of the screen, shows it and opens this form again with what you entered.`
+            : `${fileName} is uploaded but the form is not saved. Keep it in Uploads to finish later, or discard it.`}
+        </Text>
+        <Group justify="space-between" gap="xs">
+          <Button variant="subtle" color="red" onClick={props.onDiscard}>
+            Discard the upload
+          </Button>
+          <Group gap="xs" justify="flex-end">
+            <Button variant="default" onClick={props.onBack}>
+              Back to the form
+            </Button>
+            <Button onClick={props.onKeep} data-autofocus>
+              {uploading ? 'Keep uploading' : 'Keep for later'}
             </Button>
           </Group>
-        </Stack>
-      </Modal>
-    );
-  }
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+
+export function CreateSessionDialog({
+  draftKey,
+  onClose,
+  onCreated,
+}: {
+  draftKey?: string;
+  onClose: () => void;
+  onCreated?: (session: ExpertSession) => void;
+}) {
+  const [key] = useState(() => draftKey ?? uploadDrafts.create({ kind: 'create' }));
+  const create = useCreateSession();
+  const [videoError, setVideoError] = useState<string>();
+  const kept = uploadDrafts.get(key)?.values;
+  const form = useForm<Fields>(
+    { title: kept?.title ?? '', description: kept?.description ?? '', product_ids: kept?.product_ids ?? [] },
+    validateFields,
+  );
+  const { draft, state, requestClose, question } = useUploadForm(key, { kind: 'create' }, () => form.values, onClose);
+
+  if (question) return question;
 
   const submit = (event: FormEvent) => {
-    const { state } = upload;
-    setVideoError(state.status === 'done' ? undefined : state.status === 'idle' ? 'Add the video' : 'Wait for the upload to finish');
+    setVideoError(
+      state.status === 'done'
+        ? undefined
+        : state.status === 'idle' || state.status === 'refused'
+          ? 'Add the video'
+          : 'Wait for the upload to finish',
+    );
     form.onSubmit((values) => {
       if (state.status !== 'done') return;
       const { title, description, product_ids } = values;
       create.mutate(
         { title: title.trim(), description: description.trim() || null, product_ids, upload_id: state.uploadId },
-        { onError: form.showApiError },
+        {
+          onSuccess: ({ session }) => {
+            uploadDrafts.used(key);
+            notifyDone(
+              `“${session.title}” created: ${formatDuration(session.video_duration)} long, students of ${session.products.map((product) => product.name).join(', ')} can watch it now`,
+            );
+            onCreated?.(session);
+            onClose();
+          },
+          onError: form.showApiError,
+        },
       );
     })(event);
   };
@@ -85,7 +187,7 @@ export function CreateSessionDialog({ onClose }: { onClose: () => void }) {
       pending={create.isPending}
       error={create.error}
       onSubmit={submit}
-      onClose={onClose}
+      onClose={requestClose}
       size="lg"
     >
       <TextInput label="Title" required data-autofocus {...form.text('title')} />
@@ -95,30 +197,39 @@ export function CreateSessionDialog({ onClose }: { onClose: () => void }) {
         onChange={(ids) => form.setValue('product_ids', ids)}
         error={form.errors.product_ids}
       />
-      <VideoDropField upload={upload} onChosen={() => setVideoError(undefined)} error={videoError} />
+      <VideoDropField
+        draftKey={key}
+        state={state}
+        fileName={draft?.fileName ?? null}
+        onChosen={() => setVideoError(undefined)}
+        error={videoError}
+      />
     </FormDialog>
   );
 }
 
-export function EditSessionDialog({ session, onClose }: { session: ExpertSession; onClose: () => void }) {
+export function EditSessionDialog({ session, draftKey, onClose }: { session: ExpertSession; draftKey?: string; onClose: () => void }) {
+  const target = { kind: 'edit' as const, sessionId: session.id, sessionTitle: session.title };
+  const [key] = useState(() => draftKey ?? uploadDrafts.create(target));
   const update = useUpdateSession();
-  const upload = useResumableUpload();
   const [videoError, setVideoError] = useState<string>();
+  const kept = uploadDrafts.get(key)?.values;
   const form = useForm<Fields & { is_active: boolean }>(
     {
-      title: session.title,
-      description: session.description ?? '',
-      product_ids: session.products.map((product) => product.id),
-      is_active: session.is_active,
+      title: kept?.title ?? session.title,
+      description: kept?.description ?? session.description ?? '',
+      product_ids: kept?.product_ids ?? session.products.map((product) => product.id),
+      is_active: kept?.is_active ?? session.is_active,
     },
     validateFields,
   );
+  const { draft, state, requestClose, question } = useUploadForm(key, target, () => form.values, onClose);
   const removed = session.products.filter((product) => !form.values.product_ids.includes(product.id));
   const impact = useRemovalImpact(session.id, form.values.product_ids, removed.length > 0);
   const nobodyLoses = impact.data?.students_losing_access === 0;
+  if (question) return question;
   const submit = (event: FormEvent) => {
-    const { state } = upload;
-    const replacing = state.status !== 'idle';
+    const replacing = state.status !== 'idle' && state.status !== 'refused';
     setVideoError(replacing && state.status !== 'done' ? 'Wait for the new video to finish uploading, or keep the current one' : undefined);
     form.onSubmit((values) => {
       if (replacing && state.status !== 'done') return;
@@ -131,7 +242,18 @@ export function EditSessionDialog({ session, onClose }: { session: ExpertSession
           is_active: values.is_active,
           ...(state.status === 'done' ? { upload_id: state.uploadId } : {}),
         },
-        { onSuccess: onClose, onError: form.showApiError },
+        {
+          onSuccess: ({ session: saved }) => {
+            uploadDrafts.used(key);
+            notifyDone(
+              state.status === 'done'
+                ? `“${saved.title}” saved with its new video (${formatDuration(saved.video_duration)})`
+                : `“${saved.title}” saved`,
+            );
+            onClose();
+          },
+          onError: form.showApiError,
+        },
       );
     })(event);
   };
@@ -142,7 +264,7 @@ export function EditSessionDialog({ session, onClose }: { session: ExpertSession
       pending={update.isPending}
       error={update.error}
       onSubmit={submit}
-      onClose={onClose}
+      onClose={requestClose}
       size="lg"
     >
       <TextInput label="Title" required data-autofocus {...form.text('title')} />
@@ -175,7 +297,9 @@ export function EditSessionDialog({ session, onClose }: { session: ExpertSession
         />
       )}
       <VideoDropField
-        upload={upload}
+        draftKey={key}
+        state={state}
+        fileName={draft?.fileName ?? null}
         replacing
         label="Replace video"
         description={`Now ${formatDuration(session.video_duration)}. A new video replaces it when you save; its duration is measured again.`}
@@ -202,8 +326,10 @@ function describeImpact(impact: RemovalImpact | undefined, failed: boolean) {
   return `${who} would no longer see it: they reach it only through ${impact.removed_products.length === 1 ? 'this product' : 'these products'}.`;
 }
 
+/** Deletes at once (a soft delete) and offers Undo for a few seconds; later, Restore under the Deleted filter. */
 export function DeleteSessionDialog({ session, onClose }: { session: ExpertSession; onClose: () => void }) {
   const remove = useDeleteSession();
+  const restore = useRestoreSession();
   return (
     <ConfirmDialog
       opened
@@ -212,10 +338,24 @@ export function DeleteSessionDialog({ session, onClose }: { session: ExpertSessi
       danger
       pending={remove.isPending}
       error={remove.error}
-      onConfirm={() => remove.mutate(session.id, { onSuccess: onClose })}
+      onConfirm={() =>
+        remove.mutate(session.id, {
+          onSuccess: () => {
+            // The dialog is gone by then: the promise, not mutate's callbacks (which end with it).
+            notifyUndoable(`“${session.title}” deleted`, () =>
+              restore.mutateAsync(session.id).then(
+                () => notifyDone(`“${session.title}” restored`),
+                (error: unknown) => notifyFailed(`“${session.title}” was not restored`, error),
+              ),
+            );
+            onClose();
+          },
+        })
+      }
       onClose={onClose}
     >
-      Students will no longer see it. Their progress is kept, and you can restore the session from the Deleted filter.
+      Students will no longer see it. Their progress is kept: you can undo this for a few seconds, or restore the session later from the
+      Deleted filter.
     </ConfirmDialog>
   );
 }

@@ -1,10 +1,10 @@
 import { Button, Group, Input, Paper, Progress, Stack, Text } from '@mantine/core';
 import { useId, useRef, useState } from 'react';
-import type { ResumableUpload } from '../api/resumable-upload.ts';
+import { uploadDrafts, type UploadState } from '../api/resumable-upload.ts';
 
-const accepted = 'video/mp4,video/webm,video/quicktime';
+const accepted = 'video/mp4,video/webm,video/quicktime,.mp4,.m4v,.webm,.mov';
 
-const formatBytes = (bytes: number) =>
+export const formatBytes = (bytes: number) =>
   bytes >= 1024 ** 3
     ? `${(bytes / 1024 ** 3).toFixed(1)} GB`
     : bytes >= 1024 ** 2
@@ -16,7 +16,10 @@ const formatBytes = (bytes: number) =>
  * (`replacing`) is optional: the field can go back to keeping the current video.
  */
 export function VideoDropField(props: {
-  upload: ResumableUpload;
+  /** The upload draft (api/resumable-upload.ts) the file goes into. */
+  draftKey: string;
+  state: UploadState;
+  fileName: string | null;
   /** Called as a file is chosen, before it starts uploading. */
   onChosen?: () => void;
   replacing?: boolean;
@@ -24,12 +27,11 @@ export function VideoDropField(props: {
   description?: string;
   error?: string;
 }) {
-  const { upload, onChosen, replacing = false, error } = props;
+  const { draftKey, state, fileName, onChosen, replacing = false, error } = props;
   const { label = 'Video', description = 'MP4, WebM or QuickTime. Large files upload in the background and can be paused.' } = props;
-  const { state, fileName } = upload;
   const onFile = (file: File) => {
     onChosen?.();
-    upload.start(file);
+    void uploadDrafts.start(draftKey, file);
   };
   const input = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
@@ -87,17 +89,27 @@ export function VideoDropField(props: {
                 {fileName}
               </Text>
               <Text size="sm" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
-                {'sent' in state ? `${formatBytes(state.sent)} of ${formatBytes(state.total)}` : formatBytes(state.total)}
+                {'sent' in state
+                  ? `${formatBytes(state.sent)} of ${formatBytes(state.total)}`
+                  : 'total' in state
+                    ? formatBytes(state.total)
+                    : ''}
               </Text>
             </Group>
             <Progress
               value={percent}
               animated={state.status === 'uploading'}
-              color={state.status === 'failed' ? 'red' : state.status === 'done' ? 'green' : undefined}
+              color={state.status === 'failed' || state.status === 'refused' ? 'red' : state.status === 'done' ? 'green' : undefined}
               aria-label="Upload progress"
             />
             <Group justify="space-between" gap="xs" aria-live="polite">
-              <Text size="sm" c={state.status === 'failed' ? 'red' : 'dimmed'}>
+              <Text
+                size="sm"
+                c={state.status === 'failed' || state.status === 'refused' ? 'red' : 'dimmed'}
+                role={state.status === 'refused' ? 'alert' : undefined}
+              >
+                {state.status === 'checking' && 'Checking the file…'}
+                {state.status === 'refused' && state.message}
                 {state.status === 'uploading' && `Uploading… ${percent}%`}
                 {state.status === 'paused' && `Paused at ${percent}%`}
                 {state.status === 'done' && 'Uploaded. The duration is measured when you save.'}
@@ -105,22 +117,22 @@ export function VideoDropField(props: {
               </Text>
               <Group gap="xs">
                 {state.status === 'uploading' && (
-                  <Button size="compact-sm" variant="default" onClick={upload.pause}>
+                  <Button size="compact-sm" variant="default" onClick={() => uploadDrafts.pause(draftKey)}>
                     Pause
                   </Button>
                 )}
                 {(state.status === 'paused' || state.status === 'failed') && (
-                  <Button size="compact-sm" onClick={upload.resume}>
+                  <Button size="compact-sm" onClick={() => uploadDrafts.resume(draftKey)}>
                     Resume
                   </Button>
                 )}
-                {(state.status === 'done' || state.status === 'failed') && (
+                {(state.status === 'done' || state.status === 'failed' || state.status === 'refused') && (
                   <Button size="compact-sm" variant="subtle" onClick={() => input.current?.click()}>
                     Choose another
                   </Button>
                 )}
                 {replacing && (
-                  <Button size="compact-sm" variant="subtle" color="gray" onClick={upload.reset}>
+                  <Button size="compact-sm" variant="subtle" color="gray" onClick={() => uploadDrafts.clearFile(draftKey)}>
                     Keep the current video
                   </Button>
                 )}

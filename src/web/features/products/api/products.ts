@@ -1,4 +1,6 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client.ts';
+import { deleteWithUndo } from '../../../lib/feedback.tsx';
 import type { BodyOf, ResponseOf, Schema } from '../../../lib/api-shapes.ts';
 import { useWrite } from '../../../lib/mutation.ts';
 import { usePagedList } from '../../../lib/paging.ts';
@@ -27,4 +29,16 @@ export const useUpdateProduct = () =>
     refresh,
   );
 
-export const useDeleteProduct = () => useWrite((id: string) => api<void>(`/api/admin/products/${id}`, { method: 'DELETE' }), refresh);
+/** Deletes a product once its Undo has run out (lib/feedback.tsx); the lists leave it out meanwhile. */
+export function useDeleteProduct() {
+  const queryClient = useQueryClient();
+  return (product: Product) =>
+    deleteWithUndo({
+      id: product.id,
+      name: product.name,
+      send: () =>
+        api<void>(`/api/admin/products/${product.id}`, { method: 'DELETE', keepalive: true }).finally(() =>
+          Promise.all(refresh.map((queryKey) => queryClient.invalidateQueries({ queryKey }))),
+        ),
+    });
+}

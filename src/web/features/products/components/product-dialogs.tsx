@@ -2,6 +2,7 @@ import { Select, Textarea, TextInput } from '@mantine/core';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { FormDialog } from '../../../components/form-dialog.tsx';
 import type { ProductType } from '../../../lib/auth.ts';
+import { notifyDone } from '../../../lib/feedback.tsx';
 import { isBlank, useForm } from '../../../lib/form.ts';
 import { productTypeLabel } from '../../../lib/labels.ts';
 import { type Product, useCreateProduct, useDeleteProduct, useUpdateProduct } from '../api/products.ts';
@@ -18,9 +19,15 @@ export function ProductFormDialog({ product, onClose }: { product?: Product; onC
   );
   const submit = form.onSubmit((values) => {
     const input = { name: values.name.trim(), description: values.description.trim() || null, type: values.type };
-    const options = { onSuccess: onClose, onError: form.showApiError };
-    if (product) update.mutate({ id: product.id, ...input }, options);
-    else create.mutate(input, options);
+    const options = (done: string) => ({
+      onSuccess: () => {
+        notifyDone(done);
+        onClose();
+      },
+      onError: form.showApiError,
+    });
+    if (product) update.mutate({ id: product.id, ...input }, options(`${input.name} saved`));
+    else create.mutate(input, options(`${input.name} created`));
   });
   return (
     <FormDialog
@@ -61,12 +68,15 @@ export function DeleteProductDialog({ product, onClose }: { product: Product; on
       title={`Delete ${product.name}?`}
       confirmLabel="Delete product"
       danger
-      pending={remove.isPending}
-      error={remove.error}
-      onConfirm={() => remove.mutate(product.id, { onSuccess: onClose })}
+      pending={false}
+      error={null}
+      onConfirm={() => {
+        remove(product);
+        onClose();
+      }}
       onClose={onClose}
     >
-      {product.name} will be removed from every client that has it. This cannot be undone.
+      {product.name} will be removed from every client that has it. You can undo this for a few seconds.
     </ConfirmDialog>
   );
 }

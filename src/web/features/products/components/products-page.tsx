@@ -5,6 +5,7 @@ import { IconPencil, IconPlus, IconTrash } from '../../../components/icons.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
 import { useSearchField } from '../../../components/search-field.tsx';
 import { PagedListView } from '../../../components/states.tsx';
+import { useWaitingDeletes } from '../../../lib/feedback.tsx';
 import { formatDate, productTypeLabel } from '../../../lib/labels.ts';
 import { type Product, useProducts } from '../api/products.ts';
 import { DeleteProductDialog, ProductFormDialog } from './product-dialogs.tsx';
@@ -13,7 +14,9 @@ type Dialog = { kind: 'create' } | { kind: 'edit' | 'delete'; product: Product }
 
 export function ProductsPage() {
   const search = useSearchField('Search products');
-  const products = useProducts(search.term);
+  const list = useProducts(search.term);
+  const waiting = useWaitingDeletes();
+  const products = { ...list, items: list.items.filter((product) => !waiting.has(product.id)) };
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const close = () => setDialog(null);
 
@@ -36,7 +39,7 @@ export function ProductsPage() {
         noun="products"
         empty={
           search.term
-            ? { title: 'No product matches this search' }
+            ? { title: 'No product matches this search', onClear: search.clear }
             : { title: 'No products yet', text: 'Create a product, then give it to clients.' }
         }
       >

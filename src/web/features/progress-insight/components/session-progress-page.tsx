@@ -118,7 +118,22 @@ export function SessionProgressPage() {
           allowDeselect={false}
         />
       </SimpleGrid>
-      <PagedListView list={students} noun="students" empty={{ title: 'No student matches these filters' }}>
+      <PagedListView
+        list={students}
+        noun="students"
+        empty={{
+          title: 'No student matches these filters',
+          onClear:
+            search.term || clientId || productId || status
+              ? () => {
+                  search.clear();
+                  setClientId(null);
+                  setProductId(null);
+                  setStatus(null);
+                }
+              : undefined,
+        }}
+      >
         {(items) => (
           <DataTable
             label="Students"

@@ -98,7 +98,20 @@ export function StudentProgressPage() {
           clearable
         />
       </SimpleGrid>
-      <PagedListView list={sessions} noun="sessions" empty={{ title: 'No session matches these filters' }}>
+      <PagedListView
+        list={sessions}
+        noun="sessions"
+        empty={{
+          title: 'No session matches these filters',
+          onClear:
+            search.term || status
+              ? () => {
+                  search.clear();
+                  setStatus(null);
+                }
+              : undefined,
+        }}
+      >
         {(items) => (
           <DataTable
             label="Sessions"

@@ -126,7 +126,14 @@ function SessionBrowser({ productId }: { productId: string | null }) {
         <PagedListView
           list={sessions}
           noun="sessions"
-          empty={{ title: 'No session matches', text: 'Try another word, or show all sessions.' }}
+          empty={{
+            title: 'No session matches',
+            text: 'Try another word, or show all sessions.',
+            onClear: () => {
+              search.clear();
+              setStatus(null);
+            },
+          }}
         >
           {(items) => (
             <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md" role="list" aria-label="Sessions">

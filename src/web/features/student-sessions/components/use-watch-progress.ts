@@ -80,7 +80,8 @@ export function useWatchProgress(session: StudentSession) {
   }
 
   const leave = useRef(() => {});
-  leave.current = () => send('unload', latest.current);
+  // Read the element now: the last timeupdate can be a quarter of a second (more on a busy machine) behind.
+  leave.current = () => send('unload', measure());
 
   useEffect(() => {
     const onHide = () => {

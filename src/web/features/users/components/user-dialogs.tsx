@@ -8,6 +8,7 @@ import type { Role } from '../../../lib/auth.ts';
 import { formLevelError, isBlank, useForm } from '../../../lib/form.ts';
 import { roleLabel } from '../../../lib/labels.ts';
 import { type User, useClientChoices, useCreateUser, useSetPassword, useUpdateUser } from '../api/users.ts';
+import { notifyDone } from '../../../lib/feedback.tsx';
 
 export const roleOptions = Object.entries(roleLabel).map(([value, label]) => ({ value, label }));
 
@@ -83,6 +84,7 @@ export function UserFormDialog({ user, onClose }: { user?: User; onClose: () => 
           client_id: values.client_id,
           ...(conflict ? { leave_worklets: true } : {}),
         });
+        notifyDone(`${name} saved`);
       } else {
         await create.mutateAsync({
           name,
@@ -91,6 +93,7 @@ export function UserFormDialog({ user, onClose }: { user?: User; onClose: () => 
           role: values.role,
           client_id: values.client_id,
         });
+        notifyDone(`${name} created: they can sign in with ${values.email.trim()}`);
       }
       onClose();
     } catch (error) {
@@ -183,7 +186,17 @@ export function DisableUserDialog({ user, onClose }: { user: User; onClose: () =
       danger={!enable}
       pending={update.isPending}
       error={update.error}
-      onConfirm={() => update.mutate({ id: user.id, disabled: !enable }, { onSuccess: onClose })}
+      onConfirm={() =>
+        update.mutate(
+          { id: user.id, disabled: !enable },
+          {
+            onSuccess: () => {
+              notifyDone(enable ? `${user.name} enabled: they can sign in again` : `${user.name} disabled and signed out everywhere`);
+              onClose();
+            },
+          },
+        )
+      }
       onClose={onClose}
     >
       {enable

@@ -22,6 +22,11 @@ export function UsersPage() {
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const close = () => setDialog(null);
   const filtered = Boolean(search.term || role || clientId);
+  const clearFilters = () => {
+    search.clear();
+    setRole(null);
+    setClientId(null);
+  };
 
   return (
     <>
@@ -55,7 +60,11 @@ export function UsersPage() {
           nothingFoundMessage="No client matches"
         />
       </SimpleGrid>
-      <PagedListView list={users} noun="users" empty={{ title: filtered ? 'No user matches these filters' : 'No users yet' }}>
+      <PagedListView
+        list={users}
+        noun="users"
+        empty={filtered ? { title: 'No user matches these filters', onClear: clearFilters } : { title: 'No users yet' }}
+      >
         {(items) => (
           <DataTable
             label="Users"

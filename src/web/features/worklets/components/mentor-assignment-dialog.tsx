@@ -34,6 +34,7 @@ import {
   type Worklet,
 } from '../api/worklets.ts';
 import { RoleBadge, roleHelp, workletError } from './worklet-labels.tsx';
+import { notifyDone } from '../../../lib/feedback.tsx';
 
 const roleOptions = mentorRoles.map((role) => ({ value: role, label: `${role} — ${roleHelp[role]}` }));
 const load = (count: number) => `${count} active worklet${count === 1 ? '' : 's'}`;
@@ -144,7 +145,15 @@ function AssignForm({
   function submit(event: FormEvent) {
     event.preventDefault();
     const mentors = choices.map((choice) => ({ mentor_id: choice.id, role_type: choice.role, notes: choice.notes.trim() || null }));
-    setMentors.mutate({ id: worklet.id, mentors, reason: reason.trim() || null }, { onSuccess: onDone });
+    setMentors.mutate(
+      { id: worklet.id, mentors, reason: reason.trim() || null },
+      {
+        onSuccess: () => {
+          notifyDone(`Mentors of ${worklet.title} saved`);
+          onDone();
+        },
+      },
+    );
   }
 
   return (
@@ -321,12 +330,19 @@ function AssignmentRow({ worklet, assignment }: { worklet: Worklet; assignment: 
   const [reason, setReason] = useState('');
   const name = assignment.mentor.name;
   const base = { id: worklet.id, mentorId: assignment.mentor.id };
+  const done = (changes: { role_type?: MentorRole; is_active?: boolean }) => () => {
+    setPending(null);
+    if (changes.is_active === false) notifyDone(`${name} deactivated on ${worklet.title}`);
+    else if (changes.is_active) notifyDone(`${name} reactivated on ${worklet.title}${changes.role_type ? ` as ${changes.role_type}` : ''}`);
+    else if (changes.role_type) notifyDone(`${name} is now ${changes.role_type} on ${worklet.title}`);
+  };
 
   // A 409 primary_taken turns into the handover question instead of an error.
   const ask = (changes: { role_type?: MentorRole; is_active?: boolean }) =>
     change.mutate(
       { ...base, ...changes },
       {
+        onSuccess: done(changes),
         onError: (error) => {
           if (error instanceof ApiError && error.code === 'worklets.primary_taken') {
             change.reset();
@@ -358,7 +374,10 @@ function AssignmentRow({ worklet, assignment }: { worklet: Worklet; assignment: 
             </Group>
             <Text size="xs" c="dimmed">
               {assignment.is_active
-                ? `Assigned ${formatDate(assignment.assigned_at)}${assignment.assigned_by ? ` by ${assignment.assigned_by.name}` : ''}`
+                ? `Assigned ${formatDate(assignment.assigned_at)}${assignment.assigned_by ? ` by ${assignment.assigned_by.name}` : ''}` +
+                  (assignment.reactivated_at
+                    ? ` · reactivated ${formatDate(assignment.reactivated_at)}${assignment.reactivated_by ? ` by ${assignment.reactivated_by.name}` : ''}`
+                    : '')
                 : `Deactivated ${formatDate(assignment.deactivated_at!)}${assignment.deactivated_by ? ` by ${assignment.deactivated_by.name}` : ''}`}
             </Text>
             {assignment.notes && <Text size="sm">{assignment.notes}</Text>}
@@ -390,7 +409,7 @@ function AssignmentRow({ worklet, assignment }: { worklet: Worklet; assignment: 
           <form
             onSubmit={(event) => {
               event.preventDefault();
-              change.mutate({ ...base, is_active: false, reason: reason.trim() || null }, { onSuccess: () => setPending(null) });
+              change.mutate({ ...base, is_active: false, reason: reason.trim() || null }, { onSuccess: done({ is_active: false }) });
             }}
           >
             <Group align="flex-end" gap="xs">
@@ -424,7 +443,7 @@ function AssignmentRow({ worklet, assignment }: { worklet: Worklet; assignment: 
                 onClick={() =>
                   change.mutate(
                     { ...base, role_type: 'Primary', handover: true, ...(pending.reactivate ? { is_active: true } : {}) },
-                    { onSuccess: () => setPending(null) },
+                    { onSuccess: done({ role_type: 'Primary', ...(pending.reactivate ? { is_active: true } : {}) }) },
                   )
                 }
               >
@@ -434,7 +453,12 @@ function AssignmentRow({ worklet, assignment }: { worklet: Worklet; assignment: 
                 <Button
                   size="xs"
                   variant="default"
-                  onClick={() => change.mutate({ ...base, is_active: true, role_type: 'Secondary' }, { onSuccess: () => setPending(null) })}
+                  onClick={() =>
+                    change.mutate(
+                      { ...base, is_active: true, role_type: 'Secondary' },
+                      { onSuccess: done({ is_active: true, role_type: 'Secondary' }) },
+                    )
+                  }
                 >
                   Reactivate as Secondary
                 </Button>

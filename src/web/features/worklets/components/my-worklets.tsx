@@ -1,4 +1,4 @@
-import { Badge, Button, Card, Group, Paper, Select, SimpleGrid, Stack, Tabs, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, Paper, Select, SimpleGrid, Stack, Tabs, Text } from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { PageHeader } from '../../../components/page-header.tsx';
@@ -112,13 +112,31 @@ function MentorWorkletCard({ worklet, mentorId }: { worklet: MentorWorklet; ment
         </Section>
         <Section label={`Students (${worklet.students.length})`}>
           {worklet.students.length ? (
-            <Group gap={6} role="list" aria-label="Students">
+            <Stack gap={6} role="list" aria-label="Students">
               {worklet.students.map((student) => (
-                <Badge key={student.id} variant="light" color="teal" tt="none" role="listitem">
-                  {student.name}
-                </Badge>
+                <Group key={student.id} gap={8} wrap="nowrap" role="listitem" data-student={student.email}>
+                  <div style={{ minWidth: 0 }}>
+                    <Text size="sm" fw={600} truncate c={student.disabled ? 'dimmed' : undefined}>
+                      {student.name}
+                    </Text>
+                    <Anchor
+                      href={`mailto:${student.email}`}
+                      size="xs"
+                      truncate
+                      display="block"
+                      aria-label={`Email ${student.name}: ${student.email}`}
+                    >
+                      {student.email}
+                    </Anchor>
+                  </div>
+                  {student.disabled && (
+                    <Badge color="red" variant="light" tt="none" title="This account is disabled: they cannot sign in.">
+                      Disabled
+                    </Badge>
+                  )}
+                </Group>
               ))}
-            </Group>
+            </Stack>
           ) : (
             <Text size="sm" c="dimmed">
               No students on the team yet.

@@ -19,6 +19,7 @@ import {
   workletStatuses,
 } from '../api/worklets.ts';
 import { statusLabel, studentCount, workletError } from './worklet-labels.tsx';
+import { notifyDone } from '../../../lib/feedback.tsx';
 
 type Values = {
   cert_id: string;
@@ -69,9 +70,15 @@ export function WorkletFormDialog({ worklet, onClose }: { worklet?: Worklet; onC
       start_date: orNull(values.start_date),
       end_date: orNull(values.end_date),
     };
-    const options = { onSuccess: onClose, onError: form.showApiError };
-    if (worklet) update.mutate({ id: worklet.id, ...fields }, options);
-    else create.mutate({ ...fields, product_id: values.product_id }, options);
+    const options = (done: string) => ({
+      onSuccess: () => {
+        notifyDone(done);
+        onClose();
+      },
+      onError: form.showApiError,
+    });
+    if (worklet) update.mutate({ id: worklet.id, ...fields }, options(`${fields.cert_id} saved`));
+    else create.mutate({ ...fields, product_id: values.product_id }, options(`${fields.cert_id} created: give it a team and mentors`));
   });
   const productData = worklet
     ? [{ value: worklet.product.id, label: worklet.product.name }]
@@ -163,7 +170,15 @@ function TeamForm({ worklet, current, onClose }: { worklet: Worklet; current: { 
       error={workletError(setStudents.error)}
       onSubmit={(event) => {
         event.preventDefault();
-        setStudents.mutate({ id: worklet.id, studentIds: selected }, { onSuccess: onClose });
+        setStudents.mutate(
+          { id: worklet.id, studentIds: selected },
+          {
+            onSuccess: () => {
+              notifyDone(`Team of ${worklet.title} saved: ${selected.length} student${selected.length === 1 ? '' : 's'}`);
+              onClose();
+            },
+          },
+        );
       }}
       onClose={onClose}
     >

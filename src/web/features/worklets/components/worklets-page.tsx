@@ -95,7 +95,14 @@ export function WorkletsPage() {
             noun="worklets"
             empty={
               filtered
-                ? { title: 'No worklet matches these filters' }
+                ? {
+                    title: 'No worklet matches these filters',
+                    onClear: () => {
+                      search.clear();
+                      setStatus(null);
+                      setMentorId(null);
+                    },
+                  }
                 : { title: 'No worklets yet', text: 'Create the first worklet, then give it a team and mentors.' }
             }
           >
