@@ -131,4 +131,59 @@ describe.skipIf(!hasBrowser)('the profile page and password changes', () => {
     expect(new URL(page.url()).pathname).toBe('/learn/expert-sessions');
     await page.close();
   });
+  test('without mail, an admin makes a password link to hand over; the user sets a password with it, once', async () => {
+    const omar = demoData.users.mentorOmar;
+    const page = await suite.browser.newPage();
+
+    // Asking by email says who can help instead, since this server sends none.
+    await page.goto(`${suite.app.url}/sign-in`);
+    await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    await page.getByRole('heading', { name: 'Forgot your password?', level: 1 }).waitFor();
+    await page.getByLabel(/^Email/).fill(omar.email);
+    await page.getByRole('button', { name: 'Email me a link' }).click();
+    await page.getByText('This server does not send email.', { exact: false }).waitFor();
+    await captureScreens(page, 'forgot-password', (p) => p.getByText('Ask your programme team').waitFor());
+
+    await signIn(page, suite.app.url, demoUsers.admin.email);
+    await page.getByRole('link', { name: 'Users' }).click();
+    const row = page.getByRole('row').filter({ hasText: omar.email });
+    await row.getByRole('button', { name: `Actions for ${omar.name}` }).click();
+    await page.getByRole('menuitem', { name: 'Send a password link' }).click();
+    const dialog = page.getByRole('dialog', { name: `Password link for ${omar.name}` });
+    await dialog.getByRole('button', { name: 'Make the link' }).click();
+    await dialog.getByText('Hand this link over').waitFor();
+    const link = await dialog.getByLabel('Password link').inputValue();
+    expect(link).toMatch(new RegExp(`^${suite.app.url}/reset-password#token=[\\w-]{43}$`));
+    await captureScreens(page, 'admin-user-reset-link', (p) => p.getByRole('dialog').getByText('Hand this link over').waitFor(), {
+      mobileFullPage: false,
+    });
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await signOut(page);
+
+    await page.goto(link);
+    await page.getByText(`For ${omar.name} (${omar.email})`, { exact: false }).waitFor();
+    await captureScreens(page, 'reset-password', (p) => p.getByRole('button', { name: 'Set my password' }).waitFor());
+    await page.getByLabel(/^New password \*?$/).fill('omar-rows-on-sundays');
+    await page.getByLabel(/^New password, again/).fill('omar-rows-on-sunday');
+    await page.getByRole('button', { name: 'Set my password' }).click();
+    await page.getByText('Type the same password again').waitFor();
+    // The policy is the server's: a common password is refused on its field.
+    await page.getByLabel(/^New password \*?$/).fill('password1234');
+    await page.getByLabel(/^New password, again/).fill('password1234');
+    await page.getByRole('button', { name: 'Set my password' }).click();
+    await expect.poll(() => page.getByLabel(/^New password \*?$/).getAttribute('aria-invalid')).toBe('true');
+    await page.getByLabel(/^New password \*?$/).fill('omar-rows-on-sundays');
+    await page.getByLabel(/^New password, again/).fill('omar-rows-on-sundays');
+    await page.getByRole('button', { name: 'Set my password' }).click();
+    await page.getByText('Your password is changed').waitFor();
+
+    // Used once: the same link is refused now.
+    await page.goto(`${suite.app.url}/sign-in`);
+    await page.goto(link);
+    await page.getByText('This link cannot be used').waitFor();
+    await signIn(page, suite.app.url, omar.email, 'omar-rows-on-sundays');
+    await page.getByRole('heading', { name: /^Welcome, Omar/, level: 1 }).waitFor();
+    await page.close();
+  });
 });

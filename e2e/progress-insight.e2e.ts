@@ -91,7 +91,7 @@ describe.skipIf(!hasBrowser)('progress insight: drill-down, student page, report
 
   test("a mentor's programme card leads to their worklets there, and on to each student's progress", async () => {
     await signInAs(demoUsers.mentor.email);
-    await page.getByRole('link', { name: 'Open Interview Ready' }).click();
+    await page.getByRole('article', { name: 'Interview Ready' }).getByRole('link', { name: 'Interview Ready' }).click();
     await page.getByRole('heading', { name: 'Interview Ready', level: 1 }).waitFor();
     await page.getByRole('listitem', { name: /^25NWD01WT / }).waitFor();
     await captureScreens(page, 'mentor-programme', (p) => p.getByRole('listitem', { name: /^25NWD01WT / }).waitFor());
@@ -108,7 +108,7 @@ describe.skipIf(!hasBrowser)('progress insight: drill-down, student page, report
 
   test("a student's programme card leads to the programme: overall progress, continue watching, new, every session", async () => {
     await signInAs(demoUsers.student.email);
-    await page.getByRole('link', { name: 'Open Career Launchpad' }).click();
+    await page.getByRole('article', { name: 'Career Launchpad' }).getByRole('link', { name: 'Career Launchpad' }).click();
     await page.getByRole('heading', { name: 'Career Launchpad', level: 1 }).waitFor();
     const continuing = page.getByRole('list', { name: 'Continue watching' });
     await continuing.getByRole('listitem', { name: cv }).waitFor();

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import { expectAccessible } from './accessibility.ts';
 import { desktop, mobile } from './browser.ts';
 
 const screenshotDir = path.resolve(import.meta.dirname, '../../docs/screenshots');
@@ -8,7 +9,7 @@ const screenshotDir = path.resolve(import.meta.dirname, '../../docs/screenshots'
 /**
  * Saves `<name>-desktop.png` (1280×800) and `<name>-mobile.png` (375 px, the whole scrolling page) of
  * the current page into docs/screenshots, waiting for `ready` (something on the page that shows it has
- * loaded) at each width.
+ * loaded) at each width, and checks the page with axe-core at each width (`expectAccessible`).
  */
 export async function captureScreens(
   page: Page,
@@ -33,6 +34,7 @@ export async function captureScreens(
         animations: 'disabled',
         style: notifications ? undefined : '.mantine-Notifications-root { display: none !important; }',
       });
+      await expectAccessible(page, `${name}-${label}`);
     }
   } finally {
     await page.setViewportSize(desktop);

@@ -26,6 +26,8 @@ import { expertSessionConstraints } from './modules/expert-sessions/expert-sessi
 import { productConstraints } from './modules/products/products.errors.ts';
 import { registerExpertSessionRoutes } from './modules/expert-sessions/expert-sessions.routes.ts';
 import { registerHealthRoutes } from './modules/health/health.routes.ts';
+import { createMailOutbox } from './modules/mail/mail-outbox.ts';
+import { registerMailRoutes } from './modules/mail/mail.routes.ts';
 import { registerImportRoutes } from './modules/import/import.routes.ts';
 import { registerMeRoutes } from './modules/me/me.routes.ts';
 import { registerPasswordRoutes } from './modules/passwords/passwords.routes.ts';
@@ -55,7 +57,6 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
   });
   const storage = createStorage(config.storage);
   const storageIdentity = await ensureStorageIdentity(database.db, config);
-  const context: AppContext = { config, database, db: database.db, auth, sessions, storage, storageIdentity };
 
   const app = Fastify({
     ...(await loggerOptions(config)),
@@ -64,6 +65,9 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
     ...frameworkErrorOptions,
     ...malformedRequestServerOptions,
   }).withTypeProvider<ZodTypeProvider>();
+  const mail = createMailOutbox(database.db, config, app.log);
+  app.addHook('onClose', () => mail.close());
+  const context: AppContext = { config, database, db: database.db, auth, sessions, storage, storageIdentity, mail };
   app.decorate('context', context);
   database.onConnectionError((error) => app.log.warn({ err: error }, 'a database connection failed; the pool opens another when needed'));
   if (config.sessionCacheMs > 0) {
@@ -135,6 +139,7 @@ export async function buildApp(config: Config, database: DatabaseConnection) {
   registerHealthRoutes(typedApp);
   registerMeRoutes(typedApp);
   registerPasswordRoutes(typedApp);
+  registerMailRoutes(typedApp);
   registerUserRoutes(typedApp);
   registerClientRoutes(typedApp);
   registerProductRoutes(typedApp);

@@ -34,6 +34,12 @@ const environmentSchema = z.object({
   UPLOAD_EXPIRY_HOURS: z.coerce.number().positive().default(24),
   SESSION_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(10),
   TRUST_PROXY: z.string().optional(),
+  SMTP_URL: z
+    .string()
+    .url()
+    .refine((url) => /^smtps?:$/.test(new URL(url).protocol), 'must start with smtp:// or smtps://')
+    .optional(),
+  MAIL_FROM: z.string().min(3).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 });
@@ -54,11 +60,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env) {
   }
   const isProduction = env.NODE_ENV === 'production';
   const dataDir = path.resolve(env.DATA_DIR);
+  const publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
   return {
     isProduction,
     port: env.PORT,
     host: env.HOST,
-    publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+    publicUrl,
     dataDir,
     databaseUrl: env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE ?? defaultPoolSize(),
@@ -85,6 +92,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env) {
       maxVideoBytes: env.MAX_VIDEO_BYTES,
       expiryMs: env.UPLOAD_EXPIRY_HOURS * 3600_000,
     },
+    /** Mail goes out only when an SMTP server is named (decision 033). */
+    mail: env.SMTP_URL ? { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM ?? `JobReady <no-reply@${new URL(publicUrl).hostname}>` } : undefined,
     logLevel: env.LOG_LEVEL,
     // Readable lines for a person running it; JSON for log collectors and tests.
     logFormat: env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json'),

@@ -31,6 +31,18 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ TRUST_PROXY: `10.0.0.1,${entry}` })).toThrow(`TRUST_PROXY: ${entry} is not`);
     }
   });
+
+  it('sends mail only when SMTP_URL names an SMTP server, from MAIL_FROM or the public address', () => {
+    expect(loadConfig({}).mail).toBeUndefined();
+    expect(loadConfig({ SMTP_URL: 'smtp://mail.example:587', PUBLIC_URL: 'https://jobready.example' }).mail).toEqual({
+      smtpUrl: 'smtp://mail.example:587',
+      from: 'JobReady <no-reply@jobready.example>',
+    });
+    expect(loadConfig({ SMTP_URL: 'smtps://u:p@mail.example', MAIL_FROM: 'Programmes <team@jobready.example>' }).mail?.from).toBe(
+      'Programmes <team@jobready.example>',
+    );
+    expect(() => loadConfig({ SMTP_URL: 'https://mail.example' })).toThrow(/SMTP_URL: must start with smtp/);
+  });
 });
 
 describe('LOG_FORMAT', () => {

@@ -7,4 +7,6 @@ export * from '../modules/expert-sessions/expert-sessions.table.ts';
 export * from '../modules/worklets/worklets.table.ts';
 export * from '../modules/storage/storage.table.ts';
 export * from '../modules/progress-insight/progress-insight.table.ts';
+export * from '../modules/passwords/passwords.table.ts';
+export * from '../modules/mail/mail.table.ts';
 export * from '../modules/import/import.table.ts';

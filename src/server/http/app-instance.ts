@@ -17,6 +17,7 @@ import type { SignedInActor } from '../modules/auth/auth.guard.ts';
 import type { Auth } from '../modules/auth/auth.ts';
 import type { SessionCache } from '../modules/auth/session-cache.ts';
 import type { Storage } from '../modules/storage/storage.ts';
+import type { MailOutbox } from '../modules/mail/mail-outbox.ts';
 import type { StorageIdentity } from '../modules/storage/storage-identity.ts';
 
 // The application's types live apart from app.ts, which imports every module's routes: a routes file
@@ -35,6 +36,8 @@ export type AppContext = {
   storage: Storage;
   /** The storage shared by every instance on this database, checked at start (decision 020). */
   storageIdentity: StorageIdentity;
+  /** Mail queued with the changes it tells about, sent after they commit (decision 033); inert without SMTP_URL. */
+  mail: MailOutbox;
 };
 
 export type AppInstance = FastifyInstance<

@@ -6,7 +6,7 @@ import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@ta
 import type { ReactNode } from 'react';
 import { ApiError } from '../lib/api-client.ts';
 import { meQueryKey } from '../lib/auth.ts';
-import { theme } from './theme.ts';
+import { cssVariablesResolver, theme } from './theme.ts';
 
 // A 401 anywhere means the session ended (signed out elsewhere, expired, or disabled):
 // re-asking /api/me turns that into "nobody signed in", and the router shows the sign-in page.
@@ -29,7 +29,7 @@ const queryClient = new QueryClient({
 
 export function AppProvider({ children }: { children: ReactNode }) {
   return (
-    <MantineProvider theme={theme} defaultColorScheme="light">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
       {/* Every action says that it worked (and a delete offers Undo) here: lib/feedback.tsx. */}
       <Notifications position="top-center" limit={4} />
       <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>

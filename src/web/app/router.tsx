@@ -2,6 +2,7 @@ import { Center, Loader } from '@mantine/core';
 import { lazy, Suspense } from 'react';
 import { createBrowserRouter, Navigate, useLocation } from 'react-router';
 import { ErrorState, LoadingState } from '../components/states.tsx';
+import { ForgotPasswordPage, ResetPasswordPage } from '../features/auth/components/password-reset-pages.tsx';
 import { SignInPage } from '../features/auth/components/sign-in-page.tsx';
 import { ClientsPage } from '../features/clients/components/clients-page.tsx';
 import { ExpertSessionsPage } from '../features/expert-sessions/components/expert-sessions-page.tsx';
@@ -74,6 +75,8 @@ function RoleOnly({ roles, children }: { roles: Role[]; children: React.ReactNod
 
 export const router = createBrowserRouter([
   { path: '/sign-in', element: <SignInPage /> },
+  { path: '/forgot-password', element: <ForgotPasswordPage /> },
+  { path: '/reset-password', element: <ResetPasswordPage /> },
   { path: '/', element: <WithUser>{(user) => <Navigate to={areaHome[areaOf(user.role)]} replace />}</WithUser> },
   // Every role's own account, in the layout of their area.
   {

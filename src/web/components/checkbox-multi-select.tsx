@@ -1,4 +1,4 @@
-import { Checkbox, Group, MultiSelect, type MultiSelectProps, Text } from '@mantine/core';
+import { CheckboxIndicator, Group, MultiSelect, type MultiSelectProps, Text } from '@mantine/core';
 
 /** A searchable multi-select whose options carry a checkbox, so picking several reads as ticking boxes. */
 export function CheckboxMultiSelect(props: MultiSelectProps) {
@@ -10,7 +10,8 @@ export function CheckboxMultiSelect(props: MultiSelectProps) {
       placeholder={props.value?.length ? undefined : 'Search'}
       renderOption={({ option, checked }) => (
         <Group gap="sm" wrap="nowrap">
-          <Checkbox checked={checked ?? false} onChange={() => {}} tabIndex={-1} aria-hidden size="xs" />
+          {/* A drawing of a box, not a control: the option itself is what is picked (and says it is selected). */}
+          <CheckboxIndicator checked={checked ?? false} size="xs" aria-hidden />
           <Text size="sm">{option.label}</Text>
         </Group>
       )}

@@ -1,5 +1,6 @@
-import { Button, Group, Modal, Stack } from '@mantine/core';
+import { Button, Group, Stack } from '@mantine/core';
 import type { FormEvent, ReactNode } from 'react';
+import { Dialog } from './dialog.tsx';
 import { FormError } from './states.tsx';
 
 /** A dialog holding one form: the API's error on top, the fields, then Cancel and the action. */
@@ -14,7 +15,7 @@ export function FormDialog(props: {
   children: ReactNode;
 }) {
   return (
-    <Modal opened onClose={props.onClose} title={props.title} centered size={props.size}>
+    <Dialog onClose={props.onClose} title={props.title} centered size={props.size}>
       <form onSubmit={props.onSubmit} noValidate>
         <Stack>
           <FormError error={props.error} />
@@ -29,6 +30,6 @@ export function FormDialog(props: {
           </Group>
         </Stack>
       </form>
-    </Modal>
+    </Dialog>
   );
 }

@@ -13,7 +13,7 @@ export function NewPasswordInput({ owner, value, ...props }: PasswordInputProps 
   const strength = usePasswordStrength(value, owner);
   const verdict = value ? strength.data : undefined;
   // PasswordInput marks its field invalid only with a data attribute: assistive technology needs aria-invalid.
-  if (props.error) return <PasswordInput autoComplete="new-password" value={value} aria-invalid {...props} />;
+  if (props.error) return <PasswordInput autoComplete="new-password" value={value} {...props} aria-invalid />;
   return (
     <PasswordInput
       autoComplete="new-password"
@@ -33,7 +33,7 @@ export function NewPasswordInput({ owner, value, ...props }: PasswordInputProps 
                 aria-hidden
                 transitionDuration={150}
               />
-              <Text component="span" display="block" size="sm" mt={4} c={verdict.acceptable ? 'green.9' : 'red.9'}>
+              <Text component="span" display="block" size="sm" mt={4} c={verdict.acceptable ? 'green' : 'red'}>
                 {verdict.acceptable ? `${scoreLabel[verdict.score]} password.` : verdict.problem}
               </Text>
             </>

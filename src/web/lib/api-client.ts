@@ -23,20 +23,24 @@ export type Query = Record<string, string | number | boolean | null | undefined>
 export async function api<T>(
   path: string,
   // `keepalive`: the request goes on if the page is closed meanwhile (a delete sent as the page is left).
-  options: { method?: string; body?: unknown; query?: Query; keepalive?: boolean } = {},
+  options: { method?: string; body?: unknown; query?: Query; contentType?: string; keepalive?: boolean } = {},
 ): Promise<T> {
-  const { method = 'GET', body, query, keepalive } = options;
+  const { method = 'GET', body, query, contentType, keepalive } = options;
   let response: Response;
   try {
-    // A FormData body goes as multipart (the browser sets its boundary); anything else as JSON.
+    // A FormData body goes as multipart (the browser sets its boundary); a file (Blob) as itself, typed
+    // by `contentType`; anything else as JSON.
     const isForm = body instanceof FormData;
+    const isFile = body instanceof Blob;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (isFile) headers['content-type'] = contentType ?? (body.type || 'application/octet-stream');
+    else if (body !== undefined && !isForm) headers['content-type'] = 'application/json';
     response = await fetch(withQuery(path, query), {
       method,
       credentials: 'same-origin',
       keepalive,
-      headers:
-        body === undefined || isForm ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-      body: body === undefined ? undefined : isForm ? body : JSON.stringify(body),
+      headers,
+      body: body === undefined ? undefined : isForm || isFile ? body : JSON.stringify(body),
     });
   } catch {
     throw new ApiError(0, 'network.unreachable', 'The server could not be reached. Check your connection and try again.');

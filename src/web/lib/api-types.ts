@@ -422,6 +422,220 @@ export type paths = {
       };
     };
   };
+  "/api/admin/users/{id}/password-reset": {
+    /**
+     * Make a link with which the user chooses a new password
+     * @description Valid for 24 hours, once. When the server sends mail (SMTP_URL), the link is emailed to the user and not shown; otherwise it is answered here, this once, to hand over. The user’s password and sessions stay until the link is used.
+     */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              reset: components["schemas"]["IssuedPasswordReset"];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/password-resets": {
+    /**
+     * Ask for a link to choose a new password, by email
+     * @description No sign-in. 202 whether or not the address belongs to someone; an enabled user gets one email with a link valid for an hour, at most one every two minutes. 409 `passwords.reset_by_email_unavailable` when the server sends no mail (no SMTP_URL): an admin then makes the link (`POST /api/admin/users/{id}/password-reset`).
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @example priya@northwind.test */
+            email: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          content: never;
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/password-resets/inspect": {
+    /**
+     * Whose a password link is, while it can be used
+     * @description 404 `passwords.reset_link_invalid` for a link that is unknown, used, expired, or of a disabled user.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description The token of the link (after `#token=` in its address). */
+            token: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              reset: components["schemas"]["PasswordResetOwner"];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/password-resets/complete": {
+    /**
+     * Choose a new password with a link
+     * @description The password must meet the policy (400 `passwords.too_weak` naming `body.new_password`). Then the link and any other of the user’s end, every session of the user ends, and they sign in with the new password. 404 `passwords.reset_link_invalid` as for inspect.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description The token of the link (after `#token=` in its address). */
+            token: string;
+            /** @description At least 12 characters and hard to guess: common passwords, the product's name and the user's own email or name are refused (passwords.too_weak). */
+            new_password: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              email: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/admin/mail/undelivered": {
+    /**
+     * Mail that could not be sent: being retried, or given up
+     * @description Newest first, at most 100. Mail goes out only when SMTP_URL is set (`enabled`); each is tried up to five times over about 2.5 hours (an SMTP 5xx answer gives up at once), and every failure is also logged.
+     */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              enabled: boolean;
+              mail: components["schemas"]["UndeliveredMail"][];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
   "/api/admin/users": {
     /** List users, newest first */
     get: {
@@ -3857,6 +4071,134 @@ export type paths = {
       };
     };
   };
+  "/api/admin/job-readiness/expert-sessions/{id}/captions/{language}": {
+    /**
+     * Add or replace the captions of a session in one language (WebVTT)
+     * @description Body: the WebVTT file as `text/vtt`, at most 1024 KiB (else 413). The language is a BCP 47 tag (400 `expert_sessions.captions_language_invalid` for one that is malformed or names no known language); it is stored in canonical form (`EN-us` → `en-US`) with its English name as the label. The file is parsed as the W3C validator does: 422 `expert_sessions.captions_invalid` lists each problem with its line in `details.problems`. One file per language: a second replaces the first, whose file is deleted after the commit.
+     */
+    put: {
+      parameters: {
+        path: {
+          id: string;
+          /** @description BCP 47 language tag, e.g. `en`, `fr-CA`, `pt-BR`. */
+          language: string;
+        };
+      };
+      /** @description The WebVTT file (`Content-Type: text/vtt`). */
+      requestBody: {
+        content: {
+          "text/vtt": string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              captions: {
+                language: string;
+                label: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /** Remove the captions of a session in one language */
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+          /** @description BCP 47 language tag, e.g. `en`, `fr-CA`, `pt-BR`. */
+          language: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        204: {
+          content: never;
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
   "/api/app/job-readiness/expert-sessions": {
     /**
      * The student's expert sessions, oldest first, with their progress, keyset-paged
@@ -4096,6 +4438,118 @@ export type paths = {
         };
         /** @description Default Response */
         416: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/app/job-readiness/expert-sessions/{id}/poster": {
+    /**
+     * The poster of a session the caller may watch (a JPEG frame of its video)
+     * @description Who may fetch it as for the video (else 404). 404 `expert_sessions.poster_not_found` when no frame could be taken.
+     */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description The poster */
+        200: {
+          content: {
+            "image/jpeg": string;
+          };
+        };
+        /** @description Not modified (`If-None-Match` names the current version) */
+        304: {
+          content: never;
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/app/job-readiness/expert-sessions/{id}/captions/{language}": {
+    /**
+     * The captions of a session in one language (WebVTT), for the player’s `<track kind="captions">`
+     * @description Who may fetch them as for the video (else 404); 404 `expert_sessions.captions_not_found` for a language the session has none in.
+     */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+          /** @description BCP 47 language tag, e.g. `en`, `fr-CA`, `pt-BR`. */
+          language: string;
+        };
+      };
+      responses: {
+        /** @description The WebVTT file */
+        200: {
+          content: {
+            "text/vtt": string;
+          };
+        };
+        /** @description Not modified (`If-None-Match` names the current version) */
+        304: {
+          content: never;
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        409: {
           content: {
             "application/json": components["schemas"]["Error"];
           };
@@ -4639,6 +5093,41 @@ export type components = {
       };
     };
     /**
+     * @example {
+     *   "language": "en",
+     *   "label": "English",
+     *   "url": "/api/app/job-readiness/expert-sessions/3f1c2a9e-8b7d-4c5e-9f10-2a3b4c5d6e7f/captions/en"
+     * }
+     */
+    ExpertSessionCaptionsInput: {
+      /** @description BCP 47 language tag, in its canonical form. */
+      language: string;
+      /** @description The language’s name, as the player’s caption menu shows it. */
+      label: string;
+      /** @description The WebVTT file, for `<track kind="captions" srclang label src>`. */
+      url: string;
+    };
+    /**
+     * @example {
+     *   "language": "en",
+     *   "label": "English",
+     *   "url": "/api/app/job-readiness/expert-sessions/3f1c2a9e-8b7d-4c5e-9f10-2a3b4c5d6e7f/captions/en",
+     *   "size_bytes": 18400,
+     *   "updated_at": "2026-11-20T09:30:00.000Z"
+     * }
+     */
+    ExpertSessionCaptionsFileInput: {
+      /** @description BCP 47 language tag, in its canonical form. */
+      language: string;
+      /** @description The language’s name, as the player’s caption menu shows it. */
+      label: string;
+      /** @description The WebVTT file, for `<track kind="captions" srclang label src>`. */
+      url: string;
+      size_bytes: number;
+      /** Format: date-time */
+      updated_at: string;
+    };
+    /**
      * @description Over the distinct students of clients assigned any of the session’s products; rates in percent.
      * @example {
      *   "eligible_students": 40,
@@ -4663,6 +5152,16 @@ export type components = {
      *   "title": "Answering behavioural questions",
      *   "description": "A recruiter walks through the STAR method.",
      *   "video_url": "/api/app/job-readiness/expert-sessions/3f1c2a9e-8b7d-4c5e-9f10-2a3b4c5d6e7f/video",
+     *   "poster_url": "/api/app/job-readiness/expert-sessions/3f1c2a9e-8b7d-4c5e-9f10-2a3b4c5d6e7f/poster",
+     *   "captions": [
+     *     {
+     *       "language": "en",
+     *       "label": "English",
+     *       "url": "/api/app/job-readiness/expert-sessions/3f1c2a9e-8b7d-4c5e-9f10-2a3b4c5d6e7f/captions/en",
+     *       "size_bytes": 18400,
+     *       "updated_at": "2026-11-20T09:30:00.000Z"
+     *     }
+     *   ],
      *   "video_duration": 1260,
      *   "video_size_bytes": 187000000,
      *   "video_media_type": "video/mp4",
@@ -4694,6 +5193,10 @@ export type components = {
       title: string;
       description: string | null;
       video_url: string | null;
+      /** @description A JPEG frame of the video, taken when it was stored; null when none could be taken. */
+      poster_url: string | null;
+      /** @description One WebVTT file per language, by label. */
+      captions: components["schemas"]["ExpertSessionCaptionsFileInput"][];
       /** @description Seconds (to the millisecond), measured on the server from the file. */
       video_duration: number;
       video_size_bytes: number | null;
@@ -4781,10 +5284,30 @@ export type components = {
       title: string;
       description: string | null;
       video_url: string | null;
+      /** @description A JPEG frame of the video, taken when it was stored; null when none could be taken. */
+      poster_url: string | null;
+      captions: components["schemas"]["ExpertSessionCaptionsInput"][];
       video_duration: number;
       /** Format: date-time */
       created_at: string;
       progress: components["schemas"]["ExpertSessionProgressInput"];
+    };
+    UndeliveredMailInput: {
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      kind: "password_reset" | "mentor_assigned" | "session_published";
+      /**
+       * @description `pending`: tried and to be tried again at `next_attempt_at`; `failed`: given up.
+       * @enum {string}
+       */
+      status: "pending" | "failed";
+      recipient: string;
+      attempts: number;
+      last_error: string | null;
+      /** Format: date-time */
+      created_at: string;
+      next_attempt_at: string | null;
     };
     ImportedRecordInput: {
       /** @enum {string} */
@@ -4818,6 +5341,34 @@ export type components = {
       score: number;
       /** @description What is wrong and how to do better; null when acceptable */
       problem: string | null;
+    };
+    /**
+     * @example {
+     *   "email": "priya@northwind.test",
+     *   "name": "Priya Patel",
+     *   "expires_at": "2026-12-07T15:00:00.000Z"
+     * }
+     */
+    PasswordResetOwnerInput: {
+      email: string;
+      name: string;
+      /** Format: date-time */
+      expires_at: string;
+    };
+    /**
+     * @example {
+     *   "emailed": false,
+     *   "url": "https://jobready.example/reset-password#token=…",
+     *   "expires_at": "2026-12-08T15:00:00.000Z"
+     * }
+     */
+    IssuedPasswordResetInput: {
+      /** @description True when the link was emailed to the user (SMTP_URL is set); then `url` is null. */
+      emailed: boolean;
+      /** @description The link to hand over, when no email is sent; shown this once. */
+      url: string | null;
+      /** Format: date-time */
+      expires_at: string;
     };
     UserInput: {
       /** Format: uuid */
@@ -5606,6 +6157,41 @@ export type components = {
       };
     };
     /**
+     * @example {
+     *   "language": "en",
+     *   "label": "English",
+     *   "url": "/api/app/job-readiness/expert-sessions/3f1c2a9e-8b7d-4c5e-9f10-2a3b4c5d6e7f/captions/en"
+     * }
+     */
+    ExpertSessionCaptions: {
+      /** @description BCP 47 language tag, in its canonical form. */
+      language: string;
+      /** @description The language’s name, as the player’s caption menu shows it. */
+      label: string;
+      /** @description The WebVTT file, for `<track kind="captions" srclang label src>`. */
+      url: string;
+    };
+    /**
+     * @example {
+     *   "language": "en",
+     *   "label": "English",
+     *   "url": "/api/app/job-readiness/expert-sessions/3f1c2a9e-8b7d-4c5e-9f10-2a3b4c5d6e7f/captions/en",
+     *   "size_bytes": 18400,
+     *   "updated_at": "2026-11-20T09:30:00.000Z"
+     * }
+     */
+    ExpertSessionCaptionsFile: {
+      /** @description BCP 47 language tag, in its canonical form. */
+      language: string;
+      /** @description The language’s name, as the player’s caption menu shows it. */
+      label: string;
+      /** @description The WebVTT file, for `<track kind="captions" srclang label src>`. */
+      url: string;
+      size_bytes: number;
+      /** Format: date-time */
+      updated_at: string;
+    };
+    /**
      * @description Over the distinct students of clients assigned any of the session’s products; rates in percent.
      * @example {
      *   "eligible_students": 40,
@@ -5630,6 +6216,16 @@ export type components = {
      *   "title": "Answering behavioural questions",
      *   "description": "A recruiter walks through the STAR method.",
      *   "video_url": "/api/app/job-readiness/expert-sessions/3f1c2a9e-8b7d-4c5e-9f10-2a3b4c5d6e7f/video",
+     *   "poster_url": "/api/app/job-readiness/expert-sessions/3f1c2a9e-8b7d-4c5e-9f10-2a3b4c5d6e7f/poster",
+     *   "captions": [
+     *     {
+     *       "language": "en",
+     *       "label": "English",
+     *       "url": "/api/app/job-readiness/expert-sessions/3f1c2a9e-8b7d-4c5e-9f10-2a3b4c5d6e7f/captions/en",
+     *       "size_bytes": 18400,
+     *       "updated_at": "2026-11-20T09:30:00.000Z"
+     *     }
+     *   ],
      *   "video_duration": 1260,
      *   "video_size_bytes": 187000000,
      *   "video_media_type": "video/mp4",
@@ -5661,6 +6257,10 @@ export type components = {
       title: string;
       description: string | null;
       video_url: string | null;
+      /** @description A JPEG frame of the video, taken when it was stored; null when none could be taken. */
+      poster_url: string | null;
+      /** @description One WebVTT file per language, by label. */
+      captions: components["schemas"]["ExpertSessionCaptionsFile"][];
       /** @description Seconds (to the millisecond), measured on the server from the file. */
       video_duration: number;
       video_size_bytes: number | null;
@@ -5748,10 +6348,30 @@ export type components = {
       title: string;
       description: string | null;
       video_url: string | null;
+      /** @description A JPEG frame of the video, taken when it was stored; null when none could be taken. */
+      poster_url: string | null;
+      captions: components["schemas"]["ExpertSessionCaptions"][];
       video_duration: number;
       /** Format: date-time */
       created_at: string;
       progress: components["schemas"]["ExpertSessionProgress"];
+    };
+    UndeliveredMail: {
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      kind: "password_reset" | "mentor_assigned" | "session_published";
+      /**
+       * @description `pending`: tried and to be tried again at `next_attempt_at`; `failed`: given up.
+       * @enum {string}
+       */
+      status: "pending" | "failed";
+      recipient: string;
+      attempts: number;
+      last_error: string | null;
+      /** Format: date-time */
+      created_at: string;
+      next_attempt_at: string | null;
     };
     ImportedRecord: {
       /** @enum {string} */
@@ -5785,6 +6405,34 @@ export type components = {
       score: number;
       /** @description What is wrong and how to do better; null when acceptable */
       problem: string | null;
+    };
+    /**
+     * @example {
+     *   "email": "priya@northwind.test",
+     *   "name": "Priya Patel",
+     *   "expires_at": "2026-12-07T15:00:00.000Z"
+     * }
+     */
+    PasswordResetOwner: {
+      email: string;
+      name: string;
+      /** Format: date-time */
+      expires_at: string;
+    };
+    /**
+     * @example {
+     *   "emailed": false,
+     *   "url": "https://jobready.example/reset-password#token=…",
+     *   "expires_at": "2026-12-08T15:00:00.000Z"
+     * }
+     */
+    IssuedPasswordReset: {
+      /** @description True when the link was emailed to the user (SMTP_URL is set); then `url` is null. */
+      emailed: boolean;
+      /** @description The link to hand over, when no email is sent; shown this once. */
+      url: string | null;
+      /** Format: date-time */
+      expires_at: string;
     };
     User: {
       /** Format: uuid */

@@ -25,11 +25,15 @@ export function useForm<Values extends Record<string, unknown>>(initial: Values,
       setValues(next);
       setErrors({});
     },
-    /** Props for a Mantine text input bound to `name`. */
+    /**
+     * Props for a Mantine text input bound to `name`. `aria-invalid` is set here as well: Mantine's
+     * PasswordInput marks an error only with a data attribute, which assistive technology does not read.
+     */
     text: (name: keyof Values & string) => ({
       name,
       value: String(values[name] ?? ''),
       error: errors[name],
+      'aria-invalid': errors[name] ? true : undefined,
       onChange: (event: { currentTarget: { value: string } }) => setValue(name, event.currentTarget.value as Values[typeof name]),
     }),
     onSubmit: (submit: (values: Values) => void) => (event: FormEvent) => {

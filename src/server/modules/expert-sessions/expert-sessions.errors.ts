@@ -23,6 +23,18 @@ export const rangeNotSatisfiable = defineError(
   'The requested range is beyond the end of the video.',
 );
 export const notYourProduct = defineError('expert_sessions.product_forbidden', 403, 'This product is not one of yours.');
+export const posterNotFound = defineError('expert_sessions.poster_not_found', 404, 'This session has no poster.');
+export const captionsNotFound = defineError('expert_sessions.captions_not_found', 404, 'This session has no captions in this language.');
+export const captionsInvalid = defineError(
+  'expert_sessions.captions_invalid',
+  422,
+  'The captions file is not valid WebVTT; `details.problems` lists each problem with its line.',
+);
+export const captionsLanguageInvalid = defineError(
+  'expert_sessions.captions_language_invalid',
+  400,
+  'The language is not a BCP 47 tag we know.',
+);
 
 /** What this module's constraints mean to a caller, for the one error handler (decision 024). */
 export const expertSessionConstraints: ConstraintMeanings = {

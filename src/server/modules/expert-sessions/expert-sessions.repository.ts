@@ -22,20 +22,22 @@ import { escapeLike, productSummaryJson } from '../products/products.repository.
 import { products } from '../products/products.table.ts';
 import { users } from '../users/users.table.ts';
 import {
+  expertSessionCaptions,
   expertSessionProducts,
   expertSessionProgress,
   expertSessions,
   expertSessionStats,
   expertSessionStudentStarts,
 } from './expert-sessions.table.ts';
-import { videoPath } from './video-url.ts';
+import { mediaPath } from './video-url.ts';
 
 export type SessionStatus = 'active' | 'inactive' | 'deleted';
 type ProductSummary = { id: string; name: string; type: string };
 
 const sessionId = qualified(expertSessions.id);
-const videoUrlSql = (id: SQLWrapper) => sql`${videoPath.before}::text || ${id}::text || ${videoPath.after}::text`;
+const mediaUrlSql = (id: SQLWrapper, file: SQLWrapper) => sql`${mediaPath}::text || ${id}::text || '/' || ${file}`;
 const links = expertSessionProducts;
+const captions = expertSessionCaptions;
 const stats = expertSessionStats;
 const starts = expertSessionStudentStarts;
 
@@ -83,7 +85,18 @@ function selectAdminSessions(db: Database, where: SQL | undefined, limit?: Place
     'id', ${page.id},
     'title', ${page.title},
     'description', ${page.description},
-    'video_url', case when ${page.videoStorageKey} is not null then ${videoUrlSql(page.id)} end,
+    'video_url', case when ${page.videoStorageKey} is not null then ${mediaUrlSql(page.id, sql`'video'`)} end,
+    'poster_url', case when ${page.posterStorageKey} is not null then ${mediaUrlSql(page.id, sql`'poster'`)} end,
+    'captions', coalesce((
+      select json_agg(json_build_object(
+        'language', ${qualified(captions.language)},
+        'label', ${qualified(captions.label)},
+        'url', ${mediaUrlSql(page.id, sql`'captions/' || ${qualified(captions.language)}`)},
+        'size_bytes', ${qualified(captions.sizeBytes)},
+        'updated_at', ${isoText(qualified(captions.updatedAt))}
+      ) order by ${qualified(captions.label)}, ${qualified(captions.language)})
+      from ${captions} where ${qualified(captions.expertSessionId)} = ${page.id}
+    ), '[]'::json),
     'video_duration', trim_scale(${page.videoDuration}),
     'video_size_bytes', ${page.videoSizeBytes},
     'video_media_type', ${page.videoMediaType},
@@ -241,14 +254,71 @@ export async function findSession(db: Database, id: string): Promise<AdminSessio
 
 export type NewSession = typeof expertSessions.$inferInsert;
 
-/** Which of `keys` a session (deleted ones included: they keep their video) names as its video. */
-export async function findReferencedVideoKeys(db: Database, keys: string[]): Promise<Set<string>> {
+/**
+ * Which of `keys` a session (deleted ones included: they keep their files) names as its video, its
+ * poster or one of its captions files.
+ */
+export async function findReferencedFileKeys(db: Database, keys: string[]): Promise<Set<string>> {
   if (keys.length === 0) return new Set();
+  const named = (column: SQLWrapper) => ({ key: sql<string>`${column}` });
   const rows = await db
-    .select({ key: expertSessions.videoStorageKey })
+    .select(named(qualified(expertSessions.videoStorageKey)))
     .from(expertSessions)
-    .where(inArray(expertSessions.videoStorageKey, keys));
-  return new Set(rows.map((row) => row.key!));
+    .where(inArray(expertSessions.videoStorageKey, keys))
+    .unionAll(
+      db
+        .select(named(qualified(expertSessions.posterStorageKey)))
+        .from(expertSessions)
+        .where(inArray(expertSessions.posterStorageKey, keys)),
+    )
+    .unionAll(
+      db
+        .select(named(qualified(captions.storageKey)))
+        .from(captions)
+        .where(inArray(captions.storageKey, keys)),
+    );
+  return new Set(rows.map((row) => row.key));
+}
+
+export type NewCaptions = typeof expertSessionCaptions.$inferInsert;
+
+/** Writes a session's captions in one language; returns the storage key of the file they replace, if any. */
+export async function upsertCaptions(db: Database, values: NewCaptions): Promise<string | undefined> {
+  const [previous] = await db
+    .select({ key: captions.storageKey })
+    .from(captions)
+    .where(and(eq(captions.expertSessionId, values.expertSessionId), eq(captions.language, values.language)));
+  await db
+    .insert(captions)
+    .values(values)
+    .onConflictDoUpdate({
+      target: [captions.expertSessionId, captions.language],
+      set: {
+        label: values.label,
+        storageKey: values.storageKey,
+        sizeBytes: values.sizeBytes,
+        createdBy: values.createdBy,
+        updatedAt: sql`now()`,
+      },
+    });
+  return previous?.key;
+}
+
+/** Removes a session's captions in one language; returns the storage key of their file, or undefined when there were none. */
+export async function deleteCaptions(db: Database, sessionId: string, language: string) {
+  const [deleted] = await db
+    .delete(captions)
+    .where(and(eq(captions.expertSessionId, sessionId), eq(captions.language, language)))
+    .returning({ key: captions.storageKey });
+  return deleted?.key;
+}
+
+export async function findCaptionsKey(db: Database, sessionId: string, language: string) {
+  const [row] = await db
+    .select({ key: captions.storageKey })
+    .from(captions)
+    .where(and(eq(captions.expertSessionId, sessionId), eq(captions.language, language)));
+  return row?.key;
 }
 
 /** The session row, locked until the transaction ends (serialises concurrent changes of one session). */

@@ -5,7 +5,7 @@ import { jsonText, withFields } from '../../http/serializer.ts';
 import { productSummary } from '../products/products.schemas.ts';
 import type { AdminSessionJson, StudentSessionRow } from './expert-sessions.repository.ts';
 import { StagedVideo } from './video-file.ts';
-import { videoUrlOf } from './video-url.ts';
+import { mediaUrlOf } from './video-url.ts';
 
 const exampleId = '3f1c2a9e-8b7d-4c5e-9f10-2a3b4c5d6e7f';
 const exampleProductId = '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d';
@@ -31,7 +31,33 @@ const exampleProgress = {
 
 export const sessionIdParams = z.object({ id: z.uuid().meta({ example: exampleId }) });
 
-const completionStatsSchema = z
+export const captionsParams = sessionIdParams.extend({
+  language: z.string().min(1).max(35).meta({ description: 'BCP 47 language tag, e.g. `en`, `fr-CA`, `pt-BR`.', example: 'en' }),
+});
+
+export const captionsResponse = z
+  .object({ captions: z.object({ language: z.string(), label: z.string() }) })
+  .meta({ example: { captions: { language: 'pt-BR', label: 'Brazilian Portuguese' } } });
+
+const posterUrl = z
+  .string()
+  .nullable()
+  .meta({ description: 'A JPEG frame of the video, taken when it was stored; null when none could be taken.' });
+
+export const captionsSchema = z
+  .object({
+    language: z.string().meta({ description: 'BCP 47 language tag, in its canonical form.' }),
+    label: z.string().meta({ description: 'The language’s name, as the player’s caption menu shows it.' }),
+    url: z.string().meta({ description: 'The WebVTT file, for `<track kind="captions" srclang label src>`.' }),
+  })
+  .meta({ id: 'ExpertSessionCaptions', example: { language: 'en', label: 'English', url: mediaUrlOf(exampleId, 'captions/en') } });
+
+export const adminCaptionsSchema = captionsSchema.extend({ size_bytes: z.number().int(), updated_at: timestamp }).meta({
+  id: 'ExpertSessionCaptionsFile',
+  example: { language: 'en', label: 'English', url: mediaUrlOf(exampleId, 'captions/en'), size_bytes: 18_400, updated_at: exampleTime },
+});
+
+export const completionStatsSchema = z
   .object({
     eligible_students: z.number().int(),
     viewers: z.number().int(),
@@ -52,6 +78,8 @@ export const adminSessionSchema = z
     title: z.string(),
     description: z.string().nullable(),
     video_url: z.string().nullable(),
+    poster_url: posterUrl,
+    captions: z.array(adminCaptionsSchema).meta({ description: 'One WebVTT file per language, by label.' }),
     video_duration: z.number().meta({ description: 'Seconds (to the millisecond), measured on the server from the file.' }),
     video_size_bytes: z.number().int().nullable(),
     video_media_type: z.string().nullable(),
@@ -69,7 +97,11 @@ export const adminSessionSchema = z
       id: exampleId,
       title: 'Answering behavioural questions',
       description: 'A recruiter walks through the STAR method.',
-      video_url: videoUrlOf(exampleId),
+      video_url: mediaUrlOf(exampleId, 'video'),
+      poster_url: mediaUrlOf(exampleId, 'poster'),
+      captions: [
+        { language: 'en', label: 'English', url: mediaUrlOf(exampleId, 'captions/en'), size_bytes: 18_400, updated_at: exampleTime },
+      ],
       video_duration: 1260,
       video_size_bytes: 187_000_000,
       video_media_type: 'video/mp4',
@@ -253,6 +285,8 @@ export const studentSessionSchema = z
     title: z.string(),
     description: z.string().nullable(),
     video_url: z.string().nullable(),
+    poster_url: posterUrl,
+    captions: z.array(captionsSchema),
     video_duration: z.number(),
     created_at: timestamp,
     progress: progressSchema,
@@ -277,7 +311,9 @@ const exampleStudentSession = {
   id: exampleId,
   title: 'Answering behavioural questions',
   description: 'A recruiter walks through the STAR method.',
-  video_url: videoUrlOf(exampleId),
+  video_url: mediaUrlOf(exampleId, 'video'),
+  poster_url: mediaUrlOf(exampleId, 'poster'),
+  captions: [{ language: 'en', label: 'English', url: mediaUrlOf(exampleId, 'captions/en') }],
   video_duration: 1260,
   created_at: exampleTime,
   progress: exampleProgress,

@@ -19,6 +19,8 @@ export const expertSessions = pgTable(
     videoDuration: seconds('video_duration'),
     videoSizeBytes: bigint('video_size_bytes', { mode: 'number' }),
     videoMediaType: text('video_media_type'),
+    /** A JPEG frame of the video, taken when the video was stored; null when none could be taken. */
+    posterStorageKey: text('poster_storage_key'),
     isActive: boolean('is_active').notNull().default(true),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
@@ -33,6 +35,28 @@ export const expertSessions = pgTable(
     studentJson: text('student_json').notNull().default('{}'),
   },
   (table) => [index('job_readiness_expert_sessions_created_idx').on(table.createdAt.desc(), table.id.desc())],
+);
+
+/**
+ * WebVTT captions of a session, one file per language (a BCP 47 tag in its canonical form), served
+ * to the player as `<track kind="captions">`. The file lives in storage beside the video.
+ */
+export const expertSessionCaptions = pgTable(
+  'job_readiness_expert_session_captions',
+  {
+    expertSessionId: uuid('expert_session_id')
+      .notNull()
+      .references(() => expertSessions.id, { onDelete: 'cascade' }),
+    language: text('language').notNull(),
+    /** What the player's caption menu shows, e.g. "English" or "Brazilian Portuguese". */
+    label: text('label').notNull(),
+    storageKey: text('storage_key').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [primaryKey({ columns: [table.expertSessionId, table.language] })],
 );
 
 /** Which products a session is shared with (many-to-many; the seed's junction plus who assigned). */

@@ -10,6 +10,8 @@ import type { Database } from '../../db/database.ts';
 export const fixture = (name: 'sample.mp4' | 'sample.webm' | 'sample.mov') =>
   fs.readFileSync(new URL(`../../../../test/fixtures/${name}`, import.meta.url));
 export const sampleMp4 = fixture('sample.mp4');
+/** English captions for the sample video, two cues. */
+export const captionsFixture = fs.readFileSync(new URL('../../../../test/fixtures/sample.en.vtt', import.meta.url), 'utf8');
 /** ffprobe measures the committed fixtures at 4 s (MP4), 3 s (WebM) and 2 s (QuickTime). */
 export const sampleMp4Seconds = 4;
 
@@ -75,10 +77,29 @@ export async function createSession(
   return response.json().session as AdminSession;
 }
 
+/** PUTs a captions file (`text/vtt`) for a session in one language. */
+export function putCaptions(
+  t: SessionsTestApp,
+  sessionId: string,
+  language: string,
+  text: string,
+  as: keyof SessionsTestApp['ids']['users'] = 'admin',
+) {
+  return t.request({
+    method: 'PUT',
+    url: `${adminUrl}/${sessionId}/captions/${language}`,
+    as,
+    headers: { 'content-type': 'text/vtt' },
+    payload: text,
+  });
+}
+
 export type AdminSession = {
   id: string;
   title: string;
   description: string | null;
+  poster_url: string | null;
+  captions: { language: string; label: string; url: string; size_bytes: number; updated_at: string }[];
   is_active: boolean;
   deleted_at: string | null;
   video_duration: number;

@@ -1,18 +1,24 @@
 import crypto from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { Database } from '../../db/database.ts';
 import { decodeCursor, toPage } from '../../http/paging.ts';
 import type { Actor } from '../auth/auth.guard.ts';
 import { findClientProductIds } from '../clients/clients.repository.ts';
 import { unknownProducts } from '../products/products.errors.ts';
 import { findMissingProductIds } from '../products/products.repository.ts';
+import type { MailQueue } from '../mail/mail-outbox.ts';
 import type { Storage } from '../storage/storage.ts';
-import { expertSessionNotFound, notYourProduct, videoNotFound } from './expert-sessions.errors.ts';
+import { captionsLanguage, checkCaptionsFile } from './captions-file.ts';
+import { captionsNotFound, expertSessionNotFound, notYourProduct, posterNotFound, videoNotFound } from './expert-sessions.errors.ts';
 import { audienceOf } from './expert-sessions.policies.ts';
 import * as repository from './expert-sessions.repository.ts';
 import { extensionOf, type StagedVideo } from './video-file.ts';
 
-/** What the write use cases work with; `storage` is read at call time so tests can put a failing one in its place. */
-export type SessionsContext = { db: Database; storage: Storage };
+/**
+ * What the write use cases work with; `storage` is read at call time so tests can put a failing one
+ * in its place. With `mail`, students who newly reach a session are told (decision 033).
+ */
+export type SessionsContext = { db: Database; storage: Storage; mail?: MailQueue };
 
 /** A student has completed a session once they have watched this much of it. */
 const completionThresholdPercent = 95;
@@ -36,23 +42,48 @@ export async function getSession(db: Database, id: string) {
   return session;
 }
 
-/** New sessions' videos live under the session: `expert-sessions/{sessionId}/{uniqueFileName}`. */
-function videoKeyOf(sessionId: string, video: StagedVideo) {
-  return `expert-sessions/${sessionId}/${crypto.randomUUID()}.${extensionOf[video.mediaType]}`;
+/**
+ * A session's files live under it, `expert-sessions/{sessionId}/…`, each under a name of its own
+ * (a replaced file is deleted after the commit, so its successor must not take its key).
+ */
+const sessionFileKey = (sessionId: string, name: string) => `expert-sessions/${sessionId}/${name}`;
+const videoKeyOf = (sessionId: string, video: StagedVideo) =>
+  sessionFileKey(sessionId, `${crypto.randomUUID()}.${extensionOf[video.mediaType]}`);
+const posterKeyOf = (sessionId: string) => sessionFileKey(sessionId, `${crypto.randomUUID()}.poster.jpg`);
+const captionsKeyOf = (sessionId: string, language: string) => sessionFileKey(sessionId, `${crypto.randomUUID()}.${language}.vtt`);
+
+type StoredVideo = { videoKey: string; posterKey: string | null };
+
+/**
+ * Stores the video and a poster taken from it under the session: the frame is read first (a staged
+ * file is moved by `store`). A video of which no frame can be taken has no poster; a failure to store
+ * either file leaves neither.
+ */
+async function storeVideo(context: SessionsContext, sessionId: string, video: StagedVideo): Promise<StoredVideo> {
+  const frame = await video.posterFrame(context.storage);
+  const videoKey = videoKeyOf(sessionId, video);
+  await video.store(context.storage, videoKey);
+  if (!frame) return { videoKey, posterKey: null };
+  const posterKey = posterKeyOf(sessionId);
+  await withStoredFiles(context, [videoKey], () => context.storage.put(posterKey, Readable.from(frame), 'image/jpeg'));
+  return { videoKey, posterKey };
 }
 
-const videoColumns = (key: string, video: StagedVideo) => ({
-  videoStorageKey: key,
+const videoColumns = (stored: StoredVideo, video: StagedVideo) => ({
+  videoStorageKey: stored.videoKey,
+  posterStorageKey: stored.posterKey,
   videoDuration: video.durationSeconds,
   videoSizeBytes: video.sizeBytes,
   videoMediaType: video.mediaType,
 });
 
+const storedKeys = (stored: StoredVideo) => [stored.videoKey, stored.posterKey];
+
 /**
- * All or nothing: the video is put into storage (moved, or copied inside the bucket), then the row
- * and its links are committed in one transaction, which also marks a claimed upload used; if that
- * fails the stored video is deleted again. Product ids are checked before the video is obtained
- * (a claimed upload is taken only then) and stored, so a typo costs nothing.
+ * All or nothing: the video and its poster are put into storage (the video moved, or copied inside
+ * the bucket), then the row and its links are committed in one transaction, which also marks a
+ * claimed upload used; if that fails the stored files are deleted again. Product ids are checked
+ * before the video is obtained (a claimed upload is taken only then) and stored, so a typo costs nothing.
  */
 export async function createSession(
   context: SessionsContext,
@@ -61,9 +92,8 @@ export async function createSession(
   await assertJobReadinessProducts(context.db, input.productIds);
   const video = await input.video();
   const id = crypto.randomUUID();
-  const key = videoKeyOf(id, video);
-  await video.store(context.storage, key);
-  await withStoredVideo(context, key, () =>
+  const stored = await storeVideo(context, id, video);
+  await withStoredFiles(context, storedKeys(stored), () =>
     context.db.transaction(async (tx) => {
       await video.consume?.(tx);
       await repository.insertSession(tx, {
@@ -71,11 +101,13 @@ export async function createSession(
         title: input.title,
         description: input.description,
         createdBy: input.actorId,
-        ...videoColumns(key, video),
+        ...videoColumns(stored, video),
       });
       await replaceProducts(tx, id, input.productIds, input.actorId);
+      await context.mail?.sessionPublished(tx, id, input.productIds, []);
     }),
   );
+  context.mail?.kick();
   return getSession(context.db, id);
 }
 
@@ -83,7 +115,7 @@ export async function createSession(
  * Changes any of the fields, the product set (only the difference is written) and the video, in
  * one transaction that holds the session's row lock (so concurrent changes apply one after the
  * other). As on create, the new video is obtained after the product ids are checked; the replaced
- * one is deleted only after the commit.
+ * one and its poster are deleted only after the commit.
  */
 export async function updateSession(
   context: SessionsContext,
@@ -94,36 +126,87 @@ export async function updateSession(
   const { productIds, video: obtainVideo, ...columns } = changes;
   if (productIds) await assertJobReadinessProducts(context.db, productIds);
   const video = await obtainVideo?.();
-  const newKey = video && videoKeyOf(id, video);
-  if (video && newKey) await video.store(context.storage, newKey);
+  const stored = video && (await storeVideo(context, id, video));
   const write = () =>
     context.db.transaction(async (tx) => {
       const current = await repository.lockSession(tx, id);
       if (!current) throw expertSessionNotFound();
       await video?.consume?.(tx);
+      const previousProductIds = context.mail?.enabled ? await repository.findSessionProductIds(tx, id) : [];
       await repository.updateSession(tx, id, {
         ...columns,
-        ...(video && newKey ? videoColumns(newKey, video) : {}),
+        ...(video && stored ? videoColumns(stored, video) : {}),
         updatedAt: new Date(),
       });
       if (productIds) await replaceProducts(tx, id, productIds, actorId);
-      return current.videoStorageKey;
+      // Students who reach it now and did not before: through an added product, or as it is switched on.
+      const visible = (isActive: boolean) => isActive && !current.deletedAt;
+      if (visible(columns.isActive ?? current.isActive) && (productIds || columns.isActive !== undefined)) {
+        const before = visible(current.isActive) ? previousProductIds : [];
+        await context.mail?.sessionPublished(tx, id, productIds ?? previousProductIds, before);
+      }
+      return [current.videoStorageKey, current.posterStorageKey];
     });
-  const previousKey = newKey ? await withStoredVideo(context, newKey, write) : await write();
-  // The session no longer refers to it; a failed delete leaves an orphan file, never a broken session.
-  if (newKey && previousKey) await context.storage.delete(previousKey).catch(() => undefined);
+  const previousKeys = stored ? await withStoredFiles(context, storedKeys(stored), write) : await write();
+  context.mail?.kick();
+  // The session no longer refers to them; a failed delete leaves an orphan file, never a broken session.
+  if (stored) await deleteFiles(context, previousKeys);
   return getSession(context.db, id);
 }
 
-/** Runs `write`; if it fails, the video just stored under `key` is deleted before the error goes on. */
-async function withStoredVideo<T>(context: SessionsContext, key: string, write: () => Promise<T>): Promise<T> {
+/** Runs `write`; if it fails, the files just stored under `keys` are deleted before the error goes on. */
+async function withStoredFiles<T>(context: SessionsContext, keys: (string | null)[], write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
     // The original failure is the one to report; a failed clean-up can only leave an unreferenced file.
-    await context.storage.delete(key).catch(() => undefined);
+    await deleteFiles(context, keys);
     throw error;
   }
+}
+
+/** Deletes files no row names any more; one that cannot be deleted is left to the sweeper (decision 021). */
+async function deleteFiles(context: SessionsContext, keys: (string | null)[]) {
+  for (const key of keys) if (key) await context.storage.delete(key).catch(() => undefined);
+}
+
+/**
+ * Adds or replaces the session's captions in one language: the file, checked first
+ * (`checkCaptionsFile`), is stored beside the video, then the row is written under the session's
+ * row lock; the file it replaces is deleted after the commit, as a replaced video is.
+ */
+export async function putCaptions(
+  context: SessionsContext,
+  sessionId: string,
+  input: { languageTag: string; file: Buffer; actorId: string },
+) {
+  const { language, label } = captionsLanguage(input.languageTag);
+  checkCaptionsFile(input.file);
+  await getSession(context.db, sessionId);
+  const key = captionsKeyOf(sessionId, language);
+  await context.storage.put(key, Readable.from(input.file), 'text/vtt; charset=utf-8');
+  const previousKey = await withStoredFiles(context, [key], () =>
+    context.db.transaction(async (tx) => {
+      if (!(await repository.lockSession(tx, sessionId))) throw expertSessionNotFound();
+      return repository.upsertCaptions(tx, {
+        expertSessionId: sessionId,
+        language,
+        label,
+        storageKey: key,
+        sizeBytes: input.file.length,
+        createdBy: input.actorId,
+      });
+    }),
+  );
+  await deleteFiles(context, [previousKey ?? null]);
+  return { language, label };
+}
+
+export async function deleteCaptions(context: SessionsContext, sessionId: string, languageTag: string) {
+  const { language } = captionsLanguage(languageTag);
+  const key = await repository.deleteCaptions(context.db, sessionId, language);
+  if (!key) throw captionsNotFound();
+  await deleteFiles(context, [key]);
 }
 
 export async function deleteSession(db: Database, id: string) {
@@ -216,6 +299,23 @@ export async function findVideoKey(db: Database, actor: Actor, id: string) {
   if (!session) throw expertSessionNotFound();
   if (!session.videoStorageKey) throw videoNotFound();
   return session.videoStorageKey;
+}
+
+/** The storage key of a session's poster, for a caller who may watch the session. */
+export async function findPosterKey(db: Database, actor: Actor, id: string) {
+  const session = await repository.findViewableSession(db, id, audienceOf(actor));
+  if (!session) throw expertSessionNotFound();
+  if (!session.posterStorageKey) throw posterNotFound();
+  return session.posterStorageKey;
+}
+
+/** The storage key of a session's captions in one language, for a caller who may watch the session. */
+export async function findCaptionsKey(db: Database, actor: Actor, id: string, languageTag: string) {
+  const session = await repository.findViewableSession(db, id, audienceOf(actor));
+  if (!session) throw expertSessionNotFound();
+  const key = await repository.findCaptionsKey(db, id, captionsLanguage(languageTag).language);
+  if (!key) throw captionsNotFound();
+  return key;
 }
 
 /** Saves what the student watched of a session they may see (clamping and merging: `saveProgress`). */

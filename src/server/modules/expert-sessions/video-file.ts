@@ -7,6 +7,7 @@ import { Transform, type Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
+import ffmpeg from '@ffmpeg-installer/ffmpeg';
 import ffprobe from '@ffprobe-installer/ffprobe';
 import type { Database } from '../../db/database.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -36,6 +37,15 @@ export class StagedVideo {
     return storage.copy(this.source.object, key, this.mediaType);
   }
 
+  /**
+   * A JPEG of a frame a little into the video, taken from where the video is now (read it before
+   * `store` moves a staged file); undefined when ffmpeg could not take one.
+   */
+  async posterFrame(storage: Storage): Promise<Buffer | undefined> {
+    const input = 'file' in this.source ? this.source.file : await storage.signedUrl(this.source.object, probeUrlSeconds);
+    return input ? capturePosterFrame(input, this.durationSeconds) : undefined;
+  }
+
   /** Removes the staged file, if any (an object source stays: its upload's claim decides its fate). */
   async discard() {
     if ('file' in this.source) await fsp.rm(this.source.file, { force: true });
@@ -56,6 +66,47 @@ async function measureDuration(file: string): Promise<number> {
     // ffprobe could not read it: treated like a file without a duration.
   }
   throw unreadableVideo();
+}
+
+/** Posters are at most this wide (the widest place showing one, the player, is 960 px at 1.5x density). */
+const posterMaxWidth = 1280;
+
+/**
+ * One frame as a JPEG, 10 % into the video and at most 10 s in (a talk's first frame is often a
+ * black or title card), scaled down to `posterMaxWidth`. ffmpeg seeks in the input (by ranges
+ * for a URL), so a long video costs no more than a short one.
+ */
+export async function capturePosterFrame(input: string, durationSeconds: number): Promise<Buffer | undefined> {
+  const at = Math.min(durationSeconds * 0.1, 10).toFixed(2);
+  try {
+    const { stdout } = await run(
+      ffmpeg.path,
+      [
+        '-v',
+        'error',
+        '-ss',
+        at,
+        '-i',
+        input,
+        '-frames:v',
+        '1',
+        '-vf',
+        `scale='min(${posterMaxWidth},iw)':-2`,
+        '-q:v',
+        '4',
+        '-f',
+        'image2',
+        '-c:v',
+        'mjpeg',
+        'pipe:1',
+      ],
+      { encoding: 'buffer', timeout: 60_000, maxBuffer: 8 * 1024 * 1024 },
+    );
+    return stdout.length > 0 ? stdout : undefined;
+  } catch {
+    // No frame could be taken (an audio-only file, a damaged one): the session has no poster.
+    return undefined;
+  }
 }
 
 // A socket delivers 64 KiB at a time. A file stream that may buffer 1 MiB writes what arrived during

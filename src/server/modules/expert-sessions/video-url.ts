@@ -1,3 +1,6 @@
-/** Where a session's video is streamed: the text before and after its id (written out in migration 0017 too). */
-export const videoPath = { before: '/api/app/job-readiness/expert-sessions/', after: '/video' };
-export const videoUrlOf = (id: string) => `${videoPath.before}${id}${videoPath.after}`;
+/**
+ * Where a session's video, poster and captions are served: this, its id, then `/video`, `/poster` or
+ * `/captions/{language}` (written out in migrations 0017 and 0026 too).
+ */
+export const mediaPath = '/api/app/job-readiness/expert-sessions/';
+export const mediaUrlOf = (id: string, file: string) => `${mediaPath}${id}/${file}`;

@@ -1,15 +1,31 @@
 import { z } from 'zod';
 import type { AppInstance } from '../../http/app-instance.ts';
-import { errorResponses, idParams } from '../../http/schemas.ts';
+import { errorResponse, errorResponses, idParams, iso } from '../../http/schemas.ts';
 import { actorOf, allow, signedInEvenBeforePasswordChange } from '../auth/auth.guard.ts';
 import { presentUser, userSchema } from '../users/users.schemas.ts';
 import { getUser } from '../users/users.usecases.ts';
 import { assessPassword } from './password-policy.ts';
-import { setPasswordBody, strengthBody, strengthSchema } from './passwords.schemas.ts';
-import { hashingOf, setPasswordAsAdmin } from './passwords.usecases.ts';
+import {
+  issuedResetResponse,
+  resetCompleteBody,
+  resetOwnerResponse,
+  resetRequestBody,
+  resetTokenBody,
+  setPasswordBody,
+  strengthBody,
+  strengthSchema,
+} from './passwords.schemas.ts';
+import {
+  completePasswordReset,
+  hashingOf,
+  inspectPasswordReset,
+  issuePasswordReset,
+  requestPasswordReset,
+  setPasswordAsAdmin,
+} from './passwords.usecases.ts';
 
 export function registerPasswordRoutes(app: AppInstance) {
-  const { db, auth, sessions } = app.context;
+  const { db, auth, sessions, mail, config } = app.context;
   const hashing = hashingOf(auth);
 
   app.post(
@@ -53,5 +69,84 @@ export function registerPasswordRoutes(app: AppInstance) {
       });
       return { user: presentUser(await getUser(db, request.params.id)) };
     },
+  );
+
+  app.post(
+    '/api/admin/users/:id/password-reset',
+    {
+      onRequest: allow('admin'),
+      schema: {
+        tags: ['Users'],
+        summary: 'Make a link with which the user chooses a new password',
+        description:
+          'Valid for 24 hours, once. When the server sends mail (SMTP_URL), the link is emailed to the user and not shown; ' +
+          'otherwise it is answered here, this once, to hand over. The user’s password and sessions stay until the link is used.',
+        params: idParams,
+        response: { 201: issuedResetResponse, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const issued = await issuePasswordReset(db, mail, actorOf(request), request.params.id, config.publicUrl);
+      return reply.status(201).send({ reset: { emailed: issued.emailed, url: issued.url, expires_at: iso(issued.expiresAt) } });
+    },
+  );
+
+  const resetTags = ['Password reset'];
+
+  app.post(
+    '/api/password-resets',
+    {
+      schema: {
+        tags: resetTags,
+        summary: 'Ask for a link to choose a new password, by email',
+        description:
+          'No sign-in. 202 whether or not the address belongs to someone; an enabled user gets one email with a link valid for ' +
+          'an hour, at most one every two minutes. 409 `passwords.reset_by_email_unavailable` when the server sends no mail ' +
+          '(no SMTP_URL): an admin then makes the link (`POST /api/admin/users/{id}/password-reset`).',
+        security: [],
+        body: resetRequestBody,
+        response: { 202: z.null(), 400: errorResponse, 409: errorResponse },
+      },
+    },
+    async (request, reply) => {
+      await requestPasswordReset(db, mail, request.body.email);
+      return reply.status(202).send(null);
+    },
+  );
+
+  app.post(
+    '/api/password-resets/inspect',
+    {
+      schema: {
+        tags: resetTags,
+        summary: 'Whose a password link is, while it can be used',
+        description: '404 `passwords.reset_link_invalid` for a link that is unknown, used, expired, or of a disabled user.',
+        security: [],
+        body: resetTokenBody,
+        response: { 200: resetOwnerResponse, 400: errorResponse, 404: errorResponse },
+      },
+    },
+    async (request) => {
+      const owner = await inspectPasswordReset(db, request.body.token);
+      return { reset: { email: owner.email, name: owner.name, expires_at: iso(owner.expiresAt) } };
+    },
+  );
+
+  app.post(
+    '/api/password-resets/complete',
+    {
+      schema: {
+        tags: resetTags,
+        summary: 'Choose a new password with a link',
+        description:
+          'The password must meet the policy (400 `passwords.too_weak` naming `body.new_password`). Then the link and any ' +
+          'other of the user’s end, every session of the user ends, and they sign in with the new password. 404 ' +
+          '`passwords.reset_link_invalid` as for inspect.',
+        security: [],
+        body: resetCompleteBody,
+        response: { 200: z.object({ email: z.string() }), 400: errorResponse, 404: errorResponse },
+      },
+    },
+    async (request) => completePasswordReset(db, { hashing, sessions }, request.body.token, request.body.new_password),
   );
 }

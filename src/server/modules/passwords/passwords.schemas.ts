@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hasControlCharacters, optionalText } from '../../http/schemas.ts';
+import { hasControlCharacters, optionalText, timestamp } from '../../http/schemas.ts';
 import { passwordMaxLength, passwordMinLength } from './password-policy.ts';
 
 /** A password being set: the policy's length here, its strength in the use case (decision 026). */
@@ -38,3 +38,31 @@ export const strengthSchema = z
     problem: z.string().nullable().meta({ description: 'What is wrong and how to do better; null when acceptable' }),
   })
   .meta({ id: 'PasswordStrength' });
+
+const resetToken = z.string().min(20).max(200).meta({ description: 'The token of the link (after `#token=` in its address).' });
+
+export const resetRequestBody = z.object({ email: z.string().trim().max(254).meta({ example: 'priya@northwind.test' }) });
+
+export const resetTokenBody = z.object({ token: resetToken });
+
+export const resetCompleteBody = z.object({ token: resetToken, new_password: newPassword });
+
+export const resetOwnerResponse = z.object({
+  reset: z.object({ email: z.string(), name: z.string(), expires_at: timestamp }).meta({
+    id: 'PasswordResetOwner',
+    example: { email: 'priya@northwind.test', name: 'Priya Patel', expires_at: '2026-12-07T15:00:00.000Z' },
+  }),
+});
+
+export const issuedResetResponse = z.object({
+  reset: z
+    .object({
+      emailed: z.boolean().meta({ description: 'True when the link was emailed to the user (SMTP_URL is set); then `url` is null.' }),
+      url: z.string().nullable().meta({ description: 'The link to hand over, when no email is sent; shown this once.' }),
+      expires_at: timestamp,
+    })
+    .meta({
+      id: 'IssuedPasswordReset',
+      example: { emailed: false, url: 'https://jobready.example/reset-password#token=…', expires_at: '2026-12-08T15:00:00.000Z' },
+    }),
+});

@@ -1,4 +1,17 @@
-import { AppShell, Avatar, Badge, Burger, Group, Menu, NavLink, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
+import {
+  AppShell,
+  Avatar,
+  Badge,
+  Burger,
+  Group,
+  Menu,
+  NavLink,
+  ScrollArea,
+  Stack,
+  Text,
+  UnstyledButton,
+  VisuallyHidden,
+} from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import type { ComponentType } from 'react';
 import { NavLink as RouterNavLink, Outlet, useNavigate } from 'react-router';
@@ -16,6 +29,7 @@ import {
 } from '../../components/icons.tsx';
 import { type Area, areaHome, type Me, type Role, useSignOut } from '../../lib/auth.ts';
 import { Logo } from '../../components/logo.tsx';
+import { SkipLink } from '../../components/skip-link.tsx';
 import { roleLabel } from '../../lib/labels.ts';
 import { UploadsTray } from '../../features/expert-sessions/components/uploads-tray.tsx';
 
@@ -62,6 +76,7 @@ export function AppLayout({ area, user }: { area: Area; user: Me }) {
       padding={{ base: 'md', sm: 'xl' }}
       bg="var(--mantine-color-gray-0)"
     >
+      <SkipLink targetId="main-content" />
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
@@ -105,7 +120,7 @@ export function AppLayout({ area, user }: { area: Area; user: Me }) {
           </Text>
         </AppShell.Section>
       </AppShell.Navbar>
-      <AppShell.Main>
+      <AppShell.Main id="main-content" tabIndex={-1} style={{ outline: 'none' }}>
         <Outlet />
       </AppShell.Main>
       {area === 'admin' && <UploadsTray />}
@@ -119,11 +134,14 @@ function UserMenu({ user }: { user: Me }) {
   return (
     <Menu position="bottom-end" width={220} shadow="md">
       <Menu.Target>
-        <UnstyledButton aria-label={`Account: ${user.name}`} style={{ borderRadius: 'var(--mantine-radius-xl)' }}>
+        {/* Named by what it shows (no aria-label that would differ from it, WCAG 2.5.3): the initials are a picture. */}
+        <UnstyledButton style={{ borderRadius: 'var(--mantine-radius-xl)' }}>
           <Group gap="xs" wrap="nowrap">
-            <Avatar color="brand" radius="xl" size="md">
+            <Avatar color="brand" radius="xl" size="md" aria-hidden>
               {initials(user.name)}
             </Avatar>
+            <VisuallyHidden>{'Account: '}</VisuallyHidden>
+            <VisuallyHidden hiddenFrom="sm">{user.name}</VisuallyHidden>
             <Stack gap={0} visibleFrom="sm">
               <Text size="sm" fw={600} lh={1.2}>
                 {user.name}

@@ -6,10 +6,13 @@ import type { AppInstance, RouteReply, RouteRequest } from '../../../http/app-in
 import { pagedResponse } from '../../../http/paging.ts';
 import { errorResponse, errorResponses } from '../../../http/schemas.ts';
 import { actorOf, allow } from '../../auth/auth.guard.ts';
+import { maxCaptionBytes } from '../captions-file.ts';
 import { adminPath, resumableUploadsPath } from '../expert-sessions.paths.ts';
 import {
   adminListQuery,
   adminSessionSchema,
+  captionsParams,
+  captionsResponse,
   createBody,
   presentAdminSession,
   presentRemovalImpact,
@@ -37,7 +40,7 @@ export type VideoIntake = {
   videoOf(request: FastifyRequest, body: { video_file?: StagedVideo; upload_id?: string }): (() => Promise<StagedVideo>) | undefined;
 };
 
-/** The admin's sessions: create and change (with their video and products), list with statistics, delete and restore. */
+/** The admin's sessions: create and change (with their video and products), list with statistics, delete and restore, captions. */
 export function registerAdminRoutes(app: AppInstance, intake: VideoIntake) {
   // Multipart forms only where a video may come as one: the plugin's hooks run on every request it covers.
   app.register(async (instance) => {
@@ -54,6 +57,17 @@ export function registerAdminRoutes(app: AppInstance, intake: VideoIntake) {
   app.get(`${adminPath}/:id/removal-impact`, { onRequest: manageContent, schema: removalImpactSchema }, getRemovalImpact);
   app.delete(`${adminPath}/:id`, { onRequest: manageContent, schema: deleteSessionSchema }, deleteSession);
   app.post(`${adminPath}/:id/restore`, { onRequest: manageContent, schema: restoreSessionSchema }, restoreSession);
+  app.register(async (instance) => {
+    // A WebVTT file and nothing else (415): a JSON body is not one.
+    instance.removeAllContentTypeParsers();
+    instance.addContentTypeParser('text/vtt', { parseAs: 'buffer', bodyLimit: maxCaptionBytes }, (_request, body, done) =>
+      done(null, body),
+    );
+    const captions = instance.withTypeProvider<ZodTypeProvider>();
+    const vtt = { onRequest: manageContent, bodyLimit: maxCaptionBytes };
+    captions.put(`${adminPath}/:id/captions/:language`, { ...vtt, schema: putCaptionsSchema }, putCaptions);
+  });
+  app.delete(`${adminPath}/:id/captions/:language`, { onRequest: manageContent, schema: deleteCaptionsSchema }, deleteCaptions);
 }
 
 const createSessionSchema = {
@@ -171,4 +185,43 @@ const restoreSessionSchema = {
 };
 async function restoreSession(request: RouteRequest<typeof restoreSessionSchema>) {
   return { session: presentAdminSession(await usecases.restoreSession(request.server.context.db, request.params.id)) };
+}
+
+/** A captions file as the request's body: only `text/vtt` is parsed, into a Buffer, on the one route that takes it. */
+const captionsBody = z
+  .instanceof(Buffer)
+  .meta({ type: 'string', format: 'binary', description: 'The WebVTT file (`Content-Type: text/vtt`).' });
+
+const putCaptionsSchema = {
+  tags,
+  summary: 'Add or replace the captions of a session in one language (WebVTT)',
+  description:
+    `Body: the WebVTT file as \`text/vtt\`, at most ${maxCaptionBytes / 1024} KiB (else 413). The language is a BCP 47 tag ` +
+    '(400 `expert_sessions.captions_language_invalid` for one that is malformed or names no known language); it is ' +
+    'stored in canonical form (`EN-us` → `en-US`) with its English name as the label. The file is parsed as the W3C ' +
+    'validator does: 422 `expert_sessions.captions_invalid` lists each problem with its line in `details.problems`. ' +
+    'One file per language: a second replaces the first, whose file is deleted after the commit.',
+  consumes: ['text/vtt'],
+  params: captionsParams,
+  body: captionsBody,
+  response: { 200: captionsResponse, 413: errorResponse, 415: errorResponse, 422: errorResponse, ...errorResponses },
+};
+async function putCaptions(request: RouteRequest<typeof putCaptionsSchema>) {
+  const captions = await usecases.putCaptions(request.server.context, request.params.id, {
+    languageTag: request.params.language,
+    file: request.body,
+    actorId: actorOf(request).id,
+  });
+  return { captions };
+}
+
+const deleteCaptionsSchema = {
+  tags,
+  summary: 'Remove the captions of a session in one language',
+  params: captionsParams,
+  response: { 204: z.null(), ...errorResponses },
+};
+async function deleteCaptions(request: RouteRequest<typeof deleteCaptionsSchema>, reply: RouteReply<typeof deleteCaptionsSchema>) {
+  await usecases.deleteCaptions(request.server.context, request.params.id, request.params.language);
+  return reply.status(204).send(null);
 }

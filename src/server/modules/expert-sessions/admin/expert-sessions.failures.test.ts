@@ -30,7 +30,7 @@ afterEach(async () => {
 });
 
 /** The storage, failing at one of its operations: the seam between the use case and the files. */
-function storageFailingAt(operation: 'putFile' | 'delete'): Storage {
+function storageFailingAt(operation: 'putFile' | 'put' | 'delete'): Storage {
   return {
     ...realStorage,
     [operation]: async () => {
@@ -61,6 +61,12 @@ describe('a failure at any step of creating a session leaves nothing behind', ()
       step: 'storing the video',
       inject: async () => {
         t.app.context.storage = storageFailingAt('putFile');
+      },
+    },
+    {
+      step: 'storing its poster',
+      inject: async () => {
+        t.app.context.storage = storageFailingAt('put');
       },
     },
     { step: 'inserting the session row', inject: () => failInDatabase('job_readiness_expert_sessions', 'insert') },
@@ -133,6 +139,12 @@ describe('a failure at any step of a PATCH leaves the previous state exactly', (
         t.app.context.storage = storageFailingAt('putFile');
       },
     },
+    {
+      step: 'storing its poster',
+      inject: async () => {
+        t.app.context.storage = storageFailingAt('put');
+      },
+    },
     { step: 'updating the session row', inject: () => failInDatabase('job_readiness_expert_sessions', 'update') },
     { step: 'removing links', inject: () => failInDatabase('job_readiness_expert_session_products', 'delete') },
     { step: 'adding links', inject: () => failInDatabase('job_readiness_expert_session_products', 'insert') },
@@ -152,7 +164,7 @@ describe('a failure at any step of a PATCH leaves the previous state exactly', (
     expect(video.rawPayload.equals(sampleMp4)).toBe(true);
   });
 
-  it('replaces the video: the new one is stored, the old file removed after the commit', async () => {
+  it('replaces the video: the new one and its poster are stored, the old ones removed after the commit', async () => {
     const session = await createSession(t, { title: 'Replace me', productIds: [t.ids.products.interview] });
     const filesBefore = storedFiles(t);
     const response = await t.request({ method: 'PATCH', url: `${adminUrl}/${session.id}`, as: 'staff', ...replacement() });
@@ -165,8 +177,11 @@ describe('a failure at any step of a PATCH leaves the previous state exactly', (
     });
     const filesAfter = storedFiles(t);
     const ofSession = (files: string[]) => files.filter((file) => file.startsWith(`expert-sessions/${session.id}/`));
-    expect(ofSession(filesAfter)).toHaveLength(1);
-    expect(ofSession(filesAfter)[0]).toMatch(/\.webm$/);
+    expect(ofSession(filesAfter)).toHaveLength(2);
+    expect(ofSession(filesAfter)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/\.webm$/), expect.stringMatching(/\.poster\.jpg$/)]),
+    );
+    expect(ofSession(filesAfter).filter((file) => filesBefore.includes(file))).toEqual([]);
     expect(filesAfter.length).toBe(filesBefore.length);
   });
 

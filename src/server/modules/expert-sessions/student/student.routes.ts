@@ -1,11 +1,12 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppInstance, RouteReply, RouteRequest } from '../../../http/app-instance.ts';
 import { errorResponse, errorResponses } from '../../../http/schemas.ts';
 import { actorOf, allow } from '../../auth/auth.guard.ts';
-import { rangeNotSatisfiable, videoNotFound } from '../expert-sessions.errors.ts';
+import { captionsNotFound, posterNotFound, rangeNotSatisfiable, videoNotFound } from '../expert-sessions.errors.ts';
 import { studentPath } from '../expert-sessions.paths.ts';
 import {
+  captionsParams,
   presentProgress,
   presentStudentSession,
   progressBody,
@@ -22,15 +23,18 @@ import { entityTagOf, parseByteRange, rangeApplies } from './byte-range.ts';
 
 const tags = ['Expert sessions'];
 const student = allow('student');
+const mediaViewers = allow('admin', 'staff', 'student');
 /** How long a presigned video URL (S3 driver) stays valid; the player fetches it right away. */
 const signedUrlSeconds = 300;
 
-/** What a student sees: their sessions with progress, the video (admins and staff may watch too), saving progress. */
+/** What a student sees: their sessions with progress, the video, its poster and captions (admins and staff may fetch those too), saving progress. */
 export function registerStudentRoutes(app: AppInstance) {
   app.get(studentPath, { onRequest: student, schema: listSchema }, listStudentSessions);
   app.get(`${studentPath}/highlights`, { onRequest: student, schema: highlightsSchema }, listStudentHighlights);
   app.get(`${studentPath}/:id`, { onRequest: student, schema: getSchema }, getStudentSession);
-  app.get(`${studentPath}/:id/video`, { onRequest: allow('admin', 'staff', 'student'), schema: videoSchema }, streamVideo);
+  app.get(`${studentPath}/:id/video`, { onRequest: mediaViewers, schema: videoSchema }, streamVideo);
+  app.get(`${studentPath}/:id/poster`, { onRequest: mediaViewers, schema: posterSchema }, getPoster);
+  app.get(`${studentPath}/:id/captions/:language`, { onRequest: mediaViewers, schema: captionsSchema }, getCaptions);
   app.post(`${studentPath}/:id/watch-progress`, { onRequest: student, schema: progressSchema }, saveWatchProgress);
 }
 
@@ -126,6 +130,51 @@ async function streamVideo(request: RouteRequest<typeof videoSchema>, reply: Rou
     .header('content-range', `bytes ${range.start}-${range.end}/${stats.size}`)
     .header('content-length', range.end - range.start + 1)
     .send(object.stream);
+}
+
+/**
+ * A small file of a session the caller may watch, through the app on both drivers: a poster is a
+ * few kilobytes, and a `<track>` must come from the page's own origin. Its key names one version
+ * of the file, so it is the ETag: a list of posters revalidates with 304s.
+ */
+async function sendSessionFile(request: FastifyRequest, reply: FastifyReply, key: string, missing: () => Error) {
+  const etag = `"${key.slice(key.lastIndexOf('/') + 1)}"`;
+  reply.header('cache-control', 'private, no-cache').header('etag', etag);
+  if (request.headers['if-none-match'] === etag) return reply.status(304).send();
+  const object = await request.server.context.storage.get(key);
+  if (!object) throw missing();
+  return reply.type(object.contentType).header('content-length', object.size).send(object.stream);
+}
+
+const fileResponse = (description: string, type: string) => ({
+  200: { description, content: { [type]: { schema: z.string().meta({ format: 'binary' }) } } },
+  304: z.null().meta({ description: 'Not modified (`If-None-Match` names the current version)' }),
+  ...errorResponses,
+});
+
+const posterSchema = {
+  tags,
+  summary: 'The poster of a session the caller may watch (a JPEG frame of its video)',
+  description: 'Who may fetch it as for the video (else 404). 404 `expert_sessions.poster_not_found` when no frame could be taken.',
+  params: sessionIdParams,
+  response: fileResponse('The poster', 'image/jpeg'),
+};
+async function getPoster(request: RouteRequest<typeof posterSchema>, reply: RouteReply<typeof posterSchema>) {
+  const key = await usecases.findPosterKey(request.server.context.db, actorOf(request), request.params.id);
+  return sendSessionFile(request, reply as FastifyReply, key, () => posterNotFound());
+}
+
+const captionsSchema = {
+  tags,
+  summary: 'The captions of a session in one language (WebVTT), for the player’s `<track kind="captions">`',
+  description:
+    'Who may fetch them as for the video (else 404); 404 `expert_sessions.captions_not_found` for a language the session has none in.',
+  params: captionsParams,
+  response: fileResponse('The WebVTT file', 'text/vtt'),
+};
+async function getCaptions(request: RouteRequest<typeof captionsSchema>, reply: RouteReply<typeof captionsSchema>) {
+  const key = await usecases.findCaptionsKey(request.server.context.db, actorOf(request), request.params.id, request.params.language);
+  return sendSessionFile(request, reply as FastifyReply, key, () => captionsNotFound());
 }
 
 const progressSchema = {

@@ -178,8 +178,10 @@ describe('resumable uploads (tus) and claiming them', () => {
     expect(replaced.statusCode).toBe(200);
     expect(replaced.json().session).toMatchObject({ video_duration: 3, video_size_bytes: webm.length, video_media_type: 'video/webm' });
     const files = storedFiles(t).filter((name) => name.includes(session.id));
-    expect(files).toHaveLength(1);
-    expect(files).not.toEqual(oldFiles);
+    // The new video and its poster; the old ones are gone.
+    expect(files).toHaveLength(2);
+    expect(files).toEqual(expect.arrayContaining([expect.stringMatching(/\.poster\.jpg$/), expect.stringMatching(/\.webm$/)]));
+    expect(files.filter((name) => oldFiles.includes(name))).toEqual([]);
     const played = await t.request({ method: 'GET', url: `${studentUrl}/${session.id}/video`, as: 'student' });
     expect(played.rawPayload.equals(webm)).toBe(true);
     expect(fs.readdirSync(path.join(t.dataDir, 'uploads', 'tus'))).not.toContain(id);

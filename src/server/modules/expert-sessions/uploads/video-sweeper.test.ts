@@ -9,7 +9,9 @@ import { rowsOf, testEngine } from '../../../../../test/support/test-database.ts
 import { startS3TestServer } from '../../storage/s3-test-server.ts';
 import {
   adminUrl,
+  captionsFixture,
   createSession,
+  putCaptions,
   sampleMp4,
   sessionTables,
   spec,
@@ -61,12 +63,25 @@ describe.each(['local', 's3'] as const)('the sweeper (%s storage)', (driver) => 
     await s3?.close();
   });
 
-  it("removes a dead process's staging files and, once old enough, unreferenced videos and expired uploads; keeps the rest", async () => {
+  it("removes a dead process's staging files and, once old enough, unreferenced files and expired uploads; keeps the rest", async () => {
     const { storage } = t.app.context;
     const session = await createSession(t, { title: 'Kept', productIds: [t.ids.products.interview] });
-    const referenced = (await sessionTables(t.db)).sessions.find((row) => row.id === session.id)!.video_storage_key as string;
+    expect((await putCaptions(t, session.id, 'en', captionsFixture)).statusCode).toBe(200);
+    const row = (await sessionTables(t.db)).sessions.find((candidate) => candidate.id === session.id)!;
+    const referenced = row.video_storage_key as string;
+    const referencedPoster = row.poster_storage_key as string;
+    const [captions] = await rowsOf<{ storage_key: string }>(
+      t.db,
+      sql`select storage_key from job_readiness_expert_session_captions where expert_session_id = ${session.id}`,
+    );
+    const referencedCaptions = captions!.storage_key;
+    // A video, a poster and captions whose rows never committed (a crash between storing and committing).
     const orphan = `expert-sessions/${crypto.randomUUID()}/${crypto.randomUUID()}.mp4`;
+    const orphanPoster = `expert-sessions/${session.id}/${crypto.randomUUID()}.poster.jpg`;
+    const orphanCaptions = `expert-sessions/${session.id}/${crypto.randomUUID()}.fr.vtt`;
     await storage.put(orphan, Readable.from([sampleMp4]), 'video/mp4');
+    await storage.put(orphanPoster, Readable.from([Buffer.from([0xff, 0xd8, 0xff])]), 'image/jpeg');
+    await storage.put(orphanCaptions, Readable.from([captionsFixture]), 'text/vtt');
     const unfinished = await startUpload(t, 100);
     // A process killed in the middle of a multipart upload: its heartbeat stopped ten minutes ago.
     const dead = path.join(stagingRoot, 'gone-host-4242-abcdef');
@@ -86,14 +101,23 @@ describe.each(['local', 's3'] as const)('the sweeper (%s storage)', (driver) => 
     // A day later: the orphan is old enough and the upload has expired.
     const later = Date.now() + Math.max(orphanMinAgeMs, 24 * hour) + hour;
     const dryRun = await sweep({ now: later, dryRun: true });
-    expect(summary(dryRun.files)).toEqual([`expired upload: ${unfinished.id}`, `orphan video: ${path.basename(orphan)}`]);
+    expect(summary(dryRun.files)).toEqual(
+      [
+        `expired upload: ${unfinished.id}`,
+        `orphan file: ${path.basename(orphan)}`,
+        `orphan file: ${path.basename(orphanCaptions)}`,
+        `orphan file: ${path.basename(orphanPoster)}`,
+      ].sort(),
+    );
     expect(await storage.stat(orphan)).toBeDefined();
     expect(await headOf(t, unfinished.url)).toBe(200);
 
     const swept = await sweep({ now: later });
     expect(summary(swept.files)).toEqual(summary(dryRun.files));
-    expect(swept.files.find((file) => file.kind === 'orphan video')!.bytes).toBe(sampleMp4.length);
-    expect(await storage.stat(orphan)).toBeUndefined();
+    expect(swept.files.find((file) => file.name === orphan)!.bytes).toBe(sampleMp4.length);
+    for (const key of [orphan, orphanPoster, orphanCaptions]) expect(await storage.stat(key), key).toBeUndefined();
+    expect(await storage.stat(referencedPoster)).toMatchObject({ contentType: 'image/jpeg' });
+    expect(await storage.stat(referencedCaptions)).toMatchObject({ size: Buffer.byteLength(captionsFixture) });
     expect(await headOf(t, unfinished.url)).toBe(404);
     expect(await storage.stat(referenced)).toEqual({ size: sampleMp4.length, contentType: 'video/mp4' });
     expect(fs.existsSync(path.join(liveStaging, 'in-flight.video'))).toBe(true);

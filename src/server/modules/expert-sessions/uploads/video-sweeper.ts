@@ -2,23 +2,23 @@ import type { Config } from '../../../config.ts';
 import type { DatabaseConnection } from '../../../db/database.ts';
 import { createStorage } from '../../storage/create-storage.ts';
 import type { ListedObject, Storage } from '../../storage/storage.ts';
-import { findReferencedVideoKeys } from '../expert-sessions.repository.ts';
+import { findReferencedFileKeys } from '../expert-sessions.repository.ts';
 import { createResumableUploads, type ResumableUploads } from './resumable-uploads.ts';
 import { tryTakeSweepLock } from './upload-claims.repository.ts';
 import { openUploadStaging, sweepAbandonedStaging } from './upload-staging.ts';
 
 /**
- * A stored video that no session names is removed only once it is this old: a write stores the
- * video first and commits the row naming it after, minutes later at most (decision 021).
+ * A stored file (video, poster, captions) that no session names is removed only once it is this
+ * old: a write stores the file first and commits the row naming it after, minutes later at most (decision 021).
  */
 export const orphanMinAgeMs = 6 * 3600_000;
-/** Where the videos this app writes live; other keys (legacy videos, anything else in a shared bucket) are never swept. */
+/** Where the session files this app writes live; other keys (legacy videos, anything else in a shared bucket) are never swept. */
 const videoPrefix = 'expert-sessions/';
 /** Keys looked up in the database at a time. */
 const batchSize = 500;
 
 export type SweptFile = {
-  kind: 'expired upload' | 'used upload' | 'abandoned staging file' | 'orphan video';
+  kind: 'expired upload' | 'used upload' | 'abandoned staging file' | 'orphan file';
   name: string;
   bytes?: number;
 };
@@ -27,8 +27,8 @@ export type SweepReport = { skipped: boolean; dryRun: boolean; files: SweptFile[
 /**
  * Removes what no one will use (decision 021): resumable uploads nobody claimed within the expiry
  * period, uploads a dead process had used or left claimed, staging files of processes that are
- * gone, and stored videos no session names. One instance at a time sweeps (on PostgreSQL, a
- * transaction-level advisory lock; PGlite has one process). `dryRun` only lists.
+ * gone, and stored files (videos, posters, captions) no session names. One instance at a time
+ * sweeps (on PostgreSQL, a transaction-level advisory lock; PGlite has one process). `dryRun` only lists.
  */
 export async function sweepVideoFiles(options: {
   database: DatabaseConnection;
@@ -55,12 +55,12 @@ export async function sweepVideoFiles(options: {
     for (const file of staged) files.push({ kind: 'abandoned staging file', name: file.path, bytes: file.bytes });
     let batch: ListedObject[] = [];
     const sweepBatch = async () => {
-      const referenced = await findReferencedVideoKeys(
+      const referenced = await findReferencedFileKeys(
         database.db,
         batch.map((object) => object.key),
       );
       for (const object of batch.filter((candidate) => !referenced.has(candidate.key))) {
-        files.push({ kind: 'orphan video', name: object.key, bytes: object.size });
+        files.push({ kind: 'orphan file', name: object.key, bytes: object.size });
         if (remove) await storage.delete(object.key);
       }
       batch = [];

@@ -55,10 +55,12 @@ const bulkAssignSchema = {
 };
 async function bulkAssign(request: RouteRequest<typeof bulkAssignSchema>, reply: RouteReply<typeof bulkAssignSchema>) {
   const { worklet_ids, mentor_id, role_type, notes, handover } = request.body;
+  const { db, mail } = request.server.context;
   const assignments = await usecases.bulkAssign(
-    request.server.context.db,
+    db,
     { workletIds: worklet_ids, mentorId: mentor_id, roleType: role_type, notes, handover },
     actorOf(request),
+    mail,
   );
   return reply.status(201).send({ assignments: assignments.map(presentAssignment) });
 }
@@ -118,8 +120,8 @@ const setMentorsSchema = {
 };
 async function setMentors(request: RouteRequest<typeof setMentorsSchema>) {
   const wanted = request.body.mentors.map((entry) => ({ mentorId: entry.mentor_id, roleType: entry.role_type, notes: entry.notes }));
-  const { db } = request.server.context;
-  const assignments = await usecases.setMentors(db, request.params.id, wanted, actorOf(request), request.body.reason);
+  const { db, mail } = request.server.context;
+  const assignments = await usecases.setMentors(db, request.params.id, wanted, actorOf(request), request.body.reason, mail);
   return { mentors: assignments.map(presentAssignment) };
 }
 
@@ -136,11 +138,13 @@ const assignMentorSchema = {
 };
 async function assignMentor(request: RouteRequest<typeof assignMentorSchema>, reply: RouteReply<typeof assignMentorSchema>) {
   const { mentor_id, role_type, notes, handover } = request.body;
+  const { db, mail } = request.server.context;
   const { assignment, created } = await usecases.assignMentor(
-    request.server.context.db,
+    db,
     request.params.id,
     { mentorId: mentor_id, roleType: role_type, notes, handover },
     actorOf(request),
+    mail,
   );
   return reply.status(created ? 201 : 200).send({ assignment: presentAssignment(assignment) });
 }
@@ -167,12 +171,14 @@ const changeAssignmentSchema = {
 };
 async function changeAssignment(request: RouteRequest<typeof changeAssignmentSchema>) {
   const { role_type, is_active, reason, handover } = request.body;
+  const { db, mail } = request.server.context;
   const assignment = await usecases.changeAssignment(
-    request.server.context.db,
+    db,
     request.params.id,
     request.params.mentorId,
     { roleType: role_type, isActive: is_active, reason, handover },
     actorOf(request),
+    mail,
   );
   return { assignment: presentAssignment(assignment) };
 }

@@ -4,6 +4,7 @@ import { decodeCursor, toPage } from '../../../http/paging.ts';
 import type { Actor } from '../../auth/auth.guard.ts';
 import * as repository from './assignments.repository.ts';
 import type { AssignmentState } from './assignments.repository.ts';
+import type { MailQueue } from '../../mail/mail-outbox.ts';
 import { planMentorChanges, requireOneEntryEach, type PlanContext, type WantedMentors } from './assignments.plan.ts';
 import { inactiveNotAllowed, mentorNotFound, otherMentor, unknownWorklets, workletNotFound } from '../worklets.errors.ts';
 import { lockPeople, lockWorklets, type LockedPerson, type Viewer } from '../worklets.repository.ts';
@@ -56,9 +57,10 @@ export async function assignMentor(
   workletId: string,
   input: { mentorId: string; roleType: MentorRole; notes?: string | null; handover?: boolean },
   actor: Actor,
+  mail?: MailQueue,
 ) {
-  const { id, created } = await writeMentors(db, [workletId], [input.mentorId], (tx, people) =>
-    assignIn(tx, workletId, input, { actorId: actor.id, people, handover: input.handover }),
+  const { id, created } = await writeMentors(db, [workletId], [input.mentorId], mail, (tx, people) =>
+    assignIn(tx, workletId, input, { actorId: actor.id, people, handover: input.handover, mail }),
   );
   const [assignment] = await repository.findAssignmentsByIds(db, [id]);
   return { assignment: assignment!, created };
@@ -69,15 +71,17 @@ export async function bulkAssign(
   db: Database,
   input: { workletIds: string[]; mentorId: string; roleType: MentorRole; notes?: string | null; handover?: boolean },
   actor: Actor,
+  mail?: MailQueue,
 ) {
   const ids = await writeMentors(
     db,
     input.workletIds,
     [input.mentorId],
+    mail,
     async (tx, people) => {
       const results = [];
       for (const workletId of input.workletIds) {
-        results.push(await assignIn(tx, workletId, input, { actorId: actor.id, people, handover: input.handover }));
+        results.push(await assignIn(tx, workletId, input, { actorId: actor.id, people, handover: input.handover, mail }));
       }
       return results.map((result) => result.id);
     },
@@ -93,13 +97,14 @@ export async function changeAssignment(
   mentorId: string,
   changes: { roleType?: MentorRole; isActive?: boolean; reason?: string | null; handover?: boolean },
   actor: Actor,
+  mail?: MailQueue,
 ) {
-  const id = await writeMentors(db, [workletId], [mentorId], async (tx, people) => {
+  const id = await writeMentors(db, [workletId], [mentorId], mail, async (tx, people) => {
     const { roleType, isActive, reason, handover } = changes;
     const { ids } = await planAndWrite(
       tx,
       { kind: 'change', mentorId, roleType, isActive },
-      { workletId, actorId: actor.id, people, reason, handover },
+      { workletId, actorId: actor.id, people, reason, handover, mail },
     );
     return ids.get(mentorId)!;
   });
@@ -118,11 +123,12 @@ export async function setMentors(
   wanted: { mentorId: string; roleType: MentorRole; notes?: string | null }[],
   actor: Actor,
   reason?: string | null,
+  mail?: MailQueue,
 ) {
   requireOneEntryEach(wanted);
   const mentorIds = wanted.map((entry) => entry.mentorId);
-  await writeMentors(db, [workletId], mentorIds, (tx, people) =>
-    planAndWrite(tx, { kind: 'set', mentors: wanted }, { workletId, actorId: actor.id, people, reason }),
+  await writeMentors(db, [workletId], mentorIds, mail, (tx, people) =>
+    planAndWrite(tx, { kind: 'set', mentors: wanted }, { workletId, actorId: actor.id, people, reason, mail }),
   );
   return repository.listAssignments(db, workletId, { includeInactive: false });
 }
@@ -131,7 +137,7 @@ async function assignIn(
   tx: Database,
   workletId: string,
   input: { mentorId: string; roleType: MentorRole; notes?: string | null },
-  context: Omit<PlanContext, 'workletId'>,
+  context: Omit<WriteContext, 'workletId'>,
 ) {
   const { mentorId, roleType, notes } = input;
   const { ids, created } = await planAndWrite(tx, { kind: 'assign', mentorId, roleType, notes }, { ...context, workletId });
@@ -143,7 +149,10 @@ async function assignIn(
  * rules) and writes it in the plan's order, each step with its timeline entry. Returns every
  * assignment's id by mentor, and which of them it created.
  */
-async function planAndWrite(tx: Database, wanted: WantedMentors, context: PlanContext, current?: AssignmentState[]) {
+/** The plan's context, and the mail that tells a mentor who takes on a worklet (decision 033). */
+type WriteContext = PlanContext & { mail?: MailQueue };
+
+async function planAndWrite(tx: Database, wanted: WantedMentors, context: WriteContext, current?: AssignmentState[]) {
   const states = current ?? (await repository.findAssignmentStates(tx, context.workletId));
   const ids = new Map(states.map((state) => [state.mentorId, state.id]));
   const created = new Set<string>();
@@ -164,6 +173,8 @@ async function planAndWrite(tx: Database, wanted: WantedMentors, context: PlanCo
         actorId: context.actorId,
         ...timeline,
       });
+    if (timeline?.action === 'assigned' || timeline?.action === 'reactivated')
+      await context.mail?.mentorAssigned(tx, mentorId, context.workletId);
   }
   return { ids, created };
 }
@@ -201,10 +212,11 @@ async function writeMentors<T>(
   db: Database,
   workletIds: string[],
   mentorIds: string[],
+  mail: MailQueue | undefined,
   work: (tx: Database, people: Map<string, LockedPerson>) => Promise<T>,
   missingError: (missing: string[]) => AppError = () => workletNotFound(),
 ): Promise<T> {
-  return db.transaction(async (tx) => {
+  const written = await db.transaction(async (tx) => {
     // The mentors before the worklets: the order every writer locks them in (`lockPeople`).
     const people = new Map((await lockPeople(tx, mentorIds)).map((person) => [person.id, person]));
     const found = new Set((await lockWorklets(tx, workletIds)).map((row) => row.id));
@@ -212,4 +224,7 @@ async function writeMentors<T>(
     if (missing.length) throw missingError(missing);
     return work(tx, people);
   });
+  // Mail queued by the write goes now that it has committed.
+  mail?.kick();
+  return written;
 }

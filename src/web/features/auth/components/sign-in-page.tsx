@@ -1,10 +1,10 @@
-import { Alert, Box, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
-import { Navigate, useNavigate, useSearchParams } from 'react-router';
+import { Alert, Anchor, Button, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { IconAlert } from '../../../components/icons.tsx';
 import { ApiError, errorMessage } from '../../../lib/api-client.ts';
 import { areaHome, areaOf, useMe, useSignIn } from '../../../lib/auth.ts';
 import { isBlank, useForm } from '../../../lib/form.ts';
-import { Logo } from '../../../components/logo.tsx';
+import { AuthFrame } from './auth-frame.tsx';
 
 export function SignInPage() {
   const me = useMe();
@@ -24,45 +24,39 @@ export function SignInPage() {
   );
 
   return (
-    <Box
-      mih="100dvh"
-      bg="linear-gradient(160deg, var(--mantine-color-brand-0) 0%, var(--mantine-color-gray-0) 55%, var(--mantine-color-blue-0) 100%)"
+    <AuthFrame
+      footer={
+        <Text size="xs" c="dimmed" ta="center">
+          Accounts are created by your programme team.{' '}
+          <Anchor component={Link} to="/forgot-password" size="xs">
+            Forgot your password?
+          </Anchor>
+        </Text>
+      }
     >
-      <Center mih="100dvh" p="md">
-        <Stack w="100%" maw={420} gap="lg">
-          <Center>
-            <Logo size="xl" />
-          </Center>
-          <Paper component="main" withBorder shadow="sm" radius="lg" p={{ base: 'lg', sm: 'xl' }}>
-            <form onSubmit={submit} noValidate>
-              <Stack>
-                <div>
-                  <Title order={1} fz={22}>
-                    Sign in
-                  </Title>
-                  <Text c="dimmed" size="sm">
-                    Welcome back — pick up where you left off.
-                  </Text>
-                </div>
-                {signIn.isError && (
-                  <Alert color="red" variant="light" icon={<IconAlert />} role="alert">
-                    {signInFailure(signIn.error)}
-                  </Alert>
-                )}
-                <TextInput label="Email" type="email" autoComplete="username" required autoFocus {...form.text('email')} />
-                <PasswordInput label="Password" autoComplete="current-password" required {...form.text('password')} />
-                <Button type="submit" loading={signIn.isPending} fullWidth mt="xs">
-                  Sign in
-                </Button>
-              </Stack>
-            </form>
-          </Paper>
-          <Text size="xs" c="dimmed" ta="center">
-            Accounts are created by your programme team. Forgot your password? Ask them to reset it.
-          </Text>
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          <div>
+            <Title order={1} fz={22}>
+              Sign in
+            </Title>
+            <Text c="dimmed" size="sm">
+              Welcome back — pick up where you left off.
+            </Text>
+          </div>
+          {signIn.isError && (
+            <Alert color="red" variant="light" icon={<IconAlert />} role="alert">
+              {signInFailure(signIn.error)}
+            </Alert>
+          )}
+          <TextInput label="Email" type="email" autoComplete="username" required autoFocus {...form.text('email')} />
+          <PasswordInput label="Password" autoComplete="current-password" required {...form.text('password')} />
+          <Button type="submit" loading={signIn.isPending} fullWidth mt="xs">
+            Sign in
+          </Button>
         </Stack>
-      </Center>
-    </Box>
+      </form>
+    </AuthFrame>
   );
 }
 

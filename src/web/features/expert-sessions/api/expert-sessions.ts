@@ -12,6 +12,8 @@ export type SessionSummary = Schema<'ExpertSessionSummary'>;
 export type RemovalImpact = Schema<'ExpertSessionRemovalImpact'>['impact'];
 type SessionResponse = ResponseOf<'/api/admin/job-readiness/expert-sessions/{id}', 'get'>;
 
+export type SessionCaptions = Schema<'ExpertSessionCaptionsFile'>;
+
 export type SessionFilters = { search: string; productId: string | null; status: SessionStatus | null };
 
 const sessionsKey = ['expert-sessions'] as const;
@@ -76,3 +78,22 @@ export const useDeleteSession = () =>
 
 export const useRestoreSession = () =>
   useWrite((id: string) => api<SessionResponse>(`${adminSessionsPath}/${id}/restore`, { method: 'POST', body: {} }), [sessionsKey]);
+
+/** Adds or replaces a session's captions in one language (a WebVTT file); the server validates the file. */
+export const usePutCaptions = () =>
+  useWrite(
+    ({ id, language, file }: { id: string; language: string; file: Blob }) =>
+      api<{ captions: { language: string; label: string } }>(`${adminSessionsPath}/${id}/captions/${encodeURIComponent(language)}`, {
+        method: 'PUT',
+        body: file,
+        contentType: 'text/vtt',
+      }),
+    [sessionsKey],
+  );
+
+export const useDeleteCaptions = () =>
+  useWrite(
+    ({ id, language }: { id: string; language: string }) =>
+      api<void>(`${adminSessionsPath}/${id}/captions/${encodeURIComponent(language)}`, { method: 'DELETE' }),
+    [sessionsKey],
+  );

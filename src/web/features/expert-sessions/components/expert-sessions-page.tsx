@@ -1,8 +1,24 @@
-import { ActionIcon, Anchor, Badge, Button, Group, Menu, Paper, Progress, Select, SimpleGrid, Text } from '@mantine/core';
+import {
+  ActionIcon,
+  Anchor,
+  AspectRatio,
+  Badge,
+  Box,
+  Button,
+  Center,
+  Group,
+  Image,
+  Menu,
+  Paper,
+  Progress,
+  Select,
+  SimpleGrid,
+  Text,
+} from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { DataTable } from '../../../components/data-table.tsx';
-import { IconDots, IconPencil, IconPlus, IconTrash } from '../../../components/icons.tsx';
+import { IconDots, IconPencil, IconPlus, IconTrash, IconVideo } from '../../../components/icons.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
 import { useSearchField } from '../../../components/search-field.tsx';
 import { PagedListView } from '../../../components/states.tsx';
@@ -126,19 +142,27 @@ export function ExpertSessionsPage() {
             title={{
               header: 'Session',
               cell: (session) => (
-                <>
-                  <Anchor
-                    component={Link}
-                    to={`/admin/expert-sessions/${session.id}/progress`}
-                    fw={600}
-                    aria-label={`Progress of ${session.title}`}
-                  >
-                    {session.title}
-                  </Anchor>
-                  <Text size="sm" c="dimmed" lineClamp={1} maw={320}>
-                    {session.description || 'No description'}
-                  </Text>
-                </>
+                <Group gap="sm" wrap="nowrap" align="flex-start">
+                  <PosterThumbnail url={session.poster_url} />
+                  <div style={{ minWidth: 0 }}>
+                    <Anchor
+                      component={Link}
+                      to={`/admin/expert-sessions/${session.id}/progress`}
+                      fw={600}
+                      aria-label={`Progress of ${session.title}`}
+                    >
+                      {session.title}
+                    </Anchor>
+                    <Text size="sm" c="dimmed" lineClamp={1} maw={320}>
+                      {session.description || 'No description'}
+                    </Text>
+                    {session.captions.length > 0 && (
+                      <Text size="xs" c="dimmed">
+                        Captions: {session.captions.map((captions) => captions.label).join(', ')}
+                      </Text>
+                    )}
+                  </div>
+                </Group>
               ),
             }}
             columns={[
@@ -213,6 +237,23 @@ export function ExpertSessionsPage() {
       {dialog?.kind === 'edit-draft' && <EditDraftDialog sessionId={dialog.sessionId} draftKey={dialog.draftKey} onClose={close} />}
       {dialog?.kind === 'delete' && <DeleteSessionDialog session={dialog.session} onClose={close} />}
     </>
+  );
+}
+
+/** A frame of the session's video, 16:9 at 80 px; decorative, as the title beside it names the session. */
+function PosterThumbnail({ url }: { url: string | null }) {
+  return (
+    <Box w={80} miw={80} style={{ borderRadius: 'var(--mantine-radius-sm)', overflow: 'hidden' }} bg="gray.1">
+      <AspectRatio ratio={16 / 9}>
+        {url ? (
+          <Image src={url} alt="" loading="lazy" fit="cover" />
+        ) : (
+          <Center aria-hidden>
+            <IconVideo size={20} color="var(--mantine-color-gray-6)" />
+          </Center>
+        )}
+      </AspectRatio>
+    </Box>
   );
 }
 

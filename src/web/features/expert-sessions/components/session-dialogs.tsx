@@ -1,6 +1,7 @@
-import { Alert, Button, Group, Modal, Stack, Switch, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Stack, Switch, Text, Textarea, TextInput } from '@mantine/core';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
+import { Dialog } from '../../../components/dialog.tsx';
 import { FormDialog } from '../../../components/form-dialog.tsx';
 import { ImportedData } from '../../../components/imported-data.tsx';
 import { notifyDone, notifyFailed, notifyUndoable } from '../../../lib/feedback.tsx';
@@ -16,6 +17,7 @@ import {
   useUpdateSession,
 } from '../api/expert-sessions.ts';
 import { type DraftValues, isInFlight, type UploadDraft, type UploadState, uploadDrafts, useUploadDraft } from '../api/resumable-upload.ts';
+import { CaptionsField } from './captions-field.tsx';
 import { VideoDropField } from './video-drop-field.tsx';
 
 export const formatDuration = (seconds: number) => {
@@ -100,13 +102,7 @@ function CloseWithUploadQuestion(props: {
   const percent = 'sent' in state && state.total ? Math.floor((state.sent / state.total) * 100) : 0;
   const uploading = state.status !== 'done';
   return (
-    <Modal
-      opened
-      onClose={props.onBack}
-      title={uploading ? 'The video is still uploading' : 'The video is not used yet'}
-      centered
-      size="lg"
-    >
+    <Dialog onClose={props.onBack} title={uploading ? 'The video is still uploading' : 'The video is not used yet'} centered size="lg">
       <Stack>
         <Text size="sm">
           {uploading
@@ -127,7 +123,7 @@ function CloseWithUploadQuestion(props: {
           </Group>
         </Group>
       </Stack>
-    </Modal>
+    </Dialog>
   );
 }
 
@@ -290,6 +286,7 @@ export function EditSessionDialog({ session, draftKey, onClose }: { session: Exp
         // biome-ignore lint/a11y/useMediaCaption: the admin's check of which file is stored; uploads carry no captions yet
         <video
           src={session.video_url}
+          poster={session.poster_url ?? undefined}
           controls
           preload="metadata"
           aria-label={`Current video of ${session.title}`}
@@ -306,6 +303,7 @@ export function EditSessionDialog({ session, draftKey, onClose }: { session: Exp
         onChosen={() => setVideoError(undefined)}
         error={videoError}
       />
+      <CaptionsField session={session} />
       <Switch
         label="Active"
         description="Inactive sessions stay listed here but are hidden from students."

@@ -36,10 +36,11 @@ export function VideoDropField(props: {
   const input = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
   const id = useId();
+  const errorId = `${id}-error`;
   const percent = 'sent' in state && state.total ? Math.floor((state.sent / state.total) * 100) : state.status === 'done' ? 100 : 0;
 
   return (
-    <Input.Wrapper label={label} required={!replacing} description={description} error={error}>
+    <Input.Wrapper label={label} required={!replacing} description={description} error={error} errorProps={{ id: errorId }}>
       <Paper
         withBorder
         radius="md"
@@ -78,7 +79,7 @@ export function VideoDropField(props: {
         {state.status === 'idle' ? (
           <Stack align="center" gap={6} py="sm">
             <Text fw={600}>{replacing ? 'Drop a new video here to replace it' : 'Drop a video here'}</Text>
-            <Button variant="light" size="xs" onClick={() => input.current?.click()}>
+            <Button variant="light" size="xs" onClick={() => input.current?.click()} aria-describedby={error ? errorId : undefined}>
               Choose a file
             </Button>
           </Stack>

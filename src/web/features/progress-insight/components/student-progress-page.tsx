@@ -125,7 +125,7 @@ export function StudentProgressPage() {
                     {row.session.title}
                   </Anchor>
                   {!row.reached && (
-                    <Text size="xs" c="orange.8">
+                    <Text size="xs" c="orange">
                       No longer in their programmes
                     </Text>
                   )}

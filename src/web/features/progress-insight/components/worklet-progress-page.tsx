@@ -82,9 +82,9 @@ function StudentCard({
           {student.not_started} not started
         </Badge>
       </Group>
-      <Progress.Root size="lg" aria-label={`${student.name}: ${student.completed} of ${sessions.length} completed`}>
-        <Progress.Section value={(100 * student.completed) / total} color="green" />
-        <Progress.Section value={(100 * student.in_progress) / total} color="blue.3" />
+      <Progress.Root size="lg" role="group" aria-label={`${student.name}: ${student.completed} of ${sessions.length} completed`}>
+        <Progress.Section value={(100 * student.completed) / total} color="green" aria-label="Completed" />
+        <Progress.Section value={(100 * student.in_progress) / total} color="blue.3" aria-label="In progress" />
       </Progress.Root>
       {started.length > 0 && (
         <Stack gap={4} mt="sm">
@@ -97,7 +97,7 @@ function StudentCard({
                     {session.title}
                   </Text>
                 </Tooltip>
-                <Text size="sm" fw={600} c={entry.is_completed ? 'green.8' : undefined} style={{ whiteSpace: 'nowrap' }}>
+                <Text size="sm" fw={600} c={entry.is_completed ? 'green' : undefined} style={{ whiteSpace: 'nowrap' }}>
                   {entry.is_completed ? 'Completed' : `${Math.round(entry.completion_percentage)}%`}
                 </Text>
               </Group>

@@ -54,6 +54,7 @@ function SessionPlayer({ session }: { session: StudentSession }) {
   const { videoProps, progress, watchedPercent, saveState, completedNow } = useWatchProgress(session);
   const [playbackFailed, setPlaybackFailed] = useState(false);
   const resumeAt = progress.can_resume ? resumePercent(progress, session.video_duration) : 0;
+  const defaultCaptions = captionsInBrowserLanguage(session.captions);
 
   return (
     <Stack gap="md">
@@ -67,13 +68,25 @@ function SessionPlayer({ session }: { session: StudentSession }) {
                   <video
                     {...videoProps}
                     src={session.video_url}
+                    poster={session.poster_url ?? undefined}
                     controls
                     playsInline
                     preload="metadata"
                     aria-label={`Video: ${session.title}`}
                     onError={() => setPlaybackFailed(true)}
                     style={{ width: '100%', height: '100%', background: 'black' }}
-                  />
+                  >
+                    {session.captions.map((captions) => (
+                      <track
+                        key={captions.language}
+                        kind="captions"
+                        src={captions.url}
+                        srcLang={captions.language}
+                        label={captions.label}
+                        default={captions.language === defaultCaptions}
+                      />
+                    ))}
+                  </video>
                 </AspectRatio>
               </Paper>
             ) : (
@@ -92,6 +105,11 @@ function SessionPlayer({ session }: { session: StudentSession }) {
                 <Text size="sm" c="dimmed">
                   {lengthLabel(session.video_duration)}
                 </Text>
+                {session.captions.length > 0 && (
+                  <Text size="sm" c="dimmed">
+                    Captions: {session.captions.map((captions) => captions.label).join(', ')}
+                  </Text>
+                )}
               </Group>
               <Title order={1} fz={{ base: 22, sm: 26 }}>
                 {session.title}
@@ -148,4 +166,19 @@ function SessionPlayer({ session }: { session: StudentSession }) {
       </Grid>
     </Stack>
   );
+}
+
+/**
+ * The captions shown from the start: those in the browser's language (exact tag first, then the
+ * same language in another region); none when there are none, and the player's menu offers the rest.
+ */
+function captionsInBrowserLanguage(captions: StudentSession['captions']) {
+  const wanted = (typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language])).map((tag) => tag.toLowerCase());
+  for (const tag of wanted) {
+    const exact = captions.find((option) => option.language.toLowerCase() === tag);
+    if (exact) return exact.language;
+    const sameLanguage = captions.find((option) => option.language.toLowerCase().split('-')[0] === tag.split('-')[0]);
+    if (sameLanguage) return sameLanguage.language;
+  }
+  return undefined;
 }

@@ -1,7 +1,10 @@
 import {
   Anchor,
+  AspectRatio,
   Button,
   Card,
+  Center,
+  Image,
   Group,
   Paper,
   Progress,
@@ -16,6 +19,7 @@ import {
 import { useMediaQuery } from '@mantine/hooks';
 import { useId, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
+import { IconVideo } from '../../../components/icons.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
 import { useSearchField } from '../../../components/search-field.tsx';
 import { EmptyState, ErrorState, LoadingState, PagedListView } from '../../../components/states.tsx';
@@ -246,6 +250,9 @@ function SessionCard({ session, compact = false }: { session: StudentSession; co
   const titleId = useId();
   return (
     <Card withBorder radius="md" padding="lg" role="listitem" aria-labelledby={titleId}>
+      <Card.Section mb="md">
+        <SessionPoster url={session.poster_url} />
+      </Card.Section>
       <Group justify="space-between" mb="xs" wrap="nowrap">
         <CompletionBadge progress={progress} />
         <Text size="sm" c="dimmed">
@@ -281,5 +288,20 @@ function SessionCard({ session, compact = false }: { session: StudentSession; co
         </Button>
       </Group>
     </Card>
+  );
+}
+
+/** The session's poster (a frame of its video), or a plain video mark; decorative, as the title follows. */
+function SessionPoster({ url }: { url: string | null }) {
+  return (
+    <AspectRatio ratio={16 / 9} bg="gray.1">
+      {url ? (
+        <Image src={url} alt="" loading="lazy" fit="cover" />
+      ) : (
+        <Center aria-hidden>
+          <IconVideo size={32} color="var(--mantine-color-gray-6)" />
+        </Center>
+      )}
+    </AspectRatio>
   );
 }

@@ -44,3 +44,9 @@ export const useSetPassword = () =>
       api<UserResponse>(`/api/admin/users/${id}/password`, { method: 'POST', body: input }),
     [usersKey],
   );
+
+export type IssuedReset = { emailed: boolean; url: string | null; expires_at: string };
+
+/** Makes a link (24 h, once) with which the user chooses a new password: emailed when the server sends mail, else shown. */
+export const useIssueReset = () =>
+  useWrite((id: string) => api<{ reset: IssuedReset }>(`/api/admin/users/${id}/password-reset`, { method: 'POST', body: {} }), []);

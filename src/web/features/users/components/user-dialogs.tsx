@@ -1,4 +1,7 @@
-import { Checkbox, Divider, Select, TextInput } from '@mantine/core';
+import { Alert, Button, Checkbox, CopyButton, Divider, Group, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Dialog } from '../../../components/dialog.tsx';
+import { FormError } from '../../../components/states.tsx';
+import { formatDate } from '../../../lib/labels.ts';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { FormDialog } from '../../../components/form-dialog.tsx';
 import { conflictOf, WorkletConflict } from '../../../components/worklet-conflict.tsx';
@@ -7,7 +10,7 @@ import { ImportedData } from '../../../components/imported-data.tsx';
 import type { Role } from '../../../lib/auth.ts';
 import { formLevelError, isBlank, useForm } from '../../../lib/form.ts';
 import { roleLabel } from '../../../lib/labels.ts';
-import { type User, useClientChoices, useCreateUser, useSetPassword, useUpdateUser } from '../api/users.ts';
+import { type User, useClientChoices, useCreateUser, useIssueReset, useSetPassword, useUpdateUser } from '../api/users.ts';
 import { notifyDone } from '../../../lib/feedback.tsx';
 
 export const roleOptions = Object.entries(roleLabel).map(([value, label]) => ({ value, label }));
@@ -206,5 +209,64 @@ export function DisableUserDialog({ user, onClose }: { user: User; onClose: () =
             ? ' Their worklet assignments are kept; worklets where they are Primary are listed on the Worklets page as needing a new Primary.'
             : '')}
     </ConfirmDialog>
+  );
+}
+
+/**
+ * Makes a link with which the user chooses their own password (valid 24 hours, once). When the server
+ * sends mail it goes to the user and is not shown; otherwise it is shown here, once, to hand over.
+ */
+export function ResetLinkDialog({ user, onClose }: { user: User; onClose: () => void }) {
+  const issue = useIssueReset();
+  const reset = issue.data?.reset;
+  return (
+    <Dialog onClose={onClose} title={`Password link for ${user.name}`} centered>
+      <Stack>
+        {!reset ? (
+          <>
+            <Text size="sm">
+              {user.name} opens the link and chooses a new password; it works once, for 24 hours. Their current password and devices stay
+              until they use it. When this server sends email, the link goes to {user.email}; otherwise you see it here to hand over.
+            </Text>
+            <FormError error={issue.error} />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={onClose}>
+                Cancel
+              </Button>
+              <Button loading={issue.isPending} onClick={() => issue.mutate(user.id)} data-autofocus>
+                Make the link
+              </Button>
+            </Group>
+          </>
+        ) : reset.emailed ? (
+          <Alert color="green" variant="light" role="status" title="Link emailed">
+            A link went to {user.email}. It works once, until {formatDate(reset.expires_at)}.
+          </Alert>
+        ) : (
+          <>
+            <Alert color="blue" variant="light" role="status" title="Hand this link over">
+              This server sends no email. Give the link to {user.name} privately (it is shown only now); it works once, until{' '}
+              {formatDate(reset.expires_at)}.
+            </Alert>
+            <TextInput label="Password link" value={reset.url ?? ''} readOnly onFocus={(event) => event.currentTarget.select()} />
+            <Group justify="flex-end">
+              <CopyButton value={reset.url ?? ''}>
+                {({ copied, copy }) => (
+                  <Button variant="default" onClick={copy} aria-live="polite">
+                    {copied ? 'Copied' : 'Copy link'}
+                  </Button>
+                )}
+              </CopyButton>
+              <Button onClick={onClose}>Done</Button>
+            </Group>
+          </>
+        )}
+        {reset?.emailed && (
+          <Group justify="flex-end">
+            <Button onClick={onClose}>Done</Button>
+          </Group>
+        )}
+      </Stack>
+    </Dialog>
   );
 }

@@ -2,16 +2,16 @@ import { ActionIcon, Anchor, Badge, Button, Group, Menu, Select, SimpleGrid, Tex
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { DataTable } from '../../../components/data-table.tsx';
-import { IconDots, IconPencil, IconPlus } from '../../../components/icons.tsx';
+import { IconDots, IconKey, IconPencil, IconPlus } from '../../../components/icons.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
 import { useSearchField } from '../../../components/search-field.tsx';
 import { PagedListView } from '../../../components/states.tsx';
 import type { Role } from '../../../lib/auth.ts';
 import { formatDate, roleColor, roleLabel } from '../../../lib/labels.ts';
 import { type User, useClientChoices, useUsers } from '../api/users.ts';
-import { DisableUserDialog, roleOptions, UserFormDialog } from './user-dialogs.tsx';
+import { DisableUserDialog, ResetLinkDialog, roleOptions, UserFormDialog } from './user-dialogs.tsx';
 
-type Dialog = { kind: 'create' } | { kind: 'edit' | 'toggle-disabled'; user: User };
+type Dialog = { kind: 'create' } | { kind: 'edit' | 'toggle-disabled' | 'reset-link'; user: User };
 
 export function UsersPage() {
   const search = useSearchField('Search', 'Name or email');
@@ -132,6 +132,11 @@ export function UsersPage() {
                   <Menu.Item leftSection={<IconPencil />} onClick={() => setDialog({ kind: 'edit', user })}>
                     Edit, or set a password
                   </Menu.Item>
+                  {!user.disabled && (
+                    <Menu.Item leftSection={<IconKey />} onClick={() => setDialog({ kind: 'reset-link', user })}>
+                      Send a password link
+                    </Menu.Item>
+                  )}
                   <Menu.Item color={user.disabled ? undefined : 'red'} onClick={() => setDialog({ kind: 'toggle-disabled', user })}>
                     {user.disabled ? 'Enable' : 'Disable'}
                   </Menu.Item>
@@ -144,6 +149,7 @@ export function UsersPage() {
       {dialog?.kind === 'create' && <UserFormDialog onClose={close} />}
       {dialog?.kind === 'edit' && <UserFormDialog user={dialog.user} onClose={close} />}
       {dialog?.kind === 'toggle-disabled' && <DisableUserDialog user={dialog.user} onClose={close} />}
+      {dialog?.kind === 'reset-link' && <ResetLinkDialog user={dialog.user} onClose={close} />}
     </>
   );
 }

@@ -2,9 +2,8 @@ import {
   Alert,
   Badge,
   Button,
-  Checkbox,
+  CheckboxIndicator,
   Group,
-  Modal,
   MultiSelect,
   Paper,
   Select,
@@ -17,7 +16,8 @@ import {
   Timeline,
 } from '@mantine/core';
 import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { Dialog } from '../../../components/dialog.tsx';
 import { ErrorState, FormError, LoadingState, PagedListView } from '../../../components/states.tsx';
 import { ApiError, errorMessage } from '../../../lib/api-client.ts';
 import { formatDate } from '../../../lib/labels.ts';
@@ -45,7 +45,7 @@ export function MentorAssignmentDialog({ worklet, onClose }: { worklet: Worklet;
   const phone = useMediaQuery('(max-width: 36em)');
   const [tab, setTab] = useState<string | null>('assign');
   return (
-    <Modal opened onClose={onClose} title={`Mentors of ${worklet.title}`} size="xl" fullScreen={phone}>
+    <Dialog onClose={onClose} title={`Mentors of ${worklet.title}`} size="xl" fullScreen={phone}>
       <Text size="sm" c="dimmed" mb="sm">
         {worklet.cert_id} · {worklet.product.name}
       </Text>
@@ -65,7 +65,7 @@ export function MentorAssignmentDialog({ worklet, onClose }: { worklet: Worklet;
           <TimelinePanel worklet={worklet} />
         </Tabs.Panel>
       </Tabs>
-    </Modal>
+    </Dialog>
   );
 }
 
@@ -111,6 +111,19 @@ function AssignForm({
   const [term] = useDebouncedValue(search.trim(), 250);
   const candidates = useMentorCandidates(term);
   const setMentors = useSetMentors();
+  const searchInput = useRef<HTMLInputElement>(null);
+  // The form appears once the assignments have loaded, after the dialog placed focus on its first
+  // control (the Assign tab): the mentor search is what one came for, so it takes focus then, unless
+  // the user has moved on meanwhile.
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      const input = searchInput.current;
+      const active = document.activeElement;
+      const stillAtStart = !active || active === document.body || active.matches('[role="tab"], .mantine-Modal-close');
+      if (input && stillAtStart && (active === document.body || input.closest('[role="dialog"]')?.contains(active))) input.focus();
+    });
+    return () => clearTimeout(timer);
+  }, []);
 
   const loads = new Map((candidates.data ?? []).map((mentor) => [mentor.id, mentor]));
   const options = new Map(choices.map((choice) => [choice.id, choice.name]));
@@ -161,6 +174,7 @@ function AssignForm({
       <Stack>
         <FormError error={workletError(setMentors.error)} />
         <MultiSelect
+          ref={searchInput}
           label="Mentors"
           description="Search by name or email; each shows how many open worklets they mentor now."
           placeholder={choices.length ? undefined : 'Search mentors'}
@@ -176,7 +190,7 @@ function AssignForm({
             const mentor = loads.get(option.value);
             return (
               <Group wrap="nowrap" w="100%" gap="sm">
-                <Checkbox checked={checked ?? false} onChange={() => {}} tabIndex={-1} aria-hidden size="xs" />
+                <CheckboxIndicator checked={checked ?? false} size="xs" aria-hidden />
                 <div style={{ flex: 1, minWidth: 0 }}>
                   <Group gap={6}>
                     <Text size="sm">{option.label}</Text>
@@ -353,7 +367,7 @@ function AssignmentRow({ worklet, assignment }: { worklet: Worklet; assignment: 
     );
 
   return (
-    <Paper withBorder p="sm" radius="md" data-assignment={name} opacity={assignment.is_active ? 1 : 0.85}>
+    <Paper withBorder p="sm" radius="md" data-assignment={name} bg={assignment.is_active ? undefined : 'gray.0'}>
       <Stack gap="xs">
         <Group justify="space-between" align="flex-start" gap="xs">
           <div>

@@ -159,7 +159,7 @@ const primaryNeedTitle = (count: number) =>
 function PrimaryNeed({ worklet }: { worklet: WorkletNeedingPrimary }) {
   const { primary } = worklet.needs_primary;
   return (
-    <Text size="sm" c="orange.8" fw={500}>
+    <Text size="sm" c="orange" fw={500}>
       {primary ? `Its Primary, ${primary.name}, is disabled` : 'No Primary mentor'}
     </Text>
   );
