@@ -4,7 +4,7 @@
 import { loadConfig } from '../src/server/config.ts';
 import { acquireDataDirLock } from '../src/server/db/data-dir-lock.ts';
 import { openDatabase } from '../src/server/db/database.ts';
-import { describeSweep, sweepOnce } from '../src/server/modules/expert-sessions/video-sweeper.ts';
+import { describeSweep, sweepOnce } from '../src/server/modules/expert-sessions/uploads/video-sweeper.ts';
 import { ensureStorageIdentity } from '../src/server/modules/storage/storage-identity.ts';
 
 const dryRun = process.argv.includes('--dry-run');

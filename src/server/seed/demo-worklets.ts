@@ -1,6 +1,6 @@
 import type { Database } from '../db/database.ts';
 import type { Actor } from '../modules/auth/auth.guard.ts';
-import { assignMentor, changeAssignment } from '../modules/worklets/assignments.usecases.ts';
+import { assignMentor, changeAssignment } from '../modules/worklets/assignments/assignments.usecases.ts';
 import { createWorklet, setStudents } from '../modules/worklets/worklets.usecases.ts';
 import type { demoData } from './demo-data.ts';
 import type { Seeded } from './seed-database.ts';

@@ -1580,140 +1580,6 @@ export type paths = {
       };
     };
   };
-  "/api/worklets/bulk-assign": {
-    /**
-     * Assign one mentor to several worklets, all or nothing
-     * @description Any unknown worklet, conflict or non-mentor refuses the whole request and nothing is written.
-     */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": {
-            worklet_ids: string[];
-            /** Format: uuid */
-            mentor_id: string;
-            /** @enum {string} */
-            role_type: "Primary" | "Secondary" | "Collaborator";
-            notes?: string | null;
-            /**
-             * @description Making someone Primary while another mentor is: demote that one to Secondary instead of answering 409.
-             * @default false
-             */
-            handover?: boolean;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        201: {
-          content: {
-            "application/json": {
-              assignments: components["schemas"]["MentorAssignment"][];
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        409: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        422: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/api/worklets/mentor-candidates": {
-    /**
-     * Mentors to assign, by name, with their current load
-     * @description Enabled users with the mentor role; `search` matches name or email. `active_worklets` counts the open (draft or ongoing) worklets each is an active mentor on.
-     */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          /** @description The `next_cursor` of the previous page. */
-          cursor?: string;
-          search?: string;
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: {
-            "application/json": {
-              mentors: components["schemas"]["MentorCandidate"][];
-              next_cursor: string | null;
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        409: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        422: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
   "/api/worklets/needs-primary": {
     /**
      * Open worklets that need a new Primary mentor, newest first
@@ -1735,195 +1601,6 @@ export type paths = {
               worklets: components["schemas"]["WorkletNeedingPrimary"][];
               next_cursor: string | null;
               total: number;
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        409: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        422: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/api/worklets/{id}/student-candidates": {
-    /**
-     * Students who may be on the worklet's team, by name
-     * @description Enabled students of the clients that have the worklet's product; `search` matches name or email.
-     */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          /** @description The `next_cursor` of the previous page. */
-          cursor?: string;
-          search?: string;
-        };
-        path: {
-          id: string;
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: {
-            "application/json": {
-              students: components["schemas"]["StudentCandidate"][];
-              next_cursor: string | null;
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        409: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        422: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/api/worklets/mentor/{mentorId}/worklets": {
-    /**
-     * A mentor's active worklets with their role on each and the team of students
-     * @description A mentor may ask only about themselves (403 otherwise). The worklets the mentor joined last come first (`assigned_at`). Filters: `role`, `status`.
-     */
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          /** @description The `next_cursor` of the previous page. */
-          cursor?: string;
-          role?: "Primary" | "Secondary" | "Collaborator";
-          status?: "draft" | "ongoing" | "completed" | "cancelled";
-        };
-        path: {
-          mentorId: string;
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: {
-            "application/json": {
-              worklets: components["schemas"]["MentorWorklet"][];
-              next_cursor: string | null;
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        409: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        422: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/api/worklets/mentor/{mentorId}/overview": {
-    /** Counts of a mentor's active worklets by status and by role */
-    get: {
-      parameters: {
-        path: {
-          mentorId: string;
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: {
-            "application/json": {
-              overview: components["schemas"]["MentorOverview"];
             };
           };
         };
@@ -2236,6 +1913,200 @@ export type paths = {
             "application/json": {
               history: components["schemas"]["WorkletTeamHistoryEntry"][];
               next_cursor: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/worklets/bulk-assign": {
+    /**
+     * Assign one mentor to several worklets, all or nothing
+     * @description Any unknown worklet, conflict or non-mentor refuses the whole request and nothing is written.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            worklet_ids: string[];
+            /** Format: uuid */
+            mentor_id: string;
+            /** @enum {string} */
+            role_type: "Primary" | "Secondary" | "Collaborator";
+            notes?: string | null;
+            /**
+             * @description Making someone Primary while another mentor is: demote that one to Secondary instead of answering 409.
+             * @default false
+             */
+            handover?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              assignments: components["schemas"]["MentorAssignment"][];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/worklets/mentor/{mentorId}/worklets": {
+    /**
+     * A mentor's active worklets with their role on each and the team of students
+     * @description A mentor may ask only about themselves (403 otherwise). The worklets the mentor joined last come first (`assigned_at`). Filters: `role`, `status`.
+     */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          /** @description The `next_cursor` of the previous page. */
+          cursor?: string;
+          role?: "Primary" | "Secondary" | "Collaborator";
+          status?: "draft" | "ongoing" | "completed" | "cancelled";
+        };
+        path: {
+          mentorId: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              worklets: components["schemas"]["MentorWorklet"][];
+              next_cursor: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/worklets/mentor/{mentorId}/overview": {
+    /** Counts of a mentor's active worklets by status and by role */
+    get: {
+      parameters: {
+        path: {
+          mentorId: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              overview: components["schemas"]["MentorOverview"];
             };
           };
         };
@@ -2647,6 +2518,135 @@ export type paths = {
           content: {
             "application/json": {
               assignment: components["schemas"]["MentorAssignment"];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/worklets/mentor-candidates": {
+    /**
+     * Mentors to assign, by name, with their current load
+     * @description Enabled users with the mentor role; `search` matches name or email. `active_worklets` counts the open (draft or ongoing) worklets each is an active mentor on.
+     */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          /** @description The `next_cursor` of the previous page. */
+          cursor?: string;
+          search?: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              mentors: components["schemas"]["MentorCandidate"][];
+              next_cursor: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+  };
+  "/api/worklets/{id}/student-candidates": {
+    /**
+     * Students who may be on the worklet's team, by name
+     * @description Enabled students of the clients that have the worklet's product; `search` matches name or email.
+     */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          /** @description The `next_cursor` of the previous page. */
+          cursor?: string;
+          search?: string;
+        };
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              students: components["schemas"]["StudentCandidate"][];
+              next_cursor: string | null;
             };
           };
         };
@@ -3364,6 +3364,195 @@ export type paths = {
       };
     };
   };
+  "/api/admin/job-readiness/expert-sessions/uploads": {
+    /**
+     * Create a resumable upload (tus 1.0)
+     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
+     */
+    post: {
+      parameters: {
+        header?: {
+          "tus-resumable"?: "1.0.0";
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+    /**
+     * Create a resumable upload (tus 1.0)
+     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
+     */
+    delete: {
+      parameters: {
+        header?: {
+          "tus-resumable"?: "1.0.0";
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+    /**
+     * Create a resumable upload (tus 1.0)
+     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
+     */
+    options: {
+      parameters: {
+        header?: {
+          "tus-resumable"?: "1.0.0";
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+    /**
+     * Create a resumable upload (tus 1.0)
+     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
+     */
+    head: {
+      parameters: {
+        header?: {
+          "tus-resumable"?: "1.0.0";
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+    /**
+     * Create a resumable upload (tus 1.0)
+     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
+     */
+    patch: {
+      parameters: {
+        header?: {
+          "tus-resumable"?: "1.0.0";
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+  };
+  "/api/admin/job-readiness/expert-sessions/uploads/{uploadId}": {
+    /**
+     * Resume, inspect or terminate a resumable upload (tus 1.0)
+     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
+     */
+    post: {
+      parameters: {
+        header?: {
+          "tus-resumable"?: "1.0.0";
+        };
+        path: {
+          uploadId: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+    /**
+     * Resume, inspect or terminate a resumable upload (tus 1.0)
+     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
+     */
+    delete: {
+      parameters: {
+        header?: {
+          "tus-resumable"?: "1.0.0";
+        };
+        path: {
+          uploadId: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+    /**
+     * Resume, inspect or terminate a resumable upload (tus 1.0)
+     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
+     */
+    options: {
+      parameters: {
+        header?: {
+          "tus-resumable"?: "1.0.0";
+        };
+        path: {
+          uploadId: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+    /**
+     * Resume, inspect or terminate a resumable upload (tus 1.0)
+     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
+     */
+    head: {
+      parameters: {
+        header?: {
+          "tus-resumable"?: "1.0.0";
+        };
+        path: {
+          uploadId: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+    /**
+     * Resume, inspect or terminate a resumable upload (tus 1.0)
+     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
+     */
+    patch: {
+      parameters: {
+        header?: {
+          "tus-resumable"?: "1.0.0";
+        };
+        path: {
+          uploadId: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+      };
+    };
+  };
   "/api/admin/job-readiness/expert-sessions": {
     /** List expert sessions, newest first, with their products and completion statistics */
     get: {
@@ -3882,191 +4071,130 @@ export type paths = {
       };
     };
   };
-  "/api/admin/job-readiness/expert-sessions/uploads": {
+  "/api/admin/job-readiness/expert-sessions/{id}/captions/{language}": {
     /**
-     * Create a resumable upload (tus 1.0)
-     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
+     * Add or replace the captions of a session in one language (WebVTT)
+     * @description Body: the WebVTT file as `text/vtt`, at most 1024 KiB (else 413). The language is a BCP 47 tag (400 `expert_sessions.captions_language_invalid` for one that is malformed or names no known language); it is stored in canonical form (`EN-us` → `en-US`) with its English name as the label. The file is parsed as the W3C validator does: 422 `expert_sessions.captions_invalid` lists each problem with its line in `details.problems`. One file per language: a second replaces the first, whose file is deleted after the commit.
      */
-    post: {
+    put: {
       parameters: {
-        header?: {
-          "tus-resumable"?: "1.0.0";
+        path: {
+          id: string;
+          /** @description BCP 47 language tag, e.g. `en`, `fr-CA`, `pt-BR`. */
+          language: string;
+        };
+      };
+      /** @description The WebVTT file (`Content-Type: text/vtt`). */
+      requestBody: {
+        content: {
+          "text/vtt": string;
         };
       };
       responses: {
         /** @description Default Response */
         200: {
-          content: never;
+          content: {
+            "application/json": {
+              captions: {
+                language: string;
+                label: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
         };
       };
     };
-    /**
-     * Create a resumable upload (tus 1.0)
-     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
-     */
+    /** Remove the captions of a session in one language */
     delete: {
       parameters: {
-        header?: {
-          "tus-resumable"?: "1.0.0";
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: never;
-        };
-      };
-    };
-    /**
-     * Create a resumable upload (tus 1.0)
-     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
-     */
-    options: {
-      parameters: {
-        header?: {
-          "tus-resumable"?: "1.0.0";
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: never;
-        };
-      };
-    };
-    /**
-     * Create a resumable upload (tus 1.0)
-     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
-     */
-    head: {
-      parameters: {
-        header?: {
-          "tus-resumable"?: "1.0.0";
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: never;
-        };
-      };
-    };
-    /**
-     * Create a resumable upload (tus 1.0)
-     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
-     */
-    patch: {
-      parameters: {
-        header?: {
-          "tus-resumable"?: "1.0.0";
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: never;
-        };
-      };
-    };
-  };
-  "/api/admin/job-readiness/expert-sessions/uploads/{uploadId}": {
-    /**
-     * Resume, inspect or terminate a resumable upload (tus 1.0)
-     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
-     */
-    post: {
-      parameters: {
-        header?: {
-          "tus-resumable"?: "1.0.0";
-        };
         path: {
-          uploadId: string;
+          id: string;
+          /** @description BCP 47 language tag, e.g. `en`, `fr-CA`, `pt-BR`. */
+          language: string;
         };
       };
       responses: {
         /** @description Default Response */
-        200: {
+        204: {
           content: never;
         };
-      };
-    };
-    /**
-     * Resume, inspect or terminate a resumable upload (tus 1.0)
-     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
-     */
-    delete: {
-      parameters: {
-        header?: {
-          "tus-resumable"?: "1.0.0";
-        };
-        path: {
-          uploadId: string;
-        };
-      };
-      responses: {
         /** @description Default Response */
-        200: {
-          content: never;
+        400: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
         };
-      };
-    };
-    /**
-     * Resume, inspect or terminate a resumable upload (tus 1.0)
-     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
-     */
-    options: {
-      parameters: {
-        header?: {
-          "tus-resumable"?: "1.0.0";
-        };
-        path: {
-          uploadId: string;
-        };
-      };
-      responses: {
         /** @description Default Response */
-        200: {
-          content: never;
+        401: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
         };
-      };
-    };
-    /**
-     * Resume, inspect or terminate a resumable upload (tus 1.0)
-     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
-     */
-    head: {
-      parameters: {
-        header?: {
-          "tus-resumable"?: "1.0.0";
-        };
-        path: {
-          uploadId: string;
-        };
-      };
-      responses: {
         /** @description Default Response */
-        200: {
-          content: never;
+        403: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
         };
-      };
-    };
-    /**
-     * Resume, inspect or terminate a resumable upload (tus 1.0)
-     * @description tus 1.0 with the creation, creation-with-upload, termination and expiration extensions: POST with `Upload-Length` creates an upload (201 with its `Location`), PATCH `application/offset+octet-stream` at `Upload-Offset` appends, HEAD tells the offset, DELETE terminates. Then POST `/api/admin/job-readiness/expert-sessions` (or PATCH a session) with JSON `upload_id`. An upload belongs to whoever created it: anyone else gets 404. Uploads not claimed within the expiry period (UPLOAD_EXPIRY_HOURS) are deleted.
-     */
-    patch: {
-      parameters: {
-        header?: {
-          "tus-resumable"?: "1.0.0";
-        };
-        path: {
-          uploadId: string;
-        };
-      };
-      responses: {
         /** @description Default Response */
-        200: {
-          content: never;
+        404: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
         };
       };
     };
@@ -4394,134 +4522,6 @@ export type paths = {
         };
         /** @description Not modified (`If-None-Match` names the current version) */
         304: {
-          content: never;
-        };
-        /** @description Default Response */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        409: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-  };
-  "/api/admin/job-readiness/expert-sessions/{id}/captions/{language}": {
-    /**
-     * Add or replace the captions of a session in one language (WebVTT)
-     * @description Body: the WebVTT file as `text/vtt`, at most 1024 KiB (else 413). The language is a BCP 47 tag (400 `expert_sessions.captions_language_invalid` for one that is malformed or names no known language); it is stored in canonical form (`EN-us` → `en-US`) with its English name as the label. The file is parsed as the W3C validator does: 422 `expert_sessions.captions_invalid` lists each problem with its line in `details.problems`. One file per language: a second replaces the first, whose file is deleted after the commit.
-     */
-    put: {
-      parameters: {
-        path: {
-          id: string;
-          /** @description BCP 47 language tag, e.g. `en`, `fr-CA`, `pt-BR`. */
-          language: string;
-        };
-      };
-      /** @description The WebVTT file (`Content-Type: text/vtt`). */
-      requestBody: {
-        content: {
-          "text/vtt": string;
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: {
-            "application/json": {
-              captions: {
-                language: string;
-                label: string;
-              };
-            };
-          };
-        };
-        /** @description Default Response */
-        400: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        401: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        403: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        404: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        409: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        413: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        415: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Default Response */
-        422: {
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-    /** Remove the captions of a session in one language */
-    delete: {
-      parameters: {
-        path: {
-          id: string;
-          /** @description BCP 47 language tag, e.g. `en`, `fr-CA`, `pt-BR`. */
-          language: string;
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        204: {
           content: never;
         };
         /** @description Default Response */
@@ -4923,44 +4923,6 @@ export type components = {
           id: string;
           name: string;
         } | null;
-      };
-    };
-    /**
-     * @description `active_worklets`: the open (draft or ongoing) worklets the mentor is active on.
-     * @example {
-     *   "id": "4a1b2c3d-4e5f-4607-8819-2a3b4c5d6e7f",
-     *   "name": "Maya Mentor",
-     *   "email": "maya.mentor@jobready.test",
-     *   "active_worklets": 2
-     * }
-     */
-    MentorCandidateInput: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      email: string;
-      active_worklets: number;
-    };
-    /**
-     * @example {
-     *   "id": "7d4e5f60-7182-493a-8b4c-5d6e7f8091a2",
-     *   "name": "Priya Patel",
-     *   "email": "priya@northwind.test",
-     *   "client": {
-     *     "id": "2c3d4e5f-6071-4829-8a3b-4c5d6e7f8091",
-     *     "name": "Northwind University"
-     *   }
-     * }
-     */
-    StudentCandidateInput: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      email: string;
-      client: {
-        /** Format: uuid */
-        id: string;
-        name: string;
       };
     };
     /**
@@ -5692,6 +5654,44 @@ export type components = {
           completed: number;
         })[];
     };
+    /**
+     * @description `active_worklets`: the open (draft or ongoing) worklets the mentor is active on.
+     * @example {
+     *   "id": "4a1b2c3d-4e5f-4607-8819-2a3b4c5d6e7f",
+     *   "name": "Maya Mentor",
+     *   "email": "maya.mentor@jobready.test",
+     *   "active_worklets": 2
+     * }
+     */
+    MentorCandidateInput: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+      email: string;
+      active_worklets: number;
+    };
+    /**
+     * @example {
+     *   "id": "7d4e5f60-7182-493a-8b4c-5d6e7f8091a2",
+     *   "name": "Priya Patel",
+     *   "email": "priya@northwind.test",
+     *   "client": {
+     *     "id": "2c3d4e5f-6071-4829-8a3b-4c5d6e7f8091",
+     *     "name": "Northwind University"
+     *   }
+     * }
+     */
+    StudentCandidateInput: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+      email: string;
+      client: {
+        /** Format: uuid */
+        id: string;
+        name: string;
+      };
+    };
     Error: {
       error: {
         code: string;
@@ -5987,44 +5987,6 @@ export type components = {
           id: string;
           name: string;
         } | null;
-      };
-    };
-    /**
-     * @description `active_worklets`: the open (draft or ongoing) worklets the mentor is active on.
-     * @example {
-     *   "id": "4a1b2c3d-4e5f-4607-8819-2a3b4c5d6e7f",
-     *   "name": "Maya Mentor",
-     *   "email": "maya.mentor@jobready.test",
-     *   "active_worklets": 2
-     * }
-     */
-    MentorCandidate: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      email: string;
-      active_worklets: number;
-    };
-    /**
-     * @example {
-     *   "id": "7d4e5f60-7182-493a-8b4c-5d6e7f8091a2",
-     *   "name": "Priya Patel",
-     *   "email": "priya@northwind.test",
-     *   "client": {
-     *     "id": "2c3d4e5f-6071-4829-8a3b-4c5d6e7f8091",
-     *     "name": "Northwind University"
-     *   }
-     * }
-     */
-    StudentCandidate: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      email: string;
-      client: {
-        /** Format: uuid */
-        id: string;
-        name: string;
       };
     };
     /**
@@ -6755,6 +6717,44 @@ export type components = {
           started: number;
           completed: number;
         })[];
+    };
+    /**
+     * @description `active_worklets`: the open (draft or ongoing) worklets the mentor is active on.
+     * @example {
+     *   "id": "4a1b2c3d-4e5f-4607-8819-2a3b4c5d6e7f",
+     *   "name": "Maya Mentor",
+     *   "email": "maya.mentor@jobready.test",
+     *   "active_worklets": 2
+     * }
+     */
+    MentorCandidate: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+      email: string;
+      active_worklets: number;
+    };
+    /**
+     * @example {
+     *   "id": "7d4e5f60-7182-493a-8b4c-5d6e7f8091a2",
+     *   "name": "Priya Patel",
+     *   "email": "priya@northwind.test",
+     *   "client": {
+     *     "id": "2c3d4e5f-6071-4829-8a3b-4c5d6e7f8091",
+     *     "name": "Northwind University"
+     *   }
+     * }
+     */
+    StudentCandidate: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+      email: string;
+      client: {
+        /** Format: uuid */
+        id: string;
+        name: string;
+      };
     };
   };
   responses: never;

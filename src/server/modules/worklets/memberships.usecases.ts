@@ -6,7 +6,7 @@
 import type { Database } from '../../db/database.ts';
 import type { Actor } from '../auth/auth.guard.ts';
 import type { UserRole } from '../users/users.table.ts';
-import { endAssignments, findActiveAssignmentsOf } from './assignments.usecases.ts';
+import { endAssignments, findActiveAssignmentsOf } from './assignments/assignments.usecases.ts';
 import { findClientTeamsOn, findTeamsOf, type WorkletRef } from './worklets.repository.ts';
 import { presentWorkletRef } from './worklets.schemas.ts';
 import { removeFromTeams } from './worklets.usecases.ts';

@@ -3,16 +3,9 @@ import { pagingQuery } from '../../http/paging.ts';
 import { jsonText, withFields } from '../../http/serializer.ts';
 import { calendarDate, idSet, iso, optionalText, requiredText, searchText, timestamp } from '../../http/schemas.ts';
 import { productSummary } from '../products/products.schemas.ts';
-import type { AssignmentRow, HistoryRow } from './assignments.repository.ts';
-import type { MentorOverview } from './assignments.usecases.ts';
-import type {
-  MentorCandidateRow,
-  TeamHistoryRow,
-  WorkletDetail,
-  WorkletNeedingPrimaryRow,
-  WorkletRef,
-  WorkletRow,
-} from './worklets.repository.ts';
+import type { AssignmentRow, HistoryRow } from './assignments/assignments.repository.ts';
+import type { MentorOverview } from './assignments/assignments.usecases.ts';
+import type { TeamHistoryRow, WorkletDetail, WorkletNeedingPrimaryRow, WorkletRef, WorkletRow } from './worklets.repository.ts';
 import { assignmentActions, mentorRoles, teamActions, workletStatuses } from './worklets.table.ts';
 
 const workletStatus = z.enum(workletStatuses);
@@ -23,7 +16,7 @@ const teamMember = z
   .object({ id: z.uuid(), name: z.string(), email: z.string(), disabled: z.boolean() })
   .meta({ id: 'TeamMember', description: 'A student on the team; `disabled`: their account is disabled (they cannot sign in).' });
 
-const example = {
+export const example = {
   workletId: '8f5d1c3e-2b7a-4c1e-9a0d-3e6f2b1c4d5a',
   productId: '1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9',
   maya: { id: '4a1b2c3d-4e5f-4607-8819-2a3b4c5d6e7f', name: 'Maya Mentor' },
@@ -114,27 +107,6 @@ export const workletListQuery = z.object({
   mentor_id: z.uuid().optional(),
   search: searchText,
 });
-
-export const peopleQuery = z.object({ ...pagingQuery, search: searchText });
-
-export const mentorCandidateSchema = z
-  .object({ id: z.uuid(), name: z.string(), email: z.string(), active_worklets: z.number().int() })
-  .meta({
-    id: 'MentorCandidate',
-    description: '`active_worklets`: the open (draft or ongoing) worklets the mentor is active on.',
-    example: { ...example.maya, email: 'maya.mentor@jobready.test', active_worklets: 2 },
-  });
-
-export const studentCandidateSchema = z
-  .object({ id: z.uuid(), name: z.string(), email: z.string(), client: z.object({ id: z.uuid(), name: z.string() }) })
-  .meta({
-    id: 'StudentCandidate',
-    example: {
-      ...example.student,
-      email: 'priya@northwind.test',
-      client: { id: '2c3d4e5f-6071-4829-8a3b-4c5d6e7f8091', name: 'Northwind University' },
-    },
-  });
 
 export const mentorWorkletsQuery = z.object({ ...pagingQuery, role: mentorRole.optional(), status: workletStatus.optional() });
 
@@ -394,10 +366,6 @@ export function presentWorkletNeedingPrimary(worklet: WorkletNeedingPrimaryRow) 
   return jsonText<z.infer<typeof workletNeedingPrimarySchema>>(
     withFields(worklet.json, `,"needs_primary":${JSON.stringify(needsPrimary)}`),
   );
-}
-
-export function presentMentorCandidate(mentor: MentorCandidateRow) {
-  return { id: mentor.id, name: mentor.name, email: mentor.email, active_worklets: mentor.activeWorklets };
 }
 
 export function presentOverview(overview: MentorOverview) {

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp } from '../../../../test/support/test-app.ts';
-import { rowsOf, testEngine } from '../../../../test/support/test-database.ts';
-import { startS3TestServer } from '../storage/s3-test-server.ts';
+import { createTestApp } from '../../../../../test/support/test-app.ts';
+import { rowsOf, testEngine } from '../../../../../test/support/test-database.ts';
+import { startS3TestServer } from '../../storage/s3-test-server.ts';
 import {
   adminUrl,
   captionsFixture,
@@ -18,7 +18,7 @@ import {
   studentUrl,
   uploadsUrl,
   type SessionsTestApp,
-} from './expert-sessions.test-support.ts';
+} from '../expert-sessions.test-support.ts';
 import { tryTakeSweepLock } from './upload-claims.repository.ts';
 import { orphanMinAgeMs, sweepOnce, type SweptFile } from './video-sweeper.ts';
 

@@ -1,19 +1,19 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import type { Database } from '../../db/database.ts';
-import { prepared } from '../../db/prepared.ts';
-import { afterCursor, cursorValues, isoText, qualified } from '../../db/sql.ts';
-import type { Cursor } from '../../http/paging.ts';
-import { products } from '../products/products.table.ts';
-import { users } from '../users/users.table.ts';
-import { roleRank, viewerKind, visibleTo, type Viewer, type WorkletRef } from './worklets.repository.ts';
+import type { Database } from '../../../db/database.ts';
+import { prepared } from '../../../db/prepared.ts';
+import { afterCursor, cursorValues, isoText, qualified } from '../../../db/sql.ts';
+import type { Cursor } from '../../../http/paging.ts';
+import { products } from '../../products/products.table.ts';
+import { users } from '../../users/users.table.ts';
+import { roleRank, viewerKind, visibleTo, type Viewer, type WorkletRef } from '../worklets.repository.ts';
 import {
   mentorAssignmentHistory as history,
   mentorWorkletAssignments as assignments,
   worklets,
   type AssignmentAction,
   type MentorRole,
-} from './worklets.table.ts';
+} from '../worklets.table.ts';
 
 const mentor = alias(users, 'mentor');
 const assigner = alias(users, 'assigner');

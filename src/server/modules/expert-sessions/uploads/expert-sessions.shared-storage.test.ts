@@ -2,11 +2,11 @@
 import fs from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp } from '../../../../test/support/test-app.ts';
-import { rowsOf } from '../../../../test/support/test-database.ts';
-import { startS3TestServer } from '../storage/s3-test-server.ts';
-import { ForeignStorageError } from '../storage/storage-identity.ts';
-import { adminUrl, sampleMp4, spec, stagedFiles, studentUrl, uploadsUrl, type SessionsTestApp } from './expert-sessions.test-support.ts';
+import { createTestApp } from '../../../../../test/support/test-app.ts';
+import { rowsOf } from '../../../../../test/support/test-database.ts';
+import { startS3TestServer } from '../../storage/s3-test-server.ts';
+import { ForeignStorageError } from '../../storage/storage-identity.ts';
+import { adminUrl, sampleMp4, spec, stagedFiles, studentUrl, uploadsUrl, type SessionsTestApp } from '../expert-sessions.test-support.ts';
 
 const tus = { 'tus-resumable': '1.0.0' };
 const chunkHeaders = (offset: number) => ({ ...tus, 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' });

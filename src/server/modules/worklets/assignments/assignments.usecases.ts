@@ -1,16 +1,16 @@
-import type { Database } from '../../db/database.ts';
-import type { AppError } from '../../http/errors.ts';
-import { decodeCursor, toPage } from '../../http/paging.ts';
-import type { Actor } from '../auth/auth.guard.ts';
+import type { Database } from '../../../db/database.ts';
+import type { AppError } from '../../../http/errors.ts';
+import { decodeCursor, toPage } from '../../../http/paging.ts';
+import type { Actor } from '../../auth/auth.guard.ts';
 import * as repository from './assignments.repository.ts';
 import type { AssignmentState } from './assignments.repository.ts';
-import type { MailQueue } from '../mail/mail-outbox.ts';
+import type { MailQueue } from '../../mail/mail-outbox.ts';
 import { planMentorChanges, requireOneEntryEach, type PlanContext, type WantedMentors } from './assignments.plan.ts';
-import { inactiveNotAllowed, mentorNotFound, otherMentor, unknownWorklets, workletNotFound } from './worklets.errors.ts';
-import { lockPeople, lockWorklets, type LockedPerson, type Viewer } from './worklets.repository.ts';
-import { managesWorklets, mayViewMentor } from './worklets.policies.ts';
-import { mentorRoles, workletStatuses, type MentorRole, type WorkletStatus } from './worklets.table.ts';
-import { requireVisible } from './worklets.usecases.ts';
+import { inactiveNotAllowed, mentorNotFound, otherMentor, unknownWorklets, workletNotFound } from '../worklets.errors.ts';
+import { lockPeople, lockWorklets, type LockedPerson, type Viewer } from '../worklets.repository.ts';
+import { managesWorklets, mayViewMentor } from '../worklets.policies.ts';
+import { mentorRoles, workletStatuses, type MentorRole, type WorkletStatus } from '../worklets.table.ts';
+import { requireVisible } from '../worklets.usecases.ts';
 
 export async function listMentors(db: Database, workletId: string, viewer: Viewer, { includeInactive }: { includeInactive: boolean }) {
   if (includeInactive && !managesWorklets(viewer)) throw inactiveNotAllowed();

@@ -1,6 +1,6 @@
 import { and, eq, isNull, lt, sql } from 'drizzle-orm';
-import type { Database } from '../../db/database.ts';
-import { uploadClaims } from './expert-sessions.table.ts';
+import type { Database } from '../../../db/database.ts';
+import { uploadClaims } from '../expert-sessions.table.ts';
 
 const staleBefore = (seconds: number) => sql`now() - make_interval(secs => ${seconds})`;
 

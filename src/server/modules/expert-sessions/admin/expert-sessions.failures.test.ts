@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp } from '../../../../test/support/test-app.ts';
-import type { Storage } from '../storage/storage.ts';
+import { createTestApp } from '../../../../../test/support/test-app.ts';
+import type { Storage } from '../../storage/storage.ts';
 import {
   adminUrl,
   createSession,
@@ -15,7 +15,7 @@ import {
   storedFiles,
   studentUrl,
   type SessionsTestApp,
-} from './expert-sessions.test-support.ts';
+} from '../expert-sessions.test-support.ts';
 
 let t: SessionsTestApp;
 let realStorage: Storage;

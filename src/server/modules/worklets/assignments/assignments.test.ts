@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isUniqueViolation } from '../../db/errors.ts';
-import type { Actor } from '../auth/auth.guard.ts';
-import { rowsOf, testEngine } from '../../../../test/support/test-database.ts';
+import { isUniqueViolation } from '../../../db/errors.ts';
+import type { Actor } from '../../auth/auth.guard.ts';
+import { rowsOf, testEngine } from '../../../../../test/support/test-database.ts';
 import { assignMentor } from './assignments.usecases.ts';
-import { createWorkletTestApp, waitForLockWait, type Mentor, type WorkletTestApp } from './worklets.test-support.ts';
-import { mentorWorkletAssignments } from './worklets.table.ts';
+import { createWorkletTestApp, waitForLockWait, type Mentor, type WorkletTestApp } from '../worklets.test-support.ts';
+import { mentorWorkletAssignments } from '../worklets.table.ts';
 
 let t: WorkletTestApp;
 beforeAll(async () => {

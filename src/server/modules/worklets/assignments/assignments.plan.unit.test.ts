@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { AppError } from '../../http/errors.ts';
+import type { AppError } from '../../../http/errors.ts';
 import type { AssignmentState } from './assignments.repository.ts';
 import { handoverReason, planMentorChanges, type PlanContext, type WantedMentors } from './assignments.plan.ts';
-import type { MentorRole } from './worklets.table.ts';
+import type { MentorRole } from '../worklets.table.ts';
 
 // Every rule of docs/roles-and-primary-rule.md about a worklet's mentors, on the pure plan; the
 // HTTP tests (assignments.test.ts, memberships.test.ts) check that the use cases write what it says.

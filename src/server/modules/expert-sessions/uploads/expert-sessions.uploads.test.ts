@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp } from '../../../../test/support/test-app.ts';
-import { startS3TestServer } from '../storage/s3-test-server.ts';
+import { createTestApp } from '../../../../../test/support/test-app.ts';
+import { startS3TestServer } from '../../storage/s3-test-server.ts';
 import {
   adminUrl,
   createSession,
@@ -17,7 +17,7 @@ import {
   studentUrl,
   uploadsUrl,
   type SessionsTestApp,
-} from './expert-sessions.test-support.ts';
+} from '../expert-sessions.test-support.ts';
 
 const tus = { 'tus-resumable': '1.0.0' };
 const chunkHeaders = (offset: number) => ({ ...tus, 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' });

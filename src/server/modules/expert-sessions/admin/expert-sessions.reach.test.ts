@@ -4,9 +4,9 @@
 // status filter, and the kept counts must equal the ones recounted from scratch.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { adminUrl, createSession, spec, studentUrl, type AdminSession, type SessionsTestApp } from './expert-sessions.test-support.ts';
-import { createTestApp } from '../../../../test/support/test-app.ts';
-import { rowsOf } from '../../../../test/support/test-database.ts';
+import { adminUrl, createSession, spec, studentUrl, type AdminSession, type SessionsTestApp } from '../expert-sessions.test-support.ts';
+import { createTestApp } from '../../../../../test/support/test-app.ts';
+import { rowsOf } from '../../../../../test/support/test-database.ts';
 
 let t: SessionsTestApp;
 let shared: AdminSession; // interview + digital: Northwind (student, classmate) and Contoso (outsider)

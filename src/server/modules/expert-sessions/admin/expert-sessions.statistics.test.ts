@@ -4,8 +4,8 @@
 // list's figures recomputed from scratch, and the figures a person would count by hand.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, testPassword } from '../../../../test/support/test-app.ts';
-import { rowsOf } from '../../../../test/support/test-database.ts';
+import { createTestApp, testPassword } from '../../../../../test/support/test-app.ts';
+import { rowsOf } from '../../../../../test/support/test-database.ts';
 import {
   adminUrl,
   createSession,
@@ -14,7 +14,7 @@ import {
   studentUrl,
   type AdminSession,
   type SessionsTestApp,
-} from './expert-sessions.test-support.ts';
+} from '../expert-sessions.test-support.ts';
 
 let t: SessionsTestApp;
 let shared: AdminSession; // interview + digital: Northwind (student, classmate) and Contoso (outsider)

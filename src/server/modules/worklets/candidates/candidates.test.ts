@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, testPassword, type TestApp } from '../../../../test/support/test-app.ts';
-import { countStatements } from '../../db/database.ts';
-import { workletSpec } from './worklets.test-support.ts';
+import { createTestApp, testPassword, type TestApp } from '../../../../../test/support/test-app.ts';
+import { countStatements } from '../../../db/database.ts';
+import { workletSpec } from '../worklets.test-support.ts';
 
 // The worklet people, plus a disabled mentor and a disabled student nobody should be offered.
 const spec = {

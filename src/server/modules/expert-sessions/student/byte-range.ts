@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { ByteRange } from '../storage/storage.ts';
+import type { ByteRange } from '../../storage/storage.ts';
 
 /**
  * The one byte range a `Range` header asks of a `size`-byte object: `undefined` when the whole

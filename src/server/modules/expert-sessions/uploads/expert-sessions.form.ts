@@ -1,8 +1,8 @@
 import type { Multipart } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
-import { commonErrors } from '../../http/errors.ts';
-import { videoTooLarge } from './expert-sessions.errors.ts';
-import { stageVideo, type StagedVideo } from './video-file.ts';
+import { commonErrors } from '../../../http/errors.ts';
+import { videoTooLarge } from '../expert-sessions.errors.ts';
+import { stageVideo, type StagedVideo } from '../video-file.ts';
 
 /** Room for the form's text fields and part headers on top of the video itself. */
 const formOverheadBytes = 1024 * 1024;

@@ -7,12 +7,12 @@ import { FileStore } from '@tus/file-store';
 import { S3Store } from '@tus/s3-store';
 import { ERRORS, Server, type DataStore, type KvStore, type Upload } from '@tus/server';
 import { NodeRequest, sendNodeResponse } from 'srvx/node';
-import type { Config } from '../../config.ts';
-import type { Database } from '../../db/database.ts';
-import type { ErrorBody } from '../../http/errors.ts';
-import { s3ClientConfig } from '../storage/s3-storage.ts';
-import type { Storage } from '../storage/storage.ts';
-import { notAVideo, uploadIncomplete, uploadInUse, uploadNotFound } from './expert-sessions.errors.ts';
+import type { Config } from '../../../config.ts';
+import type { Database } from '../../../db/database.ts';
+import type { ErrorBody } from '../../../http/errors.ts';
+import { s3ClientConfig } from '../../storage/s3-storage.ts';
+import type { Storage } from '../../storage/storage.ts';
+import { notAVideo, uploadIncomplete, uploadInUse, uploadNotFound } from '../expert-sessions.errors.ts';
 import {
   consumeUploadClaim,
   findLeftoverClaims,
@@ -20,10 +20,9 @@ import {
   releaseUploadClaim,
   takeUploadClaim,
 } from './upload-claims.repository.ts';
-import { ruledOutAsVideo, sniffBytes } from '../../../shared/video-signature.ts';
-import { inspectStoredVideo, inspectVideoFile, type StagedVideo, type VideoSource } from './video-file.ts';
-
-export const resumableUploadsPath = '/api/admin/job-readiness/expert-sessions/uploads';
+import { ruledOutAsVideo, sniffBytes } from '../../../../shared/video-signature.ts';
+import { resumableUploadsPath } from '../expert-sessions.paths.ts';
+import { inspectStoredVideo, inspectVideoFile, type StagedVideo, type VideoSource } from '../video-file.ts';
 
 /** A finished upload lent to one request: `video()` checks and measures it; `settle()`, once the request is answered, deletes it if the write used it. */
 export type ClaimedUpload = { video(): Promise<StagedVideo>; settle(): Promise<void> };

@@ -7,9 +7,9 @@ import {
   notAMentor,
   primaryTaken,
   severalPrimaries,
-} from './worklets.errors.ts';
-import type { LockedPerson } from './worklets.repository.ts';
-import type { AssignmentAction, MentorRole } from './worklets.table.ts';
+} from '../worklets.errors.ts';
+import type { LockedPerson } from '../worklets.repository.ts';
+import type { AssignmentAction, MentorRole } from '../worklets.table.ts';
 
 // The rules of a worklet's mentors (docs/roles-and-primary-rule.md) as one pure function: given the
 // worklet's assignments and what a request wants, the writes to make, in order, or the coded error

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp } from '../../../../test/support/test-app.ts';
-import { countStatements } from '../../db/database.ts';
+import { createTestApp } from '../../../../../test/support/test-app.ts';
+import { countStatements } from '../../../db/database.ts';
 import {
   adminUrl,
   createSession,
@@ -9,7 +9,7 @@ import {
   studentUrl,
   type AdminSession,
   type SessionsTestApp,
-} from './expert-sessions.test-support.ts';
+} from '../expert-sessions.test-support.ts';
 
 // Northwind (student, classmate) has interview and career; Contoso (outsider) has digital.
 let t: SessionsTestApp;

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp } from '../../../../test/support/test-app.ts';
-import { rowsOf } from '../../../../test/support/test-database.ts';
+import { createTestApp } from '../../../../../test/support/test-app.ts';
+import { rowsOf } from '../../../../../test/support/test-database.ts';
 import {
   adminUrl,
   createSession,
@@ -11,7 +11,7 @@ import {
   studentUrl,
   type AdminSession,
   type SessionsTestApp,
-} from './expert-sessions.test-support.ts';
+} from '../expert-sessions.test-support.ts';
 
 let t: SessionsTestApp;
 let interviewTalk: AdminSession;
