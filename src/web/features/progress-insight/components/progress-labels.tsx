@@ -1,5 +1,6 @@
-import { Badge, Button, Paper, Progress, SimpleGrid, Text } from '@mantine/core';
+import { Badge, Button, Group, Paper, Progress, SimpleGrid, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
+import type { Column } from '../../../components/data-table.tsx';
 import type { WatchStatus } from '../api/progress.ts';
 
 export const statusLabel: Record<WatchStatus, string> = { not_started: 'Not started', in_progress: 'In progress', completed: 'Completed' };
@@ -84,4 +85,44 @@ export function DownloadCsv({ href, label = 'Download CSV' }: { href: string; la
       {label}
     </Button>
   );
+}
+
+/** A student's progress on one session, as the drill-down and the student page list it. */
+type ProgressRow = {
+  products: { id: string; name: string }[];
+  status: WatchStatus;
+  completion_percentage: number;
+  watch_time_seconds: number;
+  last_watched_at: string | null;
+};
+
+/** The columns both progress tables share: the products it is reached through, status, watched, last watched. */
+export function progressColumns<Row extends ProgressRow>(watchedLabel: (row: Row) => string): Column<Row>[] {
+  return [
+    {
+      header: 'Through',
+      cell: (row) => (
+        <Group gap={4}>
+          {row.products.map((product) => (
+            <Badge key={product.id} variant="light" tt="none" size="sm">
+              {product.name}
+            </Badge>
+          ))}
+        </Group>
+      ),
+    },
+    { header: 'Status', cell: (row) => <StatusBadge status={row.status} /> },
+    {
+      header: 'Watched',
+      cell: (row) => (
+        <PercentBar
+          value={row.completion_percentage}
+          completed={row.status === 'completed'}
+          detail={formatWatchTime(row.watch_time_seconds)}
+          label={`${watchedLabel(row)}: ${row.completion_percentage}% watched`}
+        />
+      ),
+    },
+    { header: 'Last watched', nowrap: true, cell: (row) => <Text size="sm">{formatDateTime(row.last_watched_at)}</Text> },
+  ];
 }

@@ -7,13 +7,14 @@ import { useSearchField } from '../../../components/search-field.tsx';
 import { ErrorState, LoadingState, PagedListView } from '../../../components/states.tsx';
 import {
   csvUrl,
+  type SessionStudent,
   type SessionSummary,
   sessionStudentsPath,
   type WatchStatus,
   useSessionStudents,
   useSessionSummary,
 } from '../api/progress.ts';
-import { DownloadCsv, formatDateTime, formatWatchTime, PercentBar, StatCards, StatusBadge, statusOptions } from './progress-labels.tsx';
+import { DownloadCsv, formatWatchTime, PercentBar, progressColumns, StatCards, statusOptions } from './progress-labels.tsx';
 
 const sortOptions = [
   { value: 'name', label: 'Name, A–Z' },
@@ -154,31 +155,7 @@ export function SessionProgressPage() {
             }}
             columns={[
               { header: 'Client', cell: (row) => <Text size="sm">{row.client.name}</Text> },
-              {
-                header: 'Through',
-                cell: (row) => (
-                  <Group gap={4}>
-                    {row.products.map((product) => (
-                      <Badge key={product.id} variant="light" tt="none" size="sm">
-                        {product.name}
-                      </Badge>
-                    ))}
-                  </Group>
-                ),
-              },
-              { header: 'Status', cell: (row) => <StatusBadge status={row.status} /> },
-              {
-                header: 'Watched',
-                cell: (row) => (
-                  <PercentBar
-                    value={row.completion_percentage}
-                    completed={row.status === 'completed'}
-                    detail={formatWatchTime(row.watch_time_seconds)}
-                    label={`${row.student.name}: ${row.completion_percentage}% watched`}
-                  />
-                ),
-              },
-              { header: 'Last watched', nowrap: true, cell: (row) => <Text size="sm">{formatDateTime(row.last_watched_at)}</Text> },
+              ...progressColumns((row: SessionStudent) => row.student.name),
             ]}
           />
         )}

@@ -9,12 +9,13 @@ import { formatDate } from '../../../lib/labels.ts';
 import {
   csvUrl,
   type StudentProfile,
+  type StudentSession,
   studentSessionsPath,
   type WatchStatus,
   useStudentProfile,
   useStudentSessions,
 } from '../api/progress.ts';
-import { DownloadCsv, formatDateTime, formatWatchTime, PercentBar, StatCards, StatusBadge, statusOptions } from './progress-labels.tsx';
+import { DownloadCsv, progressColumns, StatCards, statusOptions } from './progress-labels.tsx';
 
 /** One student for the programme team: who they are, their client and worklets, and every session with their progress. */
 export function StudentProgressPage() {
@@ -132,33 +133,7 @@ export function StudentProgressPage() {
                 </>
               ),
             }}
-            columns={[
-              {
-                header: 'Through',
-                cell: (row) => (
-                  <Group gap={4}>
-                    {row.products.map((product) => (
-                      <Badge key={product.id} variant="light" tt="none" size="sm">
-                        {product.name}
-                      </Badge>
-                    ))}
-                  </Group>
-                ),
-              },
-              { header: 'Status', cell: (row) => <StatusBadge status={row.status} /> },
-              {
-                header: 'Watched',
-                cell: (row) => (
-                  <PercentBar
-                    value={row.completion_percentage}
-                    completed={row.status === 'completed'}
-                    detail={formatWatchTime(row.watch_time_seconds)}
-                    label={`${row.session.title}: ${row.completion_percentage}% watched`}
-                  />
-                ),
-              },
-              { header: 'Last watched', nowrap: true, cell: (row) => <Text size="sm">{formatDateTime(row.last_watched_at)}</Text> },
-            ]}
+            columns={progressColumns((row: StudentSession) => row.session.title)}
           />
         )}
       </PagedListView>
