@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppInstance } from '../../http/app-instance.ts';
+import type { AppInstance, RouteReply, RouteRequest } from '../../http/app-instance.ts';
 
 const componentStatus = z.object({ status: z.enum(['ok', 'error']), detail: z.string().optional() });
 
@@ -24,29 +24,26 @@ const healthSchema = z.object({
 });
 
 export function registerHealthRoutes(app: AppInstance) {
-  const { database, storage, storageIdentity } = app.context;
+  app.get('/api/health', { schema: getHealthSchema }, getHealth);
+}
+
+const getHealthSchema = {
+  tags: ['Health'],
+  summary: 'Whether the database and the storage answer',
+  security: [],
+  response: { 200: healthSchema, 503: healthSchema },
+};
+async function getHealth(request: RouteRequest<typeof getHealthSchema>, reply: RouteReply<typeof getHealthSchema>) {
+  const { database, storage, storageIdentity } = request.server.context;
   const checkStorage = async () => {
     await storage.check();
     await storageIdentity.verify();
   };
-  app.get(
-    '/api/health',
-    {
-      schema: {
-        tags: ['Health'],
-        summary: 'Whether the database and the storage answer',
-        security: [],
-        response: { 200: healthSchema, 503: healthSchema },
-      },
-    },
-    async (_request, reply) => {
-      const [databaseStatus, storageStatus] = await Promise.all([probe(database.ping), probe(checkStorage)]);
-      const healthy = databaseStatus.status === 'ok' && storageStatus.status === 'ok';
-      return reply.status(healthy ? 200 : 503).send({
-        status: healthy ? 'ok' : 'degraded',
-        database: { ...databaseStatus, engine: database.engine },
-        storage: { ...storageStatus, driver: storage.driver, identity: storageIdentity.value, sharing: storageIdentity.description },
-      });
-    },
-  );
+  const [databaseStatus, storageStatus] = await Promise.all([probe(database.ping), probe(checkStorage)]);
+  const healthy = databaseStatus.status === 'ok' && storageStatus.status === 'ok';
+  return reply.status(healthy ? 200 : 503).send({
+    status: healthy ? 'ok' : 'degraded',
+    database: { ...databaseStatus, engine: database.engine },
+    storage: { ...storageStatus, driver: storage.driver, identity: storageIdentity.value, sharing: storageIdentity.description },
+  });
 }
