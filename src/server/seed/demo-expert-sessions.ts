@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { Actor } from '../modules/auth/auth.guard.ts';
-import * as sessions from '../modules/expert-sessions/expert-sessions.usecases.ts';
+import { createSession } from '../modules/expert-sessions/admin/admin.usecases.ts';
+import { recordProgress } from '../modules/expert-sessions/student/student.usecases.ts';
 import { inspectVideoFile } from '../modules/expert-sessions/video-file.ts';
 import { createStorage } from '../modules/storage/create-storage.ts';
 import type { demoData } from './demo-data.ts';
@@ -52,7 +53,7 @@ export async function seedDemoExpertSessions(db: Database, config: Config, ids: 
   for (const demo of demoSessions) {
     const staged = path.join(stagingDirectory, `demo-${crypto.randomUUID()}.mp4`);
     await fsp.copyFile(sampleVideo, staged);
-    const session = await sessions.createSession(context, {
+    const session = await createSession(context, {
       title: demo.title,
       description: demo.description,
       productIds: demo.products.map((key) => ids.products[key]),
@@ -61,7 +62,7 @@ export async function seedDemoExpertSessions(db: Database, config: Config, ids: 
     });
     for (const [student, seconds] of Object.entries(demo.watched) as [StudentKey, number][]) {
       const actor: Actor = { id: ids.users[student], name: student, email: '', role: 'student', clientId: clientOf(ids, student) };
-      await sessions.recordProgress(db, actor, session.id, { watchTimeSeconds: seconds, lastPositionSeconds: seconds });
+      await recordProgress(db, actor, session.id, { watchTimeSeconds: seconds, lastPositionSeconds: seconds });
     }
   }
 }

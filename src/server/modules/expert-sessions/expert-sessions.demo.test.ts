@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from '../../../../test/support/test-app.t
 import { bootstrapData } from '../../seed/bootstrap.ts';
 import * as repository from './expert-sessions.repository.ts';
 import type { adminSessionSchema } from './expert-sessions.schemas.ts';
-import * as usecases from './expert-sessions.usecases.ts';
+import * as usecases from './admin/admin.usecases.ts';
 
 let t: TestApp<Record<never, never>>;
 beforeAll(async () => {

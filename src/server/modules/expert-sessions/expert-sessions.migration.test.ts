@@ -11,7 +11,7 @@ import { createTestDatabase, rowsOf, testEngine } from '../../../../test/support
 import { openDatabase, type Database, type DatabaseConnection } from '../../db/database.ts';
 import { legacyBaselineTag, migrateDatabase, migrationsUpTo } from '../../db/migrate.ts';
 import { createLocalStorage } from '../storage/local-storage.ts';
-import * as usecases from './expert-sessions.usecases.ts';
+import * as usecases from './admin/admin.usecases.ts';
 
 type Link = { expert_session_id: string; product_id: string };
 

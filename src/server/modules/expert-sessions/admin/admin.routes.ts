@@ -25,7 +25,7 @@ import {
   summaryResponse,
   updateBody,
 } from '../expert-sessions.schemas.ts';
-import * as usecases from '../expert-sessions.usecases.ts';
+import * as usecases from './admin.usecases.ts';
 import type { StagedVideo } from '../video-file.ts';
 
 const tags = ['Expert sessions'];

@@ -18,7 +18,7 @@ import {
   studentListResponse,
   studentSessionResponse,
 } from '../expert-sessions.schemas.ts';
-import * as usecases from '../expert-sessions.usecases.ts';
+import * as usecases from './student.usecases.ts';
 import { entityTagOf, parseByteRange, rangeApplies } from './byte-range.ts';
 
 const tags = ['Expert sessions'];

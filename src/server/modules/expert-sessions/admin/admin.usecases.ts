@@ -1,30 +1,21 @@
 import crypto from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { Database } from '../../db/database.ts';
-import { decodeCursor, toPage } from '../../http/paging.ts';
-import type { Actor } from '../auth/auth.guard.ts';
-import { findClientProductIds } from '../clients/clients.repository.ts';
-import { unknownProducts } from '../products/products.errors.ts';
-import { findMissingProductIds } from '../products/products.repository.ts';
-import type { MailQueue } from '../mail/mail-outbox.ts';
-import type { Storage } from '../storage/storage.ts';
-import { captionsLanguage, checkCaptionsFile } from './captions-file.ts';
-import { captionsNotFound, expertSessionNotFound, notYourProduct, posterNotFound, videoNotFound } from './expert-sessions.errors.ts';
-import { audienceOf } from './expert-sessions.policies.ts';
-import * as repository from './expert-sessions.repository.ts';
-import { extensionOf, type StagedVideo } from './video-file.ts';
+import type { Database } from '../../../db/database.ts';
+import { decodeCursor, toPage } from '../../../http/paging.ts';
+import { unknownProducts } from '../../products/products.errors.ts';
+import { findMissingProductIds } from '../../products/products.repository.ts';
+import type { MailQueue } from '../../mail/mail-outbox.ts';
+import type { Storage } from '../../storage/storage.ts';
+import { captionsLanguage, checkCaptionsFile } from '../captions-file.ts';
+import { captionsNotFound, expertSessionNotFound } from '../expert-sessions.errors.ts';
+import * as repository from '../expert-sessions.repository.ts';
+import { extensionOf, type StagedVideo } from '../video-file.ts';
 
 /**
  * What the write use cases work with; `storage` is read at call time so tests can put a failing one
  * in its place. With `mail`, students who newly reach a session are told (decision 033).
  */
 export type SessionsContext = { db: Database; storage: Storage; mail?: MailQueue };
-
-/** A student has completed a session once they have watched this much of it. */
-const completionThresholdPercent = 95;
-
-/** The shares of a session (percent) recorded as milestones, the seed's set (decision 028). */
-export const progressMilestones = [10, 25, 50, 75, 90, 95, 100] as const;
 
 export async function listSessions(
   db: Database,
@@ -240,106 +231,6 @@ async function replaceProducts(tx: Database, sessionId: string, productIds: stri
     [...wanted].filter((id) => !current.has(id)),
     actorId,
   );
-}
-
-/** Whose sessions the student list serves: the student's client, narrowed to one of its products (else 403). */
-async function studentAudience(db: Database, student: Actor, productId: string | undefined) {
-  const audience = { ...audienceOf(student)!, productId };
-  if (productId && !(await findClientProductIds(db, audience.clientId)).includes(productId)) throw notYourProduct();
-  return audience;
-}
-
-/**
- * A page of the student's sessions (of one of their products, or all of them), oldest first, with
- * progress, filtered by status and title; and the counts over all of them, whatever the filters.
- */
-export async function listStudentSessions(
-  db: Database,
-  student: Actor,
-  query: repository.StudentListFilters & { productId?: string; limit: number; cursor?: string },
-) {
-  const audience = await studentAudience(db, student, query.productId);
-  const rows = await repository.listVisibleSessions(db, student.id, audience, {
-    ...query,
-    cursor: decodeCursor(query.cursor, 'timestamp'),
-    limit: query.limit + 1,
-  });
-  const page = toPage(rows, query.limit, (row) => ({ sortValue: row.createdAtExact, id: row.id }));
-  const counts = await repository.countVisibleSessions(db, student.id, audience);
-  return {
-    page,
-    overall: {
-      completedSessionsCount: counts.completed,
-      inProgressSessionsCount: counts.inProgress,
-      totalSessions: counts.total,
-      progressPercentage: counts.total ? Math.round((100 * counts.completed) / counts.total) : 0,
-    },
-  };
-}
-
-/** A session counts as new on the student's list for this many days after it was added. */
-export const newSessionDays = 14;
-
-/** "Continue watching" and "New" for the top of the student's list. */
-export async function listStudentHighlights(db: Database, student: Actor, query: { productId?: string; limit: number }) {
-  const audience = await studentAudience(db, student, query.productId);
-  return repository.listHighlights(db, student.id, audience, { limit: query.limit, newSinceDays: newSessionDays });
-}
-
-/** One session the student sees, with their progress (the player); 404 for any other. */
-export async function getStudentSession(db: Database, student: Actor, id: string) {
-  const row = await repository.findVisibleSessionOf(db, student.id, audienceOf(student)!, id);
-  if (!row) throw expertSessionNotFound();
-  return row;
-}
-
-/** The storage key of a session's video, once the caller is known to be allowed to watch it. */
-export async function findVideoKey(db: Database, actor: Actor, id: string) {
-  const session = await repository.findViewableSession(db, id, audienceOf(actor));
-  if (!session) throw expertSessionNotFound();
-  if (!session.videoStorageKey) throw videoNotFound();
-  return session.videoStorageKey;
-}
-
-/** The storage key of a session's poster, for a caller who may watch the session. */
-export async function findPosterKey(db: Database, actor: Actor, id: string) {
-  const session = await repository.findViewableSession(db, id, audienceOf(actor));
-  if (!session) throw expertSessionNotFound();
-  if (!session.posterStorageKey) throw posterNotFound();
-  return session.posterStorageKey;
-}
-
-/** The storage key of a session's captions in one language, for a caller who may watch the session. */
-export async function findCaptionsKey(db: Database, actor: Actor, id: string, languageTag: string) {
-  const session = await repository.findViewableSession(db, id, audienceOf(actor));
-  if (!session) throw expertSessionNotFound();
-  const key = await repository.findCaptionsKey(db, id, captionsLanguage(languageTag).language);
-  if (!key) throw captionsNotFound();
-  return key;
-}
-
-/** Saves what the student watched of a session they may see (clamping and merging: `saveProgress`). */
-export async function recordProgress(
-  db: Database,
-  student: Actor,
-  id: string,
-  input: { watchTimeSeconds: number; lastPositionSeconds?: number; milestone?: number },
-) {
-  const saved = await repository.saveProgress(
-    db,
-    {
-      studentId: student.id,
-      expertSessionId: id,
-      audience: audienceOf(student)!,
-      watchTimeSeconds: input.watchTimeSeconds,
-      lastPositionSeconds: input.lastPositionSeconds,
-      milestone: input.milestone ?? 0,
-    },
-    completionThresholdPercent,
-    progressMilestones,
-  );
-  if (!saved) throw expertSessionNotFound();
-  return saved;
 }
 
 /** Who would lose the session if only `remainingProductIds` stayed linked (the student-impact preview of an edit). */
