@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.ts';
 import { bootstrapData } from '../../seed/bootstrap.ts';
-import * as repository from './expert-sessions.repository.ts';
+import * as repository from './student/student.repository.ts';
 import type { adminSessionSchema } from './expert-sessions.schemas.ts';
 import * as usecases from './admin/admin.usecases.ts';
 

@@ -3,7 +3,8 @@ import { pagedResponse, pagingQuery } from '../../http/paging.ts';
 import { idSet, optionalText, requiredText, searchText, timestamp } from '../../http/schemas.ts';
 import { jsonText, withFields } from '../../http/serializer.ts';
 import { productSummary } from '../products/products.schemas.ts';
-import type { AdminSessionJson, StudentSessionRow } from './expert-sessions.repository.ts';
+import type { AdminSessionJson } from './admin/admin.repository.ts';
+import type { StudentSessionRow } from './student/student.repository.ts';
 import { StagedVideo } from './video-file.ts';
 import { mediaUrlOf } from './video-url.ts';
 

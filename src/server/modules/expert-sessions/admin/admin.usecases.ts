@@ -8,7 +8,7 @@ import type { MailQueue } from '../../mail/mail-outbox.ts';
 import type { Storage } from '../../storage/storage.ts';
 import { captionsLanguage, checkCaptionsFile } from '../captions-file.ts';
 import { captionsNotFound, expertSessionNotFound } from '../expert-sessions.errors.ts';
-import * as repository from '../expert-sessions.repository.ts';
+import * as repository from './admin.repository.ts';
 import { extensionOf, type StagedVideo } from '../video-file.ts';
 
 /**

@@ -5,7 +5,7 @@ import { findClientProductIds } from '../../clients/clients.repository.ts';
 import { captionsLanguage } from '../captions-file.ts';
 import { captionsNotFound, expertSessionNotFound, notYourProduct, posterNotFound, videoNotFound } from '../expert-sessions.errors.ts';
 import { audienceOf } from '../expert-sessions.policies.ts';
-import * as repository from '../expert-sessions.repository.ts';
+import * as repository from './student.repository.ts';
 
 /** A student has completed a session once they have watched this much of it. */
 const completionThresholdPercent = 95;

@@ -2,7 +2,7 @@ import type { Config } from '../../../config.ts';
 import type { DatabaseConnection } from '../../../db/database.ts';
 import { createStorage } from '../../storage/create-storage.ts';
 import type { ListedObject, Storage } from '../../storage/storage.ts';
-import { findReferencedFileKeys } from '../expert-sessions.repository.ts';
+import { findReferencedFileKeys } from './uploads.repository.ts';
 import { createResumableUploads, type ResumableUploads } from './resumable-uploads.ts';
 import { tryTakeSweepLock } from './upload-claims.repository.ts';
 import { openUploadStaging, sweepAbandonedStaging } from './upload-staging.ts';
