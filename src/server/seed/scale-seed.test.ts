@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/test-app.ts';
 import { rowsOf } from '../../../test/support/test-database.ts';
-import { studentSessionSchema } from '../modules/expert-sessions/expert-sessions.schemas.ts';
+import { studentSessionSchema } from '../modules/expert-sessions/student/student.schemas.ts';
 import { productSummary } from '../modules/products/products.schemas.ts';
 import { workletSchema } from '../modules/worklets/worklets.schemas.ts';
 import { loadScale, scalePassword, scaleSizes } from './scale-seed.ts';

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.ts';
 import { bootstrapData } from '../../seed/bootstrap.ts';
 import * as repository from './student/student.repository.ts';
-import type { adminSessionSchema } from './expert-sessions.schemas.ts';
+import type { adminSessionSchema } from './admin/admin.schemas.ts';
 import * as usecases from './admin/admin.usecases.ts';
 
 let t: TestApp<Record<never, never>>;

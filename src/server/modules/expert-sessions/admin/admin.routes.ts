@@ -8,10 +8,11 @@ import { errorResponse, errorResponses } from '../../../http/schemas.ts';
 import { actorOf, allow } from '../../auth/auth.guard.ts';
 import { maxCaptionBytes } from '../captions-file.ts';
 import { adminPath, resumableUploadsPath } from '../expert-sessions.paths.ts';
+import { captionsParams, sessionIdParams } from '../expert-sessions.schemas.ts';
+import type { StagedVideo } from '../video-file.ts';
 import {
   adminListQuery,
   adminSessionSchema,
-  captionsParams,
   captionsResponse,
   createBody,
   presentAdminSession,
@@ -19,14 +20,12 @@ import {
   presentSummary,
   removalImpactQuery,
   removalImpactResponse,
-  sessionIdParams,
   sessionResponse,
   summaryQuery,
   summaryResponse,
   updateBody,
-} from '../expert-sessions.schemas.ts';
+} from './admin.schemas.ts';
 import * as usecases from './admin.usecases.ts';
-import type { StagedVideo } from '../video-file.ts';
 
 const tags = ['Expert sessions'];
 const manageContent = allow('admin', 'staff');

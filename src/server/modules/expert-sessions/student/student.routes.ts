@@ -5,21 +5,20 @@ import { errorResponse, errorResponses } from '../../../http/schemas.ts';
 import { actorOf, allow } from '../../auth/auth.guard.ts';
 import { captionsNotFound, posterNotFound, rangeNotSatisfiable, videoNotFound } from '../expert-sessions.errors.ts';
 import { studentPath } from '../expert-sessions.paths.ts';
+import { captionsParams, sessionIdParams } from '../expert-sessions.schemas.ts';
+import { entityTagOf, parseByteRange, rangeApplies } from './byte-range.ts';
 import {
-  captionsParams,
   presentProgress,
   presentStudentSession,
   progressBody,
   progressResponse,
-  sessionIdParams,
   studentHighlightsQuery,
   studentHighlightsResponse,
   studentListQuery,
   studentListResponse,
   studentSessionResponse,
-} from '../expert-sessions.schemas.ts';
+} from './student.schemas.ts';
 import * as usecases from './student.usecases.ts';
-import { entityTagOf, parseByteRange, rangeApplies } from './byte-range.ts';
 
 const tags = ['Expert sessions'];
 const student = allow('student');
