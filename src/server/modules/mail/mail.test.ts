@@ -289,7 +289,7 @@ describe('with SMTP_URL, against a local SMTP server', () => {
   });
 
   it('sends each mail once when two instances deliver at the same moment', async () => {
-    const other = await t.startInstance(smtp.env);
+    const other = (await t.startInstance({ env: smtp.env })).app;
     for (let round = 0; round < 3; round++) await createSession(t, `Round ${round}`, [t.ids.products.interview, t.ids.products.digital]);
     await Promise.all([t.app.context.mail.deliverDue(), other.context.mail.deliverDue(), t.app.context.mail.deliverDue()]);
     const mails = await mailsReceived(smtp.received, 9);
