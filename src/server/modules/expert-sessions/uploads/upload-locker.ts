@@ -49,10 +49,12 @@ class AdvisoryUploadLock implements Lock {
     const held = await this.locks.acquire(uploadLockKey(this.id), { signal });
     if (!held) throw ERRORS.ERR_LOCK_TIMEOUT;
     this.held = held;
-    const letGo = () => void requestRelease();
-    held.asked.addEventListener('abort', letGo, { once: true });
     // The lock went with its connection: another request may take it, so this one stops as if asked.
-    held.lost.addEventListener('abort', letGo, { once: true });
+    for (const signal of [held.asked, held.lost]) {
+      // A waiter's NOTIFY may have come in with the answer to LISTEN, before this listener.
+      if (signal.aborted) void requestRelease();
+      else signal.addEventListener('abort', () => void requestRelease(), { once: true });
+    }
   }
 
   async unlock() {
