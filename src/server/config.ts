@@ -40,6 +40,7 @@ const environmentSchema = z.object({
     .refine((url) => /^smtps?:$/.test(new URL(url).protocol), 'must start with smtp:// or smtps://')
     .optional(),
   MAIL_FROM: z.string().min(3).optional(),
+  MAIL_RETENTION_DAYS: z.coerce.number().positive().default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 });
@@ -93,7 +94,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env) {
       expiryMs: env.UPLOAD_EXPIRY_HOURS * 3600_000,
     },
     /** Mail goes out only when an SMTP server is named (decision 033). */
-    mail: env.SMTP_URL ? { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM ?? `JobReady <no-reply@${new URL(publicUrl).hostname}>` } : undefined,
+    mail: env.SMTP_URL
+      ? {
+          smtpUrl: env.SMTP_URL,
+          from: env.MAIL_FROM ?? `JobReady <no-reply@${new URL(publicUrl).hostname}>`,
+          /** Sent and skipped mail is deleted this long after it settled. */
+          retentionMs: env.MAIL_RETENTION_DAYS * 86_400_000,
+        }
+      : undefined,
     logLevel: env.LOG_LEVEL,
     // Readable lines for a person running it; JSON for log collectors and tests.
     logFormat: env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json'),

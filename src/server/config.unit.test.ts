@@ -37,7 +37,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ SMTP_URL: 'smtp://mail.example:587', PUBLIC_URL: 'https://jobready.example' }).mail).toEqual({
       smtpUrl: 'smtp://mail.example:587',
       from: 'JobReady <no-reply@jobready.example>',
+      retentionMs: 30 * 86_400_000,
     });
+    expect(loadConfig({ SMTP_URL: 'smtp://mail.example', MAIL_RETENTION_DAYS: '0.5' }).mail?.retentionMs).toBe(12 * 3600_000);
+    expect(() => loadConfig({ SMTP_URL: 'smtp://mail.example', MAIL_RETENTION_DAYS: '0' })).toThrow(/MAIL_RETENTION_DAYS/);
     expect(loadConfig({ SMTP_URL: 'smtps://u:p@mail.example', MAIL_FROM: 'Programmes <team@jobready.example>' }).mail?.from).toBe(
       'Programmes <team@jobready.example>',
     );

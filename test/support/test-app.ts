@@ -22,38 +22,52 @@ export type TestApp<Spec extends SeedSpec> = {
   /** `app.inject` with the given user signed in (or anonymous when `as` is omitted). */
   request(options: InjectOptions & { as?: keyof Seeded<Spec>['users'] }): Promise<LightMyRequestResponse>;
   /**
-   * Another server process's app on the same database (same secret and settings, `env` on top),
-   * as a second instance behind a load balancer; closed with this one.
+   * Another server process's app on this one's database (seeded already), as a second instance behind
+   * a load balancer: the same secret and settings with `env` on top, on this app's data directory (a
+   * shared mount) unless `ownDataDir`. Closed by its own `close`, or else with this app.
    */
-  startInstance(env?: Record<string, string>): Promise<AppInstance>;
+  startInstance(options?: { env?: Record<string, string>; ownDataDir?: boolean }): Promise<TestApp<Spec>>;
   close(): Promise<void>;
 };
 
 /**
  * The whole app in-process on a freshly migrated database seeded from `spec`; users' passwords
  * default to `testPassword`. Extra environment (e.g. storage settings) can be passed in `env`,
- * and a different address for the database's connections in `connectVia`. `sharedWith` builds a
- * second instance on another app's database (seeded already, closed by that app), as another
- * process behind the same load balancer would be; its data directory is its own unless
- * `env.DATA_DIR` names one.
+ * and a different address for the database's connections in `connectVia`. More instances on the
+ * same database: `startInstance`.
  */
 export async function createTestApp<Spec extends SeedSpec>(
   spec: Spec,
-  options: { env?: Record<string, string>; connectVia?: TestDatabaseOptions['connectVia']; sharedWith?: TestApp<Spec> } = {},
+  options: { env?: Record<string, string>; connectVia?: TestDatabaseOptions['connectVia'] } = {},
 ): Promise<TestApp<Spec>> {
-  const { sharedWith } = options;
-  const ownDataDir = options.env?.DATA_DIR === undefined;
-  const dataDir = options.env?.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-test-'));
-  const environment = testEnvironment(dataDir, options.env);
-  const database = sharedWith?.database ?? (await createTestDatabase({ connectVia: options.connectVia }));
-  const app = await buildApp(loadConfig(environment), database).catch(async (error: unknown) => {
-    if (!sharedWith) await database.close();
+  const database = await createTestDatabase({ connectVia: options.connectVia });
+  return openInstance(spec, database, options.env ?? {}, { owner: undefined }).catch(async (error: unknown) => {
+    await database.close();
+    throw error;
+  });
+}
+
+/**
+ * One app on `database`: the first (`owner` undefined) seeds it and closes it last; any other is
+ * an instance the owner started, on the data it seeded. Its data directory is `env.DATA_DIR`, or one
+ * of its own that `close` removes.
+ */
+async function openInstance<Spec extends SeedSpec>(
+  spec: Spec,
+  database: TestDatabase,
+  env: Record<string, string>,
+  { owner }: { owner: { ids: Seeded<Spec>; instances: Set<TestApp<Spec>> } | undefined },
+): Promise<TestApp<Spec>> {
+  const ownDataDir = env.DATA_DIR === undefined;
+  const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'jobready-test-'));
+  const environment = testEnvironment(dataDir, env);
+  const app = await buildApp(loadConfig(environment), database).catch((error: unknown) => {
     if (ownDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     throw error;
   });
-  const instances: AppInstance[] = [];
   const hashPassword = async (password: string) => (await app.context.auth.$context).password.hash(password);
-  const ids = sharedWith?.ids ?? (await seedDatabase(database.db, hashPassword, spec));
+  const ids = owner?.ids ?? (await seedDatabase(database.db, hashPassword, spec));
+  const instances = new Set<TestApp<Spec>>();
   // Promises, so that requests made at once share one sign-in: sign-ins in flight count against the
   // throttle's limit (decision 022), as many browsers signing one user in at once would.
   const tokens = new Map<string, Promise<Record<string, string>>>();
@@ -88,7 +102,7 @@ export async function createTestApp<Spec extends SeedSpec>(
     return headers;
   }
 
-  return {
+  const testApp: TestApp<Spec> = {
     app,
     database,
     db: database.db,
@@ -99,18 +113,22 @@ export async function createTestApp<Spec extends SeedSpec>(
       const headers = { ...(as ? await signIn(as) : {}), ...(options.headers as Record<string, string> | undefined) };
       return app.inject({ ...options, headers });
     },
-    async startInstance(env = {}) {
-      const instance = await buildApp(loadConfig({ ...environment, ...env }), database);
-      instances.push(instance);
+    async startInstance({ env: extra = {}, ownDataDir: apart = false } = {}) {
+      const { DATA_DIR: _, ...inherited } = env;
+      const instanceEnv = { ...inherited, ...(apart ? {} : { DATA_DIR: dataDir }), ...extra };
+      const instance = await openInstance(spec, database, instanceEnv, { owner: { ids, instances } });
+      instances.add(instance);
       return instance;
     },
     async close() {
       for (const instance of instances) await instance.close();
       await app.close();
-      if (!sharedWith) await database.close();
+      owner?.instances.delete(testApp);
+      if (!owner) await database.close();
       if (ownDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return testApp;
 }
 
 /** The settings of every test app: a data dir of its own, a fixed secret, no logs. */

@@ -11,6 +11,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { enabledOnlyWhileRunning } from '../async-stores.ts';
+import { type AdvisoryLocks, openAdvisoryLocks } from './advisory-locks.ts';
 import { listenOnPglite, listenOnPostgres, type NotificationHandlers, type NotificationListener } from './notifications.ts';
 import * as schema from './schema.ts';
 
@@ -40,6 +41,12 @@ export type DatabaseConnection = {
   ping: () => Promise<void>;
   /** Hears NOTIFYs on `channel` (db/notifications.ts); close the listener before the database. */
   listen: (channel: string, handlers: NotificationHandlers) => Promise<NotificationListener>;
+  /**
+   * On PostgreSQL, advisory locks held each on a connection of its own, at most `maxConnections`
+   * at once (db/advisory-locks.ts; close them before the database). None on PGlite: one process
+   * has it (the data-dir lock), and its locks in memory are enough.
+   */
+  openAdvisoryLocks: (maxConnections: number) => AdvisoryLocks | undefined;
   close: () => Promise<void>;
 };
 
@@ -156,6 +163,7 @@ function openPostgres(url: string, poolSize: number): DatabaseConnection {
       await pool.query('select 1');
     },
     listen: (channel, handlers) => listenOnPostgres({ connectionString: url, ...connectionSettings }, channel, handlers),
+    openAdvisoryLocks: (maxConnections) => openAdvisoryLocks({ connectionString: url, ...connectionSettings }, maxConnections),
     close: () => pool.end(),
   };
 }
@@ -195,6 +203,7 @@ async function wrapPglite(client: PGlite): Promise<DatabaseConnection> {
       await client.query('select 1');
     },
     listen: (channel, handlers) => listenOnPglite(client, channel, handlers),
+    openAdvisoryLocks: () => undefined,
     close: () => client.close(),
   };
 }

@@ -32,7 +32,7 @@ let b: AppInstance;
 beforeAll(async () => {
   t = await createTestApp(spec);
   a = t.app;
-  b = await t.startInstance();
+  b = (await t.startInstance()).app;
 });
 afterAll(() => t.close());
 
@@ -119,7 +119,7 @@ describe('the sign-in throttle, shared by every instance', () => {
   });
 
   it('believes X-Forwarded-For only from a configured proxy (TRUST_PROXY addresses or hop count)', async () => {
-    const proxied = await t.startInstance({ TRUST_PROXY: '10.0.0.1' });
+    const proxied = (await t.startInstance({ env: { TRUST_PROXY: '10.0.0.1' } })).app;
     const proxy = '10.0.0.1';
     await failedEarlier('198.51.100.7', 29);
     const from = (remoteAddress: string, forwardedFor: string) =>
@@ -130,7 +130,7 @@ describe('the sign-in throttle, shared by every instance', () => {
     expect((await from(proxy, '198.51.100.8')).statusCode).toBe(401);
     // Anyone else's header is ignored: 10.0.0.2 has no failures of its own.
     expect((await from('10.0.0.2', '198.51.100.7')).statusCode).toBe(401);
-    const oneHop = await t.startInstance({ TRUST_PROXY: '1' });
+    const oneHop = (await t.startInstance({ env: { TRUST_PROXY: '1' } })).app;
     const viaOneHop = await signIn(oneHop, 'someone@test.dev', 'wrong-password', '10.0.0.3', {
       'x-forwarded-for': '1.2.3.4, 198.51.100.7',
     });

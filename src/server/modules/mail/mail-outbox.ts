@@ -12,6 +12,9 @@ const leaseSeconds = 5 * 60;
 const maxBatchesPerRun = 50;
 /** Every instance looks for due mail this often: mail another instance queued, retries, a dead sender's. */
 const pollMs = 30_000;
+/** Every instance prunes old mail at start and this often; each statement deletes at most `pruneBatchSize` rows. */
+const pruneEveryMs = 3600_000;
+const pruneBatchSize = 1000;
 /** Attempt n waits retryDelaysSeconds[n - 1] before the next; after the last, the mail has failed. */
 const retryDelaysSeconds = [60, 5 * 60, 30 * 60, 2 * 3600];
 
@@ -31,6 +34,8 @@ export type MailQueue = {
 export type MailOutbox = MailQueue & {
   /** One delivery run (what a kick or a poll starts); resolves when it has ended. */
   deliverDue(): Promise<void>;
+  /** Deletes mail sent or skipped more than MAIL_RETENTION_DAYS ago (the hourly run, or the one under way); resolves to how many. */
+  prune(): Promise<number>;
   close(): Promise<void>;
 };
 
@@ -41,6 +46,7 @@ const disabled: MailOutbox = {
   sessionPublished: async () => {},
   kick: () => {},
   deliverDue: async () => {},
+  prune: async () => 0,
   close: async () => {},
 };
 
@@ -107,8 +113,35 @@ export function createMailOutbox(db: Database, config: Config, log: FastifyBaseL
     return running;
   }
 
+  async function deleteOldMail() {
+    let deleted = 0;
+    for (;;) {
+      const batch = await repository.deleteSettledBefore(db, settings!.retentionMs / 1000, pruneBatchSize);
+      deleted += batch;
+      if (batch < pruneBatchSize) break;
+    }
+    if (deleted > 0) log.info({ deleted }, 'old sent mail removed from the outbox');
+    return deleted;
+  }
+
+  /** One run at a time per process; other instances may prune at the same moment, each deleting rows the others have not locked. */
+  let pruning: Promise<number> | undefined;
+  function prune(): Promise<number> {
+    pruning ??= deleteOldMail()
+      .catch((error) => {
+        log.error({ err: error }, 'pruning the mail outbox failed');
+        return 0;
+      })
+      .finally(() => {
+        pruning = undefined;
+      });
+    return pruning;
+  }
+
   const timer = setInterval(() => void deliverDue(), pollMs).unref();
+  const pruneTimer = setInterval(() => void prune(), pruneEveryMs).unref();
   void deliverDue();
+  void prune();
 
   return {
     enabled: true,
@@ -118,10 +151,13 @@ export function createMailOutbox(db: Database, config: Config, log: FastifyBaseL
       repository.enqueueSessionPublished(tx, sessionId, productIds, previousProductIds),
     kick: () => void deliverDue(),
     deliverDue,
+    prune,
     async close() {
       clearInterval(timer);
+      clearInterval(pruneTimer);
       again = false;
       await running;
+      await pruning;
       transport.close();
     },
   };

@@ -76,6 +76,27 @@ export async function settle(db: Database, id: string, status: 'sent' | 'skipped
     .where(eq(mailOutbox.id, id));
 }
 
+/**
+ * Deletes up to `limit` mails sent or skipped more than `retentionSeconds` ago; failed mail stays
+ * for admins to see. Rows another instance is deleting at the same time are skipped, not waited for.
+ * Returns how many it deleted.
+ */
+export async function deleteSettledBefore(db: Database, retentionSeconds: number, limit: number) {
+  const old = db
+    .select({ id: mailOutbox.id })
+    .from(mailOutbox)
+    .where(
+      and(
+        inArray(mailOutbox.status, ['sent', 'skipped']),
+        sql`${mailOutbox.settledAt} < now() - make_interval(secs => ${retentionSeconds})`,
+      ),
+    )
+    .limit(limit)
+    .for('update', { skipLocked: true });
+  const deleted = await db.delete(mailOutbox).where(inArray(mailOutbox.id, old)).returning({ id: mailOutbox.id });
+  return deleted.length;
+}
+
 export async function retryLater(db: Database, id: string, delaySeconds: number, lastError: string) {
   await db
     .update(mailOutbox)

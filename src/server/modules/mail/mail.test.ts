@@ -288,8 +288,42 @@ describe('with SMTP_URL, against a local SMTP server', () => {
     expect((await t.request({ method: 'GET', url: '/api/admin/mail/undelivered', as: 'staff' })).statusCode).toBe(403);
   });
 
+  it('deletes mail sent or skipped MAIL_RETENTION_DAYS ago, on any instance, and keeps failed and pending mail', async () => {
+    const other = (await t.startInstance({ env: smtp.env })).app;
+    const weekly = (await t.startInstance({ env: { ...smtp.env, MAIL_RETENTION_DAYS: '7' } })).app;
+    // Their runs at start are over before the rows are written.
+    await Promise.all([t.app, other, weekly].map((app) => app.context.mail.prune()));
+    const mailSettled = (status: string, daysAgo: number, count = 1) =>
+      t.db.execute(sql`
+        insert into mail_outbox (kind, user_id, params, status, attempts, created_at, settled_at)
+        select 'mentor_assigned', ${t.ids.users.maya}, '{}', ${status}, 1,
+          now() - make_interval(days => ${daysAgo + 1}), ${status === 'pending' ? null : sql`now() - make_interval(days => ${daysAgo})`}
+        from generate_series(1, ${count})`);
+    await mailSettled('sent', 31, 3);
+    await mailSettled('skipped', 40);
+    await mailSettled('sent', 29);
+    await mailSettled('failed', 60);
+    await mailSettled('pending', 60);
+
+    // Two instances at the same moment (30 days by default): each old row deleted once.
+    const deleted = await Promise.all([t.app.context.mail.prune(), other.context.mail.prune()]);
+    expect(deleted[0] + deleted[1]).toBe(4);
+    const left = await rowsOf<{ status: string; days: number }>(
+      t.db,
+      sql`select status, round(extract(epoch from now() - coalesce(settled_at, created_at)) / 86400)::int as days from mail_outbox order by status`,
+    );
+    expect(left).toEqual([
+      { status: 'failed', days: 60 },
+      { status: 'pending', days: 61 },
+      { status: 'sent', days: 29 },
+    ]);
+
+    expect(await weekly.context.mail.prune()).toBe(1);
+    expect((await outbox(t)).map((mail) => mail.status).sort()).toEqual(['failed', 'pending']);
+  });
+
   it('sends each mail once when two instances deliver at the same moment', async () => {
-    const other = await t.startInstance(smtp.env);
+    const other = (await t.startInstance({ env: smtp.env })).app;
     for (let round = 0; round < 3; round++) await createSession(t, `Round ${round}`, [t.ids.products.interview, t.ids.products.digital]);
     await Promise.all([t.app.context.mail.deliverDue(), other.context.mail.deliverDue(), t.app.context.mail.deliverDue()]);
     const mails = await mailsReceived(smtp.received, 9);

@@ -43,7 +43,7 @@ describe('two instances on one database and one bucket', () => {
   beforeAll(async () => {
     s3 = await startS3TestServer();
     a = await createTestApp(spec, { env: s3.env });
-    b = await createTestApp(spec, { env: s3.env, sharedWith: a });
+    b = await a.startInstance({ ownDataDir: true });
   });
   afterAll(async () => {
     await b?.close();
@@ -105,8 +105,8 @@ describe.each([
   beforeAll(async () => {
     s3 = driver === 's3' ? await startS3TestServer() : undefined;
     a = await createTestApp(spec, { env: s3?.env });
-    // With local storage the instances share one DATA_DIR, as on a shared mount.
-    b = await createTestApp(spec, { env: s3?.env ?? { DATA_DIR: a.dataDir }, sharedWith: a });
+    // With S3 each has a disk of its own; with local storage they share one DATA_DIR, as on a shared mount.
+    b = await a.startInstance({ ownDataDir: driver === 's3' });
   });
   afterAll(async () => {
     await b?.close();
@@ -140,13 +140,13 @@ describe('local storage on a database another storage already serves', () => {
   afterAll(() => a.close());
 
   it('refuses to start an instance with a data directory of its own, naming the ways to share one', async () => {
-    const refused = createTestApp(spec, { sharedWith: a });
+    const refused = a.startInstance({ ownDataDir: true });
     await expect(refused).rejects.toBeInstanceOf(ForeignStorageError);
     await expect(refused).rejects.toThrow(/STORAGE_DRIVER=s3.*same DATA_DIR on a shared mount/);
   });
 
   it('starts an instance on the same data directory, and says in /api/health what must be shared', async () => {
-    const second = await createTestApp(spec, { env: { DATA_DIR: a.dataDir }, sharedWith: a });
+    const second = await a.startInstance();
     try {
       const health = (await second.request({ method: 'GET', url: '/api/health' })).json();
       expect(health.storage).toMatchObject({ status: 'ok', driver: 'local' });

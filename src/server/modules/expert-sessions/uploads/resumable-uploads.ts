@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { FileStore } from '@tus/file-store';
 import { S3Store } from '@tus/s3-store';
-import { ERRORS, Server, type DataStore, type KvStore, type Upload } from '@tus/server';
+import { ERRORS, Server, type DataStore, type KvStore, type Locker, type Upload } from '@tus/server';
 import { NodeRequest, sendNodeResponse } from 'srvx/node';
 import type { Config } from '../../../config.ts';
 import type { Database } from '../../../db/database.ts';
@@ -61,6 +61,8 @@ export function createResumableUploads(options: {
   storage: Storage;
   /** This process's staging folder, where a claimed local upload gets its second name. */
   stagingDirectory: string;
+  /** Serialises the requests on one upload, across instances where there are several (upload-locker.ts); tus's in-memory one without it. */
+  locker?: Locker;
   logError?: (error: unknown) => void;
 }) {
   const { config, db, storage, stagingDirectory } = options;
@@ -83,6 +85,7 @@ export function createResumableUploads(options: {
   const server = new Server({
     path: resumableUploadsPath,
     datastore: checkingFirstBytes(store.datastore),
+    locker: options.locker,
     maxSize: uploads.maxVideoBytes,
     relativeLocation: true,
     namingFunction: () => store.idPrefix + crypto.randomBytes(16).toString('hex'),
@@ -358,6 +361,10 @@ const tusRefusals = new Map<string, { code: string; message: string }>([
   ],
   [ERRORS.INVALID_TERMINATION.body, { code: 'uploads.already_finished', message: 'A finished upload cannot be terminated.' }],
   [ERRORS.ABORTED.body, { code: 'uploads.superseded', message: 'A newer request on this upload took it over.' }],
+  [
+    ERRORS.ERR_LOCK_TIMEOUT.body,
+    { code: 'uploads.busy', message: 'Another request on this upload did not let go in time; ask with HEAD and continue from there.' },
+  ],
   ['Tus-Resumable Required\n', { code: 'uploads.tus_resumable_required', message: 'Send Tus-Resumable: 1.0.0.' }],
 ]);
 

@@ -7,6 +7,7 @@ import { adminPath, resumableUploadsPath } from '../expert-sessions.paths.ts';
 import type { StagedVideo } from '../video-file.ts';
 import { readSessionForm } from './expert-sessions.form.ts';
 import { type ClaimedUpload, createResumableUploads, type ResumableUploads } from './resumable-uploads.ts';
+import { createUploadLocker } from './upload-locker.ts';
 import { openUploadStaging } from './upload-staging.ts';
 import { describeSweep, sweepVideoFiles } from './video-sweeper.ts';
 
@@ -20,13 +21,16 @@ const tusMethods = ['POST', 'HEAD', 'PATCH', 'DELETE', 'OPTIONS'];
  * routes take their video from. Called inside the module's encapsulated scope, whose routes these hooks cover.
  */
 export function registerUploadRoutes(app: AppInstance) {
-  const { db, config } = app.context;
+  const { db, config, database } = app.context;
   const staging = openUploadStaging(config.uploads.directory);
+  const locker = createUploadLocker(database);
+  app.addHook('onClose', () => locker.close());
   const uploads = createResumableUploads({
     config,
     db,
     storage: app.context.storage,
     stagingDirectory: staging.directory,
+    locker,
     logError: (error) => app.log.error({ err: error }, 'a resumable upload request failed'),
   });
   const intake = openVideoIntake(app, uploads, staging.directory);
