@@ -1,5 +1,5 @@
-import { and, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
-import type { PgColumn } from 'drizzle-orm/pg-core';
+import { and, eq, getTableName, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn, PgInsertValue, PgTable, PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Legacy } from '../../db/columns.ts';
 import type { Database } from '../../db/database.ts';
 import { authAccounts } from '../auth/auth.table.ts';
@@ -111,6 +111,119 @@ export const importedTables = Object.keys(legacyColumns) as ImportedTable[];
 
 // ── Writers, one per table ─────────────────────────────────────────────────────────────────────
 
+/**
+ * A table's writer from what sets its tables apart (decision 027). `changed`: the columns a source
+ * row sets, written when the row is created and again whenever the source row changes. `created`:
+ * what only a new row gets besides (its times, the columns a change never rewrites), over `changed`.
+ * Rows are found here by their `id`, or, with `sameAs`, by a unique key: such a row, not imported,
+ * is linked, and only its `legacy` is written. `inserted` and `updated` write what goes with the
+ * rows, in the same transaction.
+ */
+function tableWriter<
+  Table extends RowTable,
+  Values extends { legacy: Legacy | null },
+  Changed extends PgUpdateSetSource<Table>,
+  New extends Created<Table, Changed>,
+>(
+  table: Table,
+  spec: {
+    changed: (values: Values) => Columns<Table, Changed>;
+    created: (values: Values) => Columns<Table, New>;
+    sameAs?: { column: PgColumn; keyOf: (values: Values) => string; lowerCase?: true };
+    inserted?: (tx: Database, rows: Array<PlannedRow<Values>>) => Promise<void>;
+    updated?: (tx: Database, rows: Array<PlannedRow<Values>>) => Promise<void>;
+  },
+): TableWriter<Values> {
+  const { changed, created, sameAs } = spec;
+  const rewrite = async (tx: Database, rows: Array<PlannedRow<Values>>, set: (values: Values) => PgUpdateSetSource<Table>) => {
+    for (const { targetId, values } of rows) await tx.update(table).set(set(values)).where(eq(table.id, targetId));
+  };
+  return {
+    table: getTableName(table),
+    async insert(tx, rows) {
+      await tx
+        .insert(table)
+        .values(rows.map(({ targetId, values }) => ({ id: targetId, ...changed(values), ...created(values) }) as PgInsertValue<Table>));
+      await spec.inserted?.(tx, rows);
+    },
+    async update(tx, rows) {
+      await rewrite(tx, rows, changed);
+      await spec.updated?.(tx, rows);
+    },
+    ...(sameAs && {
+      findExisting: (db, rows) => matchByKey(db, rows, sameAs.keyOf, sameAs.column, table.id, sameAs.lowerCase),
+      link: (tx, rows) => rewrite(tx, rows, (values) => ({ legacy: values.legacy }) as PgUpdateSetSource<Table>),
+    }),
+    existingIds: (db, ids) => idsThatExist(db, table.id, ids),
+  };
+}
+
+/**
+ * A link table's writer: rows without an id of their own, keyed by their two ends. A link already
+ * here is left as it is on insert, and, with `sameAs`, one that was not imported is linked. A changed
+ * source row rewrites nothing (a changed end is another link) but what `changed` sets on the link
+ * `at` its ends.
+ */
+function linkWriter<Table extends PgTable, Values, Changed extends PgUpdateSetSource<Table>, New extends Created<Table, Changed>>(
+  table: Table,
+  spec: {
+    key: [PgColumn, PgColumn];
+    created: (values: Values) => Columns<Table, New>;
+    changed?: { at: (values: Values) => [string, string]; set: (values: Values) => Columns<Table, Changed> };
+    sameAs?: true;
+  },
+): TableWriter<Values> {
+  const { created, changed } = spec;
+  const [left, right] = spec.key;
+  const linksAt = (db: Database, keys: string[]) => existingLinks(db, left, right, keys);
+  return {
+    table: getTableName(table),
+    async insert(tx, rows) {
+      await tx
+        .insert(table)
+        .values(rows.map(({ values }) => ({ ...changed?.set(values), ...created(values) }) as PgInsertValue<Table>))
+        .onConflictDoNothing();
+    },
+    async update(tx, rows) {
+      if (!changed) return;
+      for (const { values } of rows) {
+        const [a, b] = changed.at(values);
+        await tx
+          .update(table)
+          .set(changed.set(values))
+          .where(and(eq(left, a), eq(right, b)));
+      }
+    },
+    ...(spec.sameAs && {
+      async findExisting(db, rows) {
+        const keys = rows.map((row) => row.targetId);
+        return new Map([...(await linksAt(db, keys))].map((key) => [key, key]));
+      },
+    }),
+    existingIds: linksAt,
+  };
+}
+
+type RowTable = PgTable & { id: PgColumn; legacy: PgColumn };
+
+/** Columns of the table only: a name that is none of them does not type-check. */
+type Columns<Table extends PgTable, Changed> = Changed & Record<Exclude<keyof Changed, keyof Table['$inferInsert']>, never>;
+
+/**
+ * What a new row gets over `changed`: every column an insert needs that `changed` does not set (so
+ * a writer's two halves are checked against its table together), and any it overrides.
+ */
+type Created<Table extends PgTable, Changed> = Omit<PgInsertValue<Table>, 'id' | keyof Changed> & Partial<PgInsertValue<Table>>;
+
+/** What every imported row but a link's has from its source: its times, and what no column here holds (decision 027). */
+type FromSource = { createdAt: SourceTime; updatedAt: SourceTime; legacy: Legacy | null };
+
+/** A created row's times: the source's, or now() where it had none. */
+const stamps = (values: FromSource) => ({
+  createdAt: atOrNow(values.createdAt),
+  updatedAt: atOrNow(values.updatedAt),
+});
+
 async function idsThatExist(db: Database, idColumn: PgColumn, ids: string[]) {
   const candidates = onlyUuids(ids);
   if (candidates.length === 0) return new Set<string>();
@@ -146,69 +259,6 @@ async function matchByKey<Values>(
   return matched;
 }
 
-export type ClientValues = { name: string; isActive: boolean; createdAt: SourceTime; updatedAt: SourceTime; legacy: Legacy | null };
-
-export const clientWriter: TableWriter<ClientValues> = {
-  table: 'clients',
-  async insert(tx, rows) {
-    await tx.insert(clients).values(
-      rows.map(({ targetId, values }) => ({
-        id: targetId,
-        name: values.name,
-        isActive: values.isActive,
-        createdAt: atOrNow(values.createdAt),
-        updatedAt: atOrNow(values.updatedAt),
-        legacy: values.legacy,
-      })),
-    );
-  },
-  async update(tx, rows) {
-    for (const { targetId, values } of rows) {
-      await tx.update(clients).set({ name: values.name, isActive: values.isActive, legacy: values.legacy }).where(eq(clients.id, targetId));
-    }
-  },
-  findExisting: (db, rows) => matchByKey(db, rows, (values) => values.name, clients.name, clients.id),
-  async link(tx, rows) {
-    for (const { targetId, values } of rows) await tx.update(clients).set({ legacy: values.legacy }).where(eq(clients.id, targetId));
-  },
-  existingIds: (db, ids) => idsThatExist(db, clients.id, ids),
-};
-
-export type ProductValues = {
-  name: string;
-  description: string | null;
-  type: ProductType;
-  createdAt: SourceTime;
-  updatedAt: SourceTime;
-  legacy: Legacy | null;
-};
-
-export const productWriter: TableWriter<ProductValues> = {
-  table: 'products',
-  async insert(tx, rows) {
-    await tx.insert(products).values(
-      rows.map(({ targetId, values }) => ({
-        id: targetId,
-        name: values.name,
-        description: values.description,
-        type: values.type,
-        createdAt: atOrNow(values.createdAt),
-        updatedAt: atOrNow(values.updatedAt),
-        legacy: values.legacy,
-      })),
-    );
-  },
-  async update(tx, rows) {
-    for (const { targetId, values } of rows) {
-      await tx
-        .update(products)
-        .set({ name: values.name, description: values.description, type: values.type, legacy: values.legacy })
-        .where(eq(products.id, targetId));
-    }
-  },
-  existingIds: (db, ids) => idsThatExist(db, products.id, ids),
-};
-
 /** Link tables have no id of their own: a planned target id is their key, `a:b`. */
 const splitKey = (key: string) => key.split(':') as [string, string];
 
@@ -222,32 +272,34 @@ async function existingLinks(db: Database, left: PgColumn, right: PgColumn, keys
   return new Set(rows.map((row) => `${row.left}:${row.right}`));
 }
 
+export type ClientValues = FromSource & { name: string; isActive: boolean };
+
+export const clientWriter = tableWriter(clients, {
+  changed: (values: ClientValues) => ({ name: values.name, isActive: values.isActive, legacy: values.legacy }),
+  created: stamps,
+  sameAs: { column: clients.name, keyOf: (values) => values.name },
+});
+
+export type ProductValues = FromSource & { name: string; description: string | null; type: ProductType };
+
+export const productWriter = tableWriter(products, {
+  changed: (values: ProductValues) => ({ name: values.name, description: values.description, type: values.type, legacy: values.legacy }),
+  created: stamps,
+});
+
 export type ClientProductValues = { clientId: string; productId: string; createdAt: SourceTime };
 
-export const clientProductWriter: TableWriter<ClientProductValues> = {
-  table: 'client_product_assignments',
-  async insert(tx, rows) {
-    await tx
-      .insert(clientProductAssignments)
-      .values(rows.map(({ values }) => ({ clientId: values.clientId, productId: values.productId, createdAt: atOrNow(values.createdAt) })))
-      .onConflictDoNothing();
-  },
-  async update() {
-    // Nothing but its two ends, which are its key: a changed link is another link.
-  },
-  findExisting: async (db, rows) => {
-    const found = await existingLinks(
-      db,
-      clientProductAssignments.clientId,
-      clientProductAssignments.productId,
-      rows.map((row) => row.targetId),
-    );
-    return new Map([...found].map((key) => [key, key]));
-  },
-  existingIds: (db, ids) => existingLinks(db, clientProductAssignments.clientId, clientProductAssignments.productId, ids),
-};
+export const clientProductWriter = linkWriter(clientProductAssignments, {
+  key: [clientProductAssignments.clientId, clientProductAssignments.productId],
+  created: (values: ClientProductValues) => ({
+    clientId: values.clientId,
+    productId: values.productId,
+    createdAt: atOrNow(values.createdAt),
+  }),
+  sameAs: true,
+});
 
-export type UserValues = {
+export type UserValues = FromSource & {
   name: string;
   email: string;
   role: UserRole;
@@ -255,30 +307,22 @@ export type UserValues = {
   disabled: boolean;
   /** A bcrypt hash from the source, kept as is until its owner's first sign-in here (decision 027). */
   passwordHash: string | null;
-  createdAt: SourceTime;
-  updatedAt: SourceTime;
-  legacy: Legacy | null;
 };
 
-export const userWriter: TableWriter<UserValues> = {
-  table: 'users',
-  async insert(tx, rows) {
-    await tx.insert(users).values(
-      rows.map(({ targetId, values }) => ({
-        id: targetId,
-        name: values.name,
-        email: values.email,
-        emailVerified: true,
-        role: values.role,
-        clientId: values.clientId,
-        banned: values.disabled,
-        createdAt: atOrNow(values.createdAt),
-        updatedAt: atOrNow(values.updatedAt),
-        legacy: values.legacy,
-      })),
-    );
-    // Every person gets a credential account, with no password where the source had none: an
-    // admin can then set one (which updates this account).
+export const userWriter = tableWriter(users, {
+  changed: (values: UserValues) => ({
+    name: values.name,
+    role: values.role,
+    clientId: values.clientId,
+    banned: values.disabled,
+    legacy: values.legacy,
+  }),
+  // The email is the sign-in here: a change in the source does not rewrite it.
+  created: (values) => ({ email: values.email, emailVerified: true, ...stamps(values) }),
+  sameAs: { column: users.email, keyOf: (values) => values.email, lowerCase: true },
+  // Every person gets a credential account, with no password where the source had none: an
+  // admin can then set one (which updates this account).
+  async inserted(tx, rows) {
     await tx.insert(authAccounts).values(
       rows.map(({ targetId, values }) => ({
         userId: targetId,
@@ -288,103 +332,58 @@ export const userWriter: TableWriter<UserValues> = {
       })),
     );
   },
-  async update(tx, rows) {
+  // A changed source password replaces only a source hash nobody has signed in with here yet.
+  async updated(tx, rows) {
     for (const { targetId, values } of rows) {
+      if (!values.passwordHash) continue;
       await tx
-        .update(users)
-        .set({ name: values.name, role: values.role, clientId: values.clientId, banned: values.disabled, legacy: values.legacy })
-        .where(eq(users.id, targetId));
-      // A changed source password replaces only a source hash nobody has signed in with here yet.
-      if (values.passwordHash) {
-        await tx
-          .update(authAccounts)
-          .set({ password: values.passwordHash })
-          .where(
-            and(
-              eq(authAccounts.userId, targetId),
-              eq(authAccounts.providerId, 'credential'),
-              or(isNull(authAccounts.password), sql`${authAccounts.password} like '$2%'`),
-            ),
-          );
-      }
+        .update(authAccounts)
+        .set({ password: values.passwordHash })
+        .where(
+          and(
+            eq(authAccounts.userId, targetId),
+            eq(authAccounts.providerId, 'credential'),
+            or(isNull(authAccounts.password), sql`${authAccounts.password} like '$2%'`),
+          ),
+        );
     }
   },
-  findExisting: (db, rows) => matchByKey(db, rows, (values) => values.email, users.email, users.id, true),
-  async link(tx, rows) {
-    for (const { targetId, values } of rows) await tx.update(users).set({ legacy: values.legacy }).where(eq(users.id, targetId));
-  },
-  existingIds: (db, ids) => idsThatExist(db, users.id, ids),
-};
+});
 
-export type SessionValues = {
+export type SessionValues = FromSource & {
   title: string;
   description: string | null;
   /** Seconds, as the source said, until the copied video is measured. */
   videoDuration: number;
   /** Whether the source shows it; it is shown here only once its video is here too. */
   sourceIsActive: boolean;
-  createdAt: SourceTime;
-  updatedAt: SourceTime;
-  legacy: Legacy | null;
 };
 
-export const sessionWriter: TableWriter<SessionValues> = {
-  table: 'job_readiness_expert_sessions',
-  async insert(tx, rows) {
-    await tx.insert(expertSessions).values(
-      rows.map(({ targetId, values }) => ({
-        id: targetId,
-        title: values.title,
-        description: values.description,
-        videoDuration: values.videoDuration,
-        isActive: false,
-        createdAt: atOrNow(values.createdAt),
-        updatedAt: atOrNow(values.updatedAt),
-        legacy: values.legacy,
-      })),
-    );
-  },
-  async update(tx, rows) {
-    for (const { targetId, values } of rows) {
-      await tx
-        .update(expertSessions)
-        .set({
-          title: values.title,
-          description: values.description,
-          // A measured duration stays; without a video here the session stays hidden.
-          videoDuration: sql`case when ${expertSessions.videoStorageKey} is null then ${values.videoDuration} else ${expertSessions.videoDuration} end`,
-          isActive: sql`${expertSessions.videoStorageKey} is not null and ${values.sourceIsActive}`,
-          legacy: values.legacy,
-        })
-        .where(eq(expertSessions.id, targetId));
-    }
-  },
-  existingIds: (db, ids) => idsThatExist(db, expertSessions.id, ids),
-};
+export const sessionWriter = tableWriter(expertSessions, {
+  changed: (values: SessionValues) => ({
+    title: values.title,
+    description: values.description,
+    // A measured duration stays; without a video here the session stays hidden.
+    videoDuration: sql`case when ${expertSessions.videoStorageKey} is null then ${values.videoDuration} else ${expertSessions.videoDuration} end`,
+    isActive: sql`${expertSessions.videoStorageKey} is not null and ${values.sourceIsActive}`,
+    legacy: values.legacy,
+  }),
+  // Hidden, with the source's duration, until its video is here.
+  created: (values) => ({ videoDuration: values.videoDuration, isActive: false, ...stamps(values) }),
+});
 
 export type SessionProductValues = { expertSessionId: string; productId: string; createdAt: SourceTime };
 
-export const sessionProductWriter: TableWriter<SessionProductValues> = {
-  table: 'job_readiness_expert_session_products',
-  async insert(tx, rows) {
-    await tx
-      .insert(expertSessionProducts)
-      .values(
-        rows.map(({ values }) => ({
-          expertSessionId: values.expertSessionId,
-          productId: values.productId,
-          createdAt: atOrNow(values.createdAt),
-        })),
-      )
-      .onConflictDoNothing();
-  },
-  async update() {
-    // Its two ends are its key.
-  },
-  existingIds: (db, ids) => existingLinks(db, expertSessionProducts.expertSessionId, expertSessionProducts.productId, ids),
-};
+export const sessionProductWriter = linkWriter(expertSessionProducts, {
+  key: [expertSessionProducts.expertSessionId, expertSessionProducts.productId],
+  created: (values: SessionProductValues) => ({
+    expertSessionId: values.expertSessionId,
+    productId: values.productId,
+    createdAt: atOrNow(values.createdAt),
+  }),
+});
 
-export type ProgressValues = {
+export type ProgressValues = FromSource & {
   studentId: string;
   expertSessionId: string;
   watchTimeSeconds: number;
@@ -392,53 +391,26 @@ export type ProgressValues = {
   isCompleted: boolean;
   completedAt: SourceTime;
   lastMilestoneReached: number;
-  createdAt: SourceTime;
-  updatedAt: SourceTime;
-  legacy: Legacy | null;
 };
 
-/**
- * Where a student resumes: the source resumed at the last milestone reached, so here the same
- * share of the session's duration (the measured one, once its video is here; see `linkSessionVideo`).
- */
-const resumePosition = (values: Pick<ProgressValues, 'isCompleted' | 'lastMilestoneReached' | 'expertSessionId'>) =>
-  values.isCompleted
-    ? 0
-    : sql`(select ${values.lastMilestoneReached} * ${expertSessions.videoDuration} / 100 from ${expertSessions} where ${expertSessions.id} = ${values.expertSessionId})`;
-
-const progressColumns = (values: ProgressValues) => ({
-  watchTimeSeconds: values.watchTimeSeconds,
-  lastPositionSeconds: resumePosition(values),
-  completionPercentage: values.completionPercentage,
-  isCompleted: values.isCompleted,
-  completedAt: at(values.completedAt),
-  lastMilestoneReached: values.lastMilestoneReached,
-  legacy: values.legacy,
+export const progressWriter = tableWriter(expertSessionProgress, {
+  changed: (values: ProgressValues) => ({
+    watchTimeSeconds: values.watchTimeSeconds,
+    // Where a student resumes: the source resumed at the last milestone reached, so here the same share
+    // of the session's duration (the measured one, once its video is here; see `linkSessionVideo`).
+    lastPositionSeconds: values.isCompleted
+      ? 0
+      : sql`(select ${values.lastMilestoneReached} * ${expertSessions.videoDuration} / 100 from ${expertSessions} where ${expertSessions.id} = ${values.expertSessionId})`,
+    completionPercentage: values.completionPercentage,
+    isCompleted: values.isCompleted,
+    completedAt: at(values.completedAt),
+    lastMilestoneReached: values.lastMilestoneReached,
+    legacy: values.legacy,
+  }),
+  created: (values) => ({ studentId: values.studentId, expertSessionId: values.expertSessionId, ...stamps(values) }),
 });
 
-export const progressWriter: TableWriter<ProgressValues> = {
-  table: 'job_readiness_expert_session_progress',
-  async insert(tx, rows) {
-    await tx.insert(expertSessionProgress).values(
-      rows.map(({ targetId, values }) => ({
-        id: targetId,
-        studentId: values.studentId,
-        expertSessionId: values.expertSessionId,
-        ...progressColumns(values),
-        createdAt: atOrNow(values.createdAt),
-        updatedAt: atOrNow(values.updatedAt),
-      })),
-    );
-  },
-  async update(tx, rows) {
-    for (const { targetId, values } of rows) {
-      await tx.update(expertSessionProgress).set(progressColumns(values)).where(eq(expertSessionProgress.id, targetId));
-    }
-  },
-  existingIds: (db, ids) => idsThatExist(db, expertSessionProgress.id, ids),
-};
-
-export type WorkletValues = {
+export type WorkletValues = FromSource & {
   certId: string;
   title: string;
   description: string | null;
@@ -446,71 +418,35 @@ export type WorkletValues = {
   startDate: string | null;
   endDate: string | null;
   productId: string;
-  createdAt: SourceTime;
-  updatedAt: SourceTime;
-  legacy: Legacy | null;
 };
 
-const workletColumns = (values: WorkletValues) => ({
-  certId: values.certId,
-  title: values.title,
-  description: values.description,
-  status: values.status,
-  startDate: values.startDate,
-  endDate: values.endDate,
-  productId: values.productId,
-  legacy: values.legacy,
+export const workletWriter = tableWriter(worklets, {
+  changed: (values: WorkletValues) => ({
+    certId: values.certId,
+    title: values.title,
+    description: values.description,
+    status: values.status,
+    startDate: values.startDate,
+    endDate: values.endDate,
+    productId: values.productId,
+    legacy: values.legacy,
+  }),
+  created: stamps,
+  sameAs: { column: worklets.certId, keyOf: (values) => values.certId },
 });
-
-export const workletWriter: TableWriter<WorkletValues> = {
-  table: 'worklets',
-  async insert(tx, rows) {
-    await tx.insert(worklets).values(
-      rows.map(({ targetId, values }) => ({
-        id: targetId,
-        ...workletColumns(values),
-        createdAt: atOrNow(values.createdAt),
-        updatedAt: atOrNow(values.updatedAt),
-      })),
-    );
-  },
-  async update(tx, rows) {
-    for (const { targetId, values } of rows) await tx.update(worklets).set(workletColumns(values)).where(eq(worklets.id, targetId));
-  },
-  findExisting: (db, rows) => matchByKey(db, rows, (values) => values.certId, worklets.certId, worklets.id),
-  async link(tx, rows) {
-    for (const { targetId, values } of rows) await tx.update(worklets).set({ legacy: values.legacy }).where(eq(worklets.id, targetId));
-  },
-  existingIds: (db, ids) => idsThatExist(db, worklets.id, ids),
-};
 
 export type WorkletStudentValues = { workletId: string; studentId: string; createdAt: SourceTime; legacy: Legacy | null };
 
-export const workletStudentWriter: TableWriter<WorkletStudentValues> = {
-  table: 'worklet_students',
-  async insert(tx, rows) {
-    await tx
-      .insert(workletStudents)
-      .values(
-        rows.map(({ values }) => ({
-          workletId: values.workletId,
-          studentId: values.studentId,
-          createdAt: atOrNow(values.createdAt),
-          legacy: values.legacy,
-        })),
-      )
-      .onConflictDoNothing();
-  },
-  async update(tx, rows) {
-    for (const { values } of rows) {
-      await tx
-        .update(workletStudents)
-        .set({ legacy: values.legacy })
-        .where(and(eq(workletStudents.workletId, values.workletId), eq(workletStudents.studentId, values.studentId)));
-    }
-  },
-  existingIds: (db, ids) => existingLinks(db, workletStudents.workletId, workletStudents.studentId, ids),
-};
+export const workletStudentWriter = linkWriter(workletStudents, {
+  key: [workletStudents.workletId, workletStudents.studentId],
+  created: (values: WorkletStudentValues) => ({
+    workletId: values.workletId,
+    studentId: values.studentId,
+    createdAt: atOrNow(values.createdAt),
+  }),
+  // A team member's progress and notes from the source.
+  changed: { at: (values) => [values.workletId, values.studentId], set: (values) => ({ legacy: values.legacy }) },
+});
 
 export type AssignmentValues = {
   mentorId: string;
@@ -523,12 +459,17 @@ export type AssignmentValues = {
   legacy: Legacy | null;
 };
 
-const assignmentColumns = (values: AssignmentValues) => ({
-  roleType: values.roleType,
-  isActive: values.isActive,
-  assignedBy: values.assignedBy,
-  notes: values.notes,
-  legacy: values.legacy,
+export const assignmentWriter = tableWriter(mentorWorkletAssignments, {
+  changed: (values: AssignmentValues) => ({
+    roleType: values.roleType,
+    isActive: values.isActive,
+    assignedBy: values.assignedBy,
+    notes: values.notes,
+    legacy: values.legacy,
+  }),
+  created: (values) => ({ mentorId: values.mentorId, workletId: values.workletId, assignedAt: atOrNow(values.assignedAt) }),
+  inserted: (tx, rows) => recordImported(tx, rows, { reason: 'Imported from PrismWorklet', atSourceTime: true }),
+  updated: (tx, rows) => recordImported(tx, rows, { reason: 'Changed in PrismWorklet since the last import', atSourceTime: false }),
 });
 
 /**
@@ -553,29 +494,6 @@ async function recordImported(
     })),
   );
 }
-
-export const assignmentWriter: TableWriter<AssignmentValues> = {
-  table: 'mentor_worklet_assignments',
-  async insert(tx, rows) {
-    await tx.insert(mentorWorkletAssignments).values(
-      rows.map(({ targetId, values }) => ({
-        id: targetId,
-        mentorId: values.mentorId,
-        workletId: values.workletId,
-        assignedAt: atOrNow(values.assignedAt),
-        ...assignmentColumns(values),
-      })),
-    );
-    await recordImported(tx, rows, { reason: 'Imported from PrismWorklet', atSourceTime: true });
-  },
-  async update(tx, rows) {
-    for (const { targetId, values } of rows) {
-      await tx.update(mentorWorkletAssignments).set(assignmentColumns(values)).where(eq(mentorWorkletAssignments.id, targetId));
-    }
-    await recordImported(tx, rows, { reason: 'Changed in PrismWorklet since the last import', atSourceTime: false });
-  },
-  existingIds: (db, ids) => idsThatExist(db, mentorWorkletAssignments.id, ids),
-};
 
 // ── Named defaults and videos ──────────────────────────────────────────────────────────────────
 

@@ -38,6 +38,17 @@ export async function snapshotOf(db: Database): Promise<Snapshot> {
   return snapshot;
 }
 
+/** What both importers' tests check: a dry run, then two imports, and what the target holds after each. */
+export async function dryRunThenImportTwice(db: Database, run: (dryRun: boolean) => Promise<ImportReport>) {
+  const dryRun = await run(true);
+  const emptyBefore = (await snapshotOf(db)).counts;
+  const first = await run(false);
+  const afterFirst = await snapshotOf(db);
+  const second = await run(false);
+  return { dryRun, first, second, emptyBefore, afterFirst, afterSecond: await snapshotOf(db) };
+}
+export type ImportRuns = Awaited<ReturnType<typeof dryRunThenImportTwice>>;
+
 /** How many rows of each table the report gives `action`. */
 export function stepCounts(report: ImportReport, action: Action) {
   return Object.fromEntries(report.steps.map((step) => [step.table, step.counts[action]]));

@@ -11,9 +11,9 @@ import type { DatabaseConnection } from '../../../db/database.ts';
 import { createS3Storage } from '../../storage/s3-storage.ts';
 import { startS3TestServer } from '../../storage/s3-test-server.ts';
 import type { StepReport } from '../import-plan.ts';
-import { runImport, type ImportContext, type ImportReport } from '../run-import.ts';
+import { runImport, type ImportContext } from '../run-import.ts';
 import { objectKeyOf } from '../videos.ts';
-import { snapshotOf, stepCounts, sourceRows, type Snapshot } from '../import.test-support.ts';
+import { dryRunThenImportTwice, stepCounts, sourceRows, type ImportRuns } from '../import.test-support.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../../../../../test/fixtures');
 const cultusSql = path.join(fixtures, 'import/cultus.sql');
@@ -26,10 +26,7 @@ let target: DatabaseConnection;
 let built: Awaited<ReturnType<typeof buildTestApp>>;
 let videosDir: string;
 let context: ImportContext;
-const reports: Record<'dryRun' | 'first' | 'second', ImportReport> = {} as never;
-let emptyBefore: Record<string, number>;
-let afterFirst: Snapshot;
-let afterSecond: Snapshot;
+let runs: ImportRuns;
 
 /** The source as it ended the seed's move: sessions on the junction table only. */
 beforeAll(async () => {
@@ -55,12 +52,7 @@ beforeAll(async () => {
     maxVideoBytes: 50 * 1024 ** 2,
   };
   const options = { source: 'cultus' as const, from: source.url, videosFrom: videosDir };
-  reports.dryRun = await runImport(context, { ...options, dryRun: true });
-  emptyBefore = (await snapshotOf(target.db)).counts;
-  reports.first = await runImport(context, { ...options, dryRun: false });
-  afterFirst = await snapshotOf(target.db);
-  reports.second = await runImport(context, { ...options, dryRun: false });
-  afterSecond = await snapshotOf(target.db);
+  runs = await dryRunThenImportTwice(target.db, (dryRun) => runImport(context, { ...options, dryRun }));
 }, 120_000);
 
 afterAll(async () => {
@@ -84,9 +76,9 @@ const count = async (table: string) => (await sourceRows<{ n: number }>(source.u
 
 describe('cultus-platform import', () => {
   it('dry run: plans every table and every unmappable row with its reason, and writes nothing', () => {
-    expect(stepCounts(reports.dryRun, 'create')).toEqual(expectedCreated);
-    expect(Object.values(emptyBefore).every((n) => n === 0)).toBe(true);
-    const reasons = reports.dryRun.steps.flatMap((step: StepReport) =>
+    expect(stepCounts(runs.dryRun, 'create')).toEqual(expectedCreated);
+    expect(Object.values(runs.emptyBefore).every((n) => n === 0)).toBe(true);
+    const reasons = runs.dryRun.steps.flatMap((step: StepReport) =>
       step.problems.map((problem) => `${problem.kind} ${problem.sourceTable}: ${problem.reason}`),
     );
     expect(reasons).toEqual([
@@ -95,8 +87,8 @@ describe('cultus-platform import', () => {
       'skipped auth.users: a sign-in with neither a profiles nor a students row',
       'skipped profiles: role "viewer" has no counterpart here (admin, staff, mentor, student)',
     ]);
-    expect(reports.dryRun.videos).toMatchObject({ copied: 7, alreadyHere: 0 });
-    expect(reports.dryRun.videos!.missing.map((problem) => problem.reason)).toEqual([
+    expect(runs.dryRun.videos).toMatchObject({ copied: 7, alreadyHere: 0 });
+    expect(runs.dryRun.videos!.missing.map((problem) => problem.reason)).toEqual([
       expect.stringMatching(/public-speaking\.mp4 is not in .*: imported inactive$/),
     ]);
   });
@@ -107,8 +99,8 @@ describe('cultus-platform import', () => {
     expect(await count('public.students')).toBe(12);
     expect(await count('job_readiness_expert_sessions')).toBe(8);
     expect(await count('job_readiness_expert_session_progress')).toBe(17);
-    expect(stepCounts(reports.first, 'create')).toEqual(expectedCreated);
-    expect(afterFirst.counts).toMatchObject({
+    expect(stepCounts(runs.first, 'create')).toEqual(expectedCreated);
+    expect(runs.afterFirst.counts).toMatchObject({
       clients: 3,
       products: 4,
       client_product_assignments: 4,
@@ -132,26 +124,17 @@ describe('cultus-platform import', () => {
   });
 
   it('keeps every client–product and session–product association', async () => {
-    const links = (url: string, query: string) => sourceRows<{ a: string; b: string }>(url, query);
-    const sourceClientProducts = await links(
-      source.url,
-      'select client_id::text as a, product_id::text as b from client_product_assignments order by 1, 2',
-    );
-    const ourClientProducts = await rowsOf(
-      target.db,
-      sql`select client_id::text as a, product_id::text as b from client_product_assignments order by 1, 2`,
-    );
-    expect(ourClientProducts).toEqual(sourceClientProducts);
-    const sourceSessionProducts = await links(
-      source.url,
+    // The ids are the source's, so the same query reads the same links on both sides.
+    const sameLinks = async (query: string, count: number) => {
+      const ours = await rowsOf(target.db, sql.raw(query));
+      expect(ours).toHaveLength(count);
+      expect(ours).toEqual(await sourceRows(source.url, query));
+    };
+    await sameLinks('select client_id::text as a, product_id::text as b from client_product_assignments order by 1, 2', 4);
+    await sameLinks(
       'select expert_session_id::text as a, product_id::text as b from job_readiness_expert_session_products order by 1, 2',
+      9,
     );
-    const ourSessionProducts = await rowsOf(
-      target.db,
-      sql`select expert_session_id::text as a, product_id::text as b from job_readiness_expert_session_products order by 1, 2`,
-    );
-    expect(ourSessionProducts).toHaveLength(9);
-    expect(ourSessionProducts).toEqual(sourceSessionProducts);
     const types = await rowsOf(target.db, sql`select name, type, legacy from products order by name`);
     expect(types).toEqual([
       { name: 'Communication Basics', type: 'COURSE', legacy: { products: { created_by: null, type: null, image_url: null } } },
@@ -313,11 +296,11 @@ describe('cultus-platform import', () => {
   });
 
   it('a second import changes nothing', () => {
-    expect(stepCounts(reports.second, 'unchanged')).toEqual(expectedCreated);
+    expect(stepCounts(runs.second, 'unchanged')).toEqual(expectedCreated);
     for (const action of ['create', 'update', 'link'] as const)
-      expect(Object.values(stepCounts(reports.second, action)).every((n) => n === 0)).toBe(true);
-    expect(reports.second.videos).toMatchObject({ copied: 0, alreadyHere: 7 });
-    expect(afterSecond).toEqual(afterFirst);
+      expect(Object.values(stepCounts(runs.second, action)).every((n) => n === 0)).toBe(true);
+    expect(runs.second.videos).toMatchObject({ copied: 0, alreadyHere: 7 });
+    expect(runs.afterSecond).toEqual(runs.afterFirst);
   });
 });
 

@@ -7,7 +7,7 @@ import { buildTestApp } from '../../../../../test/support/test-app.ts';
 import { createTestDatabase, rowsOf } from '../../../../../test/support/test-database.ts';
 import type { DatabaseConnection } from '../../../db/database.ts';
 import { seedDatabase } from '../../../seed/seed-database.ts';
-import { snapshotOf, stepCounts, type Snapshot } from '../import.test-support.ts';
+import { dryRunThenImportTwice, stepCounts, type ImportRuns } from '../import.test-support.ts';
 import { runImport, type ImportContext, type ImportReport } from '../run-import.ts';
 import { uuidV5 } from '../uuid-v5.ts';
 import { prismIdOf, prismNamespace } from './prism.mapping.ts';
@@ -19,10 +19,8 @@ const defaults = { defaultProduct: 'PRISM Worklets', defaultClient: 'Samsung PRI
 let source: SourceDatabase;
 let target: DatabaseConnection;
 let built: Awaited<ReturnType<typeof buildTestApp>>;
-const reports: Record<'withoutDefaults' | 'dryRun' | 'first' | 'second', ImportReport> = {} as never;
-let emptyBefore: Record<string, number>;
-let afterFirst: Snapshot;
-let afterSecond: Snapshot;
+let withoutDefaults: ImportReport;
+let runs: ImportRuns;
 
 beforeAll(async () => {
   source = await createMysqlSource(prismSql);
@@ -35,13 +33,8 @@ beforeAll(async () => {
     maxVideoBytes: 1024,
   };
   const options = { source: 'prism' as const, from: source.url };
-  reports.withoutDefaults = await runImport(context, { ...options, dryRun: true });
-  reports.dryRun = await runImport(context, { ...options, ...defaults, dryRun: true });
-  emptyBefore = (await snapshotOf(target.db)).counts;
-  reports.first = await runImport(context, { ...options, ...defaults, dryRun: false });
-  afterFirst = await snapshotOf(target.db);
-  reports.second = await runImport(context, { ...options, ...defaults, dryRun: false });
-  afterSecond = await snapshotOf(target.db);
+  withoutDefaults = await runImport(context, { ...options, dryRun: true });
+  runs = await dryRunThenImportTwice(target.db, (dryRun) => runImport(context, { ...options, ...defaults, dryRun }));
 }, 120_000);
 
 afterAll(async () => {
@@ -64,13 +57,13 @@ async function sourceCount(table: string) {
 
 describe('PrismWorklet import', () => {
   it('without --default-product and --default-client, reports the worklets and students it cannot place', () => {
-    expect(stepCounts(reports.withoutDefaults, 'create')).toEqual({
+    expect(stepCounts(withoutDefaults, 'create')).toEqual({
       users: 4,
       worklets: 0,
       worklet_students: 0,
       mentor_worklet_assignments: 0,
     });
-    const reasons = reports.withoutDefaults.steps
+    const reasons = withoutDefaults.steps
       .flatMap((step) => step.problems)
       .map((problem) => `${problem.sourceTable} ${problem.sourceId}: ${problem.reason}`);
     expect(reasons).toContain('worklets 3: PrismWorklet has no products: name one with --default-product');
@@ -79,14 +72,14 @@ describe('PrismWorklet import', () => {
   });
 
   it('dry run: plans every table and names every row it cannot map, and writes nothing', () => {
-    expect(stepCounts(reports.dryRun, 'create')).toEqual(expectedCreated);
-    expect(reports.dryRun.defaults.map((entry) => `${entry.option} ${entry.action} ${entry.name}`)).toEqual([
+    expect(stepCounts(runs.dryRun, 'create')).toEqual(expectedCreated);
+    expect(runs.dryRun.defaults.map((entry) => `${entry.option} ${entry.action} ${entry.name}`)).toEqual([
       '--default-product create PRISM Worklets',
       '--default-client create Samsung PRISM',
       '--default-client gets --default-product link Samsung PRISM → PRISM Worklets',
     ]);
-    expect(Object.values(emptyBefore).every((n) => n === 0)).toBe(true);
-    expect(reports.dryRun.steps.flatMap((step) => step.problems)).toEqual([
+    expect(Object.values(runs.emptyBefore).every((n) => n === 0)).toBe(true);
+    expect(runs.dryRun.steps.flatMap((step) => step.problems)).toEqual([
       {
         sourceTable: 'user_worklet_association',
         sourceId: '10',
@@ -110,7 +103,7 @@ describe('PrismWorklet import', () => {
       await sourceCount('students'),
     ]).toEqual([10, 3, 6, 6]);
     expect([await sourceCount('user_worklet_association'), await sourceCount('evaluations')]).toEqual([11, 3]);
-    expect(afterFirst.counts).toMatchObject({
+    expect(runs.afterFirst.counts).toMatchObject({
       // The 10 users and Gita, who is only in `students`; the mentors' rows fold into their users.
       users: 11,
       auth_accounts: 11,
@@ -466,11 +459,11 @@ describe('PrismWorklet import', () => {
   });
 
   it('a second import changes nothing', () => {
-    expect(stepCounts(reports.second, 'unchanged')).toEqual(expectedCreated);
+    expect(stepCounts(runs.second, 'unchanged')).toEqual(expectedCreated);
     for (const action of ['create', 'update', 'link'] as const)
-      expect(Object.values(stepCounts(reports.second, action)).every((n) => n === 0)).toBe(true);
-    expect(reports.second.defaults.map((entry) => entry.action)).toEqual(['found', 'found']);
-    expect(afterSecond).toEqual(afterFirst);
+      expect(Object.values(stepCounts(runs.second, action)).every((n) => n === 0)).toBe(true);
+    expect(runs.second.defaults.map((entry) => entry.action)).toEqual(['found', 'found']);
+    expect(runs.afterSecond).toEqual(runs.afterFirst);
   });
 });
 

@@ -1,0 +1,542 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, rowsOf } from '../../../../test/support/test-database.ts';
+import type { DatabaseConnection } from '../../db/database.ts';
+import { runStep } from './import-engine.ts';
+import { IdResolver, type PlannedRow, type Step, type StepReport, type TableWriter } from './import-plan.ts';
+import * as writers from './import.repository.ts';
+import type { UserValues } from './import.repository.ts';
+import type { Legacy } from '../../db/columns.ts';
+import { snapshotOf } from './import.test-support.ts';
+
+// The fixtures' imports create rows and find them unchanged; this drives each table's writer
+// through the engine for what they do not reach: a source row changed since (update), a row here
+// under the same key (link), a row deleted here (created again) and a batch that fails.
+
+let target: DatabaseConnection;
+beforeAll(async () => {
+  target = await createTestDatabase();
+});
+afterAll(async () => {
+  await target?.close();
+});
+
+const idOf = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const client = { a: idOf(1), b: idOf(2) };
+const product = { a: idOf(3), b: idOf(4) };
+const user = { a: idOf(5), b: idOf(6), c: idOf(7), mentor: idOf(8) };
+const session = { a: idOf(9), b: idOf(10) };
+const progress = { a: idOf(11), b: idOf(12) };
+const worklet = { a: idOf(13), b: idOf(14) };
+const assignment = { a: idOf(15), b: idOf(16) };
+const bcrypt = (tag: string) => `$2a$10$${tag.padEnd(53, '.')}`;
+const time = '2025-01-01 08:00:00+00';
+/** A source row's times, and what it has that no column here holds. */
+const sourced = (legacy: Legacy | null = null) => ({ createdAt: time, updatedAt: time, legacy });
+const person = (values: Pick<UserValues, 'name' | 'email' | 'role'> & Partial<UserValues>): UserValues => ({
+  clientId: null,
+  disabled: false,
+  passwordHash: null,
+  ...sourced(),
+  ...values,
+});
+
+function row<Values>(sourceTable: string, targetId: string, values: Values): PlannedRow<Values> {
+  return { sourceTable, sourceId: targetId, targetId, values };
+}
+const step = <Values>(writer: TableWriter<Values>, rows: Array<PlannedRow<Values>>): Step<unknown> =>
+  ({ writer, plan: () => ({ rows, problems: [] }) }) as unknown as Step<unknown>;
+
+/** Every writer with two rows: the `a` rows as the source has them in `version`, the others the same in both. */
+function stepsAt(version: 1 | 2): Step<unknown>[] {
+  const v1 = version === 1;
+  return [
+    step(writers.clientWriter, [
+      row('clients', client.a, { name: v1 ? 'Alpha' : 'Alpha U', isActive: v1, ...sourced({ v: version }) }),
+      row('clients', client.b, { name: 'Beta', isActive: true, createdAt: time, updatedAt: null, legacy: null }),
+    ]),
+    step(writers.productWriter, [
+      row('products', product.a, {
+        name: v1 ? 'P1' : 'P1 renamed',
+        description: v1 ? null : 'now described',
+        type: v1 ? ('COURSE' as const) : ('JOB_READINESS' as const),
+        ...sourced({ v: version }),
+      }),
+      row('products', product.b, { name: 'P2', description: 'two', type: 'JOB_READINESS', createdAt: null, updatedAt: null, legacy: null }),
+    ]),
+    step(writers.clientProductWriter, [
+      row('client_product_assignments', `${client.a}:${product.a}`, {
+        clientId: client.a,
+        productId: product.a,
+        createdAt: v1 ? time : null,
+      }),
+      row('client_product_assignments', `${client.b}:${product.b}`, { clientId: client.b, productId: product.b, createdAt: time }),
+    ]),
+    step(writers.userWriter, [
+      row(
+        'users',
+        user.a,
+        person({
+          name: v1 ? 'Asha' : 'Asha R',
+          email: v1 ? 'asha@example.test' : 'asha.new@example.test',
+          role: 'student',
+          clientId: v1 ? client.a : client.b,
+          disabled: !v1,
+          passwordHash: bcrypt(`a${version}`),
+          legacy: { v: version },
+        }),
+      ),
+      row('users', user.b, person({ name: 'Bharat', email: 'bharat@example.test', role: 'student', clientId: client.b })),
+      row(
+        'users',
+        user.c,
+        person({
+          name: v1 ? 'Chitra' : 'Chitra M',
+          email: 'chitra@example.test',
+          role: v1 ? 'staff' : 'admin',
+          passwordHash: bcrypt(`c${version}`),
+        }),
+      ),
+      row('users', user.mentor, person({ name: 'Meera', email: 'meera@example.test', role: 'mentor' })),
+    ]),
+    step(writers.sessionWriter, [
+      row('job_readiness_expert_sessions', session.a, {
+        title: v1 ? 'Talk A' : 'Talk A2',
+        description: null,
+        videoDuration: v1 ? 600 : 700,
+        sourceIsActive: true,
+        ...sourced({ v: version }),
+      }),
+      row('job_readiness_expert_sessions', session.b, {
+        title: 'Talk B',
+        description: 'b',
+        videoDuration: v1 ? 300 : 360,
+        sourceIsActive: !v1,
+        ...sourced(),
+      }),
+    ]),
+    step(writers.sessionProductWriter, [
+      row('job_readiness_expert_session_products', `${session.a}:${product.a}`, {
+        expertSessionId: session.a,
+        productId: product.a,
+        createdAt: v1 ? time : null,
+      }),
+      row('job_readiness_expert_session_products', `${session.b}:${product.b}`, {
+        expertSessionId: session.b,
+        productId: product.b,
+        createdAt: time,
+      }),
+    ]),
+    step(writers.progressWriter, [
+      row('job_readiness_expert_session_progress', progress.a, {
+        studentId: user.a,
+        expertSessionId: session.a,
+        watchTimeSeconds: v1 ? 60 : 120,
+        completionPercentage: v1 ? 10 : 50.5,
+        isCompleted: false,
+        completedAt: null,
+        lastMilestoneReached: v1 ? 10 : 50,
+        ...sourced({ v: version }),
+      }),
+      row('job_readiness_expert_session_progress', progress.b, {
+        studentId: user.b,
+        expertSessionId: session.b,
+        watchTimeSeconds: 300,
+        completionPercentage: 100,
+        isCompleted: true,
+        completedAt: '2025-02-03 04:05:06.789012+00',
+        lastMilestoneReached: 100,
+        ...sourced(),
+      }),
+    ]),
+    step(writers.workletWriter, [
+      row('worklets', worklet.a, {
+        certId: v1 ? 'W-A' : 'W-A2',
+        title: v1 ? 'Worklet A' : 'Worklet A2',
+        description: v1 ? null : 'described',
+        status: v1 ? ('ongoing' as const) : ('completed' as const),
+        startDate: '2025-01-01',
+        endDate: v1 ? null : '2025-06-30',
+        productId: v1 ? product.a : product.b,
+        ...sourced({ v: version }),
+      }),
+      row('worklets', worklet.b, {
+        certId: 'W-B',
+        title: 'Worklet B',
+        description: null,
+        status: 'draft' as const,
+        startDate: null,
+        endDate: null,
+        productId: product.b,
+        ...sourced(),
+      }),
+    ]),
+    step(writers.workletStudentWriter, [
+      row('worklet_students', `${worklet.a}:${user.a}`, {
+        workletId: worklet.a,
+        studentId: user.a,
+        createdAt: time,
+        legacy: { v: version },
+      }),
+      row('worklet_students', `${worklet.b}:${user.b}`, { workletId: worklet.b, studentId: user.b, createdAt: time, legacy: null }),
+    ]),
+    step(writers.assignmentWriter, [
+      row('mentor_worklet_assignments', assignment.a, {
+        mentorId: user.mentor,
+        workletId: worklet.a,
+        roleType: v1 ? ('Primary' as const) : ('Secondary' as const),
+        isActive: v1,
+        assignedAt: time,
+        assignedBy: v1 ? null : user.c,
+        notes: v1 ? null : 'stepped back',
+        legacy: { v: version },
+      }),
+      row('mentor_worklet_assignments', assignment.b, {
+        mentorId: user.mentor,
+        workletId: worklet.b,
+        roleType: 'Primary' as const,
+        isActive: true,
+        assignedAt: null,
+        assignedBy: user.c,
+        notes: 'b',
+        legacy: null,
+      }),
+    ]),
+  ];
+}
+
+async function runSteps(steps: Step<unknown>[]) {
+  const ids = new IdResolver();
+  const reports: StepReport[] = [];
+  for (const each of steps) reports.push(await runStep(target.db, 'prism', each, ids, { dryRun: false, blankTarget: false }));
+  return reports;
+}
+
+const countsOf = (reports: StepReport[], action: 'create' | 'update' | 'link' | 'unchanged') =>
+  Object.fromEntries(reports.map((report) => [report.table, report.counts[action]]));
+
+const one = async <Row>(query: ReturnType<typeof sql>) => (await rowsOf<Row>(target.db, query))[0]!;
+
+describe('each table’s writer', () => {
+  it('creates every row, and a second run of the same rows writes nothing', async () => {
+    const first = await runSteps(stepsAt(1));
+    expect(Object.values(countsOf(first, 'create'))).toEqual([2, 2, 2, 4, 2, 2, 2, 2, 2, 2]);
+    const before = await snapshotOf(target.db);
+    const second = await runSteps(stepsAt(1));
+    expect(Object.values(countsOf(second, 'unchanged'))).toEqual([2, 2, 2, 4, 2, 2, 2, 2, 2, 2]);
+    expect(await snapshotOf(target.db)).toEqual(before);
+
+    expect(
+      await one(sql`select u.email_verified, u.banned, u.role, u.client_id::text, a.account_id, a.provider_id, a.password
+        from users u join auth_accounts a on a.user_id = u.id where u.id = ${user.a}`),
+    ).toEqual({
+      email_verified: true,
+      banned: false,
+      role: 'student',
+      client_id: client.a,
+      account_id: user.a,
+      provider_id: 'credential',
+      password: bcrypt('a1'),
+    });
+    // Hidden until its video is here, with the source's duration.
+    expect(
+      await one(sql`select is_active, video_duration::float8 as duration from job_readiness_expert_sessions where id = ${session.a}`),
+    ).toEqual({ is_active: false, duration: 600 });
+    expect(
+      await one(sql`select last_position_seconds::float8 as position, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as created
+        from job_readiness_expert_session_progress where id = ${progress.a}`),
+    ).toEqual({ position: 60, created: '2025-01-01 08:00' });
+    expect(
+      await rowsOf(
+        target.db,
+        sql`select assignment_id::text, action, to_role, actor_id::text, reason, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as at
+          from mentor_assignment_history order by assignment_id`,
+      ),
+    ).toEqual([
+      {
+        assignment_id: assignment.a,
+        action: 'imported',
+        to_role: 'Primary',
+        actor_id: null,
+        reason: 'Imported from PrismWorklet',
+        at: '2025-01-01 08:00',
+      },
+      {
+        assignment_id: assignment.b,
+        action: 'imported',
+        to_role: 'Primary',
+        actor_id: user.c,
+        reason: 'Imported from PrismWorklet',
+        at: expect.any(String),
+      },
+    ]);
+  });
+
+  it('updates a row whose source changed, keeps changes made here to one whose source did not', async () => {
+    // Changes made here since: a client renamed, a video linked, a password used (re-hashed).
+    await rowsOf(target.db, sql`update clients set name = 'Beta (renamed here)' where id = ${client.b}`);
+    await rowsOf(
+      target.db,
+      sql`update job_readiness_expert_sessions set video_storage_key = 'k', video_duration = 4 where id = ${session.a}`,
+    );
+    await rowsOf(target.db, sql`update auth_accounts set password = 'scrypt:here' where user_id = ${user.c}`);
+    const clientBefore = await one<Record<string, unknown>>(sql`select * from clients where id = ${client.b}`);
+
+    const reports = await runSteps(stepsAt(2));
+    expect(countsOf(reports, 'update')).toEqual({
+      clients: 1,
+      products: 1,
+      client_product_assignments: 1,
+      users: 2,
+      job_readiness_expert_sessions: 2,
+      job_readiness_expert_session_products: 1,
+      job_readiness_expert_session_progress: 1,
+      worklets: 1,
+      worklet_students: 1,
+      mentor_worklet_assignments: 1,
+    });
+    expect(await one(sql`select * from clients where id = ${client.b}`)).toEqual(clientBefore);
+    expect(
+      await one(
+        sql`select name, is_active, legacy, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as created from clients where id = ${client.a}`,
+      ),
+    ).toEqual({ name: 'Alpha U', is_active: false, legacy: { v: 2 }, created: '2025-01-01 08:00' });
+    expect(await one(sql`select name, description, type, legacy from products where id = ${product.a}`)).toEqual({
+      name: 'P1 renamed',
+      description: 'now described',
+      type: 'JOB_READINESS',
+      legacy: { v: 2 },
+    });
+    // A link's ends are its key: a changed creation time is not written.
+    expect(
+      await rowsOf(
+        target.db,
+        sql`select to_char(created_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as created from client_product_assignments
+          union all select to_char(created_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') from job_readiness_expert_session_products`,
+      ),
+    ).toEqual(Array(4).fill({ created: '2025-01-01 08:00' }));
+    // The email is the person's sign-in here: not rewritten. A source hash replaces a source hash only.
+    expect(
+      await rowsOf(
+        target.db,
+        sql`select u.name, u.email, u.role, u.client_id::text, u.banned, u.legacy, a.password
+          from users u join auth_accounts a on a.user_id = u.id where u.id in (${user.a}, ${user.c}) order by u.name`,
+      ),
+    ).toEqual([
+      {
+        name: 'Asha R',
+        email: 'asha@example.test',
+        role: 'student',
+        client_id: client.b,
+        banned: true,
+        legacy: { v: 2 },
+        password: bcrypt('a2'),
+      },
+      {
+        name: 'Chitra M',
+        email: 'chitra@example.test',
+        role: 'admin',
+        client_id: null,
+        banned: false,
+        legacy: null,
+        password: 'scrypt:here',
+      },
+    ]);
+    // A measured duration stays; a session without its video stays hidden.
+    expect(
+      await rowsOf(
+        target.db,
+        sql`select title, video_duration::float8 as duration, is_active, legacy from job_readiness_expert_sessions order by title`,
+      ),
+    ).toEqual([
+      { title: 'Talk A2', duration: 4, is_active: true, legacy: { v: 2 } },
+      { title: 'Talk B', duration: 360, is_active: false, legacy: null },
+    ]);
+    // Resumed at the milestone's share of the (measured) duration.
+    expect(
+      await one(sql`select watch_time_seconds::float8 as watched, completion_percentage::text as percentage, last_milestone_reached as milestone,
+        last_position_seconds::float8 as position, legacy from job_readiness_expert_session_progress where id = ${progress.a}`),
+    ).toEqual({ watched: 120, percentage: '50.50', milestone: 50, position: 2, legacy: { v: 2 } });
+    expect(
+      await one(
+        sql`select cert_id, title, description, status, end_date::text, product_id::text, legacy from worklets where id = ${worklet.a}`,
+      ),
+    ).toEqual({
+      cert_id: 'W-A2',
+      title: 'Worklet A2',
+      description: 'described',
+      status: 'completed',
+      end_date: '2025-06-30',
+      product_id: product.b,
+      legacy: { v: 2 },
+    });
+    expect(await one(sql`select legacy from worklet_students where worklet_id = ${worklet.a}`)).toEqual({ legacy: { v: 2 } });
+    expect(
+      await one(sql`select role_type, is_active, assigned_by::text, notes, legacy, to_char(assigned_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as assigned
+        from mentor_worklet_assignments where id = ${assignment.a}`),
+    ).toEqual({
+      role_type: 'Secondary',
+      is_active: false,
+      assigned_by: user.c,
+      notes: 'stepped back',
+      legacy: { v: 2 },
+      assigned: '2025-01-01 08:00',
+    });
+    expect(
+      await rowsOf(
+        target.db,
+        sql`select action, to_role, actor_id::text, reason from mentor_assignment_history where assignment_id = ${assignment.a} order by created_at`,
+      ),
+    ).toEqual([
+      { action: 'imported', to_role: 'Primary', actor_id: null, reason: 'Imported from PrismWorklet' },
+      {
+        action: 'imported',
+        to_role: 'Secondary',
+        actor_id: user.c,
+        reason: 'Changed in PrismWorklet since the last import (inactive there)',
+      },
+    ]);
+
+    const settled = await snapshotOf(target.db);
+    const again = await runSteps(stepsAt(2));
+    expect(Object.values(countsOf(again, 'update')).every((n) => n === 0)).toBe(true);
+    expect(await snapshotOf(target.db)).toEqual(settled);
+  });
+
+  it('links a row already here under the same key, writing only its legacy', async () => {
+    await rowsOf(target.db, sql`insert into clients (id, name) values (${idOf(20)}, 'Here')`);
+    await rowsOf(
+      target.db,
+      sql`insert into users (id, name, email, role) values (${idOf(21)}, 'Here Person', 'Here.Person@Example.test', 'staff')`,
+    );
+    await rowsOf(
+      target.db,
+      sql`insert into worklets (id, cert_id, title, product_id) values (${idOf(22)}, 'W-HERE', 'Here', ${product.b})`,
+    );
+    await rowsOf(target.db, sql`insert into client_product_assignments (client_id, product_id) values (${idOf(20)}, ${product.a})`);
+    const there = sourced({ from: 'there' });
+    const reports = await runSteps([
+      step(writers.clientWriter, [row('clients', idOf(30), { name: 'Here', isActive: false, ...there })]),
+      step(writers.clientProductWriter, [
+        row('client_product_assignments', `${idOf(20)}:${product.a}`, { clientId: idOf(20), productId: product.a, createdAt: time }),
+      ]),
+      step(writers.userWriter, [
+        row(
+          'users',
+          idOf(31),
+          person({
+            name: 'There Person',
+            email: 'here.person@example.test',
+            role: 'admin',
+            disabled: true,
+            passwordHash: bcrypt('there'),
+            ...there,
+          }),
+        ),
+      ]),
+      step(writers.workletWriter, [
+        row('worklets', idOf(32), {
+          certId: 'W-HERE',
+          title: 'There',
+          description: 'there',
+          status: 'cancelled' as const,
+          startDate: null,
+          endDate: null,
+          productId: product.a,
+          ...there,
+        }),
+      ]),
+    ]);
+    expect(countsOf(reports, 'link')).toEqual({ clients: 1, client_product_assignments: 1, users: 1, worklets: 1 });
+    expect(Object.values(countsOf(reports, 'create')).every((n) => n === 0)).toBe(true);
+    expect(await one(sql`select name, is_active, legacy from clients where id = ${idOf(20)}`)).toEqual({
+      name: 'Here',
+      is_active: true,
+      legacy: { from: 'there' },
+    });
+    expect(await one(sql`select name, email, role, banned, legacy from users where id = ${idOf(21)}`)).toEqual({
+      name: 'Here Person',
+      email: 'Here.Person@Example.test',
+      role: 'staff',
+      banned: false,
+      legacy: { from: 'there' },
+    });
+    expect(await one(sql`select count(*)::int as n from auth_accounts where user_id = ${idOf(21)}`)).toEqual({ n: 0 });
+    expect(await one(sql`select title, status, product_id::text, legacy from worklets where id = ${idOf(22)}`)).toEqual({
+      title: 'Here',
+      status: 'draft',
+      product_id: product.b,
+      legacy: { from: 'there' },
+    });
+    expect(
+      await rowsOf(
+        target.db,
+        sql`select source_table, target_id from import_id_map where source_id in (${idOf(30)}, ${idOf(31)}, ${idOf(32)}, ${`${idOf(20)}:${product.a}`}) order by source_table`,
+      ),
+    ).toEqual([
+      { source_table: 'client_product_assignments', target_id: `${idOf(20)}:${product.a}` },
+      { source_table: 'clients', target_id: idOf(20) },
+      { source_table: 'users', target_id: idOf(21) },
+      { source_table: 'worklets', target_id: idOf(22) },
+    ]);
+  });
+
+  it('leaves a link made here as it is when a source row makes it too', async () => {
+    await rowsOf(
+      target.db,
+      sql`insert into job_readiness_expert_session_products (expert_session_id, product_id, created_at) values (${session.b}, ${product.a}, '2021-01-01')`,
+    );
+    const reports = await runSteps([
+      step(writers.sessionProductWriter, [
+        row('job_readiness_expert_session_products', `${session.b}:${product.a}`, {
+          expertSessionId: session.b,
+          productId: product.a,
+          createdAt: '2020-01-01 00:00:00+00',
+        }),
+      ]),
+    ]);
+    expect(countsOf(reports, 'create')).toEqual({ job_readiness_expert_session_products: 1 });
+    expect(
+      await rowsOf(
+        target.db,
+        sql`select to_char(created_at at time zone 'UTC', 'YYYY-MM-DD') as created from job_readiness_expert_session_products
+          where expert_session_id = ${session.b} and product_id = ${product.a}`,
+      ),
+    ).toEqual([{ created: '2021-01-01' }]);
+  });
+
+  it('creates again a row deleted here since', async () => {
+    await rowsOf(target.db, sql`delete from worklet_students where worklet_id = ${worklet.b}`);
+    await rowsOf(target.db, sql`delete from job_readiness_expert_session_progress where id = ${progress.b}`);
+    const reports = await runSteps(stepsAt(2));
+    expect(countsOf(reports, 'create')).toMatchObject({ worklet_students: 1, job_readiness_expert_session_progress: 1, clients: 0 });
+    expect(await one(sql`select count(*)::int as n from worklet_students where worklet_id = ${worklet.b}`)).toEqual({ n: 1 });
+    expect(
+      await one(sql`select to_char(completed_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') as completed, last_position_seconds::float8 as position
+        from job_readiness_expert_session_progress where id = ${progress.b}`),
+    ).toEqual({ completed: '2025-02-03 04:05:06.789012', position: 0 });
+  });
+
+  it('a batch that fails writes nothing of itself, id-map entries included', async () => {
+    const before = await snapshotOf(target.db);
+    const rows = [progress.a, idOf(40)].map((id, index) =>
+      row('job_readiness_expert_session_progress', idOf(41 + index), {
+        studentId: user.a,
+        // The second names a session that is not here: its resume position, read from the session, is NULL.
+        expertSessionId: index === 0 ? session.b : id,
+        watchTimeSeconds: 1,
+        completionPercentage: 1,
+        isCompleted: false,
+        completedAt: null,
+        lastMilestoneReached: 0,
+        createdAt: null,
+        updatedAt: null,
+        legacy: null,
+      }),
+    );
+    await expect(runSteps([step(writers.progressWriter, rows)])).rejects.toMatchObject({
+      cause: expect.objectContaining({ code: '23502', column: 'last_position_seconds' }),
+    });
+    expect(await snapshotOf(target.db)).toEqual(before);
+  });
+});
