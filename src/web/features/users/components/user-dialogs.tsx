@@ -13,7 +13,7 @@ import { roleLabel } from '../../../lib/labels.ts';
 import { type User, useClientChoices, useCreateUser, useIssueReset, useSetPassword, useUpdateUser } from '../api/users.ts';
 import { notifyDone } from '../../../lib/feedback.tsx';
 
-export const roleOptions = Object.entries(roleLabel).map(([value, label]) => ({ value, label }));
+export const roleOptions = Object.entries(roleLabel).map(([value, label]) => ({ value: value as Role, label }));
 
 type Values = { name: string; email: string; password: string; change_at_next_sign_in: boolean; role: Role; client_id: string | null };
 
