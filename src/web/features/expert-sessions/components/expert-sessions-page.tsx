@@ -129,12 +129,15 @@ export function ExpertSessionsPage() {
               cell: (session) => (
                 <Group gap="sm" wrap="nowrap" align="flex-start">
                   <PosterThumbnail url={session.poster_url} />
-                  <div style={{ minWidth: 0 }}>
+                  {/* Beside the poster, room for two lines of title in the table; a longer title ends in "…", whole on hover and in its name. */}
+                  <Box miw={{ base: 0, sm: 220 }}>
                     <Anchor
                       component={Link}
                       to={`/admin/expert-sessions/${session.id}/progress`}
                       fw={600}
                       aria-label={`Progress of ${session.title}`}
+                      title={session.title}
+                      lineClamp={2}
                     >
                       {session.title}
                     </Anchor>
@@ -146,7 +149,7 @@ export function ExpertSessionsPage() {
                         Captions: {session.captions.map((captions) => captions.label).join(', ')}
                       </Text>
                     )}
-                  </div>
+                  </Box>
                 </Group>
               ),
             }}

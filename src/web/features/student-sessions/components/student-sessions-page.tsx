@@ -241,7 +241,8 @@ function SessionCard({ session, compact = false }: { session: StudentSession; co
           {lengthLabel(session.video_duration)}
         </Text>
       </Group>
-      <Title order={3} fz="lg" id={titleId}>
+      {/* Two lines at most, so that cards of a row keep their shape; clipped, the title is whole on hover and to screen readers. */}
+      <Title order={3} fz="lg" id={titleId} lineClamp={2} title={session.title}>
         {session.title}
       </Title>
       {!compact && (
