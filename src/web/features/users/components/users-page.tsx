@@ -7,8 +7,9 @@ import { FilterSelect, ListToolbar, useListFilters } from '../../../components/l
 import { PageHeader } from '../../../components/page-header.tsx';
 import { PagedListView } from '../../../components/states.tsx';
 import type { Role } from '../../../lib/auth.ts';
+import { useClientChoices } from '../../../lib/client-choices.ts';
 import { formatDate, roleColor, roleLabel } from '../../../lib/labels.ts';
-import { type User, useClientChoices, useUsers } from '../api/users.ts';
+import { type User, useUsers } from '../api/users.ts';
 import { DisableUserDialog, ResetLinkDialog, roleOptions, UserFormDialog } from './user-dialogs.tsx';
 
 type Dialog = { kind: 'create' } | { kind: 'edit' | 'toggle-disabled' | 'reset-link'; user: User };
