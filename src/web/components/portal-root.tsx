@@ -7,8 +7,9 @@ import { useLayoutEffect, useRef } from 'react';
  */
 export const portalRoot = document.createElement('div');
 portalRoot.setAttribute('data-portal-root', '');
-// No box of its own: what it holds is positioned (fixed or absolute), and a page's layout (a Stack's gap) ignores it.
-portalRoot.style.display = 'contents';
+// Out of the page's flow at the page's origin, as a node in <body> is: a dialog's frame (fixed, with no
+// left of its own) starts at the left edge, not after the navbar; an option list is placed from there.
+Object.assign(portalRoot.style, { position: 'absolute', top: '0', left: '0' });
 document.body.append(portalRoot);
 
 /** Holds `portalRoot` in the main landmark it is placed in, while it is shown. */
