@@ -241,6 +241,7 @@ describe.skipIf(!hasBrowser)('feedback and safety', () => {
     // The delete has not been sent yet: the picker left the product out itself.
     const stillThere = await (await page.request.get(`${suite.app.url}/api/admin/products?search=Salary`)).json();
     expect(stillThere.products.map((product: { name: string }) => product.name)).toEqual(['Salary talks']);
+    await newClient.getByRole('heading', { name: 'New client' }).click(); // closes the option list
     await newClient.getByRole('button', { name: 'Cancel' }).click();
     await newClient.waitFor({ state: 'detached' });
   });

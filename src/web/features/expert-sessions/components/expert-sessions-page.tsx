@@ -6,6 +6,7 @@ import {
   Box,
   Button,
   Center,
+  Flex,
   Group,
   Image,
   Menu,
@@ -127,10 +128,11 @@ export function ExpertSessionsPage() {
             title={{
               header: 'Session',
               cell: (session) => (
-                <Group gap="sm" wrap="nowrap" align="flex-start">
+                // In the table the poster sits above the title, which then has the column's width: beside it, the
+                // title had some 110 px at 1280 px and took three or four lines. Two lines at most, whole on hover.
+                <Flex direction={{ base: 'row', sm: 'column' }} gap="sm" align="flex-start">
                   <PosterThumbnail url={session.poster_url} />
-                  {/* Beside the poster, room for two lines of title in the table; a longer title ends in "…", whole on hover and in its name. */}
-                  <Box miw={{ base: 0, sm: 220 }}>
+                  <Box miw={0}>
                     <Anchor
                       component={Link}
                       to={`/admin/expert-sessions/${session.id}/progress`}
@@ -150,7 +152,7 @@ export function ExpertSessionsPage() {
                       </Text>
                     )}
                   </Box>
-                </Group>
+                </Flex>
               ),
             }}
             columns={[
