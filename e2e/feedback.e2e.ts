@@ -227,6 +227,23 @@ describe.skipIf(!hasBrowser)('feedback and safety', () => {
     // Kept on the server too.
     const listed = await (await page.request.get(`${suite.app.url}/api/admin/products?search=Salary`)).json();
     expect(listed.products.map((product: { name: string }) => product.name)).toEqual(['Salary talks']);
+
+    // Deleted again: while its Undo waits, the pickers of other screens leave it out too (a new client's products).
+    await page.getByRole('button', { name: 'Delete Salary talks' }).click();
+    await page.getByRole('dialog', { name: 'Delete Salary talks?' }).getByRole('button', { name: 'Delete product' }).click();
+    await row(page, 'Salary talks').waitFor({ state: 'detached' });
+    await navigateTo(page, 'Clients');
+    await page.getByRole('button', { name: 'New client' }).click();
+    const newClient = page.getByRole('dialog', { name: 'New client' });
+    await newClient.getByRole('combobox', { name: /^Products/ }).click();
+    await page.getByRole('option', { name: 'Career Launchpad' }).waitFor();
+    expect(await page.getByRole('option', { name: 'Salary talks' }).count()).toBe(0);
+    // The delete has not been sent yet: the picker left the product out itself.
+    const stillThere = await (await page.request.get(`${suite.app.url}/api/admin/products?search=Salary`)).json();
+    expect(stillThere.products.map((product: { name: string }) => product.name)).toEqual(['Salary talks']);
+    await newClient.getByRole('heading', { name: 'New client' }).click(); // closes the option list
+    await newClient.getByRole('button', { name: 'Cancel' }).click();
+    await newClient.waitFor({ state: 'detached' });
   });
 
   test('a client with students cannot be deleted: the dialog says what to do instead, with no Delete button', async () => {

@@ -1,4 +1,5 @@
 import { createTheme, type CSSVariablesResolver, darken, DEFAULT_THEME, luminance, type MantineColorsTuple } from '@mantine/core';
+import { portalRoot } from '../components/portal-root.tsx';
 
 // A calm teal-blue: trustworthy for programme teams, friendly for students.
 const brand: MantineColorsTuple = [
@@ -29,6 +30,8 @@ export const theme = createTheme({
       defaultProps: { radius: 'md', closeButtonProps: { 'aria-label': 'Close dialog' } },
       styles: { title: { fontWeight: 700, fontSize: 'var(--mantine-font-size-lg)' } },
     },
+    // Dialogs, option lists, menus and notifications are drawn inside the main landmark (components/portal-root.tsx).
+    Portal: { defaultProps: { target: portalRoot } },
     // Every notification (lib/feedback.tsx) can be dismissed by a named button.
     Notification: { defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss notification' } } },
     // A dialog's <header> outside any section is a second "banner" landmark beside the page's own;

@@ -1,6 +1,6 @@
 import { Button, Group, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useSyncExternalStore } from 'react';
+import { useCallback, useSyncExternalStore } from 'react';
 import { errorMessage } from './api-client.ts';
 
 /** How long an Undo stays offered after a delete. */
@@ -98,4 +98,14 @@ export function useWaitingDeletes(): ReadonlySet<string> {
     },
     () => waitingSnapshot,
   );
+}
+
+/**
+ * A query's `select` that leaves out the items whose delete is waiting: the pickers of other screens
+ * (a product in a client's form, a client in a filter) drop them as their own list does.
+ */
+export function useWithoutWaitingDeletes<Item extends { id: string }>() {
+  const waiting = useWaitingDeletes();
+  // A new function when the waiting set changes: TanStack Query runs `select` again on the cached data.
+  return useCallback((items: Item[]) => (waiting.size ? items.filter((item) => !waiting.has(item.id)) : items), [waiting]);
 }

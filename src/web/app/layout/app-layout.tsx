@@ -29,6 +29,7 @@ import {
 } from '../../components/icons.tsx';
 import { type Area, areaHome, type Me, type Role, useSignOut } from '../../lib/auth.ts';
 import { Logo } from '../../components/logo.tsx';
+import { PortalRoot } from '../../components/portal-root.tsx';
 import { SkipLink } from '../../components/skip-link.tsx';
 import { roleLabel } from '../../lib/labels.ts';
 import { UploadsTray } from '../../features/expert-sessions/components/uploads-tray.tsx';
@@ -122,6 +123,7 @@ export function AppLayout({ area, user }: { area: Area; user: Me }) {
       </AppShell.Navbar>
       <AppShell.Main id="main-content" tabIndex={-1} style={{ outline: 'none' }}>
         <Outlet />
+        <PortalRoot />
       </AppShell.Main>
       {area === 'admin' && <UploadsTray />}
     </AppShell>

@@ -1,6 +1,7 @@
 import { Box, Center, Paper, Stack } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { Logo } from '../../../components/logo.tsx';
+import { PortalRoot } from '../../../components/portal-root.tsx';
 
 /** The signed-out pages' frame: the logo, a card, and a line under it. All of it is the main landmark. */
 export function AuthFrame({ children, footer }: { children: ReactNode; footer?: ReactNode }) {
@@ -24,6 +25,7 @@ export function AuthFrame({ children, footer }: { children: ReactNode; footer?: 
           {footer}
         </Stack>
       </Center>
+      <PortalRoot />
     </Box>
   );
 }

@@ -6,12 +6,12 @@ import {
   Box,
   Button,
   Center,
+  Flex,
   Group,
   Image,
   Menu,
   Paper,
   Progress,
-  Select,
   SimpleGrid,
   Text,
 } from '@mantine/core';
@@ -20,7 +20,7 @@ import { Link } from 'react-router';
 import { DataTable } from '../../../components/data-table.tsx';
 import { IconDots, IconPencil, IconPlus, IconTrash, IconVideo } from '../../../components/icons.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
-import { useSearchField } from '../../../components/search-field.tsx';
+import { FilterSelect, ListToolbar, useListFilters } from '../../../components/list-toolbar.tsx';
 import { PagedListView } from '../../../components/states.tsx';
 import { notifyDone, notifyFailed } from '../../../lib/feedback.tsx';
 import { formatDate } from '../../../lib/labels.ts';
@@ -42,36 +42,31 @@ type Dialog =
   | { kind: 'edit' | 'delete'; session: ExpertSession }
   | { kind: 'edit-draft'; sessionId: string; draftKey: string };
 
-const statusOptions = [
+const statusOptions: { value: SessionStatus; label: string }[] = [
   { value: 'active', label: 'Active' },
   { value: 'inactive', label: 'Inactive' },
   { value: 'deleted', label: 'Deleted' },
 ];
 
 export function ExpertSessionsPage() {
-  const search = useSearchField('Search', 'Title');
-  const [productId, setProductId] = useState<string | null>(null);
-  const [status, setStatus] = useState<SessionStatus | null>(null);
-  const filters = { search: search.term, productId, status };
-  const sessions = useExpertSessions(filters);
-  const summary = useSessionSummary(filters);
+  const filters = useListFilters(
+    { label: 'Search', placeholder: 'Title' },
+    { productId: null as string | null, status: null as SessionStatus | null },
+  );
+  const query = { search: filters.term, ...filters.values };
+  const sessions = useExpertSessions(query);
+  const summary = useSessionSummary(query);
   const products = useProductChoices('JOB_READINESS');
   const restore = useRestoreSession();
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const close = () => setDialog(null);
-  const filtered = Boolean(search.term || productId || status);
-  const clearFilters = () => {
-    search.clear();
-    setProductId(null);
-    setStatus(null);
-  };
   // The row to show: a restored or created session, marked until the next action.
   const [shown, setShown] = useState<string | null>(null);
   const onRestore = (session: ExpertSession) =>
     restore.mutate(session.id, {
       onSuccess: () => {
         // Restored, it leaves the Deleted filter: the list it is now in shows it.
-        setStatus(null);
+        filters.set('status', null);
         setShown(session.id);
         notifyDone(`“${session.title}” restored${session.is_active ? '' : ' (inactive)'}`);
       },
@@ -104,32 +99,23 @@ export function ExpertSessionsPage() {
         }
       />
       {summary.data && <SessionStats summary={summary.data} />}
-      <SimpleGrid cols={{ base: 1, sm: 3 }} maw={900} mb="md" spacing="sm">
-        {search.field}
-        <Select
+      <ListToolbar filters={filters} cols={{ base: 1, sm: 3 }} maw={900}>
+        <FilterSelect
+          filters={filters}
+          name="productId"
           label="Product"
           placeholder="All products"
           data={(products.data ?? []).map((product) => ({ value: product.id, label: product.name }))}
-          value={productId}
-          onChange={setProductId}
-          clearable
           searchable
         />
-        <Select
-          label="Status"
-          placeholder="Active and inactive"
-          data={statusOptions}
-          value={status}
-          onChange={(value) => setStatus(value as SessionStatus | null)}
-          clearable
-        />
-      </SimpleGrid>
+        <FilterSelect filters={filters} name="status" label="Status" placeholder="Active and inactive" data={statusOptions} />
+      </ListToolbar>
       <PagedListView
         list={sessions}
         noun="sessions"
         empty={
-          filtered
-            ? { title: 'No session matches these filters', onClear: clearFilters }
+          filters.active
+            ? { title: 'No session matches these filters', onClear: filters.clear }
             : { title: 'No expert sessions yet', text: 'Upload the first recording.' }
         }
       >
@@ -142,14 +128,18 @@ export function ExpertSessionsPage() {
             title={{
               header: 'Session',
               cell: (session) => (
-                <Group gap="sm" wrap="nowrap" align="flex-start">
+                // In the table the poster sits above the title, which then has the column's width: beside it, the
+                // title had some 110 px at 1280 px and took three or four lines. Two lines at most, whole on hover.
+                <Flex direction={{ base: 'row', sm: 'column' }} gap="sm" align="flex-start">
                   <PosterThumbnail url={session.poster_url} />
-                  <div style={{ minWidth: 0 }}>
+                  <Box miw={0}>
                     <Anchor
                       component={Link}
                       to={`/admin/expert-sessions/${session.id}/progress`}
                       fw={600}
                       aria-label={`Progress of ${session.title}`}
+                      title={session.title}
+                      lineClamp={2}
                     >
                       {session.title}
                     </Anchor>
@@ -161,8 +151,8 @@ export function ExpertSessionsPage() {
                         Captions: {session.captions.map((captions) => captions.label).join(', ')}
                       </Text>
                     )}
-                  </div>
-                </Group>
+                  </Box>
+                </Flex>
               ),
             }}
             columns={[

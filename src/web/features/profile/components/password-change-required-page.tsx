@@ -1,6 +1,7 @@
 import { Anchor, Box, Center, Paper, Stack, Text, Title } from '@mantine/core';
 import { useNavigate } from 'react-router';
 import { Logo } from '../../../components/logo.tsx';
+import { PortalRoot } from '../../../components/portal-root.tsx';
 import { type Me, type PasswordChangeReason, useSignOut } from '../../../lib/auth.ts';
 import { ChangePasswordForm } from './change-password-form.tsx';
 
@@ -48,6 +49,7 @@ export function PasswordChangeRequiredPage({ user }: { user: Me }) {
               Sign out
             </Anchor>
           </Text>
+          <PortalRoot />
         </Stack>
       </Center>
     </Box>

@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, type Query } from '../../../lib/api-client.ts';
 import type { QueryOf, ResponseOf, Schema } from '../../../lib/api-shapes.ts';
-import { fetchAllPages, usePagedList } from '../../../lib/paging.ts';
+import { useClientChoices } from '../../../lib/client-choices.ts';
+import { usePagedList } from '../../../lib/paging.ts';
 import { useProductChoices } from '../../../lib/product-choices.ts';
 
 const base = '/api/admin/progress';
@@ -95,10 +96,7 @@ export function useNotStarted(scope: ReportScope) {
 /** Every job-readiness product and every client, for the report's choices. */
 export function useReportChoices() {
   const products = useProductChoices('JOB_READINESS');
-  const clients = useQuery({
-    queryKey: ['clients', 'choices'],
-    queryFn: () => fetchAllPages<Schema<'Client'>, 'clients'>('/api/admin/clients', 'clients'),
-  });
+  const clients = useClientChoices();
   return { products, clients };
 }
 

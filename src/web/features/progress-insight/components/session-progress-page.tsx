@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { DataTable } from '../../../components/data-table.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
-import { useSearchField } from '../../../components/search-field.tsx';
+import { FilterSelect, ListToolbar, useListFilters } from '../../../components/list-toolbar.tsx';
 import { ErrorState, LoadingState, PagedListView } from '../../../components/states.tsx';
 import {
   csvUrl,
@@ -25,15 +25,15 @@ const sortOptions = [
 /** One session's eligible students: stat cards and clients on top, then every student, filtered and paged. */
 export function SessionProgressPage() {
   const { id = '' } = useParams();
-  const search = useSearchField('Search', 'Name or email');
-  const [clientId, setClientId] = useState<string | null>(null);
-  const [productId, setProductId] = useState<string | null>(null);
-  const [status, setStatus] = useState<WatchStatus | null>(null);
+  const filters = useListFilters(
+    { label: 'Search', placeholder: 'Name or email' },
+    { clientId: null as string | null, productId: null as string | null, status: null as WatchStatus | null },
+  );
   const [sort, setSort] = useState<'name' | 'progress' | 'last_watched'>('name');
-  const scope = { client_id: clientId, product_id: productId };
-  const filters = { ...scope, status, search: search.term, sort };
+  const scope = { client_id: filters.values.clientId, product_id: filters.values.productId };
+  const query = { ...scope, status: filters.values.status, search: filters.term, sort };
   const summary = useSessionSummary(id, scope);
-  const students = useSessionStudents(id, filters);
+  const students = useSessionStudents(id, query);
 
   if (summary.isPending) return <LoadingState label="Loading the session's progress…" />;
   if (summary.isError)
@@ -67,7 +67,7 @@ export function SessionProgressPage() {
             ))}
           </Group>
         }
-        actions={<DownloadCsv href={csvUrl(sessionStudentsPath(id), filters)} />}
+        actions={<DownloadCsv href={csvUrl(sessionStudentsPath(id), query)} />}
       />
       <StatCards
         label="Totals"
@@ -83,34 +83,24 @@ export function SessionProgressPage() {
           },
         ]}
       />
-      <ClientsBehind clients={summary.data.clients} onPick={setClientId} />
-      <SimpleGrid cols={{ base: 1, sm: 2, lg: 5 }} mb="md" spacing="sm">
-        {search.field}
-        <Select
+      <ClientsBehind clients={summary.data.clients} onPick={(clientId) => filters.set('clientId', clientId)} />
+      <ListToolbar filters={filters} cols={{ base: 1, sm: 2, lg: 5 }}>
+        <FilterSelect
+          filters={filters}
+          name="clientId"
           label="Client"
           placeholder="All clients"
           data={summary.data.clients.map((client) => ({ value: client.id, label: client.name }))}
-          value={clientId}
-          onChange={setClientId}
-          clearable
           searchable
         />
-        <Select
+        <FilterSelect
+          filters={filters}
+          name="productId"
           label="Through product"
           placeholder="Any product"
           data={session.products.map((product) => ({ value: product.id, label: product.name }))}
-          value={productId}
-          onChange={setProductId}
-          clearable
         />
-        <Select
-          label="Status"
-          placeholder="Any status"
-          data={statusOptions}
-          value={status}
-          onChange={(value) => setStatus(value as WatchStatus | null)}
-          clearable
-        />
+        <FilterSelect filters={filters} name="status" label="Status" placeholder="Any status" data={statusOptions} />
         <Select
           label="Sort"
           data={sortOptions}
@@ -118,21 +108,13 @@ export function SessionProgressPage() {
           onChange={(value) => value && setSort(value as typeof sort)}
           allowDeselect={false}
         />
-      </SimpleGrid>
+      </ListToolbar>
       <PagedListView
         list={students}
         noun="students"
         empty={{
           title: 'No student matches these filters',
-          onClear:
-            search.term || clientId || productId || status
-              ? () => {
-                  search.clear();
-                  setClientId(null);
-                  setProductId(null);
-                  setStatus(null);
-                }
-              : undefined,
+          onClear: filters.active ? filters.clear : undefined,
         }}
       >
         {(items) => (

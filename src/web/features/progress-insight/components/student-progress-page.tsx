@@ -1,9 +1,8 @@
-import { Anchor, Badge, Card, Group, Paper, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { useState } from 'react';
+import { Anchor, Badge, Card, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { Link, useParams } from 'react-router';
 import { DataTable } from '../../../components/data-table.tsx';
+import { FilterSelect, ListToolbar, useListFilters } from '../../../components/list-toolbar.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
-import { useSearchField } from '../../../components/search-field.tsx';
 import { ErrorState, LoadingState, PagedListView } from '../../../components/states.tsx';
 import { formatDate } from '../../../lib/labels.ts';
 import {
@@ -21,10 +20,9 @@ import { DownloadCsv, progressColumns, StatCards, statusOptions } from './progre
 export function StudentProgressPage() {
   const { id = '' } = useParams();
   const profile = useStudentProfile(id);
-  const search = useSearchField('Search', 'Session title');
-  const [status, setStatus] = useState<WatchStatus | null>(null);
-  const filters = { status, search: search.term };
-  const sessions = useStudentSessions(id, filters);
+  const filters = useListFilters({ label: 'Search', placeholder: 'Session title' }, { status: null as WatchStatus | null });
+  const query = { status: filters.values.status, search: filters.term };
+  const sessions = useStudentSessions(id, query);
 
   if (profile.isPending) return <LoadingState label="Loading the student…" />;
   if (profile.isError)
@@ -53,7 +51,7 @@ export function StudentProgressPage() {
             )}
           </Group>
         }
-        actions={<DownloadCsv href={csvUrl(studentSessionsPath(id), filters)} />}
+        actions={<DownloadCsv href={csvUrl(studentSessionsPath(id), query)} />}
       />
       <StatCards
         label="Session counts"
@@ -88,30 +86,13 @@ export function StudentProgressPage() {
       <Title order={2} fz="lg" mb="sm">
         Expert sessions
       </Title>
-      <SimpleGrid cols={{ base: 1, sm: 2 }} maw={640} mb="md" spacing="sm">
-        {search.field}
-        <Select
-          label="Status"
-          placeholder="Any status"
-          data={statusOptions}
-          value={status}
-          onChange={(value) => setStatus(value as WatchStatus | null)}
-          clearable
-        />
-      </SimpleGrid>
+      <ListToolbar filters={filters} cols={{ base: 1, sm: 2 }} maw={640}>
+        <FilterSelect filters={filters} name="status" label="Status" placeholder="Any status" data={statusOptions} />
+      </ListToolbar>
       <PagedListView
         list={sessions}
         noun="sessions"
-        empty={{
-          title: 'No session matches these filters',
-          onClear:
-            search.term || status
-              ? () => {
-                  search.clear();
-                  setStatus(null);
-                }
-              : undefined,
-        }}
+        empty={{ title: 'No session matches these filters', onClear: filters.active ? filters.clear : undefined }}
       >
         {(items) => (
           <DataTable

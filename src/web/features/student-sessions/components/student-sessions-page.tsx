@@ -10,18 +10,17 @@ import {
   Progress,
   RingProgress,
   SegmentedControl,
-  Select,
   SimpleGrid,
   Stack,
   Text,
   Title,
 } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
-import { useId, useState } from 'react';
+import { useId } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { IconVideo } from '../../../components/icons.tsx';
+import { FilterSelect, ListToolbar, useListFilters } from '../../../components/list-toolbar.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
-import { useSearchField } from '../../../components/search-field.tsx';
 import { EmptyState, ErrorState, LoadingState, PagedListView } from '../../../components/states.tsx';
 import { type Me, useMe } from '../../../lib/auth.ts';
 import {
@@ -91,15 +90,13 @@ const filterOptions: { value: WatchFilter; label: string }[] = [
  */
 function SessionBrowser({ productId }: { productId: string | null }) {
   const me = useMe().data!;
-  const search = useSearchField('Search', 'Session title');
-  const [status, setStatus] = useState<WatchFilter | null>(null);
-  const sessions = useStudentSessions(productId, { search: search.term, status });
-  const filtered = Boolean(search.term || status);
+  const filters = useListFilters({ label: 'Search', placeholder: 'Session title' }, { status: null as WatchFilter | null });
+  const sessions = useStudentSessions(productId, { search: filters.term, status: filters.values.status });
 
   if (sessions.isPending) return <LoadingState label="Loading your sessions…" />;
   if (sessions.isError)
     return <ErrorState error={sessions.error} onRetry={() => void sessions.refetch()} title="Your sessions could not be loaded" />;
-  if (!filtered && sessions.overall?.total_sessions === 0) {
+  if (!filters.active && sessions.overall?.total_sessions === 0) {
     return (
       <EmptyState title="No expert sessions yet">
         {me.products.length
@@ -116,28 +113,13 @@ function SessionBrowser({ productId }: { productId: string | null }) {
         <Title order={2} fz="lg" mb="sm">
           All sessions
         </Title>
-        <SimpleGrid cols={{ base: 1, sm: 2 }} maw={640} mb="md" spacing="sm">
-          {search.field}
-          <Select
-            label="Show"
-            placeholder="All sessions"
-            data={filterOptions}
-            value={status}
-            onChange={(value) => setStatus(value as WatchFilter | null)}
-            clearable
-          />
-        </SimpleGrid>
+        <ListToolbar filters={filters} cols={{ base: 1, sm: 2 }} maw={640}>
+          <FilterSelect filters={filters} name="status" label="Show" placeholder="All sessions" data={filterOptions} />
+        </ListToolbar>
         <PagedListView
           list={sessions}
           noun="sessions"
-          empty={{
-            title: 'No session matches',
-            text: 'Try another word, or show all sessions.',
-            onClear: () => {
-              search.clear();
-              setStatus(null);
-            },
-          }}
+          empty={{ title: 'No session matches', text: 'Try another word, or show all sessions.', onClear: filters.clear }}
         >
           {(items) => (
             <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md" role="list" aria-label="Sessions">
@@ -259,7 +241,8 @@ function SessionCard({ session, compact = false }: { session: StudentSession; co
           {lengthLabel(session.video_duration)}
         </Text>
       </Group>
-      <Title order={3} fz="lg" id={titleId}>
+      {/* Two lines at most, so that cards of a row keep their shape; clipped, the title is whole on hover and to screen readers. */}
+      <Title order={3} fz="lg" id={titleId} lineClamp={2} title={session.title}>
         {session.title}
       </Title>
       {!compact && (

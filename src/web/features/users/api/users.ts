@@ -1,9 +1,8 @@
-import { useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client.ts';
 import type { BodyOf, ResponseOf, Schema } from '../../../lib/api-shapes.ts';
 import type { Role } from '../../../lib/auth.ts';
 import { useWrite } from '../../../lib/mutation.ts';
-import { fetchAllPages, usePagedList } from '../../../lib/paging.ts';
+import { usePagedList } from '../../../lib/paging.ts';
 
 export type User = Schema<'User'>;
 type UserResponse = ResponseOf<'/api/admin/users/{id}', 'get'>;
@@ -14,14 +13,6 @@ const usersKey = ['users'] as const;
 
 export function useUsers(filters: UserFilters) {
   return usePagedList<User, 'users'>({ queryKey: usersKey, path: '/api/admin/users', itemsKey: 'users', query: filters });
-}
-
-/** Clients to pick from (the API pages at 100; organisations number in the tens). */
-export function useClientChoices() {
-  return useQuery({
-    queryKey: ['clients', 'choices'],
-    queryFn: () => fetchAllPages<Schema<'Client'>, 'clients'>('/api/admin/clients', 'clients'),
-  });
 }
 
 // Client rows count their students; a change can take people out of worklets (`leave_worklets`).

@@ -8,12 +8,13 @@ import { conflictOf, WorkletConflict } from '../../../components/worklet-conflic
 import { NewPasswordInput } from '../../../components/new-password-input.tsx';
 import { ImportedData } from '../../../components/imported-data.tsx';
 import type { Role } from '../../../lib/auth.ts';
+import { useClientChoices } from '../../../lib/client-choices.ts';
 import { formLevelError, isBlank, useForm } from '../../../lib/form.ts';
 import { roleLabel } from '../../../lib/labels.ts';
-import { type User, useClientChoices, useCreateUser, useIssueReset, useSetPassword, useUpdateUser } from '../api/users.ts';
+import { type User, useCreateUser, useIssueReset, useSetPassword, useUpdateUser } from '../api/users.ts';
 import { notifyDone } from '../../../lib/feedback.tsx';
 
-export const roleOptions = Object.entries(roleLabel).map(([value, label]) => ({ value, label }));
+export const roleOptions = Object.entries(roleLabel).map(([value, label]) => ({ value: value as Role, label }));
 
 type Values = { name: string; email: string; password: string; change_at_next_sign_in: boolean; role: Role; client_id: string | null };
 

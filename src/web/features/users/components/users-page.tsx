@@ -1,32 +1,28 @@
-import { ActionIcon, Anchor, Badge, Button, Group, Menu, Select, SimpleGrid, Text } from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Button, Group, Menu, Text } from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { DataTable } from '../../../components/data-table.tsx';
 import { IconDots, IconKey, IconPencil, IconPlus } from '../../../components/icons.tsx';
+import { FilterSelect, ListToolbar, useListFilters } from '../../../components/list-toolbar.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
-import { useSearchField } from '../../../components/search-field.tsx';
 import { PagedListView } from '../../../components/states.tsx';
 import type { Role } from '../../../lib/auth.ts';
+import { useClientChoices } from '../../../lib/client-choices.ts';
 import { formatDate, roleColor, roleLabel } from '../../../lib/labels.ts';
-import { type User, useClientChoices, useUsers } from '../api/users.ts';
+import { type User, useUsers } from '../api/users.ts';
 import { DisableUserDialog, ResetLinkDialog, roleOptions, UserFormDialog } from './user-dialogs.tsx';
 
 type Dialog = { kind: 'create' } | { kind: 'edit' | 'toggle-disabled' | 'reset-link'; user: User };
 
 export function UsersPage() {
-  const search = useSearchField('Search', 'Name or email');
-  const [role, setRole] = useState<Role | null>(null);
-  const [clientId, setClientId] = useState<string | null>(null);
-  const users = useUsers({ search: search.term, role, client_id: clientId });
+  const filters = useListFilters(
+    { label: 'Search', placeholder: 'Name or email' },
+    { role: null as Role | null, clientId: null as string | null },
+  );
+  const users = useUsers({ search: filters.term, role: filters.values.role, client_id: filters.values.clientId });
   const clients = useClientChoices();
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const close = () => setDialog(null);
-  const filtered = Boolean(search.term || role || clientId);
-  const clearFilters = () => {
-    search.clear();
-    setRole(null);
-    setClientId(null);
-  };
 
   return (
     <>
@@ -39,31 +35,22 @@ export function UsersPage() {
           </Button>
         }
       />
-      <SimpleGrid cols={{ base: 1, sm: 3 }} maw={900} mb="md" spacing="sm">
-        {search.field}
-        <Select
-          label="Role"
-          placeholder="All roles"
-          data={roleOptions}
-          value={role}
-          onChange={(value) => setRole(value as Role | null)}
-          clearable
-        />
-        <Select
+      <ListToolbar filters={filters} cols={{ base: 1, sm: 3 }} maw={900}>
+        <FilterSelect filters={filters} name="role" label="Role" placeholder="All roles" data={roleOptions} />
+        <FilterSelect
+          filters={filters}
+          name="clientId"
           label="Client"
           placeholder="All clients"
           data={(clients.data ?? []).map((client) => ({ value: client.id, label: client.name }))}
-          value={clientId}
-          onChange={setClientId}
-          clearable
           searchable
           nothingFoundMessage="No client matches"
         />
-      </SimpleGrid>
+      </ListToolbar>
       <PagedListView
         list={users}
         noun="users"
-        empty={filtered ? { title: 'No user matches these filters', onClear: clearFilters } : { title: 'No users yet' }}
+        empty={filters.active ? { title: 'No user matches these filters', onClear: filters.clear } : { title: 'No users yet' }}
       >
         {(items) => (
           <DataTable

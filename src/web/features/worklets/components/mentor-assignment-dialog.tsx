@@ -16,7 +16,7 @@ import {
   Timeline,
 } from '@mantine/core';
 import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { Dialog } from '../../../components/dialog.tsx';
 import { ErrorState, FormError, LoadingState, PagedListView } from '../../../components/states.tsx';
 import { ApiError, errorMessage } from '../../../lib/api-client.ts';
@@ -110,6 +110,10 @@ function AssignForm({
   const [search, setSearch] = useState('');
   const [term] = useDebouncedValue(search.trim(), 250);
   const candidates = useMentorCandidates(term);
+  // The list shown answers the words in the box: until it does (debounce, request), it offers nothing,
+  // so that Enter cannot pick from the previous search; an Enter pressed meanwhile waits for it.
+  const answersSearch = search.trim() === term && candidates.isSuccess && !candidates.isPlaceholderData;
+  const [enterWaiting, setEnterWaiting] = useState(false);
   const setMentors = useSetMentors();
   const searchInput = useRef<HTMLInputElement>(null);
   // The form appears once the assignments have loaded, after the dialog placed focus on its first
@@ -129,6 +133,27 @@ function AssignForm({
   const options = new Map(choices.map((choice) => [choice.id, choice.name]));
   for (const mentor of candidates.data ?? []) options.set(mentor.id, mentor.name);
   const leaving = active.filter((a) => !choices.some((choice) => choice.id === a.mentor.id));
+
+  // An Enter that waited picks the answer's first mentor once it has come (state set while rendering:
+  // React's way for state that follows a change).
+  if (enterWaiting && answersSearch) {
+    setEnterWaiting(false);
+    const first = candidates.data[0];
+    if (first) {
+      if (!choices.some((choice) => choice.id === first.id)) pick([...choices.map((choice) => choice.id), first.id]);
+      setSearch('');
+    }
+  }
+
+  function onSearchKeyDown(event: KeyboardEvent<HTMLInputElement>) {
+    if (event.key !== 'Enter' || !search.trim()) return;
+    // Enter in the search box picks a mentor; it never saves the form.
+    event.preventDefault();
+    const listbox = document.getElementById(event.currentTarget.getAttribute('aria-controls') ?? '');
+    // An option highlighted with the arrow keys is one of this search's: the select picks it.
+    if (answersSearch && listbox?.querySelector('[data-combobox-selected]')) return;
+    setEnterWaiting(true);
+  }
 
   function pick(ids: string[]) {
     setHandover(null);
@@ -183,8 +208,12 @@ function AssignForm({
           onChange={pick}
           searchable
           searchValue={search}
-          onSearchChange={setSearch}
-          filter={({ options: all }) => all}
+          onSearchChange={(value) => {
+            setSearch(value);
+            setEnterWaiting(false);
+          }}
+          onKeyDown={onSearchKeyDown}
+          filter={({ options: all }) => (answersSearch ? all : [])}
           withCheckIcon={false}
           renderOption={({ option, checked }) => {
             const mentor = loads.get(option.value);
@@ -209,7 +238,7 @@ function AssignForm({
               </Group>
             );
           }}
-          nothingFoundMessage={candidates.isPending ? 'Loading mentors…' : 'No mentor matches'}
+          nothingFoundMessage={answersSearch || candidates.isError ? 'No mentor matches' : 'Loading mentors…'}
           error={candidates.isError ? errorMessage(candidates.error) : undefined}
           data-autofocus
         />

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { IconAlert, IconDots, IconPencil, IconPlus, IconUsers } from '../../../components/icons.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
-import { useSearchField } from '../../../components/search-field.tsx';
+import { FilterSelect, ListToolbar, useListFilters } from '../../../components/list-toolbar.tsx';
 import { PagedListView } from '../../../components/states.tsx';
 import {
   useMentorCandidates,
@@ -27,14 +27,18 @@ type Dialog = { kind: 'create' } | { kind: 'edit' | 'team' | 'mentors'; worklet:
  * them; above them, the open worklets that need a new Primary, when there are any.
  */
 export function WorkletsPage() {
-  const search = useSearchField('Search', 'Title or cert code');
-  const [status, setStatus] = useState<WorkletStatus | null>(null);
-  const [mentorId, setMentorId] = useState<string | null>(null);
+  const filters = useListFilters(
+    { label: 'Search', placeholder: 'Title or cert code' },
+    { status: null as WorkletStatus | null, mentorId: null as string | null },
+  );
   const [needingPrimaryOnly, setNeedingPrimaryOnly] = useState(false);
-  const worklets = useWorklets({ status: status ?? undefined, mentor_id: mentorId ?? undefined, search: search.term });
+  const worklets = useWorklets({
+    status: filters.values.status ?? undefined,
+    mentor_id: filters.values.mentorId ?? undefined,
+    search: filters.term,
+  });
   const needingPrimary = useWorkletsNeedingPrimary();
   const [dialog, setDialog] = useState<Dialog | null>(null);
-  const filtered = Boolean(search.term || status || mentorId);
   const open = (worklet: Worklet) => (kind: 'edit' | 'team' | 'mentors') => setDialog({ kind, worklet });
 
   return (
@@ -78,31 +82,22 @@ export function WorkletsPage() {
               </Group>
             </Alert>
           )}
-          <SimpleGrid cols={{ base: 1, xs: 3 }} maw={840} mb="lg" spacing="sm">
-            {search.field}
-            <Select
+          <ListToolbar filters={filters} cols={{ base: 1, xs: 3 }} maw={840} mb="lg">
+            <FilterSelect
+              filters={filters}
+              name="status"
               label="Status"
               placeholder="Any status"
               data={workletStatuses.map((value) => ({ value, label: statusLabel[value] }))}
-              value={status}
-              onChange={(value) => setStatus(value as WorkletStatus | null)}
-              clearable
             />
-            <MentorFilter value={mentorId} onChange={setMentorId} />
-          </SimpleGrid>
+            <MentorFilter value={filters.values.mentorId} onChange={(mentorId) => filters.set('mentorId', mentorId)} />
+          </ListToolbar>
           <PagedListView
             list={worklets}
             noun="worklets"
             empty={
-              filtered
-                ? {
-                    title: 'No worklet matches these filters',
-                    onClear: () => {
-                      search.clear();
-                      setStatus(null);
-                      setMentorId(null);
-                    },
-                  }
+              filters.active
+                ? { title: 'No worklet matches these filters', onClear: filters.clear }
                 : { title: 'No worklets yet', text: 'Create the first worklet, then give it a team and mentors.' }
             }
           >
