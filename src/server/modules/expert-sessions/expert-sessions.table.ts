@@ -103,9 +103,15 @@ export const expertSessionProgress = pgTable(
   },
   (table) => [
     unique('job_readiness_expert_session_progress_student_session_unique').on(table.studentId, table.expertSessionId),
-    // A session's progress rows, for recomputing its statistics. Only columns that never change,
-    // so a progress save can be a HOT update that touches no index.
-    index('job_readiness_expert_session_progress_session_idx').on(table.expertSessionId, table.studentId),
+    // A session's progress rows, last watched first: the drill-down's "in progress by last watched"
+    // reads a page of them and stops (decision 042). It indexes `updated_at`, so a save is no longer
+    // a HOT update; measured at +1.7 % of a save's instructions.
+    index('job_readiness_expert_session_progress_recent_idx').on(
+      table.expertSessionId,
+      // DESC NULLS FIRST, PostgreSQL's own DESC order, which ORDER BY … DESC asks for.
+      table.updatedAt.desc().nullsFirst(),
+      table.studentId.desc().nullsFirst(),
+    ),
     check('job_readiness_expert_session_progress_percentage_check', sql`${table.completionPercentage} between 0 and 100`),
   ],
 );

@@ -81,6 +81,21 @@ const studentSorts: Record<StudentSort, { key: SQL; direction: 'asc' | 'desc'; t
   },
 };
 
+/**
+ * The same sorts over a progress row that exists (a status that needs one), its columns as they are:
+ * last watched then reads the session's progress in the order of
+ * `job_readiness_expert_session_progress_recent_idx` and stops at the page (decision 042). Each key
+ * equals the one above on such a row, so a cursor means the same in both.
+ */
+const startedSorts: typeof studentSorts = {
+  name: studentSorts.name,
+  progress: { ...studentSorts.progress, key: sql`p.completion_percentage` },
+  last_watched: { ...studentSorts.last_watched, key: sql`p.updated_at` },
+};
+
+/** Whether a status needs a progress row: then the drill-down starts from the session's progress rows. */
+const needsProgress = (status: WatchStatus | undefined) => status === 'in_progress' || status === 'completed';
+
 /** What the cursor of each sort holds, for `decodeCursor`. */
 export const studentSortKind = (sort: StudentSort) => studentSorts[sort].kind;
 
@@ -132,6 +147,17 @@ export async function findSessionHeading(db: Database, sessionId: string) {
     from ${sessions} e where e.id = ${placeholder('sessionId', 'uuid')}`,
   ).execute({ sessionId });
   return row?.json;
+}
+
+/** Whether the session exists (in any state): what a page of its students needs to know of it. */
+export async function sessionExists(db: Database, sessionId: string) {
+  const rows = await preparedSelect(
+    db,
+    ['session_exists'],
+    { id: sql<string>`result.id` },
+    () => sql`select e.id from ${sessions} e where e.id = ${placeholder('sessionId', 'uuid')}`,
+  ).execute({ sessionId });
+  return rows.length > 0;
 }
 
 export type ClientFigures = {
@@ -188,21 +214,31 @@ export type SessionStudentQuery = SessionScope & { status?: WatchStatus; search?
  * written for every row the filters kept (949 at L) and took most of the statement's 62 ms.
  */
 function sessionStudentsRows(query: SessionStudentQuery, paging: { cursor?: boolean; limit: boolean }, bind: Bind) {
-  const sort = studentSorts[query.sort];
+  const started = needsProgress(query.status);
+  const sort = (started ? startedSorts : studentSorts)[query.sort];
+  // The student's id, as the progress row names it when the rows start there, so that the order is the index's.
+  const id = started ? sql`p.student_id` : sql`u.id`;
+  const students = started
+    ? sql`from ${progress} p
+      join ${users} u on u.id = p.student_id and ${countedStudent('u')}
+      join reach r on r.client_id = u.client_id
+      join ${clients} c on c.id = r.client_id
+      where p.expert_session_id = ${bind('sessionId', 'uuid')}`
+    : sql`from reach r
+      join ${clients} c on c.id = r.client_id
+      join ${users} u on u.client_id = r.client_id and ${countedStudent('u')}
+      left join ${progress} p on p.student_id = u.id and p.expert_session_id = ${bind('sessionId', 'uuid')}
+      where true`;
   return sql`
     with reach as (${reachOf(query, bind)})
     select u.id, u.name, u.email, c.id as client_id, c.name as client_name, r.products, r.product_names,
       p.id as progress_id, p.is_completed, p.completion_percentage, p.watch_time_seconds, p.last_position_seconds,
       p.updated_at, p.completed_at, ${sort.key} as sort_key
-    from reach r
-    join ${clients} c on c.id = r.client_id
-    join ${users} u on u.client_id = r.client_id and ${countedStudent('u')}
-    left join ${progress} p on p.student_id = u.id and p.expert_session_id = ${bind('sessionId', 'uuid')}
-    where true
+    ${students}
       ${query.status ? sql`and ${statusCondition[query.status]}` : sql``}
       ${query.search ? sql`and (u.name ilike ${bind('pattern', 'text')} or u.email ilike ${bind('pattern', 'text')})` : sql``}
-      ${paging.cursor ? sql`and ${keysetAfter(sort, sql`u.id`)}` : sql``}
-    ${paging.limit ? sql`order by ${sort.key} ${sql.raw(sort.direction)}, u.id ${sql.raw(sort.direction)} limit ${bind('limit', 'int')}` : sql``}`;
+      ${paging.cursor ? sql`and ${keysetAfter(sort, id)}` : sql``}
+    ${paging.limit ? sql`order by ${sort.key} ${sql.raw(sort.direction)}, ${id} ${sql.raw(sort.direction)} limit ${bind('limit', 'int')}` : sql``}`;
 }
 
 /** The order of `sessionStudentsRows`, over its rows (aliased `listed`). */
@@ -515,6 +551,7 @@ const productSessions = (productId: SQL) => sql`
 /**
  * The worklet, its product's sessions and its team, each student with their progress on those sessions
  * (and no other student), as JSON text; undefined when there is no such worklet or the viewer may not see it.
+ * Each student's progress is counted and written in one pass over their rows (`team_progress`).
  */
 export async function findWorkletProgress(db: Database, workletId: string, viewer: Viewer) {
   const [row] = await preparedSelect(
@@ -532,9 +569,15 @@ export async function findWorkletProgress(db: Database, workletId: string, viewe
       where ws.worklet_id = (select id from w)
     ),
     team_progress as (
-      select p.student_id, p.expert_session_id, p.completion_percentage, p.is_completed, p.updated_at
+      select p.student_id,
+        count(*) filter (where p.is_completed)::int as completed,
+        count(*) filter (where not p.is_completed)::int as in_progress,
+        json_agg(json_build_object(
+          'session_id', p.expert_session_id, 'completion_percentage', ${exactNumber(sql`p.completion_percentage`)}, 'is_completed', p.is_completed,
+          'last_watched_at', ${isoText(sql`p.updated_at`)}) order by p.expert_session_id) as progress
       from team t join ${progress} p on p.student_id = t.id
       where p.expert_session_id in (select id from product_sessions)
+      group by p.student_id
     )
     select json_build_object(
       'worklet', json_build_object('id', w.id, 'cert_id', w.cert_id, 'title', w.title, 'status', w.status,
@@ -545,14 +588,11 @@ export async function findWorkletProgress(db: Database, workletId: string, viewe
           'id', t.id, 'name', t.name,
           'reaches_sessions', not t.banned and exists (
             select 1 from ${clients} c join ${assignments} a on a.client_id = c.id where c.id = t.client_id and c.is_active and a.product_id = w.product_id),
-          'completed', (select count(*)::int from team_progress tp where tp.student_id = t.id and tp.is_completed),
-          'in_progress', (select count(*)::int from team_progress tp where tp.student_id = t.id and not tp.is_completed),
-          'not_started', (select count(*)::int from product_sessions) - (select count(*)::int from team_progress tp where tp.student_id = t.id),
-          'progress', coalesce((select json_agg(json_build_object(
-              'session_id', tp.expert_session_id, 'completion_percentage', ${exactNumber(sql`tp.completion_percentage`)}, 'is_completed', tp.is_completed,
-              'last_watched_at', ${isoText(sql`tp.updated_at`)}) order by tp.expert_session_id)
-            from team_progress tp where tp.student_id = t.id), '[]'::json)
-        ) order by t.name, t.id) from team t), '[]'::json)
+          'completed', coalesce(tp.completed, 0),
+          'in_progress', coalesce(tp.in_progress, 0),
+          'not_started', (select count(*)::int from product_sessions) - coalesce(tp.completed + tp.in_progress, 0),
+          'progress', coalesce(tp.progress, '[]'::json)
+        ) order by t.name, t.id) from team t left join team_progress tp on tp.student_id = t.id), '[]'::json)
     )::text as json
     from w`,
   ).execute({ workletId, viewerId: viewer.id });

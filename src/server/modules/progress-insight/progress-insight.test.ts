@@ -267,6 +267,18 @@ describe('session drill-down', () => {
       ).statements;
     expect(await statements(1)).toBe(await statements(50));
   });
+
+  it('pages each status in each order as the unfiltered list orders it (a started status reads from the progress rows)', async () => {
+    type Row = { student: { name: string }; status: string };
+    for (const sort of ['name', 'progress', 'last_watched']) {
+      const everyone = await allPages<Row>(t, `${base}/sessions/${interviewTalk}/students?sort=${sort}&limit=2`, 'students');
+      for (const status of ['in_progress', 'completed', 'not_started']) {
+        const paged = await allPages<Row>(t, `${base}/sessions/${interviewTalk}/students?sort=${sort}&status=${status}&limit=1`, 'students');
+        expect(paged.length, `${sort}, ${status}`).toBeGreaterThan(0);
+        expect(paged, `${sort}, ${status}`).toEqual(everyone.filter((row) => row.status === status));
+      }
+    }
+  });
 });
 
 describe('CSV exports', () => {

@@ -59,7 +59,7 @@ export async function listSessionStudents(
 }
 
 export async function requireSession(db: Database, sessionId: string) {
-  if (!(await repository.findSessionHeading(db, sessionId))) throw sessionNotFound();
+  if (!(await repository.sessionExists(db, sessionId))) throw sessionNotFound();
 }
 
 /** Every row of the drill-down, batch after batch, to `write` (the CSV download). */

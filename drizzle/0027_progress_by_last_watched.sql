@@ -1,0 +1,2 @@
+DROP INDEX "job_readiness_expert_session_progress_session_idx";--> statement-breakpoint
+CREATE INDEX "job_readiness_expert_session_progress_recent_idx" ON "job_readiness_expert_session_progress" USING btree ("expert_session_id","updated_at" DESC NULLS FIRST,"student_id" DESC NULLS FIRST);
