@@ -273,7 +273,11 @@ describe('session drill-down', () => {
     for (const sort of ['name', 'progress', 'last_watched']) {
       const everyone = await allPages<Row>(t, `${base}/sessions/${interviewTalk}/students?sort=${sort}&limit=2`, 'students');
       for (const status of ['in_progress', 'completed', 'not_started']) {
-        const paged = await allPages<Row>(t, `${base}/sessions/${interviewTalk}/students?sort=${sort}&status=${status}&limit=1`, 'students');
+        const paged = await allPages<Row>(
+          t,
+          `${base}/sessions/${interviewTalk}/students?sort=${sort}&status=${status}&limit=1`,
+          'students',
+        );
         expect(paged.length, `${sort}, ${status}`).toBeGreaterThan(0);
         expect(paged, `${sort}, ${status}`).toEqual(everyone.filter((row) => row.status === status));
       }
