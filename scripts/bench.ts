@@ -295,6 +295,8 @@ const rps = (run: RunFigures) => run.rps.toFixed(0).padStart(7);
 const ms = (value: number) => value.toFixed(1).padStart(6);
 const micros = (value: number) => value.toFixed(0).padStart(5);
 const cpuOf = (run: Run) => run.cpu.server + run.cpu.postgres;
+/** The seed system's N+1 statements can take longer than a run: then it has no figures, only that. */
+const noneFinished = `none finished in ${seconds} s`;
 
 function printTables(results: Measured[]) {
   console.log(
@@ -302,14 +304,18 @@ function printTables(results: Measured[]) {
   );
   for (const { name, app, ceiling, fastify, seed } of results) {
     console.log(
-      `${name.padEnd(41)} | ${micros(cpuOf(app))} ${micros(app.cpu.server)} ${micros(app.cpu.postgres)} | ${micros(cpuOf(ceiling)).padStart(8)} ${micros(ceiling.cpu.server)} ${micros(ceiling.cpu.postgres)} | ${(cpuOf(ceiling) / cpuOf(app)).toFixed(2).padStart(13)} | ${micros(fastify.cpu.server).padStart(14)} | ${seed ? `${micros(seed.cpu.server).padStart(12)} ${micros(seed.cpu.postgres)} | ${(cpuOf(seed) / cpuOf(app)).toFixed(2).padStart(10)}` : `${''.padStart(18)} |`}`,
+      `${name.padEnd(41)} | ${micros(cpuOf(app))} ${micros(app.cpu.server)} ${micros(app.cpu.postgres)} | ${micros(cpuOf(ceiling)).padStart(8)} ${micros(ceiling.cpu.server)} ${micros(ceiling.cpu.postgres)} | ${(cpuOf(ceiling) / cpuOf(app)).toFixed(2).padStart(13)} | ${micros(fastify.cpu.server).padStart(14)} | ${!seed ? `${''.padStart(18)} |` : seed.rps > 0 ? `${micros(seed.cpu.server).padStart(12)} ${micros(seed.cpu.postgres)} | ${(cpuOf(seed) / cpuOf(app)).toFixed(2).padStart(10)}` : `${noneFinished.padStart(18)} |`}`,
     );
   }
   console.log(
     `\nscenario                                  | stmts | app req/s   p95 | ceiling req/s   p95 | ratio | Fastify ratio | seed req/s   p95  app ÷ seed${hasPgbench() ? ' | pgbench p95' : ''}`,
   );
   for (const { name, statements, app, ceiling, fastify, seed, pgbench } of results) {
-    const seedCells = seed ? `${rps(seed).padStart(10)} ${ms(seed.p95)} ${(app.rps / seed.rps).toFixed(2).padStart(11)}` : ''.padStart(29);
+    const seedCells = !seed
+      ? ''.padStart(29)
+      : seed.rps > 0
+        ? `${rps(seed).padStart(10)} ${ms(seed.p95)} ${(app.rps / seed.rps).toFixed(2).padStart(11)}`
+        : noneFinished.padStart(29);
     console.log(
       `${name.padEnd(41)} | ${String(statements).padStart(5)} | ${rps(app).padStart(9)} ${ms(app.p95)} | ${rps(ceiling).padStart(13)} ${ms(ceiling.p95)} | ${(app.rps / ceiling.rps).toFixed(2)} | ${(fastify.rps / ceiling.rps).toFixed(2).padStart(13)} | ${seedCells}${pgbench ? ` | ${ms(pgbench.p95).padStart(11)}` : ''}`,
     );
