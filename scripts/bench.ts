@@ -455,6 +455,15 @@ try {
       })),
     },
     {
+      name: 'drill-down page (50, by name)',
+      kind: 'read',
+      requests: perLoop(() => ({
+        method: 'GET',
+        path: `/api/admin/progress/sessions/${inputs.drilledSession}/students?sort=name&limit=50`,
+        token: staff,
+      })),
+    },
+    {
       name: 'drill-down cards',
       kind: 'read',
       requests: perLoop(() => ({ method: 'GET', path: `/api/admin/progress/sessions/${inputs.drilledSession}`, token: staff })),

@@ -218,6 +218,39 @@ function sessionStudentsRows(query: SessionStudentQuery, paging: { cursor?: bool
   const sort = (started ? startedSorts : studentSorts)[query.sort];
   // The student's id, as the progress row names it when the rows start there, so that the order is the index's.
   const id = started ? sql`p.student_id` : sql`u.id`;
+  const direction = sql.raw(sort.direction);
+  const search = query.search ? sql`and (u.name ilike ${bind('pattern', 'text')} or u.email ilike ${bind('pattern', 'text')})` : sql``;
+  const after = paging.cursor ? sql`and ${keysetAfter(sort, id)}` : sql``;
+  const page = paging.limit ? sql`order by ${sort.key} ${direction}, ${id} ${direction} limit ${bind('limit', 'int')}` : sql``;
+  const columns = sql`
+    select u.id, u.name, u.email, c.id as client_id, c.name as client_name, r.products, r.product_names,
+      p.id as progress_id, p.is_completed, p.completion_percentage, p.watch_time_seconds, p.last_position_seconds,
+      p.updated_at, p.completed_at, ${sort.key} as sort_key`;
+  if (paging.limit && query.sort === 'name' && !started) {
+    // A page by name: each client's first students by name (users_counted_students_idx holds them in
+    // that order), the page of those, then its rows' progress; it reads clients × page students, not
+    // every student of the session.
+    const notStarted =
+      query.status === 'not_started'
+        ? sql`and not exists (select 1 from ${progress} s where s.student_id = u.id and s.expert_session_id = ${bind('sessionId', 'uuid')})`
+        : sql``;
+    return sql`
+      with reach as (${reachOf(query, bind)}),
+      page as (
+        select u.id, u.name, u.email, r.client_id from reach r
+        cross join lateral (
+          select u.id, u.name, u.email from ${users} u
+          where u.client_id = r.client_id and ${countedStudent('u')} ${notStarted} ${search} ${after}
+          ${page}
+        ) u
+        ${page}
+      )
+      ${columns}
+      from page u
+      join reach r on r.client_id = u.client_id
+      join ${clients} c on c.id = u.client_id
+      left join ${progress} p on p.student_id = u.id and p.expert_session_id = ${bind('sessionId', 'uuid')}`;
+  }
   const students = started
     ? sql`from ${progress} p
       join ${users} u on u.id = p.student_id and ${countedStudent('u')}
@@ -231,14 +264,11 @@ function sessionStudentsRows(query: SessionStudentQuery, paging: { cursor?: bool
       where true`;
   return sql`
     with reach as (${reachOf(query, bind)})
-    select u.id, u.name, u.email, c.id as client_id, c.name as client_name, r.products, r.product_names,
-      p.id as progress_id, p.is_completed, p.completion_percentage, p.watch_time_seconds, p.last_position_seconds,
-      p.updated_at, p.completed_at, ${sort.key} as sort_key
+    ${columns}
     ${students}
       ${query.status ? sql`and ${statusCondition[query.status]}` : sql``}
-      ${query.search ? sql`and (u.name ilike ${bind('pattern', 'text')} or u.email ilike ${bind('pattern', 'text')})` : sql``}
-      ${paging.cursor ? sql`and ${keysetAfter(sort, id)}` : sql``}
-    ${paging.limit ? sql`order by ${sort.key} ${sql.raw(sort.direction)}, ${id} ${sql.raw(sort.direction)} limit ${bind('limit', 'int')}` : sql``}`;
+      ${search} ${after}
+    ${page}`;
 }
 
 /** The order of `sessionStudentsRows`, over its rows (aliased `listed`). */
