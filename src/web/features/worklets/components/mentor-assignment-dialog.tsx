@@ -15,11 +15,12 @@ import {
   TextInput,
   Timeline,
 } from '@mantine/core';
-import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
-import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { useMediaQuery } from '@mantine/hooks';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Dialog } from '../../../components/dialog.tsx';
+import { useServerSearch, useServerSearchProps } from '../../../components/server-search.ts';
 import { ErrorState, FormError, LoadingState, PagedListView } from '../../../components/states.tsx';
-import { ApiError, errorMessage } from '../../../lib/api-client.ts';
+import { ApiError } from '../../../lib/api-client.ts';
 import { formatDate } from '../../../lib/labels.ts';
 import {
   type Assignment,
@@ -107,13 +108,8 @@ function AssignForm({
   );
   const [handover, setHandover] = useState<{ to: Choice; from: Choice } | null>(null);
   const [reason, setReason] = useState('');
-  const [search, setSearch] = useState('');
-  const [term] = useDebouncedValue(search.trim(), 250);
-  const candidates = useMentorCandidates(term);
-  // The list shown answers the words in the box: until it does (debounce, request), it offers nothing,
-  // so that Enter cannot pick from the previous search; an Enter pressed meanwhile waits for it.
-  const answersSearch = search.trim() === term && candidates.isSuccess && !candidates.isPlaceholderData;
-  const [enterWaiting, setEnterWaiting] = useState(false);
+  const search = useServerSearch();
+  const candidates = useMentorCandidates(search.term);
   const setMentors = useSetMentors();
   const searchInput = useRef<HTMLInputElement>(null);
   // The form appears once the assignments have loaded, after the dialog placed focus on its first
@@ -133,27 +129,13 @@ function AssignForm({
   const options = new Map(choices.map((choice) => [choice.id, choice.name]));
   for (const mentor of candidates.data ?? []) options.set(mentor.id, mentor.name);
   const leaving = active.filter((a) => !choices.some((choice) => choice.id === a.mentor.id));
-
-  // An Enter that waited picks the answer's first mentor once it has come (state set while rendering:
-  // React's way for state that follows a change).
-  if (enterWaiting && answersSearch) {
-    setEnterWaiting(false);
-    const first = candidates.data[0];
-    if (first) {
-      if (!choices.some((choice) => choice.id === first.id)) pick([...choices.map((choice) => choice.id), first.id]);
-      setSearch('');
-    }
-  }
-
-  function onSearchKeyDown(event: KeyboardEvent<HTMLInputElement>) {
-    if (event.key !== 'Enter' || !search.trim()) return;
-    // Enter in the search box picks a mentor; it never saves the form.
-    event.preventDefault();
-    const listbox = document.getElementById(event.currentTarget.getAttribute('aria-controls') ?? '');
-    // An option highlighted with the arrow keys is one of this search's: the select picks it.
-    if (answersSearch && listbox?.querySelector('[data-combobox-selected]')) return;
-    setEnterWaiting(true);
-  }
+  const chosenIds = choices.map((choice) => choice.id);
+  const searchProps = useServerSearchProps(search, candidates, {
+    chosen: chosenIds,
+    onEnter: (mentor) => pick([...chosenIds, mentor.id]),
+    loading: 'Loading mentors…',
+    none: 'No mentor matches',
+  });
 
   function pick(ids: string[]) {
     setHandover(null);
@@ -204,16 +186,10 @@ function AssignForm({
           description="Search by name or email; each shows how many open worklets they mentor now."
           placeholder={choices.length ? undefined : 'Search mentors'}
           data={[...options].map(([value, label]) => ({ value, label }))}
-          value={choices.map((choice) => choice.id)}
+          value={chosenIds}
           onChange={pick}
           searchable
-          searchValue={search}
-          onSearchChange={(value) => {
-            setSearch(value);
-            setEnterWaiting(false);
-          }}
-          onKeyDown={onSearchKeyDown}
-          filter={({ options: all }) => (answersSearch ? all : [])}
+          {...searchProps}
           withCheckIcon={false}
           renderOption={({ option, checked }) => {
             const mentor = loads.get(option.value);
@@ -238,8 +214,6 @@ function AssignForm({
               </Group>
             );
           }}
-          nothingFoundMessage={answersSearch || candidates.isError ? 'No mentor matches' : 'Loading mentors…'}
-          error={candidates.isError ? errorMessage(candidates.error) : undefined}
           data-autofocus
         />
         <PrimaryRule />

@@ -1,13 +1,14 @@
 import { Button, MultiSelect, ScrollArea, Select, SimpleGrid, Stack, Text, Textarea, TextInput, Timeline } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { FormDialog } from '../../../components/form-dialog.tsx';
 import { ImportedData } from '../../../components/imported-data.tsx';
+import { useServerSearch, useServerSearchProps } from '../../../components/server-search.ts';
 import { errorMessage } from '../../../lib/api-client.ts';
 import { isBlank, useForm } from '../../../lib/form.ts';
 import { formatDate } from '../../../lib/labels.ts';
 import { useProductChoices } from '../../../lib/product-choices.ts';
 import {
+  type StudentCandidate,
   useCreateWorklet,
   useSetStudents,
   useStudentCandidates,
@@ -152,15 +153,24 @@ export function TeamDialog({ worklet, onClose }: { worklet: Worklet; onClose: ()
 }
 
 function TeamForm({ worklet, current, onClose }: { worklet: Worklet; current: { id: string; name: string }[]; onClose: () => void }) {
-  const [search, setSearch] = useState('');
-  const [term] = useDebouncedValue(search.trim(), 250);
-  const candidates = useStudentCandidates(worklet.id, term);
+  const search = useServerSearch();
+  const candidates = useStudentCandidates(worklet.id, search.term);
   const [selected, setSelected] = useState(current.map((student) => student.id));
   // Names of everyone seen so far, so chosen students keep their pill while the search changes.
   const [known, setKnown] = useState(() => new Map(current.map((student) => [student.id, student.name])));
   const setStudents = useSetStudents();
+  const label = (student: StudentCandidate) => `${student.name} · ${student.client.name}`;
   const options = new Map(selected.map((id) => [id, known.get(id) ?? id]));
-  for (const student of candidates.data ?? []) options.set(student.id, `${student.name} · ${student.client.name}`);
+  for (const student of candidates.data ?? []) options.set(student.id, label(student));
+  const searchProps = useServerSearchProps(search, candidates, {
+    chosen: selected,
+    onEnter: (student) => {
+      setKnown((names) => new Map(names).set(student.id, label(student)));
+      setSelected([...selected, student.id]);
+    },
+    loading: 'Loading students…',
+    none: 'No student matches',
+  });
 
   return (
     <FormDialog
@@ -193,13 +203,9 @@ function TeamForm({ worklet, current, onClose }: { worklet: Worklet; current: { 
           setSelected(ids);
         }}
         searchable
-        searchValue={search}
-        onSearchChange={setSearch}
-        filter={({ options: all }) => all}
+        {...searchProps}
         clearable
         hidePickedOptions
-        nothingFoundMessage={candidates.isPending ? 'Loading students…' : 'No student matches'}
-        error={candidates.isError ? errorMessage(candidates.error) : undefined}
         data-autofocus
       />
       <Text size="sm" c="dimmed">

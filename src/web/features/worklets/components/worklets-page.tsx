@@ -1,9 +1,9 @@
 import { ActionIcon, Alert, Button, Card, Group, Menu, Select, SimpleGrid, Stack, Text } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { IconAlert, IconDots, IconPencil, IconPlus, IconUsers } from '../../../components/icons.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
+import { useServerSearch, useServerSearchProps } from '../../../components/server-search.ts';
 import { FilterSelect, ListToolbar, useListFilters } from '../../../components/list-toolbar.tsx';
 import { PagedListView } from '../../../components/states.tsx';
 import {
@@ -121,11 +121,25 @@ export function WorkletsPage() {
 
 /** Any mentor, searched on the server by name or email; the chosen one keeps its name while the list changes. */
 function MentorFilter({ value, onChange }: { value: string | null; onChange: (id: string | null) => void }) {
-  const [search, setSearch] = useState('');
   const [chosen, setChosen] = useState<{ value: string; label: string } | null>(null);
   // Once a mentor is chosen the box shows their name: that is no search, the list offers everyone again.
-  const [term] = useDebouncedValue(search === chosen?.label ? '' : search.trim(), 250);
-  const mentors = useMentorCandidates(term);
+  const search = useServerSearch(chosen?.label);
+  const mentors = useMentorCandidates(search.term);
+  // Open and closed here too, so that a mentor picked by an Enter that waited for the answer closes the list, as a click does.
+  const [listOpen, setListOpen] = useState(false);
+  const choose = (option: { value: string; label: string } | null) => {
+    setChosen(option);
+    onChange(option?.value ?? null);
+  };
+  const searchProps = useServerSearchProps(search, mentors, {
+    chosen: value ? [value] : [],
+    onEnter: (mentor) => {
+      choose({ value: mentor.id, label: mentor.name });
+      setListOpen(false);
+    },
+    loading: 'Loading mentors…',
+    none: 'No mentor matches',
+  });
   const options = (mentors.data ?? []).map((mentor) => ({ value: mentor.id, label: mentor.name }));
   if (chosen && !options.some((option) => option.value === chosen.value)) options.unshift(chosen);
   return (
@@ -134,15 +148,13 @@ function MentorFilter({ value, onChange }: { value: string | null; onChange: (id
       placeholder="Any mentor"
       data={options}
       value={value}
-      onChange={(id, option) => {
-        setChosen(id ? option : null);
-        onChange(id);
-      }}
+      onChange={(id, option) => choose(id ? option : null)}
       searchable
-      onSearchChange={setSearch}
-      filter={({ options: all }) => all}
+      {...searchProps}
+      dropdownOpened={listOpen}
+      onDropdownOpen={() => setListOpen(true)}
+      onDropdownClose={() => setListOpen(false)}
       clearable
-      nothingFoundMessage={mentors.isPending ? 'Loading mentors…' : 'No mentor matches'}
     />
   );
 }
