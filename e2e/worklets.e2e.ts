@@ -221,6 +221,10 @@ describe.skipIf(!hasBrowser)('scenario 2: mentors on a worklet', () => {
     await workletCard(page, '25NWD01WT').getByRole('button', { name: 'Mentors of Mock-interview coach bot' }).focus();
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: 'Mentors of Mock-interview coach bot' });
+    // Once the assignments have loaded the mentor search takes the focus from the tabs; a person sees
+    // that before moving on, and a tab focused sooner loses its focus to it (CI, session 19).
+    const search = dialog.getByLabel('Mentors', { exact: true });
+    await expect.poll(() => search.evaluate((input) => input === document.activeElement)).toBe(true);
     await dialog.getByRole('tab', { name: 'Assign', exact: true }).focus();
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => dialog.getByRole('tab', { name: 'Assignments' }).getAttribute('aria-selected')).toBe('true');
