@@ -149,16 +149,24 @@ export async function findSessionHeading(db: Database, sessionId: string) {
   return row?.json;
 }
 
-/** Whether the session exists (in any state): what a page of its students needs to know of it. */
-export async function sessionExists(db: Database, sessionId: string) {
-  const rows = await preparedSelect(
-    db,
-    ['session_exists'],
-    { id: sql<string>`result.id` },
-    () => sql`select e.id from ${sessions} e where e.id = ${placeholder('sessionId', 'uuid')}`,
-  ).execute({ sessionId });
+/** Whether `statement` (its id a placeholder `id`) finds a row: what a page or an export needs to know of its subject. */
+async function existsById(db: Database, name: string, id: string, statement: () => SQL) {
+  const rows = await preparedSelect(db, [name], { id: sql<string>`result.id` }, statement).execute({ id });
   return rows.length > 0;
 }
+
+/** Whether the session exists, in any state. */
+export const sessionExists = (db: Database, sessionId: string) =>
+  existsById(db, 'session_exists', sessionId, () => sql`select e.id from ${sessions} e where e.id = ${placeholder('id', 'uuid')}`);
+
+/** Whether the student exists (role student), as `findStudentProfile` finds them. */
+export const studentExists = (db: Database, studentId: string) =>
+  existsById(
+    db,
+    'student_exists',
+    studentId,
+    () => sql`select u.id from ${users} u where u.id = ${placeholder('id', 'uuid')} and u.role = 'student'`,
+  );
 
 export type ClientFigures = {
   id: string;

@@ -186,7 +186,7 @@ async function exportStudentSessions(
   reply: RouteReply<typeof exportStudentSessionsSchema>,
 ) {
   const { db } = request.server.context;
-  await usecases.getStudentProfile(db, request.params.id);
+  await usecases.requireStudent(db, request.params.id);
   return sendCsv(
     reply,
     { filename: `student-${request.params.id}-sessions-${fileDate()}.csv`, columns: studentSessionColumns },

@@ -77,12 +77,16 @@ export async function getStudentProfile(db: Database, studentId: string) {
   return profile;
 }
 
+export async function requireStudent(db: Database, studentId: string) {
+  if (!(await repository.studentExists(db, studentId))) throw studentNotFound();
+}
+
 export async function listStudentSessions(
   db: Database,
   studentId: string,
   query: repository.StudentSessionQuery & { limit: number; cursor?: string },
 ) {
-  await getStudentProfile(db, studentId);
+  await requireStudent(db, studentId);
   const rows = await repository.listStudentSessions(db, studentId, {
     ...query,
     cursor: decodeCursor(query.cursor, 'timestamp'),
