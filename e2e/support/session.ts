@@ -14,14 +14,16 @@ export const demoUsers = {
 /** Signs in through the sign-in page, as a person would, and waits to leave it. */
 export async function signIn(page: Page, baseUrl: string, email: string, password = demoPassword) {
   await page.goto(`${baseUrl}/sign-in`);
-  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByLabel(/^Password/).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
 }
 
+/** Signs out through the account menu and waits until the sign-in form has replaced the old screen. */
 export async function signOut(page: Page) {
   await page.getByRole('button', { name: /^Account:/ }).click();
   await page.getByRole('menuitem', { name: 'Sign out' }).click();
   await page.waitForURL((url) => url.pathname === '/sign-in');
+  await page.getByRole('button', { name: 'Sign in' }).waitFor();
 }
