@@ -67,6 +67,24 @@ describe('student list', () => {
     ]);
   });
 
+  it('a product of theirs with nothing to show is an empty list and empty highlights, not 403', async () => {
+    const { clients, products } = t.ids;
+    await t.db.execute(
+      sql`insert into client_product_assignments (client_id, product_id) values (${clients.northwind}, ${products.course})`,
+    );
+    try {
+      const empty = await list(`?productId=${products.course}`);
+      expect(empty.statusCode, empty.body).toBe(200);
+      expect(empty.json()).toMatchObject({ sessions: [], overall_progress: { total_sessions: 0 } });
+      const highlights = await t.request({ method: 'GET', url: `${studentUrl}/highlights?productId=${products.course}`, as: 'student' });
+      expect(highlights.json()).toEqual({ continue_watching: [], new_sessions: [] });
+    } finally {
+      await t.db.execute(
+        sql`delete from client_product_assignments where client_id = ${clients.northwind} and product_id = ${products.course}`,
+      );
+    }
+  });
+
   it('shows a session as last edited: its JSON is kept on write (decision 016)', async () => {
     const edit = await t.request({
       method: 'PATCH',

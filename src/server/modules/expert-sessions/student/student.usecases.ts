@@ -5,6 +5,7 @@ import { findClientProductIds } from '../../clients/clients.repository.ts';
 import { captionsLanguage } from '../captions-file.ts';
 import { captionsNotFound, expertSessionNotFound, notYourProduct, posterNotFound, videoNotFound } from '../expert-sessions.errors.ts';
 import { audienceOf } from '../expert-sessions.policies.ts';
+import type { Audience } from '../expert-sessions.repository.ts';
 import * as repository from './student.repository.ts';
 
 /** A student has completed a session once they have watched this much of it. */
@@ -13,11 +14,16 @@ const completionThresholdPercent = 95;
 /** The shares of a session (percent) recorded as milestones, the seed's set (decision 028). */
 export const progressMilestones = [10, 25, 50, 75, 90, 95, 100] as const;
 
-/** Whose sessions the student list serves: the student's client, narrowed to one of its products (else 403). */
-async function studentAudience(db: Database, student: Actor, productId: string | undefined) {
-  const audience = { ...audienceOf(student)!, productId };
-  if (productId && !(await findClientProductIds(db, audience.clientId)).includes(productId)) throw notYourProduct();
-  return audience;
+/**
+ * Whose sessions the student list serves: the student's client, narrowed to `productId` when given.
+ * Sessions of a product that is not the client's are never visible (`visibleTo`), so only an empty
+ * answer needs to ask whether the product is theirs, to tell 403 from "nothing here": one statement
+ * fewer on every other request.
+ */
+const studentAudience = (student: Actor, productId: string | undefined) => ({ ...audienceOf(student)!, productId });
+
+async function assertProductIsTheirs(db: Database, audience: Audience) {
+  if (audience.productId && !(await findClientProductIds(db, audience.clientId)).includes(audience.productId)) throw notYourProduct();
 }
 
 /**
@@ -29,7 +35,7 @@ export async function listStudentSessions(
   student: Actor,
   query: repository.StudentListFilters & { productId?: string; limit: number; cursor?: string },
 ) {
-  const audience = await studentAudience(db, student, query.productId);
+  const audience = studentAudience(student, query.productId);
   const rows = await repository.listVisibleSessions(db, student.id, audience, {
     ...query,
     cursor: decodeCursor(query.cursor, 'timestamp'),
@@ -37,6 +43,7 @@ export async function listStudentSessions(
   });
   const page = toPage(rows, query.limit, (row) => ({ sortValue: row.createdAtExact, id: row.id }));
   const counts = await repository.countVisibleSessions(db, student.id, audience);
+  if (counts.total === 0) await assertProductIsTheirs(db, audience);
   return {
     page,
     overall: {
@@ -53,8 +60,10 @@ export const newSessionDays = 14;
 
 /** "Continue watching" and "New" for the top of the student's list. */
 export async function listStudentHighlights(db: Database, student: Actor, query: { productId?: string; limit: number }) {
-  const audience = await studentAudience(db, student, query.productId);
-  return repository.listHighlights(db, student.id, audience, { limit: query.limit, newSinceDays: newSessionDays });
+  const audience = studentAudience(student, query.productId);
+  const highlights = await repository.listHighlights(db, student.id, audience, { limit: query.limit, newSinceDays: newSessionDays });
+  if (highlights.watching.length === 0 && highlights.added.length === 0) await assertProductIsTheirs(db, audience);
+  return highlights;
 }
 
 /** One session the student sees, with their progress (the player); 404 for any other. */
