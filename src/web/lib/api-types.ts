@@ -2761,7 +2761,7 @@ export type paths = {
           status?: "not_started" | "in_progress" | "completed";
           /** @description Part of the name or email. */
           search?: string;
-          /** @description `name` A–Z; `progress` and `last_watched` highest and latest first, those not started last. */
+          /** @description `name` A–Z; `progress` and `last_watched` highest and latest first, those not started last. With `status=not_started` every sort lists by name. */
           sort?: "name" | "progress" | "last_watched";
         };
         path: {
@@ -2826,7 +2826,7 @@ export type paths = {
           status?: "not_started" | "in_progress" | "completed";
           /** @description Part of the name or email. */
           search?: string;
-          /** @description `name` A–Z; `progress` and `last_watched` highest and latest first, those not started last. */
+          /** @description `name` A–Z; `progress` and `last_watched` highest and latest first, those not started last. With `status=not_started` every sort lists by name. */
           sort?: "name" | "progress" | "last_watched";
         };
         path: {

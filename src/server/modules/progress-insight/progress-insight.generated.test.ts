@@ -57,7 +57,7 @@ const orderBy: Record<string, SQL> = {
   last_watched: sql`coalesce(p.updated_at, timestamptz '1970-01-01 00:00:00+00') desc, u.id desc`,
 };
 
-/** The session's eligible students (enabled, of an active client that one of its products reaches) in `sort` order. */
+/** The session's eligible students (enabled, of an active client that one of its products reaches) in `sort` order (those not started by name). */
 async function eligibleInOrder(sessionId: string, status: string, sort: string) {
   const rows = await rowsOf<{ id: string }>(
     t.db,
@@ -66,7 +66,7 @@ async function eligibleInOrder(sessionId: string, status: string, sort: string) 
       where u.role = 'student' and not u.banned and ${statusFilter[status]} and exists (
         select 1 from job_readiness_expert_session_products l join client_product_assignments a on a.product_id = l.product_id
         where l.expert_session_id = ${sessionId} and a.client_id = u.client_id)
-      order by ${orderBy[sort]}`,
+      order by ${status === 'not_started' ? orderBy.name : orderBy[sort]}`,
   );
   return rows.map((row) => row.id);
 }

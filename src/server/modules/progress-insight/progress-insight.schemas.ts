@@ -38,7 +38,10 @@ export const sessionStudentsQuery = z.object({
   sort: z
     .enum(['name', 'progress', 'last_watched'])
     .default('name')
-    .meta({ description: '`name` A–Z; `progress` and `last_watched` highest and latest first, those not started last.' }),
+    .meta({
+      description:
+        '`name` A–Z; `progress` and `last_watched` highest and latest first, those not started last. With `status=not_started` every sort lists by name.',
+    }),
 });
 export const sessionStudentsExportQuery = sessionStudentsQuery.omit({ limit: true, cursor: true });
 

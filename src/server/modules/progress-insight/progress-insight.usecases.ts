@@ -47,12 +47,21 @@ export async function getSessionSummary(db: Database, sessionId: string, scope: 
   };
 }
 
+/**
+ * Students who have not started all share one progress and one last-watched key (none), so listed by
+ * those they are listed by name: an order a person can read, and the statement that reads a page of
+ * each client's students instead of every student of the session (3–5 s at 50,000, 10 ms by name).
+ */
+const sessionStudentOrder = <Query extends repository.SessionStudentQuery>(query: Query): Query =>
+  query.status === 'not_started' ? { ...query, sort: 'name' } : query;
+
 export async function listSessionStudents(
   db: Database,
   sessionId: string,
-  query: repository.SessionStudentQuery & { limit: number; cursor?: string },
+  request: repository.SessionStudentQuery & { limit: number; cursor?: string },
 ) {
   await requireSession(db, sessionId);
+  const query = sessionStudentOrder(request);
   const cursor = decodeCursor(query.cursor, repository.studentSortKind(query.sort));
   const rows = await repository.listSessionStudents(db, sessionId, { ...query, cursor, limit: query.limit + 1 });
   return toPage(rows, query.limit, cursorOf);
@@ -66,7 +75,7 @@ export async function requireSession(db: Database, sessionId: string) {
 export const exportSessionStudents =
   (db: Database, sessionId: string, query: repository.SessionStudentQuery) =>
   (write: (rows: repository.SessionStudentCsvRow[]) => Promise<void>) =>
-    repository.streamRows(db, repository.sessionStudentsForExport(sessionId, query), exportBatch, write);
+    repository.streamRows(db, repository.sessionStudentsForExport(sessionId, sessionStudentOrder(query)), exportBatch, write);
 
 // ---------------------------------------------------------------------------------------------------
 // One student
