@@ -319,7 +319,7 @@ describe.skipIf(!hasBrowser)('feedback and safety', () => {
     );
     await signOut(page);
 
-    await page.getByLabel('Email', { exact: true }).fill(liam.email);
+    await page.getByRole('textbox', { name: /^Email/ }).fill(liam.email);
     await page.getByLabel(/^Password/).fill(liam.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').getByText('This account is disabled. Ask your programme team to enable it again.').waitFor();

@@ -61,8 +61,8 @@ async function highlight(page: Page, option: Locator, max = 6) {
 async function signInWithKeyboard(page: Page, baseUrl: string, email: string) {
   await page.context().clearCookies(); // whoever was signed in before in this browser
   await page.goto(`${baseUrl}/sign-in`);
-  await page.getByLabel('Email', { exact: true }).waitFor();
-  expect(await isFocused(page.getByLabel('Email', { exact: true }))).toBe(true);
+  await page.getByRole('textbox', { name: /^Email/ }).waitFor();
+  expect(await isFocused(page.getByRole('textbox', { name: /^Email/ }))).toBe(true);
   await page.keyboard.type(email);
   await page.keyboard.press('Tab');
   await page.keyboard.type(demoPassword);

@@ -46,6 +46,9 @@ describe.skipIf(!hasBrowser)('progress insight: drill-down, student page, report
     await page.getByRole('combobox', { name: 'Status' }).click();
     await page.getByRole('option', { name: 'Not started' }).click();
     await expect.poll(() => rows.count()).toBe(1 + 3);
+    const sort = page.getByRole('combobox', { name: 'Sort' });
+    expect(await sort.isDisabled(), 'students not started are listed by name only').toBe(true);
+    expect(await sort.inputValue()).toBe('Name, A–Z');
     const csv = await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href');
     expect(csv).toMatch(/\/students\.csv\?.*status=not_started/);
     const download = await page.request.get(`${suite.app.url}${csv}`);

@@ -43,7 +43,7 @@ describe.skipIf(!hasBrowser)('signing in and out', () => {
   test('after repeated failures the page says how long to wait', async () => {
     const page = await suite.browser.newPage();
     await page.goto(`${suite.app.url}/sign-in`);
-    await page.getByLabel('Email', { exact: true }).fill('nobody@jobready.test');
+    await page.getByRole('textbox', { name: /^Email/ }).fill('nobody@jobready.test');
     await page.getByLabel(/^Password/).fill('wrong-password');
     const alert = page.getByRole('alert');
     for (let attempt = 1; attempt <= 5; attempt++) {

@@ -14,7 +14,7 @@ export const demoUsers = {
 /** Signs in through the sign-in page, as a person would, and waits to leave it. */
 export async function signIn(page: Page, baseUrl: string, email: string, password = demoPassword) {
   await page.goto(`${baseUrl}/sign-in`);
-  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByRole('textbox', { name: /^Email/ }).fill(email);
   await page.getByLabel(/^Password/).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));

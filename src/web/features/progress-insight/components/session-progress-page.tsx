@@ -104,7 +104,9 @@ export function SessionProgressPage() {
         <Select
           label="Sort"
           data={sortOptions}
-          value={sort}
+          // Students not started have no progress to sort by: the server lists them by name.
+          value={filters.values.status === 'not_started' ? 'name' : sort}
+          disabled={filters.values.status === 'not_started'}
           onChange={(value) => value && setSort(value as typeof sort)}
           allowDeselect={false}
         />
