@@ -35,13 +35,10 @@ export const sessionStudentsQuery = z.object({
   ...sessionScopeFields,
   status: watchStatus.optional(),
   search: search.meta({ description: 'Part of the name or email.' }),
-  sort: z
-    .enum(['name', 'progress', 'last_watched'])
-    .default('name')
-    .meta({
-      description:
-        '`name` A–Z; `progress` and `last_watched` highest and latest first, those not started last. With `status=not_started` every sort lists by name.',
-    }),
+  sort: z.enum(['name', 'progress', 'last_watched']).default('name').meta({
+    description:
+      '`name` A–Z; `progress` and `last_watched` highest and latest first, those not started last. With `status=not_started` every sort lists by name.',
+  }),
 });
 export const sessionStudentsExportQuery = sessionStudentsQuery.omit({ limit: true, cursor: true });
 
