@@ -32,6 +32,7 @@ const environmentSchema = z.object({
     .positive()
     .default(5 * 1024 ** 3),
   UPLOAD_EXPIRY_HOURS: z.coerce.number().positive().default(24),
+  UPLOAD_LOCK_CONNECTIONS: z.coerce.number().int().min(1).max(200).default(10),
   SESSION_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(10),
   TRUST_PROXY: z.string().optional(),
   SMTP_URL: z
@@ -92,6 +93,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env) {
       directory: path.join(dataDir, 'uploads'),
       maxVideoBytes: env.MAX_VIDEO_BYTES,
       expiryMs: env.UPLOAD_EXPIRY_HOURS * 3600_000,
+      /** PostgreSQL connections kept for the locks of tus requests in flight, at most (decision 041); one more at once waits 5 s, then 503. */
+      lockConnections: env.UPLOAD_LOCK_CONNECTIONS,
     },
     /** Mail goes out only when an SMTP server is named (decision 033). */
     mail: env.SMTP_URL

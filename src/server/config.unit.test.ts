@@ -14,6 +14,14 @@ describe('loadConfig', () => {
     }
   });
 
+  it('keeps at most 10 connections for upload locks, unless UPLOAD_LOCK_CONNECTIONS says otherwise (1 to 200)', () => {
+    expect(loadConfig({}).uploads.lockConnections).toBe(10);
+    expect(loadConfig({ UPLOAD_LOCK_CONNECTIONS: '25' }).uploads.lockConnections).toBe(25);
+    for (const size of ['0', '2.5', 'many', '201']) {
+      expect(() => loadConfig({ UPLOAD_LOCK_CONNECTIONS: size })).toThrow(/UPLOAD_LOCK_CONNECTIONS/);
+    }
+  });
+
   it('believes X-Forwarded-For from nobody unless TRUST_PROXY names the proxies or a hop count', () => {
     for (const nobody of [undefined, '', 'false', '0']) expect(loadConfig({ TRUST_PROXY: nobody }).trustProxy).toBe(false);
     expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);

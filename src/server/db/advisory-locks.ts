@@ -15,11 +15,26 @@ export type AdvisoryLocks = {
   /**
    * Takes the advisory lock `key` on a connection of its own. While another session holds it, tries
    * again every `retryMs`, each refusal asking the holder to let go (its `asked`); undefined once
-   * `signal` aborts.
+   * `signal` aborts. Throws `LockConnectionsBusy` when every connection stayed lent out for the
+   * connection timeout (5 s).
    */
   acquire(key: bigint, options: { signal: AbortSignal }): Promise<HeldAdvisoryLock | undefined>;
   close(): Promise<void>;
 };
+
+/**
+ * Every lock connection stayed in use for as long as a request waits for one (`connectionTimeoutMillis`):
+ * more lock holders at once than `maxConnections`, not a fault of the database's nor of the request's.
+ */
+export class LockConnectionsBusy extends Error {
+  constructor(readonly maxConnections: number) {
+    super(`All ${maxConnections} advisory lock connections stayed in use; none came free in time.`);
+    this.name = 'LockConnectionsBusy';
+  }
+}
+
+/** pg-pool's rejection of a `connect()` that waited in its queue (the pool full) until the connection timeout. */
+const queueTimeoutMessage = 'timeout exceeded when trying to connect';
 
 /** Names these connections in `pg_stat_activity`, apart from the pool's and the listener's. */
 export const lockApplicationName = 'jobready-lock';
@@ -60,7 +75,10 @@ export function openAdvisoryLocks(connection: pg.ClientConfig, maxConnections: n
   return {
     async acquire(key, { signal }) {
       const channel = channelOf(key);
-      const client = await pool.connect();
+      const client = await pool.connect().catch((error: unknown) => {
+        // A new connection that failed (PostgreSQL unreachable) rejects with its own error, kept as it is.
+        throw error instanceof Error && error.message === queueTimeoutMessage ? new LockConnectionsBusy(maxConnections) : error;
+      });
       const lost = new AbortController();
       const asked = new AbortController();
       const lose = (error?: Error) => lost.abort(error ?? new Error('The lock connection ended.'));

@@ -44,7 +44,7 @@ export const commonErrors = {
 };
 
 /** A 503 says when to try again: PostgreSQL replaced a lost connection within a second when measured, a restart takes a few (decision 019). */
-const retryAfterSeconds = 1;
+export const retryAfterSeconds = 1;
 
 export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
 

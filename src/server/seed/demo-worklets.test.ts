@@ -15,6 +15,8 @@ const summary = (worklets: { cert_id: string; mentors: { name: string; role_type
 
 it('gives every role demo worklets to look at', async () => {
   const all = (await t.request({ method: 'GET', url: '/api/worklets', as: 'admin' })).json().worklets;
+  // Newest first, in the order the seed wrote them, on every run (the screenshots show this list).
+  expect(all.map((w: { cert_id: string }) => w.cert_id)).toEqual(['25CTS02WT', '25CTS01WT', '25NWD02WT', '25NWD01WT']);
   expect(summary(all)).toEqual({
     '25NWD01WT': ['Maya Mentor:Primary, Omar Mentor:Secondary', 2],
     '25NWD02WT': ['Omar Mentor:Primary, Maya Mentor:Collaborator', 2],

@@ -79,7 +79,8 @@ export async function settle(db: Database, id: string, status: 'sent' | 'skipped
 /**
  * Deletes up to `limit` mails sent or skipped more than `retentionSeconds` ago; failed mail stays
  * for admins to see. Rows another instance is deleting at the same time are skipped, not waited for.
- * Returns how many it deleted.
+ * Returns how many it deleted. The statuses are written as in `mail_outbox_settled_idx`'s predicate,
+ * not as parameters: a plan may use a partial index only where the query implies its predicate.
  */
 export async function deleteSettledBefore(db: Database, retentionSeconds: number, limit: number) {
   const old = db
@@ -87,7 +88,7 @@ export async function deleteSettledBefore(db: Database, retentionSeconds: number
     .from(mailOutbox)
     .where(
       and(
-        inArray(mailOutbox.status, ['sent', 'skipped']),
+        sql`${mailOutbox.status} in ('sent', 'skipped')`,
         sql`${mailOutbox.settledAt} < now() - make_interval(secs => ${retentionSeconds})`,
       ),
     )

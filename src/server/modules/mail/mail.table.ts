@@ -40,5 +40,8 @@ export const mailOutbox = pgTable(
     // What is due: the few pending rows, in the order they were written.
     index('mail_outbox_due_idx').on(table.nextAttemptAt).where(sql`${table.status} = 'pending'`),
     index('mail_outbox_user_idx').on(table.userId),
+    // What the hourly prune deletes (`deleteSettledBefore`, the same predicate written the same way, so
+    // that every plan, generic ones too, can use it): sent and skipped mail, oldest first.
+    index('mail_outbox_settled_idx').on(table.settledAt).where(sql`${table.status} in ('sent', 'skipped')`),
   ],
 );

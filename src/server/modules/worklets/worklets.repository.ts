@@ -211,8 +211,17 @@ export async function lockWorklets(db: Database, ids: string[]) {
     .for('no key update');
 }
 
-export async function insertWorklet(db: Database, values: WorkletValues) {
-  const [row] = await db.insert(worklets).values(values).returning({ id: worklets.id });
+/**
+ * A worklet is created at the time of its statement (`clock_timestamp()`), not the transaction's
+ * now(): lists are newest first by `created_at`, then id, and worklets created in one transaction
+ * (the demo data) would otherwise share one time and be listed in the order of their random ids,
+ * another on every run. Assignments and timeline entries are timed the same way.
+ */
+export async function insertWorklet(db: Database, values: Omit<WorkletValues, 'createdAt'>) {
+  const [row] = await db
+    .insert(worklets)
+    .values({ ...values, createdAt: sql`clock_timestamp()` })
+    .returning({ id: worklets.id });
   return row!.id;
 }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countStatements } from '../../db/database.ts';
+import { createWorklet } from './worklets.usecases.ts';
 import { createWorkletTestApp, type WorkletTestApp } from './worklets.test-support.ts';
 
 let t: WorkletTestApp;
@@ -183,6 +184,31 @@ describe('listing', () => {
       cursor = page.next_cursor;
     } while (cursor);
     expect(seen).toEqual([...ids].reverse());
+  });
+
+  it('lists worklets created in one transaction (as the demo data is) in the order they were created', async () => {
+    // Eight at once: by their random ids, the chance of this order is 1 in 40,320.
+    const titles = Array.from({ length: 8 }, (_, index) => `Batch ${index}`);
+    await t.db.transaction(async (tx) => {
+      for (const [index, title] of titles.entries()) {
+        await createWorklet(tx, {
+          certId: `25BAT0${index}WT`,
+          title,
+          description: '',
+          status: 'draft',
+          productId: t.ids.products.interview,
+        });
+      }
+    });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = `/api/worklets?limit=3&search=Batch${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = (await t.request({ method: 'GET', url: query, as: 'admin' })).json();
+      seen.push(...page.worklets.map((w: { title: string }) => w.title));
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(seen).toEqual([...titles].reverse());
   });
 
   it('shows each worklet with its active mentors and student count', async () => {

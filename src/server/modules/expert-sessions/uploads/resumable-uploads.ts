@@ -9,7 +9,7 @@ import { ERRORS, Server, type DataStore, type KvStore, type Locker, type Upload 
 import { NodeRequest, sendNodeResponse } from 'srvx/node';
 import type { Config } from '../../../config.ts';
 import type { Database } from '../../../db/database.ts';
-import type { ErrorBody } from '../../../http/errors.ts';
+import { type ErrorBody, retryAfterSeconds } from '../../../http/errors.ts';
 import { s3ClientConfig } from '../../storage/s3-storage.ts';
 import type { Storage } from '../../storage/storage.ts';
 import { notAVideo, uploadIncomplete, uploadInUse, uploadNotFound } from '../expert-sessions.errors.ts';
@@ -20,6 +20,7 @@ import {
   releaseUploadClaim,
   takeUploadClaim,
 } from './upload-claims.repository.ts';
+import { lockConnectionsBusy } from './upload-locker.ts';
 import { ruledOutAsVideo, sniffBytes } from '../../../../shared/video-signature.ts';
 import { resumableUploadsPath } from '../expert-sessions.paths.ts';
 import { inspectStoredVideo, inspectVideoFile, type StagedVideo, type VideoSource } from '../video-file.ts';
@@ -64,6 +65,8 @@ export function createResumableUploads(options: {
   /** Serialises the requests on one upload, across instances where there are several (upload-locker.ts); tus's in-memory one without it. */
   locker?: Locker;
   logError?: (error: unknown) => void;
+  /** A request answered 503 because every lock connection stayed in use: a sign that `UPLOAD_LOCK_CONNECTIONS` is too small. */
+  logOverload?: () => void;
 }) {
   const { config, db, storage, stagingDirectory } = options;
   const uploads = config.uploads;
@@ -103,6 +106,7 @@ export function createResumableUploads(options: {
     onResponseError: async (_request, error) => {
       // Nothing of it was written, and its creator learns now that it is refused: it goes at once.
       if (error instanceof NotAVideoUpload) await store.remove(error.uploadId);
+      else if (error === lockConnectionsBusy) options.logOverload?.();
       else if (!('status_code' in error)) options.logError?.(error);
     },
   });
@@ -366,6 +370,13 @@ const tusRefusals = new Map<string, { code: string; message: string }>([
     { code: 'uploads.busy', message: 'Another request on this upload did not let go in time; ask with HEAD and continue from there.' },
   ],
   ['Tus-Resumable Required\n', { code: 'uploads.tus_resumable_required', message: 'Send Tus-Resumable: 1.0.0.' }],
+  [
+    lockConnectionsBusy.body,
+    {
+      code: 'uploads.overloaded',
+      message: 'This server is handling as many upload requests as it can; try again in a few seconds, from the offset HEAD gives.',
+    },
+  ],
 ]);
 
 /** The same refusal as the API's `{"error": {"code", "message"}}`, with tus's headers kept. */
@@ -387,5 +398,7 @@ async function asApiError(answer: Response): Promise<Response> {
   const headers = new Headers(answer.headers);
   headers.set('content-type', 'application/json; charset=utf-8');
   headers.set('content-length', String(Buffer.byteLength(body)));
+  // As every 503 of the API's (sendError): a moment's overload, worth another try.
+  if (answer.status === 503) headers.set('retry-after', String(retryAfterSeconds));
   return new Response(body, { status: answer.status, headers });
 }

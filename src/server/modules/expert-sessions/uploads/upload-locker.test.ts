@@ -152,6 +152,69 @@ describe(`two requests on one upload at once (${testEngine === 'postgres' ? 'two
 
 // PGlite has no connections: its locks live and die with the one process.
 if (testEngine === 'postgres') {
+  describe('more upload requests at once than lock connections', () => {
+    it('answers the one beyond them 503 uploads.overloaded with Retry-After, and takes it again once one is free', async () => {
+      const uploads = [];
+      for (let i = 0; i < 11; i += 1) uploads.push(await createUpload());
+      const patchOf = (url: string) =>
+        a.request({
+          method: 'PATCH',
+          url,
+          as: 'staff',
+          headers: { ...tus, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+          payload: sampleMp4,
+        });
+      // Ten PATCHes (as many as the default lock connections) stall mid-body, each holding its upload's lock.
+      const holders = uploads.slice(0, 10).map(({ url }) => openPatch(baseA, url, 0, sampleMp4.length, auth));
+      for (const holder of holders) holder.answer.catch(() => {});
+      try {
+        for (const holder of holders) holder.request.write(sampleMp4.subarray(0, 1000));
+        for (const { file } of uploads.slice(0, 10)) await until(() => sizeOf(file) === 1000, 'the PATCHes to write their bytes');
+
+        const { url, file } = uploads[10]!;
+        const startedAt = performance.now();
+        const refused = await patchOf(url);
+        const waited = performance.now() - startedAt;
+        expect(refused.statusCode).toBe(503);
+        expect(refused.json().error.code).toBe('uploads.overloaded');
+        expect(refused.headers['retry-after']).toMatch(/^[1-9][0-9]*$/);
+        expect(refused.headers['tus-resumable']).toBe('1.0.0');
+        // It waited for a connection to come free (5 s), then gave up; nothing of it was written.
+        expect(waited).toBeGreaterThan(4_500);
+        expect(sizeOf(file)).toBe(0);
+
+        // One holder finishes; the client's retry gets that connection and goes through.
+        holders[0]!.request.end(sampleMp4.subarray(1000));
+        expect(await holders[0]!.answer).toMatchObject({ status: 204, offset: sampleMp4.length });
+        const retried = await patchOf(url);
+        expect(retried.statusCode).toBe(204);
+        expect(retried.headers['upload-offset']).toBe(String(sampleMp4.length));
+        expect(fs.readFileSync(file).equals(sampleMp4)).toBe(true);
+      } finally {
+        for (const holder of holders) holder.request.destroy();
+      }
+    });
+
+    it('keeps as many lock connections as UPLOAD_LOCK_CONNECTIONS says', async () => {
+      const narrow = await a.startInstance({ env: { UPLOAD_LOCK_CONNECTIONS: '1' } });
+      const { url: held, file } = await createUpload();
+      const { url } = await createUpload();
+      const holder = openPatch(await serve(narrow.app), held, 0, sampleMp4.length, auth);
+      holder.answer.catch(() => {});
+      try {
+        holder.request.write(sampleMp4.subarray(0, 1000));
+        await until(() => sizeOf(file) === 1000, 'the PATCH to write its bytes');
+        const refused = await narrow.request({ method: 'HEAD', url, as: 'staff', headers: tus });
+        expect(refused.statusCode).toBe(503);
+        expect(refused.headers['retry-after']).toMatch(/^[1-9][0-9]*$/);
+        // The other instance has lock connections of its own.
+        expect((await b.request({ method: 'HEAD', url, as: 'staff', headers: tus })).statusCode).toBe(200);
+      } finally {
+        holder.request.destroy();
+      }
+    });
+  });
+
   describe('an upload locked by a connection that dies', () => {
     it('is taken by a waiting PATCH as soon as PostgreSQL has ended the dead session', async () => {
       const { url, id, file } = await createUpload();

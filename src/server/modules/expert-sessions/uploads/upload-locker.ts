@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { ERRORS, type Lock, type Locker, MemoryLocker, type RequestRelease } from '@tus/server';
-import type { AdvisoryLocks, HeldAdvisoryLock } from '../../../db/advisory-locks.ts';
+import { type AdvisoryLocks, type HeldAdvisoryLock, LockConnectionsBusy } from '../../../db/advisory-locks.ts';
 import type { DatabaseConnection } from '../../../db/database.ts';
 
 export type UploadLocker = Locker & { close(): Promise<void> };
@@ -9,10 +9,13 @@ export type UploadLocker = Locker & { close(): Promise<void> };
 const acquireTimeoutMs = 30_000;
 
 /**
- * Lock connections per instance: one per tus request in flight (an upload's PATCH holds it for its
- * whole body). A request beyond them waits for one, 5 s at most (then 500, and the client retries).
+ * tus's way to refuse (status and text), for a request that found every lock connection of this
+ * instance in use (`UPLOAD_LOCK_CONNECTIONS`, one per tus request in flight: an upload's PATCH holds
+ * it for its whole body) for the 5 s it waits for one. 503: the server is overloaded for a moment;
+ * tus-js-client retries any 5xx (and 409, 423; not 429) after its `retryDelays`, from the offset
+ * the server holds. Answered `uploads.overloaded` with `Retry-After` (resumable-uploads.ts).
  */
-const maxLockConnections = 10;
+export const lockConnectionsBusy = { status_code: 503, body: 'Every upload lock connection is in use\n' };
 
 /** The advisory lock key of an upload (by its store id): 64 bits of a hash, so that two uploads never share one. */
 export function uploadLockKey(id: string) {
@@ -27,8 +30,8 @@ export function uploadLockKey(id: string) {
  * has the lock, `acquireTimeoutMs` passes or its own request stops. On PGlite, tus's MemoryLocker:
  * one process has the database (the data-dir lock).
  */
-export function createUploadLocker(database: DatabaseConnection): UploadLocker {
-  const locks = database.openAdvisoryLocks(maxLockConnections);
+export function createUploadLocker(database: DatabaseConnection, lockConnections: number): UploadLocker {
+  const locks = database.openAdvisoryLocks(lockConnections);
   if (!locks) {
     const memory = new MemoryLocker({ acquireLockTimeout: acquireTimeoutMs });
     return { newLock: (id) => memory.newLock(id), close: async () => {} };
@@ -46,7 +49,9 @@ class AdvisoryUploadLock implements Lock {
 
   async lock(stopSignal: AbortSignal, requestRelease: RequestRelease) {
     const signal = AbortSignal.any([stopSignal, AbortSignal.timeout(acquireTimeoutMs)]);
-    const held = await this.locks.acquire(uploadLockKey(this.id), { signal });
+    const held = await this.locks.acquire(uploadLockKey(this.id), { signal }).catch((error: unknown) => {
+      throw error instanceof LockConnectionsBusy ? lockConnectionsBusy : error;
+    });
     if (!held) throw ERRORS.ERR_LOCK_TIMEOUT;
     this.held = held;
     // The lock went with its connection: another request may take it, so this one stops as if asked.

@@ -23,7 +23,7 @@ const tusMethods = ['POST', 'HEAD', 'PATCH', 'DELETE', 'OPTIONS'];
 export function registerUploadRoutes(app: AppInstance) {
   const { db, config, database } = app.context;
   const staging = openUploadStaging(config.uploads.directory);
-  const locker = createUploadLocker(database);
+  const locker = createUploadLocker(database, config.uploads.lockConnections);
   app.addHook('onClose', () => locker.close());
   const uploads = createResumableUploads({
     config,
@@ -32,6 +32,11 @@ export function registerUploadRoutes(app: AppInstance) {
     stagingDirectory: staging.directory,
     locker,
     logError: (error) => app.log.error({ err: error }, 'a resumable upload request failed'),
+    logOverload: () =>
+      app.log.warn(
+        { lockConnections: config.uploads.lockConnections },
+        'an upload request found every lock connection in use for 5 s and was answered 503 (UPLOAD_LOCK_CONNECTIONS)',
+      ),
   });
   const intake = openVideoIntake(app, uploads, staging.directory);
 

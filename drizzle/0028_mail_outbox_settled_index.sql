@@ -1,0 +1,1 @@
+CREATE INDEX "mail_outbox_settled_idx" ON "mail_outbox" USING btree ("settled_at") WHERE "mail_outbox"."status" in ('sent', 'skipped');
