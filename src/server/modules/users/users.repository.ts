@@ -71,7 +71,11 @@ export async function findUserIdByEmail(db: Database, email: string) {
   return row?.id;
 }
 
-/** A user and the credential account better-auth signs them in with. */
+/**
+ * A user and the credential account better-auth signs them in with. Created at the time of the
+ * statement (`clock_timestamp()`), as worklets are: users are listed newest first by `created_at`,
+ * then id, and users created in one transaction (the demo data) would otherwise share one time.
+ */
 export async function insertUserWithPassword(
   db: Database,
   values: { email: string; name: string; role: UserRole; clientId: string | null },
@@ -79,7 +83,7 @@ export async function insertUserWithPassword(
 ) {
   const [user] = await db
     .insert(users)
-    .values({ ...values, email: values.email.toLowerCase(), emailVerified: true })
+    .values({ ...values, email: values.email.toLowerCase(), emailVerified: true, createdAt: sql`clock_timestamp()` })
     .returning({ id: users.id });
   await db.insert(authAccounts).values({ userId: user!.id, accountId: user!.id, providerId: 'credential', password: passwordHash });
   return user!.id;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, testPassword, type TestApp } from '../../../../test/support/test-app.ts';
+import { insertUserWithPassword } from './users.repository.ts';
 import { ensureAdmin } from './users.usecases.ts';
 
 const spec = {
@@ -115,6 +116,25 @@ describe('users API', () => {
     const ids = [...first.users, ...second.users].map((user: { id: string }) => user.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(second.users.length).toBeGreaterThan(0);
+  });
+
+  it('lists users created in one transaction (as the demo data is) in the order they were created', async () => {
+    // Eight at once: by their random ids, the chance of this order is 1 in 40,320.
+    const names = Array.from({ length: 8 }, (_, index) => `Batch ${index}`);
+    await t.db.transaction(async (tx) => {
+      for (const [index, name] of names.entries()) {
+        await insertUserWithPassword(tx, { email: `batch-${index}@test.dev`, name, role: 'mentor', clientId: null }, 'not-a-hash');
+      }
+    });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const url: string = `/api/admin/users?limit=3&search=Batch${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = (await t.request({ method: 'GET', url, as: 'admin' })).json();
+      seen.push(...page.users.map((user: { name: string }) => user.name));
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(seen).toEqual([...names].reverse());
   });
 
   it('is for admins only', async () => {
