@@ -37,7 +37,11 @@ export async function runStep<Values>(
     const fingerprint = fingerprintOf(row.values);
     const previous = mapped.get(keyOf(row));
     let action: Action;
-    if (previous && stillThere.has(previous.targetId)) {
+    if (previous && stillThere.has(previous.targetId) && writer.moves && previous.targetId !== row.targetId) {
+      // A link whose source row names other ends now: written at its new ends, the old one taken away.
+      row.moved = { from: previous.targetId, keepOld: false };
+      action = 'update';
+    } else if (previous && stillThere.has(previous.targetId)) {
       row.targetId = previous.targetId;
       action = previous.fingerprint === fingerprint ? 'unchanged' : 'update';
     } else if (existing.has(row.targetId)) {
@@ -50,6 +54,9 @@ export async function runStep<Values>(
     for (const from of [row, ...(row.alsoFrom ?? [])]) ids.record(from.sourceTable, from.sourceId, row.targetId);
     if (action !== 'unchanged') work.push({ row, action, fingerprint });
   }
+  // An old link another source row still names stays.
+  const named = new Set(plan.rows.map((row) => row.targetId));
+  for (const row of plan.rows) if (row.moved) row.moved.keepOld = named.has(row.moved.from);
   counts.skip = plan.problems.filter((problem) => problem.kind === 'skipped').length;
 
   if (!dryRun) {

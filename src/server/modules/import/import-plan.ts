@@ -15,6 +15,11 @@ export type PlannedRow<Values> = {
   /** The id it gets when created: the source's UUID, or UUID v5 of a source integer; `a:b` for link tables. */
   targetId: string;
   values: Values;
+  /**
+   * Set by the engine for a link whose source row now names other ends: the link it was (`from`),
+   * which goes unless another source row of the run still names it (`keepOld`).
+   */
+  moved?: { from: string; keepOld: boolean };
 };
 
 export type Plan<Values> = { rows: PlannedRow<Values>[]; problems: Problem[] };
@@ -30,6 +35,8 @@ export type TableWriter<Values> = {
   link?(tx: Database, rows: Array<PlannedRow<Values>>): Promise<void>;
   /** Of these ids, those whose row still exists here (a row deleted here since is created again). */
   existingIds(db: Database, ids: string[]): Promise<Set<string>>;
+  /** A link, whose id is its ends: a source row that names other ends since moves it (`PlannedRow.moved`). */
+  moves?: true;
 };
 
 export type Step<Values> = {
