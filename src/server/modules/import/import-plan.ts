@@ -37,6 +37,19 @@ export type TableWriter<Values> = {
   existingIds(db: Database, ids: string[]): Promise<Set<string>>;
   /** A link, whose id is its ends: a source row that names other ends since moves it (`PlannedRow.moved`). */
   moves?: true;
+  /**
+   * Rows with an id whose ends are unique too (a mentor on a worklet): a source row that names other
+   * ends since moves to the row at those ends, made if there is none (`PlannedRow.moved`).
+   */
+  ends?: {
+    of(values: Values): string;
+    /** The ends of these rows here, by id. */
+    at(db: Database, ids: string[]): Promise<Map<string, string>>;
+    /** The rows here at these ends: ends → id. */
+    find(db: Database, ends: string[]): Promise<Map<string, string>>;
+    /** Takes away, first in its batch, the rows these moved from that no source row of the run names. */
+    leave(tx: Database, rows: Array<PlannedRow<Values>>): Promise<void>;
+  };
 };
 
 export type Step<Values> = {

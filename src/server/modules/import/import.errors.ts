@@ -11,4 +11,5 @@ export const studentWithoutProduct = defineError(
   422,
   "A student's client does not have the worklet's product.",
 );
+export const notAMentor = defineError('import.not_a_mentor', 422, 'Only users with the mentor role are assigned.');
 export const progressTaken = defineError('import.progress_taken', 409, 'The student already has progress on this session here.');

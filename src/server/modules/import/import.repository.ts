@@ -18,7 +18,7 @@ import {
 } from '../worklets/worklets.table.ts';
 import { lockPeople, findUsersForProduct } from '../worklets/worklets.repository.ts';
 import type { PlannedRow, TableWriter } from './import-plan.ts';
-import { notAStudent, progressTaken, referenceMissing, studentWithoutProduct } from './import.errors.ts';
+import { notAMentor, notAStudent, progressTaken, referenceMissing, studentWithoutProduct } from './import.errors.ts';
 import { importIdMap, type ImportSource } from './import.table.ts';
 
 /** A time as the source wrote it, as text with its offset (microseconds kept); NULL where it had none. */
@@ -138,9 +138,12 @@ function tableWriter<
     checked?: (tx: Database, rows: Array<PlannedRow<Values>>) => Promise<void>;
     inserted?: (tx: Database, rows: Array<PlannedRow<Values>>) => Promise<void>;
     updated?: (tx: Database, rows: Array<PlannedRow<Values>>) => Promise<void>;
+    /** The order in which changed rows are rewritten (a demotion before a promotion). */
+    updateOrder?: (a: Values, b: Values) => number;
+    ends?: TableWriter<Values>['ends'];
   },
 ): TableWriter<Values> {
-  const { changed, created, sameAs } = spec;
+  const { changed, created, sameAs, updateOrder } = spec;
   const check = async (tx: Database, rows: Array<PlannedRow<Values>>) => {
     await checkReferences(tx, rows, spec.references ?? []);
     await spec.checked?.(tx, rows);
@@ -159,7 +162,7 @@ function tableWriter<
     },
     async update(tx, rows) {
       await check(tx, rows);
-      await rewrite(tx, rows, changed);
+      await rewrite(tx, updateOrder ? [...rows].sort((a, b) => updateOrder(a.values, b.values)) : rows, changed);
       await spec.updated?.(tx, rows);
     },
     ...(sameAs && {
@@ -167,6 +170,7 @@ function tableWriter<
       link: (tx, rows) => rewrite(tx, rows, (values) => ({ legacy: values.legacy }) as PgUpdateSetSource<Table>),
     }),
     existingIds: (db, ids) => idsThatExist(db, table.id, ids),
+    ...(spec.ends && { ends: spec.ends }),
   };
 }
 
@@ -699,8 +703,91 @@ export const assignmentWriter = tableWriter(mentorWorkletAssignments, {
     legacy: values.legacy,
   }),
   created: (values) => ({ mentorId: values.mentorId, workletId: values.workletId, assignedAt: atOrNow(values.assignedAt) }),
+  // Only mentors are assigned (decision 025).
+  async checked(tx, rows) {
+    const roles = new Map(
+      (
+        await tx
+          .select({ id: users.id, role: users.role })
+          .from(users)
+          .where(inArray(users.id, [...new Set(rows.map((row) => row.values.mentorId))]))
+      ).map((user) => [user.id, user.role]),
+    );
+    const row = rows.find(({ values }) => roles.get(values.mentorId) !== 'mentor');
+    if (row)
+      throw notAMentor(
+        { source_table: row.sourceTable, source_id: row.sourceId, field: 'mentor_id', value: row.values.mentorId },
+        `${row.sourceTable} ${row.sourceId}: user ${row.values.mentorId} is a ${roles.get(row.values.mentorId)} here, and only mentors are assigned.`,
+      );
+  },
   inserted: (tx, rows) => recordImported(tx, rows, { reason: 'Imported from PrismWorklet', atSourceTime: true }),
   updated: (tx, rows) => recordImported(tx, rows, { reason: 'Changed in PrismWorklet since the last import', atSourceTime: false }),
+  // A worklet's one active Primary: whoever gives it up is rewritten before whoever takes it.
+  updateOrder: (a, b) => Number(a.isActive && a.roleType === 'Primary') - Number(b.isActive && b.roleType === 'Primary'),
+  // A mentor is on a worklet once: a source row that names another mentor or worklet since is
+  // that mentor's assignment on that worklet, and the one it was is deactivated (never deleted).
+  ends: {
+    of: (values) => `${values.mentorId}:${values.workletId}`,
+    async at(db, ids) {
+      const rows = await db
+        .select({
+          id: mentorWorkletAssignments.id,
+          mentorId: mentorWorkletAssignments.mentorId,
+          workletId: mentorWorkletAssignments.workletId,
+        })
+        .from(mentorWorkletAssignments)
+        .where(inArray(mentorWorkletAssignments.id, onlyUuids(ids)));
+      return new Map(rows.map((row) => [row.id, `${row.mentorId}:${row.workletId}`]));
+    },
+    async find(db, ends) {
+      const pairs = ends.map(splitKey).filter((pair) => onlyUuids(pair).length === 2);
+      if (pairs.length === 0) return new Map();
+      const rows = await db
+        .select({
+          id: mentorWorkletAssignments.id,
+          mentorId: mentorWorkletAssignments.mentorId,
+          workletId: mentorWorkletAssignments.workletId,
+        })
+        .from(mentorWorkletAssignments)
+        .where(
+          or(
+            ...pairs.map(([mentorId, workletId]) =>
+              and(eq(mentorWorkletAssignments.mentorId, mentorId), eq(mentorWorkletAssignments.workletId, workletId)),
+            ),
+          ),
+        );
+      return new Map(rows.map((row) => [`${row.mentorId}:${row.workletId}`, row.id]));
+    },
+    async leave(tx, rows) {
+      const left = await tx
+        .update(mentorWorkletAssignments)
+        .set({ isActive: false, deactivatedAt: sql`now()`, deactivatedBy: null })
+        .where(
+          and(
+            inArray(mentorWorkletAssignments.id, [...new Set(rows.map((row) => row.moved!.from))]),
+            eq(mentorWorkletAssignments.isActive, true),
+          ),
+        )
+        .returning({
+          id: mentorWorkletAssignments.id,
+          workletId: mentorWorkletAssignments.workletId,
+          mentorId: mentorWorkletAssignments.mentorId,
+          roleType: mentorWorkletAssignments.roleType,
+        });
+      if (left.length === 0) return;
+      await tx.insert(mentorAssignmentHistory).values(
+        left.map((assignment) => ({
+          assignmentId: assignment.id,
+          workletId: assignment.workletId,
+          mentorId: assignment.mentorId,
+          action: 'deactivated' as const,
+          fromRole: assignment.roleType,
+          reason: 'Moved in PrismWorklet: its row there names another mentor or worklet now',
+          createdAt: sql`clock_timestamp()`,
+        })),
+      );
+    },
+  },
 });
 
 /**

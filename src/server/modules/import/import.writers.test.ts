@@ -759,4 +759,87 @@ describe('a source row that moved under the same id', () => {
       ),
     ).toEqual([{ id, student_id: student.x, expert_session_id: session.b, position: 36 }]);
   });
+
+  it('moves a mentor assignment to the mentor or worklet the source now names, and deactivates what it leaves', async () => {
+    const ravi = idOf(70);
+    const here = idOf(22);
+    await rowsOf(target.db, sql`insert into users (id, name, email, role) values (${ravi}, 'Ravi', 'ravi@example.test', 'mentor')`);
+    const assigned = (
+      sourceTable: string,
+      sourceId: string,
+      targetId: string,
+      mentorId: string,
+      workletId: string,
+      roleType: 'Primary' | 'Secondary',
+    ): PlannedRow<writers.AssignmentValues> => ({
+      sourceTable,
+      sourceId,
+      targetId,
+      values: { mentorId, workletId, roleType, isActive: true, assignedAt: time, assignedBy: null, notes: null, legacy: null },
+    });
+    const primary = (mentorId: string) => assigned('worklets.mentor_id', 'p', idOf(71), mentorId, here, 'Primary');
+    const secondary = (workletId: string) => assigned('user_worklet_association', 's', idOf(72), ravi, workletId, 'Secondary');
+    // Meera's are W-HERE's only: she has assignments of the tests above on A and B.
+    const assignmentsOf = (mentorId: string) =>
+      rowsOf<Record<string, unknown>>(
+        target.db,
+        sql`select worklet_id::text, role_type, is_active, deactivated_at is not null as deactivated from mentor_worklet_assignments
+          where mentor_id = ${mentorId} and (worklet_id = ${here} or mentor_id = ${ravi}) order by worklet_id`,
+      );
+    const mappedTo = async (sourceId: string) =>
+      (await one<{ target_id: string }>(sql`select target_id from import_id_map where source_id = ${sourceId}`)).target_id;
+
+    // Ravi is W-HERE's Primary, his association row folded in.
+    await runSteps([
+      step(writers.assignmentWriter, [{ ...primary(ravi), alsoFrom: [{ sourceTable: 'user_worklet_association', sourceId: 's' }] }]),
+    ]);
+    expect(await assignmentsOf(ravi)).toEqual([{ worklet_id: here, role_type: 'Primary', is_active: true, deactivated: false }]);
+
+    // Meera is the Primary now; Ravi's association row makes him a Secondary.
+    const second = await runSteps([step(writers.assignmentWriter, [primary(user.mentor), secondary(here)])]);
+    expect([countsOf(second, 'create'), countsOf(second, 'update')]).toEqual([
+      { mentor_worklet_assignments: 1 },
+      { mentor_worklet_assignments: 1 },
+    ]);
+    expect(await assignmentsOf(ravi)).toEqual([{ worklet_id: here, role_type: 'Secondary', is_active: true, deactivated: false }]);
+    expect(await assignmentsOf(user.mentor)).toEqual([{ worklet_id: here, role_type: 'Primary', is_active: true, deactivated: false }]);
+    const meeras = await mappedTo('p');
+    expect([meeras === idOf(71), await mappedTo('s')]).toEqual([false, idOf(71)]);
+    expect(
+      await rowsOf(
+        target.db,
+        sql`select mentor_id::text, action, to_role, reason from mentor_assignment_history where worklet_id = ${here} order by created_at, mentor_id`,
+      ),
+    ).toEqual([
+      // Both at the source's assignment time.
+      { mentor_id: user.mentor, action: 'imported', to_role: 'Primary', reason: 'Imported from PrismWorklet' },
+      { mentor_id: ravi, action: 'imported', to_role: 'Primary', reason: 'Imported from PrismWorklet' },
+      { mentor_id: ravi, action: 'imported', to_role: 'Secondary', reason: 'Changed in PrismWorklet since the last import' },
+    ]);
+
+    // Ravi's association row names worklet A now: his W-HERE assignment is deactivated, one on A made.
+    const third = await runSteps([step(writers.assignmentWriter, [primary(user.mentor), secondary(worklet.a)])]);
+    expect([countsOf(third, 'create'), countsOf(third, 'unchanged')]).toEqual([
+      { mentor_worklet_assignments: 1 },
+      { mentor_worklet_assignments: 1 },
+    ]);
+    expect(await assignmentsOf(ravi)).toEqual([
+      { worklet_id: worklet.a, role_type: 'Secondary', is_active: true, deactivated: false },
+      { worklet_id: here, role_type: 'Secondary', is_active: false, deactivated: true },
+    ]);
+    expect(
+      await one(
+        sql`select action, from_role, reason from mentor_assignment_history where assignment_id = ${idOf(71)} order by created_at desc limit 1`,
+      ),
+    ).toEqual({
+      action: 'deactivated',
+      from_role: 'Secondary',
+      reason: 'Moved in PrismWorklet: its row there names another mentor or worklet now',
+    });
+
+    const settled = await snapshotOf(target.db);
+    const again = await runSteps([step(writers.assignmentWriter, [primary(user.mentor), secondary(worklet.a)])]);
+    expect(countsOf(again, 'unchanged')).toEqual({ mentor_worklet_assignments: 2 });
+    expect(await snapshotOf(target.db)).toEqual(settled);
+  });
 });
