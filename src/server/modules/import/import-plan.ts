@@ -3,8 +3,41 @@ import type { Database } from '../../db/database.ts';
 // What an import plans and what writes it: the types the mappings, the writers (import.repository.ts)
 // and the engine share, apart from the engine so that the writers do not import it back.
 
-/** A source row that is not brought over (`skipped`), or is brought over changed (`adjusted`), and why. */
-export type Problem = { sourceTable: string; sourceId: string; kind: 'skipped' | 'adjusted'; reason: string };
+/**
+ * A source row that is not brought over (`skipped`), or is brought over changed (`adjusted`), and
+ * why; a reference to a row that is not brought over also has its `code` and `field`.
+ */
+export type Problem = {
+  sourceTable: string;
+  sourceId: string;
+  kind: 'skipped' | 'adjusted';
+  reason: string;
+  code?: string;
+  field?: string;
+};
+
+/**
+ * A source row whose `field` names a row that is not brought over: skipped (or, for a reference it
+ * can do without, `adjusted`: imported without it), with the code a writer refuses such a row with
+ * (`import.reference_missing`). The reason says whether the source has no such row at all (a
+ * dangling reference) or has it but it was not imported, which its own entry explains.
+ */
+export function unresolvedReference(
+  row: { sourceTable: string; sourceId: unknown; field: string; value: unknown },
+  target: { table: string; inSource: boolean },
+  kind: Problem['kind'] = 'skipped',
+): Problem {
+  const { sourceTable, sourceId, field, value } = row;
+  const why = target.inSource ? `the ${target.table} row it names was not imported` : `${target.table} has no such row`;
+  return {
+    sourceTable,
+    sourceId: String(sourceId),
+    kind,
+    code: 'import.reference_missing',
+    field,
+    reason: `${field} ${value}: ${why}${kind === 'adjusted' ? '; imported without it' : ''}`,
+  };
+}
 
 /** One row to write here, planned from one source row (and maybe folded together with others). */
 export type PlannedRow<Values> = {
