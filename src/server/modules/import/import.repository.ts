@@ -700,9 +700,16 @@ export const assignmentWriter = tableWriter(mentorWorkletAssignments, {
     isActive: values.isActive,
     assignedBy: values.assignedBy,
     notes: values.notes,
+    // Active again (the source's row moved back, or was reactivated there): no longer deactivated.
+    deactivatedAt: values.isActive ? null : sql`${mentorWorkletAssignments.deactivatedAt}`,
     legacy: values.legacy,
   }),
-  created: (values) => ({ mentorId: values.mentorId, workletId: values.workletId, assignedAt: atOrNow(values.assignedAt) }),
+  created: (values) => ({
+    mentorId: values.mentorId,
+    workletId: values.workletId,
+    assignedAt: atOrNow(values.assignedAt),
+    deactivatedAt: null,
+  }),
   // Only mentors are assigned (decision 025).
   async checked(tx, rows) {
     const roles = new Map(

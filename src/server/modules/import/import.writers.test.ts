@@ -841,5 +841,17 @@ describe('a source row that moved under the same id', () => {
     const again = await runSteps([step(writers.assignmentWriter, [primary(user.mentor), secondary(worklet.a)])]);
     expect(countsOf(again, 'unchanged')).toEqual({ mentor_worklet_assignments: 2 });
     expect(await snapshotOf(target.db)).toEqual(settled);
+
+    // Back on W-HERE: the assignment it had there is active again, the one on A deactivated.
+    const back = await runSteps([step(writers.assignmentWriter, [primary(user.mentor), secondary(here)])]);
+    expect([countsOf(back, 'create'), countsOf(back, 'update')]).toEqual([
+      { mentor_worklet_assignments: 0 },
+      { mentor_worklet_assignments: 1 },
+    ]);
+    expect(await assignmentsOf(ravi)).toEqual([
+      { worklet_id: worklet.a, role_type: 'Secondary', is_active: false, deactivated: true },
+      { worklet_id: here, role_type: 'Secondary', is_active: true, deactivated: false },
+    ]);
+    expect(await mappedTo('s')).toBe(idOf(71));
   });
 });
