@@ -690,10 +690,11 @@ export type AssignmentValues = {
 };
 
 export const assignmentWriter = tableWriter(mentorWorkletAssignments, {
+  // People before worklets, the order every worklet write locks in (decision 025).
   references: [
     { field: 'mentor_id', column: users.id, of: (values: AssignmentValues) => values.mentorId },
-    { field: 'worklet_id', column: worklets.id, of: (values) => values.workletId },
     { field: 'assigned_by', column: users.id, of: (values) => values.assignedBy },
+    { field: 'worklet_id', column: worklets.id, of: (values) => values.workletId },
   ],
   changed: (values: AssignmentValues) => ({
     roleType: values.roleType,
