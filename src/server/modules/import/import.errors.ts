@@ -12,4 +12,10 @@ export const studentWithoutProduct = defineError(
   "A student's client does not have the worklet's product.",
 );
 export const notAMentor = defineError('import.not_a_mentor', 422, 'Only users with the mentor role are assigned.');
+export const primaryTaken = defineError('import.primary_taken', 409, 'The worklet already has another active Primary mentor here.');
+export const alreadyAssigned = defineError(
+  'import.mentor_already_assigned',
+  409,
+  'The mentor already has an assignment on this worklet here.',
+);
 export const progressTaken = defineError('import.progress_taken', 409, 'The student already has progress on this session here.');

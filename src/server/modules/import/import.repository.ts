@@ -2,6 +2,7 @@ import { and, eq, getTableName, inArray, isNotNull, isNull, or, sql, type SQL } 
 import type { PgColumn, PgInsertValue, PgTable, PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Legacy } from '../../db/columns.ts';
 import type { Database } from '../../db/database.ts';
+import { isUniqueViolation, postgresError } from '../../db/errors.ts';
 import { authAccounts } from '../auth/auth.table.ts';
 import { clientProductAssignments, clients } from '../clients/clients.table.ts';
 import { expertSessionProducts, expertSessionProgress, expertSessions } from '../expert-sessions/expert-sessions.table.ts';
@@ -18,7 +19,15 @@ import {
 } from '../worklets/worklets.table.ts';
 import { lockPeople, findUsersForProduct } from '../worklets/worklets.repository.ts';
 import type { PlannedRow, TableWriter } from './import-plan.ts';
-import { notAMentor, notAStudent, progressTaken, referenceMissing, studentWithoutProduct } from './import.errors.ts';
+import {
+  alreadyAssigned,
+  notAMentor,
+  notAStudent,
+  primaryTaken,
+  progressTaken,
+  referenceMissing,
+  studentWithoutProduct,
+} from './import.errors.ts';
 import { importIdMap, type ImportSource } from './import.table.ts';
 
 /** A time as the source wrote it, as text with its offset (microseconds kept); NULL where it had none. */
@@ -140,6 +149,8 @@ function tableWriter<
     updated?: (tx: Database, rows: Array<PlannedRow<Values>>) => Promise<void>;
     /** The order in which changed rows are rewritten (a demotion before a promotion). */
     updateOrder?: (a: Values, b: Values) => number;
+    /** A coded error (import.errors.ts) for a write the database refused, naming the row; undefined to rethrow it as it is. */
+    refused?: (error: unknown, rows: Array<PlannedRow<Values>>) => Error | undefined;
     ends?: TableWriter<Values>['ends'];
   },
 ): TableWriter<Values> {
@@ -148,6 +159,13 @@ function tableWriter<
     await checkReferences(tx, rows, spec.references ?? []);
     await spec.checked?.(tx, rows);
   };
+  const refusing = async (rows: Array<PlannedRow<Values>>, write: () => Promise<unknown>) => {
+    try {
+      await write();
+    } catch (error) {
+      throw spec.refused?.(error, rows) ?? error;
+    }
+  };
   const rewrite = async (tx: Database, rows: Array<PlannedRow<Values>>, set: (values: Values) => PgUpdateSetSource<Table>) => {
     for (const { targetId, values } of rows) await tx.update(table).set(set(values)).where(eq(table.id, targetId));
   };
@@ -155,14 +173,16 @@ function tableWriter<
     table: getTableName(table),
     async insert(tx, rows) {
       await check(tx, rows);
-      await tx
-        .insert(table)
-        .values(rows.map(({ targetId, values }) => ({ id: targetId, ...changed(values), ...created(values) }) as PgInsertValue<Table>));
+      await refusing(rows, () =>
+        tx
+          .insert(table)
+          .values(rows.map(({ targetId, values }) => ({ id: targetId, ...changed(values), ...created(values) }) as PgInsertValue<Table>)),
+      );
       await spec.inserted?.(tx, rows);
     },
     async update(tx, rows) {
       await check(tx, rows);
-      await rewrite(tx, updateOrder ? [...rows].sort((a, b) => updateOrder(a.values, b.values)) : rows, changed);
+      await refusing(rows, () => rewrite(tx, updateOrder ? [...rows].sort((a, b) => updateOrder(a.values, b.values)) : rows, changed));
       await spec.updated?.(tx, rows);
     },
     ...(sameAs && {
@@ -730,6 +750,37 @@ export const assignmentWriter = tableWriter(mentorWorkletAssignments, {
   },
   inserted: (tx, rows) => recordImported(tx, rows, { reason: 'Imported from PrismWorklet', atSourceTime: true }),
   updated: (tx, rows) => recordImported(tx, rows, { reason: 'Changed in PrismWorklet since the last import', atSourceTime: false }),
+  // Taken here by a row the source does not know: another active Primary on the worklet, or the same
+  // mentor on it already (a choice made here, kept). PostgreSQL names the key in `detail`.
+  refused(error, rows) {
+    const found = postgresError(error);
+    const key = (found?.detail?.match(/^Key \((.+)\)=\((.+)\) already exists/) ?? []).slice(1);
+    const value = (column: string) => key[1]?.split(', ')[key[0]!.split(', ').indexOf(column)];
+    const details = (row: PlannedRow<AssignmentValues>, field: string) => ({
+      source_table: row.sourceTable,
+      source_id: row.sourceId,
+      field,
+      mentor_id: row.values.mentorId,
+      worklet_id: row.values.workletId,
+    });
+    if (isUniqueViolation(error, 'mentor_worklet_assignments_one_active_primary')) {
+      const row = rows.find(({ values }) => values.workletId === value('worklet_id') && values.isActive && values.roleType === 'Primary');
+      if (row)
+        return primaryTaken(
+          { ...details(row, 'role_type'), value: 'Primary' },
+          `${row.sourceTable} ${row.sourceId}: worklet ${row.values.workletId} already has another active Primary here; mentor ${row.values.mentorId} cannot be made Primary.`,
+        );
+    }
+    if (isUniqueViolation(error, 'unique_mentor_worklet')) {
+      const row = rows.find(({ values }) => values.mentorId === value('mentor_id') && values.workletId === value('worklet_id'));
+      if (row)
+        return alreadyAssigned(
+          { ...details(row, 'mentor_id'), value: row.values.mentorId },
+          `${row.sourceTable} ${row.sourceId}: mentor ${row.values.mentorId} already has an assignment on worklet ${row.values.workletId} here.`,
+        );
+    }
+    return undefined;
+  },
   // A worklet's one active Primary: whoever gives it up is rewritten before whoever takes it.
   updateOrder: (a, b) => Number(a.isActive && a.roleType === 'Primary') - Number(b.isActive && b.roleType === 'Primary'),
   // A mentor is on a worklet once: a source row that names another mentor or worklet since is

@@ -854,4 +854,33 @@ describe('a source row that moved under the same id', () => {
     ]);
     expect(await mappedTo('s')).toBe(idOf(71));
   });
+
+  it('refuses an assignment a row here already holds, with a coded error naming the source row, writing nothing', async () => {
+    const ravi = idOf(70);
+    const before = await snapshotOf(target.db);
+    const fresh = (sourceId: string, workletId: string, roleType: 'Primary' | 'Secondary'): PlannedRow<writers.AssignmentValues> => ({
+      sourceTable: 'user_worklet_association',
+      sourceId,
+      targetId: idOf(Number(sourceId)),
+      values: { mentorId: ravi, workletId, roleType, isActive: true, assignedAt: time, assignedBy: null, notes: null, legacy: null },
+    });
+    const refusal = (rows: Array<PlannedRow<writers.AssignmentValues>>) =>
+      runSteps([step(writers.assignmentWriter, rows)]).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+    // Meera is worklet B's active Primary.
+    expect(await refusal([fresh('80', worklet.b, 'Primary')])).toMatchObject({
+      code: 'import.primary_taken',
+      status: 409,
+      details: { source_table: 'user_worklet_association', source_id: '80', field: 'role_type', value: 'Primary', worklet_id: worklet.b },
+    });
+    // Ravi has an assignment on worklet A already (deactivated by the move above).
+    expect(await refusal([fresh('81', worklet.a, 'Secondary')])).toMatchObject({
+      code: 'import.mentor_already_assigned',
+      status: 409,
+      details: { source_table: 'user_worklet_association', source_id: '81', field: 'mentor_id', value: ravi, worklet_id: worklet.a },
+    });
+    expect(await snapshotOf(target.db)).toEqual(before);
+  });
 });
