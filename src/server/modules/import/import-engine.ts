@@ -3,6 +3,7 @@ import type { Database } from '../../db/database.ts';
 import * as repository from './import.repository.ts';
 import type { ImportSource } from './import.table.ts';
 import type { Action, IdResolver, PlannedRow, ProgressListener, Step, StepReport } from './import-plan.ts';
+import { uuidV5 } from './uuid-v5.ts';
 
 /** Rows written per transaction: an interrupted import loses at most one batch, and keeps what it committed. */
 export const batchSize = 500;
@@ -29,6 +30,17 @@ export async function runStep<Values>(
     ? new Set<string>()
     : await writer.existingIds(db, [...new Set([...mapped.values()].map((entry) => entry.targetId))]);
   const fresh = plan.rows.filter((row) => !stillThere.has(mapped.get(keyOf(row))?.targetId ?? ''));
+  // Where each row the id map names stands here, for the rows whose ends can move.
+  const { ends } = writer;
+  const endsHere = ends && !blankTarget ? await ends.at(db, [...stillThere]) : new Map<string, string>();
+  const movedTo = (row: PlannedRow<Values>) => {
+    const previous = mapped.get(keyOf(row));
+    if (!ends || !previous || !stillThere.has(previous.targetId)) return undefined;
+    const to = ends.of(row.values);
+    return endsHere.get(previous.targetId) === to ? undefined : to;
+  };
+  const movedEnds = plan.rows.flatMap((row) => movedTo(row) ?? []);
+  const atEnds = ends && movedEnds.length ? await ends.find(db, movedEnds) : new Map<string, string>();
   const existing = writer.findExisting && !blankTarget ? await writer.findExisting(db, fresh) : new Map<string, string>();
 
   const counts: StepReport['counts'] = { create: 0, update: 0, link: 0, unchanged: 0, skip: 0 };
@@ -37,7 +49,17 @@ export async function runStep<Values>(
     const fingerprint = fingerprintOf(row.values);
     const previous = mapped.get(keyOf(row));
     let action: Action;
-    if (previous && stillThere.has(previous.targetId)) {
+    if (previous && stillThere.has(previous.targetId) && writer.moves && previous.targetId !== row.targetId) {
+      // A link whose source row names other ends now: written at its new ends, the old one taken away.
+      row.moved = { from: previous.targetId, keepOld: false };
+      action = 'update';
+    } else if (previous && movedTo(row)) {
+      // A row whose source row names other ends now: the row at those ends, or a new one.
+      const to = movedTo(row)!;
+      row.moved = { from: previous.targetId, keepOld: false };
+      row.targetId = atEnds.get(to) ?? uuidV5(to, previous.targetId);
+      action = atEnds.has(to) ? 'update' : 'create';
+    } else if (previous && stillThere.has(previous.targetId)) {
       row.targetId = previous.targetId;
       action = previous.fingerprint === fingerprint ? 'unchanged' : 'update';
     } else if (existing.has(row.targetId)) {
@@ -50,6 +72,9 @@ export async function runStep<Values>(
     for (const from of [row, ...(row.alsoFrom ?? [])]) ids.record(from.sourceTable, from.sourceId, row.targetId);
     if (action !== 'unchanged') work.push({ row, action, fingerprint });
   }
+  // What a moved row leaves stays while another source row of the run names it.
+  const named = new Set(plan.rows.map((row) => row.targetId));
+  for (const row of plan.rows) if (row.moved) row.moved.keepOld = named.has(row.moved.from);
   counts.skip = plan.problems.filter((problem) => problem.kind === 'skipped').length;
 
   if (!dryRun) {
@@ -57,8 +82,12 @@ export async function runStep<Values>(
       const batch = work.slice(start, start + batchSize);
       await db.transaction(async (tx) => {
         const rowsDoing = (action: Action) => batch.filter((item) => item.action === action).map((item) => item.row);
-        if (rowsDoing('create').length) await writer.insert(tx, rowsDoing('create'));
+        // What a move leaves goes first, and updates come before inserts: a unique value (a worklet's
+        // one active Primary, a name) given up by one row can be taken by another in the same batch.
+        const leaving = batch.map((item) => item.row).filter((row) => row.moved && !row.moved.keepOld);
+        if (leaving.length && ends) await ends.leave(tx, leaving);
         if (rowsDoing('update').length) await writer.update(tx, rowsDoing('update'));
+        if (rowsDoing('create').length) await writer.insert(tx, rowsDoing('create'));
         if (rowsDoing('link').length && writer.link) await writer.link(tx, rowsDoing('link'));
         await repository.recordMapped(
           tx,

@@ -3,8 +3,41 @@ import type { Database } from '../../db/database.ts';
 // What an import plans and what writes it: the types the mappings, the writers (import.repository.ts)
 // and the engine share, apart from the engine so that the writers do not import it back.
 
-/** A source row that is not brought over (`skipped`), or is brought over changed (`adjusted`), and why. */
-export type Problem = { sourceTable: string; sourceId: string; kind: 'skipped' | 'adjusted'; reason: string };
+/**
+ * A source row that is not brought over (`skipped`), or is brought over changed (`adjusted`), and
+ * why; a reference to a row that is not brought over also has its `code` and `field`.
+ */
+export type Problem = {
+  sourceTable: string;
+  sourceId: string;
+  kind: 'skipped' | 'adjusted';
+  reason: string;
+  code?: string;
+  field?: string;
+};
+
+/**
+ * A source row whose `field` names a row that is not brought over: skipped (or, for a reference it
+ * can do without, `adjusted`: imported without it), with the code a writer refuses such a row with
+ * (`import.reference_missing`). The reason says whether the source has no such row at all (a
+ * dangling reference) or has it but it was not imported, which its own entry explains.
+ */
+export function unresolvedReference(
+  row: { sourceTable: string; sourceId: unknown; field: string; value: unknown },
+  target: { table: string; inSource: boolean },
+  kind: Problem['kind'] = 'skipped',
+): Problem {
+  const { sourceTable, sourceId, field, value } = row;
+  const why = target.inSource ? `the ${target.table} row it names was not imported` : `${target.table} has no such row`;
+  return {
+    sourceTable,
+    sourceId: String(sourceId),
+    kind,
+    code: 'import.reference_missing',
+    field,
+    reason: `${field} ${value}: ${why}${kind === 'adjusted' ? '; imported without it' : ''}`,
+  };
+}
 
 /** One row to write here, planned from one source row (and maybe folded together with others). */
 export type PlannedRow<Values> = {
@@ -15,6 +48,11 @@ export type PlannedRow<Values> = {
   /** The id it gets when created: the source's UUID, or UUID v5 of a source integer; `a:b` for link tables. */
   targetId: string;
   values: Values;
+  /**
+   * Set by the engine for a link whose source row now names other ends: the link it was (`from`),
+   * which goes unless another source row of the run still names it (`keepOld`).
+   */
+  moved?: { from: string; keepOld: boolean };
 };
 
 export type Plan<Values> = { rows: PlannedRow<Values>[]; problems: Problem[] };
@@ -30,6 +68,21 @@ export type TableWriter<Values> = {
   link?(tx: Database, rows: Array<PlannedRow<Values>>): Promise<void>;
   /** Of these ids, those whose row still exists here (a row deleted here since is created again). */
   existingIds(db: Database, ids: string[]): Promise<Set<string>>;
+  /** A link, whose id is its ends: a source row that names other ends since moves it (`PlannedRow.moved`). */
+  moves?: true;
+  /**
+   * Rows with an id whose ends are unique too (a mentor on a worklet): a source row that names other
+   * ends since moves to the row at those ends, made if there is none (`PlannedRow.moved`).
+   */
+  ends?: {
+    of(values: Values): string;
+    /** The ends of these rows here, by id. */
+    at(db: Database, ids: string[]): Promise<Map<string, string>>;
+    /** The rows here at these ends: ends → id. */
+    find(db: Database, ends: string[]): Promise<Map<string, string>>;
+    /** Takes away, first in its batch, the rows these moved from that no source row of the run names. */
+    leave(tx: Database, rows: Array<PlannedRow<Values>>): Promise<void>;
+  };
 };
 
 export type Step<Values> = {

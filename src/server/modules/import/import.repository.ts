@@ -2,6 +2,7 @@ import { and, eq, getTableName, inArray, isNotNull, isNull, or, sql, type SQL } 
 import type { PgColumn, PgInsertValue, PgTable, PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Legacy } from '../../db/columns.ts';
 import type { Database } from '../../db/database.ts';
+import { isUniqueViolation, postgresError } from '../../db/errors.ts';
 import { authAccounts } from '../auth/auth.table.ts';
 import { clientProductAssignments, clients } from '../clients/clients.table.ts';
 import { expertSessionProducts, expertSessionProgress, expertSessions } from '../expert-sessions/expert-sessions.table.ts';
@@ -11,11 +12,22 @@ import {
   mentorAssignmentHistory,
   mentorWorkletAssignments,
   workletStudents,
+  workletTeamHistory,
   worklets,
   type MentorRole,
   type WorkletStatus,
 } from '../worklets/worklets.table.ts';
+import { lockPeople, findUsersForProduct } from '../worklets/worklets.repository.ts';
 import type { PlannedRow, TableWriter } from './import-plan.ts';
+import {
+  alreadyAssigned,
+  notAMentor,
+  notAStudent,
+  primaryTaken,
+  progressTaken,
+  referenceMissing,
+  studentWithoutProduct,
+} from './import.errors.ts';
 import { importIdMap, type ImportSource } from './import.table.ts';
 
 /** A time as the source wrote it, as text with its offset (microseconds kept); NULL where it had none. */
@@ -130,24 +142,47 @@ function tableWriter<
     changed: (values: Values) => Columns<Table, Changed>;
     created: (values: Values) => Columns<Table, New>;
     sameAs?: { column: PgColumn; keyOf: (values: Values) => string; lowerCase?: true };
+    references?: Array<Reference<Values>>;
+    /** What else a row must meet before it is written; throws a coded error (import.errors.ts) if not. */
+    checked?: (tx: Database, rows: Array<PlannedRow<Values>>) => Promise<void>;
     inserted?: (tx: Database, rows: Array<PlannedRow<Values>>) => Promise<void>;
     updated?: (tx: Database, rows: Array<PlannedRow<Values>>) => Promise<void>;
+    /** The order in which changed rows are rewritten (a demotion before a promotion). */
+    updateOrder?: (a: Values, b: Values) => number;
+    /** A coded error (import.errors.ts) for a write the database refused, naming the row; undefined to rethrow it as it is. */
+    refused?: (error: unknown, rows: Array<PlannedRow<Values>>) => Error | undefined;
+    ends?: TableWriter<Values>['ends'];
   },
 ): TableWriter<Values> {
-  const { changed, created, sameAs } = spec;
+  const { changed, created, sameAs, updateOrder } = spec;
+  const check = async (tx: Database, rows: Array<PlannedRow<Values>>) => {
+    await checkReferences(tx, rows, spec.references ?? []);
+    await spec.checked?.(tx, rows);
+  };
+  const refusing = async (rows: Array<PlannedRow<Values>>, write: () => Promise<unknown>) => {
+    try {
+      await write();
+    } catch (error) {
+      throw spec.refused?.(error, rows) ?? error;
+    }
+  };
   const rewrite = async (tx: Database, rows: Array<PlannedRow<Values>>, set: (values: Values) => PgUpdateSetSource<Table>) => {
     for (const { targetId, values } of rows) await tx.update(table).set(set(values)).where(eq(table.id, targetId));
   };
   return {
     table: getTableName(table),
     async insert(tx, rows) {
-      await tx
-        .insert(table)
-        .values(rows.map(({ targetId, values }) => ({ id: targetId, ...changed(values), ...created(values) }) as PgInsertValue<Table>));
+      await check(tx, rows);
+      await refusing(rows, () =>
+        tx
+          .insert(table)
+          .values(rows.map(({ targetId, values }) => ({ id: targetId, ...changed(values), ...created(values) }) as PgInsertValue<Table>)),
+      );
       await spec.inserted?.(tx, rows);
     },
     async update(tx, rows) {
-      await rewrite(tx, rows, changed);
+      await check(tx, rows);
+      await refusing(rows, () => rewrite(tx, updateOrder ? [...rows].sort((a, b) => updateOrder(a.values, b.values)) : rows, changed));
       await spec.updated?.(tx, rows);
     },
     ...(sameAs && {
@@ -155,14 +190,16 @@ function tableWriter<
       link: (tx, rows) => rewrite(tx, rows, (values) => ({ legacy: values.legacy }) as PgUpdateSetSource<Table>),
     }),
     existingIds: (db, ids) => idsThatExist(db, table.id, ids),
+    ...(spec.ends && { ends: spec.ends }),
   };
 }
 
 /**
  * A link table's writer: rows without an id of their own, keyed by their two ends. A link already
  * here is left as it is on insert, and, with `sameAs`, one that was not imported is linked. A changed
- * source row rewrites nothing (a changed end is another link) but what `changed` sets on the link
- * `at` its ends.
+ * source row rewrites what `changed` sets on the link `at` its ends; with `moves`, a source row that
+ * names other ends since moves its link there (`PlannedRow.moved`), and `movedOver` writes what goes
+ * with the move.
  */
 function linkWriter<Table extends PgTable, Values, Changed extends PgUpdateSetSource<Table>, New extends Created<Table, Changed>>(
   table: Table,
@@ -171,20 +208,56 @@ function linkWriter<Table extends PgTable, Values, Changed extends PgUpdateSetSo
     created: (values: Values) => Columns<Table, New>;
     changed?: { at: (values: Values) => [string, string]; set: (values: Values) => Columns<Table, Changed> };
     sameAs?: true;
+    references?: Array<Reference<Values>>;
+    /** What else a new or moved link must meet; throws a coded error (import.errors.ts) if not. */
+    checked?: (tx: Database, rows: Array<PlannedRow<Values>>) => Promise<void>;
+    moves?: {
+      /** After a move: the links taken away and those made (a link already at the new ends is not made again). */
+      movedOver(
+        tx: Database,
+        moves: { removed: Array<[string, string]>; added: Array<[string, string]>; rows: Array<PlannedRow<Values>> },
+      ): Promise<void>;
+    };
   },
 ): TableWriter<Values> {
   const { created, changed } = spec;
   const [left, right] = spec.key;
   const linksAt = (db: Database, keys: string[]) => existingLinks(db, left, right, keys);
+  const check = async (tx: Database, rows: Array<PlannedRow<Values>>) => {
+    await checkReferences(tx, rows, spec.references ?? []);
+    await spec.checked?.(tx, rows);
+  };
+  const insertLinks = async (tx: Database, rows: Array<PlannedRow<Values>>) =>
+    (await tx
+      .insert(table)
+      .values(rows.map(({ values }) => ({ ...changed?.set(values), ...created(values) }) as PgInsertValue<Table>))
+      .onConflictDoNothing()
+      .returning({ left, right })) as Array<{ left: string; right: string }>;
   return {
     table: getTableName(table),
+    ...(spec.moves && { moves: true as const }),
     async insert(tx, rows) {
-      await tx
-        .insert(table)
-        .values(rows.map(({ values }) => ({ ...changed?.set(values), ...created(values) }) as PgInsertValue<Table>))
-        .onConflictDoNothing();
+      await check(tx, rows);
+      await insertLinks(tx, rows);
     },
     async update(tx, rows) {
+      const moved = rows.filter((row) => row.moved);
+      if (moved.length) {
+        await check(tx, moved);
+        const leaving = [...new Set(moved.filter((row) => !row.moved!.keepOld).map((row) => row.moved!.from))].map(splitKey);
+        const removed = leaving.length
+          ? ((await tx
+              .delete(table)
+              .where(or(...leaving.map(([a, b]) => and(eq(left, a), eq(right, b)))))
+              .returning({ left, right })) as Array<{ left: string; right: string }>)
+          : [];
+        const added = await insertLinks(tx, moved);
+        await spec.moves!.movedOver(tx, {
+          removed: removed.map((link) => [link.left, link.right]),
+          added: added.map((link) => [link.left, link.right]),
+          rows: moved,
+        });
+      }
       if (!changed) return;
       for (const { values } of rows) {
         const [a, b] = changed.at(values);
@@ -224,11 +297,39 @@ const stamps = (values: FromSource) => ({
   updatedAt: atOrNow(values.updatedAt),
 });
 
-async function idsThatExist(db: Database, idColumn: PgColumn, ids: string[]) {
+async function idsThatExist(db: Database, idColumn: PgColumn, ids: string[], lock = false) {
   const candidates = onlyUuids(ids);
   if (candidates.length === 0) return new Set<string>();
-  const rows = (await db.select({ id: idColumn }).from(idColumn.table).where(inArray(idColumn, candidates))) as Array<{ id: string }>;
+  const query = db.select({ id: idColumn }).from(idColumn.table).where(inArray(idColumn, candidates));
+  const rows = (await (lock ? query.orderBy(idColumn).for('key share') : query)) as Array<{ id: string }>;
   return new Set(rows.map((row) => row.id));
+}
+
+/** A column of a planned row that names a row here: its name, the id column it names, and its value (null for none). */
+type Reference<Values> = { field: string; column: PgColumn; of: (values: Values) => string | null };
+
+/**
+ * Every row these rows name is here, locked against deletion until the batch commits; the first
+ * row naming one that is not fails the batch with `import.reference_missing`, naming its source
+ * row and field (a NOT NULL or foreign-key failure would name neither).
+ */
+async function checkReferences<Values>(tx: Database, rows: Array<PlannedRow<Values>>, references: Array<Reference<Values>>) {
+  for (const { field, column, of } of references) {
+    const wanted = [...new Set(rows.flatMap((row) => of(row.values) ?? []))];
+    const found = await idsThatExist(tx, column, wanted, true);
+    const missing = rows.find((row) => {
+      const value = of(row.values);
+      return value !== null && !found.has(value);
+    });
+    if (missing) throw missingReference(missing, field, of(missing.values)!, getTableName(column.table as PgTable));
+  }
+}
+
+function missingReference(row: PlannedRow<unknown>, field: string, value: string, table: string) {
+  return referenceMissing(
+    { source_table: row.sourceTable, source_id: row.sourceId, field, value, table },
+    `${row.sourceTable} ${row.sourceId}: ${field} ${value} is not in ${table} here.`,
+  );
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -291,6 +392,10 @@ export type ClientProductValues = { clientId: string; productId: string; created
 
 export const clientProductWriter = linkWriter(clientProductAssignments, {
   key: [clientProductAssignments.clientId, clientProductAssignments.productId],
+  references: [
+    { field: 'client_id', column: clients.id, of: (values: ClientProductValues) => values.clientId },
+    { field: 'product_id', column: products.id, of: (values) => values.productId },
+  ],
   created: (values: ClientProductValues) => ({
     clientId: values.clientId,
     productId: values.productId,
@@ -320,6 +425,7 @@ export const userWriter = tableWriter(users, {
   // The email is the sign-in here: a change in the source does not rewrite it.
   created: (values) => ({ email: values.email, emailVerified: true, ...stamps(values) }),
   sameAs: { column: users.email, keyOf: (values) => values.email, lowerCase: true },
+  references: [{ field: 'client_id', column: clients.id, of: (values) => values.clientId }],
   // Every person gets a credential account, with no password where the source had none: an
   // admin can then set one (which updates this account).
   async inserted(tx, rows) {
@@ -376,6 +482,10 @@ export type SessionProductValues = { expertSessionId: string; productId: string;
 
 export const sessionProductWriter = linkWriter(expertSessionProducts, {
   key: [expertSessionProducts.expertSessionId, expertSessionProducts.productId],
+  references: [
+    { field: 'expert_session_id', column: expertSessions.id, of: (values: SessionProductValues) => values.expertSessionId },
+    { field: 'product_id', column: products.id, of: (values) => values.productId },
+  ],
   created: (values: SessionProductValues) => ({
     expertSessionId: values.expertSessionId,
     productId: values.productId,
@@ -395,6 +505,9 @@ export type ProgressValues = FromSource & {
 
 export const progressWriter = tableWriter(expertSessionProgress, {
   changed: (values: ProgressValues) => ({
+    // A source row that names another student or session since moves there (the statistics follow).
+    studentId: values.studentId,
+    expertSessionId: values.expertSessionId,
     watchTimeSeconds: values.watchTimeSeconds,
     // Where a student resumes: the source resumed at the last milestone reached, so here the same share
     // of the session's duration (the measured one, once its video is here; see `linkSessionVideo`).
@@ -407,7 +520,46 @@ export const progressWriter = tableWriter(expertSessionProgress, {
     lastMilestoneReached: values.lastMilestoneReached,
     legacy: values.legacy,
   }),
-  created: (values) => ({ studentId: values.studentId, expertSessionId: values.expertSessionId, ...stamps(values) }),
+  created: stamps,
+  references: [
+    { field: 'student_id', column: users.id, of: (values) => values.studentId },
+    { field: 'expert_session_id', column: expertSessions.id, of: (values) => values.expertSessionId },
+  ],
+  // One row per student and session: another here already (saved here, or imported from another source row) is reported.
+  async checked(tx, rows) {
+    const taken = (await tx
+      .select({
+        id: expertSessionProgress.id,
+        studentId: expertSessionProgress.studentId,
+        sessionId: expertSessionProgress.expertSessionId,
+      })
+      .from(expertSessionProgress)
+      .where(
+        or(
+          ...rows.map(({ values }) =>
+            and(eq(expertSessionProgress.studentId, values.studentId), eq(expertSessionProgress.expertSessionId, values.expertSessionId)),
+          ),
+        ),
+      )) as Array<{ id: string; studentId: string; sessionId: string }>;
+    for (const other of taken) {
+      const row = rows.find(
+        ({ targetId, values }) =>
+          values.studentId === other.studentId && values.expertSessionId === other.sessionId && targetId !== other.id,
+      );
+      if (row)
+        throw progressTaken(
+          {
+            source_table: row.sourceTable,
+            source_id: row.sourceId,
+            field: 'expert_session_id',
+            value: other.sessionId,
+            student_id: other.studentId,
+            id: other.id,
+          },
+          `${row.sourceTable} ${row.sourceId}: student ${other.studentId} already has progress ${other.id} on session ${other.sessionId} here.`,
+        );
+    }
+  },
 });
 
 export type WorkletValues = FromSource & {
@@ -433,6 +585,7 @@ export const workletWriter = tableWriter(worklets, {
   }),
   created: stamps,
   sameAs: { column: worklets.certId, keyOf: (values) => values.certId },
+  references: [{ field: 'product_id', column: products.id, of: (values) => values.productId }],
 });
 
 export type WorkletStudentValues = { workletId: string; studentId: string; createdAt: SourceTime; legacy: Legacy | null };
@@ -446,7 +599,104 @@ export const workletStudentWriter = linkWriter(workletStudents, {
   }),
   // A team member's progress and notes from the source.
   changed: { at: (values) => [values.workletId, values.studentId], set: (values) => ({ legacy: values.legacy }) },
+  checked: checkTeamMembers,
+  moves: { movedOver: recordTeamMoves },
 });
+
+/**
+ * A team member is a student of a client that has the worklet's product (decision 025), as the
+ * API's team change requires. The people and their clients are locked before the worklets, in the
+ * API's order, so that a change of a student's client or of a client's products cannot slip between
+ * this check and the write. The worklets a move leaves are locked too.
+ */
+async function checkTeamMembers(tx: Database, rows: Array<PlannedRow<WorkletStudentValues>>) {
+  const people = new Map(
+    (await lockPeople(tx, [...new Set(rows.map((row) => row.values.studentId))])).map((person) => [person.id, person]),
+  );
+  const workletIds = rows.flatMap((row) => [row.values.workletId, ...(row.moved ? [splitKey(row.moved.from)[0]] : [])]);
+  const found = new Map((await lockTeamWorklets(tx, workletIds)).map((worklet) => [worklet.id, worklet]));
+  const productOf = new Map<string, string[]>();
+  for (const row of rows) {
+    const { studentId, workletId } = row.values;
+    if (!people.has(studentId)) throw missingReference(row, 'student_id', studentId, 'users');
+    const worklet = found.get(workletId);
+    if (!worklet) throw missingReference(row, 'worklet_id', workletId, 'worklets');
+    productOf.set(worklet.productId, [...(productOf.get(worklet.productId) ?? []), studentId]);
+  }
+  const eligible = new Set<string>();
+  for (const [productId, studentIds] of productOf)
+    for (const user of await findUsersForProduct(tx, [...new Set(studentIds)], productId))
+      if (user.role === 'student' && user.hasProduct) eligible.add(`${productId}:${user.id}`);
+  for (const row of rows) {
+    const { studentId, workletId } = row.values;
+    const details = {
+      source_table: row.sourceTable,
+      source_id: row.sourceId,
+      field: 'worklet_id',
+      value: workletId,
+      student_id: studentId,
+    };
+    if (people.get(studentId)!.role !== 'student')
+      throw notAStudent(
+        details,
+        `${row.sourceTable} ${row.sourceId}: user ${studentId} is a ${people.get(studentId)!.role} here, and only students are on teams.`,
+      );
+    if (!eligible.has(`${found.get(workletId)!.productId}:${studentId}`))
+      throw studentWithoutProduct(
+        details,
+        `${row.sourceTable} ${row.sourceId}: student ${studentId}'s client here does not have the product of worklet ${found.get(workletId)!.certId} (worklet_id ${workletId}).`,
+      );
+  }
+}
+
+async function lockTeamWorklets(tx: Database, ids: string[]) {
+  const candidates = onlyUuids([...new Set(ids)]);
+  if (candidates.length === 0) return [];
+  return tx
+    .select({ id: worklets.id, certId: worklets.certId, productId: worklets.productId })
+    .from(worklets)
+    .where(inArray(worklets.id, candidates))
+    .orderBy(worklets.id)
+    .for('no key update');
+}
+
+/** A move in each team's timeline (decision 025): taken off the worklet the source no longer names, added to the one it names now. */
+async function recordTeamMoves(
+  tx: Database,
+  {
+    removed,
+    added,
+    rows,
+  }: { removed: Array<[string, string]>; added: Array<[string, string]>; rows: Array<PlannedRow<WorkletStudentValues>> },
+) {
+  const certs = new Map(
+    (
+      await lockTeamWorklets(
+        tx,
+        rows.flatMap((row) => [row.values.workletId, splitKey(row.moved!.from)[0]]),
+      )
+    ).map((worklet) => [worklet.id, worklet.certId]),
+  );
+  const rowOf = (workletId: string, studentId: string, end: 'from' | 'to') =>
+    rows.find(
+      (row) => row.values.studentId === studentId && (end === 'to' ? row.values.workletId : splitKey(row.moved!.from)[0]) === workletId,
+    )!;
+  const entries = [
+    ...removed.map(([workletId, studentId]) => ({
+      workletId,
+      studentId,
+      action: 'removed' as const,
+      reason: `Moved to ${certs.get(rowOf(workletId, studentId, 'from').values.workletId)} in PrismWorklet`,
+    })),
+    ...added.map(([workletId, studentId]) => ({
+      workletId,
+      studentId,
+      action: 'added' as const,
+      reason: `Moved from ${certs.get(splitKey(rowOf(workletId, studentId, 'to').moved!.from)[0])} in PrismWorklet`,
+    })),
+  ];
+  if (entries.length) await tx.insert(workletTeamHistory).values(entries);
+}
 
 export type AssignmentValues = {
   mentorId: string;
@@ -460,16 +710,143 @@ export type AssignmentValues = {
 };
 
 export const assignmentWriter = tableWriter(mentorWorkletAssignments, {
+  // People before worklets, the order every worklet write locks in (decision 025).
+  references: [
+    { field: 'mentor_id', column: users.id, of: (values: AssignmentValues) => values.mentorId },
+    { field: 'assigned_by', column: users.id, of: (values) => values.assignedBy },
+    { field: 'worklet_id', column: worklets.id, of: (values) => values.workletId },
+  ],
   changed: (values: AssignmentValues) => ({
     roleType: values.roleType,
     isActive: values.isActive,
     assignedBy: values.assignedBy,
     notes: values.notes,
+    // Active again (the source's row moved back, or was reactivated there): no longer deactivated.
+    deactivatedAt: values.isActive ? null : sql`${mentorWorkletAssignments.deactivatedAt}`,
     legacy: values.legacy,
   }),
-  created: (values) => ({ mentorId: values.mentorId, workletId: values.workletId, assignedAt: atOrNow(values.assignedAt) }),
+  created: (values) => ({
+    mentorId: values.mentorId,
+    workletId: values.workletId,
+    assignedAt: atOrNow(values.assignedAt),
+    deactivatedAt: null,
+  }),
+  // Only mentors are assigned (decision 025).
+  async checked(tx, rows) {
+    const roles = new Map(
+      (
+        await tx
+          .select({ id: users.id, role: users.role })
+          .from(users)
+          .where(inArray(users.id, [...new Set(rows.map((row) => row.values.mentorId))]))
+      ).map((user) => [user.id, user.role]),
+    );
+    const row = rows.find(({ values }) => roles.get(values.mentorId) !== 'mentor');
+    if (row)
+      throw notAMentor(
+        { source_table: row.sourceTable, source_id: row.sourceId, field: 'mentor_id', value: row.values.mentorId },
+        `${row.sourceTable} ${row.sourceId}: user ${row.values.mentorId} is a ${roles.get(row.values.mentorId)} here, and only mentors are assigned.`,
+      );
+  },
   inserted: (tx, rows) => recordImported(tx, rows, { reason: 'Imported from PrismWorklet', atSourceTime: true }),
   updated: (tx, rows) => recordImported(tx, rows, { reason: 'Changed in PrismWorklet since the last import', atSourceTime: false }),
+  // Taken here by a row the source does not know: another active Primary on the worklet, or the same
+  // mentor on it already (a choice made here, kept). PostgreSQL names the key in `detail`.
+  refused(error, rows) {
+    const found = postgresError(error);
+    const key = (found?.detail?.match(/^Key \((.+)\)=\((.+)\) already exists/) ?? []).slice(1);
+    const value = (column: string) => key[1]?.split(', ')[key[0]!.split(', ').indexOf(column)];
+    const details = (row: PlannedRow<AssignmentValues>, field: string) => ({
+      source_table: row.sourceTable,
+      source_id: row.sourceId,
+      field,
+      mentor_id: row.values.mentorId,
+      worklet_id: row.values.workletId,
+    });
+    if (isUniqueViolation(error, 'mentor_worklet_assignments_one_active_primary')) {
+      const row = rows.find(({ values }) => values.workletId === value('worklet_id') && values.isActive && values.roleType === 'Primary');
+      if (row)
+        return primaryTaken(
+          { ...details(row, 'role_type'), value: 'Primary' },
+          `${row.sourceTable} ${row.sourceId}: worklet ${row.values.workletId} already has another active Primary here; mentor ${row.values.mentorId} cannot be made Primary.`,
+        );
+    }
+    if (isUniqueViolation(error, 'unique_mentor_worklet')) {
+      const row = rows.find(({ values }) => values.mentorId === value('mentor_id') && values.workletId === value('worklet_id'));
+      if (row)
+        return alreadyAssigned(
+          { ...details(row, 'mentor_id'), value: row.values.mentorId },
+          `${row.sourceTable} ${row.sourceId}: mentor ${row.values.mentorId} already has an assignment on worklet ${row.values.workletId} here.`,
+        );
+    }
+    return undefined;
+  },
+  // A worklet's one active Primary: whoever gives it up is rewritten before whoever takes it.
+  updateOrder: (a, b) => Number(a.isActive && a.roleType === 'Primary') - Number(b.isActive && b.roleType === 'Primary'),
+  // A mentor is on a worklet once: a source row that names another mentor or worklet since is
+  // that mentor's assignment on that worklet, and the one it was is deactivated (never deleted).
+  ends: {
+    of: (values) => `${values.mentorId}:${values.workletId}`,
+    async at(db, ids) {
+      const rows = await db
+        .select({
+          id: mentorWorkletAssignments.id,
+          mentorId: mentorWorkletAssignments.mentorId,
+          workletId: mentorWorkletAssignments.workletId,
+        })
+        .from(mentorWorkletAssignments)
+        .where(inArray(mentorWorkletAssignments.id, onlyUuids(ids)));
+      return new Map(rows.map((row) => [row.id, `${row.mentorId}:${row.workletId}`]));
+    },
+    async find(db, ends) {
+      const pairs = ends.map(splitKey).filter((pair) => onlyUuids(pair).length === 2);
+      if (pairs.length === 0) return new Map();
+      const rows = await db
+        .select({
+          id: mentorWorkletAssignments.id,
+          mentorId: mentorWorkletAssignments.mentorId,
+          workletId: mentorWorkletAssignments.workletId,
+        })
+        .from(mentorWorkletAssignments)
+        .where(
+          or(
+            ...pairs.map(([mentorId, workletId]) =>
+              and(eq(mentorWorkletAssignments.mentorId, mentorId), eq(mentorWorkletAssignments.workletId, workletId)),
+            ),
+          ),
+        );
+      return new Map(rows.map((row) => [`${row.mentorId}:${row.workletId}`, row.id]));
+    },
+    async leave(tx, rows) {
+      const left = await tx
+        .update(mentorWorkletAssignments)
+        .set({ isActive: false, deactivatedAt: sql`now()`, deactivatedBy: null })
+        .where(
+          and(
+            inArray(mentorWorkletAssignments.id, [...new Set(rows.map((row) => row.moved!.from))]),
+            eq(mentorWorkletAssignments.isActive, true),
+          ),
+        )
+        .returning({
+          id: mentorWorkletAssignments.id,
+          workletId: mentorWorkletAssignments.workletId,
+          mentorId: mentorWorkletAssignments.mentorId,
+          roleType: mentorWorkletAssignments.roleType,
+        });
+      if (left.length === 0) return;
+      await tx.insert(mentorAssignmentHistory).values(
+        left.map((assignment) => ({
+          assignmentId: assignment.id,
+          workletId: assignment.workletId,
+          mentorId: assignment.mentorId,
+          action: 'deactivated' as const,
+          fromRole: assignment.roleType,
+          reason: 'Moved in PrismWorklet: its row there names another mentor or worklet now',
+          createdAt: sql`clock_timestamp()`,
+        })),
+      );
+    },
+  },
 });
 
 /**

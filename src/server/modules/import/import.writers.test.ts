@@ -5,7 +5,7 @@ import type { DatabaseConnection } from '../../db/database.ts';
 import { runStep } from './import-engine.ts';
 import { IdResolver, type PlannedRow, type Step, type StepReport, type TableWriter } from './import-plan.ts';
 import * as writers from './import.repository.ts';
-import type { UserValues } from './import.repository.ts';
+import type { UserValues, WorkletStudentValues } from './import.repository.ts';
 import type { Legacy } from '../../db/columns.ts';
 import { snapshotOf } from './import.test-support.ts';
 
@@ -517,13 +517,13 @@ describe('each table’s writer', () => {
     ).toEqual({ completed: '2025-02-03 04:05:06.789012', position: 0 });
   });
 
-  it('a batch that fails writes nothing of itself, id-map entries included', async () => {
+  it('a row naming a row that is not here fails with a coded error naming its source row and field, and its batch writes nothing', async () => {
     const before = await snapshotOf(target.db);
-    const rows = [progress.a, idOf(40)].map((id, index) =>
-      row('job_readiness_expert_session_progress', idOf(41 + index), {
-        studentId: user.a,
-        // The second names a session that is not here: its resume position, read from the session, is NULL.
-        expertSessionId: index === 0 ? session.b : id,
+    const missing = idOf(40);
+    const progressRow = (sourceId: string, studentId: string, expertSessionId: string) =>
+      row('job_readiness_expert_session_progress', sourceId, {
+        studentId,
+        expertSessionId,
         watchTimeSeconds: 1,
         completionPercentage: 1,
         isCompleted: false,
@@ -532,10 +532,354 @@ describe('each table’s writer', () => {
         createdAt: null,
         updatedAt: null,
         legacy: null,
-      }),
+      });
+    const refused = async (steps: Step<unknown>[], details: Record<string, string>) => {
+      const error = await runSteps(steps).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      expect(error).toMatchObject({ code: 'import.reference_missing', status: 422, details: { ...details, value: missing } });
+      expect((error as Error).message).toContain(`${details.source_table} ${details.source_id}: ${details.field} ${missing}`);
+      expect(await snapshotOf(target.db)).toEqual(before);
+    };
+    // The first row of each batch is good: it is not written either.
+    await refused([step(writers.progressWriter, [progressRow(idOf(41), user.a, session.b), progressRow(idOf(42), user.a, missing)])], {
+      source_table: 'job_readiness_expert_session_progress',
+      source_id: idOf(42),
+      field: 'expert_session_id',
+    });
+    await refused([step(writers.progressWriter, [progressRow(idOf(43), missing, session.b)])], {
+      source_table: 'job_readiness_expert_session_progress',
+      source_id: idOf(43),
+      field: 'student_id',
+    });
+    await refused(
+      [
+        step(writers.sessionProductWriter, [
+          row('job_readiness_expert_session_products', `${session.a}:${missing}`, {
+            expertSessionId: session.a,
+            productId: missing,
+            createdAt: null,
+          }),
+        ]),
+      ],
+      { source_table: 'job_readiness_expert_session_products', source_id: `${session.a}:${missing}`, field: 'product_id' },
     );
-    await expect(runSteps([step(writers.progressWriter, rows)])).rejects.toMatchObject({
-      cause: expect.objectContaining({ code: '23502', column: 'last_position_seconds' }),
+    await refused(
+      [
+        step(writers.clientProductWriter, [
+          row('client_product_assignments', `${missing}:${product.a}`, { clientId: missing, productId: product.a, createdAt: null }),
+        ]),
+      ],
+      { source_table: 'client_product_assignments', source_id: `${missing}:${product.a}`, field: 'client_id' },
+    );
+    await refused(
+      [
+        step(writers.userWriter, [
+          row('users', idOf(44), person({ name: 'N', email: 'n@example.test', role: 'student', clientId: missing })),
+        ]),
+      ],
+      { source_table: 'users', source_id: idOf(44), field: 'client_id' },
+    );
+    await refused(
+      [
+        step(writers.workletWriter, [
+          row('worklets', idOf(45), {
+            certId: 'W-X',
+            title: 'X',
+            description: null,
+            status: 'draft' as const,
+            startDate: null,
+            endDate: null,
+            productId: missing,
+            ...sourced(),
+          }),
+        ]),
+      ],
+      { source_table: 'worklets', source_id: idOf(45), field: 'product_id' },
+    );
+    await refused(
+      [
+        step(writers.workletStudentWriter, [
+          row('students.worklet_id', `${missing}:${user.b}`, { workletId: missing, studentId: user.b, createdAt: null, legacy: null }),
+        ]),
+      ],
+      { source_table: 'students.worklet_id', source_id: `${missing}:${user.b}`, field: 'worklet_id' },
+    );
+    await refused(
+      [
+        step(writers.assignmentWriter, [
+          row('mentor_worklet_assignments', idOf(46), {
+            mentorId: missing,
+            workletId: worklet.b,
+            roleType: 'Secondary' as const,
+            isActive: true,
+            assignedAt: null,
+            assignedBy: null,
+            notes: null,
+            legacy: null,
+          }),
+        ]),
+      ],
+      { source_table: 'mentor_worklet_assignments', source_id: idOf(46), field: 'mentor_id' },
+    );
+    // A changed source row is checked too: the progress of `stepsAt` now on a session that is not here.
+    const [changed] = stepsAt(2).filter((each) => each.writer === (writers.progressWriter as TableWriter<unknown>));
+    const rows = (await changed!.plan(new IdResolver())).rows as Array<PlannedRow<writers.ProgressValues>>;
+    rows[0]!.values = { ...rows[0]!.values, expertSessionId: missing, watchTimeSeconds: 999 };
+    await refused([step(writers.progressWriter, rows)], {
+      source_table: 'job_readiness_expert_session_progress',
+      source_id: progress.a,
+      field: 'expert_session_id',
+    });
+  });
+});
+
+describe('a source row that moved under the same id', () => {
+  const student = { x: idOf(50), y: idOf(51) };
+  const membership = (sourceTable: string, sourceId: string, workletId: string, studentId: string): PlannedRow<WorkletStudentValues> => ({
+    sourceTable,
+    sourceId,
+    targetId: `${workletId}:${studentId}`,
+    values: { workletId, studentId, createdAt: time, legacy: { at: workletId } },
+  });
+  const teamOf = async (workletId: string) =>
+    (
+      await rowsOf<{ student_id: string }>(
+        target.db,
+        sql`select student_id::text from worklet_students where worklet_id = ${workletId} and student_id in (${student.x}, ${student.y}) order by student_id`,
+      )
+    ).map((member) => member.student_id);
+
+  it('moves a team member to the worklet the source now names, in both teams’ timelines, and keeps a pair another source row still has', async () => {
+    // Both worklets are on product b, which the students' client has.
+    await rowsOf(
+      target.db,
+      sql`insert into users (id, name, email, role, client_id) values
+        (${student.x}, 'Xavier', 'xavier@example.test', 'student', ${client.b}), (${student.y}, 'Yamini', 'yamini@example.test', 'student', ${client.b})`,
+    );
+    const first = await runSteps([
+      step(writers.workletStudentWriter, [
+        membership('students.worklet_id', 'x', worklet.a, student.x),
+        {
+          ...membership('students.worklet_id', 'y', worklet.a, student.y),
+          alsoFrom: [{ sourceTable: 'user_worklet_association', sourceId: 'y' }],
+        },
+      ]),
+    ]);
+    expect(countsOf(first, 'create')).toEqual({ worklet_students: 2 });
+    expect([await teamOf(worklet.a), await teamOf(worklet.b)]).toEqual([[student.x, student.y], []]);
+
+    // In the source both `students` rows now name worklet b; the association still names a.
+    const moved = [
+      membership('students.worklet_id', 'x', worklet.b, student.x),
+      membership('students.worklet_id', 'y', worklet.b, student.y),
+      membership('user_worklet_association', 'y', worklet.a, student.y),
+    ];
+    const second = await runSteps([step(writers.workletStudentWriter, moved)]);
+    expect([countsOf(second, 'update'), countsOf(second, 'unchanged')]).toEqual([{ worklet_students: 2 }, { worklet_students: 1 }]);
+    expect([await teamOf(worklet.a), await teamOf(worklet.b)]).toEqual([[student.y], [student.x, student.y]]);
+    // The rosters the lists read follow.
+    const roster = await rowsOf<{ id: string; members: string[] }>(
+      target.db,
+      sql`select id::text, array(select m->>'id' from json_array_elements(team) m where m->>'id' in (${student.x}, ${student.y}) order by 1) as members
+        from worklets where id in (${worklet.a}, ${worklet.b}) order by id`,
+    );
+    expect(roster).toEqual([
+      { id: worklet.a, members: [student.y] },
+      { id: worklet.b, members: [student.x, student.y] },
+    ]);
+    expect(
+      await rowsOf(
+        target.db,
+        sql`select worklet_id::text, student_id::text, action, actor_id, reason from worklet_team_history
+          where student_id in (${student.x}, ${student.y}) order by student_id, action desc`,
+      ),
+    ).toEqual([
+      { worklet_id: worklet.a, student_id: student.x, action: 'removed', actor_id: null, reason: 'Moved to W-B in PrismWorklet' },
+      { worklet_id: worklet.b, student_id: student.x, action: 'added', actor_id: null, reason: 'Moved from W-A2 in PrismWorklet' },
+      { worklet_id: worklet.b, student_id: student.y, action: 'added', actor_id: null, reason: 'Moved from W-A2 in PrismWorklet' },
+    ]);
+    expect(
+      await rowsOf(
+        target.db,
+        sql`select source_table, source_id, target_id from import_id_map where source_id in ('x', 'y') order by source_table, source_id`,
+      ),
+    ).toEqual([
+      { source_table: 'students.worklet_id', source_id: 'x', target_id: `${worklet.b}:${student.x}` },
+      { source_table: 'students.worklet_id', source_id: 'y', target_id: `${worklet.b}:${student.y}` },
+      { source_table: 'user_worklet_association', source_id: 'y', target_id: `${worklet.a}:${student.y}` },
+    ]);
+
+    const settled = await snapshotOf(target.db);
+    const again = await runSteps([step(writers.workletStudentWriter, moved)]);
+    expect(countsOf(again, 'unchanged')).toEqual({ worklet_students: 3 });
+    expect(await snapshotOf(target.db)).toEqual(settled);
+  });
+
+  it('refuses to move a team member onto a worklet whose product their client does not have, writing nothing', async () => {
+    // Worklet W-HERE is on product b; client a does not have it.
+    await rowsOf(target.db, sql`update users set client_id = ${client.a} where id = ${student.x}`);
+    const before = await snapshotOf(target.db);
+    const error = await runSteps([step(writers.workletStudentWriter, [membership('students.worklet_id', 'x', idOf(22), student.x)])]).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toMatchObject({
+      code: 'import.student_without_product',
+      status: 422,
+      details: { source_table: 'students.worklet_id', source_id: 'x', field: 'worklet_id', value: idOf(22), student_id: student.x },
+    });
+    expect(await snapshotOf(target.db)).toEqual(before);
+    expect(await teamOf(worklet.b)).toEqual([student.x, student.y]);
+  });
+
+  it('moves a progress row to the student and session the source now names', async () => {
+    const id = idOf(60);
+    const values = (studentId: string, expertSessionId: string) => ({
+      studentId,
+      expertSessionId,
+      watchTimeSeconds: 30,
+      completionPercentage: 20,
+      isCompleted: false,
+      completedAt: null,
+      lastMilestoneReached: 10,
+      ...sourced(),
+    });
+    await runSteps([step(writers.progressWriter, [row('job_readiness_expert_session_progress', id, values(student.y, session.a))])]);
+    const second = await runSteps([
+      step(writers.progressWriter, [row('job_readiness_expert_session_progress', id, values(student.x, session.b))]),
+    ]);
+    expect(countsOf(second, 'update')).toEqual({ job_readiness_expert_session_progress: 1 });
+    expect(
+      await rowsOf(
+        target.db,
+        sql`select id::text, student_id::text, expert_session_id::text, last_position_seconds::float8 as position
+          from job_readiness_expert_session_progress where student_id in (${student.x}, ${student.y})`,
+      ),
+    ).toEqual([{ id, student_id: student.x, expert_session_id: session.b, position: 36 }]);
+  });
+
+  it('moves a mentor assignment to the mentor or worklet the source now names, and deactivates what it leaves', async () => {
+    const ravi = idOf(70);
+    const here = idOf(22);
+    await rowsOf(target.db, sql`insert into users (id, name, email, role) values (${ravi}, 'Ravi', 'ravi@example.test', 'mentor')`);
+    const assigned = (
+      sourceTable: string,
+      sourceId: string,
+      targetId: string,
+      mentorId: string,
+      workletId: string,
+      roleType: 'Primary' | 'Secondary',
+    ): PlannedRow<writers.AssignmentValues> => ({
+      sourceTable,
+      sourceId,
+      targetId,
+      values: { mentorId, workletId, roleType, isActive: true, assignedAt: time, assignedBy: null, notes: null, legacy: null },
+    });
+    const primary = (mentorId: string) => assigned('worklets.mentor_id', 'p', idOf(71), mentorId, here, 'Primary');
+    const secondary = (workletId: string) => assigned('user_worklet_association', 's', idOf(72), ravi, workletId, 'Secondary');
+    // Meera's are W-HERE's only: she has assignments of the tests above on A and B.
+    const assignmentsOf = (mentorId: string) =>
+      rowsOf<Record<string, unknown>>(
+        target.db,
+        sql`select worklet_id::text, role_type, is_active, deactivated_at is not null as deactivated from mentor_worklet_assignments
+          where mentor_id = ${mentorId} and (worklet_id = ${here} or mentor_id = ${ravi}) order by worklet_id`,
+      );
+    const mappedTo = async (sourceId: string) =>
+      (await one<{ target_id: string }>(sql`select target_id from import_id_map where source_id = ${sourceId}`)).target_id;
+
+    // Ravi is W-HERE's Primary, his association row folded in.
+    await runSteps([
+      step(writers.assignmentWriter, [{ ...primary(ravi), alsoFrom: [{ sourceTable: 'user_worklet_association', sourceId: 's' }] }]),
+    ]);
+    expect(await assignmentsOf(ravi)).toEqual([{ worklet_id: here, role_type: 'Primary', is_active: true, deactivated: false }]);
+
+    // Meera is the Primary now; Ravi's association row makes him a Secondary.
+    const second = await runSteps([step(writers.assignmentWriter, [primary(user.mentor), secondary(here)])]);
+    expect([countsOf(second, 'create'), countsOf(second, 'update')]).toEqual([
+      { mentor_worklet_assignments: 1 },
+      { mentor_worklet_assignments: 1 },
+    ]);
+    expect(await assignmentsOf(ravi)).toEqual([{ worklet_id: here, role_type: 'Secondary', is_active: true, deactivated: false }]);
+    expect(await assignmentsOf(user.mentor)).toEqual([{ worklet_id: here, role_type: 'Primary', is_active: true, deactivated: false }]);
+    const meeras = await mappedTo('p');
+    expect([meeras === idOf(71), await mappedTo('s')]).toEqual([false, idOf(71)]);
+    expect(
+      await rowsOf(
+        target.db,
+        sql`select mentor_id::text, action, to_role, reason from mentor_assignment_history where worklet_id = ${here} order by created_at, mentor_id`,
+      ),
+    ).toEqual([
+      // Both at the source's assignment time.
+      { mentor_id: user.mentor, action: 'imported', to_role: 'Primary', reason: 'Imported from PrismWorklet' },
+      { mentor_id: ravi, action: 'imported', to_role: 'Primary', reason: 'Imported from PrismWorklet' },
+      { mentor_id: ravi, action: 'imported', to_role: 'Secondary', reason: 'Changed in PrismWorklet since the last import' },
+    ]);
+
+    // Ravi's association row names worklet A now: his W-HERE assignment is deactivated, one on A made.
+    const third = await runSteps([step(writers.assignmentWriter, [primary(user.mentor), secondary(worklet.a)])]);
+    expect([countsOf(third, 'create'), countsOf(third, 'unchanged')]).toEqual([
+      { mentor_worklet_assignments: 1 },
+      { mentor_worklet_assignments: 1 },
+    ]);
+    expect(await assignmentsOf(ravi)).toEqual([
+      { worklet_id: worklet.a, role_type: 'Secondary', is_active: true, deactivated: false },
+      { worklet_id: here, role_type: 'Secondary', is_active: false, deactivated: true },
+    ]);
+    expect(
+      await one(
+        sql`select action, from_role, reason from mentor_assignment_history where assignment_id = ${idOf(71)} order by created_at desc limit 1`,
+      ),
+    ).toEqual({
+      action: 'deactivated',
+      from_role: 'Secondary',
+      reason: 'Moved in PrismWorklet: its row there names another mentor or worklet now',
+    });
+
+    const settled = await snapshotOf(target.db);
+    const again = await runSteps([step(writers.assignmentWriter, [primary(user.mentor), secondary(worklet.a)])]);
+    expect(countsOf(again, 'unchanged')).toEqual({ mentor_worklet_assignments: 2 });
+    expect(await snapshotOf(target.db)).toEqual(settled);
+
+    // Back on W-HERE: the assignment it had there is active again, the one on A deactivated.
+    const back = await runSteps([step(writers.assignmentWriter, [primary(user.mentor), secondary(here)])]);
+    expect([countsOf(back, 'create'), countsOf(back, 'update')]).toEqual([
+      { mentor_worklet_assignments: 0 },
+      { mentor_worklet_assignments: 1 },
+    ]);
+    expect(await assignmentsOf(ravi)).toEqual([
+      { worklet_id: worklet.a, role_type: 'Secondary', is_active: false, deactivated: true },
+      { worklet_id: here, role_type: 'Secondary', is_active: true, deactivated: false },
+    ]);
+    expect(await mappedTo('s')).toBe(idOf(71));
+  });
+
+  it('refuses an assignment a row here already holds, with a coded error naming the source row, writing nothing', async () => {
+    const ravi = idOf(70);
+    const before = await snapshotOf(target.db);
+    const fresh = (sourceId: string, workletId: string, roleType: 'Primary' | 'Secondary'): PlannedRow<writers.AssignmentValues> => ({
+      sourceTable: 'user_worklet_association',
+      sourceId,
+      targetId: idOf(Number(sourceId)),
+      values: { mentorId: ravi, workletId, roleType, isActive: true, assignedAt: time, assignedBy: null, notes: null, legacy: null },
+    });
+    const refusal = (rows: Array<PlannedRow<writers.AssignmentValues>>) =>
+      runSteps([step(writers.assignmentWriter, rows)]).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+    // Meera is worklet B's active Primary.
+    expect(await refusal([fresh('80', worklet.b, 'Primary')])).toMatchObject({
+      code: 'import.primary_taken',
+      status: 409,
+      details: { source_table: 'user_worklet_association', source_id: '80', field: 'role_type', value: 'Primary', worklet_id: worklet.b },
+    });
+    // Ravi has an assignment on worklet A already (deactivated by the move above).
+    expect(await refusal([fresh('81', worklet.a, 'Secondary')])).toMatchObject({
+      code: 'import.mentor_already_assigned',
+      status: 409,
+      details: { source_table: 'user_worklet_association', source_id: '81', field: 'mentor_id', value: ravi, worklet_id: worklet.a },
     });
     expect(await snapshotOf(target.db)).toEqual(before);
   });

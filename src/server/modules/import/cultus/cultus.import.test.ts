@@ -386,6 +386,85 @@ describe('cultus-platform import from another database', () => {
   }, 60_000);
 });
 
+describe('cultus-platform import of rows that name rows it does not bring over', () => {
+  it('skips each with the reference’s code, field and value, saying whether the source has that row; the rest is imported once', async () => {
+    const broken = await createPostgresSource(cultusSql);
+    const database = await createTestDatabase();
+    try {
+      // Supabase keeps its foreign keys, but an export or a hand edit may not: these rows name nothing.
+      const nowhere = '00000000-0000-4000-8000-00000000dead';
+      const [progress, otherProgress] = await sourceRows<{ id: string }>(
+        broken.url,
+        'select id::text from job_readiness_expert_session_progress order by id limit 2',
+      );
+      const [link] = await sourceRows<{ session: string; product: string }>(
+        broken.url,
+        'select expert_session_id::text as session, product_id::text as product from job_readiness_expert_session_products order by 1, 2 limit 1',
+      );
+      // A student whose client is not there, with the progress they have.
+      const [student] = await sourceRows<{ id: string }>(
+        broken.url,
+        `select student_id::text as id from job_readiness_expert_session_progress
+         where student_id not in (select student_id from job_readiness_expert_session_progress where id in ('${progress!.id}', '${otherProgress!.id}'))
+         group by student_id order by count(*), student_id limit 1`,
+      );
+      const theirProgress = await sourceRows<{ id: string }>(
+        broken.url,
+        `select id::text from job_readiness_expert_session_progress where student_id = '${student!.id}' order by id`,
+      );
+      await broken.run(`
+        alter table job_readiness_expert_sessions drop column product_id;
+        alter table job_readiness_expert_session_progress drop constraint job_readiness_expert_session_progress_expert_session_id_fkey;
+        alter table job_readiness_expert_session_progress drop constraint job_readiness_expert_session_progress_student_id_fkey;
+        alter table job_readiness_expert_session_products drop constraint job_readiness_expert_session_products_product_id_fkey;
+        alter table students drop constraint students_client_id_fkey;
+        update job_readiness_expert_session_progress set expert_session_id = '${nowhere}' where id = '${progress!.id}';
+        update job_readiness_expert_session_progress set student_id = '${nowhere}' where id = '${otherProgress!.id}';
+        update job_readiness_expert_session_products set product_id = '${nowhere}'
+          where expert_session_id = '${link!.session}' and product_id = '${link!.product}';
+        update students set client_id = '${nowhere}' where id = '${student!.id}';
+      `);
+      const run = () => runImport({ ...context, database }, { source: 'cultus', from: broken.url, dryRun: false });
+      const first = await run();
+      const references = first.steps.flatMap((step) => step.problems).filter((problem) => problem.code);
+      const progressTable = 'job_readiness_expert_session_progress';
+      const skipped = (sourceTable: string, sourceId: string, field: string, value: string, reason: string) => ({
+        sourceTable,
+        sourceId,
+        kind: 'skipped',
+        code: 'import.reference_missing',
+        field,
+        reason: `${field} ${value}: ${reason}`,
+      });
+      expect(references).toEqual([
+        skipped('auth.users', student!.id, 'students.client_id', nowhere, 'clients has no such row'),
+        skipped('job_readiness_expert_session_products', `${link!.session}:${nowhere}`, 'product_id', nowhere, 'products has no such row'),
+        ...[progress!, otherProgress!, ...theirProgress]
+          .sort((a, b) => (a.id < b.id ? -1 : 1))
+          .map(({ id }) =>
+            id === progress!.id
+              ? skipped(progressTable, id, 'expert_session_id', nowhere, 'job_readiness_expert_sessions has no such row')
+              : id === otherProgress!.id
+                ? skipped(progressTable, id, 'student_id', nowhere, 'students has no such row')
+                : skipped(progressTable, id, 'student_id', student!.id, 'the students row it names was not imported'),
+          ),
+      ]);
+      expect(stepCounts(first, 'create')).toEqual({
+        ...expectedCreated,
+        users: expectedCreated.users - 1,
+        job_readiness_expert_session_products: expectedCreated.job_readiness_expert_session_products - 1,
+        job_readiness_expert_session_progress: expectedCreated.job_readiness_expert_session_progress - 2 - theirProgress.length,
+      });
+      const second = await run();
+      for (const action of ['create', 'update', 'link'] as const)
+        expect(Object.values(stepCounts(second, action)).every((n) => n === 0)).toBe(true);
+    } finally {
+      await database.close();
+      await broken.close();
+    }
+  }, 60_000);
+});
+
 async function signInResponse(email: string, password: string) {
   return built.app.inject({ method: 'POST', url: '/api/auth/sign-in/email', payload: { email, password } });
 }

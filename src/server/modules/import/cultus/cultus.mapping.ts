@@ -1,6 +1,6 @@
 import type { UserRole } from '../../users/users.table.ts';
 import { productTypes, type ProductType } from '../../products/products.table.ts';
-import type { Plan, PlannedRow, Problem, Step } from '../import-plan.ts';
+import { unresolvedReference, type Plan, type PlannedRow, type Problem, type Step } from '../import-plan.ts';
 import {
   clientProductWriter,
   clientWriter,
@@ -44,6 +44,9 @@ const secretColumns = [
 
 /** profiles.role → ours; `viewer` and `client_staff` have no counterpart and are reported. */
 const profileRoles: Record<string, UserRole> = { admin: 'admin', staff: 'staff', student: 'student' };
+
+/** Whether the source has a row of this id (a reference to none dangles). */
+const has = (rows: SourceRow[], id: unknown) => id !== null && id !== undefined && rows.some((row) => String(row.id) === String(id));
 
 const problem = (sourceTable: string, sourceId: unknown, reason: string, kind: Problem['kind'] = 'skipped'): Problem => ({
   sourceTable,
@@ -141,12 +144,11 @@ function planClientProducts(data: CultusData, idOf: (table: string, id: unknown)
     const clientId = idOf('clients', link.client_id);
     const productId = idOf('products', link.product_id);
     if (!clientId || !productId) {
+      const [field, value, table, rows] = !clientId
+        ? (['client_id', link.client_id, 'clients', data.clients] as const)
+        : (['product_id', link.product_id, 'products', data.products] as const);
       problems.push(
-        problem(
-          'client_product_assignments',
-          sourceId,
-          `${!clientId ? `client ${link.client_id}` : `product ${link.product_id}`} was not imported`,
-        ),
+        unresolvedReference({ sourceTable: 'client_product_assignments', sourceId, field, value }, { table, inSource: has(rows, value) }),
       );
       continue;
     }
@@ -214,19 +216,24 @@ function planPeople(data: CultusData, options: CultusOptions, clientOf: (sourceI
       isActive = boolOf(profile!.is_active, true) && profile!.status !== 'inactive';
     }
     let clientId = clientSourceId ? clientOf(clientSourceId) : undefined;
+    const clientReference = () =>
+      unresolvedReference(
+        { sourceTable, sourceId: id, field: `${student ? 'students' : 'profiles'}.client_id`, value: clientSourceId },
+        { table: 'clients', inSource: has(data.clients, clientSourceId) },
+        role === 'student' ? 'skipped' : 'adjusted',
+      );
     if (role === 'student' && !clientId) {
+      if (clientSourceId) {
+        problems.push(clientReference());
+        continue;
+      }
       if (!options.defaultClientId) {
-        problems.push(
-          problem(
-            sourceTable,
-            id,
-            clientSourceId ? `client ${clientSourceId} was not imported` : 'a student without a client (name one with --default-client)',
-          ),
-        );
+        problems.push(problem(sourceTable, id, 'a student without a client (name one with --default-client)'));
         continue;
       }
       clientId = options.defaultClientId;
     }
+    if (role !== 'student' && clientSourceId && !clientId) problems.push(clientReference());
     const bannedUntil = textOf(auth?.banned_until);
     const banned = bannedUntil !== null && new Date(bannedUntil).getTime() > options.now.getTime();
     const password = textOf(auth?.encrypted_password);
@@ -307,7 +314,15 @@ function planSessionProducts(data: CultusData, idOf: (table: string, id: unknown
     const sessionId = idOf('job_readiness_expert_sessions', link.expert_session_id);
     const productId = idOf('products', link.product_id);
     if (!sessionId || !productId) {
-      problems.push(problem('job_readiness_expert_session_products', sourceId, `${!sessionId ? 'session' : 'product'} was not imported`));
+      const [field, value, table, rows] = !sessionId
+        ? (['expert_session_id', link.expert_session_id, 'job_readiness_expert_sessions', data.sessions] as const)
+        : (['product_id', link.product_id, 'products', data.products] as const);
+      problems.push(
+        unresolvedReference(
+          { sourceTable: 'job_readiness_expert_session_products', sourceId, field, value },
+          { table, inSource: has(rows, value) },
+        ),
+      );
       continue;
     }
     if (productType.get(String(link.product_id)) !== 'JOB_READINESS') {
@@ -339,13 +354,15 @@ function planProgress(data: CultusData, idOf: (table: string, id: unknown) => st
     const studentId = student(progress.student_id);
     const sessionId = idOf('job_readiness_expert_sessions', progress.expert_session_id);
     if (!studentId || !sessionId) {
-      problems.push(
-        problem(
-          'job_readiness_expert_session_progress',
-          id,
-          `${!studentId ? `student ${progress.student_id}` : `session ${progress.expert_session_id}`} was not imported`,
-        ),
-      );
+      const reference = !studentId
+        ? { field: 'student_id', value: progress.student_id, table: 'students', inSource: has(data.students, progress.student_id) }
+        : {
+            field: 'expert_session_id',
+            value: progress.expert_session_id,
+            table: 'job_readiness_expert_sessions',
+            inSource: has(data.sessions, progress.expert_session_id),
+          };
+      problems.push(unresolvedReference({ sourceTable: 'job_readiness_expert_session_progress', sourceId: id, ...reference }, reference));
       continue;
     }
     const exact = textOf(progress.completion_percentage) ?? '0';

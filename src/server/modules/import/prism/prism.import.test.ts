@@ -7,7 +7,7 @@ import { buildTestApp } from '../../../../../test/support/test-app.ts';
 import { createTestDatabase, rowsOf } from '../../../../../test/support/test-database.ts';
 import type { DatabaseConnection } from '../../../db/database.ts';
 import { seedDatabase } from '../../../seed/seed-database.ts';
-import { dryRunThenImportTwice, stepCounts, type ImportRuns } from '../import.test-support.ts';
+import { dryRunThenImportTwice, snapshotOf, stepCounts, type ImportRuns } from '../import.test-support.ts';
 import { runImport, type ImportContext, type ImportReport } from '../run-import.ts';
 import { uuidV5 } from '../uuid-v5.ts';
 import { prismIdOf, prismNamespace } from './prism.mapping.ts';
@@ -21,12 +21,13 @@ let target: DatabaseConnection;
 let built: Awaited<ReturnType<typeof buildTestApp>>;
 let withoutDefaults: ImportReport;
 let runs: ImportRuns;
+let context: ImportContext;
 
 beforeAll(async () => {
   source = await createMysqlSource(prismSql);
   target = await createTestDatabase();
   built = await buildTestApp(target);
-  const context: ImportContext = {
+  context = {
     database: target,
     storage: built.app.context.storage,
     stagingDir: path.join(built.dataDir, 'uploads/import'),
@@ -464,6 +465,71 @@ describe('PrismWorklet import', () => {
       expect(Object.values(stepCounts(runs.second, action)).every((n) => n === 0)).toBe(true);
     expect(runs.second.defaults.map((entry) => entry.action)).toEqual(['found', 'found']);
     expect(runs.afterSecond).toEqual(runs.afterFirst);
+  });
+
+  // Last: it changes the source.
+  it('a later import moves what moved in the source: team members to their new worklets, a Primary to the new mentor', async () => {
+    // Dev's students row and Esha's association row name other worklets; worklet 24ARC01RV has Meera as its mentor instead of Asha.
+    await source.run(
+      'update students set worklet_id = 6 where id = 4; update user_worklet_association set worklet_id = 1 where id = 9; update worklets set mentor_id = 3 where id = 4',
+    );
+    const options = { source: 'prism' as const, from: source.url, ...defaults, dryRun: false };
+    const report = await runImport(context, options);
+    expect([stepCounts(report, 'update'), stepCounts(report, 'create')]).toEqual([
+      { users: 0, worklets: 0, worklet_students: 2, mentor_worklet_assignments: 0 },
+      { users: 0, worklets: 0, worklet_students: 0, mentor_worklet_assignments: 1 },
+    ]);
+    const teamsOf = async (email: string) =>
+      (
+        await rowsOf<{ cert_id: string }>(
+          target.db,
+          sql`select w.cert_id from worklet_students ws join worklets w on w.id = ws.worklet_id join users u on u.id = ws.student_id
+            where u.email = ${email} order by w.cert_id`,
+        )
+      ).map((row) => row.cert_id);
+    expect(await teamsOf('dev@student.prism.test')).toEqual(['25TST06NIT']);
+    expect(await teamsOf('esha@student.prism.test')).toEqual(['25TST01WT', '25TST06NIT']);
+    expect(
+      await rowsOf(
+        target.db,
+        sql`select u.email, h.action, w.cert_id, h.reason from worklet_team_history h join users u on u.id = h.student_id
+          join worklets w on w.id = h.worklet_id order by u.email, h.action desc`,
+      ),
+    ).toEqual([
+      { email: 'dev@student.prism.test', action: 'removed', cert_id: '25TST03IIT', reason: 'Moved to 25TST06NIT in PrismWorklet' },
+      { email: 'dev@student.prism.test', action: 'added', cert_id: '25TST06NIT', reason: 'Moved from 25TST03IIT in PrismWorklet' },
+      { email: 'esha@student.prism.test', action: 'removed', cert_id: '24ARC02RV', reason: 'Moved to 25TST01WT in PrismWorklet' },
+      { email: 'esha@student.prism.test', action: 'added', cert_id: '25TST01WT', reason: 'Moved from 24ARC02RV in PrismWorklet' },
+    ]);
+    expect(
+      await rowsOf(
+        target.db,
+        sql`select u.email, a.role_type, a.is_active from mentor_worklet_assignments a join users u on u.id = a.mentor_id
+          join worklets w on w.id = a.worklet_id where w.cert_id = '24ARC01RV' order by u.email`,
+      ),
+    ).toEqual([
+      { email: 'asha.rao@prism.test', role_type: 'Primary', is_active: false },
+      { email: 'meera.iyer@prism.test', role_type: 'Primary', is_active: true },
+    ]);
+    // Meera's own list has it, as Primary; Asha's does not.
+    const listOf = async (email: string, id: number) =>
+      (
+        await built.app.inject({
+          method: 'GET',
+          url: `/api/worklets/mentor/${prismIdOf('users', id)}/worklets`,
+          headers: await signIn(email),
+        })
+      )
+        .json()
+        .worklets.map((worklet: { cert_id: string; role_type: string }) => `${worklet.cert_id} ${worklet.role_type}`);
+    expect(await listOf('meera.iyer@prism.test', 3)).toContain('24ARC01RV Primary');
+    expect((await listOf('asha.rao@prism.test', 1)).filter((entry: string) => entry.startsWith('24ARC01RV'))).toEqual([]);
+
+    const settled = await snapshotOf(target.db);
+    const again = await runImport(context, options);
+    for (const action of ['create', 'update', 'link'] as const)
+      expect(Object.values(stepCounts(again, action)).every((n) => n === 0)).toBe(true);
+    expect(await snapshotOf(target.db)).toEqual(settled);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { UserRole } from '../../users/users.table.ts';
 import type { MentorRole, WorkletStatus } from '../../worklets/worklets.table.ts';
-import type { IdResolver, Plan, PlannedRow, Problem, Step } from '../import-plan.ts';
+import { unresolvedReference, type IdResolver, type Plan, type PlannedRow, type Problem, type Step } from '../import-plan.ts';
 import {
   assignmentWriter,
   userWriter,
@@ -42,6 +42,9 @@ const statuses: Record<string, WorkletStatus> = {
   Completed: 'completed',
   Dropped: 'cancelled',
 };
+
+/** Whether the source has a row of this id (a reference to none dangles). */
+const has = (rows: SourceRow[], id: unknown) => id !== null && id !== undefined && rows.some((row) => String(row.id) === String(id));
 
 const problem = (sourceTable: string, sourceId: unknown, reason: string, kind: Problem['kind'] = 'skipped'): Problem => ({
   sourceTable,
@@ -206,7 +209,12 @@ function planWorklets(data: PrismData, options: PrismOptions): Plan<WorkletValue
   }
   for (const evaluation of data.evaluations) {
     if (!rows.some((row) => row.sourceId === String(evaluation.worklet_id))) {
-      problems.push(problem('evaluations', evaluation.id, `worklet ${evaluation.worklet_id} was not imported`));
+      problems.push(
+        unresolvedReference(
+          { sourceTable: 'evaluations', sourceId: evaluation.id, field: 'worklet_id', value: evaluation.worklet_id },
+          { table: 'worklets', inSource: has(data.worklets, evaluation.worklet_id) },
+        ),
+      );
     }
   }
   return { rows, problems };
@@ -260,7 +268,13 @@ function planTeams(data: PrismData, ids: IdResolver): Plan<WorkletStudentValues>
     const workletId = ids.get('worklets', row.worklet_id);
     const studentId = ids.get(personTable, personId);
     if (!workletId || !studentId) {
-      problems.push(problem(sourceTable, row.id, `${!workletId ? `worklet ${row.worklet_id}` : `student ${personId}`} was not imported`));
+      const reference = !workletId
+        ? { field: 'worklet_id', value: row.worklet_id, table: 'worklets', inSource: has(data.worklets, row.worklet_id) }
+        : // A `students` row is the person itself.
+          personTable === 'students'
+          ? { field: 'id', value: personId, table: 'students', inSource: true }
+          : { field: 'user_id', value: personId, table: 'users', inSource: has(data.users, personId) };
+      problems.push(unresolvedReference({ sourceTable, sourceId: row.id, ...reference }, reference));
       continue;
     }
     if (roles.get(studentId) !== 'Student') {
@@ -318,9 +332,15 @@ function planAssignments(data: PrismData, ids: IdResolver): Plan<AssignmentValue
     const workletId = ids.get('worklets', workletSourceId);
     const mentorId = ids.get('users', mentorSourceId);
     if (!workletId || !mentorId) {
-      return problems.push(
-        problem(sourceTable, sourceId, `${!workletId ? `worklet ${workletSourceId}` : `mentor ${mentorSourceId}`} was not imported`),
-      );
+      const reference = !workletId
+        ? { field: 'worklet_id', value: workletSourceId, table: 'worklets', inSource: has(data.worklets, workletSourceId) }
+        : {
+            field: sourceTable === 'worklets.mentor_id' ? 'mentor_id' : 'user_id',
+            value: mentorSourceId,
+            table: 'users',
+            inSource: has(data.users, mentorSourceId),
+          };
+      return problems.push(unresolvedReference({ sourceTable, sourceId, ...reference }, reference));
     }
     if (roles.get(mentorId) !== 'Mentor') {
       return problems.push(
@@ -340,6 +360,15 @@ function planAssignments(data: PrismData, ids: IdResolver): Plan<AssignmentValue
     }
     const assignerSourceId = association?.assigned_by;
     const assignedBy = ids.get('users', assignerSourceId) ?? null;
+    // Kept in legacy; the assignment is made without it.
+    if (!assignedBy && assignerSourceId !== null && assignerSourceId !== undefined)
+      problems.push(
+        unresolvedReference(
+          { sourceTable, sourceId, field: 'assigned_by', value: assignerSourceId },
+          { table: 'users', inSource: has(data.users, assignerSourceId) },
+          'adjusted',
+        ),
+      );
     chosen.set(key, {
       sourceTable,
       sourceId,
@@ -395,7 +424,13 @@ function planAssignments(data: PrismData, ids: IdResolver): Plan<AssignmentValue
   const workletIds = new Set(data.worklets.map((worklet) => String(worklet.id)));
   for (const [workletId, rows] of associationsOf) {
     if (!workletIds.has(workletId))
-      for (const row of rows) problems.push(problem('user_worklet_association', row.id, `worklet ${workletId} does not exist`));
+      for (const row of rows)
+        problems.push(
+          unresolvedReference(
+            { sourceTable: 'user_worklet_association', sourceId: row.id, field: 'worklet_id', value: workletId },
+            { table: 'worklets', inSource: false },
+          ),
+        );
   }
   return { rows: [...chosen.values()], problems };
 }
