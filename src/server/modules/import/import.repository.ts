@@ -127,9 +127,9 @@ export const importedTables = Object.keys(legacyColumns) as ImportedTable[];
  * A table's writer from what sets its tables apart (decision 027). `changed`: the columns a source
  * row sets, written when the row is created and again whenever the source row changes. `created`:
  * what only a new row gets besides (its times, the columns a change never rewrites), over `changed`.
- * Rows are found here by their `id`, or, with `sameAs`, by a unique key: such a row, not imported,
- * is linked, and only its `legacy` is written. `inserted` and `updated` write what goes with the
- * rows, in the same transaction.
+ * Rows are found here by their `id`, or, with `sameAs`, by a unique key (a text column, or two ids
+ * `pair`ed): a new source row for such a row is linked to it, and `linked` is written (only its
+ * `legacy` by default). `inserted` and `updated` write what goes with the rows, in the same transaction.
  */
 function tableWriter<
   Table extends RowTable,
@@ -141,7 +141,11 @@ function tableWriter<
   spec: {
     changed: (values: Values) => Columns<Table, Changed>;
     created: (values: Values) => Columns<Table, New>;
-    sameAs?: { column: PgColumn; keyOf: (values: Values) => string; lowerCase?: true };
+    sameAs?:
+      | { column: PgColumn; keyOf: (values: Values) => string; lowerCase?: true }
+      | { pair: [PgColumn, PgColumn]; of: (values: Values) => [string, string] };
+    /** What linking to a row already here writes, instead of only the source's `legacy`. */
+    linked?: (values: Values) => PgUpdateSetSource<Table>;
     references?: Array<Reference<Values>>;
     /** What else a row must meet before it is written; throws a coded error (import.errors.ts) if not. */
     checked?: (tx: Database, rows: Array<PlannedRow<Values>>) => Promise<void>;
@@ -186,8 +190,11 @@ function tableWriter<
       await spec.updated?.(tx, rows);
     },
     ...(sameAs && {
-      findExisting: (db, rows) => matchByKey(db, rows, sameAs.keyOf, sameAs.column, table.id, sameAs.lowerCase),
-      link: (tx, rows) => rewrite(tx, rows, (values) => ({ legacy: values.legacy }) as PgUpdateSetSource<Table>),
+      findExisting: (db, rows) =>
+        'pair' in sameAs
+          ? matchByPair(db, rows, sameAs.of, sameAs.pair, table.id)
+          : matchByKey(db, rows, sameAs.keyOf, sameAs.column, table.id, sameAs.lowerCase),
+      link: (tx, rows) => rewrite(tx, rows, spec.linked ?? ((values) => ({ legacy: values.legacy }) as PgUpdateSetSource<Table>)),
     }),
     existingIds: (db, ids) => idsThatExist(db, table.id, ids),
     ...(spec.ends && { ends: spec.ends }),
@@ -196,7 +203,8 @@ function tableWriter<
 
 /**
  * A link table's writer: rows without an id of their own, keyed by their two ends. A link already
- * here is left as it is on insert, and, with `sameAs`, one that was not imported is linked. A changed
+ * here is left as it is on insert, and, with `sameAs`, a new source row for one is linked to it
+ * (what `changed` sets is written, as for a changed source row). A changed
  * source row rewrites what `changed` sets on the link `at` its ends; with `moves`, a source row that
  * names other ends since moves its link there (`PlannedRow.moved`), and `movedOver` writes what goes
  * with the move.
@@ -226,6 +234,16 @@ function linkWriter<Table extends PgTable, Values, Changed extends PgUpdateSetSo
   const check = async (tx: Database, rows: Array<PlannedRow<Values>>) => {
     await checkReferences(tx, rows, spec.references ?? []);
     await spec.checked?.(tx, rows);
+  };
+  const rewriteAt = async (tx: Database, rows: Array<PlannedRow<Values>>) => {
+    if (!changed) return;
+    for (const { values } of rows) {
+      const [a, b] = changed.at(values);
+      await tx
+        .update(table)
+        .set(changed.set(values))
+        .where(and(eq(left, a), eq(right, b)));
+    }
   };
   const insertLinks = async (tx: Database, rows: Array<PlannedRow<Values>>) =>
     (await tx
@@ -258,20 +276,14 @@ function linkWriter<Table extends PgTable, Values, Changed extends PgUpdateSetSo
           rows: moved,
         });
       }
-      if (!changed) return;
-      for (const { values } of rows) {
-        const [a, b] = changed.at(values);
-        await tx
-          .update(table)
-          .set(changed.set(values))
-          .where(and(eq(left, a), eq(right, b)));
-      }
+      await rewriteAt(tx, rows);
     },
     ...(spec.sameAs && {
       async findExisting(db, rows) {
         const keys = rows.map((row) => row.targetId);
         return new Map([...(await linksAt(db, keys))].map((key) => [key, key]));
       },
+      link: rewriteAt,
     }),
     existingIds: linksAt,
   };
@@ -355,6 +367,37 @@ async function matchByKey<Values>(
   const idByKey = new Map(found.map((row) => [row.key, row.id]));
   for (const row of rows) {
     const id = idByKey.get(keyOf(row.values));
+    if (id) matched.set(row.targetId, id);
+  }
+  return matched;
+}
+
+/** Rows matched by a unique pair of ids here (a student and a session, a mentor and a worklet): planned target id → existing id. */
+async function matchByPair<Values>(
+  db: Database,
+  rows: Array<PlannedRow<Values>>,
+  pairOf: (values: Values) => [string, string],
+  [left, right]: [PgColumn, PgColumn],
+  idColumn: PgColumn,
+) {
+  const matched = new Map<string, string>();
+  const pairs = [...new Map(rows.map((row) => pairOf(row.values)).map((pair) => [pair.join(':'), pair])).values()].filter(
+    (pair) => onlyUuids(pair).length === 2,
+  );
+  const idByPair = new Map<string, string>();
+  for (let start = 0; start < pairs.length; start += 500) {
+    const found = (await db
+      .select({ id: idColumn, left, right })
+      .from(idColumn.table)
+      .where(or(...pairs.slice(start, start + 500).map(([a, b]) => and(eq(left, a), eq(right, b)))))) as Array<{
+      id: string;
+      left: string;
+      right: string;
+    }>;
+    for (const row of found) idByPair.set(`${row.left}:${row.right}`, row.id);
+  }
+  for (const row of rows) {
+    const id = idByPair.get(pairOf(row.values).join(':'));
     if (id) matched.set(row.targetId, id);
   }
   return matched;
@@ -503,17 +546,22 @@ export type ProgressValues = FromSource & {
   lastMilestoneReached: number;
 };
 
+/**
+ * Where a student resumes: the source resumed at the last milestone reached, so here the same share of
+ * the session's duration (the measured one, once its video is here; see `linkSessionVideo`).
+ */
+const sourcePosition = (values: ProgressValues) =>
+  values.isCompleted
+    ? sql`0`
+    : sql`(select ${values.lastMilestoneReached} * ${expertSessions.videoDuration} / 100 from ${expertSessions} where ${expertSessions.id} = ${values.expertSessionId})`;
+
 export const progressWriter = tableWriter(expertSessionProgress, {
   changed: (values: ProgressValues) => ({
     // A source row that names another student or session since moves there (the statistics follow).
     studentId: values.studentId,
     expertSessionId: values.expertSessionId,
     watchTimeSeconds: values.watchTimeSeconds,
-    // Where a student resumes: the source resumed at the last milestone reached, so here the same share
-    // of the session's duration (the measured one, once its video is here; see `linkSessionVideo`).
-    lastPositionSeconds: values.isCompleted
-      ? 0
-      : sql`(select ${values.lastMilestoneReached} * ${expertSessions.videoDuration} / 100 from ${expertSessions} where ${expertSessions.id} = ${values.expertSessionId})`,
+    lastPositionSeconds: sourcePosition(values),
     completionPercentage: values.completionPercentage,
     isCompleted: values.isCompleted,
     completedAt: at(values.completedAt),
@@ -521,11 +569,37 @@ export const progressWriter = tableWriter(expertSessionProgress, {
     legacy: values.legacy,
   }),
   created: stamps,
+  // Progress saved here since (the student watched here after a rehearsal import) is merged with the
+  // source's as a save merges (`saveProgress`): what was watched only grows, the first completion
+  // stays, the position is the later one's. The statistics triggers count the difference.
+  sameAs: {
+    pair: [expertSessionProgress.studentId, expertSessionProgress.expertSessionId],
+    of: (values) => [values.studentId, values.expertSessionId],
+  },
+  linked: (values) => {
+    const { watchTimeSeconds, completionPercentage, isCompleted, completedAt, lastMilestoneReached, lastPositionSeconds, updatedAt } =
+      expertSessionProgress;
+    const sourceUpdatedAt = at(values.updatedAt);
+    return {
+      watchTimeSeconds: sql`greatest(${watchTimeSeconds}, ${values.watchTimeSeconds})`,
+      completionPercentage: sql`greatest(${completionPercentage}, ${values.completionPercentage})`,
+      isCompleted: sql`${isCompleted} or ${values.isCompleted}`,
+      // least() passes over a NULL: the one completion there is, or the earlier of two.
+      completedAt: sql`least(${completedAt}, ${at(values.completedAt)})`,
+      lastMilestoneReached: sql`greatest(${lastMilestoneReached}, ${values.lastMilestoneReached})`,
+      lastPositionSeconds: sourceUpdatedAt
+        ? sql`case when ${sourceUpdatedAt} > ${updatedAt} then ${sourcePosition(values)} else ${lastPositionSeconds} end`
+        : sql`${lastPositionSeconds}`,
+      updatedAt: sourceUpdatedAt ? sql`greatest(${updatedAt}, ${sourceUpdatedAt})` : sql`${updatedAt}`,
+      legacy: values.legacy,
+    };
+  },
   references: [
     { field: 'student_id', column: users.id, of: (values) => values.studentId },
     { field: 'expert_session_id', column: expertSessions.id, of: (values) => values.expertSessionId },
   ],
-  // One row per student and session: another here already (saved here, or imported from another source row) is reported.
+  // One row per student and session: a row moved onto a pair another row holds here, or two source rows
+  // of one run for the same pair, is reported.
   async checked(tx, rows) {
     const taken = (await tx
       .select({
@@ -592,6 +666,8 @@ export type WorkletStudentValues = { workletId: string; studentId: string; creat
 
 export const workletStudentWriter = linkWriter(workletStudents, {
   key: [workletStudents.workletId, workletStudents.studentId],
+  // One added here since a rehearsal import: linked, its legacy written.
+  sameAs: true,
   created: (values: WorkletStudentValues) => ({
     workletId: values.workletId,
     studentId: values.studentId,
@@ -731,6 +807,12 @@ export const assignmentWriter = tableWriter(mentorWorkletAssignments, {
     assignedAt: atOrNow(values.assignedAt),
     deactivatedAt: null,
   }),
+  // A mentor's assignment on the worklet made here since a rehearsal import: linked, its role and state
+  // kept as they are here (only its legacy written), so a link never changes who is the Primary.
+  sameAs: {
+    pair: [mentorWorkletAssignments.mentorId, mentorWorkletAssignments.workletId],
+    of: (values) => [values.mentorId, values.workletId],
+  },
   // Only mentors are assigned (decision 025).
   async checked(tx, rows) {
     const roles = new Map(
@@ -750,8 +832,9 @@ export const assignmentWriter = tableWriter(mentorWorkletAssignments, {
   },
   inserted: (tx, rows) => recordImported(tx, rows, { reason: 'Imported from PrismWorklet', atSourceTime: true }),
   updated: (tx, rows) => recordImported(tx, rows, { reason: 'Changed in PrismWorklet since the last import', atSourceTime: false }),
-  // Taken here by a row the source does not know: another active Primary on the worklet, or the same
-  // mentor on it already (a choice made here, kept). PostgreSQL names the key in `detail`.
+  // Taken here by a row the source does not know: another mentor's active Primary on the worklet, or
+  // the same mentor on it already (two source rows of one run; one made here since the run planned).
+  // PostgreSQL names the key in `detail`.
   refused(error, rows) {
     const found = postgresError(error);
     const key = (found?.detail?.match(/^Key \((.+)\)=\((.+)\) already exists/) ?? []).slice(1);

@@ -855,7 +855,7 @@ describe('a source row that moved under the same id', () => {
     expect(await mappedTo('s')).toBe(idOf(71));
   });
 
-  it('refuses an assignment a row here already holds, with a coded error naming the source row, writing nothing', async () => {
+  it('refuses a Primary another mentor holds here, with a coded error naming the source row, writing nothing', async () => {
     const ravi = idOf(70);
     const before = await snapshotOf(target.db);
     const fresh = (sourceId: string, workletId: string, roleType: 'Primary' | 'Secondary'): PlannedRow<writers.AssignmentValues> => ({
@@ -875,12 +875,327 @@ describe('a source row that moved under the same id', () => {
       status: 409,
       details: { source_table: 'user_worklet_association', source_id: '80', field: 'role_type', value: 'Primary', worklet_id: worklet.b },
     });
-    // Ravi has an assignment on worklet A already (deactivated by the move above).
-    expect(await refusal([fresh('81', worklet.a, 'Secondary')])).toMatchObject({
-      code: 'import.mentor_already_assigned',
-      status: 409,
-      details: { source_table: 'user_worklet_association', source_id: '81', field: 'mentor_id', value: ravi, worklet_id: worklet.a },
-    });
     expect(await snapshotOf(target.db)).toEqual(before);
+  });
+});
+
+// The cut-over after a rehearsal: a source row the id map does not know yet, for a pair that has a
+// row here made since (the student watched here, an admin assigned the mentor or added the student).
+describe('a new source row for a pair that has a row here already', () => {
+  const ids = {
+    client: idOf(100),
+    product: idOf(101),
+    session: idOf(102),
+    mentor: idOf(103),
+    other: idOf(104),
+    worklet: idOf(105),
+  };
+  const student = { p: idOf(110), q: idOf(111), r: idOf(112), s: idOf(113) };
+  const sourceProgress = { p: idOf(120), q: idOf(121), r: idOf(122), s: idOf(123) };
+  const here = { p: idOf(130), q: idOf(131), r: idOf(132), assignment: idOf(133), primary: idOf(134) };
+
+  beforeAll(async () => {
+    await rowsOf(target.db, sql`insert into clients (id, name) values (${ids.client}, 'Cut-over Client')`);
+    await rowsOf(target.db, sql`insert into products (id, name, type) values (${ids.product}, 'Cut-over Product', 'JOB_READINESS')`);
+    await rowsOf(target.db, sql`insert into client_product_assignments (client_id, product_id) values (${ids.client}, ${ids.product})`);
+    await rowsOf(
+      target.db,
+      sql`insert into job_readiness_expert_sessions (id, title, video_duration) values (${ids.session}, 'Cut-over Talk', 600)`,
+    );
+    await rowsOf(
+      target.db,
+      sql`insert into job_readiness_expert_session_products (expert_session_id, product_id) values (${ids.session}, ${ids.product})`,
+    );
+    await rowsOf(
+      target.db,
+      sql`insert into users (id, name, email, role, client_id) values
+        (${student.p}, 'Pia', 'pia@example.test', 'student', ${ids.client}),
+        (${student.q}, 'Quinn', 'quinn@example.test', 'student', ${ids.client}),
+        (${student.r}, 'Rhea', 'rhea@example.test', 'student', ${ids.client}),
+        (${student.s}, 'Sam', 'sam@example.test', 'student', ${ids.client}),
+        (${ids.mentor}, 'Mani', 'mani@example.test', 'mentor', null),
+        (${ids.other}, 'Odile', 'odile@example.test', 'mentor', null)`,
+    );
+    await rowsOf(
+      target.db,
+      sql`insert into worklets (id, cert_id, title, product_id) values (${ids.worklet}, 'W-CUT', 'Cut-over', ${ids.product})`,
+    );
+  });
+
+  /** The session's kept figures, and the same counted directly from its progress rows and eligible students. */
+  const sessionFigures = async () => {
+    const kept = await one(sql`
+      select s.eligible_students, s.viewers, s.completed_students,
+        s.completion_percentage_sum::float8 as percentage_sum, s.watch_time_seconds_sum::float8 as watch_time_sum,
+        i.started, i.reached_25, i.reached_50, i.reached_75, i.completed,
+        i.completion_percentage_sum::float8 as insight_percentage_sum, i.watch_time_seconds_sum::float8 as insight_watch_time_sum,
+        array(select to_char(week, 'YYYY-MM-DD') || ' ' || completions from progress_insight_completions
+          where expert_session_id = ${ids.session} and completions > 0 order by week) as weeks
+      from job_readiness_expert_session_stats s
+      join progress_insight_client_sessions i on i.expert_session_id = s.expert_session_id and i.client_id = ${ids.client}
+      where s.expert_session_id = ${ids.session}`);
+    const counted = await one(sql`
+      with eligible as (
+        select u.id from users u
+        join clients c on c.id = u.client_id and c.is_active
+        join client_product_assignments a on a.client_id = u.client_id
+        join job_readiness_expert_session_products l on l.product_id = a.product_id and l.expert_session_id = ${ids.session}
+        where u.role = 'student' and not u.banned
+      ), rows as (
+        select p.* from job_readiness_expert_session_progress p join eligible e on e.id = p.student_id
+        where p.expert_session_id = ${ids.session}
+      )
+      select (select count(*)::int from eligible) as eligible_students, count(*)::int as viewers,
+        count(*) filter (where is_completed)::int as completed_students,
+        coalesce(sum(completion_percentage), 0)::float8 as percentage_sum, coalesce(sum(watch_time_seconds), 0)::float8 as watch_time_sum,
+        count(*)::int as started, count(*) filter (where completion_percentage >= 25)::int as reached_25,
+        count(*) filter (where completion_percentage >= 50)::int as reached_50,
+        count(*) filter (where completion_percentage >= 75)::int as reached_75, count(*) filter (where is_completed)::int as completed,
+        coalesce(sum(completion_percentage), 0)::float8 as insight_percentage_sum,
+        coalesce(sum(watch_time_seconds), 0)::float8 as insight_watch_time_sum,
+        array(select week || ' ' || n from (select to_char(date_trunc('week', completed_at at time zone 'UTC'), 'YYYY-MM-DD') as week,
+          count(*) as n from rows where completed_at is not null group by 1) w order by week) as weeks
+      from rows`);
+    return { kept, counted };
+  };
+
+  it('links progress to the row saved here and merges it as a save does: what was watched only grows, the first completion stays, the position follows the later', async () => {
+    // Saved here after the rehearsal. Pia watched here last; Quinn completed here, after the source;
+    // Rhea watched a little here, last.
+    await rowsOf(
+      target.db,
+      sql`insert into job_readiness_expert_session_progress (id, student_id, expert_session_id, watch_time_seconds, last_position_seconds,
+          completion_percentage, is_completed, completed_at, last_milestone_reached, created_at, updated_at) values
+        (${here.p}, ${student.p}, ${ids.session}, 200, 150, 33.33, false, null, 25, '2026-10-25 10:00+00', '2026-11-01 10:00+00'),
+        (${here.q}, ${student.q}, ${ids.session}, 590, 590, 98.33, true, '2026-11-05 09:00+00', 100, '2026-11-04 10:00+00', '2026-11-05 09:00+00'),
+        (${here.r}, ${student.r}, ${ids.session}, 100, 90, 16.66, false, null, 10, '2026-11-10 10:00+00', '2026-11-10 10:00+00')`,
+    );
+    const progressOf = (
+      sourceId: string,
+      studentId: string,
+      values: Pick<
+        writers.ProgressValues,
+        'watchTimeSeconds' | 'completionPercentage' | 'isCompleted' | 'completedAt' | 'lastMilestoneReached' | 'updatedAt'
+      >,
+    ) =>
+      row('job_readiness_expert_session_progress', sourceId, {
+        studentId,
+        expertSessionId: ids.session,
+        createdAt: '2026-09-01 10:00:00+00',
+        legacy: { from: 'there' },
+        ...values,
+      });
+    const sourceRows = [
+      // More watched there, earlier, and a lower milestone.
+      progressOf(sourceProgress.p, student.p, {
+        watchTimeSeconds: 300,
+        completionPercentage: 50,
+        isCompleted: false,
+        completedAt: null,
+        lastMilestoneReached: 10,
+        updatedAt: '2026-10-01 10:00:00+00',
+      }),
+      // Completed there first, and watched there last.
+      progressOf(sourceProgress.q, student.q, {
+        watchTimeSeconds: 580,
+        completionPercentage: 96.66,
+        isCompleted: true,
+        completedAt: '2026-10-20 08:00:00+00',
+        lastMilestoneReached: 90,
+        updatedAt: '2026-11-20 10:00:00+00',
+      }),
+      // Completed there only, before Rhea watched here.
+      progressOf(sourceProgress.r, student.r, {
+        watchTimeSeconds: 600,
+        completionPercentage: 100,
+        isCompleted: true,
+        completedAt: '2026-10-15 08:00:00+00',
+        lastMilestoneReached: 100,
+        updatedAt: '2026-10-15 08:00:00+00',
+      }),
+      // Nothing here: created.
+      progressOf(sourceProgress.s, student.s, {
+        watchTimeSeconds: 120,
+        completionPercentage: 20,
+        isCompleted: false,
+        completedAt: null,
+        lastMilestoneReached: 10,
+        updatedAt: '2026-10-01 10:00:00+00',
+      }),
+    ];
+    const reports = await runSteps([step(writers.progressWriter, sourceRows)]);
+    expect([countsOf(reports, 'link'), countsOf(reports, 'create')]).toEqual([
+      { job_readiness_expert_session_progress: 3 },
+      { job_readiness_expert_session_progress: 1 },
+    ]);
+    expect(
+      await rowsOf(
+        target.db,
+        sql`select id::text, watch_time_seconds::float8 as watched, last_position_seconds::float8 as position,
+            completion_percentage::float8 as percentage, is_completed, last_milestone_reached as milestone,
+            to_char(completed_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as completed,
+            to_char(created_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as created,
+            to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as updated, legacy
+          from job_readiness_expert_session_progress where expert_session_id = ${ids.session} order by student_id`,
+      ),
+    ).toEqual([
+      {
+        id: here.p,
+        watched: 300,
+        position: 150,
+        percentage: 50,
+        is_completed: false,
+        milestone: 25,
+        completed: null,
+        created: '2026-10-25 10:00',
+        updated: '2026-11-01 10:00',
+        legacy: { from: 'there' },
+      },
+      {
+        id: here.q,
+        watched: 590,
+        position: 0,
+        percentage: 98.33,
+        is_completed: true,
+        milestone: 100,
+        completed: '2026-10-20 08:00',
+        created: '2026-11-04 10:00',
+        updated: '2026-11-20 10:00',
+        legacy: { from: 'there' },
+      },
+      {
+        id: here.r,
+        watched: 600,
+        position: 90,
+        percentage: 100,
+        is_completed: true,
+        milestone: 100,
+        completed: '2026-10-15 08:00',
+        created: '2026-11-10 10:00',
+        updated: '2026-11-10 10:00',
+        legacy: { from: 'there' },
+      },
+      {
+        id: sourceProgress.s,
+        watched: 120,
+        position: 60,
+        percentage: 20,
+        is_completed: false,
+        milestone: 10,
+        completed: null,
+        created: '2026-09-01 10:00',
+        updated: '2026-10-01 10:00',
+        legacy: { from: 'there' },
+      },
+    ]);
+    expect(
+      await rowsOf(
+        target.db,
+        sql`select source_id, target_id from import_id_map where source_table = 'job_readiness_expert_session_progress'
+          and source_id in (${sourceProgress.p}, ${sourceProgress.q}, ${sourceProgress.r}, ${sourceProgress.s}) order by source_id`,
+      ),
+    ).toEqual([
+      { source_id: sourceProgress.p, target_id: here.p },
+      { source_id: sourceProgress.q, target_id: here.q },
+      { source_id: sourceProgress.r, target_id: here.r },
+      { source_id: sourceProgress.s, target_id: sourceProgress.s },
+    ]);
+    // The statistics the triggers keep agree with the rows.
+    const { kept, counted } = await sessionFigures();
+    expect(kept).toEqual(counted);
+    expect(counted).toMatchObject({ viewers: 4, completed_students: 2, weeks: ['2026-10-12 1', '2026-10-19 1'] });
+
+    const settled = await snapshotOf(target.db);
+    const again = await runSteps([step(writers.progressWriter, sourceRows)]);
+    expect(countsOf(again, 'unchanged')).toEqual({ job_readiness_expert_session_progress: 4 });
+    expect(await snapshotOf(target.db)).toEqual(settled);
+  });
+
+  it('links an assignment to the one here, keeping its role and state here; the worklet keeps one active Primary', async () => {
+    // Made here: Odile is W-CUT's Primary, Mani a Secondary, no longer active.
+    await rowsOf(
+      target.db,
+      sql`insert into mentor_worklet_assignments (id, mentor_id, worklet_id, role_type, is_active, deactivated_at) values
+        (${here.primary}, ${ids.other}, ${ids.worklet}, 'Primary', true, null),
+        (${here.assignment}, ${ids.mentor}, ${ids.worklet}, 'Secondary', false, now())`,
+    );
+    const historyBefore = await one(sql`select count(*)::int as n from mentor_assignment_history where worklet_id = ${ids.worklet}`);
+    // In the source, Mani is W-CUT's active Primary.
+    const sourceRows: Array<PlannedRow<writers.AssignmentValues>> = [
+      {
+        sourceTable: 'worklets.mentor_id',
+        sourceId: '900',
+        targetId: idOf(140),
+        values: {
+          mentorId: ids.mentor,
+          workletId: ids.worklet,
+          roleType: 'Primary',
+          isActive: true,
+          assignedAt: time,
+          assignedBy: null,
+          notes: 'there',
+          legacy: { from: 'there' },
+        },
+      },
+    ];
+    const reports = await runSteps([step(writers.assignmentWriter, sourceRows)]);
+    expect([countsOf(reports, 'link'), countsOf(reports, 'create')]).toEqual([
+      { mentor_worklet_assignments: 1 },
+      { mentor_worklet_assignments: 0 },
+    ]);
+    expect(
+      await rowsOf(
+        target.db,
+        sql`select id::text, mentor_id::text, role_type, is_active, deactivated_at is not null as deactivated, notes, legacy
+          from mentor_worklet_assignments where worklet_id = ${ids.worklet} order by mentor_id`,
+      ),
+    ).toEqual([
+      {
+        id: here.assignment,
+        mentor_id: ids.mentor,
+        role_type: 'Secondary',
+        is_active: false,
+        deactivated: true,
+        notes: null,
+        legacy: { from: 'there' },
+      },
+      { id: here.primary, mentor_id: ids.other, role_type: 'Primary', is_active: true, deactivated: false, notes: null, legacy: null },
+    ]);
+    expect(await one(sql`select target_id from import_id_map where source_table = 'worklets.mentor_id' and source_id = '900'`)).toEqual({
+      target_id: here.assignment,
+    });
+    // Nothing changed hands: the timeline is as it was.
+    expect(await one(sql`select count(*)::int as n from mentor_assignment_history where worklet_id = ${ids.worklet}`)).toEqual(
+      historyBefore,
+    );
+
+    const settled = await snapshotOf(target.db);
+    const again = await runSteps([step(writers.assignmentWriter, sourceRows)]);
+    expect(countsOf(again, 'unchanged')).toEqual({ mentor_worklet_assignments: 1 });
+    expect(await snapshotOf(target.db)).toEqual(settled);
+  });
+
+  it('links a team membership to the one here, writing its legacy and nothing in the team’s timeline', async () => {
+    await rowsOf(target.db, sql`insert into worklet_students (worklet_id, student_id) values (${ids.worklet}, ${student.p})`);
+    const timelineBefore = await one(sql`select count(*)::int as n from worklet_team_history where worklet_id = ${ids.worklet}`);
+    const sourceRows: Array<PlannedRow<WorkletStudentValues>> = [
+      {
+        sourceTable: 'students.worklet_id',
+        sourceId: '901',
+        targetId: `${ids.worklet}:${student.p}`,
+        values: { workletId: ids.worklet, studentId: student.p, createdAt: time, legacy: { progress: 40 } },
+      },
+    ];
+    const reports = await runSteps([step(writers.workletStudentWriter, sourceRows)]);
+    expect([countsOf(reports, 'link'), countsOf(reports, 'create')]).toEqual([{ worklet_students: 1 }, { worklet_students: 0 }]);
+    expect(await one(sql`select legacy from worklet_students where worklet_id = ${ids.worklet} and student_id = ${student.p}`)).toEqual({
+      legacy: { progress: 40 },
+    });
+    expect(await one(sql`select count(*)::int as n from worklet_team_history where worklet_id = ${ids.worklet}`)).toEqual(timelineBefore);
+
+    const settled = await snapshotOf(target.db);
+    const again = await runSteps([step(writers.workletStudentWriter, sourceRows)]);
+    expect(countsOf(again, 'unchanged')).toEqual({ worklet_students: 1 });
+    expect(await snapshotOf(target.db)).toEqual(settled);
   });
 });
