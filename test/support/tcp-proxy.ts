@@ -6,6 +6,11 @@ export type TcpProxy = {
   addressFor(url: string): string;
   /** Closes every connection and refuses new ones (ECONNREFUSED), as a stopped server does. */
   refuse(): Promise<void>;
+  /**
+   * Refuses new connections (ECONNREFUSED) while those open go on, as a server does that stops taking
+   * connections and keeps its sessions (a smart shutdown); `restore` takes them again.
+   */
+  refuseNew(): void;
   /** Closes every connection and accepts new ones without ever answering, as a host that vanished does. */
   blackhole(): Promise<void>;
   /** Forwards new connections again. */
@@ -65,6 +70,10 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       const closed = stopListening();
       cutAll();
       await closed;
+    },
+    refuseNew() {
+      // Not awaited: `close` calls back only once the connections still open have ended.
+      if (server.listening) server.close();
     },
     async blackhole() {
       mode = 'blackhole';

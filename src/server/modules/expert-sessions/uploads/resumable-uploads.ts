@@ -9,7 +9,7 @@ import { ERRORS, Server, type DataStore, type KvStore, type Locker, type Upload 
 import { NodeRequest, sendNodeResponse } from 'srvx/node';
 import type { Config } from '../../../config.ts';
 import type { Database } from '../../../db/database.ts';
-import { type ErrorBody, retryAfterSeconds } from '../../../http/errors.ts';
+import { commonErrors, type ErrorBody, retryAfterSeconds } from '../../../http/errors.ts';
 import { s3ClientConfig } from '../../storage/s3-storage.ts';
 import type { Storage } from '../../storage/storage.ts';
 import { notAVideo, uploadIncomplete, uploadInUse, uploadNotFound } from '../expert-sessions.errors.ts';
@@ -20,7 +20,7 @@ import {
   releaseUploadClaim,
   takeUploadClaim,
 } from './upload-claims.repository.ts';
-import { lockConnectionsBusy } from './upload-locker.ts';
+import { DatabaseUnreachable, lockConnectionsBusy, refusedIfUnreachable } from './upload-locker.ts';
 import { ruledOutAsVideo, sniffBytes } from '../../../../shared/video-signature.ts';
 import { resumableUploadsPath } from '../expert-sessions.paths.ts';
 import { inspectStoredVideo, inspectVideoFile, type StagedVideo, type VideoSource } from '../video-file.ts';
@@ -101,12 +101,18 @@ export function createResumableUploads(options: {
       if (request.method === 'POST') return;
       const upload = await store.infoOf(id);
       if (!upload || upload.metadata?.owner !== senderOf(request)) throw ERRORS.FILE_NOT_FOUND;
-      if (await findUploadClaim(db, id)) throw beingClaimed;
+      // Read on the request pool: PostgreSQL unreachable there is answered 503 as at the lock.
+      const claim = await findUploadClaim(db, id).catch((error: unknown) => {
+        throw refusedIfUnreachable(error);
+      });
+      if (claim) throw beingClaimed;
     },
     onResponseError: async (_request, error) => {
       // Nothing of it was written, and its creator learns now that it is refused: it goes at once.
       if (error instanceof NotAVideoUpload) await store.remove(error.uploadId);
       else if (error === lockConnectionsBusy) options.logOverload?.();
+      // Logged as the API logs it (a 5xx), with what the driver said.
+      else if (error instanceof DatabaseUnreachable) options.logError?.(error.cause);
       else if (!('status_code' in error)) options.logError?.(error);
     },
   });
@@ -377,6 +383,8 @@ const tusRefusals = new Map<string, { code: string; message: string }>([
       message: 'This server is handling as many upload requests as it can; try again in a few seconds, from the offset HEAD gives.',
     },
   ],
+  // The API's own answer to a database that cannot be reached (http/errors.ts).
+  [DatabaseUnreachable.body, { code: commonErrors.databaseUnavailable().code, message: commonErrors.databaseUnavailable().message }],
 ]);
 
 /** The same refusal as the API's `{"error": {"code", "message"}}`, with tus's headers kept. */

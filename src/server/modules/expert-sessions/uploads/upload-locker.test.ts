@@ -6,10 +6,12 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestApp } from '../../../../../test/support/test-app.ts';
+import { startTcpProxy } from '../../../../../test/support/tcp-proxy.ts';
 import { testEngine } from '../../../../../test/support/test-database.ts';
 import { lockApplicationName } from '../../../db/advisory-locks.ts';
+import { listenerApplicationName } from '../../../db/notifications.ts';
 import type { AppInstance } from '../../../http/app-instance.ts';
 import { sampleMp4, spec, uploadsUrl, type SessionsTestApp } from '../expert-sessions.test-support.ts';
 import { uploadLockKey } from './upload-locker.ts';
@@ -211,6 +213,67 @@ if (testEngine === 'postgres') {
         expect((await b.request({ method: 'HEAD', url, as: 'staff', headers: tus })).statusCode).toBe(200);
       } finally {
         holder.request.destroy();
+      }
+    });
+  });
+
+  describe('PostgreSQL cannot be reached for an upload request', () => {
+    it('answers 503 server.database_unavailable with Retry-After, as the API does, at the lock or the claim lookup', async () => {
+      const { hostname, port } = new URL(inject('postgresTemplateUrl'));
+      const proxy = await startTcpProxy({ host: hostname, port: Number(port || 5432) });
+      const t = await createTestApp(spec, { connectVia: (url) => proxy.addressFor(url) });
+      const admin = new pg.Client({ connectionString: a.database.url });
+      await admin.connect();
+      try {
+        const tusDirectory = path.join(t.dataDir, 'uploads', 'tus');
+        const create = () =>
+          t.request({ method: 'POST', url: uploadsUrl, as: 'staff', headers: { ...tus, 'upload-length': String(sampleMp4.length) } });
+        const patch = (url: string) =>
+          t.request({
+            method: 'PATCH',
+            url,
+            as: 'staff',
+            headers: { ...tus, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+            payload: sampleMp4,
+          });
+        const created = await create();
+        expect(created.statusCode).toBe(201);
+        const url = created.headers.location as string;
+        const filesBefore = fs.readdirSync(tusDirectory).sort();
+
+        // PostgreSQL takes no new connection, and the app's pooled ones (requests' and locks') are ended.
+        // Its listener goes on, so that the caller's session stays cached: the tus request is reached.
+        proxy.refuseNew();
+        const { rows } = await admin.query<{ ended: boolean }>(
+          `select pg_terminate_backend(pid) as ended from pg_stat_activity
+            where datname = $1 and pid <> pg_backend_pid() and application_name <> $2`,
+          [new URL(t.database.url!).pathname.slice(1), listenerApplicationName],
+        );
+        expect(rows.length).toBeGreaterThanOrEqual(2);
+        await sleep(200);
+
+        const answerOf = (response: Awaited<ReturnType<typeof create>>) => ({
+          status: response.statusCode,
+          code: response.json<{ error: { code: string } }>().error.code,
+          retryAfter: response.headers['retry-after'],
+          tusResumable: response.headers['tus-resumable'],
+        });
+        const unavailable = { status: 503, code: 'server.database_unavailable', retryAfter: '1', tusResumable: '1.0.0' };
+        // A creation reads nothing before it takes its upload's lock, on a new lock connection.
+        expect(answerOf(await create())).toEqual(unavailable);
+        // A PATCH first looks for a claim on its upload, on the request pool.
+        expect(answerOf(await patch(url))).toEqual(unavailable);
+        // Nothing was created or written.
+        expect(fs.readdirSync(tusDirectory).sort()).toEqual(filesBefore);
+        expect(sizeOf(path.join(tusDirectory, url.split('/').at(-1)!))).toBe(0);
+
+        await proxy.restore();
+        expect((await patch(url)).statusCode).toBe(204);
+        expect((await create()).statusCode).toBe(201);
+      } finally {
+        await admin.end();
+        await t.close();
+        await proxy.close();
       }
     });
   });

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { ERRORS, type Lock, type Locker, MemoryLocker, type RequestRelease } from '@tus/server';
 import { type AdvisoryLocks, type HeldAdvisoryLock, LockConnectionsBusy } from '../../../db/advisory-locks.ts';
 import type { DatabaseConnection } from '../../../db/database.ts';
+import { isDatabaseUnavailable } from '../../../db/errors.ts';
 
 export type UploadLocker = Locker & { close(): Promise<void> };
 
@@ -16,6 +17,27 @@ const acquireTimeoutMs = 30_000;
  * the server holds. Answered `uploads.overloaded` with `Retry-After` (resumable-uploads.ts).
  */
 export const lockConnectionsBusy = { status_code: 503, body: 'Every upload lock connection is in use\n' };
+
+/**
+ * tus's way to refuse (status and text), for a request that could not reach PostgreSQL: its upload's
+ * lock connection, new or in use, refused, cut or timed out, or a read of its own on the request pool
+ * (`isDatabaseUnavailable`). 503, as the API answers a database that cannot be reached: answered
+ * `server.database_unavailable` with `Retry-After` (resumable-uploads.ts), the cause logged.
+ */
+export class DatabaseUnreachable extends Error {
+  static readonly body = 'The database cannot be reached\n';
+  readonly status_code = 503;
+  readonly body = DatabaseUnreachable.body;
+  constructor(cause: unknown) {
+    super('PostgreSQL could not be reached for an upload request.', { cause });
+    this.name = 'DatabaseUnreachable';
+  }
+}
+
+/** `error` as tus's 503 when it is PostgreSQL that could not be reached; otherwise as it is. */
+export function refusedIfUnreachable(error: unknown): unknown {
+  return isDatabaseUnavailable(error) ? new DatabaseUnreachable(error) : error;
+}
 
 /** The advisory lock key of an upload (by its store id): 64 bits of a hash, so that two uploads never share one. */
 export function uploadLockKey(id: string) {
@@ -50,7 +72,7 @@ class AdvisoryUploadLock implements Lock {
   async lock(stopSignal: AbortSignal, requestRelease: RequestRelease) {
     const signal = AbortSignal.any([stopSignal, AbortSignal.timeout(acquireTimeoutMs)]);
     const held = await this.locks.acquire(uploadLockKey(this.id), { signal }).catch((error: unknown) => {
-      throw error instanceof LockConnectionsBusy ? lockConnectionsBusy : error;
+      throw error instanceof LockConnectionsBusy ? lockConnectionsBusy : refusedIfUnreachable(error);
     });
     if (!held) throw ERRORS.ERR_LOCK_TIMEOUT;
     this.held = held;

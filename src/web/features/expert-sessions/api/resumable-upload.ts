@@ -201,10 +201,17 @@ function statusOf(error: Error) {
   return (error as { originalResponse?: { getStatus(): number } | null }).originalResponse?.getStatus();
 }
 
-function uploadFailure(error: Error) {
+/**
+ * What the uploader is told once tus-js-client gave up: by the status of the last answer, when there
+ * was one. 503 (`uploads.overloaded`, `server.database_unavailable`) is the server busy, not the
+ * connection: tus-js-client retried it after each of its `retryDelays`, and Resume asks again.
+ */
+export function uploadFailure(error: Error) {
   const status = statusOf(error);
   if (status === 413) return 'This video is larger than the server accepts.';
   if (status === 401) return 'Your session has ended; sign in again and resume.';
   if (status === 403) return 'Your role does not allow uploading videos.';
+  if (status === 503)
+    return 'The upload stopped: the server is busy just now. Wait a few seconds, then resume: it continues where it stopped.';
   return 'The upload stopped. Check your connection, then resume: it continues where it stopped.';
 }
