@@ -129,7 +129,8 @@ export const importedTables = Object.keys(legacyColumns) as ImportedTable[];
  * what only a new row gets besides (its times, the columns a change never rewrites), over `changed`.
  * Rows are found here by their `id`, or, with `sameAs`, by a unique key (a text column, or two ids
  * `pair`ed): a new source row for such a row is linked to it, and `linked` is written (only its
- * `legacy` by default). `inserted` and `updated` write what goes with the rows, in the same transaction.
+ * `legacy` by default). `rewritten`: what a changed source row writes, if not `changed`. `inserted`
+ * and `updated` write what goes with the rows, in the same transaction.
  */
 function tableWriter<
   Table extends RowTable,
@@ -146,6 +147,8 @@ function tableWriter<
       | { pair: [PgColumn, PgColumn]; of: (values: Values) => [string, string] };
     /** What linking to a row already here writes, instead of only the source's `legacy`. */
     linked?: (values: Values) => PgUpdateSetSource<Table>;
+    /** What a changed source row writes on its row here, instead of `changed`. */
+    rewritten?: (values: Values) => PgUpdateSetSource<Table>;
     references?: Array<Reference<Values>>;
     /** What else a row must meet before it is written; throws a coded error (import.errors.ts) if not. */
     checked?: (tx: Database, rows: Array<PlannedRow<Values>>) => Promise<void>;
@@ -158,7 +161,7 @@ function tableWriter<
     ends?: TableWriter<Values>['ends'];
   },
 ): TableWriter<Values> {
-  const { changed, created, sameAs, updateOrder } = spec;
+  const { changed, created, sameAs, updateOrder, rewritten = changed } = spec;
   const check = async (tx: Database, rows: Array<PlannedRow<Values>>) => {
     await checkReferences(tx, rows, spec.references ?? []);
     await spec.checked?.(tx, rows);
@@ -186,7 +189,7 @@ function tableWriter<
     },
     async update(tx, rows) {
       await check(tx, rows);
-      await refusing(rows, () => rewrite(tx, updateOrder ? [...rows].sort((a, b) => updateOrder(a.values, b.values)) : rows, changed));
+      await refusing(rows, () => rewrite(tx, updateOrder ? [...rows].sort((a, b) => updateOrder(a.values, b.values)) : rows, rewritten));
       await spec.updated?.(tx, rows);
     },
     ...(sameAs && {
@@ -555,6 +558,36 @@ const sourcePosition = (values: ProgressValues) =>
     ? sql`0`
     : sql`(select ${values.lastMilestoneReached} * ${expertSessions.videoDuration} / 100 from ${expertSessions} where ${expertSessions.id} = ${values.expertSessionId})`;
 
+/**
+ * The source's progress merged into the row here as a save here merges (`saveProgress`): watch time,
+ * percentage and milestone only grow, the first completion stays (a completion here is never lost),
+ * the position and `updated_at` are the later-updated row's. With `onlyIf`, rows it does not hold get
+ * the source's values as they are. The statistics triggers count the difference.
+ */
+function mergedProgress(values: ProgressValues, onlyIf?: SQL) {
+  const { watchTimeSeconds, completionPercentage, isCompleted, completedAt, lastMilestoneReached, lastPositionSeconds, updatedAt } =
+    expertSessionProgress;
+  const merged = (here: SQL, source: unknown) => (onlyIf ? sql`case when ${onlyIf} then ${here} else ${source} end` : here);
+  const sourceUpdatedAt = at(values.updatedAt);
+  const position = sourcePosition(values);
+  return {
+    watchTimeSeconds: merged(sql`greatest(${watchTimeSeconds}, ${values.watchTimeSeconds})`, values.watchTimeSeconds),
+    completionPercentage: merged(sql`greatest(${completionPercentage}, ${values.completionPercentage})`, values.completionPercentage),
+    isCompleted: merged(sql`${isCompleted} or ${values.isCompleted}`, values.isCompleted),
+    // least() passes over a NULL: the one completion there is, or the earlier of two.
+    completedAt: merged(sql`least(${completedAt}, ${at(values.completedAt)})`, at(values.completedAt)),
+    lastMilestoneReached: merged(sql`greatest(${lastMilestoneReached}, ${values.lastMilestoneReached})`, values.lastMilestoneReached),
+    lastPositionSeconds: merged(
+      sourceUpdatedAt
+        ? sql`case when ${sourceUpdatedAt} > ${updatedAt} then ${position} else ${lastPositionSeconds} end`
+        : sql`${lastPositionSeconds}`,
+      position,
+    ),
+    updatedAt: merged(sourceUpdatedAt ? sql`greatest(${updatedAt}, ${sourceUpdatedAt})` : sql`${updatedAt}`, sourceUpdatedAt ?? sql`now()`),
+    legacy: values.legacy,
+  };
+}
+
 export const progressWriter = tableWriter(expertSessionProgress, {
   changed: (values: ProgressValues) => ({
     // A source row that names another student or session since moves there (the statistics follow).
@@ -570,30 +603,22 @@ export const progressWriter = tableWriter(expertSessionProgress, {
   }),
   created: stamps,
   // Progress saved here since (the student watched here after a rehearsal import) is merged with the
-  // source's as a save merges (`saveProgress`): what was watched only grows, the first completion
-  // stays, the position is the later one's. The statistics triggers count the difference.
+  // source's, on a link as on a change of its source row: progress never goes backwards.
   sameAs: {
     pair: [expertSessionProgress.studentId, expertSessionProgress.expertSessionId],
     of: (values) => [values.studentId, values.expertSessionId],
   },
-  linked: (values) => {
-    const { watchTimeSeconds, completionPercentage, isCompleted, completedAt, lastMilestoneReached, lastPositionSeconds, updatedAt } =
-      expertSessionProgress;
-    const sourceUpdatedAt = at(values.updatedAt);
-    return {
-      watchTimeSeconds: sql`greatest(${watchTimeSeconds}, ${values.watchTimeSeconds})`,
-      completionPercentage: sql`greatest(${completionPercentage}, ${values.completionPercentage})`,
-      isCompleted: sql`${isCompleted} or ${values.isCompleted}`,
-      // least() passes over a NULL: the one completion there is, or the earlier of two.
-      completedAt: sql`least(${completedAt}, ${at(values.completedAt)})`,
-      lastMilestoneReached: sql`greatest(${lastMilestoneReached}, ${values.lastMilestoneReached})`,
-      lastPositionSeconds: sourceUpdatedAt
-        ? sql`case when ${sourceUpdatedAt} > ${updatedAt} then ${sourcePosition(values)} else ${lastPositionSeconds} end`
-        : sql`${lastPositionSeconds}`,
-      updatedAt: sourceUpdatedAt ? sql`greatest(${updatedAt}, ${sourceUpdatedAt})` : sql`${updatedAt}`,
-      legacy: values.legacy,
-    };
-  },
+  linked: (values) => mergedProgress(values),
+  // A source row that names another student or session since moves there with the source's values:
+  // what the row holds here was another student's or session's.
+  rewritten: (values) => ({
+    studentId: values.studentId,
+    expertSessionId: values.expertSessionId,
+    ...mergedProgress(
+      values,
+      and(eq(expertSessionProgress.studentId, values.studentId), eq(expertSessionProgress.expertSessionId, values.expertSessionId)),
+    ),
+  }),
   references: [
     { field: 'student_id', column: users.id, of: (values) => values.studentId },
     { field: 'expert_session_id', column: expertSessions.id, of: (values) => values.expertSessionId },

@@ -137,6 +137,8 @@ function stepsAt(version: 1 | 2): Step<unknown>[] {
         completedAt: null,
         lastMilestoneReached: v1 ? 10 : 50,
         ...sourced({ v: version }),
+        // Watched there since: the later row, so its position is taken.
+        updatedAt: v1 ? time : '2025-03-01 08:00:00+00',
       }),
       row('job_readiness_expert_session_progress', progress.b, {
         studentId: user.b,
@@ -352,7 +354,7 @@ describe('each table’s writer', () => {
       { title: 'Talk A2', duration: 4, is_active: true, legacy: { v: 2 } },
       { title: 'Talk B', duration: 360, is_active: false, legacy: null },
     ]);
-    // Resumed at the milestone's share of the (measured) duration.
+    // Watched there last: resumed at the milestone's share of the (measured) duration.
     expect(
       await one(sql`select watch_time_seconds::float8 as watched, completion_percentage::text as percentage, last_milestone_reached as milestone,
         last_position_seconds::float8 as position, legacy from job_readiness_expert_session_progress where id = ${progress.a}`),
@@ -1196,6 +1198,147 @@ describe('a new source row for a pair that has a row here already', () => {
     const settled = await snapshotOf(target.db);
     const again = await runSteps([step(writers.workletStudentWriter, sourceRows)]);
     expect(countsOf(again, 'unchanged')).toEqual({ worklet_students: 1 });
+    expect(await snapshotOf(target.db)).toEqual(settled);
+  });
+
+  it('merges a changed source row into progress that grew here since the last import: progress never goes backwards', async () => {
+    // Tara, Uma and Vik watched the session in the source before the rehearsal import.
+    const learner = { t: idOf(114), u: idOf(115), v: idOf(116) };
+    const sourceId = { t: idOf(124), u: idOf(125), v: idOf(126) };
+    await rowsOf(
+      target.db,
+      sql`insert into users (id, name, email, role, client_id) values
+        (${learner.t}, 'Tara', 'tara@example.test', 'student', ${ids.client}),
+        (${learner.u}, 'Uma', 'uma@example.test', 'student', ${ids.client}),
+        (${learner.v}, 'Vik', 'vik@example.test', 'student', ${ids.client})`,
+    );
+    type Watched = Pick<
+      writers.ProgressValues,
+      'watchTimeSeconds' | 'completionPercentage' | 'isCompleted' | 'completedAt' | 'lastMilestoneReached' | 'updatedAt'
+    >;
+    const progressOf = (who: keyof typeof learner, values: Watched, legacy: Legacy) =>
+      row('job_readiness_expert_session_progress', sourceId[who], {
+        studentId: learner[who],
+        expertSessionId: ids.session,
+        createdAt: '2026-09-01 10:00:00+00',
+        legacy,
+        ...values,
+      });
+    const started: Watched = {
+      watchTimeSeconds: 100,
+      completionPercentage: 16.66,
+      isCompleted: false,
+      completedAt: null,
+      lastMilestoneReached: 10,
+      updatedAt: '2026-09-20 10:00:00+00',
+    };
+    const rehearsal = (['t', 'u', 'v'] as const).map((who) => progressOf(who, started, { run: 'rehearsal' }));
+    expect(countsOf(await runSteps([step(writers.progressWriter, rehearsal)]), 'create')).toEqual({
+      job_readiness_expert_session_progress: 3,
+    });
+
+    // Saved here since: Tara watched on, last; Uma completed here; Vik watched a little, early.
+    await rowsOf(
+      target.db,
+      sql`update job_readiness_expert_session_progress set watch_time_seconds = 400, last_position_seconds = 380,
+        completion_percentage = 66.66, last_milestone_reached = 50, updated_at = '2026-11-10 10:00+00' where id = ${sourceId.t}`,
+    );
+    await rowsOf(
+      target.db,
+      sql`update job_readiness_expert_session_progress set watch_time_seconds = 590, last_position_seconds = 590,
+        completion_percentage = 98.33, is_completed = true, completed_at = '2026-11-12 09:00+00', last_milestone_reached = 100,
+        updated_at = '2026-11-12 09:00+00' where id = ${sourceId.u}`,
+    );
+    await rowsOf(
+      target.db,
+      sql`update job_readiness_expert_session_progress set watch_time_seconds = 200, last_position_seconds = 190,
+        completion_percentage = 33.33, last_milestone_reached = 25, updated_at = '2026-10-01 10:00+00' where id = ${sourceId.v}`,
+    );
+
+    // The same source rows changed in the source meanwhile: Tara a little more there, earlier; Uma a
+    // little more there, later, not completed; Vik completed there, after he watched here.
+    const cutOver = [
+      progressOf(
+        't',
+        { ...started, watchTimeSeconds: 150, completionPercentage: 25, lastMilestoneReached: 25, updatedAt: '2026-10-05 10:00:00+00' },
+        { run: 'cut-over' },
+      ),
+      progressOf(
+        'u',
+        { ...started, watchTimeSeconds: 200, completionPercentage: 33.33, lastMilestoneReached: 25, updatedAt: '2026-11-20 10:00:00+00' },
+        { run: 'cut-over' },
+      ),
+      progressOf(
+        'v',
+        {
+          watchTimeSeconds: 600,
+          completionPercentage: 100,
+          isCompleted: true,
+          completedAt: '2026-11-03 08:00:00+00',
+          lastMilestoneReached: 100,
+          updatedAt: '2026-11-03 08:00:00+00',
+        },
+        { run: 'cut-over' },
+      ),
+    ];
+    const reports = await runSteps([step(writers.progressWriter, cutOver)]);
+    expect(countsOf(reports, 'update')).toEqual({ job_readiness_expert_session_progress: 3 });
+    expect(
+      await rowsOf(
+        target.db,
+        sql`select id::text, watch_time_seconds::float8 as watched, last_position_seconds::float8 as position,
+            completion_percentage::float8 as percentage, is_completed, last_milestone_reached as milestone,
+            to_char(completed_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as completed,
+            to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as updated, legacy
+          from job_readiness_expert_session_progress where id in (${sourceId.t}, ${sourceId.u}, ${sourceId.v}) order by id`,
+      ),
+    ).toEqual([
+      // Watched here last: what was watched here, and where it stopped here.
+      {
+        id: sourceId.t,
+        watched: 400,
+        position: 380,
+        percentage: 66.66,
+        is_completed: false,
+        milestone: 50,
+        completed: null,
+        updated: '2026-11-10 10:00',
+        legacy: { run: 'cut-over' },
+      },
+      // Completed here: still completed, when it was; the position is the source's, updated last.
+      {
+        id: sourceId.u,
+        watched: 590,
+        position: 150,
+        percentage: 98.33,
+        is_completed: true,
+        milestone: 100,
+        completed: '2026-11-12 09:00',
+        updated: '2026-11-20 10:00',
+        legacy: { run: 'cut-over' },
+      },
+      // Completed there, later: the source's.
+      {
+        id: sourceId.v,
+        watched: 600,
+        position: 0,
+        percentage: 100,
+        is_completed: true,
+        milestone: 100,
+        completed: '2026-11-03 08:00',
+        updated: '2026-11-03 08:00',
+        legacy: { run: 'cut-over' },
+      },
+    ]);
+    // The statistics the triggers keep agree with the rows.
+    const { kept, counted } = await sessionFigures();
+    expect(kept).toEqual(counted);
+    expect(counted).toMatchObject({ viewers: 7, completed_students: 4 });
+
+    // The source's new values are recorded: the next run writes nothing.
+    const settled = await snapshotOf(target.db);
+    const again = await runSteps([step(writers.progressWriter, cutOver)]);
+    expect(countsOf(again, 'unchanged')).toEqual({ job_readiness_expert_session_progress: 3 });
     expect(await snapshotOf(target.db)).toEqual(settled);
   });
 });
