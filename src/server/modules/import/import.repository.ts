@@ -810,6 +810,15 @@ export type AssignmentValues = {
   legacy: Legacy | null;
 };
 
+/** The assignments `where` finds, each with its ends as `ends` keys them: `mentor:worklet`. */
+async function assignmentEnds(db: Database, where: SQL | undefined) {
+  const rows = await db
+    .select({ id: mentorWorkletAssignments.id, mentorId: mentorWorkletAssignments.mentorId, workletId: mentorWorkletAssignments.workletId })
+    .from(mentorWorkletAssignments)
+    .where(where);
+  return rows.map((row) => ({ id: row.id, ends: `${row.mentorId}:${row.workletId}` }));
+}
+
 export const assignmentWriter = tableWriter(mentorWorkletAssignments, {
   // People before worklets, the order every worklet write locks in (decision 025).
   references: [
@@ -896,34 +905,21 @@ export const assignmentWriter = tableWriter(mentorWorkletAssignments, {
   ends: {
     of: (values) => `${values.mentorId}:${values.workletId}`,
     async at(db, ids) {
-      const rows = await db
-        .select({
-          id: mentorWorkletAssignments.id,
-          mentorId: mentorWorkletAssignments.mentorId,
-          workletId: mentorWorkletAssignments.workletId,
-        })
-        .from(mentorWorkletAssignments)
-        .where(inArray(mentorWorkletAssignments.id, onlyUuids(ids)));
-      return new Map(rows.map((row) => [row.id, `${row.mentorId}:${row.workletId}`]));
+      const rows = await assignmentEnds(db, inArray(mentorWorkletAssignments.id, onlyUuids(ids)));
+      return new Map(rows.map((row) => [row.id, row.ends]));
     },
     async find(db, ends) {
       const pairs = ends.map(splitKey).filter((pair) => onlyUuids(pair).length === 2);
       if (pairs.length === 0) return new Map();
-      const rows = await db
-        .select({
-          id: mentorWorkletAssignments.id,
-          mentorId: mentorWorkletAssignments.mentorId,
-          workletId: mentorWorkletAssignments.workletId,
-        })
-        .from(mentorWorkletAssignments)
-        .where(
-          or(
-            ...pairs.map(([mentorId, workletId]) =>
-              and(eq(mentorWorkletAssignments.mentorId, mentorId), eq(mentorWorkletAssignments.workletId, workletId)),
-            ),
+      const rows = await assignmentEnds(
+        db,
+        or(
+          ...pairs.map(([mentorId, workletId]) =>
+            and(eq(mentorWorkletAssignments.mentorId, mentorId), eq(mentorWorkletAssignments.workletId, workletId)),
           ),
-        );
-      return new Map(rows.map((row) => [`${row.mentorId}:${row.workletId}`, row.id]));
+        ),
+      );
+      return new Map(rows.map((row) => [row.ends, row.id]));
     },
     async leave(tx, rows) {
       const left = await tx
