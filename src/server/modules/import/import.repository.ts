@@ -162,10 +162,7 @@ function tableWriter<
   },
 ): TableWriter<Values> {
   const { changed, created, sameAs, updateOrder, rewritten = changed } = spec;
-  const check = async (tx: Database, rows: Array<PlannedRow<Values>>) => {
-    await checkReferences(tx, rows, spec.references ?? []);
-    await spec.checked?.(tx, rows);
-  };
+  const check = (tx: Database, rows: Array<PlannedRow<Values>>) => checkRows(tx, rows, spec);
   const refusing = async (rows: Array<PlannedRow<Values>>, write: () => Promise<unknown>) => {
     try {
       await write();
@@ -234,10 +231,7 @@ function linkWriter<Table extends PgTable, Values, Changed extends PgUpdateSetSo
   const { created, changed } = spec;
   const [left, right] = spec.key;
   const linksAt = (db: Database, keys: string[]) => existingLinks(db, left, right, keys);
-  const check = async (tx: Database, rows: Array<PlannedRow<Values>>) => {
-    await checkReferences(tx, rows, spec.references ?? []);
-    await spec.checked?.(tx, rows);
-  };
+  const check = (tx: Database, rows: Array<PlannedRow<Values>>) => checkRows(tx, rows, spec);
   const rewriteAt = async (tx: Database, rows: Array<PlannedRow<Values>>) => {
     if (!changed) return;
     for (const { values } of rows) {
@@ -340,6 +334,16 @@ async function checkReferences<Values>(tx: Database, rows: Array<PlannedRow<Valu
   }
 }
 
+/** What a writer checks before it writes rows: the rows they name (`references`), then its own rules (`checked`). */
+async function checkRows<Values>(
+  tx: Database,
+  rows: Array<PlannedRow<Values>>,
+  spec: { references?: Array<Reference<Values>>; checked?: (tx: Database, rows: Array<PlannedRow<Values>>) => Promise<void> },
+) {
+  await checkReferences(tx, rows, spec.references ?? []);
+  await spec.checked?.(tx, rows);
+}
+
 function missingReference(row: PlannedRow<unknown>, field: string, value: string, table: string) {
   return referenceMissing(
     { source_table: row.sourceTable, source_id: row.sourceId, field, value, table },
@@ -380,25 +384,17 @@ async function matchByPair<Values>(
   db: Database,
   rows: Array<PlannedRow<Values>>,
   pairOf: (values: Values) => [string, string],
-  [left, right]: [PgColumn, PgColumn],
+  columns: [PgColumn, PgColumn],
   idColumn: PgColumn,
 ) {
-  const matched = new Map<string, string>();
-  const pairs = [...new Map(rows.map((row) => pairOf(row.values)).map((pair) => [pair.join(':'), pair])).values()].filter(
-    (pair) => onlyUuids(pair).length === 2,
+  const found = await rowsAtPairs(
+    db,
+    columns,
+    rows.map((row) => pairOf(row.values)),
+    idColumn,
   );
-  const idByPair = new Map<string, string>();
-  for (let start = 0; start < pairs.length; start += 500) {
-    const found = (await db
-      .select({ id: idColumn, left, right })
-      .from(idColumn.table)
-      .where(or(...pairs.slice(start, start + 500).map(([a, b]) => and(eq(left, a), eq(right, b)))))) as Array<{
-      id: string;
-      left: string;
-      right: string;
-    }>;
-    for (const row of found) idByPair.set(`${row.left}:${row.right}`, row.id);
-  }
+  const idByPair = new Map(found.map((row) => [row.pair, row.id]));
+  const matched = new Map<string, string>();
   for (const row of rows) {
     const id = idByPair.get(pairOf(row.values).join(':'));
     if (id) matched.set(row.targetId, id);
@@ -406,17 +402,34 @@ async function matchByPair<Values>(
   return matched;
 }
 
+/**
+ * The rows here whose two columns hold one of these pairs of ids, 500 pairs a statement, each with
+ * its id (`idColumn`; a link table has none) and its pair as a key, `a:b`.
+ */
+async function rowsAtPairs(db: Database, [left, right]: [PgColumn, PgColumn], pairs: Array<[string, string]>, idColumn = left) {
+  const wanted = [...new Map(pairs.map((pair) => [pair.join(':'), pair])).values()].filter(
+    (pair) => pair.length === 2 && onlyUuids(pair).length === 2,
+  );
+  const found: Array<{ id: string; pair: string }> = [];
+  for (let start = 0; start < wanted.length; start += 500) {
+    const rows = (await db
+      .select({ id: idColumn, left, right })
+      .from(idColumn.table)
+      .where(or(...wanted.slice(start, start + 500).map(([a, b]) => and(eq(left, a), eq(right, b)))))) as Array<{
+      id: string;
+      left: string;
+      right: string;
+    }>;
+    found.push(...rows.map((row) => ({ id: row.id, pair: `${row.left}:${row.right}` })));
+  }
+  return found;
+}
+
 /** Link tables have no id of their own: a planned target id is their key, `a:b`. */
 const splitKey = (key: string) => key.split(':') as [string, string];
 
 async function existingLinks(db: Database, left: PgColumn, right: PgColumn, keys: string[]) {
-  const pairs = keys.map(splitKey).filter((pair) => pair.length === 2 && onlyUuids(pair).length === 2);
-  if (pairs.length === 0) return new Set<string>();
-  const rows = (await db
-    .select({ left, right })
-    .from(left.table)
-    .where(or(...pairs.map(([a, b]) => and(eq(left, a), eq(right, b)))))) as Array<{ left: string; right: string }>;
-  return new Set(rows.map((row) => `${row.left}:${row.right}`));
+  return new Set((await rowsAtPairs(db, [left, right], keys.map(splitKey))).map((row) => row.pair));
 }
 
 export type ClientValues = FromSource & { name: string; isActive: boolean };
@@ -588,6 +601,8 @@ function mergedProgress(values: ProgressValues, onlyIf?: SQL) {
   };
 }
 
+const progressPair: [PgColumn, PgColumn] = [expertSessionProgress.studentId, expertSessionProgress.expertSessionId];
+
 export const progressWriter = tableWriter(expertSessionProgress, {
   changed: (values: ProgressValues) => ({
     // A source row that names another student or session since moves there (the statistics follow).
@@ -604,10 +619,7 @@ export const progressWriter = tableWriter(expertSessionProgress, {
   created: stamps,
   // Progress saved here since (the student watched here after a rehearsal import) is merged with the
   // source's, on a link as on a change of its source row: progress never goes backwards.
-  sameAs: {
-    pair: [expertSessionProgress.studentId, expertSessionProgress.expertSessionId],
-    of: (values) => [values.studentId, values.expertSessionId],
-  },
+  sameAs: { pair: progressPair, of: (values) => [values.studentId, values.expertSessionId] },
   linked: (values) => mergedProgress(values),
   // A source row that names another student or session since moves there with the source's values:
   // what the row holds here was another student's or session's.
@@ -626,24 +638,16 @@ export const progressWriter = tableWriter(expertSessionProgress, {
   // One row per student and session: a row moved onto a pair another row holds here, or two source rows
   // of one run for the same pair, is reported.
   async checked(tx, rows) {
-    const taken = (await tx
-      .select({
-        id: expertSessionProgress.id,
-        studentId: expertSessionProgress.studentId,
-        sessionId: expertSessionProgress.expertSessionId,
-      })
-      .from(expertSessionProgress)
-      .where(
-        or(
-          ...rows.map(({ values }) =>
-            and(eq(expertSessionProgress.studentId, values.studentId), eq(expertSessionProgress.expertSessionId, values.expertSessionId)),
-          ),
-        ),
-      )) as Array<{ id: string; studentId: string; sessionId: string }>;
+    const taken = await rowsAtPairs(
+      tx,
+      progressPair,
+      rows.map(({ values }) => [values.studentId, values.expertSessionId]),
+      expertSessionProgress.id,
+    );
     for (const other of taken) {
+      const [studentId, sessionId] = splitKey(other.pair);
       const row = rows.find(
-        ({ targetId, values }) =>
-          values.studentId === other.studentId && values.expertSessionId === other.sessionId && targetId !== other.id,
+        ({ targetId, values }) => values.studentId === studentId && values.expertSessionId === sessionId && targetId !== other.id,
       );
       if (row)
         throw progressTaken(
@@ -651,11 +655,11 @@ export const progressWriter = tableWriter(expertSessionProgress, {
             source_table: row.sourceTable,
             source_id: row.sourceId,
             field: 'expert_session_id',
-            value: other.sessionId,
-            student_id: other.studentId,
+            value: sessionId,
+            student_id: studentId,
             id: other.id,
           },
-          `${row.sourceTable} ${row.sourceId}: student ${other.studentId} already has progress ${other.id} on session ${other.sessionId} here.`,
+          `${row.sourceTable} ${row.sourceId}: student ${studentId} already has progress ${other.id} on session ${sessionId} here.`,
         );
     }
   },
@@ -810,14 +814,7 @@ export type AssignmentValues = {
   legacy: Legacy | null;
 };
 
-/** The assignments `where` finds, each with its ends as `ends` keys them: `mentor:worklet`. */
-async function assignmentEnds(db: Database, where: SQL | undefined) {
-  const rows = await db
-    .select({ id: mentorWorkletAssignments.id, mentorId: mentorWorkletAssignments.mentorId, workletId: mentorWorkletAssignments.workletId })
-    .from(mentorWorkletAssignments)
-    .where(where);
-  return rows.map((row) => ({ id: row.id, ends: `${row.mentorId}:${row.workletId}` }));
-}
+const assignmentPair: [PgColumn, PgColumn] = [mentorWorkletAssignments.mentorId, mentorWorkletAssignments.workletId];
 
 export const assignmentWriter = tableWriter(mentorWorkletAssignments, {
   // People before worklets, the order every worklet write locks in (decision 025).
@@ -843,10 +840,7 @@ export const assignmentWriter = tableWriter(mentorWorkletAssignments, {
   }),
   // A mentor's assignment on the worklet made here since a rehearsal import: linked, its role and state
   // kept as they are here (only its legacy written), so a link never changes who is the Primary.
-  sameAs: {
-    pair: [mentorWorkletAssignments.mentorId, mentorWorkletAssignments.workletId],
-    of: (values) => [values.mentorId, values.workletId],
-  },
+  sameAs: { pair: assignmentPair, of: (values) => [values.mentorId, values.workletId] },
   // Only mentors are assigned (decision 025).
   async checked(tx, rows) {
     const roles = new Map(
@@ -905,21 +899,19 @@ export const assignmentWriter = tableWriter(mentorWorkletAssignments, {
   ends: {
     of: (values) => `${values.mentorId}:${values.workletId}`,
     async at(db, ids) {
-      const rows = await assignmentEnds(db, inArray(mentorWorkletAssignments.id, onlyUuids(ids)));
-      return new Map(rows.map((row) => [row.id, row.ends]));
+      const rows = await db
+        .select({
+          id: mentorWorkletAssignments.id,
+          mentorId: mentorWorkletAssignments.mentorId,
+          workletId: mentorWorkletAssignments.workletId,
+        })
+        .from(mentorWorkletAssignments)
+        .where(inArray(mentorWorkletAssignments.id, onlyUuids(ids)));
+      return new Map(rows.map((row) => [row.id, `${row.mentorId}:${row.workletId}`]));
     },
     async find(db, ends) {
-      const pairs = ends.map(splitKey).filter((pair) => onlyUuids(pair).length === 2);
-      if (pairs.length === 0) return new Map();
-      const rows = await assignmentEnds(
-        db,
-        or(
-          ...pairs.map(([mentorId, workletId]) =>
-            and(eq(mentorWorkletAssignments.mentorId, mentorId), eq(mentorWorkletAssignments.workletId, workletId)),
-          ),
-        ),
-      );
-      return new Map(rows.map((row) => [row.ends, row.id]));
+      const rows = await rowsAtPairs(db, assignmentPair, ends.map(splitKey), mentorWorkletAssignments.id);
+      return new Map(rows.map((row) => [row.pair, row.id]));
     },
     async leave(tx, rows) {
       const left = await tx
